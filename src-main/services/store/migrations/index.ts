@@ -1,0 +1,17 @@
+/**
+ * Versioned schema migrations, applied in id order, each once, each in its own
+ * transaction. Ids are zero-padded so they sort; each capability owns a range
+ * (0xx core, 1xx corpus, 2xx features, 3xx models/training, 4xx experiments,
+ * 5xx desk) so work on different parts never fights over a number.
+ * Never edit a migration that has shipped: add a new one.
+ */
+import * as core from './001-core'
+
+export interface Migration {
+  id: string
+  up: string
+}
+
+export const MIGRATIONS: Migration[] = [
+  { id: '001-core', up: core.up },
+]

@@ -1,0 +1,46 @@
+/**
+ * Worker threads for CPU-heavy work (decoding, features, training), via piscina.
+ *
+ * Runs from TypeScript sources (CLI, tests, browser shell via tsx) and from the
+ * electron-vite bundle alike: from sources a worker is `services/<name>.ts`
+ * loaded with tsx's loader; in the bundle each worker is its own entry
+ * `out/main/workers/<flat-name>.js` (see electron.vite.config.ts, WORKER_ENTRIES).
+ */
+import os from 'node:os'
+import path from 'node:path'
+import { fileURLToPath, pathToFileURL } from 'node:url'
+import { Piscina } from 'piscina'
+
+/** Worker modules, relative to src-main/services, without extension. Add new workers here. */
+export const WORKER_ENTRIES = {
+  'corpus-import': 'corpus/import-worker',
+  features: 'features/worker',
+  train: 'model/train-worker',
+} as const
+export type WorkerName = keyof typeof WORKER_ENTRIES
+
+const here = fileURLToPath(import.meta.url)
+const fromSources = here.endsWith('.ts')
+
+export function workerFile(name: WorkerName): string {
+  if (fromSources) return path.join(path.dirname(here), `${WORKER_ENTRIES[name]}.ts`)
+  return path.join(path.dirname(here), 'workers', `${name}.js`)
+}
+
+/** Threads for a pool: the cores minus one for the server, at least one. */
+export function defaultThreads(): number {
+  const env = Number(process.env.SER_THREADS)
+  if (Number.isFinite(env) && env > 0) return Math.floor(env)
+  return Math.max(1, os.availableParallelism() - 1)
+}
+
+export function createPool(name: WorkerName, options: { maxThreads?: number; idleTimeout?: number } = {}): Piscina {
+  const maxThreads = options.maxThreads ?? defaultThreads()
+  return new Piscina({
+    filename: pathToFileURL(workerFile(name)).href,
+    minThreads: 0,
+    maxThreads,
+    idleTimeout: options.idleTimeout ?? 10_000,
+    execArgv: fromSources ? ['--import', 'tsx'] : [],
+  })
+}
