@@ -27,11 +27,12 @@ export function workerFile(name: WorkerName): string {
   return path.join(path.dirname(here), 'workers', `${name}.js`)
 }
 
-/** Threads for a pool: the cores minus one for the server, at least one. */
+/** Threads for a pool: SER_THREADS, else one per core. */
 export function defaultThreads(): number {
   const env = Number(process.env.SER_THREADS)
   if (Number.isFinite(env) && env > 0) return Math.floor(env)
-  return Math.max(1, os.availableParallelism() - 1)
+  // The server thread mostly waits on workers, so every core can work.
+  return Math.max(1, os.availableParallelism())
 }
 
 export function createPool(name: WorkerName, options: { maxThreads?: number; idleTimeout?: number } = {}): Piscina {
