@@ -1,0 +1,14 @@
+/**
+ * The application's one router. Each capability adds a sub-router from
+ * ./routers; both transports serve exactly this object.
+ */
+import { jobsRouter } from './routers/jobs'
+import { systemRouter } from './routers/system'
+import { router } from './trpc'
+
+export const appRouter = router({
+  system: systemRouter,
+  jobs: jobsRouter,
+})
+
+export type AppRouter = typeof appRouter

@@ -1,0 +1,39 @@
+import { z } from 'zod'
+import { DoctorReportSchema, BackendInfoSchema } from '../../../src-shared/contract/system'
+import { initBackend } from '../../services/engine/backend'
+import { doctor } from '../../services/system/doctor'
+import { procedure, router } from '../trpc'
+
+export const systemRouter = router({
+  doctor: procedure.output(DoctorReportSchema).query(({ ctx }) => doctor(ctx.services.ws)),
+  backend: procedure.output(BackendInfoSchema).query(() => initBackend()),
+  /** Round trip through the real database: the e2e tests use it to prove the wiring. */
+  echo: procedure
+    .input(z.object({ text: z.string().max(10_000) }))
+    .output(z.object({ text: z.string(), stored: z.number().int(), at: z.string() }))
+    .mutation(({ ctx, input }) => {
+      const db = ctx.services.ws.db
+      db.prepare(`INSERT INTO settings (key, value_json) VALUES ('echo', ?)
+                  ON CONFLICT(key) DO UPDATE SET value_json = excluded.value_json`).run(JSON.stringify(input.text))
+      const stored = JSON.parse(db.prepare("SELECT value_json FROM settings WHERE key = 'echo'").pluck().get() as string)
+      return { text: stored, stored: db.prepare('SELECT count(*) FROM settings').pluck().get() as number, at: new Date().toISOString() }
+    }),
+  settings: router({
+    get: procedure
+      .input(z.object({ key: z.string().min(1).max(100) }))
+      .output(z.unknown())
+      .query(({ ctx, input }) => {
+        const v = ctx.services.ws.db.prepare('SELECT value_json FROM settings WHERE key = ?').pluck().get(input.key) as string | undefined
+        return v === undefined ? null : JSON.parse(v)
+      }),
+    set: procedure
+      .input(z.object({ key: z.string().min(1).max(100), value: z.json() }))
+      .output(z.object({ ok: z.literal(true) }))
+      .mutation(({ ctx, input }) => {
+        ctx.services.ws.db
+          .prepare(`INSERT INTO settings (key, value_json) VALUES (?, ?) ON CONFLICT(key) DO UPDATE SET value_json = excluded.value_json`)
+          .run(input.key, JSON.stringify(input.value))
+        return { ok: true as const }
+      }),
+  }),
+})

@@ -1,0 +1,51 @@
+/**
+ * The renderer's only door to the main process: a typed tRPC client over
+ * Electron IPC (when the preload exposed it) or over the browser shell's
+ * loopback WebSocket (token from the URL fragment, kept for the tab's life).
+ */
+import { createTRPCClient, createWSClient, wsLink, type TRPCClient } from '@trpc/client'
+import { ipcLink } from 'trpc-electron/renderer'
+import { ref } from 'vue'
+import type { AppRouter } from '../../../src-shared/contract/router'
+
+export type Transport = 'electron' | 'websocket'
+export const transport: Transport = window.electronTRPC ? 'electron' : 'websocket'
+
+/** 'open' | 'connecting' | 'closed', shown in the status bar. */
+export const connectionState = ref<'open' | 'connecting' | 'closed'>(transport === 'electron' ? 'open' : 'connecting')
+
+function shellToken(): string {
+  // Read before the router rewrites the fragment; kept in sessionStorage for reloads.
+  const token = /token=([A-Za-z0-9_-]+)/.exec(location.hash)?.[1] ?? sessionStorage.getItem('ser-token')
+  if (!token) throw new Error('no access token: open the URL printed by `npm start` (it ends with #token=...)')
+  sessionStorage.setItem('ser-token', token)
+  return token
+}
+
+function createClient(): TRPCClient<AppRouter> {
+  if (transport === 'electron') return createTRPCClient<AppRouter>({ links: [ipcLink()] })
+  const token = shellToken()
+  const wsClient = createWSClient({
+    url: `ws://${location.host}/trpc?token=${encodeURIComponent(token)}`,
+    onOpen: () => (connectionState.value = 'open'),
+    onClose: () => (connectionState.value = 'closed'),
+    retryDelayMs: (attempt) => Math.min(5000, 250 * 2 ** attempt),
+  })
+  return createTRPCClient<AppRouter>({ links: [wsLink({ client: wsClient })] })
+}
+
+export const api = createClient()
+window.__serApi = api
+
+/** URL the <audio> element and wavesurfer can load a clip from, on either transport. */
+export function clipAudioUrl(clipId: number): string {
+  if (transport === 'electron') return `ser-media://clip/${clipId}`
+  return `/media/clip/${clipId}?token=${encodeURIComponent(sessionStorage.getItem('ser-token') ?? '')}`
+}
+
+/** A readable message from any error the client throws (validation issues included). */
+export function errorMessage(err: unknown): string {
+  const e = err as { message?: string; data?: { validation?: string[] | null } }
+  if (e?.data?.validation?.length) return `invalid request: ${e.data.validation.join('; ')}`
+  return e?.message ?? String(err)
+}

@@ -1,0 +1,21 @@
+import { createRouter, createWebHashHistory } from 'vue-router'
+import DatasetsView from './views/DatasetsView.vue'
+import LabelView from './views/LabelView.vue'
+import EnrollView from './views/EnrollView.vue'
+import ExperimentsView from './views/ExperimentsView.vue'
+import LiveView from './views/LiveView.vue'
+
+/** The five places of the app; the order is the sidebar's and the menu's (Ctrl+1..5). */
+export const VIEWS = [
+  { path: '/datasets', name: 'datasets', title: 'Datasets', component: DatasetsView },
+  { path: '/label', name: 'label', title: 'Label', component: LabelView },
+  { path: '/enroll', name: 'enroll', title: 'Enroll', component: EnrollView },
+  { path: '/experiments', name: 'experiments', title: 'Train & Experiments', component: ExperimentsView },
+  { path: '/live', name: 'live', title: 'Live', component: LiveView },
+] as const
+
+export const router = createRouter({
+  // Hash history: works from file:// in Electron and keeps the shell's #token out of requests.
+  history: createWebHashHistory(),
+  routes: [{ path: '/', redirect: '/datasets' }, ...VIEWS.map((v) => ({ path: v.path, name: v.name, component: v.component })), { path: '/:rest(.*)*', redirect: '/datasets' }],
+})
