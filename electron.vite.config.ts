@@ -12,6 +12,10 @@ import { WORKER_ENTRIES } from './src-main/services/workers'
  * - renderer: the Vue app, with relative asset paths so the same build loads from
  *   file:// (Electron) and from the browser shell's HTTP server.
  */
+// electron is an optional dependency (its binary download fails on offline machines, and the
+// app then runs as a browser shell); pin the major version so the build targets stay right.
+process.env.ELECTRON_MAJOR_VER ??= '39'
+
 const workerInputs = Object.fromEntries(
   Object.entries(WORKER_ENTRIES)
     .map(([name, rel]) => [`workers/${name}`, resolve(__dirname, 'src-main/services', `${rel}.ts`)])

@@ -14,22 +14,26 @@ export const transport: Transport = window.electronTRPC ? 'electron' : 'websocke
 /** 'open' | 'connecting' | 'closed', shown in the status bar. */
 export const connectionState = ref<'open' | 'connecting' | 'closed'>(transport === 'electron' ? 'open' : 'connecting')
 
-function shellToken(): string {
+function shellToken(): string | null {
   // Read before the router rewrites the fragment; kept in sessionStorage for reloads.
   const token = /token=([A-Za-z0-9_-]+)/.exec(location.hash)?.[1] ?? sessionStorage.getItem('ser-token')
-  if (!token) throw new Error('no access token: open the URL printed by `npm start` (it ends with #token=...)')
-  sessionStorage.setItem('ser-token', token)
+  if (token) sessionStorage.setItem('ser-token', token)
   return token
 }
 
+/** Set when the page cannot talk to the server at all; main.ts shows it instead of the app. */
+export const accessProblem: string | null =
+  transport === 'websocket' && !shellToken() ? 'No access token. Open the full address printed by `npm start` (it ends with #token=…).' : null
+
 function createClient(): TRPCClient<AppRouter> {
   if (transport === 'electron') return createTRPCClient<AppRouter>({ links: [ipcLink()] })
-  const token = shellToken()
+  const token = shellToken() ?? ''
   const wsClient = createWSClient({
     url: `ws://${location.host}/trpc?token=${encodeURIComponent(token)}`,
     onOpen: () => (connectionState.value = 'open'),
     onClose: () => (connectionState.value = 'closed'),
     retryDelayMs: (attempt) => Math.min(5000, 250 * 2 ** attempt),
+    lazy: accessProblem ? { enabled: true, closeMs: 0 } : undefined,
   })
   return createTRPCClient<AppRouter>({ links: [wsLink({ client: wsClient })] })
 }

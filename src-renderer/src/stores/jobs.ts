@@ -14,7 +14,7 @@ export const useJobsStore = defineStore('jobs', () => {
     started = true
     api.jobs.updates.subscribe(undefined, {
       onData: (job) => {
-        byId.value = { ...byId.value, [job.id]: job }
+        byId.value = { ...byId.value, [job.id]: job as JobInfo }
       },
       onError: (err) => {
         error.value = errorMessage(err)

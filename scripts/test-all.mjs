@@ -1,0 +1,79 @@
+#!/usr/bin/env node
+/**
+ * `npm test`: type checks, builds, unit tests (vitest), end-to-end tests
+ * (Playwright: browser shell in Chromium, and Electron when a binary exists),
+ * then one closing line with the totals.
+ */
+import { spawnSync } from 'node:child_process'
+import { createRequire } from 'node:module'
+import fs from 'node:fs'
+import path from 'node:path'
+import { fileURLToPath } from 'node:url'
+
+const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..')
+process.chdir(root)
+fs.mkdirSync('artifacts', { recursive: true })
+const bin = (name) => path.join(root, 'node_modules', '.bin', name)
+const args = process.argv.slice(2)
+const skipE2e = args.includes('--unit-only')
+
+/** Same rule as src-main/services/system/environment.ts (plain JS here: no TypeScript loader). */
+function electronBinary() {
+  if (process.env.SER_ELECTRON_PATH && fs.existsSync(process.env.SER_ELECTRON_PATH)) return process.env.SER_ELECTRON_PATH
+  try {
+    const p = createRequire(import.meta.url)('electron')
+    return typeof p === 'string' && fs.existsSync(p) ? p : null
+  } catch {
+    return null
+  }
+}
+
+function step(title, cmd, cmdArgs, env = {}) {
+  console.log(`\n=== ${title}: ${[path.basename(cmd), ...cmdArgs].join(' ')}`)
+  const t0 = Date.now()
+  const r = spawnSync(cmd, cmdArgs, { stdio: 'inherit', env: { ...process.env, ...env } })
+  console.log(`=== ${title}: ${r.status === 0 ? 'ok' : `FAILED (exit ${r.status})`} in ${((Date.now() - t0) / 1000).toFixed(0)} s`)
+  return r.status === 0
+}
+
+let ok = true
+ok = step('typecheck (main, shared, tests)', bin('tsc'), ['--noEmit', '-p', 'tsconfig.json']) && ok
+ok = step('typecheck (renderer)', bin('vue-tsc'), ['--noEmit', '-p', 'tsconfig.web.json']) && ok
+ok = step('build', bin('electron-vite'), ['build']) && ok
+
+const totals = { passed: 0, failed: 0, skipped: 0 }
+step('unit tests', bin('vitest'), ['run', '--reporter=default', '--reporter=json', '--outputFile=artifacts/vitest.json'])
+try {
+  const v = JSON.parse(fs.readFileSync('artifacts/vitest.json', 'utf8'))
+  totals.passed += v.numPassedTests
+  totals.failed += v.numFailedTests + (v.numFailedTestSuites ?? 0)
+  totals.skipped += v.numPendingTests + v.numTodoTests
+} catch (err) {
+  console.log(`unit tests: no results file (${err.message})`)
+  totals.failed++
+}
+
+if (!skipE2e) {
+  fs.rmSync('artifacts/playwright.json', { force: true })
+  step('end-to-end tests', bin('playwright'), ['test'], { CI: '1', SER_SKIP_BUILD: '1' })
+  try {
+    const p = JSON.parse(fs.readFileSync('artifacts/playwright.json', 'utf8'))
+    totals.passed += p.stats.expected
+    totals.failed += p.stats.unexpected + p.stats.flaky
+    totals.skipped += p.stats.skipped
+    if (p.errors?.length) totals.failed += p.errors.length
+  } catch (err) {
+    console.log(`end-to-end tests: no results file (${err.message})`)
+    totals.failed++
+  }
+  const electron = electronBinary()
+  console.log(
+    electron
+      ? `\nElectron end-to-end suite: ran against ${electron}`
+      : '\nElectron end-to-end suite: NOT RUN — no Electron binary is installed here (its download is blocked); the same checks ran against the browser shell.',
+  )
+}
+
+if (!ok) totals.failed++
+console.log(`\nTests: ${totals.passed} passed, ${totals.failed} failed, ${totals.skipped} skipped`)
+process.exit(totals.failed === 0 && ok ? 0 : 1)
