@@ -1,0 +1,74 @@
+/**
+ * Rational-ratio resampling by a windowed-sinc polyphase filter (Hann-windowed
+ * sinc, 16 zero crossings each side, cutoff 0.95 x the lower Nyquist).
+ * Used inside features only: to bring any input to 16 kHz and to take the
+ * 11 kHz copy that Burg formant analysis works on (Praat resamples to twice
+ * the maximum formant, 5500 Hz, likewise). Comparable to scipy.signal.resample_poly
+ * with a Hann-windowed sinc; not bit-exact with any library.
+ */
+const HALF_TAPS = 16
+
+function gcd(a: number, b: number): number {
+  while (b) [a, b] = [b, a % b]
+  return a
+}
+
+const tables = new Map<string, { L: number; M: number; taps: Float64Array; width: number }>()
+
+function table(fromRate: number, toRate: number) {
+  const key = `${fromRate}>${toRate}`
+  let t = tables.get(key)
+  if (t) return t
+  const g = gcd(fromRate, toRate)
+  const L = toRate / g // output phases
+  const M = fromRate / g
+  const cutoff = 0.95 * Math.min(1, toRate / fromRate) // in units of the input Nyquist
+  const half = Math.ceil(HALF_TAPS / Math.min(1, toRate / fromRate))
+  const width = 2 * half
+  const taps = new Float64Array(L * width)
+  for (let ph = 0; ph < L; ph++) {
+    const frac = ((ph * M) % L) / L // fractional input position of this phase
+    let sum = 0
+    for (let k = 0; k < width; k++) {
+      const d = k - half + 1 - frac // distance from input sample to output time
+      const x = Math.PI * cutoff * d
+      const sinc = Math.abs(d) < 1e-12 ? 1 : Math.sin(x) / x
+      const w = Math.abs(d) < half ? 0.5 + 0.5 * Math.cos((Math.PI * d) / half) : 0
+      taps[ph * width + k] = sinc * w * cutoff
+      sum += taps[ph * width + k]
+    }
+    for (let k = 0; k < width; k++) taps[ph * width + k] /= sum // unity gain at DC
+  }
+  t = { L, M, taps, width }
+  tables.set(key, t)
+  return t
+}
+
+export function resampleTo(x: Float32Array, fromRate: number, toRate: number): Float32Array {
+  if (!Number.isInteger(fromRate) || !Number.isInteger(toRate) || fromRate <= 0 || toRate <= 0) {
+    throw new Error(`sample rates must be positive integers, got ${fromRate} -> ${toRate}`)
+  }
+  if (fromRate === toRate) return x
+  const { L, M, taps, width } = table(fromRate, toRate)
+  const half = width / 2
+  const nOut = Math.floor((x.length * L) / M)
+  const out = new Float32Array(nOut)
+  const n = x.length
+  for (let j = 0; j < nOut; j++) {
+    const pos = Math.floor((j * M) / L)
+    const ph = j % L
+    const base = ph * width
+    const first = pos - half + 1
+    let acc = 0
+    if (first >= 0 && first + width <= n) {
+      for (let k = 0; k < width; k++) acc += taps[base + k] * x[first + k]
+    } else {
+      for (let k = 0; k < width; k++) {
+        const i = first + k
+        if (i >= 0 && i < n) acc += taps[base + k] * x[i]
+      }
+    }
+    out[j] = acc
+  }
+  return out
+}

@@ -1,0 +1,214 @@
+/**
+ * Glottal pulses, jitter, shimmer and HNR.
+ *
+ * Pulses: within each voiced stretch of the pitch track, anchored at the
+ * absolute extremum nearest the stretch's middle, then stepped one local
+ * period at a time to both sides, taking the same-polarity extremum within
+ * [0.8, 1.25] periods of the previous pulse, refined by parabolic
+ * interpolation (Praat's `To PointProcess (periodic, peaks)`; Praat's
+ * `(periodic, cc)` places pulses by waveform cross-correlation instead).
+ *
+ * Jitter (local) and shimmer (local, local_dB) follow Praat's
+ * PointProcess_getJitter_local / PointProcess_Sound_getShimmer_local with
+ * period floor 0.1 ms, ceiling 20 ms, maximum period factor 1.3, maximum
+ * amplitude factor 1.6: jitter = mean |T_i - T_{i-1}| / mean T;
+ * shimmer = mean |A_i - A_{i-1}| / mean A; shimmer_dB = mean |20 log10(A_i / A_{i-1})|.
+ *
+ * HNR: Praat's `To Harmonicity (cc)` measure, 10 log10(r / (1 - r)) with r the
+ * normalised forward cross-correlation at the period lag over a window of
+ * one period of 75 Hz; we evaluate r only near the lag of our pitch track.
+ */
+import type { PitchTrack } from './pitch'
+
+export interface Pulses {
+  t: Float64Array
+  amp: Float64Array
+}
+
+const PERIOD_FLOOR = 0.0001
+const PERIOD_CEILING = 0.02
+const MAX_PERIOD_FACTOR = 1.3
+const MAX_AMPLITUDE_FACTOR = 1.6
+
+function extremum(x: Float32Array, a: number, b: number, sign: number): number {
+  a = Math.max(1, a)
+  b = Math.min(x.length - 2, b)
+  let best = -1
+  let bv = -Infinity
+  for (let i = a; i <= b; i++) {
+    const v = sign === 0 ? Math.abs(x[i]) : sign * x[i]
+    if (v > bv) {
+      bv = v
+      best = i
+    }
+  }
+  return best
+}
+
+function refine(x: Float32Array, i: number, sampleRate: number): [number, number] {
+  const y0 = x[i - 1], y1 = x[i], y2 = x[i + 1]
+  const d2 = y0 - 2 * y1 + y2
+  const off = d2 !== 0 ? (0.5 * (y0 - y2)) / d2 : 0
+  const o = Math.max(-0.5, Math.min(0.5, off))
+  const amp = Math.abs(y1 - 0.25 * (y0 - y2) * o)
+  return [(i + 0.5 + o) / sampleRate, amp]
+}
+
+export function findPulses(x: Float32Array, sampleRate: number, pitch: PitchTrack): Pulses {
+  const { f0, grid } = pitch
+  const ts: number[] = []
+  const as: number[] = []
+  const n = f0.length
+  let f = 0
+  while (f < n) {
+    if (!(f0[f] > 0)) {
+      f++
+      continue
+    }
+    let e = f
+    while (e + 1 < n && f0[e + 1] > 0) e++
+    const tl = grid.t1 + (f - 0.5) * grid.hop
+    const tr = grid.t1 + (e + 0.5) * grid.hop
+    const f0At = (t: number) => f0[Math.max(f, Math.min(e, Math.round((t - grid.t1) / grid.hop)))]
+    const tm = 0.5 * (tl + tr)
+    const T0 = 1 / f0At(tm)
+    const a = extremum(x, Math.floor((tm - T0 / 2) * sampleRate), Math.ceil((tm + T0 / 2) * sampleRate), 0)
+    if (a > 0) {
+      const sign = x[a] >= 0 ? 1 : -1
+      const seg: [number, number][] = [refine(x, a, sampleRate)]
+      // right
+      let prev = a
+      for (;;) {
+        const T = sampleRate / f0At(prev / sampleRate)
+        const i = extremum(x, Math.ceil(prev + 0.8 * T), Math.floor(prev + 1.25 * T), sign)
+        if (i < 0 || (i + 0.5) / sampleRate > tr) break
+        seg.push(refine(x, i, sampleRate))
+        prev = i
+      }
+      // left
+      prev = a
+      const leftPulses: [number, number][] = []
+      for (;;) {
+        const T = sampleRate / f0At(prev / sampleRate)
+        const i = extremum(x, Math.ceil(prev - 1.25 * T), Math.floor(prev - 0.8 * T), sign)
+        if (i < 0 || (i + 0.5) / sampleRate < tl) break
+        leftPulses.push(refine(x, i, sampleRate))
+        prev = i
+      }
+      leftPulses.reverse()
+      for (const [t, amp] of [...leftPulses, ...seg]) {
+        ts.push(t)
+        as.push(amp)
+      }
+    }
+    f = e + 1
+  }
+  return { t: Float64Array.from(ts), amp: Float64Array.from(as) }
+}
+
+const isPeriod = (p: number) => p >= PERIOD_FLOOR && p <= PERIOD_CEILING
+
+/** Jitter/shimmer over pulses with index in [from, to) (Praat's definitions). NaN when undefined. */
+export function jitterShimmer(p: Pulses, from = 0, to = p.t.length): { jitter: number; shimmer: number; shimmerDb: number } {
+  let sumP = 0, nP = 0, sumD = 0, nD = 0
+  let sumA = 0, nA = 0, sumAD = 0, sumADb = 0, nAD = 0
+  for (let i = from + 1; i < to; i++) {
+    const per = p.t[i] - p.t[i - 1]
+    if (!isPeriod(per)) continue
+    sumP += per
+    nP++
+    if (i >= from + 2) {
+      const prev = p.t[i - 1] - p.t[i - 2]
+      if (isPeriod(prev)) {
+        const ratio = per > prev ? per / prev : prev / per
+        if (ratio <= MAX_PERIOD_FACTOR) {
+          sumD += Math.abs(per - prev)
+          nD++
+          const a1 = p.amp[i - 1], a2 = p.amp[i]
+          const ar = a1 > a2 ? a1 / a2 : a2 / a1
+          if (ar <= MAX_AMPLITUDE_FACTOR && a1 > 0 && a2 > 0) {
+            sumAD += Math.abs(a2 - a1)
+            sumADb += Math.abs(20 * Math.log10(a2 / a1))
+            nAD++
+            sumA += a1
+            nA++
+          }
+        }
+      }
+    }
+  }
+  const meanP = nP ? sumP / nP : NaN
+  return {
+    jitter: nD && nP ? sumD / nD / meanP : NaN,
+    shimmer: nAD ? sumAD / nAD / (sumA / nA) : NaN,
+    shimmerDb: nAD ? sumADb / nAD : NaN,
+  }
+}
+
+/** Per frame: jitter and shimmer (dB) over the periods inside a window centred on each frame. */
+export function jitterShimmerFrames(p: Pulses, pitch: PitchTrack, windowSec = 0.06): { jitter: Float64Array; shimmerDb: Float64Array } {
+  const n = pitch.f0.length
+  const jitter = new Float64Array(n).fill(NaN)
+  const shimmerDb = new Float64Array(n).fill(NaN)
+  let lo = 0
+  for (let f = 0; f < n; f++) {
+    if (!(pitch.f0[f] > 0)) continue
+    const t = pitch.grid.t1 + f * pitch.grid.hop
+    while (lo < p.t.length && p.t[lo] < t - windowSec / 2) lo++
+    let hi = lo
+    while (hi < p.t.length && p.t[hi] <= t + windowSec / 2) hi++
+    if (hi - lo >= 3) {
+      const r = jitterShimmer(p, lo, hi)
+      jitter[f] = r.jitter
+      shimmerDb[f] = r.shimmerDb
+    }
+  }
+  return { jitter, shimmerDb }
+}
+
+/** Per-frame HNR (dB) from the normalised cross-correlation near the pitch period; NaN where unvoiced. */
+export function hnrFrames(x: Float32Array, sampleRate: number, pitch: PitchTrack, floor = 75): Float64Array {
+  const n = pitch.f0.length
+  const out = new Float64Array(n).fill(NaN)
+  const N = Math.floor(sampleRate / floor)
+  const rAt = new Float64Array(3)
+  for (let f = 0; f < n; f++) {
+    const f0 = pitch.f0[f]
+    if (!(f0 > 0)) continue
+    const t = pitch.grid.t1 + f * pitch.grid.hop
+    const T = sampleRate / f0
+    const lagLo = Math.max(2, Math.floor(T * 0.9))
+    const lagHi = Math.ceil(T * 1.1) + 1
+    const start = Math.round(t * sampleRate - (N + T) / 2)
+    if (start < 0 || start + N + lagHi + 1 >= x.length) continue
+    let mean = 0
+    for (let i = 0; i < N + lagHi; i++) mean += x[start + i]
+    mean /= N + lagHi
+    let best = -Infinity, bestLag = lagLo, rm1 = 0, rp1 = 0
+    let prevR = NaN
+    for (let lag = lagLo - 1; lag <= lagHi + 1; lag++) {
+      let sxy = 0, sxx = 0, syy = 0
+      for (let i = 0; i < N; i++) {
+        const a = x[start + i] - mean
+        const b = x[start + i + lag] - mean
+        sxy += a * b
+        sxx += a * a
+        syy += b * b
+      }
+      const r = sxx > 0 && syy > 0 ? sxy / Math.sqrt(sxx * syy) : 0
+      rAt[0] = rAt[1]; rAt[1] = rAt[2]; rAt[2] = r
+      if (lag >= lagLo + 1 && rAt[1] > best && rAt[1] >= rAt[0] && rAt[1] >= rAt[2]) {
+        best = rAt[1]; bestLag = lag - 1; rm1 = rAt[0]; rp1 = rAt[2]
+      }
+      prevR = r
+    }
+    void prevR
+    void bestLag
+    if (best === -Infinity) continue
+    const d2 = rm1 - 2 * best + rp1
+    let r = d2 < 0 ? best - (0.125 * (rp1 - rm1) * (rp1 - rm1)) / d2 : best
+    if (r > 1) r = 1 / r
+    out[f] = r <= 1e-15 ? -150 : r >= 1 - 1e-15 ? 150 : 10 * Math.log10(r / (1 - r))
+  }
+  return out
+}
