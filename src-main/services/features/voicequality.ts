@@ -1,12 +1,13 @@
 /**
  * Glottal pulses, jitter, shimmer and HNR.
  *
- * Pulses: within each voiced stretch of the pitch track, anchored at the
- * absolute extremum nearest the stretch's middle, then stepped one local
- * period at a time to both sides, taking the same-polarity extremum within
- * [0.8, 1.25] periods of the previous pulse, refined by parabolic
- * interpolation (Praat's `To PointProcess (periodic, peaks)`; Praat's
- * `(periodic, cc)` places pulses by waveform cross-correlation instead).
+ * Pulses, as Praat's `To PointProcess (periodic, cc)`: within each voiced
+ * stretch of the pitch track, anchored at the absolute extremum nearest the
+ * stretch's middle, then stepped one local period at a time to both sides; each
+ * step is the lag that maximises the normalised cross-correlation of one period
+ * of waveform around the previous pulse with the one around the next (searched
+ * near the same-polarity extremum within [0.8, 1.25] periods, parabolic
+ * refinement). Pulse amplitudes (for shimmer) are the interpolated extremum.
  *
  * Jitter (local) and shimmer (local, local_dB) follow Praat's
  * PointProcess_getJitter_local / PointProcess_Sound_getShimmer_local with
@@ -78,21 +79,25 @@ export function findPulses(x: Float32Array, sampleRate: number, pitch: PitchTrac
       const seg: [number, number][] = [refine(x, a, sampleRate)]
       // right
       let prev = a
+      let prevT = seg[0][0]
       for (;;) {
         const T = sampleRate / f0At(prev / sampleRate)
         const i = extremum(x, Math.ceil(prev + 0.8 * T), Math.floor(prev + 1.25 * T), sign)
         if (i < 0 || (i + 0.5) / sampleRate > tr) break
-        seg.push(refine(x, i, sampleRate))
+        prevT += ccLag(x, prev, i - prev, Math.round(T)) / sampleRate
+        seg.push([prevT, refine(x, i, sampleRate)[1]])
         prev = i
       }
       // left
       prev = a
+      prevT = seg[0][0]
       const leftPulses: [number, number][] = []
       for (;;) {
         const T = sampleRate / f0At(prev / sampleRate)
         const i = extremum(x, Math.ceil(prev - 1.25 * T), Math.floor(prev - 0.8 * T), sign)
         if (i < 0 || (i + 0.5) / sampleRate < tl) break
-        leftPulses.push(refine(x, i, sampleRate))
+        prevT += ccLag(x, prev, i - prev, Math.round(T)) / sampleRate
+        leftPulses.push([prevT, refine(x, i, sampleRate)[1]])
         prev = i
       }
       leftPulses.reverse()
@@ -104,6 +109,41 @@ export function findPulses(x: Float32Array, sampleRate: number, pitch: PitchTrac
     f = e + 1
   }
   return { t: Float64Array.from(ts), amp: Float64Array.from(as) }
+}
+
+/**
+ * Lag (samples, fractional) near `guess` that maximises the normalised
+ * correlation of one period of waveform centred on `at` with the one centred
+ * on `at + lag` (Praat's Sound_findMaximumCorrelation, searched +-3 samples
+ * around the peak-picked guess, parabolic refinement).
+ */
+function ccLag(x: Float32Array, at: number, guess: number, N: number): number {
+  const h = N >> 1
+  let best = -Infinity, bestL = guess, rm = 0, rp = 0
+  let r0 = NaN, r1 = NaN
+  for (let L = guess - 4; L <= guess + 4; L++) {
+    const a0 = at - h, b0 = at + L - h
+    let r = -Infinity
+    if (a0 >= 0 && b0 >= 0 && a0 + N <= x.length && b0 + N <= x.length) {
+      let sxy = 0, sxx = 0, syy = 0
+      for (let i = 0; i < N; i++) {
+        const p = x[a0 + i], q = x[b0 + i]
+        sxy += p * q
+        sxx += p * p
+        syy += q * q
+      }
+      r = sxx > 0 && syy > 0 ? sxy / Math.sqrt(sxx * syy) : 0
+    }
+    if (L >= guess - 2 && r1 > best && r1 >= r0 && r1 >= r) {
+      best = r1; bestL = L - 1; rm = r0; rp = r
+    }
+    r0 = r1
+    r1 = r
+  }
+  if (best === -Infinity) return guess
+  const d2 = rm - 2 * best + rp
+  const off = d2 < 0 ? (0.5 * (rm - rp)) / d2 : 0
+  return bestL + Math.max(-0.5, Math.min(0.5, off))
 }
 
 const isPeriod = (p: number) => p >= PERIOD_FLOOR && p <= PERIOD_CEILING

@@ -58,7 +58,7 @@ export interface SpeechSpec { name: string; voice: string; pitch: number; speed:
 /** Several speakers (espeak-ng voice variants) and "emotions" (pitch, rate, loudness). */
 export const SPEECH: SpeechSpec[] = [
   { name: 'm3-neutral', voice: 'en+m3', pitch: 40, speed: 160, amp: 100, text: 'The quick brown fox jumps over the lazy dog near the river bank.' },
-  { name: 'm1-angry', voice: 'en+m1', pitch: 60, speed: 200, amp: 180, text: 'I told you never to touch my things again, do you understand me?' },
+  { name: 'm1-angry', voice: 'en+m1', pitch: 60, speed: 200, amp: 150, text: 'I told you never to touch my things again, do you understand me?' },
   { name: 'f2-happy', voice: 'en+f2', pitch: 75, speed: 180, amp: 120, text: 'What a wonderful morning, we are going to the beach today!' },
   { name: 'f4-sad', voice: 'en+f4', pitch: 30, speed: 120, amp: 70, text: 'I miss the old house, and the garden where we used to sit.' },
   { name: 'm7-calm', voice: 'en+m7', pitch: 45, speed: 140, amp: 90, text: 'Please take a seat, the doctor will see you in a moment.' },
@@ -71,7 +71,7 @@ export function speechWav(spec: SpeechSpec, rate = 16000): string {
   if (fs.existsSync(out)) return out
   const raw = path.join(cacheDir, `${spec.name}-raw.wav`)
   execFileSync('espeak-ng', ['-v', spec.voice, '-p', String(spec.pitch), '-s', String(spec.speed), '-a', String(spec.amp), '-w', raw, spec.text])
-  execFileSync('sox', [raw, '-r', String(rate), '-c', '1', '-b', '16', out])
+  execFileSync('sox', [raw, '-D', '-r', String(rate), '-c', '1', '-b', '16', out])
   return out
 }
 
