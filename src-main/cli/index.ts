@@ -4,9 +4,11 @@
  */
 import { Command, CommanderError } from 'commander'
 import * as doctor from './commands/doctor'
+import * as features from './commands/features'
 
 const COMMANDS: { register(program: Command): void }[] = [
   doctor,
+  features,
 ]
 
 export function buildProgram(): Command {
