@@ -8,6 +8,7 @@
 import { createRequire } from 'node:module'
 import util from 'node:util'
 import * as tf from '@tensorflow/tfjs'
+import { registerWasmTrainingKernels, WASM_TRAINING_KERNELS } from './kernels/index'
 
 export type BackendName = 'tensorflow' | 'wasm' | 'cpu'
 
@@ -21,6 +22,10 @@ export interface BackendInfo {
   tfjsVersion: string
   /** Threads the wasm backend uses (1 when single-threaded). */
   threads: number | null
+  /** Whether the wasm backend runs its SIMD build (null for other backends). */
+  simd?: boolean | null
+  /** Kernels this project adds to the backend (e.g. wasm Conv2DBackpropFilter). */
+  customKernels?: string[]
 }
 
 const require = createRequire(import.meta.url)
@@ -58,6 +63,8 @@ async function tryWasm(notes: string[]): Promise<boolean> {
   }
   try {
     await import('@tensorflow/tfjs-backend-wasm')
+    // The wasm backend lacks some gradient kernels (Conv2DBackpropFilter): supply them.
+    registerWasmTrainingKernels()
     return true
   } catch (err) {
     notes.push(`wasm: not loadable (${(err as Error).message.split('\n')[0]})`)
@@ -75,7 +82,7 @@ async function choose(): Promise<BackendInfo> {
     try {
       if (await tf.setBackend(name)) {
         await tf.ready()
-        return { name, available, notes, tfjsVersion: tf.version.tfjs, threads: name === 'wasm' ? 1 : null }
+        return { name, available, notes, tfjsVersion: tf.version.tfjs, ...(await wasmDetails(name)) }
       }
       notes.push(`${name}: setBackend returned false`)
     } catch (err) {
@@ -83,6 +90,24 @@ async function choose(): Promise<BackendInfo> {
     }
   }
   throw new Error(`no TensorFlow.js backend could be initialised: ${notes.join('; ')}`)
+}
+
+/**
+ * Threads and SIMD of the wasm backend. Under Node, tfjs-backend-wasm 4.22 reports no
+ * multi-thread support (its pthread workers are blob: URLs, which Node's Worker refuses),
+ * so it runs the single-threaded SIMD build; see docs/engine.md.
+ */
+async function wasmDetails(name: BackendName): Promise<Pick<BackendInfo, 'threads' | 'simd' | 'customKernels'>> {
+  if (name !== 'wasm') return { threads: null, simd: null, customKernels: [] }
+  const wasm = await import('@tensorflow/tfjs-backend-wasm')
+  let threads = 1
+  try {
+    threads = wasm.getThreadsCount()
+  } catch {
+    threads = 1
+  }
+  const simd = Boolean(await tf.env().getAsync('WASM_HAS_SIMD_SUPPORT'))
+  return { threads, simd, customKernels: WASM_TRAINING_KERNELS.map((k) => k.kernelName) }
 }
 
 /** Initialises TensorFlow.js once and says which backend it uses. */

@@ -1,0 +1,45 @@
+/** Builds the model card of a trained model (see src-shared/contract/models.ts). */
+import { initBackend } from '../engine/backend'
+import type { TrainedModel } from './train'
+import type { ModelCardData } from './types'
+import type { Profile } from './inference'
+
+export interface CardInput {
+  name: string
+  extractor: ModelCardData['extractor']
+  sourceCorpus: string
+  targetCorpus?: string | null
+  calibration?: Pick<Profile, 'temperature' | 'uncertainDistance' | 'ece'> | null
+  metrics?: Record<string, number>
+}
+
+/** Everything but the file hashes, which saveModel fills in. */
+export async function makeCard(model: TrainedModel, input: CardInput): Promise<Omit<ModelCardData, 'files'>> {
+  const b = await initBackend()
+  const metrics = { ...model.metrics, ...(input.metrics ?? {}) }
+  return {
+    format: 'ser-siamese/1',
+    name: input.name,
+    createdAt: new Date().toISOString(),
+    arch: model.net.arch,
+    extractor: input.extractor,
+    normaliser: model.normaliser,
+    labels: model.labels,
+    sourceCorpus: input.sourceCorpus,
+    targetCorpus: input.targetCorpus ?? null,
+    loss: model.loss,
+    frozenLayers: model.frozenLayers,
+    shots: model.shots,
+    backend: { name: b.name, threads: b.threads, simd: b.simd ?? null, tfjs: b.tfjsVersion },
+    metrics: Object.fromEntries(Object.entries(metrics).filter(([, v]) => Number.isFinite(v))),
+    training: {
+      seed: model.config.seed,
+      epochs: model.history.length,
+      pairsPerBatch: model.config.pairsPerBatch,
+      learningRate: model.config.learningRate,
+    },
+    calibration: input.calibration
+      ? { temperature: input.calibration.temperature, uncertainDistance: Number.isFinite(input.calibration.uncertainDistance) ? input.calibration.uncertainDistance : 1e9, ece: input.calibration.ece }
+      : null,
+  }
+}

@@ -1,0 +1,141 @@
+/**
+ * Few-shot inference. A profile holds the enrolled support examples' embeddings; a
+ * clip's embedding is compared with each class (its prototype = mean support embedding,
+ * or the mean of its k nearest support items), distances become probabilities through
+ * softmax(-d / T) with T calibrated on validation data by minimising the negative
+ * log-likelihood, and the answer is 'uncertain' when even the nearest class is farther
+ * than a threshold learnt from how far known items of a class lie from it.
+ * Classes come from the support set, so a profile may hold emotions the source corpus never had.
+ */
+import { embedAll, type TrainedModel } from './train'
+import { classificationMetrics, dist, expectedCalibrationError, prototypes, quantile, softmaxNeg, type ClassMetrics } from './inference-core'
+import type { ItemSet } from './types'
+
+export { expectedCalibrationError }
+
+export interface Profile {
+  method: 'prototype' | 'knn'
+  k: number
+  classes: string[]
+  dim: number
+  /** [classes * dim] */
+  prototypes: number[]
+  /** Support embeddings per class (for kNN), flat [n * dim]. */
+  support: { label: string; embedding: number[] }[]
+  temperature: number
+  uncertainDistance: number
+  ece: number | null
+}
+
+export interface Prediction {
+  probabilities: Record<string, number>
+  top: string
+  /** True when no class is close: the clip is unlike every enrolled emotion. */
+  uncertain: boolean
+  distances: Record<string, number>
+}
+
+export function buildProfile(model: TrainedModel, support: ItemSet, opts: { method?: 'prototype' | 'knn'; k?: number } = {}): Profile {
+  if (support.labels.length === 0) throw new Error('a profile needs at least one support example')
+  const dim = model.net.embeddingDim
+  const emb = embedAll(model, support)
+  const { classes, protos } = prototypes(emb, support.labels, dim)
+  const profile: Profile = {
+    method: opts.method ?? 'prototype',
+    k: opts.k ?? 3,
+    classes,
+    dim,
+    prototypes: Array.from(protos),
+    support: support.labels.map((label, i) => ({ label, embedding: Array.from(emb.subarray(i * dim, (i + 1) * dim)) })),
+    temperature: 1,
+    uncertainDistance: Infinity,
+    ece: null,
+  }
+  // Uncalibrated defaults: T = median own-class distance; 'uncertain' beyond twice the largest one.
+  const own = support.labels.map((l, i) => dist(emb, i, protos, classes.indexOf(l), dim))
+  const med = quantile(own, 0.5)
+  profile.temperature = med > 1e-6 ? med : 1
+  profile.uncertainDistance = Math.max(...own) * 2 + 1e-6
+  return profile
+}
+
+function classDistances(profile: Profile, emb: Float32Array, i: number): number[] {
+  const { dim } = profile
+  if (profile.method === 'prototype') return profile.classes.map((_, c) => dist(emb, i, profile.prototypes, c, dim))
+  return profile.classes.map((c) => {
+    const ds = profile.support.filter((s) => s.label === c).map((s) => dist(emb, i, s.embedding, 0, dim))
+    ds.sort((a, b) => a - b)
+    const near = ds.slice(0, Math.max(1, profile.k))
+    return near.reduce((a, b) => a + b, 0) / near.length
+  })
+}
+
+function toPrediction(profile: Profile, d: number[]): Prediction {
+  const p = softmaxNeg(d, profile.temperature)
+  let best = 0
+  for (let c = 1; c < p.length; c++) if (p[c] > p[best]) best = c
+  return {
+    probabilities: Object.fromEntries(profile.classes.map((c, i) => [c, p[i]])),
+    top: profile.classes[best],
+    uncertain: Math.min(...d) > profile.uncertainDistance,
+    distances: Object.fromEntries(profile.classes.map((c, i) => [c, d[i]])),
+  }
+}
+
+export function predict(model: TrainedModel, profile: Profile, items: ItemSet): Prediction[] {
+  const emb = embedAll(model, items)
+  return items.labels.map((_, i) => toPrediction(profile, classDistances(profile, emb, i)))
+}
+
+/**
+ * Calibrates the profile's temperature on labelled validation items (classes unknown to
+ * the profile are ignored), sets the 'uncertain' distance to the 97.5th percentile of the
+ * validation items' distance to their own class, and records the calibrated ECE.
+ */
+export function calibrate(model: TrainedModel, profile: Profile, validation: ItemSet): { temperature: number; ece: number; eceBefore: number; uncertainDistance: number } {
+  const emb = embedAll(model, validation)
+  const rows: { d: number[]; y: number }[] = []
+  validation.labels.forEach((l, i) => {
+    const y = profile.classes.indexOf(l)
+    if (y >= 0) rows.push({ d: classDistances(profile, emb, i), y })
+  })
+  if (rows.length === 0) throw new Error('calibration needs validation items of the profile\'s classes')
+  const nll = (T: number) => rows.reduce((s, r) => s - Math.log(Math.max(softmaxNeg(r.d, T)[r.y], 1e-12)), 0)
+  const ece = (T: number) => {
+    const conf: number[] = []
+    const ok: boolean[] = []
+    for (const r of rows) {
+      const p = softmaxNeg(r.d, T)
+      const top = p.indexOf(Math.max(...p))
+      conf.push(p[top])
+      ok.push(top === r.y)
+    }
+    return expectedCalibrationError(conf, ok)
+  }
+  const eceBefore = ece(profile.temperature)
+  const scale = quantile(rows.map((r) => r.d[r.y]), 0.5) || 1
+  let bestT = profile.temperature
+  let bestNll = nll(bestT)
+  for (let e = -3; e <= 2; e += 0.05) {
+    const T = scale * 10 ** e
+    const v = nll(T)
+    if (v < bestNll) {
+      bestNll = v
+      bestT = T
+    }
+  }
+  profile.temperature = bestT
+  profile.ece = ece(bestT)
+  profile.uncertainDistance = quantile(rows.map((r) => r.d[r.y]), 0.975) * 1.25
+  return { temperature: bestT, ece: profile.ece, eceBefore, uncertainDistance: profile.uncertainDistance }
+}
+
+export function evaluateProfile(model: TrainedModel, profile: Profile, test: ItemSet): ClassMetrics & { ece: number; uncertainRate: number } {
+  const preds = predict(model, profile, test)
+  const m = classificationMetrics(test.labels, preds.map((p) => p.top))
+  const ece = expectedCalibrationError(
+    preds.map((p) => p.probabilities[p.top]),
+    preds.map((p, i) => p.top === test.labels[i]),
+  )
+  return { ...m, ece, uncertainRate: preds.filter((p) => p.uncertain).length / Math.max(1, preds.length) }
+}

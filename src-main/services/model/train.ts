@@ -1,0 +1,319 @@
+/**
+ * Siamese training: pre-training on a source corpus, fine-tuning with N frozen
+ * layers on K shots per class, and the target-only baseline, all through one loop
+ * (trainSiamese) that streams epoch reports, honours an AbortSignal, checkpoints
+ * every epoch and resumes from the checkpoint folder after a crash or kill.
+ * Early stopping watches prototype accuracy on a speaker-independent validation split.
+ */
+import crypto from 'node:crypto'
+import * as tf from '@tensorflow/tfjs'
+import { JobCancelledError } from '../jobs/registry'
+import { distanceLossMasked } from './losses'
+import { loadCheckpoint, saveCheckpoint, type CheckpointState } from './checkpoint'
+import { prototypeAccuracy } from './inference-core'
+import { buildNetwork, EmbeddingModel } from './networks'
+import { fitNormaliser, normaliseSet } from './normalise'
+import { makeRng, samplePairs, sampleClassBalanced, selectShots, speakerSplit, type Rng } from './sampling'
+import { distanceMasks, gatherRows, itemBatchLoss, optimiseStep, pairBatchLoss } from './step'
+import type { EpochReport, ItemSet, LossConfig, Normaliser, TrainConfig, TrainContext } from './types'
+
+export interface TrainedModel {
+  net: EmbeddingModel
+  normaliser: Normaliser | null
+  labels: string[]
+  loss: LossConfig
+  frozenLayers: number
+  shots: number | null
+  history: EpochReport[]
+  metrics: Record<string, number>
+  config: TrainConfig
+}
+
+export function defaultTrainConfig(arch: TrainConfig['arch'], overrides: Partial<TrainConfig> = {}): TrainConfig {
+  return {
+    arch,
+    loss: { name: 'contrastive', margin: 1, temperature: 0.1 },
+    pairsPerBatch: 64,
+    classesPerBatch: 8,
+    perClass: 8,
+    hardNegatives: 0,
+    epochs: 20,
+    stepsPerEpoch: 50,
+    learningRate: 1e-3,
+    patience: 5,
+    validationSpeakers: 0.2,
+    seed: 1,
+    frozenLayers: 0,
+    ...overrides,
+  }
+}
+
+export interface TrainResult {
+  history: EpochReport[]
+  best: CheckpointState['best']
+  resumedFromEpoch: number
+  trainIndices: number[]
+  valIndices: number[]
+}
+
+const yieldToLoop = () => new Promise<void>((r) => setImmediate(r))
+
+/**
+ * The core loop, on already-normalised data. Trains `net` in place and leaves it at
+ * the best validation epoch (or the last one without validation).
+ */
+export async function trainSiamese(
+  net: EmbeddingModel,
+  data: ItemSet,
+  cfg: TrainConfig,
+  split: { train: number[]; val: number[] },
+  ctx: TrainContext = {},
+): Promise<TrainResult> {
+  const per = data.itemShape.reduce((p, q) => p * q, 1)
+  const vars = net.trainableVariables(cfg.frozenLayers)
+  const optimizer = tf.train.adam(cfg.learningRate)
+  const configKey = crypto
+    .createHash('sha256')
+    .update(JSON.stringify({ cfg, n: data.labels.length, train: split.train, val: split.val }))
+    .digest('hex')
+    .slice(0, 16)
+  let rng: Rng = makeRng(cfg.seed)
+  let history: EpochReport[] = []
+  let best: CheckpointState['best'] = null
+  let bestWeights: tf.Tensor[] | null = null
+  let sinceBest = 0
+  let startEpoch = 0
+
+  if (ctx.checkpointDir) {
+    const ck = loadCheckpoint(ctx.checkpointDir)
+    if (ck && ck.state.configKey === configKey) {
+      net.setWeights(ck.tensors.weights)
+      ck.tensors.weights.forEach((t) => t.dispose())
+      // Adam creates its slots on the first step; restore after a dummy step with zero learning rate would
+      // shift state, so set the slots directly (same order as `vars`).
+      await optimizer.setWeights(ck.tensors.optimizer)
+      bestWeights = ck.tensors.bestWeights
+      rng = makeRng(cfg.seed, ck.state.rngState)
+      history = ck.state.history as EpochReport[]
+      best = ck.state.best
+      sinceBest = ck.state.sinceBest
+      startEpoch = ck.state.epoch
+    } else if (ck) {
+      ck.tensors.weights.forEach((t) => t.dispose())
+      ck.tensors.bestWeights?.forEach((t) => t.dispose())
+      ck.tensors.optimizer.forEach((t) => t.tensor.dispose())
+    }
+  }
+
+  const labelIds = new Map<string, number>()
+  for (const l of data.labels) if (!labelIds.has(l)) labelIds.set(l, labelIds.size)
+  const valRng = makeRng(`${cfg.seed}-val`)
+  const usePairs = cfg.loss.name === 'contrastive'
+  const P = cfg.pairsPerBatch
+  const C = cfg.classesPerBatch ?? 8
+  const K = cfg.perClass ?? 8
+  let buf: Float32Array | undefined
+
+  for (let epoch = startEpoch; epoch < cfg.epochs; epoch++) {
+    if (ctx.signal?.aborted) throw new JobCancelledError()
+    const t0 = performance.now()
+    let hardNegative: ((a: number, c: number[]) => number) | undefined
+    if (cfg.hardNegatives > 0 && usePairs) {
+      const emb = net.embedItems(data, split.train)
+      const pos = new Map(split.train.map((g, i) => [g, i]))
+      const D = net.embeddingDim
+      const dist = (i: number, j: number) => {
+        let s = 0
+        for (let k = 0; k < D; k++) s += (emb[i * D + k] - emb[j * D + k]) ** 2
+        return s
+      }
+      hardNegative = (a, cands) => cands.reduce((bestC, c) => (dist(pos.get(a)!, pos.get(c)!) < dist(pos.get(a)!, pos.get(bestC)!) ? c : bestC))
+    }
+    let lossSum: tf.Scalar = tf.scalar(0)
+    let pairs = 0
+    for (let s = 0; s < cfg.stepsPerEpoch; s++) {
+      let stepLoss: tf.Scalar
+      if (usePairs) {
+        const pb = samplePairs(rng, data.labels, split.train, P, { hardFraction: cfg.hardNegatives, hardNegative })
+        const rows = new Int32Array(2 * P)
+        rows.set(pb.a, 0)
+        rows.set(pb.b, P)
+        buf = gatherRows(data.x, per, rows, buf)
+        const x = tf.tensor(buf, [2 * P, ...data.itemShape])
+        const same = tf.tensor1d(pb.same)
+        stepLoss = optimiseStep(optimizer, vars, () => pairBatchLoss(net, x, same, cfg.loss))
+        tf.dispose([x, same])
+        pairs += P
+      } else {
+        const b = sampleClassBalanced(rng, data.labels, split.train, C, K)
+        const x = tf.tensor(gatherRows(data.x, per, b.items), [b.items.length, ...data.itemShape])
+        const masks = distanceMasks(b.classIds)
+        stepLoss = optimiseStep(optimizer, vars, () => itemBatchLoss(net, x, masks, cfg.loss))
+        tf.dispose([x, masks.same, masks.diff, masks.valid])
+        pairs += (b.items.length * (b.items.length - 1)) / 2
+      }
+      const next = tf.add(lossSum, stepLoss) as tf.Scalar
+      tf.dispose([lossSum, stepLoss])
+      lossSum = next
+    }
+    const trainLoss = (await lossSum.data())[0] / cfg.stepsPerEpoch
+    lossSum.dispose()
+    const seconds = (performance.now() - t0) / 1000
+
+    let valLoss: number | null = null
+    let valAccuracy: number | null = null
+    if (split.val.length > 0) {
+      const v = validate(net, data, split, cfg.loss, labelIds, valRng)
+      valLoss = v.loss
+      valAccuracy = v.accuracy
+      const better = !best || valAccuracy > best.valAccuracy + 1e-9 || (Math.abs(valAccuracy - best.valAccuracy) <= 1e-9 && valLoss < best.valLoss)
+      if (better) {
+        best = { epoch: epoch + 1, valAccuracy, valLoss }
+        bestWeights?.forEach((t) => t.dispose())
+        bestWeights = net.getWeights().map((w) => w.clone())
+        sinceBest = 0
+      } else sinceBest++
+    }
+    const report: EpochReport = {
+      epoch: epoch + 1,
+      epochs: cfg.epochs,
+      trainLoss,
+      valLoss,
+      valAccuracy,
+      pairsPerSecond: pairs / seconds,
+      resumed: epoch === startEpoch && startEpoch > 0,
+    }
+    history.push(report)
+    const stop = cfg.patience > 0 && split.val.length > 0 && sinceBest >= cfg.patience
+    if (ctx.checkpointDir) {
+      await saveCheckpoint(
+        ctx.checkpointDir,
+        { configKey, epoch: stop ? cfg.epochs : epoch + 1, rngState: rng.state(), history, best, sinceBest },
+        { weights: net.getWeights(), bestWeights, optimizer: await optimizer.getWeights() },
+      )
+    }
+    ctx.onEpoch?.(report)
+    await yieldToLoop()
+    if (stop) break
+  }
+  if (bestWeights) {
+    net.setWeights(bestWeights)
+    bestWeights.forEach((t) => t.dispose())
+  }
+  optimizer.dispose()
+  return { history, best, resumedFromEpoch: startEpoch, trainIndices: split.train, valIndices: split.val }
+}
+
+function validate(
+  net: EmbeddingModel,
+  data: ItemSet,
+  split: { train: number[]; val: number[] },
+  loss: LossConfig,
+  labelIds: Map<string, number>,
+  _rng: Rng,
+): { loss: number; accuracy: number } {
+  const sup = split.train.length > 2000 ? split.train.filter((_, i) => i % Math.ceil(split.train.length / 2000) === 0) : split.train
+  const val = split.val.length > 1000 ? split.val.filter((_, i) => i % Math.ceil(split.val.length / 1000) === 0) : split.val
+  const es = net.embedItems(data, sup)
+  const ev = net.embedItems(data, val)
+  const accuracy = prototypeAccuracy(es, sup.map((i) => data.labels[i]), ev, val.map((i) => data.labels[i]), net.embeddingDim)
+  // Validation loss: the distance loss on the validation items (needs labels only), so both
+  // losses are compared on one scale; contrastive runs report it too.
+  const v = tf.tidy(() => {
+    const e = tf.tensor2d(ev, [val.length, net.embeddingDim])
+    const ids = val.map((i) => labelIds.get(data.labels[i])!)
+    const m = distanceMasks(ids)
+    if (m.nValid === 0) return tf.scalar(NaN)
+    return itemBatchLossFromEmb(e, m, loss)
+  })
+  const l = v.dataSync()[0]
+  v.dispose()
+  return { loss: l, accuracy }
+}
+
+function itemBatchLossFromEmb(e: tf.Tensor2D, m: ReturnType<typeof distanceMasks>, loss: LossConfig): tf.Scalar {
+  return distanceLossMasked(e, m, loss.margin, loss.temperature > 0 ? loss.temperature : 0.1)
+}
+
+/** Embeddings of all items of `data` after the model's normaliser. */
+export function embedAll(model: TrainedModel, data: ItemSet, indices?: ArrayLike<number>): Float32Array {
+  return model.net.embedItems(normaliseSet(data, model.normaliser), indices)
+}
+
+export interface FinetuneOptions {
+  frozenLayers: number
+  /** Labelled examples per class from the target's training speakers (null = all). */
+  shots: number | null
+  loss: LossConfig
+  seed: number
+  /** Items of `target` that may be used (the test speakers excluded by the caller). */
+  indices?: number[]
+  overrides?: Partial<TrainConfig>
+}
+
+/** Pre-trains an embedding network on a source corpus. */
+export async function pretrain(source: ItemSet, config: TrainConfig, ctx: TrainContext = {}): Promise<TrainedModel> {
+  const rng = makeRng(`${config.seed}-split`)
+  const split = speakerSplit(rng, source.speakers, config.validationSpeakers)
+  const normaliser = fitNormaliser(source, split.train)
+  const data = normaliseSet(source, normaliser)
+  const net = buildNetwork(config.arch, config.seed)
+  const r = await trainSiamese(net, data, config, { train: split.train, val: split.heldOut }, ctx)
+  return finish(net, normaliser, source, config, null, r)
+}
+
+function finish(net: EmbeddingModel, normaliser: Normaliser | null, data: ItemSet, config: TrainConfig, shots: number | null, r: TrainResult): TrainedModel {
+  const metrics: Record<string, number> = { epochs: r.history.length }
+  if (r.best) {
+    metrics.valAccuracy = r.best.valAccuracy
+    metrics.valLoss = r.best.valLoss
+    metrics.bestEpoch = r.best.epoch
+  }
+  const last = r.history[r.history.length - 1]
+  if (last) metrics.pairsPerSecond = last.pairsPerSecond
+  return {
+    net,
+    normaliser,
+    labels: [...new Set(r.trainIndices.map((i) => data.labels[i]))].sort(),
+    loss: config.loss,
+    frozenLayers: config.frozenLayers,
+    shots,
+    history: r.history,
+    metrics,
+    config,
+  }
+}
+
+function targetSplit(target: ItemSet, opts: FinetuneOptions, validationSpeakers: number) {
+  const rng = makeRng(`${opts.seed}-target`)
+  const pool = opts.indices ?? target.labels.map((_, i) => i)
+  const sp = speakerSplit(rng, target.speakers, validationSpeakers, pool)
+  const train = opts.shots === null ? sp.train : selectShots(rng, target.labels, sp.train, opts.shots)
+  return { train, val: sp.heldOut }
+}
+
+const FINETUNE_DEFAULTS: Partial<TrainConfig> = { epochs: 30, stepsPerEpoch: 10, patience: 8, pairsPerBatch: 64, learningRate: 1e-3, validationSpeakers: 0.25 }
+
+/** Fine-tunes a copy of a pre-trained model on the target set with the first N layers frozen. */
+export async function finetune(base: TrainedModel, target: ItemSet, opts: FinetuneOptions, ctx: TrainContext = {}): Promise<TrainedModel> {
+  const cfg = defaultTrainConfig(base.net.arch, { ...FINETUNE_DEFAULTS, ...opts.overrides, loss: opts.loss, seed: opts.seed, frozenLayers: opts.frozenLayers })
+  const split = targetSplit(target, opts, cfg.validationSpeakers)
+  const net = base.net.clone()
+  const r = await trainSiamese(net, normaliseSet(target, base.normaliser), cfg, split, ctx)
+  return finish(net, base.normaliser, target, cfg, opts.shots, r)
+}
+
+/** Baseline: the same network trained from scratch on the target's K shots alone. */
+export async function trainOnTargetOnly(
+  arch: TrainConfig['arch'],
+  target: ItemSet,
+  opts: Omit<FinetuneOptions, 'frozenLayers'>,
+  ctx: TrainContext = {},
+): Promise<TrainedModel> {
+  const cfg = defaultTrainConfig(arch, { ...FINETUNE_DEFAULTS, ...opts.overrides, loss: opts.loss, seed: opts.seed, frozenLayers: 0 })
+  const split = targetSplit(target, { ...opts, frozenLayers: 0 }, cfg.validationSpeakers)
+  const normaliser = fitNormaliser(target, split.train)
+  const net = buildNetwork(arch, opts.seed)
+  const r = await trainSiamese(net, normaliseSet(target, normaliser), cfg, split, ctx)
+  return finish(net, normaliser, target, cfg, opts.shots, r)
+}
