@@ -4,14 +4,15 @@
  * 121 dB SNR, 90% pass band) through @alexanderolsen/libsamplerate-js (wasm);
  * the result equals libsamplerate's `src_simple` with that converter.
  */
-import lsr from '@alexanderolsen/libsamplerate-js'
+import * as lsrNs from '@alexanderolsen/libsamplerate-js'
 import type { DecodedAudio } from './errors'
 
 type SRC = { simple(x: Float32Array): Float32Array }
-const { create, ConverterType } = lsr as unknown as {
-  create(ch: number, from: number, to: number, o: { converterType: number }): Promise<SRC>
-  ConverterType: Record<string, number>
-}
+type Lib = { create(ch: number, from: number, to: number, o: { converterType: number }): Promise<SRC>; ConverterType: Record<string, number> }
+// The package is a UMD bundle: depending on the loader (tsx main thread, tsx worker
+// thread, electron-vite bundle) its exports arrive as named exports or as `default`.
+const nsAny = lsrNs as unknown as Partial<Lib> & { default?: Lib }
+const { create, ConverterType } = (typeof nsAny.create === 'function' ? nsAny : nsAny.default) as Lib
 
 const converters = new Map<string, Promise<SRC>>()
 

@@ -6,6 +6,7 @@
  * Never edit a migration that has shipped: add a new one.
  */
 import * as core from './001-core'
+import * as corpusSplits from './101-corpus-splits'
 
 export interface Migration {
   id: string
@@ -14,4 +15,5 @@ export interface Migration {
 
 export const MIGRATIONS: Migration[] = [
   { id: '001-core', up: core.up },
+  { id: '101-corpus-splits', up: corpusSplits.up },
 ]

@@ -1,0 +1,38 @@
+/**
+ * Piscina worker ('corpus-import'): reads one file, hashes it (sha256 of the
+ * bytes) and decodes it fully, so a clip enters the database only when every
+ * sample decodes. Never throws: a bad file comes back as { ok: false, reason }.
+ */
+import crypto from 'node:crypto'
+import fs from 'node:fs'
+import { decodeAudioBuffer } from '../audio/index'
+
+export interface ProbeTask {
+  path: string
+  /** name used in messages (the path relative to the corpus root) */
+  name: string
+}
+
+export type ProbeResult =
+  | { ok: true; hash: string; bytes: number; durationSec: number; sampleRate: number; channels: number; format: string }
+  | { ok: false; reason: string }
+
+export async function probeFile(task: ProbeTask): Promise<ProbeResult> {
+  let bytes: Buffer
+  try {
+    bytes = await fs.promises.readFile(task.path)
+  } catch (err) {
+    const e = err as NodeJS.ErrnoException
+    return { ok: false, reason: `cannot read ${task.name}: ${e.code === 'ENOENT' ? 'file not found' : e.message}` }
+  }
+  const hash = crypto.createHash('sha256').update(bytes).digest('hex')
+  try {
+    const d = await decodeAudioBuffer(bytes, task.name)
+    return { ok: true, hash, bytes: bytes.length, durationSec: d.durationSec, sampleRate: d.sampleRate, channels: d.channels.length, format: d.format }
+  } catch (err) {
+    const msg = err instanceof Error ? err.message : String(err)
+    return { ok: false, reason: msg.startsWith('cannot decode') ? msg : `cannot decode ${task.name}: ${msg}` }
+  }
+}
+
+export default probeFile
