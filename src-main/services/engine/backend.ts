@@ -8,7 +8,7 @@
 import { createRequire } from 'node:module'
 import util from 'node:util'
 import * as tf from '@tensorflow/tfjs'
-import { registerWasmTrainingKernels, WASM_TRAINING_KERNELS } from './kernels/index'
+import { registerWasmTrainingKernels, WASM_TRAINING_KERNEL_NAMES } from './kernels/index'
 
 export type BackendName = 'tensorflow' | 'wasm' | 'cpu'
 
@@ -107,7 +107,7 @@ async function wasmDetails(name: BackendName): Promise<Pick<BackendInfo, 'thread
     threads = 1
   }
   const simd = Boolean(await tf.env().getAsync('WASM_HAS_SIMD_SUPPORT'))
-  return { threads, simd, customKernels: WASM_TRAINING_KERNELS.map((k) => k.kernelName) }
+  return { threads, simd, customKernels: WASM_TRAINING_KERNEL_NAMES }
 }
 
 /** Initialises TensorFlow.js once and says which backend it uses. */

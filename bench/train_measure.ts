@@ -1,0 +1,44 @@
+/**
+ * One throughput measurement of the engine's real training loop (trainSiamese), run in
+ * its own process by bench/train.bench.ts so its peak RSS is its own.
+ * Usage: tsx bench/train_measure.ts mlp|cnn PAIRS STEPS
+ * Prints one JSON line: backend, pairs per second, peak RSS, peak tf memory.
+ */
+import * as tf from '@tensorflow/tfjs'
+import { initBackend } from '../src-main/services/engine/backend'
+import { buildNetwork, defaultArchitecture } from '../src-main/services/model/networks'
+import { defaultTrainConfig, trainSiamese } from '../src-main/services/model/train'
+import { makeRng } from '../src-main/services/model/sampling'
+import type { ItemSet } from '../src-main/services/model/types'
+
+const [arch = 'mlp', pairsArg = '64', stepsArg = '50'] = process.argv.slice(2)
+const info = await initBackend()
+const shape = arch === 'mlp' ? [88] : [128, 64]
+const n = arch === 'mlp' ? 2000 : 200
+const per = shape.reduce((a, b) => a * b, 1)
+const rng = makeRng(1)
+const x = new Float32Array(n * per).map(() => rng() * 2 - 1)
+const data: ItemSet = { x, itemShape: shape, labels: Array.from({ length: n }, (_, i) => `c${i % 6}`), speakers: Array.from({ length: n }, (_, i) => `s${i % 10}`) }
+const cfg = defaultTrainConfig(defaultArchitecture(arch as 'mlp' | 'cnn', shape), {
+  pairsPerBatch: Number(pairsArg),
+  stepsPerEpoch: Number(stepsArg),
+  epochs: 2, // epoch 1 warms up (kernel compilation, allocations); epoch 2 is measured
+  validationSpeakers: 0,
+  patience: 0,
+})
+const net = buildNetwork(cfg.arch, 1)
+let peakBytes = 0
+const timer = setInterval(() => (peakBytes = Math.max(peakBytes, tf.memory().numBytes)), 5)
+const r = await trainSiamese(net, data, cfg, { train: data.labels.map((_, i) => i), val: [] })
+clearInterval(timer)
+console.log(
+  JSON.stringify({
+    arch,
+    backend: info.name,
+    threads: info.threads,
+    simd: info.simd,
+    pairsPerSecond: r.history[r.history.length - 1].pairsPerSecond,
+    peakRssMiB: process.resourceUsage().maxRSS / 1024,
+    peakTensorMiB: peakBytes / 2 ** 20,
+  }),
+)
