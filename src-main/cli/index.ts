@@ -4,10 +4,16 @@
  */
 import { Command, CommanderError } from 'commander'
 import * as doctor from './commands/doctor'
+import * as importCmd from './commands/import'
+import * as synth from './commands/synth'
+import * as split from './commands/split'
 import * as features from './commands/features'
 
 const COMMANDS: { register(program: Command): void }[] = [
   doctor,
+  importCmd,
+  synth,
+  split,
   features,
 ]
 

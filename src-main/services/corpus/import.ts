@@ -8,6 +8,7 @@
  */
 import path from 'node:path'
 import fs from 'node:fs'
+import { setMaxListeners } from 'node:events'
 import type { Piscina } from 'piscina'
 import { createPool } from '../workers'
 import type { Workspace } from '../store/workspace'
@@ -156,6 +157,8 @@ export async function importCorpus(ws: Workspace, dir: string, opts: ImportOptio
   })
 
   const signal = opts.signal
+  // Each queued task listens on the signal until it runs.
+  if (signal) setMaxListeners(clips.length + 16, signal)
   let cancelled = false
   let done = 0
   const p = clips.length ? getPool(opts.threads) : null
