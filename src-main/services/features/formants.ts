@@ -11,7 +11,7 @@
  * polishing; our resampler is a windowed sinc rather than Praat's FFT filter.
  */
 import { praatGaussian } from './framing'
-import { resampleTo } from './resample'
+import { resampleRange, resampledLength } from './resample'
 
 export const FORMANT_DEFAULTS = { maxFormant: 5500, nFormants: 5, windowLength: 0.025, preEmphasisFrom: 50 }
 
@@ -47,6 +47,111 @@ export function burg(data: Float64Array, n: number, m: number, d: Float64Array, 
       wk2[j] = wk2[j + 1] - wkm[k] * wk1[j + 1]
     }
   }
+  return true
+}
+
+/** c[j] = sum_{t=j}^{n-1} x[t] x[t-j], j = 0..m (one pass over x, lags in groups of four). */
+function autocorr(x: Float64Array, n: number, m: number, c: Float64Array): void {
+  for (let j0 = 0; j0 <= m; j0 += 4) {
+    let s0 = 0, s1 = 0, s2 = 0, s3 = 0
+    const j3 = j0 + 3
+    // head: t < j3, lags whose range starts later
+    for (let t = j0; t < Math.min(j3, n); t++) {
+      const xt = x[t]
+      s0 += xt * x[t - j0]
+      if (t >= j0 + 1) s1 += xt * x[t - j0 - 1]
+      if (t >= j0 + 2) s2 += xt * x[t - j0 - 2]
+    }
+    for (let t = j3; t < n; t++) {
+      const xt = x[t]
+      s0 += xt * x[t - j0]
+      s1 += xt * x[t - j0 - 1]
+      s2 += xt * x[t - j0 - 2]
+      s3 += xt * x[t - j3]
+    }
+    c[j0] = s0
+    if (j0 + 1 <= m) c[j0 + 1] = s1
+    if (j0 + 2 <= m) c[j0 + 2] = s2
+    if (j3 <= m) c[j3] = s3
+  }
+}
+
+/**
+ * Burg's method in the autocorrelation domain (K. Vos, "A fast implementation
+ * of Burg's method", 2013, in its covariance-matrix form): the same
+ * coefficients as `burg` (equal up to rounding), but the data are read once
+ * (autocorrelation up to lag m, O(n m)) and each order costs O(m^2) on the
+ * (k+2)x(k+2) matrix Phi_ij = sum_{t=k+1}^{n-1} x[t-i] x[t-j], updated from
+ * the previous order by shifting and subtracting edge products.
+ * x is 0-based, length n; on success d[1..m] holds the predictor
+ * (x[t] ~ sum_k d[k] x[t-k], as `burg`). `work` needs 3 (m+2)^2 + 4 (m+2) doubles.
+ */
+export function burgFast(x: Float64Array, n: number, m: number, d: Float64Array, work: Float64Array): boolean {
+  const S = m + 2
+  const c = work.subarray(0, S)
+  let P = work.subarray(S, S + S * S)
+  let Q = work.subarray(S + S * S, S + 2 * S * S)
+  const a = work.subarray(S + 2 * S * S, 2 * S + 2 * S * S)
+  const v = work.subarray(2 * S + 2 * S * S, 3 * S + 2 * S * S)
+  const w = work.subarray(3 * S + 2 * S * S, 4 * S + 2 * S * S)
+  autocorr(x, n, m, c)
+  // order 0: t = 1..n-1
+  P[0] = c[0] - x[0] * x[0]
+  P[S + 1] = c[0] - x[n - 1] * x[n - 1]
+  P[1] = P[S] = c[1]
+  a[0] = 1
+  for (let k = 0; k < m; k++) {
+    const K = k + 2 // matrix size; a has k+1 coefficients, a[k+1] = 0
+    a[k + 1] = 0
+    // v = P a, w = P rev(a)
+    let num = 0, ef = 0, eb = 0
+    for (let i = 0; i < K; i++) {
+      let sv = 0, sw = 0
+      const row = i * S
+      for (let j = 0; j < K; j++) {
+        const pij = P[row + j]
+        sv += pij * a[j]
+        sw += pij * a[K - 1 - j]
+      }
+      v[i] = sv
+      w[i] = sw
+    }
+    for (let i = 0; i < K; i++) {
+      ef += a[i] * v[i]
+      eb += a[K - 1 - i] * w[i]
+      num += a[K - 1 - i] * v[i]
+    }
+    const den = ef + eb
+    if (!(den > 0)) return false
+    const kappa = (-2 * num) / den
+    // a_i += kappa a_{k+1-i}, i = 0..k+1 (in place, pairwise)
+    for (let i = 0, j = k + 1; i <= j; i++, j--) {
+      const ai = a[i], aj = a[j]
+      a[i] = ai + kappa * aj
+      if (i !== j) a[j] = aj + kappa * ai
+    }
+    if (k === m - 1) break
+    // next order k+1: size K+1, t = k+2..n-1
+    // Q[i+1][j+1] = P[i][j] - x[n-1-i] x[n-1-j];  Q[0][j] = c_j - sum_{t=j}^{k+1} x[t] x[t-j]
+    for (let i = 0; i < K; i++) {
+      const xi = x[n - 1 - i]
+      for (let j = i; j < K; j++) {
+        const q = P[i * S + j] - xi * x[n - 1 - j]
+        Q[(i + 1) * S + j + 1] = q
+        Q[(j + 1) * S + i + 1] = q
+      }
+    }
+    for (let j = 0; j <= K; j++) {
+      let s = c[j]
+      for (let t = j; t <= k + 1; t++) s -= x[t] * x[t - j]
+      Q[j] = s
+      Q[j * S] = s
+    }
+    const tmp = P
+    P = Q
+    Q = tmp
+  }
+  for (let i = 1; i <= m; i++) d[i] = -a[i]
   return true
 }
 
@@ -115,42 +220,57 @@ export function formantsAt(
 ): FormantFrames {
   const { maxFormant, nFormants, windowLength, preEmphasisFrom } = FORMANT_DEFAULTS
   const fs = 2 * maxFormant
-  const y = Float64Array.from(resampleTo(x, sampleRate, fs))
-  const a = Math.exp((-2 * Math.PI * preEmphasisFrom) / fs)
-  for (let i = y.length - 1; i >= 1; i--) y[i] -= a * y[i - 1]
   const nWin = Math.floor(2 * windowLength * fs)
   const half = Math.floor(nWin / 2)
   const n = 2 * half
+  const nF = times.length
+  const startOf = (f: number) => Math.floor(times[f] * fs - 0.5) + 1 - half
+  // The 11 kHz copy is computed only over the windows of wanted frames (plus
+  // one sample before each stretch for the pre-emphasis).
+  const same = sampleRate === fs
+  const ny = same ? x.length : resampledLength(x.length, sampleRate, fs)
+  const y = same ? x : new Float32Array(ny)
+  if (!same) {
+    let f = 0
+    while (f < nF) {
+      if (!want(f)) { f++; continue }
+      const s0 = startOf(f)
+      let e = f
+      while (e + 1 < nF && want(e + 1)) e++
+      resampleRange(x, sampleRate, fs, y, s0 - 1, startOf(e) + n)
+      f = e + 1
+    }
+  }
+  const pre = Math.exp((-2 * Math.PI * preEmphasisFrom) / fs)
   const win = praatGaussian(n)
   const m = 2 * nFormants
-  const data = new Float64Array(n + 1)
+  const data = new Float64Array(n)
   const d = new Float64Array(m + 1)
   const c = new Float64Array(m + 1)
-  const wk1 = new Float64Array(n + 1)
-  const wk2 = new Float64Array(n + 1)
-  const wkm = new Float64Array(m + 1)
+  const work = new Float64Array(3 * (m + 2) * (m + 2) + 4 * (m + 2))
   const re = new Float64Array(m)
   const im = new Float64Array(m)
-  const nF = times.length
   const freq = new Float64Array(nF * 3).fill(NaN)
   const bw = new Float64Array(nF * 3).fill(NaN)
   const nyq = fs / 2
-  const found: number[] = []
+  const foundF = new Float64Array(m)
+  const foundB = new Float64Array(m)
   let warm = false
   for (let f = 0; f < nF; f++) {
     if (!want(f)) {
       continue
     }
-    const left = Math.floor(times[f] * fs - 0.5)
-    const start = left + 1 - half
+    const start = startOf(f)
     let energy = 0
     for (let i = 0; i < n; i++) {
       const j = start + i
-      const v = (j >= 0 && j < y.length ? y[j] : 0) * win[i]
-      data[i + 1] = v
+      // pre-emphasised sample y[j] - pre * y[j - 1] (y[0] unchanged), zero outside
+      const yj = j >= 0 && j < ny ? (j >= 1 ? y[j] - pre * y[j - 1] : y[j]) : 0
+      const v = yj * win[i]
+      data[i] = v
       energy += v * v
     }
-    if (energy === 0 || !burg(data, n, m, d, wk1, wk2, wkm)) continue
+    if (energy === 0 || !burgFast(data, n, m, d, work)) continue
     for (let k = 1; k <= m; k++) c[k] = -d[k]
     if (!warm) initialGuesses(m, re, im)
     if (!polyRoots(c, m, re, im)) {
@@ -161,7 +281,7 @@ export function formantsAt(
       }
     }
     warm = true
-    found.length = 0
+    let nf = 0
     for (let i = 0; i < m; i++) {
       let zr = re[i]
       let zi = im[i]
@@ -172,15 +292,22 @@ export function formantsAt(
       }
       if (zi < 0) continue
       const fr = (Math.abs(Math.atan2(zi, zr)) * fs) / (2 * Math.PI)
-      if (fr >= 50 && fr <= nyq - 50) found.push(fr, (-Math.log(zr * zr + zi * zi) * fs) / (2 * Math.PI))
+      if (fr >= 50 && fr <= nyq - 50) {
+        // insertion into the list sorted by frequency
+        const b = (-Math.log(zr * zr + zi * zi) * fs) / (2 * Math.PI)
+        let p = nf++
+        while (p > 0 && foundF[p - 1] > fr) {
+          foundF[p] = foundF[p - 1]
+          foundB[p] = foundB[p - 1]
+          p--
+        }
+        foundF[p] = fr
+        foundB[p] = b
+      }
     }
-    // sort pairs by frequency
-    const pairs: [number, number][] = []
-    for (let i = 0; i < found.length; i += 2) pairs.push([found[i], found[i + 1]])
-    pairs.sort((p, q) => p[0] - q[0])
-    for (let k = 0; k < 3 && k < pairs.length; k++) {
-      freq[f * 3 + k] = pairs[k][0]
-      bw[f * 3 + k] = pairs[k][1]
+    for (let k = 0; k < 3 && k < nf; k++) {
+      freq[f * 3 + k] = foundF[k]
+      bw[f * 3 + k] = foundB[k]
     }
   }
   return { freq, bw }

@@ -44,20 +44,27 @@ function table(fromRate: number, toRate: number) {
   return t
 }
 
-export function resampleTo(x: Float32Array, fromRate: number, toRate: number): Float32Array {
-  if (!Number.isInteger(fromRate) || !Number.isInteger(toRate) || fromRate <= 0 || toRate <= 0) {
-    throw new Error(`sample rates must be positive integers, got ${fromRate} -> ${toRate}`)
-  }
-  if (fromRate === toRate) return x
+/** Output length of resampleTo for an input of n samples. */
+export function resampledLength(n: number, fromRate: number, toRate: number): number {
+  const g = gcd(fromRate, toRate)
+  return Math.floor((n * (toRate / g)) / (fromRate / g))
+}
+
+/**
+ * Output samples j0 <= j < j1 (clipped to the output length) of
+ * resampleTo(x, fromRate, toRate), written to dst[j]; the rest of dst is not
+ * touched. Lets callers resample only the stretches they analyse.
+ */
+export function resampleRange(x: Float32Array, fromRate: number, toRate: number, dst: Float64Array | Float32Array, j0: number, j1: number): void {
   const { L, M, taps, width } = table(fromRate, toRate)
   const half = width / 2
-  const nOut = Math.floor((x.length * L) / M)
-  const out = new Float32Array(nOut)
   const n = x.length
-  for (let j = 0; j < nOut; j++) {
+  const nOut = Math.floor((n * L) / M)
+  if (j0 < 0) j0 = 0
+  if (j1 > nOut) j1 = nOut
+  for (let j = j0; j < j1; j++) {
     const pos = Math.floor((j * M) / L)
-    const ph = j % L
-    const base = ph * width
+    const base = (j % L) * width
     const first = pos - half + 1
     let acc = 0
     if (first >= 0 && first + width <= n) {
@@ -68,7 +75,16 @@ export function resampleTo(x: Float32Array, fromRate: number, toRate: number): F
         if (i >= 0 && i < n) acc += taps[base + k] * x[i]
       }
     }
-    out[j] = acc
+    dst[j] = acc
   }
+}
+
+export function resampleTo(x: Float32Array, fromRate: number, toRate: number): Float32Array {
+  if (!Number.isInteger(fromRate) || !Number.isInteger(toRate) || fromRate <= 0 || toRate <= 0) {
+    throw new Error(`sample rates must be positive integers, got ${fromRate} -> ${toRate}`)
+  }
+  if (fromRate === toRate) return x
+  const out = new Float32Array(resampledLength(x.length, fromRate, toRate))
+  resampleRange(x, fromRate, toRate, out, 0, out.length)
   return out
 }
