@@ -2,6 +2,7 @@
  * The application's one router. Each capability adds a sub-router from
  * ./routers; both transports serve exactly this object.
  */
+import { datasetsRouter } from './routers/datasets'
 import { jobsRouter } from './routers/jobs'
 import { systemRouter } from './routers/system'
 import { router } from './trpc'
@@ -9,6 +10,7 @@ import { router } from './trpc'
 export const appRouter = router({
   system: systemRouter,
   jobs: jobsRouter,
+  datasets: datasetsRouter,
 })
 
 export type AppRouter = typeof appRouter

@@ -1,0 +1,94 @@
+import fs from 'node:fs'
+import path from 'node:path'
+import { TRPCError } from '@trpc/server'
+import { z } from 'zod'
+import {
+  ClipPageSchema,
+  ClipQuerySchema,
+  DatasetRowSchema,
+  DatasetStatsSchema,
+  ImportReportSchema,
+  ImportRequestSchema,
+  LayoutDetectionSchema,
+  RelinkReportSchema,
+  SplitRequestSchema,
+  SplitsSchema,
+} from '../../../src-shared/contract/datasets'
+import { datasetStats, detectLayout, getSplits, importCorpus, listClips, listDatasets, makeSplits, relinkDataset } from '../../services/corpus/index'
+import { procedure, router } from '../trpc'
+
+const DatasetId = z.object({ datasetId: z.number().int().positive() })
+
+/** A folder the user typed or picked: absolute, existing, a directory; anything else is a clear error. */
+function existingFolder(dir: string): string {
+  if (!path.isAbsolute(dir)) throw new TRPCError({ code: 'BAD_REQUEST', message: `not an absolute path: ${dir}` })
+  const resolved = path.resolve(dir)
+  let st: fs.Stats
+  try {
+    st = fs.statSync(resolved)
+  } catch {
+    throw new TRPCError({ code: 'NOT_FOUND', message: `folder not found: ${resolved}` })
+  }
+  if (!st.isDirectory()) throw new TRPCError({ code: 'BAD_REQUEST', message: `not a folder: ${resolved}` })
+  return resolved
+}
+
+function knownDataset(ctx: { services: { ws: { db: import('better-sqlite3').Database } } }, id: number): void {
+  if (!ctx.services.ws.db.prepare('SELECT 1 FROM datasets WHERE id = ?').get(id)) throw new TRPCError({ code: 'NOT_FOUND', message: `no dataset with id ${id}` })
+}
+
+export const datasetsRouter = router({
+  list: procedure.output(z.array(DatasetRowSchema)).query(({ ctx }) => listDatasets(ctx.services.ws)),
+  stats: procedure.input(DatasetId).output(DatasetStatsSchema).query(({ ctx, input }) => {
+    knownDataset(ctx, input.datasetId)
+    return datasetStats(ctx.services.ws, input.datasetId)
+  }),
+  clips: procedure.input(ClipQuerySchema).output(ClipPageSchema).query(({ ctx, input }) => listClips(ctx.services.ws, input)),
+  detect: procedure
+    .input(z.object({ dir: z.string().min(1).max(4096) }))
+    .output(LayoutDetectionSchema)
+    .query(({ input }) => detectLayout(existingFolder(input.dir))),
+  /** Starts an import job and returns its id; progress arrives through jobs.updates. */
+  import: procedure
+    .input(ImportRequestSchema)
+    .output(z.object({ jobId: z.string() }))
+    .mutation(({ ctx, input }) => {
+      const dir = existingFolder(input.dir)
+      const { id } = ctx.services.jobs.start('import', `Import ${input.name ?? path.basename(dir)}`, async (job) => {
+        const report = await importCorpus(ctx.services.ws, dir, { ...input, signal: job.signal, onProgress: job.progress })
+        job.progress(1, `${report.added} added, ${report.unchanged} unchanged, ${report.rejected.length} rejected`)
+        return report
+      })
+      return { jobId: id }
+    }),
+  /** Waits for an import job and returns its report (rejected files with reasons included). */
+  importReport: procedure
+    .input(z.object({ jobId: z.string().regex(/^job-\d+$/) }))
+    .output(ImportReportSchema)
+    .query(async ({ ctx, input }) => {
+      const job = ctx.services.jobs.get(input.jobId)
+      if (!job || job.kind !== 'import') throw new TRPCError({ code: 'NOT_FOUND', message: `no import job ${input.jobId}` })
+      try {
+        return (await ctx.services.jobs.wait(input.jobId)) as z.infer<typeof ImportReportSchema>
+      } catch (err) {
+        throw new TRPCError({ code: 'UNPROCESSABLE_CONTENT', message: (err as Error).message })
+      }
+    }),
+  relink: procedure
+    .input(DatasetId.extend({ newRoot: z.string().min(1).max(4096) }))
+    .output(RelinkReportSchema)
+    .mutation(({ ctx, input }) => {
+      knownDataset(ctx, input.datasetId)
+      return relinkDataset(ctx.services.ws, input.datasetId, existingFolder(input.newRoot))
+    }),
+  splits: router({
+    make: procedure.input(SplitRequestSchema).output(SplitsSchema).mutation(({ ctx, input }) => {
+      knownDataset(ctx, input.datasetId)
+      return makeSplits(ctx.services.ws, input.datasetId, { k: input.k, seed: input.seed })
+    }),
+    get: procedure
+      .input(DatasetId.extend({ k: z.number().int().min(2).max(100).optional(), seed: z.string().optional() }))
+      .output(SplitsSchema.nullable())
+      .query(({ ctx, input }) => getSplits(ctx.services.ws, input.datasetId, { k: input.k, seed: input.seed })),
+  }),
+})
