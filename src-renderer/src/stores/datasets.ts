@@ -1,0 +1,103 @@
+import { defineStore } from 'pinia'
+import { computed, ref, watch } from 'vue'
+import { api, errorMessage } from '../api/client'
+import { useJobsStore } from './jobs'
+
+type DatasetRow = Awaited<ReturnType<typeof api.datasets.list.query>>[number]
+type Stats = Awaited<ReturnType<typeof api.datasets.stats.query>>
+type ClipPage = Awaited<ReturnType<typeof api.datasets.clips.query>>
+type ImportReport = Awaited<ReturnType<typeof api.datasets.importReport.query>>
+type Detection = Awaited<ReturnType<typeof api.datasets.detect.query>>
+
+export const PAGE_SIZE = 50
+
+/** Datasets in the workspace, the selected one's stats and clips, and the import in progress. */
+export const useDatasetsStore = defineStore('datasets', () => {
+  const jobs = useJobsStore()
+  const datasets = ref<DatasetRow[]>([])
+  const selectedId = ref<number | null>(null)
+  const stats = ref<Stats | null>(null)
+  const page = ref<ClipPage>({ total: 0, clips: [] })
+  const filter = ref<{ emotion: string; speaker: string; search: string; offset: number }>({ emotion: '', speaker: '', search: '', offset: 0 })
+  const error = ref<string | null>(null)
+  const importJobId = ref<string | null>(null)
+  const lastReport = ref<ImportReport | null>(null)
+  const detection = ref<Detection | null>(null)
+
+  const selected = computed(() => datasets.value.find((d) => d.id === selectedId.value) ?? null)
+  const importJob = computed(() => (importJobId.value ? jobs.byId[importJobId.value] ?? null : null))
+
+  async function guard<T>(fn: () => Promise<T>): Promise<T | undefined> {
+    try {
+      error.value = null
+      return await fn()
+    } catch (err) {
+      error.value = errorMessage(err)
+      return undefined
+    }
+  }
+
+  async function refresh(): Promise<void> {
+    await guard(async () => {
+      datasets.value = await api.datasets.list.query()
+      if (selectedId.value === null && datasets.value.length) selectedId.value = datasets.value[0].id
+      if (selectedId.value !== null) await loadSelected()
+    })
+  }
+
+  async function loadSelected(): Promise<void> {
+    const id = selectedId.value
+    if (id === null) return
+    await guard(async () => {
+      const [s, p] = await Promise.all([
+        api.datasets.stats.query({ datasetId: id }),
+        api.datasets.clips.query({
+          datasetId: id,
+          emotion: filter.value.emotion || undefined,
+          speaker: filter.value.speaker || undefined,
+          search: filter.value.search || undefined,
+          limit: PAGE_SIZE,
+          offset: filter.value.offset,
+        }),
+      ])
+      stats.value = s
+      page.value = p
+    })
+  }
+
+  watch(selectedId, () => {
+    filter.value = { emotion: '', speaker: '', search: '', offset: 0 }
+    void loadSelected()
+  })
+
+  async function detect(dir: string): Promise<void> {
+    detection.value = (await guard(() => api.datasets.detect.query({ dir }))) ?? null
+  }
+
+  async function startImport(dir: string, name?: string): Promise<void> {
+    lastReport.value = null
+    const started = await guard(() => api.datasets.import.mutate({ dir, name: name || undefined }))
+    if (!started) return
+    importJobId.value = started.jobId
+    const report = await guard(() => api.datasets.importReport.query({ jobId: started.jobId }))
+    if (report) {
+      lastReport.value = report
+      selectedId.value = report.datasetId
+    }
+    importJobId.value = null
+    await refresh()
+  }
+
+  async function cancelImport(): Promise<void> {
+    if (importJobId.value) await jobs.cancel(importJobId.value)
+  }
+
+  async function relink(newRoot: string): Promise<string | undefined> {
+    if (selectedId.value === null) return
+    const r = await guard(() => api.datasets.relink.mutate({ datasetId: selectedId.value!, newRoot }))
+    await refresh()
+    return r ? `${r.relinked} relinked, ${r.missing.length} missing, ${r.mismatched.length} with other content` : undefined
+  }
+
+  return { datasets, selectedId, selected, stats, page, filter, error, importJob, importJobId, lastReport, detection, refresh, loadSelected, detect, startImport, cancelImport, relink }
+})
