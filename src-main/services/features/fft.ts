@@ -19,8 +19,8 @@ export class RealFft {
   private readonly half: number
   /** Complex work buffer (interleaved re, im), size/2 points. */
   private readonly z: number[]
-  /** Bit-reversal swaps (pairs of point indices). */
-  private readonly swaps: number[]
+  /** Bit-reversed source offset (in doubles) of each complex point. */
+  private readonly rev: number[]
   /** Twiddles of stages with butterfly span >= 4: for each stage, span cos/sin pairs. */
   private readonly tw: number[]
   /** Split-step twiddles e^{-2 pi i k / N}, k = 0..N/4. */
@@ -36,17 +36,16 @@ export class RealFft {
     this.input = new Float64Array(size)
     const M = size / 2
     this.half = M
-    this.z = new Array<number>(2 * M).fill(0.5)
-    this.z.fill(0)
+    this.z = doubles(2 * M)
     let bits = 0
     while (1 << bits < M) bits++
-    const sw: number[] = []
+    const rev: number[] = []
     for (let i = 0; i < M; i++) {
       let r = 0
       for (let b = 0; b < bits; b++) if (i & (1 << b)) r |= 1 << (bits - 1 - b)
-      if (r > i) sw.push(i, r)
+      rev.push(2 * r)
     }
-    this.swaps = sw
+    this.rev = rev
     const tw: number[] = []
     for (let span = 4; span < M; span *= 2) {
       // butterflies of length 2*span: w_j = exp(-2 pi i j / (2 span))
@@ -57,8 +56,8 @@ export class RealFft {
     }
     this.tw = tw
     const q = size / 4
-    this.splitCos = new Array<number>(q + 1).fill(0.5)
-    this.splitSin = new Array<number>(q + 1).fill(0.5)
+    this.splitCos = doubles(q + 1)
+    this.splitSin = doubles(q + 1)
     for (let k = 0; k <= q; k++) {
       const a = (-2 * Math.PI * k) / size
       this.splitCos[k] = Math.cos(a)
@@ -71,12 +70,12 @@ export class RealFft {
     const M = this.half
     const z = this.z
     const x = this.input
-    const sw = this.swaps
-    for (let i = 0; i < 2 * M; i++) z[i] = x[i]
-    for (let s = 0; s < sw.length; s += 2) {
-      const a = 2 * sw[s], b = 2 * sw[s + 1]
-      let t = z[a]; z[a] = z[b]; z[b] = t
-      t = z[a + 1]; z[a + 1] = z[b + 1]; z[b + 1] = t
+    const rev = this.rev
+    // load in bit-reversed order
+    for (let i = 0; i < M; i++) {
+      const j = rev[i]
+      z[2 * i] = x[j]
+      z[2 * i + 1] = x[j + 1]
     }
     // Stages of span 1 and 2 fused (radix-4 with trivial twiddles 1, -i).
     for (let i = 0; i < 2 * M; i += 8) {
@@ -210,6 +209,17 @@ export class RealFft {
     this.run()
     this.split(re, im)
   }
+}
+
+/**
+ * A packed array of doubles (V8 PACKED_DOUBLE_ELEMENTS): in the butterfly
+ * loops it measured faster than a Float64Array here.
+ */
+function doubles(n: number): number[] {
+  const a: number[] = []
+  for (let i = 0; i < n; i++) a.push(0.5)
+  for (let i = 0; i < n; i++) a[i] = 0
+  return a
 }
 
 export function nextPow2(n: number): number {

@@ -13,6 +13,9 @@
 import { praatGaussian } from './framing'
 import { resampleRange, resampledLength } from './resample'
 
+/** Zero crossings each side of the 11 kHz resampling filter (env override for measurements). */
+const RESAMPLE_HALF_TAPS = Number(process.env.SER_FORMANT_TAPS ?? 16)
+
 export const FORMANT_DEFAULTS = { maxFormant: 5500, nFormants: 5, windowLength: 0.025, preEmphasisFrom: 50 }
 
 export interface FormantFrames {
@@ -237,7 +240,7 @@ export function formantsAt(
       const s0 = startOf(f)
       let e = f
       while (e + 1 < nF && want(e + 1)) e++
-      resampleRange(x, sampleRate, fs, y, s0 - 1, startOf(e) + n)
+      resampleRange(x, sampleRate, fs, y, s0 - 1, startOf(e) + n, RESAMPLE_HALF_TAPS)
       f = e + 1
     }
   }

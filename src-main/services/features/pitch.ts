@@ -61,9 +61,14 @@ interface Plan {
   window: Float64Array
   windowR: Float64Array
   fft: RealFft
+  /** Half-size FFT for the autocorrelation (type-I DCT of the power spectrum). */
   fft2: RealFft
+  re2: Float64Array
+  im2: Float64Array
   pow: Float64Array
   ac: Float64Array
+  /** 1 / windowR (Praat divides the frame's autocorrelation by the window's). */
+  invWindowR: Float64Array
   maxLag: number
   minLag: number
   halfPeriod: number
@@ -80,9 +85,11 @@ function plan(sampleRate: number, floor: number, ceiling: number): Plan {
   let nWin = Math.floor(periodsPerWindow / floor / dx)
   const half = Math.floor(nWin / 2) - 1
   nWin = half * 2
-  const nFft = nextPow2(Math.ceil(nWin * 1.5))
+  const nFft = Math.max(16, nextPow2(Math.ceil(nWin * 1.5)))
   const fft = new RealFft(nFft)
-  const fft2 = new RealFft(nFft)
+  const fft2 = new RealFft(nFft / 2)
+  const re2 = new Float64Array(fft2.bins)
+  const im2 = new Float64Array(fft2.bins)
   const window = praatHanning(nWin)
   const pow = new Float64Array(fft.bins)
   const ac = new Float64Array(fft.bins)
@@ -90,25 +97,73 @@ function plan(sampleRate: number, floor: number, ceiling: number): Plan {
   fft.input.fill(0)
   fft.input.set(window)
   fft.power(pow)
-  const windowR = autocorrFromPower(pow, fft2, new Float64Array(fft.bins))
+  const windowR = autocorrFromPower(pow, fft2, re2, im2, new Float64Array(fft.bins))
   const w0 = windowR[0]
   for (let i = 0; i < windowR.length; i++) windowR[i] /= w0
   const maxLag = Math.min(Math.floor(nWin / periodsPerWindow) + 2, nWin, fft.bins - 2)
+  const invWindowR = new Float64Array(maxLag + 2)
+  for (let i = 0; i < invWindowR.length; i++) invWindowR[i] = 1 / windowR[i]
   const minLag = Math.max(2, Math.floor(sampleRate / ceiling))
   const halfPeriod = Math.floor(sampleRate / floor / 2) + 1
-  p = { sampleRate, floor, nWin, half, window, windowR, fft, fft2, pow, ac, maxLag, minLag, halfPeriod }
+  p = { sampleRate, floor, nWin, half, window, windowR, fft, fft2, re2, im2, pow, ac, invWindowR, maxLag, minLag, halfPeriod }
   plans.set(key, p)
   return p
 }
 
-/** ac[m] = sum_k P[k] cos(2 pi k m / N) via a second real FFT of the (even) power spectrum. */
-function autocorrFromPower(pow: Float64Array, fft2: RealFft, dst: Float64Array): Float64Array {
-  const n = fft2.size
-  const inp = fft2.input
-  const bins = fft2.bins
-  for (let k = 0; k < bins; k++) inp[k] = pow[k]
-  for (let k = bins; k < n; k++) inp[k] = pow[n - k]
-  return fft2.realPart(dst)
+/**
+ * ac[m] = sum_{k=0}^{N-1} P[k] cos(2 pi k m / N) for m = 0..N/2, P the
+ * (even) power spectrum given for k = 0..N/2: twice a type-I DCT of the
+ * N/2 + 1 values, computed with one real FFT of N/2 points (Numerical
+ * Recipes cosft1) instead of a real FFT of N points.
+ */
+function autocorrFromPower(pow: Float64Array, half: RealFft, re: Float64Array, im: Float64Array, dst: Float64Array): Float64Array {
+  const n = half.size // N / 2
+  const y = half.input
+  const sin = dctSin(n)
+  let sum = 0.5 * (pow[0] - pow[n])
+  y[0] = 0.5 * (pow[0] + pow[n])
+  const cos = dctCos(n)
+  for (let j = 1; j < n >> 1; j++) {
+    const a = pow[j], b = pow[n - j]
+    const y1 = 0.5 * (a + b)
+    const y2 = a - b
+    const ws = sin[j] * y2
+    y[j] = y1 - ws
+    y[n - j] = y1 + ws
+    sum += cos[j] * y2
+  }
+  y[n >> 1] = pow[n >> 1]
+  half.complex(re, im)
+  dst[0] = 2 * re[0]
+  dst[1] = 2 * sum
+  for (let k = 1; k < n >> 1; k++) {
+    dst[2 * k] = 2 * re[k]
+    sum -= im[k]
+    dst[2 * k + 1] = 2 * sum
+  }
+  dst[n] = 2 * re[n >> 1]
+  return dst
+}
+
+const sinTables = new Map<number, Float64Array>()
+const cosTables = new Map<number, Float64Array>()
+function dctSin(n: number): Float64Array {
+  let t = sinTables.get(n)
+  if (!t) {
+    t = new Float64Array(n >> 1)
+    for (let j = 0; j < t.length; j++) t[j] = Math.sin((Math.PI * j) / n)
+    sinTables.set(n, t)
+  }
+  return t
+}
+function dctCos(n: number): Float64Array {
+  let t = cosTables.get(n)
+  if (!t) {
+    t = new Float64Array(n >> 1)
+    for (let j = 0; j < t.length; j++) t[j] = Math.cos((Math.PI * j) / n)
+    cosTables.set(n, t)
+  }
+  return t
 }
 
 export function pitchAc(x: Float32Array, sampleRate: number, options: PitchOptions = {}): PitchTrack {
@@ -136,38 +191,40 @@ export function pitchAc(x: Float32Array, sampleRate: number, options: PitchOptio
   const candF = new Float64Array(n * maxC)
   const candR = new Float64Array(n * maxC)
   const nCand = new Int32Array(n)
-  const { nWin, half, window, windowR, fft, fft2, pow, ac, maxLag, minLag, halfPeriod } = p
+  const { nWin, half, window, fft, fft2, re2, im2, pow, ac, invWindowR, maxLag, minLag, halfPeriod } = p
   const inp = fft.input
+  inp.fill(0)
   const r = new Float64Array(maxLag + 2)
   const logFloorRef = Math.log2(o.floor)
+  const nx = x.length
+  const peakFrom = half - halfPeriod, peakTo = half + halfPeriod
 
   for (let f = 0; f < n; f++) {
     const t = grid.t1 + f * grid.hop
     const left = Math.floor(t * sampleRate - 0.5)
     const start = left + 1 - half
+    // samples outside the signal count as zeros (inp[nWin..] stays zero)
+    const i0 = start < 0 ? -start : 0
+    const i1 = start + nWin > nx ? Math.max(i0, nx - start) : nWin
     let lm = 0
-    for (let i = 0; i < nWin; i++) {
-      const j = start + i
-      lm += j >= 0 && j < x.length ? x[j] : 0
-    }
+    for (let i = i0; i < i1; i++) lm += x[start + i]
     lm /= nWin
     let localPeak = 0
     for (let i = 0; i < nWin; i++) {
-      const j = start + i
-      const v = ((j >= 0 && j < x.length ? x[j] : 0) - lm) * window[i]
+      const v = ((i >= i0 && i < i1 ? x[start + i] : 0) - lm) * window[i]
       inp[i] = v
-      if (i >= half - halfPeriod && i < half + halfPeriod) {
-        const a = v < 0 ? -v : v
-        if (a > localPeak) localPeak = a
-      }
     }
-    for (let i = nWin; i < inp.length; i++) inp[i] = 0
+    for (let i = peakFrom < 0 ? 0 : peakFrom; i < peakTo && i < nWin; i++) {
+      const v = inp[i]
+      const a = v < 0 ? -v : v
+      if (a > localPeak) localPeak = a
+    }
     intensity[f] = globalPeak > 0 ? Math.min(1, localPeak / globalPeak) : 0
     if (localPeak === 0) continue
     fft.power(pow)
-    autocorrFromPower(pow, fft2, ac)
-    const a0 = ac[0]
-    for (let i = 0; i <= maxLag + 1; i++) r[i] = ac[i] / (a0 * windowR[i])
+    autocorrFromPower(pow, fft2, re2, im2, ac)
+    const inv0 = 1 / ac[0]
+    for (let i = 0; i <= maxLag + 1; i++) r[i] = ac[i] * inv0 * invWindowR[i]
     let c = 0
     const base = f * maxC
     for (let i = Math.max(2, minLag - 1); i <= maxLag; i++) {

@@ -15,15 +15,15 @@ function gcd(a: number, b: number): number {
 
 const tables = new Map<string, { L: number; M: number; taps: Float64Array; width: number }>()
 
-function table(fromRate: number, toRate: number) {
-  const key = `${fromRate}>${toRate}`
+function table(fromRate: number, toRate: number, halfTaps = HALF_TAPS) {
+  const key = `${fromRate}>${toRate}:${halfTaps}`
   let t = tables.get(key)
   if (t) return t
   const g = gcd(fromRate, toRate)
   const L = toRate / g // output phases
   const M = fromRate / g
   const cutoff = 0.95 * Math.min(1, toRate / fromRate) // in units of the input Nyquist
-  const half = Math.ceil(HALF_TAPS / Math.min(1, toRate / fromRate))
+  const half = Math.ceil(halfTaps / Math.min(1, toRate / fromRate))
   const width = 2 * half
   const taps = new Float64Array(L * width)
   for (let ph = 0; ph < L; ph++) {
@@ -55,8 +55,8 @@ export function resampledLength(n: number, fromRate: number, toRate: number): nu
  * resampleTo(x, fromRate, toRate), written to dst[j]; the rest of dst is not
  * touched. Lets callers resample only the stretches they analyse.
  */
-export function resampleRange(x: Float32Array, fromRate: number, toRate: number, dst: Float64Array | Float32Array, j0: number, j1: number): void {
-  const { L, M, taps, width } = table(fromRate, toRate)
+export function resampleRange(x: Float32Array, fromRate: number, toRate: number, dst: Float64Array | Float32Array, j0: number, j1: number, halfTaps = HALF_TAPS): void {
+  const { L, M, taps, width } = table(fromRate, toRate, halfTaps)
   const half = width / 2
   const n = x.length
   const nOut = Math.floor((n * L) / M)

@@ -17,7 +17,7 @@
  * The power spectrum is |X|^2 / N of samples scaled to [-1, 1].
  */
 import { RealFft, nextPow2 } from './fft'
-import { copyFrame, hamming, type FrameGrid } from './framing'
+import { hamming, type FrameGrid } from './framing'
 import { melFilterbank } from './mel'
 
 export interface SpectralFrames {
@@ -38,17 +38,29 @@ interface Plan {
   n: number
   fft: RealFft
   win: Float64Array
+  /** Band weights packed per band over bins first..last (offsets into the packed array). */
   bark: Float64Array
   barkFirst: Int32Array
   barkLast: Int32Array
+  barkOff: Int32Array
   mel: Float64Array
   melFirst: Int32Array
   melLast: Int32Array
+  melOff: Int32Array
   dct: Float64Array
   bins: number
   binHz: number
 }
 const plans = new Map<number, Plan>()
+
+/** Non-zero weights of each band, packed: band m's bins first[m]..last[m] start at off[m]. */
+function pack(fb: Float64Array, nb: number, bins: number, first: Int32Array, last: Int32Array): [Float64Array, Int32Array] {
+  const off = new Int32Array(nb + 1)
+  for (let m = 0; m < nb; m++) off[m + 1] = off[m] + last[m] - first[m] + 1
+  const w = new Float64Array(off[nb])
+  for (let m = 0; m < nb; m++) for (let k = first[m]; k <= last[m]; k++) w[off[m] + k - first[m]] = fb[m * bins + k]
+  return [w, off]
+}
 
 function bandRanges(fb: Float64Array, nb: number, bins: number): [Int32Array, Int32Array] {
   const first = new Int32Array(nb), last = new Int32Array(nb)
@@ -97,7 +109,9 @@ function plan(sampleRate: number): Plan {
     const lift = 1 + (22 / 2) * Math.sin((Math.PI * k) / 22)
     for (let j = 0; j < N_MEL; j++) dct[(k - 1) * N_MEL + j] = Math.sqrt(2 / N_MEL) * Math.cos(((Math.PI * k) / N_MEL) * (j + 0.5)) * lift
   }
-  p = { n, fft, win: hamming(n), bark, barkFirst, barkLast, mel, melFirst, melLast, dct, bins, binHz }
+  const [barkW, barkOff] = pack(bark, N_BARK, bins, barkFirst, barkLast)
+  const [melW, melOff] = pack(mel, N_MEL, bins, melFirst, melLast)
+  p = { n, fft, win: hamming(n), bark: barkW, barkFirst, barkLast, barkOff, mel: melW, melFirst, melLast, melOff, dct, bins, binHz }
   plans.set(sampleRate, p)
   return p
 }
@@ -115,40 +129,53 @@ export function spectralFrames(x: Float32Array, sampleRate: number, grid: FrameG
     mfcc: [0, 1, 2, 3].map(() => new Float64Array(nF)),
     energy: new Float64Array(nF),
   }
-  const { n, fft, win, bins, binHz } = p
-  const frame = new Float64Array(n)
+  const { n, fft, win, bins, binHz, bark, barkFirst, barkLast, barkOff, mel, melFirst, melLast, melOff, dct } = p
   const pow = new Float64Array(bins)
-  const mag = new Float64Array(bins)
   const prevMag = new Float64Array(bins)
   const melE = new Float64Array(N_MEL)
   const k50 = Math.ceil(50 / binHz), k1000 = Math.floor(1000 / binHz), k5000 = Math.min(bins - 1, Math.floor(5000 / binHz))
   const k2000 = Math.floor(2000 / binHz), k500 = Math.floor(500 / binHz), k1500 = Math.min(bins - 1, Math.floor(1500 / binHz))
+  const db = new Float64Array(k1500 + 1)
   const inp = fft.input
   const scale = 1 / n
+  const nx = x.length
+  const { loudness, alphaRatio, hammarberg, slope0_500, slope500_1500, flux: fluxOut, energy } = out
+  const [mfcc0, mfcc1, mfcc2, mfcc3] = out.mfcc
   for (let f = 0; f < nF; f++) {
-    copyFrame(x, sampleRate, grid.t1 + f * grid.hop, n, frame)
+    // frame (zeros outside the signal), energy of the raw frame, Hamming window
+    const start = Math.round((grid.t1 + f * grid.hop) * sampleRate - n / 2)
     let e = 0
-    for (let i = 0; i < n; i++) {
-      e += frame[i] * frame[i]
-      inp[i] = frame[i] * win[i]
+    if (start >= 0 && start + n <= nx) {
+      for (let i = 0; i < n; i++) {
+        const v = x[start + i]
+        e += v * v
+        inp[i] = v * win[i]
+      }
+    } else {
+      for (let i = 0; i < n; i++) {
+        const j = start + i
+        const v = j >= 0 && j < nx ? x[j] : 0
+        e += v * v
+        inp[i] = v * win[i]
+      }
     }
-    for (let i = n; i < inp.length; i++) inp[i] = 0
-    out.energy[f] = e / n
+    energy[f] = e / n
     fft.power(pow)
     let norm = 0
     for (let k = 0; k < bins; k++) {
-      pow[k] *= scale
-      mag[k] = Math.sqrt(pow[k])
-      norm += pow[k]
+      const v = pow[k] * scale
+      pow[k] = v
+      norm += v
     }
     // loudness
     let loud = 0
     for (let m = 0; m < N_BARK; m++) {
       let s = 0
-      for (let k = p.barkFirst[m]; k <= p.barkLast[m]; k++) s += p.bark[m * bins + k] * pow[k]
+      const o = barkOff[m] - barkFirst[m]
+      for (let k = barkFirst[m], e2 = barkLast[m]; k <= e2; k++) s += bark[o + k] * pow[k]
       loud += Math.pow(s, 0.33)
     }
-    out.loudness[f] = loud
+    loudness[f] = loud
     // alpha ratio, Hammarberg
     let lo = 0, hi = 0, maxLo = 0, maxHi = 0
     for (let k = k50; k < k1000; k++) lo += pow[k]
@@ -156,40 +183,50 @@ export function spectralFrames(x: Float32Array, sampleRate: number, grid: FrameG
     for (let k = 1; k <= k2000; k++) if (pow[k] > maxLo) maxLo = pow[k]
     for (let k = k2000 + 1; k <= k5000; k++) if (pow[k] > maxHi) maxHi = pow[k]
     const eps = 1e-20
-    out.alphaRatio[f] = 10 * Math.log10((hi + eps) / (lo + eps))
-    out.hammarberg[f] = 10 * Math.log10((maxLo + eps) / (maxHi + eps))
-    out.slope0_500[f] = dbSlope(pow, 0, k500, binHz)
-    out.slope500_1500[f] = dbSlope(pow, k500, k1500, binHz)
+    alphaRatio[f] = 10 * Math.log10((hi + eps) / (lo + eps))
+    hammarberg[f] = 10 * Math.log10((maxLo + eps) / (maxHi + eps))
+    for (let k = 0; k <= k1500; k++) db[k] = 10 * Math.log10(pow[k] + 1e-20)
+    slope0_500[f] = dbSlope(db, 0, k500, binHz)
+    slope500_1500[f] = dbSlope(db, k500, k1500, binHz)
     // flux on L2-normalised magnitudes
     const inv = norm > 0 ? 1 / Math.sqrt(norm) : 0
     let flux = 0
     for (let k = 0; k < bins; k++) {
-      const m = mag[k] * inv
+      const m = Math.sqrt(pow[k]) * inv
       const d = m - prevMag[k]
       flux += d * d
       prevMag[k] = m
     }
-    out.flux[f] = f === 0 ? 0 : flux
+    fluxOut[f] = f === 0 ? 0 : flux
     // MFCC 1-4
     for (let m = 0; m < N_MEL; m++) {
       let s = 0
-      for (let k = p.melFirst[m]; k <= p.melLast[m]; k++) s += p.mel[m * bins + k] * pow[k]
+      const o = melOff[m] - melFirst[m]
+      for (let k = melFirst[m], e2 = melLast[m]; k <= e2; k++) s += mel[o + k] * pow[k]
       melE[m] = Math.log(Math.max(s, 1e-20))
     }
-    for (let c = 0; c < 4; c++) {
-      let s = 0
-      for (let j = 0; j < N_MEL; j++) s += p.dct[c * N_MEL + j] * melE[j]
-      out.mfcc[c][f] = s
+    let c0 = 0, c1 = 0, c2 = 0, c3 = 0
+    for (let j = 0; j < N_MEL; j++) {
+      const v = melE[j]
+      c0 += dct[j] * v
+      c1 += dct[N_MEL + j] * v
+      c2 += dct[2 * N_MEL + j] * v
+      c3 += dct[3 * N_MEL + j] * v
     }
+    mfcc0[f] = c0
+    mfcc1[f] = c1
+    mfcc2[f] = c2
+    mfcc3[f] = c3
   }
   return out
 }
 
-function dbSlope(pow: Float64Array, a: number, b: number, binHz: number): number {
+/** Least-squares slope (dB/Hz) of db[a..b] against bin frequency. */
+function dbSlope(db: Float64Array, a: number, b: number, binHz: number): number {
   let sx = 0, sy = 0, sxx = 0, sxy = 0, c = 0
   for (let k = a; k <= b; k++) {
     const xk = k * binHz
-    const y = 10 * Math.log10(pow[k] + 1e-20)
+    const y = db[k]
     sx += xk; sy += y; sxx += xk * xk; sxy += xk * y; c++
   }
   const den = c * sxx - sx * sx

@@ -206,12 +206,18 @@ export function jitterShimmerFrames(p: Pulses, pitch: PitchTrack, windowSec = 0.
   return { jitter, shimmerDb }
 }
 
-/** Per-frame HNR (dB) from the normalised cross-correlation near the pitch period; NaN where unvoiced. */
+/**
+ * Per-frame HNR (dB) from the normalised cross-correlation near the pitch
+ * period; NaN where unvoiced. Per frame the mean-removed segment is copied
+ * once; the energy of the first period is lag-independent and that of the
+ * shifted period is updated by a sliding sum, so each lag costs one dot product.
+ */
 export function hnrFrames(x: Float32Array, sampleRate: number, pitch: PitchTrack, floor = 75): Float64Array {
   const n = pitch.f0.length
   const out = new Float64Array(n).fill(NaN)
   const N = Math.floor(sampleRate / floor)
-  const rAt = new Float64Array(3)
+  const maxLen = N + Math.ceil((sampleRate / 75) * 1.1) + 4
+  let seg = new Float64Array(maxLen)
   for (let f = 0; f < n; f++) {
     const f0 = pitch.f0[f]
     if (!(f0 > 0)) continue
@@ -221,29 +227,33 @@ export function hnrFrames(x: Float32Array, sampleRate: number, pitch: PitchTrack
     const lagHi = Math.ceil(T * 1.1) + 1
     const start = Math.round(t * sampleRate - (N + T) / 2)
     if (start < 0 || start + N + lagHi + 1 >= x.length) continue
+    const len = N + lagHi + 2
+    if (seg.length < len) seg = new Float64Array(len)
     let mean = 0
     for (let i = 0; i < N + lagHi; i++) mean += x[start + i]
     mean /= N + lagHi
-    let best = -Infinity, bestLag = lagLo, rm1 = 0, rp1 = 0
-    let prevR = NaN
-    for (let lag = lagLo - 1; lag <= lagHi + 1; lag++) {
-      let sxy = 0, sxx = 0, syy = 0
-      for (let i = 0; i < N; i++) {
-        const a = x[start + i] - mean
-        const b = x[start + i + lag] - mean
-        sxy += a * b
-        sxx += a * a
-        syy += b * b
+    for (let i = 0; i < len; i++) seg[i] = x[start + i] - mean
+    let sxx = 0
+    for (let i = 0; i < N; i++) sxx += seg[i] * seg[i]
+    const l0 = lagLo - 1
+    let syy = 0
+    for (let i = 0; i < N; i++) syy += seg[l0 + i] * seg[l0 + i]
+    let best = -Infinity, rm1 = 0, rp1 = 0
+    let r0 = 0, r1 = 0
+    for (let lag = l0; lag <= lagHi + 1; lag++) {
+      if (lag > l0) {
+        const out0 = seg[lag - 1], in0 = seg[lag + N - 1]
+        syy += in0 * in0 - out0 * out0
       }
+      let sxy = 0
+      for (let i = 0; i < N; i++) sxy += seg[i] * seg[lag + i]
       const r = sxx > 0 && syy > 0 ? sxy / Math.sqrt(sxx * syy) : 0
-      rAt[0] = rAt[1]; rAt[1] = rAt[2]; rAt[2] = r
-      if (lag >= lagLo + 1 && rAt[1] > best && rAt[1] >= rAt[0] && rAt[1] >= rAt[2]) {
-        best = rAt[1]; bestLag = lag - 1; rm1 = rAt[0]; rp1 = rAt[2]
+      if (lag >= lagLo + 1 && r1 > best && r1 >= r0 && r1 >= r) {
+        best = r1; rm1 = r0; rp1 = r
       }
-      prevR = r
+      r0 = r1
+      r1 = r
     }
-    void prevR
-    void bestLag
     if (best === -Infinity) continue
     const d2 = rm1 - 2 * best + rp1
     let r = d2 < 0 ? best - (0.125 * (rp1 - rm1) * (rp1 - rm1)) / d2 : best
