@@ -8,6 +8,9 @@ import * as importCmd from './commands/import'
 import * as synth from './commands/synth'
 import * as split from './commands/split'
 import * as features from './commands/features'
+import * as train from './commands/train'
+import * as evaluate from './commands/evaluate'
+import * as predict from './commands/predict'
 
 const COMMANDS: { register(program: Command): void }[] = [
   doctor,
@@ -15,6 +18,9 @@ const COMMANDS: { register(program: Command): void }[] = [
   synth,
   split,
   features,
+  train,
+  evaluate,
+  predict,
 ]
 
 export function buildProgram(): Command {

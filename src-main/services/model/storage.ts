@@ -121,3 +121,17 @@ export async function loadModel(dir: string, opts: LoadOptions = {}): Promise<{ 
   }
   return { model, card }
 }
+
+/** A profile (enrolled support embeddings + calibration) next to its model, or anywhere. */
+export function saveProfile(file: string, profile: import('./inference').Profile, meta: { modelName: string }): void {
+  writeAtomic(file, JSON.stringify({ format: 'ser-profile/1', model: meta.modelName, ...profile, uncertainDistance: Number.isFinite(profile.uncertainDistance) ? profile.uncertainDistance : 1e9 }))
+}
+
+export function loadProfile(file: string, card: ModelCardData): import('./inference').Profile {
+  if (!fs.existsSync(file)) throw new ModelLoadError(`profile not found: ${file}`)
+  const p = JSON.parse(fs.readFileSync(file, 'utf8'))
+  if (p.format !== 'ser-profile/1') throw new ModelLoadError(`not a profile file: ${file}`)
+  if (p.dim !== card.arch.embedding) throw new ModelLoadError(`profile ${file} has ${p.dim}-d embeddings, model ${card.name} makes ${card.arch.embedding}-d ones`)
+  if (p.model !== card.name) throw new ModelLoadError(`profile ${file} was enrolled with model '${p.model}', not '${card.name}'`)
+  return p
+}

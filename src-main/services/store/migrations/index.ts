@@ -7,6 +7,7 @@
  */
 import * as core from './001-core'
 import * as corpusSplits from './101-corpus-splits'
+import * as models from './301-models'
 
 export interface Migration {
   id: string
@@ -16,4 +17,5 @@ export interface Migration {
 export const MIGRATIONS: Migration[] = [
   { id: '001-core', up: core.up },
   { id: '101-corpus-splits', up: corpusSplits.up },
+  { id: '301-models', up: models.up },
 ]

@@ -1,0 +1,68 @@
+/**
+ * From a workspace dataset to an ItemSet: clips with a current label and a speaker,
+ * features from the features service (cached per content hash), log-mel spectrograms
+ * centre-cropped or zero-padded to a fixed number of frames for the CNN.
+ */
+import { extractForClips, EXTRACTOR_VERSION, LOGMEL_DEFAULTS } from '../features/index'
+import { listClips, listDatasets } from '../corpus/index'
+import type { Workspace } from '../store/workspace'
+import type { ItemSet } from './types'
+
+export { EXTRACTOR_VERSION }
+
+export interface DatasetItemsOptions {
+  extractor: 'egemaps' | 'logmel'
+  /** Spectrogram frames for the CNN (10 ms hop): 128 = 1.28 s. */
+  frames?: number
+  /** Only these emotions (default: all labelled). */
+  classes?: string[]
+  signal?: AbortSignal
+  onProgress?: (fraction: number, message?: string) => void
+}
+
+export function resolveDataset(ws: Workspace, ref: string): { id: number; name: string } {
+  const all = listDatasets(ws)
+  const d = all.find((x) => String(x.id) === ref || x.name === ref)
+  if (!d) throw new Error(`no dataset '${ref}' in workspace ${ws.dir} (have: ${all.map((x) => x.name).join(', ') || 'none'})`)
+  return { id: d.id, name: d.name }
+}
+
+export function fitFrames(spec: Float32Array, mels: number, frames: number): Float32Array {
+  const have = Math.floor(spec.length / mels)
+  const out = new Float32Array(frames * mels)
+  if (have >= frames) {
+    const start = Math.floor((have - frames) / 2)
+    out.set(spec.subarray(start * mels, (start + frames) * mels))
+  } else {
+    out.set(spec.subarray(0, have * mels), Math.floor((frames - have) / 2) * mels)
+  }
+  return out
+}
+
+export async function datasetItems(ws: Workspace, datasetRef: string, opts: DatasetItemsOptions): Promise<ItemSet & { clipIds: number[] }> {
+  const ds = resolveDataset(ws, datasetRef)
+  const rows = []
+  for (let offset = 0; ; offset += 10000) {
+    const page = listClips(ws, { datasetId: ds.id, limit: 10000, offset })
+    rows.push(...page.clips)
+    if (rows.length >= page.total || page.clips.length === 0) break
+  }
+  const usable = rows.filter((c) => c.emotion && c.speaker && (!opts.classes || opts.classes.includes(c.emotion)))
+  if (usable.length === 0) throw new Error(`dataset '${ds.name}' has no labelled clips with a speaker`)
+  const feats = await extractForClips(
+    ws,
+    usable.map((c) => ({ id: c.id, path: c.path, content_hash: c.contentHash })),
+    { extractor: opts.extractor, signal: opts.signal, onProgress: opts.onProgress },
+  )
+  const mels = LOGMEL_DEFAULTS.nMels
+  const frames = opts.frames ?? 128
+  const itemShape = opts.extractor === 'egemaps' ? [88] : [frames, mels]
+  const per = itemShape.reduce((a, b) => a * b, 1)
+  const x = new Float32Array(usable.length * per)
+  usable.forEach((c, i) => {
+    const f = feats.get(c.id)
+    if (!f) throw new Error(`no features for clip ${c.path}`)
+    x.set(opts.extractor === 'egemaps' ? f : fitFrames(f, mels, frames), i * per)
+  })
+  return { x, itemShape, labels: usable.map((c) => c.emotion!), speakers: usable.map((c) => c.speaker!), clipIds: usable.map((c) => c.id) }
+}
