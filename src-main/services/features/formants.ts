@@ -13,8 +13,8 @@
 import { praatGaussian } from './framing'
 import { resampleRange, resampledLength } from './resample'
 
-/** Zero crossings each side of the 11 kHz resampling filter (env override for measurements). */
-const RESAMPLE_HALF_TAPS = Number(process.env.SER_FORMANT_TAPS ?? 16)
+/** Zero crossings each side of the 11 kHz resampling filter (8 moved mean F1 by up to 3% on espeak speech). */
+const RESAMPLE_HALF_TAPS = 16
 
 export const FORMANT_DEFAULTS = { maxFormant: 5500, nFormants: 5, windowLength: 0.025, preEmphasisFrom: 50 }
 

@@ -8,13 +8,32 @@
  * Difference from openSMILE: we do not correct for formant influence (neither does eGeMAPS v02).
  */
 import { RealFft, nextPow2 } from './fft'
-import { copyFrame, type FrameGrid } from './framing'
+import { type FrameGrid } from './framing'
 
 export interface HarmonicFrames {
   h1h2: Float64Array
   h1a3: Float64Array
   /** [frame * 3 + k] formant k+1 amplitude relative to H1, dB. */
   formantRel: Float64Array
+}
+
+interface Plan { n: number; fft: RealFft; win: Float64Array }
+const plans = new Map<number, Plan>()
+
+function plan(sampleRate: number): Plan {
+  let p = plans.get(sampleRate)
+  if (p) return p
+  const n = Math.round(0.06 * sampleRate)
+  const fft = new RealFft(nextPow2(n))
+  const win = new Float64Array(n)
+  const sigma = 0.4
+  for (let i = 0; i < n; i++) {
+    const d = (i - (n - 1) / 2) / ((sigma * (n - 1)) / 2)
+    win[i] = Math.exp(-0.5 * d * d)
+  }
+  p = { n, fft, win }
+  plans.set(sampleRate, p)
+  return p
 }
 
 export function harmonicFrames(x: Float32Array, sampleRate: number, grid: FrameGrid, f0: Float64Array, formantFreq: Float64Array): HarmonicFrames {
@@ -24,15 +43,9 @@ export function harmonicFrames(x: Float32Array, sampleRate: number, grid: FrameG
     h1a3: new Float64Array(nF).fill(NaN),
     formantRel: new Float64Array(nF * 3).fill(NaN),
   }
-  const n = Math.round(0.06 * sampleRate)
-  const fft = new RealFft(nextPow2(n))
-  const win = new Float64Array(n)
-  const sigma = 0.4
-  for (let i = 0; i < n; i++) {
-    const d = (i - (n - 1) / 2) / ((sigma * (n - 1)) / 2)
-    win[i] = Math.exp(-0.5 * d * d)
-  }
-  const frame = new Float64Array(n)
+  const { n, fft, win } = plan(sampleRate)
+  const inp = fft.input
+  const nx = x.length
   const pow = new Float64Array(fft.bins)
   const binHz = sampleRate / fft.size
   const harmDb = (fHz: number) => {
@@ -45,9 +58,15 @@ export function harmonicFrames(x: Float32Array, sampleRate: number, grid: FrameG
   for (let f = 0; f < nF; f++) {
     const F0 = f0[f]
     if (!(F0 > 0)) continue
-    copyFrame(x, sampleRate, grid.t1 + f * grid.hop, n, frame)
-    for (let i = 0; i < n; i++) fft.input[i] = frame[i] * win[i]
-    for (let i = n; i < fft.size; i++) fft.input[i] = 0
+    const start = Math.round((grid.t1 + f * grid.hop) * sampleRate - n / 2)
+    if (start >= 0 && start + n <= nx) {
+      for (let i = 0; i < n; i++) inp[i] = x[start + i] * win[i]
+    } else {
+      for (let i = 0; i < n; i++) {
+        const j = start + i
+        inp[i] = j >= 0 && j < nx ? x[j] * win[i] : 0
+      }
+    }
     fft.power(pow)
     const h1 = harmDb(F0)
     out.h1h2[f] = h1 - harmDb(2 * F0)

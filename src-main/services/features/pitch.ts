@@ -197,6 +197,14 @@ export function pitchAc(x: Float32Array, sampleRate: number, options: PitchOptio
   const r = new Float64Array(maxLag + 2)
   const logFloorRef = Math.log2(o.floor)
   const nx = x.length
+  // Frames this quiet cannot be voiced on the best path: their unvoiced
+  // strength voicingThreshold + u (u = 2 - intensity / (silenceThreshold /
+  // (1 + voicingThreshold))) exceeds any voiced candidate's (<= 1) plus the
+  // largest transition saving (2 x voicedUnvoicedCost), so the Viterbi path
+  // is the same with or without their candidates; skip their autocorrelation.
+  const vuCostMax = (2 * o.voicedUnvoicedCost * 0.01) / o.hop
+  const uMin = 1 + vuCostMax - o.voicingThreshold + 1e-9
+  const quietBelow = ((2 - uMin) * o.silenceThreshold) / (1 + o.voicingThreshold) - 1e-12
   const peakFrom = half - halfPeriod, peakTo = half + halfPeriod
 
   for (let f = 0; f < n; f++) {
@@ -210,9 +218,10 @@ export function pitchAc(x: Float32Array, sampleRate: number, options: PitchOptio
     for (let i = i0; i < i1; i++) lm += x[start + i]
     lm /= nWin
     let localPeak = 0
-    for (let i = 0; i < nWin; i++) {
-      const v = ((i >= i0 && i < i1 ? x[start + i] : 0) - lm) * window[i]
-      inp[i] = v
+    if (i0 === 0 && i1 === nWin) {
+      for (let i = 0; i < nWin; i++) inp[i] = (x[start + i] - lm) * window[i]
+    } else {
+      for (let i = 0; i < nWin; i++) inp[i] = ((i >= i0 && i < i1 ? x[start + i] : 0) - lm) * window[i]
     }
     for (let i = peakFrom < 0 ? 0 : peakFrom; i < peakTo && i < nWin; i++) {
       const v = inp[i]
@@ -220,7 +229,7 @@ export function pitchAc(x: Float32Array, sampleRate: number, options: PitchOptio
       if (a > localPeak) localPeak = a
     }
     intensity[f] = globalPeak > 0 ? Math.min(1, localPeak / globalPeak) : 0
-    if (localPeak === 0) continue
+    if (localPeak === 0 || intensity[f] < quietBelow) continue
     fft.power(pow)
     autocorrFromPower(pow, fft2, re2, im2, ac)
     const inv0 = 1 / ac[0]

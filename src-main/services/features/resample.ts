@@ -13,7 +13,8 @@ function gcd(a: number, b: number): number {
   return a
 }
 
-const tables = new Map<string, { L: number; M: number; taps: Float64Array; width: number }>()
+/** taps: L phases of `width` taps (the filter's 2 half taps, zero-padded to a multiple of 4). */
+const tables = new Map<string, { L: number; M: number; taps: Float64Array; width: number; half: number }>()
 
 function table(fromRate: number, toRate: number, halfTaps = HALF_TAPS) {
   const key = `${fromRate}>${toRate}:${halfTaps}`
@@ -24,12 +25,13 @@ function table(fromRate: number, toRate: number, halfTaps = HALF_TAPS) {
   const M = fromRate / g
   const cutoff = 0.95 * Math.min(1, toRate / fromRate) // in units of the input Nyquist
   const half = Math.ceil(halfTaps / Math.min(1, toRate / fromRate))
-  const width = 2 * half
+  const span = 2 * half
+  const width = Math.ceil(span / 4) * 4
   const taps = new Float64Array(L * width)
   for (let ph = 0; ph < L; ph++) {
     const frac = ((ph * M) % L) / L // fractional input position of this phase
     let sum = 0
-    for (let k = 0; k < width; k++) {
+    for (let k = 0; k < span; k++) {
       const d = k - half + 1 - frac // distance from input sample to output time
       const x = Math.PI * cutoff * d
       const sinc = Math.abs(d) < 1e-12 ? 1 : Math.sin(x) / x
@@ -37,9 +39,9 @@ function table(fromRate: number, toRate: number, halfTaps = HALF_TAPS) {
       taps[ph * width + k] = sinc * w * cutoff
       sum += taps[ph * width + k]
     }
-    for (let k = 0; k < width; k++) taps[ph * width + k] /= sum // unity gain at DC
+    for (let k = 0; k < span; k++) taps[ph * width + k] /= sum // unity gain at DC
   }
-  t = { L, M, taps, width }
+  t = { L, M, taps, width, half }
   tables.set(key, t)
   return t
 }
@@ -56,8 +58,7 @@ export function resampledLength(n: number, fromRate: number, toRate: number): nu
  * touched. Lets callers resample only the stretches they analyse.
  */
 export function resampleRange(x: Float32Array, fromRate: number, toRate: number, dst: Float64Array | Float32Array, j0: number, j1: number, halfTaps = HALF_TAPS): void {
-  const { L, M, taps, width } = table(fromRate, toRate, halfTaps)
-  const half = width / 2
+  const { L, M, taps, width, half } = table(fromRate, toRate, halfTaps)
   const n = x.length
   const nOut = Math.floor((n * L) / M)
   if (j0 < 0) j0 = 0
@@ -68,7 +69,15 @@ export function resampleRange(x: Float32Array, fromRate: number, toRate: number,
     const first = pos - half + 1
     let acc = 0
     if (first >= 0 && first + width <= n) {
-      for (let k = 0; k < width; k++) acc += taps[base + k] * x[first + k]
+      // four partial sums (width is a multiple of 4; padded taps are 0)
+      let a1 = 0, a2 = 0, a3 = 0
+      for (let k = 0; k < width; k += 4) {
+        acc += taps[base + k] * x[first + k]
+        a1 += taps[base + k + 1] * x[first + k + 1]
+        a2 += taps[base + k + 2] * x[first + k + 2]
+        a3 += taps[base + k + 3] * x[first + k + 3]
+      }
+      acc += a1 + a2 + a3
     } else {
       for (let k = 0; k < width; k++) {
         const i = first + k

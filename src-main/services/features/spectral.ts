@@ -173,7 +173,7 @@ export function spectralFrames(x: Float32Array, sampleRate: number, grid: FrameG
       let s = 0
       const o = barkOff[m] - barkFirst[m]
       for (let k = barkFirst[m], e2 = barkLast[m]; k <= e2; k++) s += bark[o + k] * pow[k]
-      loud += Math.pow(s, 0.33)
+      loud += s > 0 ? Math.exp(0.33 * Math.log(s)) : 0 // s^0.33 (twice as fast as Math.pow here)
     }
     loudness[f] = loud
     // alpha ratio, Hammarberg

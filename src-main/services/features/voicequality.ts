@@ -218,6 +218,7 @@ export function hnrFrames(x: Float32Array, sampleRate: number, pitch: PitchTrack
   const N = Math.floor(sampleRate / floor)
   const maxLen = N + Math.ceil((sampleRate / 75) * 1.1) + 4
   let seg = new Float64Array(maxLen)
+  let rs = new Float64Array(64)
   for (let f = 0; f < n; f++) {
     const f0 = pitch.f0[f]
     if (!(f0 > 0)) continue
@@ -238,6 +239,26 @@ export function hnrFrames(x: Float32Array, sampleRate: number, pitch: PitchTrack
     const l0 = lagLo - 1
     let syy = 0
     for (let i = 0; i < N; i++) syy += seg[l0 + i] * seg[l0 + i]
+    // dot products for all lags, two lags per pass over the first period
+    const nl = lagHi + 2 - l0
+    if (rs.length < nl) rs = new Float64Array(nl)
+    let q = 0
+    for (; q + 1 < nl; q += 2) {
+      const lag = l0 + q
+      let s0 = 0, s1 = 0
+      for (let i = 0; i < N; i++) {
+        const a = seg[i]
+        s0 += a * seg[lag + i]
+        s1 += a * seg[lag + 1 + i]
+      }
+      rs[q] = s0
+      rs[q + 1] = s1
+    }
+    for (; q < nl; q++) {
+      let s0 = 0
+      for (let i = 0; i < N; i++) s0 += seg[i] * seg[l0 + q + i]
+      rs[q] = s0
+    }
     let best = -Infinity, rm1 = 0, rp1 = 0
     let r0 = 0, r1 = 0
     for (let lag = l0; lag <= lagHi + 1; lag++) {
@@ -245,8 +266,7 @@ export function hnrFrames(x: Float32Array, sampleRate: number, pitch: PitchTrack
         const out0 = seg[lag - 1], in0 = seg[lag + N - 1]
         syy += in0 * in0 - out0 * out0
       }
-      let sxy = 0
-      for (let i = 0; i < N; i++) sxy += seg[i] * seg[lag + i]
+      const sxy = rs[lag - l0]
       const r = sxx > 0 && syy > 0 ? sxy / Math.sqrt(sxx * syy) : 0
       if (lag >= lagLo + 1 && r1 > best && r1 >= r0 && r1 >= r) {
         best = r1; rm1 = r0; rp1 = r
