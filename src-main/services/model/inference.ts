@@ -116,7 +116,9 @@ export function calibrate(model: TrainedModel, profile: Profile, validation: Ite
   const scale = quantile(rows.map((r) => r.d[r.y]), 0.5) || 1
   let bestT = profile.temperature
   let bestNll = nll(bestT)
-  for (let e = -3; e <= 2; e += 0.05) {
+  // Bounded below: with perfectly separated validation data the NLL falls forever as T -> 0,
+  // which would turn every answer into a 0/1 certainty on new speakers.
+  for (let e = -1.3; e <= 2; e += 0.05) {
     const T = scale * 10 ** e
     const v = nll(T)
     if (v < bestNll) {
