@@ -4,6 +4,7 @@
  */
 import { datasetsRouter } from './routers/datasets'
 import { jobsRouter } from './routers/jobs'
+import { modelsRouter } from './routers/models'
 import { systemRouter } from './routers/system'
 import { router } from './trpc'
 
@@ -11,6 +12,7 @@ export const appRouter = router({
   system: systemRouter,
   jobs: jobsRouter,
   datasets: datasetsRouter,
+  models: modelsRouter,
 })
 
 export type AppRouter = typeof appRouter
