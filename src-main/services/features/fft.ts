@@ -47,8 +47,16 @@ export class RealFft {
     }
     this.rev = rev
     const tw: number[] = []
-    for (let span = 4; span < M; span *= 2) {
-      // butterflies of length 2*span: w_j = exp(-2 pi i j / (2 span))
+    let span = 4
+    // radix-4 passes (blocks of span points combined into 4 span): W^j, W^2j, W^3j, W = e^{-2 pi i / (4 span)}
+    for (; 2 * span < M; span *= 4) {
+      for (let j = 0; j < span; j++) {
+        const a = (-2 * Math.PI * j) / (4 * span)
+        tw.push(Math.cos(a), Math.sin(a), Math.cos(2 * a), Math.sin(2 * a), Math.cos(3 * a), Math.sin(3 * a))
+      }
+    }
+    // a last radix-2 pass if needed: e^{-2 pi i j / (2 span)}
+    for (; span < M; span *= 2) {
       for (let j = 0; j < span; j++) {
         const a = (-Math.PI * j) / span
         tw.push(Math.cos(a), Math.sin(a))
@@ -71,18 +79,20 @@ export class RealFft {
     const z = this.z
     const x = this.input
     const rev = this.rev
-    // load in bit-reversed order
-    for (let i = 0; i < M; i++) {
-      const j = rev[i]
-      z[2 * i] = x[j]
-      z[2 * i + 1] = x[j + 1]
-    }
-    // Stages of span 1 and 2 fused (radix-4 with trivial twiddles 1, -i).
-    for (let i = 0; i < 2 * M; i += 8) {
-      const ar = z[i], ai = z[i + 1], br = z[i + 2], bi = z[i + 3]
-      const cr = z[i + 4], ci = z[i + 5], dr = z[i + 6], di = z[i + 7]
+    // Load in bit-reversed order fused with the stages of span 1 and 2
+    // (radix-4 with trivial twiddles 1, -i).
+    for (let p = 0; p < M; p += 4) {
+      let j = rev[p]
+      const ar = x[j], ai = x[j + 1]
+      j = rev[p + 1]
+      const br = x[j], bi = x[j + 1]
+      j = rev[p + 2]
+      const cr = x[j], ci = x[j + 1]
+      j = rev[p + 3]
+      const dr = x[j], di = x[j + 1]
       const s0r = ar + br, s0i = ai + bi, d0r = ar - br, d0i = ai - bi
       const s1r = cr + dr, s1i = ci + di, d1r = cr - dr, d1i = ci - di
+      const i = 2 * p
       z[i] = s0r + s1r; z[i + 1] = s0i + s1i
       z[i + 4] = s0r - s1r; z[i + 5] = s0i - s1i
       // d0 + (-i) d1 and d0 - (-i) d1
@@ -92,35 +102,32 @@ export class RealFft {
     const tw = this.tw
     let toff = 0
     let span = 4
-    // Pairs of radix-2 stages (spans s and 2s) fused into one radix-2^2 pass.
+    // Radix-4 passes. With bit-reversed input the four blocks of `span`
+    // points hold the sub-transforms of the samples = 0, 2, 1, 3 (mod 4).
     for (; 2 * span < M; span *= 4) {
-      const t2 = toff + 2 * span // twiddles of stage 2s
-      const q = 2 * span // doubles per quarter
+      const q = 2 * span // doubles per block
       const step = 4 * q
       for (let j = 0; j < span; j++) {
-        const w1r = tw[toff + 2 * j], w1i = tw[toff + 2 * j + 1]
-        const w2r = tw[t2 + 2 * j], w2i = tw[t2 + 2 * j + 1]
+        const o = toff + 6 * j
+        const w1r = tw[o], w1i = tw[o + 1], w2r = tw[o + 2], w2i = tw[o + 3], w3r = tw[o + 4], w3i = tw[o + 5]
         for (let a = 2 * j; a < 2 * M; a += step) {
           const b = a + q, c = b + q, d = c + q
-          const ar = z[a], ai = z[a + 1]
+          const p0r = z[a], p0i = z[a + 1]
           let xr = z[b], xi = z[b + 1]
-          let tr = xr * w1r - xi * w1i, ti = xr * w1i + xi * w1r
-          const a1r = ar + tr, a1i = ai + ti, b1r = ar - tr, b1i = ai - ti
-          const cr = z[c], ci = z[c + 1]
+          const p2r = xr * w2r - xi * w2i, p2i = xr * w2i + xi * w2r
+          xr = z[c]; xi = z[c + 1]
+          const p1r = xr * w1r - xi * w1i, p1i = xr * w1i + xi * w1r
           xr = z[d]; xi = z[d + 1]
-          tr = xr * w1r - xi * w1i; ti = xr * w1i + xi * w1r
-          const c1r = cr + tr, c1i = ci + ti, d1r = cr - tr, d1i = ci - ti
-          tr = c1r * w2r - c1i * w2i; ti = c1r * w2i + c1i * w2r
-          z[a] = a1r + tr; z[a + 1] = a1i + ti
-          z[c] = a1r - tr; z[c + 1] = a1i - ti
-          // d1 * w2 * (-i)
-          const ur = d1r * w2r - d1i * w2i, ui = d1r * w2i + d1i * w2r
-          tr = ui; ti = -ur
-          z[b] = b1r + tr; z[b + 1] = b1i + ti
-          z[d] = b1r - tr; z[d + 1] = b1i - ti
+          const p3r = xr * w3r - xi * w3i, p3i = xr * w3i + xi * w3r
+          const t0r = p0r + p2r, t0i = p0i + p2i, t1r = p0r - p2r, t1i = p0i - p2i
+          const t2r = p1r + p3r, t2i = p1i + p3i, t3r = p1r - p3r, t3i = p1i - p3i
+          z[a] = t0r + t2r; z[a + 1] = t0i + t2i
+          z[c] = t0r - t2r; z[c + 1] = t0i - t2i
+          z[b] = t1r + t3i; z[b + 1] = t1i - t3r
+          z[d] = t1r - t3i; z[d + 1] = t1i + t3r
         }
       }
-      toff = t2 + 4 * span
+      toff += 6 * span
     }
     for (; span < M; span *= 2) {
       const step = 4 * span // in doubles: 2 * span points

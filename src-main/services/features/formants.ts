@@ -11,6 +11,7 @@
  * polishing; our resampler is a windowed sinc rather than Praat's FFT filter.
  */
 import { praatGaussian } from './framing'
+import { scratchF32, scratchF64 } from './scratch'
 import { resampleRange, resampledLength } from './resample'
 
 /** Zero crossings each side of the 11 kHz resampling filter (8 moved mean F1 by up to 3% on espeak speech). */
@@ -230,21 +231,38 @@ export function formantsAt(
   const startOf = (f: number) => Math.floor(times[f] * fs - 0.5) + 1 - half
   // The 11 kHz copy is computed only over the windows of wanted frames (plus
   // one sample before each stretch for the pre-emphasis).
+  // The 11 kHz copy (float32, as resampleTo gives it) and its pre-emphasised
+  // version z[j] = y[j] - pre y[j-1] (z[0] = y[0]) are computed only over the
+  // merged windows of wanted frames.
   const same = sampleRate === fs
   const ny = same ? x.length : resampledLength(x.length, sampleRate, fs)
-  const y = same ? x : new Float32Array(ny)
-  if (!same) {
+  const y = same ? x : scratchF32('formants.y', ny)
+  const z = scratchF64('formants.z', ny)
+  const pre = Math.exp((-2 * Math.PI * preEmphasisFrom) / fs)
+  {
     let f = 0
+    let lo = -1, hi = -1 // pending range [lo, hi)
+    const flush = () => {
+      if (hi <= lo) return
+      const a = Math.max(0, lo - 1), b = Math.min(ny, hi)
+      if (!same) resampleRange(x, sampleRate, fs, y, a, b, RESAMPLE_HALF_TAPS)
+      for (let j = Math.max(0, lo); j < b; j++) z[j] = j >= 1 ? y[j] - pre * y[j - 1] : y[j]
+    }
     while (f < nF) {
       if (!want(f)) { f++; continue }
-      const s0 = startOf(f)
       let e = f
       while (e + 1 < nF && want(e + 1)) e++
-      resampleRange(x, sampleRate, fs, y, s0 - 1, startOf(e) + n, RESAMPLE_HALF_TAPS)
+      const s0 = startOf(f), s1 = startOf(e) + n
+      if (s0 <= hi) hi = Math.max(hi, s1)
+      else {
+        flush()
+        lo = s0
+        hi = s1
+      }
       f = e + 1
     }
+    flush()
   }
-  const pre = Math.exp((-2 * Math.PI * preEmphasisFrom) / fs)
   const win = praatGaussian(n)
   const m = 2 * nFormants
   const data = new Float64Array(n)
@@ -265,13 +283,19 @@ export function formantsAt(
     }
     const start = startOf(f)
     let energy = 0
-    for (let i = 0; i < n; i++) {
-      const j = start + i
-      // pre-emphasised sample y[j] - pre * y[j - 1] (y[0] unchanged), zero outside
-      const yj = j >= 0 && j < ny ? (j >= 1 ? y[j] - pre * y[j - 1] : y[j]) : 0
-      const v = yj * win[i]
-      data[i] = v
-      energy += v * v
+    if (start >= 0 && start + n <= ny) {
+      for (let i = 0; i < n; i++) {
+        const v = z[start + i] * win[i]
+        data[i] = v
+        energy += v * v
+      }
+    } else {
+      for (let i = 0; i < n; i++) {
+        const j = start + i
+        const v = j >= 0 && j < ny ? z[j] * win[i] : 0
+        data[i] = v
+        energy += v * v
+      }
     }
     if (energy === 0 || !burgFast(data, n, m, d, work)) continue
     for (let k = 1; k <= m; k++) c[k] = -d[k]

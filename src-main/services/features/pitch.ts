@@ -18,6 +18,7 @@
  */
 import { RealFft, nextPow2 } from './fft'
 import { frameGrid, praatHanning, type FrameGrid } from './framing'
+import { scratchF64, scratchI32 } from './scratch'
 
 export interface PitchOptions {
   floor?: number
@@ -188,15 +189,20 @@ export function pitchAc(x: Float32Array, sampleRate: number, options: PitchOptio
   }
 
   const maxC = o.maxCandidates - 1 // voiced candidates per frame
-  const candF = new Float64Array(n * maxC)
-  const candR = new Float64Array(n * maxC)
-  const nCand = new Int32Array(n)
+  const candF = scratchF64('pitch.candF', n * maxC)
+  const candR = scratchF64('pitch.candR', n * maxC)
+  const nCand = scratchI32('pitch.nCand', n)
+  nCand.fill(0)
   const { nWin, half, window, fft, fft2, re2, im2, pow, ac, invWindowR, maxLag, minLag, halfPeriod } = p
   const inp = fft.input
   inp.fill(0)
   const r = new Float64Array(maxLag + 2)
   const logFloorRef = Math.log2(o.floor)
   const nx = x.length
+  // prefix sums for the local means
+  const prefix = scratchF64('pitch.prefix', nx + 1)
+  prefix[0] = 0
+  for (let i = 0; i < nx; i++) prefix[i + 1] = prefix[i] + x[i]
   // Frames this quiet cannot be voiced on the best path: their unvoiced
   // strength voicingThreshold + u (u = 2 - intensity / (silenceThreshold /
   // (1 + voicingThreshold))) exceeds any voiced candidate's (<= 1) plus the
@@ -214,9 +220,7 @@ export function pitchAc(x: Float32Array, sampleRate: number, options: PitchOptio
     // samples outside the signal count as zeros (inp[nWin..] stays zero)
     const i0 = start < 0 ? -start : 0
     const i1 = start + nWin > nx ? Math.max(i0, nx - start) : nWin
-    let lm = 0
-    for (let i = i0; i < i1; i++) lm += x[start + i]
-    lm /= nWin
+    const lm = (prefix[start + i1] - prefix[start + i0]) / nWin
     let localPeak = 0
     if (i0 === 0 && i1 === nWin) {
       for (let i = 0; i < nWin; i++) inp[i] = (x[start + i] - lm) * window[i]
@@ -292,8 +296,8 @@ function viterbi(
   const corr = 0.01 / grid.hop
   const jumpCost = o.octaveJumpCost * corr
   const vuCost = o.voicedUnvoicedCost * corr
-  const delta = new Float64Array(n * W)
-  const psi = new Int32Array(n * W)
+  const delta = scratchF64('pitch.delta', n * W)
+  const psi = scratchI32('pitch.psi', n * W)
   const logCeil = Math.log2(o.ceiling)
   for (let f = 0; f < n; f++) {
     const u = 2 - intensity[f] / (o.silenceThreshold / (1 + o.voicingThreshold))

@@ -239,20 +239,25 @@ export function hnrFrames(x: Float32Array, sampleRate: number, pitch: PitchTrack
     const l0 = lagLo - 1
     let syy = 0
     for (let i = 0; i < N; i++) syy += seg[l0 + i] * seg[l0 + i]
-    // dot products for all lags, two lags per pass over the first period
+    // dot products for all lags, four lags per pass over the first period
     const nl = lagHi + 2 - l0
     if (rs.length < nl) rs = new Float64Array(nl)
     let q = 0
-    for (; q + 1 < nl; q += 2) {
+    for (; q + 3 < nl; q += 4) {
       const lag = l0 + q
-      let s0 = 0, s1 = 0
+      let s0 = 0, s1 = 0, s2 = 0, s3 = 0
       for (let i = 0; i < N; i++) {
         const a = seg[i]
-        s0 += a * seg[lag + i]
-        s1 += a * seg[lag + 1 + i]
+        const k = lag + i
+        s0 += a * seg[k]
+        s1 += a * seg[k + 1]
+        s2 += a * seg[k + 2]
+        s3 += a * seg[k + 3]
       }
       rs[q] = s0
       rs[q + 1] = s1
+      rs[q + 2] = s2
+      rs[q + 3] = s3
     }
     for (; q < nl; q++) {
       let s0 = 0
