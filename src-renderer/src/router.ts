@@ -3,14 +3,16 @@ import DatasetsView from './views/DatasetsView.vue'
 import LabelView from './views/LabelView.vue'
 import EnrollView from './views/EnrollView.vue'
 import ExperimentsView from './views/ExperimentsView.vue'
+import TrainView from './views/TrainView.vue'
 import LiveView from './views/LiveView.vue'
 
-/** The five places of the app; the order is the sidebar's and the menu's (Ctrl+1..5). */
+/** The places of the app; the order is the sidebar's and the menu's (Ctrl+1..6). */
 export const VIEWS = [
   { path: '/datasets', name: 'datasets', title: 'Datasets', component: DatasetsView },
   { path: '/label', name: 'label', title: 'Label', component: LabelView },
   { path: '/enroll', name: 'enroll', title: 'Enroll', component: EnrollView },
-  { path: '/experiments', name: 'experiments', title: 'Train & Experiments', component: ExperimentsView },
+  { path: '/train', name: 'train', title: 'Train', component: TrainView },
+  { path: '/experiments', name: 'experiments', title: 'Experiments', component: ExperimentsView },
   { path: '/live', name: 'live', title: 'Live', component: LiveView },
 ] as const
 

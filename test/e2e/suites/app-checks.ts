@@ -6,7 +6,7 @@
 import { expect, type Page } from '@playwright/test'
 import { screenshot } from '../fixtures'
 
-export const VIEW_NAMES = ['datasets', 'label', 'enroll', 'experiments', 'live'] as const
+export const VIEW_NAMES = ['datasets', 'label', 'enroll', 'train', 'experiments', 'live'] as const
 
 export async function visitEveryView(page: Page, screenshotPrefix: string): Promise<void> {
   for (const name of VIEW_NAMES) {

@@ -1,0 +1,71 @@
+import { defineStore } from 'pinia'
+import { computed, ref, watch } from 'vue'
+import { api, errorMessage } from '../api/client'
+import { useJobsStore } from './jobs'
+
+type ModelItem = Awaited<ReturnType<typeof api.models.list.query>>[number]
+type Run = Awaited<ReturnType<typeof api.models.runs.query>>[number]
+type TrainRequest = Parameters<typeof api.models.train.mutate>[0]
+export interface EpochPoint {
+  epoch: number
+  trainLoss: number
+  valLoss: number | null
+  valAccuracy: number | null
+  phase: string
+}
+
+/** Models, training runs, and the live learning curve of the training in progress. */
+export const useTrainStore = defineStore('train', () => {
+  const jobs = useJobsStore()
+  const models = ref<ModelItem[]>([])
+  const runs = ref<Run[]>([])
+  const error = ref<string | null>(null)
+  const jobId = ref<string | null>(null)
+  const liveEpochs = ref<EpochPoint[]>([])
+
+  const job = computed(() => (jobId.value ? jobs.byId[jobId.value] ?? null : null))
+
+  // Each progress update of a training job carries the epoch just finished (or null).
+  watch(
+    () => job.value?.detail,
+    (detail) => {
+      const e = detail as { epoch?: number; trainLoss?: number; valLoss?: number | null; valAccuracy?: number | null } | null
+      if (!e || typeof e.epoch !== 'number' || typeof e.trainLoss !== 'number') return
+      const phase = (job.value?.message ?? '').split(':')[0] || 'training'
+      const last = liveEpochs.value.at(-1)
+      if (last && last.epoch === e.epoch && last.phase === phase) return
+      liveEpochs.value = [...liveEpochs.value, { epoch: e.epoch, trainLoss: e.trainLoss, valLoss: e.valLoss ?? null, valAccuracy: e.valAccuracy ?? null, phase }]
+    },
+  )
+  watch(
+    () => job.value?.state,
+    (state) => {
+      if (state && state !== 'running') void refresh()
+    },
+  )
+
+  async function refresh(): Promise<void> {
+    try {
+      ;[models.value, runs.value] = await Promise.all([api.models.list.query(), api.models.runs.query()])
+      error.value = null
+    } catch (err) {
+      error.value = errorMessage(err)
+    }
+  }
+
+  async function start(req: TrainRequest): Promise<void> {
+    try {
+      error.value = null
+      liveEpochs.value = []
+      jobId.value = (await api.models.train.mutate(req)).jobId
+    } catch (err) {
+      error.value = errorMessage(err)
+    }
+  }
+
+  async function cancel(): Promise<void> {
+    if (jobId.value) await jobs.cancel(jobId.value)
+  }
+
+  return { models, runs, error, job, jobId, liveEpochs, refresh, start, cancel }
+})

@@ -1,0 +1,38 @@
+import { syntheticCorpus } from '../helpers/corpora'
+import { expect, screenshot, test } from './fixtures'
+
+test('Train view: pre-trains and fine-tunes a model with a live learning curve, then lists it', async ({ app }) => {
+  const source = await syntheticCorpus('cremad', { speakers: 4, sentences: 2 })
+  const target = await syntheticCorpus('ravdess', { speakers: 4, reps: 1 })
+  // Import through the same API the Datasets view uses (its own e2e test covers the UI).
+  await app.evaluate(
+    async ([src, tgt]) => {
+      const api = (window as unknown as { __serApi: any }).__serApi
+      for (const [dir, name] of [[src, 'source-e2e'], [tgt, 'target-e2e']]) {
+        const { jobId } = await api.datasets.import.mutate({ dir, name })
+        await api.datasets.importReport.query({ jobId })
+      }
+    },
+    [source.dir, target.dir],
+  )
+  await app.getByTestId('nav-train').click()
+  await app.getByTestId('train-name').fill('e2e-model')
+  await app.getByTestId('train-source').selectOption('source-e2e')
+  await app.getByTestId('train-target').selectOption('target-e2e')
+  await app.getByTestId('train-epochs').fill('4')
+  await app.getByTestId('train-start').click()
+  const progress = app.getByTestId('train-progress')
+  await expect(progress).toBeVisible()
+  // The learning curve draws while training runs.
+  await expect(progress.locator('svg path').first()).toHaveAttribute('d', /M.+L/, { timeout: 120_000 })
+  await expect(progress.locator('h3')).toContainText('done', { timeout: 180_000 })
+  const row = app.getByTestId('model-list').locator('[data-model="e2e-model"]')
+  await expect(row).toBeVisible()
+  await expect(row).toContainText('source-e2e → target-e2e')
+  // Held-out accuracy of the enrolled profile on unseen speakers: 8 RAVDESS classes, chance is 0.125.
+  const accuracy = Number(await row.locator('td').nth(6).innerText())
+  expect(accuracy).toBeGreaterThan(0.25)
+  await expect(progress.locator('.legend').first()).toContainText('pretrain: train loss')
+  await expect(progress.locator('.legend').first()).toContainText('finetune: train loss')
+  await screenshot(app, 'train-done')
+})
