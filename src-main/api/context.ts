@@ -9,10 +9,16 @@ import { openWorkspace, type Workspace } from '../services/store/workspace'
 export interface AppServices {
   ws: Workspace
   jobs: JobRegistry
+  /** Native desktop abilities, present only in Electron (the browser shell types paths instead). */
+  platform?: PlatformAbilities
 }
 
-export function createAppServices(workspaceDir?: string): AppServices {
-  return { ws: openWorkspace(workspaceDir), jobs: new JobRegistry() }
+export interface PlatformAbilities {
+  pickFolder(title: string): Promise<string | null>
+}
+
+export function createAppServices(workspaceDir?: string, platform?: PlatformAbilities): AppServices {
+  return { ws: openWorkspace(workspaceDir), jobs: new JobRegistry(), platform }
 }
 
 export function disposeAppServices(s: AppServices): void {

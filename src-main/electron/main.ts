@@ -3,7 +3,7 @@
  * media protocol). All logic lives in services and the router.
  */
 import path from 'node:path'
-import { app, BrowserWindow, Menu, protocol } from 'electron'
+import { app, BrowserWindow, dialog, Menu, protocol } from 'electron'
 import { createIPCHandler } from 'trpc-electron/main'
 import { createAppServices, disposeAppServices, type AppServices } from '../api/context'
 import { handleMediaRequest } from '../api/media'
@@ -52,7 +52,12 @@ function buildMenu(win: BrowserWindow): void {
 
 async function start(): Promise<void> {
   await app.whenReady()
-  const services: AppServices = createAppServices(workspaceArg())
+  const services: AppServices = createAppServices(workspaceArg(), {
+    async pickFolder(title) {
+      const r = await dialog.showOpenDialog({ title, properties: ['openDirectory'] })
+      return r.canceled ? null : (r.filePaths[0] ?? null)
+    },
+  })
   await initBackend()
   installPermissionPolicy(rendererIndex)
   app.on('web-contents-created', (_e, contents) => lockDownContents(contents, rendererIndex))

@@ -18,6 +18,14 @@ export const systemRouter = router({
       const stored = JSON.parse(db.prepare("SELECT value_json FROM settings WHERE key = 'echo'").pluck().get() as string)
       return { text: stored, stored: db.prepare('SELECT count(*) FROM settings').pluck().get() as number, at: new Date().toISOString() }
     }),
+  /** A native folder picker in Electron; null when the user cancels or no picker exists (browser shell). */
+  pickFolder: procedure
+    .input(z.object({ title: z.string().max(200) }))
+    .output(z.object({ supported: z.boolean(), path: z.string().nullable() }))
+    .mutation(async ({ ctx, input }) => {
+      const picker = ctx.services.platform
+      return picker ? { supported: true, path: await picker.pickFolder(input.title) } : { supported: false, path: null }
+    }),
   settings: router({
     get: procedure
       .input(z.object({ key: z.string().min(1).max(100) }))

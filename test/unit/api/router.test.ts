@@ -50,3 +50,14 @@ describe('shell security helpers', () => {
     expect(hostAllowed(undefined, 8080)).toBe(false)
   })
 })
+
+describe('platform abilities', () => {
+  it('reports no folder picker in the browser shell, and uses the one Electron provides', async () => {
+    expect(await caller.system.pickFolder({ title: 'x' })).toEqual({ supported: false, path: null })
+    const withPicker = createCallerFactory(appRouter)({
+      services: { ws, jobs: new JobRegistry(), platform: { pickFolder: async (title) => `/picked/${title}` } },
+      transport: 'electron',
+    })
+    expect(await withPicker.system.pickFolder({ title: 'corpus' })).toEqual({ supported: true, path: '/picked/corpus' })
+  })
+})
