@@ -14,8 +14,14 @@ import { praatGaussian } from './framing'
 import { scratchF32, scratchF64 } from './scratch'
 import { resampleRange, resampledLength } from './resample'
 
-/** Zero crossings each side of the 11 kHz resampling filter (8 moved mean F1 by up to 3% on espeak speech). */
-const RESAMPLE_HALF_TAPS = 16
+/**
+ * The filter of the 11 kHz copy: Hann-windowed sinc, 8 zero crossings each
+ * side, cutoff 0.99 x 5500 Hz. Praat low-passes with a brick wall at the new
+ * Nyquist; a flat passband up to there matters for Burg (our earlier 0.95
+ * cutoff with 16 zero crossings put mean F1 up to 3.3% below Praat's, this one
+ * within 2.1%, at half the cost). See docs/features.md.
+ */
+const RESAMPLE_FILTER = { halfTaps: 8, cutoff: 0.99 }
 
 export const FORMANT_DEFAULTS = { maxFormant: 5500, nFormants: 5, windowLength: 0.025, preEmphasisFrom: 50 }
 
@@ -245,7 +251,7 @@ export function formantsAt(
     const flush = () => {
       if (hi <= lo) return
       const a = Math.max(0, lo - 1), b = Math.min(ny, hi)
-      if (!same) resampleRange(x, sampleRate, fs, y, a, b, RESAMPLE_HALF_TAPS)
+      if (!same) resampleRange(x, sampleRate, fs, y, a, b, RESAMPLE_FILTER)
       for (let j = Math.max(0, lo); j < b; j++) z[j] = j >= 1 ? y[j] - pre * y[j - 1] : y[j]
     }
     while (f < nF) {

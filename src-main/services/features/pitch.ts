@@ -307,19 +307,21 @@ function viterbi(
       delta[f * W + 1 + k] = candR[f * maxC + k] - o.octaveCost * (logCeil - Math.log2(fr))
     }
   }
+  // log2 of every candidate frequency, once (the jump cost is |log2 fk - log2 fj|)
+  const logF = scratchF64('pitch.logF', n * maxC)
+  for (let f = 0; f < n; f++) for (let k = 0; k < nCand[f]; k++) logF[f * maxC + k] = Math.log2(candF[f * maxC + k])
   for (let f = 1; f < n; f++) {
     const nc = nCand[f] + 1
     const np = nCand[f - 1] + 1
     for (let j = 0; j < nc; j++) {
-      const fj = j === 0 ? 0 : candF[f * maxC + j - 1]
+      const lj = j === 0 ? 0 : logF[f * maxC + j - 1]
       let best = -Infinity
       let arg = 0
       for (let k = 0; k < np; k++) {
-        const fk = k === 0 ? 0 : candF[(f - 1) * maxC + k - 1]
         let cost: number
         if (j === 0) cost = k === 0 ? 0 : vuCost
         else if (k === 0) cost = vuCost
-        else cost = jumpCost * Math.abs(Math.log2(fk / fj))
+        else cost = jumpCost * Math.abs(logF[(f - 1) * maxC + k - 1] - lj)
         const v = delta[(f - 1) * W + k] - cost
         if (v > best) {
           best = v

@@ -7,6 +7,7 @@
  * with a Hann-windowed sinc; not bit-exact with any library.
  */
 const HALF_TAPS = 16
+const CUTOFF = 0.95
 
 function gcd(a: number, b: number): number {
   while (b) [a, b] = [b, a % b]
@@ -16,14 +17,14 @@ function gcd(a: number, b: number): number {
 /** taps: L phases of `width` taps (the filter's 2 half taps, zero-padded to a multiple of 4). */
 const tables = new Map<string, { L: number; M: number; taps: Float64Array; width: number; half: number }>()
 
-function table(fromRate: number, toRate: number, halfTaps = HALF_TAPS) {
-  const key = `${fromRate}>${toRate}:${halfTaps}`
+function table(fromRate: number, toRate: number, halfTaps = HALF_TAPS, cutoffFrac = CUTOFF) {
+  const key = `${fromRate}>${toRate}:${halfTaps}:${cutoffFrac}`
   let t = tables.get(key)
   if (t) return t
   const g = gcd(fromRate, toRate)
   const L = toRate / g // output phases
   const M = fromRate / g
-  const cutoff = 0.95 * Math.min(1, toRate / fromRate) // in units of the input Nyquist
+  const cutoff = cutoffFrac * Math.min(1, toRate / fromRate) // in units of the input Nyquist
   const half = Math.ceil(halfTaps / Math.min(1, toRate / fromRate))
   const span = 2 * half
   const width = Math.ceil(span / 4) * 4
@@ -55,10 +56,20 @@ export function resampledLength(n: number, fromRate: number, toRate: number): nu
 /**
  * Output samples j0 <= j < j1 (clipped to the output length) of
  * resampleTo(x, fromRate, toRate), written to dst[j]; the rest of dst is not
- * touched. Lets callers resample only the stretches they analyse.
+ * touched. Lets callers resample only the stretches they analyse. `filter`:
+ * zero crossings each side and cutoff as a fraction of the lower Nyquist
+ * (default: resampleTo's 16 and 0.95).
  */
-export function resampleRange(x: Float32Array, fromRate: number, toRate: number, dst: Float64Array | Float32Array, j0: number, j1: number, halfTaps = HALF_TAPS): void {
-  const { L, M, taps, width, half } = table(fromRate, toRate, halfTaps)
+export function resampleRange(
+  x: Float32Array,
+  fromRate: number,
+  toRate: number,
+  dst: Float64Array | Float32Array,
+  j0: number,
+  j1: number,
+  filter: { halfTaps: number; cutoff: number } = { halfTaps: HALF_TAPS, cutoff: CUTOFF },
+): void {
+  const { L, M, taps, width, half } = table(fromRate, toRate, filter.halfTaps, filter.cutoff)
   const n = x.length
   const nOut = Math.floor((n * L) / M)
   if (j0 < 0) j0 = 0

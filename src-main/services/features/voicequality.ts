@@ -121,19 +121,29 @@ function ccLag(x: Float32Array, at: number, guess: number, N: number): number {
   const h = N >> 1
   let best = -Infinity, bestL = guess, rm = 0, rp = 0
   let r0 = NaN, r1 = NaN
+  const a0 = at - h
+  const aOk = a0 >= 0 && a0 + N <= x.length
+  // energy of the reference period (lag-independent); that of the shifted
+  // period by a sliding sum across consecutive valid lags
+  let sxx = 0
+  if (aOk) for (let i = 0; i < N; i++) sxx += x[a0 + i] * x[a0 + i]
+  let syy = 0, prevOk = false
   for (let L = guess - 4; L <= guess + 4; L++) {
-    const a0 = at - h, b0 = at + L - h
+    const b0 = at + L - h
     let r = -Infinity
-    if (a0 >= 0 && b0 >= 0 && a0 + N <= x.length && b0 + N <= x.length) {
-      let sxy = 0, sxx = 0, syy = 0
-      for (let i = 0; i < N; i++) {
-        const p = x[a0 + i], q = x[b0 + i]
-        sxy += p * q
-        sxx += p * p
-        syy += q * q
+    if (aOk && b0 >= 0 && b0 + N <= x.length) {
+      if (prevOk) {
+        const out = x[b0 - 1], inn = x[b0 + N - 1]
+        syy += inn * inn - out * out
+      } else {
+        syy = 0
+        for (let i = 0; i < N; i++) syy += x[b0 + i] * x[b0 + i]
       }
+      prevOk = true
+      let sxy = 0
+      for (let i = 0; i < N; i++) sxy += x[a0 + i] * x[b0 + i]
       r = sxx > 0 && syy > 0 ? sxy / Math.sqrt(sxx * syy) : 0
-    }
+    } else prevOk = false
     if (L >= guess - 2 && r1 > best && r1 >= r0 && r1 >= r) {
       best = r1; bestL = L - 1; rm = r0; rp = r
     }
