@@ -18,7 +18,7 @@ export type ExtractorName = 'egemaps' | 'logmel'
  * Bump when any extractor's output changes (algorithms, defaults, names):
  * cached rows of other versions are then recomputed.
  */
-export const EXTRACTOR_VERSION = 'egemaps-v02.2+logmel-1'
+export const EXTRACTOR_VERSION = 'egemaps-v02.3+logmel-1'
 
 export interface ClipRef {
   id: number | string

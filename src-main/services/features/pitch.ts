@@ -115,9 +115,10 @@ function plan(sampleRate: number, floor: number, ceiling: number): Plan {
  * ac[m] = sum_{k=0}^{N-1} P[k] cos(2 pi k m / N) for m = 0..N/2, P the
  * (even) power spectrum given for k = 0..N/2: twice a type-I DCT of the
  * N/2 + 1 values, computed with one real FFT of N/2 points (Numerical
- * Recipes cosft1) instead of a real FFT of N points.
+ * Recipes cosft1) instead of a real FFT of N points. Only lags <= upTo are
+ * guaranteed to be written.
  */
-function autocorrFromPower(pow: Float64Array, half: RealFft, re: Float64Array, im: Float64Array, dst: Float64Array): Float64Array {
+function autocorrFromPower(pow: Float64Array, half: RealFft, re: Float64Array, im: Float64Array, dst: Float64Array, upTo = half.size): Float64Array {
   const n = half.size // N / 2
   const y = half.input
   const sin = dctSin(n)
@@ -137,12 +138,14 @@ function autocorrFromPower(pow: Float64Array, half: RealFft, re: Float64Array, i
   half.complex(re, im)
   dst[0] = 2 * re[0]
   dst[1] = 2 * sum
-  for (let k = 1; k < n >> 1; k++) {
+  // lags 2k and 2k + 1 up to upTo (the rest are not needed by the caller)
+  const kEnd = Math.min(n >> 1, (upTo >> 1) + 1)
+  for (let k = 1; k < kEnd; k++) {
     dst[2 * k] = 2 * re[k]
     sum -= im[k]
     dst[2 * k + 1] = 2 * sum
   }
-  dst[n] = 2 * re[n >> 1]
+  if (kEnd === n >> 1) dst[n] = 2 * re[n >> 1]
   return dst
 }
 
@@ -235,7 +238,7 @@ export function pitchAc(x: Float32Array, sampleRate: number, options: PitchOptio
     intensity[f] = globalPeak > 0 ? Math.min(1, localPeak / globalPeak) : 0
     if (localPeak === 0 || intensity[f] < quietBelow) continue
     fft.power(pow)
-    autocorrFromPower(pow, fft2, re2, im2, ac)
+    autocorrFromPower(pow, fft2, re2, im2, ac, maxLag + 1)
     const inv0 = 1 / ac[0]
     for (let i = 0; i <= maxLag + 1; i++) r[i] = ac[i] * inv0 * invWindowR[i]
     let c = 0

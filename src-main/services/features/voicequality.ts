@@ -7,7 +7,9 @@
  * step is the lag that maximises the normalised cross-correlation of one period
  * of waveform around the previous pulse with the one around the next (searched
  * near the same-polarity extremum within [0.8, 1.25] periods, parabolic
- * refinement). Pulse amplitudes (for shimmer) are the interpolated extremum.
+ * refinement); as in Praat, a pulse is kept only when that correlation
+ * exceeds 0.3 (stepping continues past dropped ones). Pulse amplitudes (for
+ * shimmer) are the interpolated extremum.
  *
  * Jitter (local) and shimmer (local, local_dB) follow Praat's
  * PointProcess_getJitter_local / PointProcess_Sound_getShimmer_local with
@@ -30,6 +32,8 @@ const PERIOD_FLOOR = 0.0001
 const PERIOD_CEILING = 0.02
 const MAX_PERIOD_FACTOR = 1.3
 const MAX_AMPLITUDE_FACTOR = 1.6
+/** Praat's Sound_Pitch_to_PointProcess_cc adds a pulse only when its correlation with the previous period exceeds 0.3. */
+const MIN_PULSE_CORRELATION = 0.3
 
 function extremum(x: Float32Array, a: number, b: number, sign: number): number {
   a = Math.max(1, a)
@@ -60,6 +64,7 @@ export function findPulses(x: Float32Array, sampleRate: number, pitch: PitchTrac
   const ts: number[] = []
   const as: number[] = []
   const n = f0.length
+  const cc = new Float64Array(1)
   let f = 0
   while (f < n) {
     if (!(f0[f] > 0)) {
@@ -84,8 +89,9 @@ export function findPulses(x: Float32Array, sampleRate: number, pitch: PitchTrac
         const T = sampleRate / f0At(prev / sampleRate)
         const i = extremum(x, Math.ceil(prev + 0.8 * T), Math.floor(prev + 1.25 * T), sign)
         if (i < 0 || (i + 0.5) / sampleRate > tr) break
-        prevT += ccLag(x, prev, i - prev, Math.round(T)) / sampleRate
-        seg.push([prevT, refine(x, i, sampleRate)[1]])
+        prevT += ccLag(x, prev, i - prev, Math.round(T), cc) / sampleRate
+        // as Praat: a pulse is kept only where the periods correlate (> 0.3); stepping goes on
+        if (cc[0] > MIN_PULSE_CORRELATION) seg.push([prevT, refine(x, i, sampleRate)[1]])
         prev = i
       }
       // left
@@ -96,8 +102,9 @@ export function findPulses(x: Float32Array, sampleRate: number, pitch: PitchTrac
         const T = sampleRate / f0At(prev / sampleRate)
         const i = extremum(x, Math.ceil(prev - 1.25 * T), Math.floor(prev - 0.8 * T), sign)
         if (i < 0 || (i + 0.5) / sampleRate < tl) break
-        prevT += ccLag(x, prev, i - prev, Math.round(T)) / sampleRate
-        leftPulses.push([prevT, refine(x, i, sampleRate)[1]])
+        prevT += ccLag(x, prev, i - prev, Math.round(T), cc) / sampleRate
+        // as Praat: a pulse is kept only where the periods correlate (> 0.3); stepping goes on
+        if (cc[0] > MIN_PULSE_CORRELATION) leftPulses.push([prevT, refine(x, i, sampleRate)[1]])
         prev = i
       }
       leftPulses.reverse()
@@ -115,9 +122,10 @@ export function findPulses(x: Float32Array, sampleRate: number, pitch: PitchTrac
  * Lag (samples, fractional) near `guess` that maximises the normalised
  * correlation of one period of waveform centred on `at` with the one centred
  * on `at + lag` (Praat's Sound_findMaximumCorrelation, searched +-3 samples
- * around the peak-picked guess, parabolic refinement).
+ * around the peak-picked guess, parabolic refinement); cc[0] receives the
+ * correlation at the chosen lag (-Infinity when no local maximum was found).
  */
-function ccLag(x: Float32Array, at: number, guess: number, N: number): number {
+function ccLag(x: Float32Array, at: number, guess: number, N: number, cc: Float64Array): number {
   const h = N >> 1
   let best = -Infinity, bestL = guess, rm = 0, rp = 0
   let r0 = NaN, r1 = NaN
@@ -150,6 +158,7 @@ function ccLag(x: Float32Array, at: number, guess: number, N: number): number {
     r0 = r1
     r1 = r
   }
+  cc[0] = best
   if (best === -Infinity) return guess
   const d2 = rm - 2 * best + rp
   const off = d2 < 0 ? (0.5 * (rm - rp)) / d2 : 0

@@ -17,7 +17,7 @@ const TOL = {
   meanHnrDb: 2.5,
   formantRel: 0.05,
   shimmerRel: 0.15,
-  jitterAbs: 0.025,
+  jitterAbs: 0.006,
 }
 
 describe.each(SPEECH.map((s) => [s.name, s] as const))('against Praat: %s', (_name, spec) => {
