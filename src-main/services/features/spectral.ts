@@ -32,6 +32,8 @@ export interface SpectralFrames {
 }
 
 const N_BARK = 26
+/** 10 log10(v) = DB_PER_NEPER ln(v) (10 / ln 10; V8's Math.log is about twice as fast as Math.log10). */
+const DB_PER_NEPER = 10 / Math.LN10
 const N_MEL = 26
 
 interface Plan {
@@ -185,7 +187,7 @@ export function spectralFrames(x: Float32Array, sampleRate: number, grid: FrameG
     const eps = 1e-20
     alphaRatio[f] = 10 * Math.log10((hi + eps) / (lo + eps))
     hammarberg[f] = 10 * Math.log10((maxLo + eps) / (maxHi + eps))
-    for (let k = 0; k <= k1500; k++) db[k] = 10 * Math.log10(pow[k] + 1e-20)
+    for (let k = 0; k <= k1500; k++) db[k] = DB_PER_NEPER * Math.log(pow[k] + 1e-20) // 10 log10, via ln (faster)
     slope0_500[f] = dbSlope(db, 0, k500, binHz)
     slope500_1500[f] = dbSlope(db, k500, k1500, binHz)
     // flux on L2-normalised magnitudes
