@@ -11,6 +11,8 @@
  * Conventions match numpy.fft.rfft: X[k] = sum_n x[n] e^{-2 pi i k n / N},
  * no scaling on the forward transform.
  */
+const SQRT1_2 = Math.SQRT1_2
+
 export class RealFft {
   readonly size: number
   readonly bins: number
@@ -23,6 +25,8 @@ export class RealFft {
   private readonly rev: number[]
   /** Twiddles of stages with butterfly span >= 4: for each stage, span cos/sin pairs. */
   private readonly tw: number[]
+  /** First pass radix-8 (odd number of radix-2 stages), then radix-4 passes only. */
+  private readonly radix8First: boolean
   /** Split-step twiddles e^{-2 pi i k / N}, k = 0..N/4. */
   private readonly splitCos: number[]
   private readonly splitSin: number[]
@@ -47,7 +51,8 @@ export class RealFft {
     }
     this.rev = rev
     const tw: number[] = []
-    let span = 4
+    this.radix8First = bits % 2 === 1 && M >= 8
+    let span = this.radix8First ? 8 : 4
     // radix-4 passes (blocks of span points combined into 4 span): W^j, W^2j, W^3j, W = e^{-2 pi i / (4 span)}
     for (; 2 * span < M; span *= 4) {
       for (let j = 0; j < span; j++) {
@@ -79,29 +84,76 @@ export class RealFft {
     const z = this.z
     const x = this.input
     const rev = this.rev
-    // Load in bit-reversed order fused with the stages of span 1 and 2
-    // (radix-4 with trivial twiddles 1, -i).
-    for (let p = 0; p < M; p += 4) {
-      let j = rev[p]
-      const ar = x[j], ai = x[j + 1]
-      j = rev[p + 1]
-      const br = x[j], bi = x[j + 1]
-      j = rev[p + 2]
-      const cr = x[j], ci = x[j + 1]
-      j = rev[p + 3]
-      const dr = x[j], di = x[j + 1]
-      const s0r = ar + br, s0i = ai + bi, d0r = ar - br, d0i = ai - bi
-      const s1r = cr + dr, s1i = ci + di, d1r = cr - dr, d1i = ci - di
-      const i = 2 * p
-      z[i] = s0r + s1r; z[i + 1] = s0i + s1i
-      z[i + 4] = s0r - s1r; z[i + 5] = s0i - s1i
-      // d0 + (-i) d1 and d0 - (-i) d1
-      z[i + 2] = d0r + d1i; z[i + 3] = d0i - d1r
-      z[i + 6] = d0r - d1i; z[i + 7] = d0i + d1r
+    let span: number
+    if (this.radix8First) {
+      // Odd number of radix-2 stages: load in bit-reversed order fused with a
+      // radix-8 pass (trivial twiddles; its blocks hold the sub-transforms of
+      // the samples = 0, 4, 2, 6, 1, 5, 3, 7 mod 8).
+      for (let p = 0; p < M; p += 8) {
+        let j: number
+        j = rev[p + 0]
+        const P0r = x[j], P0i = x[j + 1]
+        j = rev[p + 1]
+        const P4r = x[j], P4i = x[j + 1]
+        j = rev[p + 2]
+        const P2r = x[j], P2i = x[j + 1]
+        j = rev[p + 3]
+        const P6r = x[j], P6i = x[j + 1]
+        j = rev[p + 4]
+        const P1r = x[j], P1i = x[j + 1]
+        j = rev[p + 5]
+        const P5r = x[j], P5i = x[j + 1]
+        j = rev[p + 6]
+        const P3r = x[j], P3i = x[j + 1]
+        j = rev[p + 7]
+        const P7r = x[j], P7i = x[j + 1]
+        const o = 2 * p
+        let s0r = P0r + P4r, s0i = P0i + P4i, d0r = P0r - P4r, d0i = P0i - P4i
+        let s1r = P2r + P6r, s1i = P2i + P6i, d1r = P2r - P6r, d1i = P2i - P6i
+        const E0r = s0r + s1r, E0i = s0i + s1i, E2r = s0r - s1r, E2i = s0i - s1i
+        const E1r = d0r + d1i, E1i = d0i - d1r, E3r = d0r - d1i, E3i = d0i + d1r
+        s0r = P1r + P5r; s0i = P1i + P5i; d0r = P1r - P5r; d0i = P1i - P5i
+        s1r = P3r + P7r; s1i = P3i + P7i; d1r = P3r - P7r; d1i = P3i - P7i
+        const O0r = s0r + s1r, O0i = s0i + s1i, O2r = s0r - s1r, O2i = s0i - s1i
+        const O1r = d0r + d1i, O1i = d0i - d1r, O3r = d0r - d1i, O3i = d0i + d1r
+        // omega = e^(-i pi / 4): omega O1, omega^2 O2 = -i O2, omega^3 O3
+        const T1r = (O1r + O1i) * SQRT1_2, T1i = (O1i - O1r) * SQRT1_2
+        const T3r = (O3i - O3r) * SQRT1_2, T3i = -(O3r + O3i) * SQRT1_2
+        z[o] = E0r + O0r; z[o + 1] = E0i + O0i
+        z[o + 8] = E0r - O0r; z[o + 9] = E0i - O0i
+        z[o + 2] = E1r + T1r; z[o + 3] = E1i + T1i
+        z[o + 10] = E1r - T1r; z[o + 11] = E1i - T1i
+        z[o + 4] = E2r + O2i; z[o + 5] = E2i - O2r
+        z[o + 12] = E2r - O2i; z[o + 13] = E2i + O2r
+        z[o + 6] = E3r + T3r; z[o + 7] = E3i + T3i
+        z[o + 14] = E3r - T3r; z[o + 15] = E3i - T3i
+      }
+      span = 8
+    } else {
+      // Load in bit-reversed order fused with the stages of span 1 and 2
+      // (radix-4 with trivial twiddles 1, -i).
+      for (let p = 0; p < M; p += 4) {
+        let j = rev[p]
+        const ar = x[j], ai = x[j + 1]
+        j = rev[p + 1]
+        const br = x[j], bi = x[j + 1]
+        j = rev[p + 2]
+        const cr = x[j], ci = x[j + 1]
+        j = rev[p + 3]
+        const dr = x[j], di = x[j + 1]
+        const s0r = ar + br, s0i = ai + bi, d0r = ar - br, d0i = ai - bi
+        const s1r = cr + dr, s1i = ci + di, d1r = cr - dr, d1i = ci - di
+        const i = 2 * p
+        z[i] = s0r + s1r; z[i + 1] = s0i + s1i
+        z[i + 4] = s0r - s1r; z[i + 5] = s0i - s1i
+        // d0 + (-i) d1 and d0 - (-i) d1
+        z[i + 2] = d0r + d1i; z[i + 3] = d0i - d1r
+        z[i + 6] = d0r - d1i; z[i + 7] = d0i + d1r
+      }
+      span = 4
     }
     const tw = this.tw
     let toff = 0
-    let span = 4
     // Radix-4 passes. With bit-reversed input the four blocks of `span`
     // points hold the sub-transforms of the samples = 0, 2, 1, 3 (mod 4).
     for (; 2 * span < M; span *= 4) {

@@ -125,6 +125,8 @@ export function findPulses(x: Float32Array, sampleRate: number, pitch: PitchTrac
  * around the peak-picked guess, parabolic refinement); cc[0] receives the
  * correlation at the chosen lag (-Infinity when no local maximum was found).
  */
+const ccDots = new Float64Array(9)
+
 function ccLag(x: Float32Array, at: number, guess: number, N: number, cc: Float64Array): number {
   const h = N >> 1
   let best = -Infinity, bestL = guess, rm = 0, rp = 0
@@ -135,6 +137,28 @@ function ccLag(x: Float32Array, at: number, guess: number, N: number, cc: Float6
   // period by a sliding sum across consecutive valid lags
   let sxx = 0
   if (aOk) for (let i = 0; i < N; i++) sxx += x[a0 + i] * x[a0 + i]
+  // cross products for the 9 lags, four lags per pass where all are inside the signal
+  const dots = ccDots
+  for (let q = 0; q < 9; ) {
+    const b0 = at + guess - 4 + q - h
+    if (aOk && q + 3 < 9 && b0 >= 0 && b0 + 3 + N <= x.length) {
+      let s0 = 0, s1 = 0, s2 = 0, s3 = 0
+      for (let i = 0; i < N; i++) {
+        const p = x[a0 + i], k = b0 + i
+        s0 += p * x[k]
+        s1 += p * x[k + 1]
+        s2 += p * x[k + 2]
+        s3 += p * x[k + 3]
+      }
+      dots[q] = s0; dots[q + 1] = s1; dots[q + 2] = s2; dots[q + 3] = s3
+      q += 4
+    } else {
+      let s0 = 0
+      if (aOk && b0 >= 0 && b0 + N <= x.length) for (let i = 0; i < N; i++) s0 += x[a0 + i] * x[b0 + i]
+      dots[q] = s0
+      q++
+    }
+  }
   let syy = 0, prevOk = false
   for (let L = guess - 4; L <= guess + 4; L++) {
     const b0 = at + L - h
@@ -148,8 +172,7 @@ function ccLag(x: Float32Array, at: number, guess: number, N: number, cc: Float6
         for (let i = 0; i < N; i++) syy += x[b0 + i] * x[b0 + i]
       }
       prevOk = true
-      let sxy = 0
-      for (let i = 0; i < N; i++) sxy += x[a0 + i] * x[b0 + i]
+      const sxy = dots[L - guess + 4]
       r = sxx > 0 && syy > 0 ? sxy / Math.sqrt(sxx * syy) : 0
     } else prevOk = false
     if (L >= guess - 2 && r1 > best && r1 >= r0 && r1 >= r) {
