@@ -60,8 +60,42 @@ export function burg(data: Float64Array, n: number, m: number, d: Float64Array, 
   return true
 }
 
-/** c[j] = sum_{t=j}^{n-1} x[t] x[t-j], j = 0..m (one pass over x, lags in groups of four). */
+/**
+ * c[j] = sum_{t=j}^{n-1} x[t] x[t-j], j = 0..m. For m = 10 (the formant
+ * order): two passes (lags 0-5, 6-10) that keep the recent samples in local
+ * variables, so each sample is loaded once or twice per pass; terms are
+ * added in the same order as the plain loop (t < j contributes exact zeros).
+ */
 function autocorr(x: Float64Array, n: number, m: number, c: Float64Array): void {
+  if (m === 10 && n > 10) {
+    let c0 = 0, c1 = 0, c2 = 0, c3 = 0, c4 = 0, c5 = 0
+    let x1 = 0, x2 = 0, x3 = 0, x4 = 0, x5 = 0
+    for (let t = 0; t < n; t++) {
+      const xt = x[t]
+      c0 += xt * xt
+      c1 += xt * x1
+      c2 += xt * x2
+      c3 += xt * x3
+      c4 += xt * x4
+      c5 += xt * x5
+      x5 = x4; x4 = x3; x3 = x2; x2 = x1; x1 = xt
+    }
+    c[0] = c0; c[1] = c1; c[2] = c2; c[3] = c3; c[4] = c4; c[5] = c5
+    let c6 = 0, c7 = 0, c8 = 0, c9 = 0, c10 = 0
+    let y1 = 0, y2 = 0, y3 = 0, y4 = 0 // x[t-7], x[t-8], x[t-9], x[t-10]
+    for (let t = 6; t < n; t++) {
+      const xt = x[t]
+      const u = x[t - 6]
+      c6 += xt * u
+      c7 += xt * y1
+      c8 += xt * y2
+      c9 += xt * y3
+      c10 += xt * y4
+      y4 = y3; y3 = y2; y2 = y1; y1 = u
+    }
+    c[6] = c6; c[7] = c7; c[8] = c8; c[9] = c9; c[10] = c10
+    return
+  }
   for (let j0 = 0; j0 <= m; j0 += 4) {
     let s0 = 0, s1 = 0, s2 = 0, s3 = 0
     const j3 = j0 + 3

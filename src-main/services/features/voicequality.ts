@@ -143,12 +143,15 @@ function ccLag(x: Float32Array, at: number, guess: number, N: number, cc: Float6
     const b0 = at + guess - 4 + q - h
     if (aOk && q + 3 < 9 && b0 >= 0 && b0 + 3 + N <= x.length) {
       let s0 = 0, s1 = 0, s2 = 0, s3 = 0
+      let y0 = x[b0], y1 = x[b0 + 1], y2 = x[b0 + 2]
       for (let i = 0; i < N; i++) {
-        const p = x[a0 + i], k = b0 + i
-        s0 += p * x[k]
-        s1 += p * x[k + 1]
-        s2 += p * x[k + 2]
-        s3 += p * x[k + 3]
+        const p = x[a0 + i]
+        const y3 = x[b0 + i + 3]
+        s0 += p * y0
+        s1 += p * y1
+        s2 += p * y2
+        s3 += p * y3
+        y0 = y1; y1 = y2; y2 = y3
       }
       dots[q] = s0; dots[q + 1] = s1; dots[q + 2] = s2; dots[q + 3] = s3
       q += 4
@@ -288,13 +291,16 @@ export function hnrFrames(x: Float32Array, sampleRate: number, pitch: PitchTrack
     for (; q + 3 < nl; q += 4) {
       const lag = l0 + q
       let s0 = 0, s1 = 0, s2 = 0, s3 = 0
+      // b0..b3 = seg[lag + i .. lag + i + 3], slid along (one new load per i)
+      let b0 = seg[lag], b1 = seg[lag + 1], b2 = seg[lag + 2]
       for (let i = 0; i < N; i++) {
         const a = seg[i]
-        const k = lag + i
-        s0 += a * seg[k]
-        s1 += a * seg[k + 1]
-        s2 += a * seg[k + 2]
-        s3 += a * seg[k + 3]
+        const b3 = seg[lag + i + 3]
+        s0 += a * b0
+        s1 += a * b1
+        s2 += a * b2
+        s3 += a * b3
+        b0 = b1; b1 = b2; b2 = b3
       }
       rs[q] = s0
       rs[q + 1] = s1
