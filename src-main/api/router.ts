@@ -4,6 +4,7 @@
  */
 import { datasetsRouter } from './routers/datasets'
 import { jobsRouter } from './routers/jobs'
+import { labelsRouter } from './routers/labels'
 import { modelsRouter } from './routers/models'
 import { systemRouter } from './routers/system'
 import { router } from './trpc'
@@ -13,6 +14,7 @@ export const appRouter = router({
   jobs: jobsRouter,
   datasets: datasetsRouter,
   models: modelsRouter,
+  labels: labelsRouter,
 })
 
 export type AppRouter = typeof appRouter

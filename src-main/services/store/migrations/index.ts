@@ -8,6 +8,7 @@
 import * as core from './001-core'
 import * as corpusSplits from './101-corpus-splits'
 import * as models from './301-models'
+import * as deskActions from './501-desk-actions'
 
 export interface Migration {
   id: string
@@ -18,4 +19,5 @@ export const MIGRATIONS: Migration[] = [
   { id: '001-core', up: core.up },
   { id: '101-corpus-splits', up: corpusSplits.up },
   { id: '301-models', up: models.up },
+  { id: '501-desk-actions', up: deskActions.up },
 ]

@@ -1,0 +1,111 @@
+/** The labelling desk (services/labels): every write is one SQLite transaction, acknowledged only after commit. */
+import { TRPCError } from '@trpc/server'
+import { z } from 'zod'
+import {
+  ActionResultSchema,
+  AgreementSchema,
+  AnnotatorSchema,
+  DeskClipPageSchema,
+  DeskClipQuerySchema,
+  ExportRequestSchema,
+  ExportResultSchema,
+  ImportRequestSchema,
+  ImportResultSchema,
+  LabelSchema,
+  ProgressSchema,
+  RemoveLabelSchema,
+  SetLabelSchema,
+  SuggestRequestSchema,
+  SuggestResultSchema,
+  UndoRequestSchema,
+  UndoStateSchema,
+  UpdateRegionSchema,
+} from '../../../src-shared/contract/labels'
+import {
+  LabelError,
+  LabelFileError,
+  TextGridError,
+  agreementReport,
+  clipLabels,
+  deskClips,
+  exportLabels,
+  importLabels,
+  progress,
+  redo,
+  removeLabel,
+  setLabel,
+  suggestNext,
+  undo,
+  undoState,
+  updateRegion,
+  wholeClipLabelsByAnnotator,
+} from '../../services/labels/index'
+import type { AppServices } from '../context'
+import { procedure, router } from '../trpc'
+
+/** Problems of the request or the file become BAD_REQUEST with their message; anything else stays a server error. */
+function run<T>(fn: () => T): T {
+  try {
+    return fn()
+  } catch (err) {
+    if (err instanceof LabelError || err instanceof LabelFileError || err instanceof TextGridError) throw new TRPCError({ code: 'BAD_REQUEST', message: err.message })
+    if (err instanceof Error && /^no dataset with id/.test(err.message)) throw new TRPCError({ code: 'NOT_FOUND', message: err.message })
+    throw err
+  }
+}
+
+function modelDir(s: AppServices, id: string): string | undefined {
+  if (id === 'default') return undefined
+  const dir = s.ws.db.prepare('SELECT dir FROM models WHERE id = ?').pluck().get(Number(id)) as string | undefined
+  if (!dir) throw new TRPCError({ code: 'NOT_FOUND', message: `no model with id ${id}` })
+  return dir
+}
+
+const JobId = z.object({ jobId: z.string().regex(/^job-\d+$/) })
+
+export const labelsRouter = router({
+  clips: procedure.input(DeskClipQuerySchema).output(DeskClipPageSchema).query(({ ctx, input }) => run(() => deskClips(ctx.services.ws, input))),
+  progress: procedure
+    .input(z.object({ datasetId: z.number().int().positive(), annotator: AnnotatorSchema }))
+    .output(ProgressSchema)
+    .query(({ ctx, input }) => run(() => progress(ctx.services.ws, input.datasetId, input.annotator))),
+  forClip: procedure
+    .input(z.object({ clipId: z.number().int().positive() }))
+    .output(z.array(LabelSchema))
+    .query(({ ctx, input }) => clipLabels(ctx.services.ws, input.clipId)),
+  set: procedure.input(SetLabelSchema).output(ActionResultSchema).mutation(({ ctx, input }) => run(() => setLabel(ctx.services.ws, input))),
+  update: procedure.input(UpdateRegionSchema).output(ActionResultSchema).mutation(({ ctx, input }) => run(() => updateRegion(ctx.services.ws, input))),
+  remove: procedure.input(RemoveLabelSchema).output(ActionResultSchema).mutation(({ ctx, input }) => run(() => removeLabel(ctx.services.ws, input))),
+  undo: procedure.input(UndoRequestSchema).output(ActionResultSchema.nullable()).mutation(({ ctx, input }) => undo(ctx.services.ws, input.annotator)),
+  redo: procedure.input(UndoRequestSchema).output(ActionResultSchema.nullable()).mutation(({ ctx, input }) => redo(ctx.services.ws, input.annotator)),
+  undoState: procedure.input(UndoRequestSchema).output(UndoStateSchema).query(({ ctx, input }) => undoState(ctx.services.ws, input.annotator)),
+  agreement: procedure
+    .input(z.object({ datasetId: z.number().int().positive(), includeCorpus: z.boolean().default(false) }))
+    .output(AgreementSchema)
+    .query(({ ctx, input }) => agreementReport(wholeClipLabelsByAnnotator(ctx.services.ws, input.datasetId, input.includeCorpus))),
+  export: procedure.input(ExportRequestSchema).output(ExportResultSchema).query(({ ctx, input }) => run(() => exportLabels(ctx.services.ws, input))),
+  import: procedure.input(ImportRequestSchema).output(ImportResultSchema).mutation(({ ctx, input }) => run(() => importLabels(ctx.services.ws, input))),
+  /** Scores the annotator's unlabelled clips with a model as a job (progress, cancel); the result via `suggestions`. */
+  suggest: procedure
+    .input(SuggestRequestSchema)
+    .output(JobId)
+    .mutation(({ ctx, input }) => {
+      const dir = modelDir(ctx.services, input.modelId)
+      const { id } = ctx.services.jobs.start('features', 'Find the clips the model is least sure of', (job) =>
+        suggestNext(ctx.services.ws, { ...input, modelDir: dir, signal: job.signal, onProgress: job.progress }),
+      )
+      return { jobId: id }
+    }),
+  suggestions: procedure
+    .input(JobId)
+    .output(SuggestResultSchema)
+    .query(async ({ ctx, input }) => {
+      const job = ctx.services.jobs.get(input.jobId)
+      if (!job) throw new TRPCError({ code: 'NOT_FOUND', message: `no job ${input.jobId}` })
+      try {
+        return (await ctx.services.jobs.wait(input.jobId)) as z.infer<typeof SuggestResultSchema>
+      } catch (err) {
+        throw new TRPCError({ code: 'UNPROCESSABLE_CONTENT', message: (err as Error).message })
+      }
+    }),
+})

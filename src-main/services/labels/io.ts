@@ -1,0 +1,195 @@
+/**
+ * Export and import of labels. CSV/JSON cover a whole dataset (clips named by
+ * relative path, matched back by content hash first); TextGrid and Audacity label
+ * tracks cover one clip. Exports are returned as text (the renderer saves them);
+ * an import is validated completely before anything is written, then written as
+ * one undoable action. Re-importing the same file changes nothing.
+ */
+import path from 'node:path'
+import type { Workspace } from '../store/workspace'
+import { AnnotatorSchema, type ExportRequest, type ExportResult, type LabelImportRequest, type LabelImportResult } from '../../../src-shared/contract/labels'
+import { LabelFileError, canonicalEmotion, parseAudacity, parseCsv, parseJson, writeAudacity, writeCsv, writeJson, type LabelRecord } from './formats'
+import { requireDataset } from './queries'
+import { LabelError, recordAction } from './store'
+import { layerIntervals, parseTextGrid, writeTextGrid, type TgTier } from './textgrid'
+
+interface ClipInfo {
+  id: number
+  dataset_id: number
+  rel_path: string
+  content_hash: string
+  duration_sec: number
+}
+interface Row {
+  clip_id: number
+  rel_path: string
+  content_hash: string
+  emotion: string
+  start_sec: number | null
+  end_sec: number | null
+  annotator: string
+  source: string
+  created_at: string
+}
+
+/** Tolerance (s) for "this interval covers the whole clip" and for matching existing regions. */
+const WHOLE_TOL = 0.011
+const SAME_TOL = 0.001
+
+function clipInfo(ws: Workspace, clipId: number): ClipInfo {
+  const c = ws.db.prepare('SELECT id, dataset_id, rel_path, content_hash, duration_sec FROM clips WHERE id = ?').get(clipId) as ClipInfo | undefined
+  if (!c) throw new LabelError(`no clip with id ${clipId}`)
+  return c
+}
+
+function liveRows(ws: Workspace, where: string, params: unknown[], annotator?: string, includeCorpus = false): Row[] {
+  const extra = [annotator ? 'AND l.annotator = ?' : '', includeCorpus ? '' : "AND l.source != 'corpus'"].join(' ')
+  return ws.db
+    .prepare(
+      `SELECT l.clip_id, c.rel_path, c.content_hash, l.emotion, l.start_sec, l.end_sec, l.annotator, l.source, l.created_at
+       FROM labels l JOIN clips c ON c.id = l.clip_id WHERE ${where} AND l.deleted_at IS NULL ${extra}
+       ORDER BY c.rel_path, l.annotator, l.start_sec IS NOT NULL, l.start_sec, l.id`,
+    )
+    .all(...params, ...(annotator ? [annotator] : [])) as Row[]
+}
+
+const stem = (rel: string) => path.posix.basename(rel.replace(/\\/g, '/')).replace(/\.[^.]+$/, '')
+const safe = (s: string) => s.replace(/[^A-Za-z0-9._-]+/g, '_')
+
+export function exportLabels(ws: Workspace, req: ExportRequest): ExportResult {
+  const includeCorpus = req.includeCorpus ?? false
+  if (req.format === 'csv' || req.format === 'json') {
+    if (req.datasetId === undefined) throw new LabelError(`${req.format} export covers a dataset: give datasetId`)
+    requireDataset(ws, req.datasetId)
+    const name = ws.db.prepare('SELECT name FROM datasets WHERE id = ?').pluck().get(req.datasetId) as string
+    const rows = liveRows(ws, 'c.dataset_id = ?', [req.datasetId], req.annotator, includeCorpus)
+    const records: LabelRecord[] = rows.map((r) => ({
+      clip: r.rel_path, contentHash: r.content_hash, emotion: r.emotion, startSec: r.start_sec, endSec: r.end_sec, annotator: r.annotator, source: r.source, createdAt: r.created_at,
+    }))
+    return req.format === 'csv'
+      ? { filename: `${safe(name)}-labels.csv`, mimeType: 'text/csv', text: writeCsv(records), labels: records.length }
+      : { filename: `${safe(name)}-labels.json`, mimeType: 'application/json', text: writeJson(name, records), labels: records.length }
+  }
+  if (req.clipId === undefined) throw new LabelError(`${req.format} export covers one clip: give clipId`)
+  const clip = clipInfo(ws, req.clipId)
+  const rows = liveRows(ws, 'l.clip_id = ?', [clip.id], req.annotator, includeCorpus)
+  const toInterval = (r: Row) => ({ start: r.start_sec ?? 0, end: r.end_sec ?? clip.duration_sec, text: r.emotion })
+  if (req.format === 'audacity') {
+    if (!req.annotator) throw new LabelError('an Audacity label track holds one annotator\'s labels: give annotator')
+    return { filename: `${safe(stem(clip.rel_path))}-${safe(req.annotator)}.txt`, mimeType: 'text/plain', text: writeAudacity(rows.map(toInterval)), labels: rows.length }
+  }
+  const annotators = [...new Set(rows.map((r) => r.annotator))]
+  const tiers: TgTier[] = annotators.flatMap((a) => layerIntervals(a, rows.filter((r) => r.annotator === a).map(toInterval)))
+  return { filename: `${safe(stem(clip.rel_path))}.TextGrid`, mimeType: 'text/plain', text: writeTextGrid({ xmin: 0, xmax: clip.duration_sec, tiers }), labels: rows.length }
+}
+
+interface Incoming {
+  clipId: number
+  emotion: string
+  startSec: number | null
+  endSec: number | null
+  annotator: string
+}
+
+function checkAnnotator(name: string, where: string): string {
+  const r = AnnotatorSchema.safeParse(name)
+  if (!r.success) throw new LabelFileError(`${where}: annotator "${name}": ${r.error.issues[0].message}`)
+  return r.data
+}
+
+function fromRecords(ws: Workspace, datasetId: number, records: LabelRecord[]): Incoming[] {
+  const byHash = new Map<string, ClipInfo>()
+  const byPath = new Map<string, ClipInfo>()
+  for (const c of ws.db.prepare('SELECT id, dataset_id, rel_path, content_hash, duration_sec FROM clips WHERE dataset_id = ?').all(datasetId) as ClipInfo[]) {
+    byHash.set(c.content_hash, c)
+    byPath.set(c.rel_path, c)
+  }
+  const missing: string[] = []
+  const out: Incoming[] = []
+  records.forEach((r, i) => {
+    const c = (r.contentHash && byHash.get(r.contentHash)) || byPath.get(r.clip)
+    if (!c) return void missing.push(r.clip)
+    if (r.endSec !== null && r.endSec > c.duration_sec + 0.05) throw new LabelFileError(`label ${i + 1}: region ends at ${r.endSec} s, after the end of ${r.clip} (${c.duration_sec.toFixed(3)} s)`)
+    out.push({ clipId: c.id, emotion: r.emotion, startSec: r.startSec, endSec: r.endSec, annotator: checkAnnotator(r.annotator, `label ${i + 1}`) })
+  })
+  if (missing.length) {
+    const uniq = [...new Set(missing)]
+    throw new LabelFileError(`${uniq.length} clip(s) in the file are not in this dataset: ${uniq.slice(0, 5).join(', ')}${uniq.length > 5 ? ', …' : ''}`)
+  }
+  return out
+}
+
+function fromTextGrid(text: string, clip: ClipInfo): Incoming[] {
+  const tg = parseTextGrid(text)
+  if (Math.abs(tg.xmax - clip.duration_sec) > 0.5) {
+    throw new LabelFileError(`the TextGrid spans ${tg.xmin}-${tg.xmax} s but ${clip.rel_path} lasts ${clip.duration_sec.toFixed(3)} s: is it for another clip?`)
+  }
+  const out: Incoming[] = []
+  for (const tier of tg.tiers) {
+    const annotator = checkAnnotator(tier.name.replace(/#\d+$/, ''), `tier "${tier.name}"`)
+    for (const iv of tier.intervals) {
+      if (!iv.text.trim()) continue
+      const emotion = canonicalEmotion(iv.text.trim(), `tier "${tier.name}" interval ${iv.start}-${iv.end}`)
+      const whole = iv.start <= WHOLE_TOL && iv.end >= Math.min(tg.xmax, clip.duration_sec) - WHOLE_TOL
+      out.push({ clipId: clip.id, emotion, startSec: whole ? null : iv.start, endSec: whole ? null : Math.min(iv.end, clip.duration_sec), annotator })
+    }
+  }
+  return out
+}
+
+function fromAudacity(text: string, clip: ClipInfo, annotator: string): Incoming[] {
+  return parseAudacity(text).map((l) => {
+    if (l.end > clip.duration_sec + 0.05) throw new LabelFileError(`label ${l.start}-${l.end} s ends after ${clip.rel_path} (${clip.duration_sec.toFixed(3)} s)`)
+    const whole = l.start <= WHOLE_TOL && l.end >= clip.duration_sec - WHOLE_TOL
+    return { clipId: clip.id, emotion: l.emotion, startSec: whole ? null : l.start, endSec: whole ? null : l.end, annotator }
+  })
+}
+
+export function importLabels(ws: Workspace, req: LabelImportRequest): LabelImportResult {
+  let incoming: Incoming[]
+  let clipId: number | null = null
+  if (req.format === 'csv' || req.format === 'json') {
+    if (req.datasetId === undefined) throw new LabelError(`${req.format} import goes into a dataset: give datasetId`)
+    requireDataset(ws, req.datasetId)
+    incoming = fromRecords(ws, req.datasetId, req.format === 'csv' ? parseCsv(req.text) : parseJson(req.text))
+  } else {
+    if (req.clipId === undefined) throw new LabelError(`${req.format} import goes onto one clip: give clipId`)
+    const clip = clipInfo(ws, req.clipId)
+    clipId = clip.id
+    incoming = req.format === 'textgrid' ? fromTextGrid(req.text, clip) : fromAudacity(req.text, clip, req.annotator)
+  }
+  let added = 0
+  let unchanged = 0
+  const result = recordAction(ws, { annotator: req.annotator, clipId, kind: 'import', description: `import ${req.format}`, requestId: req.requestId }, (db) => {
+    const removed: number[] = []
+    const addedIds: number[] = []
+    const live = db.prepare("SELECT id, emotion, start_sec, end_sec FROM labels WHERE clip_id = ? AND annotator = ? AND deleted_at IS NULL AND source != 'corpus'")
+    const ins = db.prepare("INSERT INTO labels (clip_id, emotion, start_sec, end_sec, annotator, source) VALUES (?, ?, ?, ?, ?, 'import')")
+    const gone = new Set<number>()
+    for (const l of incoming) {
+      const rows = (live.all(l.clipId, l.annotator) as { id: number; emotion: string; start_sec: number | null; end_sec: number | null }[]).filter((r) => !gone.has(r.id))
+      if (l.startSec === null) {
+        const cur = rows.filter((r) => r.start_sec === null)
+        if (cur.length && cur[cur.length - 1].emotion === l.emotion) {
+          unchanged++
+          continue
+        }
+        for (const r of cur) {
+          removed.push(r.id)
+          gone.add(r.id)
+        }
+      } else if (rows.some((r) => r.start_sec !== null && r.emotion === l.emotion && Math.abs(r.start_sec - l.startSec!) < SAME_TOL && Math.abs(r.end_sec! - l.endSec!) < SAME_TOL)) {
+        unchanged++
+        continue
+      }
+      // Written now (not after the loop) so a later duplicate in the same file sees it as live.
+      if (removed.length) db.prepare(`UPDATE labels SET deleted_at = strftime('%Y-%m-%dT%H:%M:%fZ','now') WHERE id IN (${removed.map(Number).join(',')}) AND deleted_at IS NULL`).run()
+      addedIds.push(Number(ins.run(l.clipId, l.emotion, l.startSec, l.endSec, l.annotator).lastInsertRowid))
+      added++
+    }
+    return { removed, added: addedIds }
+  })
+  // Nothing written: not an action worth undoing.
+  if (added === 0) ws.db.prepare("UPDATE label_actions SET state = 'discarded' WHERE id = ? AND state = 'done'").run(result.actionId)
+  return { added, unchanged, actionId: added ? result.actionId : null }
+}

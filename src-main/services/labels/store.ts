@@ -1,0 +1,204 @@
+/**
+ * Label writes with undo/redo. Rows in `labels` are never erased or edited except
+ * for setting deleted_at once: a change soft-deletes the old row and inserts a new
+ * one. Each user action is one row in `label_actions` (ids live before / after),
+ * written in the same transaction as the labels, so an acknowledged label is on
+ * disk (WAL, synchronous=FULL) before the renderer shows it as saved.
+ */
+import type { Workspace } from '../store/workspace'
+import type { ActionResult, Label, SetLabel, UndoState, UpdateRegion } from '../../../src-shared/contract/labels'
+
+export class LabelError extends Error {
+  override name = 'LabelError'
+}
+
+type Db = Workspace['db']
+interface LabelRow {
+  id: number
+  clip_id: number
+  emotion: string
+  start_sec: number | null
+  end_sec: number | null
+  annotator: string
+  source: 'corpus' | 'annotator' | 'import'
+  created_at: string
+  deleted_at: string | null
+}
+interface ActionRow {
+  id: number
+  annotator: string
+  clip_id: number | null
+  kind: string
+  description: string
+  before_ids: string
+  after_ids: string
+  state: 'done' | 'undone' | 'discarded'
+}
+
+const NOW = "strftime('%Y-%m-%dT%H:%M:%fZ','now')"
+
+export function toLabel(r: LabelRow): Label {
+  return { id: r.id, clipId: r.clip_id, emotion: r.emotion, startSec: r.start_sec, endSec: r.end_sec, annotator: r.annotator, source: r.source, createdAt: r.created_at }
+}
+
+/** Live labels of a clip (every annotator, corpus included), whole-clip first, then regions by start. */
+export function clipLabels(ws: Workspace, clipId: number): Label[] {
+  const rows = ws.db
+    .prepare('SELECT * FROM labels WHERE clip_id = ? AND deleted_at IS NULL ORDER BY start_sec IS NOT NULL, start_sec, id')
+    .all(clipId) as LabelRow[]
+  return rows.map(toLabel)
+}
+
+function clipDuration(db: Db, clipId: number): number {
+  const d = db.prepare('SELECT duration_sec FROM clips WHERE id = ?').pluck().get(clipId) as number | undefined
+  if (d === undefined) throw new LabelError(`no clip with id ${clipId}`)
+  return d
+}
+
+function checkRange(db: Db, clipId: number, start: number, end: number): void {
+  const dur = clipDuration(db, clipId)
+  // A little slack: decoders disagree about the last frame.
+  if (end > dur + 0.05) throw new LabelError(`region ${start.toFixed(3)}-${end.toFixed(3)} s ends after clip ${clipId} (${dur.toFixed(3)} s)`)
+  if (!(end > start)) throw new LabelError(`region must end after it starts (${start}-${end})`)
+}
+
+function insertLabel(db: Db, l: { clipId: number; emotion: string; startSec: number | null; endSec: number | null; annotator: string; source: string }): number {
+  return Number(
+    db
+      .prepare('INSERT INTO labels (clip_id, emotion, start_sec, end_sec, annotator, source) VALUES (?, ?, ?, ?, ?, ?)')
+      .run(l.clipId, l.emotion, l.startSec, l.endSec, l.annotator, l.source).lastInsertRowid,
+  )
+}
+
+function softDelete(db: Db, ids: number[]): void {
+  const st = db.prepare(`UPDATE labels SET deleted_at = ${NOW} WHERE id = ? AND deleted_at IS NULL`)
+  for (const id of ids) st.run(id)
+}
+
+/** Inserts a live copy of each row (same content, new id): how undo/redo restore without editing history. */
+function copyRows(db: Db, ids: number[]): number[] {
+  const get = db.prepare('SELECT * FROM labels WHERE id = ?')
+  return ids.map((id) => {
+    const r = get.get(id) as LabelRow
+    return insertLabel(db, { clipId: r.clip_id, emotion: r.emotion, startSec: r.start_sec, endSec: r.end_sec, annotator: r.annotator, source: r.source })
+  })
+}
+
+export interface ActionInput {
+  annotator: string
+  clipId: number | null
+  kind: 'set' | 'region' | 'update' | 'delete' | 'import'
+  description: string
+  requestId?: string
+}
+
+/**
+ * Runs `change` (which returns the label ids it removed and added) and records it
+ * as one action, all in one transaction. A repeated requestId returns the first result.
+ */
+export function recordAction(ws: Workspace, a: ActionInput, change: (db: Db) => { removed: number[]; added: number[] }): ActionResult {
+  const db = ws.db
+  return db.transaction((): ActionResult => {
+    if (a.requestId) {
+      const prev = db.prepare('SELECT * FROM label_actions WHERE request_id = ?').get(a.requestId) as ActionRow | undefined
+      if (prev) return { actionId: prev.id, clipId: prev.clip_id, description: prev.description, labels: prev.clip_id ? clipLabels(ws, prev.clip_id) : [] }
+    }
+    const { removed, added } = change(db)
+    softDelete(db, removed)
+    // A new action ends the redo chain of this annotator.
+    db.prepare("UPDATE label_actions SET state = 'discarded' WHERE annotator = ? AND state = 'undone'").run(a.annotator)
+    const id = Number(
+      db
+        .prepare('INSERT INTO label_actions (annotator, clip_id, kind, description, before_ids, after_ids, request_id) VALUES (?, ?, ?, ?, ?, ?, ?)')
+        .run(a.annotator, a.clipId, a.kind, a.description, JSON.stringify(removed), JSON.stringify(added), a.requestId ?? null).lastInsertRowid,
+    )
+    return { actionId: id, clipId: a.clipId, description: a.description, labels: a.clipId ? clipLabels(ws, a.clipId) : [] }
+  }).immediate()
+}
+
+/** Whole-clip label (replacing this annotator's current one) or a new region. */
+export function setLabel(ws: Workspace, input: SetLabel, source: 'annotator' | 'import' = 'annotator'): ActionResult {
+  const { clipId, emotion, annotator } = input
+  const isRegion = input.startSec !== undefined && input.endSec !== undefined
+  const db = ws.db
+  clipDuration(db, clipId)
+  if (isRegion) checkRange(db, clipId, input.startSec!, input.endSec!)
+  const description = isRegion ? `${emotion} region ${input.startSec!.toFixed(2)}-${input.endSec!.toFixed(2)} s` : `label ${emotion}`
+  return recordAction(ws, { annotator, clipId, kind: isRegion ? 'region' : 'set', description, requestId: input.requestId }, (db) => {
+    const removed = isRegion
+      ? []
+      : (db
+          .prepare("SELECT id FROM labels WHERE clip_id = ? AND annotator = ? AND start_sec IS NULL AND deleted_at IS NULL AND source != 'corpus'")
+          .pluck()
+          .all(clipId, annotator) as number[])
+    const added = [insertLabel(db, { clipId, emotion, startSec: isRegion ? input.startSec! : null, endSec: isRegion ? input.endSec! : null, annotator, source })]
+    return { removed, added }
+  })
+}
+
+function liveOwnLabel(db: Db, labelId: number, annotator: string): LabelRow {
+  const r = db.prepare('SELECT * FROM labels WHERE id = ?').get(labelId) as LabelRow | undefined
+  if (!r) throw new LabelError(`no label with id ${labelId}`)
+  if (r.deleted_at) throw new LabelError(`label ${labelId} was already removed`)
+  if (r.source === 'corpus') throw new LabelError(`label ${labelId} comes from the corpus and cannot be changed at the desk`)
+  if (r.annotator !== annotator) throw new LabelError(`label ${labelId} belongs to ${r.annotator}, not ${annotator}`)
+  return r
+}
+
+/** Moves, resizes or relabels one of the annotator's labels (a new row replaces the old). */
+export function updateRegion(ws: Workspace, input: UpdateRegion): ActionResult {
+  const r = liveOwnLabel(ws.db, input.labelId, input.annotator)
+  const start = input.startSec ?? r.start_sec
+  const end = input.endSec ?? r.end_sec
+  if ((start === null) !== (end === null)) throw new LabelError('a whole-clip label cannot be given only one boundary')
+  if (start !== null && end !== null) checkRange(ws.db, r.clip_id, start, end)
+  const emotion = input.emotion ?? r.emotion
+  const description = start === null ? `relabel ${r.emotion} -> ${emotion}` : `${emotion} region ${start.toFixed(2)}-${end!.toFixed(2)} s`
+  return recordAction(ws, { annotator: input.annotator, clipId: r.clip_id, kind: 'update', description, requestId: input.requestId }, (db) => ({
+    removed: [r.id],
+    added: [insertLabel(db, { clipId: r.clip_id, emotion, startSec: start, endSec: end, annotator: r.annotator, source: r.source })],
+  }))
+}
+
+export function removeLabel(ws: Workspace, input: { labelId: number; annotator: string; requestId?: string }): ActionResult {
+  const r = liveOwnLabel(ws.db, input.labelId, input.annotator)
+  const what = r.start_sec === null ? `label ${r.emotion}` : `${r.emotion} region`
+  return recordAction(ws, { annotator: input.annotator, clipId: r.clip_id, kind: 'delete', description: `remove ${what}`, requestId: input.requestId }, () => ({ removed: [r.id], added: [] }))
+}
+
+function lastAction(db: Db, annotator: string, state: 'done' | 'undone'): ActionRow | undefined {
+  const order = state === 'done' ? 'DESC' : 'ASC'
+  // Undo takes the latest done action; redo the earliest undone one (they were undone latest-first).
+  return db.prepare(`SELECT * FROM label_actions WHERE annotator = ? AND state = ? ORDER BY id ${order} LIMIT 1`).get(annotator, state) as ActionRow | undefined
+}
+
+/** Reverts the annotator's latest action: its added rows are soft-deleted, copies of the removed rows come back. */
+export function undo(ws: Workspace, annotator: string): ActionResult | null {
+  const db = ws.db
+  return db.transaction((): ActionResult | null => {
+    const a = lastAction(db, annotator, 'done')
+    if (!a) return null
+    softDelete(db, JSON.parse(a.after_ids) as number[])
+    const restored = copyRows(db, JSON.parse(a.before_ids) as number[])
+    db.prepare("UPDATE label_actions SET state = 'undone', before_ids = ? WHERE id = ?").run(JSON.stringify(restored), a.id)
+    return { actionId: a.id, clipId: a.clip_id, description: `undo ${a.description}`, labels: a.clip_id ? clipLabels(ws, a.clip_id) : [] }
+  }).immediate()
+}
+
+export function redo(ws: Workspace, annotator: string): ActionResult | null {
+  const db = ws.db
+  return db.transaction((): ActionResult | null => {
+    const a = lastAction(db, annotator, 'undone')
+    if (!a) return null
+    softDelete(db, JSON.parse(a.before_ids) as number[])
+    const reapplied = copyRows(db, JSON.parse(a.after_ids) as number[])
+    db.prepare("UPDATE label_actions SET state = 'done', after_ids = ? WHERE id = ?").run(JSON.stringify(reapplied), a.id)
+    return { actionId: a.id, clipId: a.clip_id, description: `redo ${a.description}`, labels: a.clip_id ? clipLabels(ws, a.clip_id) : [] }
+  }).immediate()
+}
+
+export function undoState(ws: Workspace, annotator: string): UndoState {
+  const done = lastAction(ws.db, annotator, 'done')
+  const undone = ws.db.prepare("SELECT description FROM label_actions WHERE annotator = ? AND state = 'undone' ORDER BY id ASC LIMIT 1").pluck().get(annotator) as string | undefined
+  return { canUndo: done?.description ?? null, canRedo: undone ?? null }
+}

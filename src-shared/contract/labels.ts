@@ -1,0 +1,175 @@
+/** The labelling desk: labels with undo/redo, progress, agreement, export/import (services/labels). */
+import { z } from 'zod'
+import { EMOTIONS } from '../emotions'
+
+export const DeskEmotionSchema = z.enum(EMOTIONS)
+/** Who labels: a short name, no control characters (it becomes a TextGrid tier name). */
+export const AnnotatorSchema = z
+  .string()
+  .trim()
+  .min(1, 'an annotator name is required')
+  .max(64)
+  .regex(/^[^\u0000-\u001f"\t\\]+$/, 'no quotes, tabs, backslashes or control characters in an annotator name')
+const Id = z.number().int().positive()
+const Sec = z.number().finite().min(0).max(86_400)
+/** A client-chosen id per user action, so a retried request never applies twice. */
+const RequestId = z.string().regex(/^[A-Za-z0-9_-]{8,64}$/).optional()
+
+export const LabelSchema = z.object({
+  id: z.number().int(),
+  clipId: z.number().int(),
+  emotion: z.string(),
+  startSec: z.number().nullable(),
+  endSec: z.number().nullable(),
+  annotator: z.string(),
+  source: z.enum(['corpus', 'annotator', 'import']),
+  createdAt: z.string(),
+})
+export type Label = z.infer<typeof LabelSchema>
+
+export const SetLabelSchema = z
+  .object({
+    clipId: Id,
+    emotion: DeskEmotionSchema,
+    annotator: AnnotatorSchema,
+    /** both absent: a whole-clip label (replaces this annotator's previous one); both present: a new region */
+    startSec: Sec.optional(),
+    endSec: Sec.optional(),
+    requestId: RequestId,
+  })
+  .refine((v) => (v.startSec === undefined) === (v.endSec === undefined), 'a region needs both startSec and endSec')
+  .refine((v) => v.startSec === undefined || v.endSec! > v.startSec, 'a region must end after it starts')
+export type SetLabel = z.infer<typeof SetLabelSchema>
+
+export const UpdateRegionSchema = z
+  .object({
+    labelId: Id,
+    annotator: AnnotatorSchema,
+    emotion: DeskEmotionSchema.optional(),
+    startSec: Sec.optional(),
+    endSec: Sec.optional(),
+    requestId: RequestId,
+  })
+  .refine((v) => v.startSec === undefined || v.endSec === undefined || v.endSec > v.startSec, 'a region must end after it starts')
+export type UpdateRegion = z.infer<typeof UpdateRegionSchema>
+
+export const RemoveLabelSchema = z.object({ labelId: Id, annotator: AnnotatorSchema, requestId: RequestId })
+
+/** What a mutation did: the clip it touched and that clip's live labels afterwards. */
+export const ActionResultSchema = z.object({
+  actionId: z.number().int(),
+  clipId: z.number().int().nullable(),
+  description: z.string(),
+  labels: z.array(LabelSchema),
+})
+export type ActionResult = z.infer<typeof ActionResultSchema>
+
+export const UndoRequestSchema = z.object({ annotator: AnnotatorSchema })
+export const UndoStateSchema = z.object({ canUndo: z.string().nullable(), canRedo: z.string().nullable() })
+export type UndoState = z.infer<typeof UndoStateSchema>
+
+export const DeskClipQuerySchema = z.object({
+  datasetId: Id,
+  annotator: AnnotatorSchema,
+  status: z.enum(['all', 'todo', 'done']).default('all'),
+  search: z.string().max(200).optional(),
+  limit: z.number().int().min(1).max(5000).default(500),
+  offset: z.number().int().min(0).default(0),
+})
+export type DeskClipQuery = z.input<typeof DeskClipQuerySchema>
+
+export const DeskClipSchema = z.object({
+  id: z.number().int(),
+  relPath: z.string(),
+  durationSec: z.number(),
+  speaker: z.string().nullable(),
+  /** this annotator's current whole-clip label */
+  mine: z.string().nullable(),
+  /** this annotator's live regions on the clip */
+  regions: z.number().int(),
+  /** other human annotators with a live label on the clip */
+  others: z.number().int(),
+})
+export type DeskClip = z.infer<typeof DeskClipSchema>
+
+export const ProgressSchema = z.object({
+  total: z.number().int(),
+  /** clips with a live label (whole-clip or region) by this annotator */
+  labelled: z.number().int(),
+  todo: z.number().int(),
+  byEmotion: z.record(z.string(), z.number().int()),
+})
+export type Progress = z.infer<typeof ProgressSchema>
+
+export const DeskClipPageSchema = z.object({ total: z.number().int(), clips: z.array(DeskClipSchema), progress: ProgressSchema })
+export type DeskClipPage = z.infer<typeof DeskClipPageSchema>
+
+export const AgreementSchema = z.object({
+  /** Krippendorff's alpha (nominal); null when fewer than two annotators overlap on any clip */
+  alpha: z.number().nullable(),
+  annotators: z.array(z.string()),
+  /** clips with whole-clip labels from at least two annotators */
+  clips: z.number().int(),
+  /** pairable values (labels on those clips) */
+  values: z.number().int(),
+  observedDisagreement: z.number().nullable(),
+  expectedDisagreement: z.number().nullable(),
+  pairs: z.array(z.object({ a: z.string(), b: z.string(), clips: z.number().int(), agreement: z.number() })),
+})
+export type Agreement = z.infer<typeof AgreementSchema>
+
+export const ExportFormatSchema = z.enum(['csv', 'json', 'textgrid', 'audacity'])
+export type ExportFormat = z.infer<typeof ExportFormatSchema>
+
+export const ExportRequestSchema = z
+  .object({
+    format: ExportFormatSchema,
+    /** csv/json: a whole dataset; textgrid/audacity: one clip */
+    datasetId: Id.optional(),
+    clipId: Id.optional(),
+    /** audacity: whose labels (a label track has no annotator column); others: restrict to one */
+    annotator: AnnotatorSchema.optional(),
+    includeCorpus: z.boolean().default(false),
+  })
+  .refine((v) => (v.datasetId === undefined) !== (v.clipId === undefined), 'give either datasetId or clipId')
+export type ExportRequest = z.input<typeof ExportRequestSchema>
+export const ExportResultSchema = z.object({ filename: z.string(), mimeType: z.string(), text: z.string(), labels: z.number().int() })
+export type ExportResult = z.infer<typeof ExportResultSchema>
+
+export const ImportRequestSchema = z
+  .object({
+    format: ExportFormatSchema,
+    text: z.string().max(20_000_000),
+    datasetId: Id.optional(),
+    clipId: Id.optional(),
+    /** whose labels these are when the file does not say (audacity; textgrid tiers name their annotator) */
+    annotator: AnnotatorSchema,
+    requestId: RequestId,
+  })
+  .refine((v) => (v.datasetId === undefined) !== (v.clipId === undefined), 'give either datasetId or clipId')
+export type LabelImportRequest = z.input<typeof ImportRequestSchema>
+export const ImportResultSchema = z.object({
+  added: z.number().int(),
+  /** identical to a live label already there */
+  unchanged: z.number().int(),
+  actionId: z.number().int().nullable(),
+})
+export type LabelImportResult = z.infer<typeof ImportResultSchema>
+
+export const SuggestRequestSchema = z.object({
+  datasetId: Id,
+  annotator: AnnotatorSchema,
+  count: z.number().int().min(1).max(50).default(10),
+  /** 'default' (the shipped model) or a workspace model id, as models.list gives them */
+  modelId: z.string().regex(/^(default|\d{1,12})$/).default('default'),
+})
+export const SuggestionSchema = z.object({
+  clipId: z.number().int(),
+  relPath: z.string(),
+  top: z.string(),
+  /** 1 - (p_top - p_second): higher is less sure */
+  uncertainty: z.number(),
+  probabilities: z.record(z.string(), z.number()),
+})
+export const SuggestResultSchema = z.object({ model: z.string(), scored: z.number().int(), suggestions: z.array(SuggestionSchema) })
+export type SuggestResult = z.infer<typeof SuggestResultSchema>
