@@ -202,10 +202,6 @@ export function pitchAc(x: Float32Array, sampleRate: number, options: PitchOptio
   const r = new Float64Array(maxLag + 2)
   const logFloorRef = Math.log2(o.floor)
   const nx = x.length
-  // prefix sums for the local means
-  const prefix = scratchF64('pitch.prefix', nx + 1)
-  prefix[0] = 0
-  for (let i = 0; i < nx; i++) prefix[i + 1] = prefix[i] + x[i]
   // Frames this quiet cannot be voiced on the best path: their unvoiced
   // strength voicingThreshold + u (u = 2 - intensity / (silenceThreshold /
   // (1 + voicingThreshold))) exceeds any voiced candidate's (<= 1) plus the
@@ -223,7 +219,16 @@ export function pitchAc(x: Float32Array, sampleRate: number, options: PitchOptio
     // samples outside the signal count as zeros (inp[nWin..] stays zero)
     const i0 = start < 0 ? -start : 0
     const i1 = start + nWin > nx ? Math.max(i0, nx - start) : nWin
-    const lm = (prefix[start + i1] - prefix[start + i0]) / nWin
+    let m0 = 0, m1 = 0, m2 = 0, m3 = 0
+    let i = i0
+    for (; i + 3 < i1; i += 4) {
+      m0 += x[start + i]
+      m1 += x[start + i + 1]
+      m2 += x[start + i + 2]
+      m3 += x[start + i + 3]
+    }
+    for (; i < i1; i++) m0 += x[start + i]
+    const lm = (m0 + m1 + m2 + m3) / nWin
     let localPeak = 0
     if (i0 === 0 && i1 === nWin) {
       for (let i = 0; i < nWin; i++) inp[i] = (x[start + i] - lm) * window[i]

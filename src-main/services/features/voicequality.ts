@@ -274,11 +274,13 @@ export function hnrFrames(x: Float32Array, sampleRate: number, pitch: PitchTrack
     const start = Math.round(t * sampleRate - (N + T) / 2)
     if (start < 0 || start + N + lagHi + 1 >= x.length) continue
     const len = N + lagHi + 2
-    if (seg.length < len) seg = new Float64Array(len)
+    if (seg.length < len + 3) seg = new Float64Array(len + 3)
     let mean = 0
     for (let i = 0; i < N + lagHi; i++) mean += x[start + i]
     mean /= N + lagHi
     for (let i = 0; i < len; i++) seg[i] = x[start + i] - mean
+    // three more (or zeros past the end) so that lags go in whole blocks of four
+    for (let i = len; i < len + 3; i++) seg[i] = start + i < x.length ? x[start + i] - mean : 0
     let sxx = 0
     for (let i = 0; i < N; i++) sxx += seg[i] * seg[i]
     const l0 = lagLo - 1
@@ -286,9 +288,9 @@ export function hnrFrames(x: Float32Array, sampleRate: number, pitch: PitchTrack
     for (let i = 0; i < N; i++) syy += seg[l0 + i] * seg[l0 + i]
     // dot products for all lags, four lags per pass over the first period
     const nl = lagHi + 2 - l0
-    if (rs.length < nl) rs = new Float64Array(nl)
+    if (rs.length < nl + 3) rs = new Float64Array(nl + 3)
     let q = 0
-    for (; q + 3 < nl; q += 4) {
+    for (; q < nl; q += 4) {
       const lag = l0 + q
       let s0 = 0, s1 = 0, s2 = 0, s3 = 0
       // b0..b3 = seg[lag + i .. lag + i + 3], slid along (one new load per i)
@@ -306,11 +308,6 @@ export function hnrFrames(x: Float32Array, sampleRate: number, pitch: PitchTrack
       rs[q + 1] = s1
       rs[q + 2] = s2
       rs[q + 3] = s3
-    }
-    for (; q < nl; q++) {
-      let s0 = 0
-      for (let i = 0; i < N; i++) s0 += seg[i] * seg[l0 + q + i]
-      rs[q] = s0
     }
     let best = -Infinity, rm1 = 0, rp1 = 0
     let r0 = 0, r1 = 0
