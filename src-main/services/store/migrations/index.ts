@@ -8,6 +8,7 @@
 import * as core from './001-core'
 import * as corpusSplits from './101-corpus-splits'
 import * as models from './301-models'
+import * as experimentRuns from './401-experiment-runs'
 import * as deskActions from './501-desk-actions'
 
 export interface Migration {
@@ -19,5 +20,6 @@ export const MIGRATIONS: Migration[] = [
   { id: '001-core', up: core.up },
   { id: '101-corpus-splits', up: corpusSplits.up },
   { id: '301-models', up: models.up },
+  { id: '401-experiment-runs', up: experimentRuns.up },
   { id: '501-desk-actions', up: deskActions.up },
 ]
