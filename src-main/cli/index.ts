@@ -11,6 +11,7 @@ import * as features from './commands/features'
 import * as train from './commands/train'
 import * as evaluate from './commands/evaluate'
 import * as predict from './commands/predict'
+import * as experiment from './commands/experiment'
 
 const COMMANDS: { register(program: Command): void }[] = [
   doctor,
@@ -21,6 +22,7 @@ const COMMANDS: { register(program: Command): void }[] = [
   train,
   evaluate,
   predict,
+  experiment,
 ]
 
 export function buildProgram(): Command {
