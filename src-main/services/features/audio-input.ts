@@ -4,6 +4,7 @@
  * whose output extractEgemaps resamples itself.
  */
 import fs from 'node:fs'
+import { decodeAudioFile, toMono } from '../audio/index'
 
 type AudioModule = { loadForAnalysis(path: string): Promise<Float32Array>; ANALYSIS_RATE: number }
 let audioModule: AudioModule | null | undefined
@@ -23,7 +24,28 @@ async function audio(): Promise<AudioModule | null> {
 export async function loadAnalysisAudio(path: string): Promise<{ samples: Float32Array; sampleRate: number }> {
   const a = await audio()
   if (a) return { samples: await a.loadForAnalysis(path), sampleRate: a.ANALYSIS_RATE }
+  // In worker threads the dynamic import above fails (tsx hooks, bundled workers): other
+  // containers (eNTERFACE's AVI, FLAC, MP3, Ogg) go through the statically imported decoder.
+  if (!isRiffWave(path)) {
+    const d = await decodeAudioFile(path)
+    return { samples: toMono(d), sampleRate: d.sampleRate }
+  }
   return readWav(path)
+}
+
+function isRiffWave(file: string): boolean {
+  const head = Buffer.alloc(12)
+  let fd: number
+  try {
+    fd = fs.openSync(file, 'r')
+  } catch {
+    return true // readWav reports the unreadable file
+  }
+  try {
+    return fs.readSync(fd, head, 0, 12, 0) === 12 && head.toString('ascii', 0, 4) === 'RIFF' && head.toString('ascii', 8, 12) === 'WAVE'
+  } finally {
+    fs.closeSync(fd)
+  }
 }
 
 export function readWav(file: string): { samples: Float32Array; sampleRate: number } {
