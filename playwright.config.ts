@@ -24,7 +24,8 @@ export const CHROMIUM_ARGS = [
 
 export default defineConfig({
   testDir: 'test/e2e',
-  outputDir: 'artifacts/playwright',
+  // PW_OUTPUT_DIR lets parallel local runs keep their traces apart (CI uses the default).
+  outputDir: process.env.PW_OUTPUT_DIR ?? 'artifacts/playwright',
   timeout: 120_000,
   expect: { timeout: 15_000 },
   fullyParallel: false,

@@ -5,6 +5,7 @@
  * Each result is written to the cache as soon as it arrives, so a cancelled
  * run keeps what it finished.
  */
+import { setMaxListeners } from 'node:events'
 import type { Piscina } from 'piscina'
 import { createPool } from '../workers'
 import type { Workspace } from '../store/workspace'
@@ -73,6 +74,8 @@ export async function extractForClips(ws: Workspace, clips: ClipRef[], opts: Ext
     byHash.get(c.content_hash)!.push(c)
   }
   const controller = new AbortController()
+  // piscina adds one abort listener per queued task: thousands are expected here, not a leak
+  setMaxListeners(0, controller.signal)
   const onAbort = () => controller.abort()
   signal?.addEventListener('abort', onAbort, { once: true })
   try {
