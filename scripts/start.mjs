@@ -6,24 +6,15 @@
  */
 import { spawn, spawnSync } from 'node:child_process'
 import fs from 'node:fs'
-import { createRequire } from 'node:module'
 import path from 'node:path'
 import { fileURLToPath } from 'node:url'
+import { electronBinary } from './electron-binary.mjs'
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..')
 const args = process.argv.slice(2)
 const forceShell = args.includes('--shell')
 const passThrough = args.filter((a) => a !== '--shell')
 
-function electronBinary() {
-  if (process.env.SER_ELECTRON_PATH && fs.existsSync(process.env.SER_ELECTRON_PATH)) return process.env.SER_ELECTRON_PATH
-  try {
-    const p = createRequire(import.meta.url)('electron')
-    return typeof p === 'string' && fs.existsSync(p) ? p : null
-  } catch {
-    return null
-  }
-}
 
 const build = spawnSync(process.execPath, [path.join(root, 'node_modules/electron-vite/bin/electron-vite.js'), 'build'], { cwd: root, stdio: 'inherit' })
 if (build.status !== 0) process.exit(build.status ?? 1)

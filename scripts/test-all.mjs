@@ -5,10 +5,10 @@
  * then one closing line with the totals.
  */
 import { spawnSync } from 'node:child_process'
-import { createRequire } from 'node:module'
 import fs from 'node:fs'
 import path from 'node:path'
 import { fileURLToPath } from 'node:url'
+import { electronBinary } from './electron-binary.mjs'
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..')
 process.chdir(root)
@@ -17,16 +17,6 @@ const bin = (name) => path.join(root, 'node_modules', '.bin', name)
 const args = process.argv.slice(2)
 const skipE2e = args.includes('--unit-only')
 
-/** Same rule as src-main/services/system/environment.ts (plain JS here: no TypeScript loader). */
-function electronBinary() {
-  if (process.env.SER_ELECTRON_PATH && fs.existsSync(process.env.SER_ELECTRON_PATH)) return process.env.SER_ELECTRON_PATH
-  try {
-    const p = createRequire(import.meta.url)('electron')
-    return typeof p === 'string' && fs.existsSync(p) ? p : null
-  } catch {
-    return null
-  }
-}
 
 function step(title, cmd, cmdArgs, env = {}) {
   console.log(`\n=== ${title}: ${[path.basename(cmd), ...cmdArgs].join(' ')}`)

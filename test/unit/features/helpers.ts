@@ -12,36 +12,8 @@ const here = path.dirname(fileURLToPath(import.meta.url))
 export const PRAAT_DIR = path.resolve(here, '../../praat')
 const cacheDir = path.join(os.tmpdir(), `ser-features-test-${process.pid}`)
 
-/** Reads a PCM16 or float32 WAV (mono or first channel). */
-export function readWav(file: string): { samples: Float32Array; sampleRate: number } {
-  const b = fs.readFileSync(file)
-  if (b.toString('ascii', 0, 4) !== 'RIFF' || b.toString('ascii', 8, 12) !== 'WAVE') throw new Error(`not a WAV file: ${file}`)
-  let off = 12
-  let fmt = 0, channels = 1, rate = 0, bits = 0
-  while (off + 8 <= b.length) {
-    const id = b.toString('ascii', off, off + 4)
-    const size = b.readUInt32LE(off + 4)
-    const body = off + 8
-    if (id === 'fmt ') {
-      fmt = b.readUInt16LE(body)
-      channels = b.readUInt16LE(body + 2)
-      rate = b.readUInt32LE(body + 4)
-      bits = b.readUInt16LE(body + 14)
-      if (fmt === 0xfffe) fmt = b.readUInt16LE(body + 24)
-    } else if (id === 'data') {
-      const bytes = bits / 8
-      const n = Math.floor(Math.min(size, b.length - body) / (bytes * channels))
-      const out = new Float32Array(n)
-      for (let i = 0; i < n; i++) {
-        const p = body + i * bytes * channels
-        out[i] = fmt === 3 ? b.readFloatLE(p) : bits === 16 ? b.readInt16LE(p) / 32768 : b.readInt32LE(p) / 2147483648
-      }
-      return { samples: out, sampleRate: rate }
-    }
-    off = body + size + (size & 1)
-  }
-  throw new Error(`no data chunk in ${file}`)
-}
+/** The product's own fast WAV reader (services/audio covers decoding in depth). */
+export { readWav } from '../../../src-main/services/features/audio-input'
 
 export function writeWav16(file: string, samples: Float32Array, sampleRate: number): void {
   const b = Buffer.alloc(44 + samples.length * 2)
