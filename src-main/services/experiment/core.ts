@@ -37,6 +37,8 @@ export interface GridData {
 export interface GridProgress {
   signal?: AbortSignal
   progress?(fraction: number, message: string): void
+  /** Runs only the tasks this accepts (the bench times a sample of the grid); the others stay undone. */
+  only?(task: Task): boolean
 }
 
 export function lossConfig(name: 'contrastive' | 'distance'): LossConfig {
@@ -103,11 +105,11 @@ export async function runGrid(config: ExperimentConfig, data: GridData, run: Ope
   const tooMany = config.frozen.filter((f) => f >= layers)
   if (tooMany.length) throw new Error(`the ${config.model} has ${layers} weighted layers; frozen ${tooMany.join(', ')} would leave nothing to fine-tune (use 0..${layers - 1})`)
   const tasks = expandGrid(config)
-  const todo = tasks.filter((t) => !run.done.has(t.key))
+  const todo = tasks.filter((t) => !run.done.has(t.key) && (ctl.only?.(t) ?? true))
   const needPre = new Set(todo.filter((t) => t.method === 'finetune').map((t) => `${t.source}|${t.loss}`))
   const preUnits = config.sources.length * config.losses.length
   const totalUnits = preUnits * 10 + tasks.length
-  let doneUnits = (run.done.size)
+  let doneUnits = run.done.size
   const fraction = () => Math.min(1, doneUnits / totalUnits)
   const curves: CurvePoint[] = []
   const bases = new Map<string, TrainedModel>()

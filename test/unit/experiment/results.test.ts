@@ -1,0 +1,71 @@
+/** results.json / results.csv: schema, round trip, order, aggregation to mean ± sd, the Markdown table. */
+import fs from 'node:fs'
+import os from 'node:os'
+import path from 'node:path'
+import { parse } from 'csv-parse/sync'
+import { afterAll, describe, expect, it } from 'vitest'
+import { aggregate, CSV_COLUMNS, markdownTable, readResults, recordsToCsv, RESULTS_FORMAT, validateRecord, writeResults } from '../../../src-main/services/experiment/index'
+import { recordsFor } from './records'
+
+const grid = { sources: [{ name: 'cremad', ref: '/c' }], target: { name: 'ravdess', ref: '/r' }, folds: 2, seeds: 2, shots: [1, 'all' as const], frozen: [0, 1] }
+const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'ser-exp-results-'))
+afterAll(() => fs.rmSync(tmp, { recursive: true, force: true }))
+
+describe('experiment results', () => {
+  it('rejects a record that breaks the schema, naming the field', () => {
+    const [r] = recordsFor(grid, () => 6)
+    expect(validateRecord(JSON.parse(JSON.stringify(r)))).toEqual(r)
+    expect(() => validateRecord({ ...r, uar: 1.5 })).toThrow(/invalid result record: uar/)
+    expect(() => validateRecord({ ...r, method: 'svm' })).toThrow(/method/)
+    const { n_test: _, ...missing } = r
+    expect(() => validateRecord(missing)).toThrow(/n_test/)
+  })
+
+  it('writes results.json and results.csv with the same records, sorted by configuration, fold and seed', () => {
+    const records = recordsFor(grid, (t) => (t.method === 'finetune' ? 9 + t.fold : 6)).reverse()
+    writeResults(tmp, records, { config: { note: 'x' } })
+    const json = JSON.parse(fs.readFileSync(path.join(tmp, 'results.json'), 'utf8'))
+    expect(json.format).toBe(RESULTS_FORMAT)
+    expect(json.config).toEqual({ note: 'x' })
+    const back = readResults(tmp)
+    expect(back).toHaveLength(records.length)
+    expect(back[0].method).toBe('softmax')
+    expect(back.at(-1)!.method).toBe('finetune')
+    const rows = parse(fs.readFileSync(path.join(tmp, 'results.csv'), 'utf8'), { columns: true }) as Record<string, string>[]
+    expect(Object.keys(rows[0])).toEqual([...CSV_COLUMNS])
+    expect(rows).toHaveLength(back.length)
+    rows.forEach((row, i) => {
+      const r = back[i]
+      expect(row.method).toBe(r.method)
+      expect(row.source).toBe(r.source ?? '')
+      expect(row.frozen).toBe(r.frozen === null ? '' : String(r.frozen))
+      expect(row.shots).toBe(String(r.shots))
+      expect(Number(row.uar)).toBe(r.uar)
+      expect(row.classes.split(';')).toEqual(r.classes)
+      expect(row.test_speakers.split(';')).toEqual(r.test_speakers)
+      expect(JSON.parse(row.confusion)).toEqual(r.confusion)
+    })
+  })
+
+  it('aggregates mean and sample sd over folds x seeds per configuration', () => {
+    const records = recordsFor(grid, (t) => (t.method === 'finetune' ? 6 + 3 * t.fold : 6))
+    const rows = aggregate(records)
+    expect(rows).toHaveLength(records.length / 4)
+    const ft = rows.find((r) => r.method === 'finetune' && r.frozen === 1 && r.shots === 'all' && r.loss === 'distance')!
+    // folds 0 and 1 give UAR 0.5 and 0.75, each with two seeds
+    expect(ft.uar.mean).toBeCloseTo(0.625, 12)
+    expect(ft.uar.sd).toBeCloseTo(Math.sqrt((4 * 0.125 ** 2) / 3), 12)
+    expect(ft.uar.n).toBe(4)
+    const md = markdownTable(rows).split('\n')
+    expect(md[0]).toBe('| method | source | loss | frozen | shots | accuracy % | UAR % | macro-F1 % | n |')
+    expect(md).toHaveLength(rows.length + 2)
+    expect(md).toContain('| finetune | cremad | distance | 1 | all | 62.5 ± 14.4 | 62.5 ± 14.4 | 62.5 ± 14.4 | 4 |')
+  })
+
+  it('a CSV cell with a comma or quote survives the round trip', () => {
+    const [r] = recordsFor(grid, () => 6)
+    const csv = recordsToCsv([{ ...r, test_speakers: ['a,"b"', 'c'] }])
+    const [row] = parse(csv, { columns: true }) as Record<string, string>[]
+    expect(row.test_speakers).toBe('a,"b";c')
+  })
+})
