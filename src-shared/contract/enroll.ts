@@ -1,0 +1,116 @@
+/**
+ * Enrollment: a person's labelled examples -> (optionally) a fine-tuned copy of a
+ * base model -> a named profile (support embeddings per emotion, calibrated
+ * temperature, 'uncertain' distance). See docs/enrollment.md.
+ *
+ * For the live view (and anyone choosing a profile):
+ *   const profiles = await api.enroll.profiles.query()     // ProfileListItem[], newest first, the shipped default last
+ *   profiles[i] = {
+ *     id: 'default' | '12',          // string; 'default' is the shipped model's own profile (builtIn: true)
+ *     name: 'Ada calm-vs-angry',      // unique among saved profiles
+ *     person: 'Ada' | null,           // null for the shipped default
+ *     builtIn: boolean,
+ *     classes: ['angry', 'calm'],     // the emotions the profile can answer, sorted
+ *     modelId: 'default' | '7',       // the models table row (models.list id) the profile's embeddings come from
+ *     modelName: string,
+ *     createdAt: ISO string,
+ *     examples: number | null,        // support examples enrolled
+ *     heldOutAccuracy: number | null, // leave-some-out accuracy on the person's own examples (null for the default)
+ *   }
+ * In main, `loadEnrolledProfile(ws, id)` (src-main/services/enroll) returns { model, card, profile } ready for
+ * services/model predict(model, profile, items).
+ */
+import { z } from 'zod'
+import { PersonSchema } from './recordings'
+
+export const ProfileIdSchema = z.string().regex(/^(default|\d{1,12})$/, "a profile id is 'default' or a number")
+
+export const ProfileListItemSchema = z.object({
+  id: ProfileIdSchema,
+  name: z.string(),
+  person: z.string().nullable(),
+  builtIn: z.boolean(),
+  classes: z.array(z.string()),
+  modelId: z.string(),
+  modelName: z.string(),
+  createdAt: z.string(),
+  examples: z.number().int().nullable(),
+  heldOutAccuracy: z.number().nullable(),
+})
+export type ProfileListItem = z.infer<typeof ProfileListItemSchema>
+
+export const ProfileNameSchema = z
+  .string()
+  .trim()
+  .min(1, 'a profile needs a name')
+  .max(80)
+  .regex(/^[\p{L}\p{N}][\p{L}\p{N} ._-]*$/u, 'a profile name may hold letters, digits, spaces, dots, dashes and underscores')
+
+export const EnrollRequestSchema = z.object({
+  name: ProfileNameSchema,
+  person: PersonSchema,
+  /** Labelled clips (recordings or any dataset's clips); each needs a current whole-clip label. */
+  clipIds: z.array(z.number().int().positive()).min(4, 'choose at least 4 examples (2 emotions x 2)').max(2000),
+  /** 'default' (the shipped model) or a models.list id. */
+  baseModel: z.string().regex(/^(default|\d{1,12})$/).default('default'),
+  /** false: keep the base network and only enrol prototypes (fast; often enough). */
+  finetune: z.boolean().default(true),
+  frozenLayers: z.number().int().min(0).max(8).default(1),
+  epochs: z.number().int().min(1).max(200).default(20),
+  /** Most folds of the held-out estimate (fewer when an emotion has fewer examples). */
+  folds: z.number().int().min(2).max(10).default(5),
+  seed: z.number().int().default(1),
+})
+export type EnrollRequest = z.input<typeof EnrollRequestSchema>
+
+export const MapPointSchema = z.object({ clipId: z.number().int(), label: z.string(), x: z.number(), y: z.number() })
+export const EmbeddingMapSchema = z.object({
+  points: z.array(MapPointSchema),
+  /** Class means in the same 2-D coordinates (PCA is linear, so the projected mean is the mean of the projections). */
+  prototypes: z.array(z.object({ label: z.string(), x: z.number(), y: z.number() })),
+  /** Share of the embeddings' variance the two axes show. */
+  explained: z.tuple([z.number(), z.number()]),
+})
+export type EmbeddingMap = z.infer<typeof EmbeddingMapSchema>
+
+export const HeldOutSchema = z.object({
+  /** How the estimate was made, in words (shown under the number). */
+  method: z.string(),
+  folds: z.number().int(),
+  accuracy: z.number(),
+  uar: z.number(),
+  macroF1: z.number(),
+  /** Same folds, the base network without fine-tuning (prototypes only): what fine-tuning added. */
+  baseAccuracy: z.number(),
+  confusion: z.record(z.string(), z.record(z.string(), z.number())),
+  predictions: z.array(z.object({ clipId: z.number().int(), label: z.string(), predicted: z.string(), fold: z.number().int() })),
+})
+export type HeldOut = z.infer<typeof HeldOutSchema>
+
+export const EnrollResultSchema = z.object({
+  profileId: z.number().int(),
+  name: z.string(),
+  person: z.string(),
+  modelId: z.number().int(),
+  baseModel: z.string(),
+  finetuned: z.boolean(),
+  classes: z.array(z.string()),
+  counts: z.record(z.string(), z.number().int()),
+  heldOut: HeldOutSchema,
+  map: EmbeddingMapSchema,
+  calibration: z.object({ temperature: z.number(), uncertainDistance: z.number() }),
+  backend: z.string(),
+  elapsedSec: z.number(),
+})
+export type EnrollResult = z.infer<typeof EnrollResultSchema>
+
+/** What an enrollment job's progress `detail` carries (the view draws it). */
+export const EnrollProgressSchema = z.object({
+  phase: z.enum(['features', 'folds', 'final', 'save']),
+  step: z.number().int(),
+  steps: z.number().int(),
+  epoch: z.number().int().nullable(),
+  epochs: z.number().int().nullable(),
+  trainLoss: z.number().nullable(),
+})
+export type EnrollProgress = z.infer<typeof EnrollProgressSchema>
