@@ -6,6 +6,7 @@ import { datasetsRouter } from './routers/datasets'
 import { jobsRouter } from './routers/jobs'
 import { labelsRouter } from './routers/labels'
 import { modelsRouter } from './routers/models'
+import { recordingsRouter } from './routers/recordings'
 import { systemRouter } from './routers/system'
 import { router } from './trpc'
 
@@ -15,6 +16,7 @@ export const appRouter = router({
   datasets: datasetsRouter,
   models: modelsRouter,
   labels: labelsRouter,
+  recordings: recordingsRouter,
 })
 
 export type AppRouter = typeof appRouter
