@@ -5,6 +5,7 @@
 import { datasetsRouter } from './routers/datasets'
 import { jobsRouter } from './routers/jobs'
 import { labelsRouter } from './routers/labels'
+import { liveRouter } from './routers/live'
 import { modelsRouter } from './routers/models'
 import { recordingsRouter } from './routers/recordings'
 import { systemRouter } from './routers/system'
@@ -16,6 +17,7 @@ export const appRouter = router({
   datasets: datasetsRouter,
   models: modelsRouter,
   labels: labelsRouter,
+  live: liveRouter,
   recordings: recordingsRouter,
 })
 

@@ -1,0 +1,64 @@
+/**
+ * What the live view can listen with: the shipped default model, every trained
+ * model in the workspace (with the profile saved next to it) and every enrolled
+ * profile (profiles table; model_id NULL means the default model).
+ */
+import fs from 'node:fs'
+import path from 'node:path'
+import type { LiveSource } from '../../../src-shared/contract/live'
+import { defaultModelDir } from '../model/default-model'
+import { readCard } from '../model/storage'
+import type { Workspace } from '../store/workspace'
+
+export interface ResolvedSource extends LiveSource {
+  modelDir: string
+  profilePath: string
+}
+
+export class LiveSourceError extends Error {
+  override name = 'LiveSourceError'
+}
+
+function fromModelDir(id: string, kind: LiveSource['kind'], dir: string, profilePath: string, label: string): ResolvedSource {
+  const card = readCard(dir)
+  if (!fs.existsSync(profilePath)) throw new LiveSourceError(`${label}: profile file missing: ${profilePath}`)
+  const p = JSON.parse(fs.readFileSync(profilePath, 'utf8')) as { classes?: string[] }
+  return { id, kind, label, classes: p.classes ?? card.labels, extractor: card.extractor.name, modelDir: dir, profilePath }
+}
+
+export function resolveSource(ws: Workspace, id: string): ResolvedSource {
+  if (id === 'default') {
+    const dir = defaultModelDir()
+    return fromModelDir('default', 'default', dir, path.join(dir, 'profile.json'), 'Default model (shipped)')
+  }
+  const m = /^(model|profile):(\d+)$/.exec(id)
+  if (!m) throw new LiveSourceError(`unknown live source '${id}'`)
+  const num = Number(m[2])
+  if (m[1] === 'model') {
+    const row = ws.db.prepare('SELECT name, dir FROM models WHERE id = ?').get(num) as { name: string; dir: string } | undefined
+    if (!row) throw new LiveSourceError(`no model with id ${num}`)
+    return fromModelDir(id, 'model', row.dir, path.join(row.dir, 'profile.json'), `Model ${row.name}`)
+  }
+  const row = ws.db
+    .prepare('SELECT p.name, p.profile_path, m.dir FROM profiles p LEFT JOIN models m ON m.id = p.model_id WHERE p.id = ?')
+    .get(num) as { name: string; profile_path: string; dir: string | null } | undefined
+  if (!row) throw new LiveSourceError(`no profile with id ${num}`)
+  return fromModelDir(id, 'profile', row.dir ?? defaultModelDir(), row.profile_path, `Profile ${row.name}`)
+}
+
+/** Every usable source; broken ones are left out (they are reported when chosen). */
+export function listSources(ws: Workspace): LiveSource[] {
+  const ids = ['default']
+  for (const r of ws.db.prepare('SELECT id FROM models ORDER BY id DESC').all() as { id: number }[]) ids.push(`model:${r.id}`)
+  for (const r of ws.db.prepare('SELECT id FROM profiles ORDER BY id DESC').all() as { id: number }[]) ids.push(`profile:${r.id}`)
+  const out: LiveSource[] = []
+  for (const id of ids) {
+    try {
+      const { modelDir: _d, profilePath: _p, ...s } = resolveSource(ws, id)
+      out.push(s)
+    } catch {
+      /* skipped: missing files or a damaged card */
+    }
+  }
+  return out
+}

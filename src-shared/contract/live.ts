@@ -1,0 +1,94 @@
+/**
+ * The live view's contract (services/live): a session per microphone run, PCM
+ * chunks in (16 kHz mono, Int16 little-endian as base64, at most 1 s each),
+ * one frame per hop out through a subscription. See docs/live.md.
+ */
+import { z } from 'zod'
+
+export const LIVE_RATE = 16000
+/** Longest chunk the server takes: 1 s of audio. */
+export const MAX_CHUNK_SAMPLES = LIVE_RATE
+const MAX_B64 = Math.ceil((MAX_CHUNK_SAMPLES * 2) / 3) * 4
+
+export const LiveSessionIdSchema = z.string().regex(/^live-\d{1,9}$/, 'a live session id looks like live-3')
+
+/** 'default' = the shipped model; 'model:<id>' = a trained model with its own profile; 'profile:<id>' = an enrolled profile. */
+export const LiveSourceIdSchema = z.string().regex(/^(default|model:\d{1,9}|profile:\d{1,9})$/, "a live source is 'default', 'model:<id>' or 'profile:<id>'")
+
+export const LiveSourceSchema = z.object({
+  id: LiveSourceIdSchema,
+  label: z.string(),
+  kind: z.enum(['default', 'model', 'profile']),
+  classes: z.array(z.string()),
+  extractor: z.enum(['egemaps', 'logmel']),
+})
+export type LiveSource = z.infer<typeof LiveSourceSchema>
+
+export const LiveStartSchema = z.object({
+  source: LiveSourceIdSchema.default('default'),
+  /** Analysis window (default 2000 ms) and how often it is re-evaluated (default 250 ms). */
+  windowMs: z.number().int().min(500).max(5000).default(2000),
+  hopMs: z.number().int().min(50).max(2000).default(250),
+})
+export type LiveStartInput = z.input<typeof LiveStartSchema>
+
+export const LiveStartResultSchema = z.object({
+  sessionId: LiveSessionIdSchema,
+  source: LiveSourceSchema,
+  windowMs: z.number(),
+  hopMs: z.number(),
+  sampleRate: z.literal(LIVE_RATE),
+})
+export type LiveStartResult = z.infer<typeof LiveStartResultSchema>
+
+/** Int16 little-endian PCM as standard base64: whole samples, whole base64 quads. */
+export const Pcm16Base64Schema = z
+  .string()
+  .min(4, 'a chunk needs at least one sample')
+  .max(MAX_B64, `a chunk is at most ${MAX_CHUNK_SAMPLES} samples (1 s)`)
+  .regex(/^[A-Za-z0-9+/]+={0,2}$/, 'pcm16 must be base64')
+  .refine((s) => s.length % 4 === 0, 'pcm16 base64 length must be a multiple of 4')
+  .refine((s) => ((s.length / 4) * 3 - (s.endsWith('==') ? 2 : s.endsWith('=') ? 1 : 0)) % 2 === 0, 'pcm16 must hold whole 16-bit samples')
+
+export const LivePushSchema = z
+  .object({
+    sessionId: LiveSessionIdSchema,
+    /** Chunk number from 0, consecutive; a gap is counted as lost audio. */
+    seq: z.number().int().min(0).max(Number.MAX_SAFE_INTEGER),
+    /** The audio: base64 Int16 (what the app sends) ... */
+    pcm16: Pcm16Base64Schema.optional(),
+    /** ... or plain float samples in [-1, 1] (tools, tests). */
+    samples: z.array(z.number().finite().min(-1).max(1)).min(1).max(MAX_CHUNK_SAMPLES).optional(),
+  })
+  .refine((v) => (v.pcm16 === undefined) !== (v.samples === undefined), 'send exactly one of pcm16 or samples')
+export type LivePushInput = z.infer<typeof LivePushSchema>
+
+export const LivePushResultSchema = z.object({ bufferedMs: z.number(), lostChunks: z.number().int() })
+
+export const VadStateSchema = z.enum(['silence', 'noise', 'speech'])
+export type VadState = z.infer<typeof VadStateSchema>
+
+export const LiveFrameSchema = z.object({
+  sessionId: LiveSessionIdSchema,
+  /** Seconds of audio received when the window ended (its right edge). */
+  t: z.number(),
+  /** Last chunk included in this window (the client matches it to its own send time). */
+  seq: z.number().int(),
+  vad: z.object({
+    state: VadStateSchema,
+    /** Window level, dBFS (RMS). */
+    levelDb: z.number(),
+    /** Fraction of the window's 10 ms frames judged voiced. */
+    voicedFraction: z.number().min(0).max(1),
+    noiseFloorDb: z.number(),
+  }),
+  /** null when the VAD gate is closed: silence shows no emotion. */
+  probabilities: z.record(z.string(), z.number()).nullable(),
+  top: z.string().nullable(),
+  uncertain: z.boolean(),
+  /** Chunk arrival in the server to this frame's probabilities, ms (null when gated). */
+  latencyMs: z.number().nullable(),
+  /** Feature extraction + model time, ms. */
+  computeMs: z.number().nullable(),
+})
+export type LiveFrame = z.infer<typeof LiveFrameSchema>
