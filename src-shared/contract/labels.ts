@@ -64,7 +64,8 @@ export const ActionResultSchema = z.object({
 })
 export type ActionResult = z.infer<typeof ActionResultSchema>
 
-export const UndoRequestSchema = z.object({ annotator: AnnotatorSchema })
+export const UndoRequestSchema = z.object({ annotator: AnnotatorSchema, requestId: RequestId })
+export const UndoStateRequestSchema = z.object({ annotator: AnnotatorSchema })
 export const UndoStateSchema = z.object({ canUndo: z.string().nullable(), canRedo: z.string().nullable() })
 export type UndoState = z.infer<typeof UndoStateSchema>
 

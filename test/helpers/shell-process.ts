@@ -24,7 +24,8 @@ const root = path.resolve(import.meta.dirname, '..', '..')
 
 export async function startShellProcess(opts: { workspace?: string; token?: string; port?: number; env?: Record<string, string> } = {}): Promise<ShellProcess> {
   const workspace = opts.workspace ?? fs.mkdtempSync(path.join(os.tmpdir(), 'ser-e2e-ws-'))
-  const args = [path.join(root, 'node_modules/tsx/dist/cli.mjs'), path.join(root, 'src-main/shell/main.ts'), '--workspace', workspace]
+  // tsx's loader in this process, not its CLI: the CLI runs the server as a grandchild that kill() would orphan.
+  const args = ['--import', 'tsx', path.join(root, 'src-main/shell/main.ts'), '--workspace', workspace]
   if (opts.port) args.push('--port', String(opts.port))
   const child = spawn(process.execPath, args, {
     cwd: root,

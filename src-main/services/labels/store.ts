@@ -172,29 +172,48 @@ function lastAction(db: Db, annotator: string, state: 'done' | 'undone'): Action
   return db.prepare(`SELECT * FROM label_actions WHERE annotator = ? AND state = ? ORDER BY id ${order} LIMIT 1`).get(annotator, state) as ActionRow | undefined
 }
 
-/** Reverts the annotator's latest action: its added rows are soft-deleted, copies of the removed rows come back. */
-export function undo(ws: Workspace, annotator: string): ActionResult | null {
+type Step = 'undo' | 'redo'
+
+/** The answer an undo/redo gave: what a retry with the same request id gets again. */
+function replay(ws: Workspace, step: Step, requestId: string): { found: boolean; result: ActionResult | null } {
+  const r = ws.db.prepare('SELECT kind, action_id FROM label_undo_requests WHERE request_id = ?').get(requestId) as { kind: Step; action_id: number | null } | undefined
+  if (!r) return { found: false, result: null }
+  if (r.kind !== step) throw new LabelError(`request id ${requestId} was already used for ${r.kind}`)
+  if (r.action_id === null) return { found: true, result: null }
+  const a = ws.db.prepare('SELECT * FROM label_actions WHERE id = ?').get(r.action_id) as ActionRow
+  return { found: true, result: { actionId: a.id, clipId: a.clip_id, description: `${step} ${a.description}`, labels: a.clip_id ? clipLabels(ws, a.clip_id) : [] } }
+}
+
+/**
+ * Undo reverts the annotator's latest action (its added rows are soft-deleted,
+ * copies of the removed rows come back); redo re-applies the earliest undone one.
+ * A repeated requestId returns the first answer instead of stepping again.
+ */
+function step(ws: Workspace, kind: Step, annotator: string, requestId?: string): ActionResult | null {
   const db = ws.db
   return db.transaction((): ActionResult | null => {
-    const a = lastAction(db, annotator, 'done')
+    if (requestId) {
+      const prev = replay(ws, kind, requestId)
+      if (prev.found) return prev.result
+    }
+    const a = lastAction(db, annotator, kind === 'undo' ? 'done' : 'undone')
+    if (requestId) db.prepare('INSERT INTO label_undo_requests (request_id, kind, annotator, action_id) VALUES (?, ?, ?, ?)').run(requestId, kind, annotator, a?.id ?? null)
     if (!a) return null
-    softDelete(db, JSON.parse(a.after_ids) as number[])
-    const restored = copyRows(db, JSON.parse(a.before_ids) as number[])
-    db.prepare("UPDATE label_actions SET state = 'undone', before_ids = ? WHERE id = ?").run(JSON.stringify(restored), a.id)
-    return { actionId: a.id, clipId: a.clip_id, description: `undo ${a.description}`, labels: a.clip_id ? clipLabels(ws, a.clip_id) : [] }
+    const [drop, bring] = kind === 'undo' ? [a.after_ids, a.before_ids] : [a.before_ids, a.after_ids]
+    softDelete(db, JSON.parse(drop) as number[])
+    const copies = JSON.stringify(copyRows(db, JSON.parse(bring) as number[]))
+    if (kind === 'undo') db.prepare("UPDATE label_actions SET state = 'undone', before_ids = ? WHERE id = ?").run(copies, a.id)
+    else db.prepare("UPDATE label_actions SET state = 'done', after_ids = ? WHERE id = ?").run(copies, a.id)
+    return { actionId: a.id, clipId: a.clip_id, description: `${kind} ${a.description}`, labels: a.clip_id ? clipLabels(ws, a.clip_id) : [] }
   }).immediate()
 }
 
-export function redo(ws: Workspace, annotator: string): ActionResult | null {
-  const db = ws.db
-  return db.transaction((): ActionResult | null => {
-    const a = lastAction(db, annotator, 'undone')
-    if (!a) return null
-    softDelete(db, JSON.parse(a.before_ids) as number[])
-    const reapplied = copyRows(db, JSON.parse(a.after_ids) as number[])
-    db.prepare("UPDATE label_actions SET state = 'done', after_ids = ? WHERE id = ?").run(JSON.stringify(reapplied), a.id)
-    return { actionId: a.id, clipId: a.clip_id, description: `redo ${a.description}`, labels: a.clip_id ? clipLabels(ws, a.clip_id) : [] }
-  }).immediate()
+export function undo(ws: Workspace, annotator: string, requestId?: string): ActionResult | null {
+  return step(ws, 'undo', annotator, requestId)
+}
+
+export function redo(ws: Workspace, annotator: string, requestId?: string): ActionResult | null {
+  return step(ws, 'redo', annotator, requestId)
 }
 
 export function undoState(ws: Workspace, annotator: string): UndoState {

@@ -80,6 +80,26 @@ describe('label writes', () => {
     expect(allRows()).toBe(1)
   })
 
+  it('a retried undo or redo (same requestId) steps once, and answers as the first time', () => {
+    const { clipIds } = seedClips(ws, 2)
+    setLabel(ws, { clipId: clipIds[0], emotion: 'angry', annotator: 'ann' })
+    setLabel(ws, { clipId: clipIds[1], emotion: 'sad', annotator: 'ann' })
+    const first = undo(ws, 'ann', 'undo-0000001')!
+    const again = undo(ws, 'ann', 'undo-0000001')!
+    expect(again.actionId).toBe(first.actionId)
+    expect(again.clipId).toBe(clipIds[1])
+    expect(live(clipIds[0]).map((l) => l.emotion)).toEqual(['angry']) // not undone by the retry
+    expect(undoState(ws, 'ann')).toEqual({ canUndo: 'label angry', canRedo: 'label sad' })
+    expect(redo(ws, 'ann', 'redo-0000001')!.clipId).toBe(clipIds[1])
+    expect(redo(ws, 'ann', 'redo-0000001')!.clipId).toBe(clipIds[1])
+    expect(live(clipIds[1]).map((l) => l.emotion)).toEqual(['sad'])
+    expect(undoState(ws, 'ann').canRedo).toBeNull()
+    // nothing to redo: null, also on the retry; a request id cannot change its kind
+    expect(redo(ws, 'ann', 'redo-0000002')).toBeNull()
+    expect(redo(ws, 'ann', 'redo-0000002')).toBeNull()
+    expect(() => undo(ws, 'ann', 'redo-0000002')).toThrow(/already used for redo/)
+  })
+
   it('acknowledged labels survive closing and reopening the database', () => {
     const { clipIds } = seedClips(ws, 3)
     for (const [i, e] of (['angry', 'sad', 'happy'] as const).entries()) setLabel(ws, { clipId: clipIds[i], emotion: e, annotator: 'ann' })

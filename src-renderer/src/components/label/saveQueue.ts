@@ -1,0 +1,114 @@
+/**
+ * The desk's write queue as plain data: each user action is an operation with a
+ * request id chosen here, sent in order, and kept (also in localStorage, so a
+ * reload or a closed tab during an outage loses nothing) until the server has
+ * answered, which it does only after the SQLite commit. A retry with the same
+ * request id never applies twice (services/labels/store.ts).
+ */
+import type { Emotion } from '../../../../src-shared/emotions'
+import { api } from '../../api/client'
+
+export type ActionResult = Awaited<ReturnType<typeof api.labels.set.mutate>>
+export type OpState = 'saving' | 'unsaved' | 'failed'
+
+export type OpCall =
+  | { kind: 'set'; input: { clipId: number; emotion: Emotion; annotator: string; startSec?: number; endSec?: number } }
+  | { kind: 'update'; input: { labelId: number; annotator: string; emotion?: Emotion; startSec?: number; endSec?: number } }
+  | { kind: 'remove'; input: { labelId: number; annotator: string } }
+  | { kind: 'undo' | 'redo'; input: { annotator: string } }
+
+export interface Op {
+  requestId: string
+  clipId: number | null
+  /** what the user sees while it is pending, e.g. "angry" or "undo" */
+  text: string
+  wholeClip: boolean
+  call: OpCall
+  state: OpState
+  error: string | null
+}
+
+export function newRequestId(): string {
+  const b = crypto.getRandomValues(new Uint8Array(12))
+  return btoa(String.fromCharCode(...b)).replace(/\+/g, '-').replace(/\//g, '_').replace(/=+$/, '')
+}
+
+export function sendOp(op: Op): Promise<ActionResult | null> {
+  const requestId = op.requestId
+  const c = op.call
+  switch (c.kind) {
+    case 'set':
+      return api.labels.set.mutate({ ...c.input, requestId })
+    case 'update':
+      return api.labels.update.mutate({ ...c.input, requestId })
+    case 'remove':
+      return api.labels.remove.mutate({ ...c.input, requestId })
+    case 'undo':
+      return api.labels.undo.mutate({ ...c.input, requestId })
+    case 'redo':
+      return api.labels.redo.mutate({ ...c.input, requestId })
+  }
+}
+
+/**
+ * 'retry': the server did not get it or did not answer (no tRPC error code), or hit
+ * a server-side fault that may pass (a busy database); 'refused': it said no
+ * (bad request, unknown label): retrying would give the same answer.
+ */
+export function classifyError(err: unknown): 'retry' | 'refused' {
+  const code = (err as { data?: { code?: string } | null })?.data?.code
+  return !code || code === 'INTERNAL_SERVER_ERROR' ? 'retry' : 'refused'
+}
+
+// One key per tab (a tab id that survives reloads), so two open desks never overwrite each other's queue.
+const PREFIX = 'ser-desk-queue:'
+const ORPHAN_AFTER_MS = 30_000
+
+function tabKey(): string {
+  let id = sessionStorage.getItem('ser-desk-tab')
+  if (!id) sessionStorage.setItem('ser-desk-tab', (id = newRequestId()))
+  return PREFIX + id
+}
+
+interface Stored {
+  workspace: string
+  updatedAt: number
+  ops: Omit<Op, 'state' | 'error'>[]
+}
+
+export function persistQueue(workspace: string | null, ops: Op[]): void {
+  try {
+    if (!ops.length || !workspace) return localStorage.removeItem(tabKey())
+    const stored: Stored = { workspace, updatedAt: Date.now(), ops: ops.map(({ state: _s, error: _e, ...o }) => o) }
+    localStorage.setItem(tabKey(), JSON.stringify(stored))
+  } catch {
+    // Storage full or disabled: the in-memory queue still holds the work; the page says "not saved yet".
+  }
+}
+
+/**
+ * Operations left by this tab before a reload, and by tabs closed with unsent work
+ * (not touched for ORPHAN_AFTER_MS), for this workspace only. They are taken over:
+ * their keys are removed, and they are persisted again under this tab's key.
+ */
+export function adoptStoredQueues(workspace: string): Op[] {
+  const own = tabKey()
+  const out: Op[] = []
+  try {
+    for (const key of Object.keys(localStorage).filter((k) => k.startsWith(PREFIX)).sort((a, b) => (a === own ? -1 : b === own ? 1 : 0))) {
+      let s: Stored
+      try {
+        s = JSON.parse(localStorage.getItem(key) ?? '') as Stored
+      } catch {
+        localStorage.removeItem(key)
+        continue
+      }
+      if (s.workspace !== workspace || (key !== own && Date.now() - s.updatedAt < ORPHAN_AFTER_MS)) continue
+      out.push(...s.ops.map((o) => ({ ...o, state: 'unsaved' as const, error: null })))
+      localStorage.removeItem(key)
+    }
+  } catch {
+    // no storage: nothing to adopt
+  }
+  return out
+}

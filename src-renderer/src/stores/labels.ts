@@ -1,0 +1,320 @@
+/**
+ * The labelling desk's state. Every write goes through one ordered queue
+ * (components/label/saveQueue.ts): an operation is shown as "saving" until its
+ * mutation resolves (the server has committed it to SQLite), "unsaved" while the
+ * server cannot be reached (retried in order; the request id makes a retry
+ * safe; the queue is kept in localStorage across reloads) and "failed" when the
+ * server refused it. Only a server answer makes the clip list show "saved".
+ */
+import { defineStore } from 'pinia'
+import { computed, ref, watch } from 'vue'
+import { EMOTIONS, type Emotion } from '../../../src-shared/emotions'
+import { api, connectionState, errorMessage } from '../api/client'
+import { adoptStoredQueues, classifyError, newRequestId, persistQueue, sendOp, type ActionResult, type Op, type OpCall } from '../components/label/saveQueue'
+import { useSystemStore } from './system'
+
+type DeskClip = Awaited<ReturnType<typeof api.labels.clips.query>>['clips'][number]
+type Progress = Awaited<ReturnType<typeof api.labels.clips.query>>['progress']
+type Label = Awaited<ReturnType<typeof api.labels.forClip.query>>[number]
+type DatasetRow = Awaited<ReturnType<typeof api.datasets.list.query>>[number]
+type Suggestion = Awaited<ReturnType<typeof api.labels.suggestions.query>>['suggestions'][number]
+export type { Op, OpState } from '../components/label/saveQueue'
+
+export const SPEEDS = [0.5, 0.75, 1, 1.25, 1.5, 2] as const
+/** Server-side faults are retried this often before the operation is reported as failed. */
+const MAX_SERVER_RETRIES = 3
+
+export const useLabelsStore = defineStore('labels', () => {
+  const system = useSystemStore()
+  const annotator = computed(() => system.annotator)
+  const workspace = computed(() => system.doctor?.workspace.dir ?? null)
+  const datasets = ref<DatasetRow[]>([])
+  const datasetId = ref<number | null>(null)
+  const status = ref<'all' | 'todo' | 'done'>('all')
+  const search = ref('')
+  const clips = ref<DeskClip[]>([])
+  const total = ref(0)
+  const progress = ref<Progress | null>(null)
+  const currentId = ref<number | null>(null)
+  const labels = ref<Label[]>([])
+  const queue = ref<Op[]>([])
+  const error = ref<string | null>(null)
+  const notice = ref<string | null>(null)
+  const speed = ref<number>(1)
+  const advance = ref(true)
+  const undoInfo = ref<{ canUndo: string | null; canRedo: string | null }>({ canUndo: null, canRedo: null })
+  const suggestions = ref<Suggestion[]>([])
+  const suggestJobId = ref<string | null>(null)
+  let draining = false
+  let retryTimer: ReturnType<typeof setTimeout> | null = null
+  const serverRetries = new Map<string, number>()
+
+  const current = computed(() => clips.value.find((c) => c.id === currentId.value) ?? null)
+  const currentIndex = computed(() => clips.value.findIndex((c) => c.id === currentId.value))
+  const mine = computed(() => labels.value.filter((l) => l.annotator === annotator.value && l.source !== 'corpus'))
+  /** The latest pending whole-clip operation per clip: what the list shows instead of the saved label. */
+  const pendingByClip = computed(() => {
+    const m = new Map<number, Op>()
+    for (const op of queue.value) if (op.clipId !== null && op.wholeClip) m.set(op.clipId, op)
+    return m
+  })
+  const unsavedCount = computed(() => queue.value.length)
+
+  async function guard<T>(fn: () => Promise<T>): Promise<T | undefined> {
+    try {
+      return await fn()
+    } catch (err) {
+      error.value = errorMessage(err)
+      return undefined
+    }
+  }
+
+  /** Takes over operations a reload (or a closed tab) left unsent, then lists the datasets. */
+  async function loadDatasets(): Promise<void> {
+    if (!system.doctor) await system.load()
+    if (workspace.value) {
+      const left = adoptStoredQueues(workspace.value).filter((o) => !queue.value.some((q) => q.requestId === o.requestId))
+      if (left.length) {
+        queue.value.push(...left)
+        notice.value = `${left.length} unsaved change(s) from before the reload are being sent`
+        void drain()
+      }
+    }
+    await guard(async () => {
+      datasets.value = await api.datasets.list.query()
+      if (datasetId.value === null && datasets.value.length) datasetId.value = datasets.value[0].id
+      else await loadClips()
+    })
+  }
+
+  async function loadClips(): Promise<void> {
+    const id = datasetId.value
+    if (id === null || !annotator.value) return
+    await guard(async () => {
+      const page = await api.labels.clips.query({ datasetId: id, annotator: annotator.value, status: status.value, search: search.value || undefined, limit: 5000 })
+      clips.value = page.clips
+      total.value = page.total
+      progress.value = page.progress
+      if (currentId.value === null || !page.clips.some((c) => c.id === currentId.value)) currentId.value = page.clips[0]?.id ?? null
+      error.value = null
+    })
+    await Promise.all([loadUndoState(), loadLabels()])
+  }
+
+  async function loadLabels(): Promise<void> {
+    const id = currentId.value
+    if (id === null) return void (labels.value = [])
+    const got = await guard(() => api.labels.forClip.query({ clipId: id }))
+    if (got && currentId.value === id) labels.value = got
+  }
+
+  async function loadUndoState(): Promise<void> {
+    if (!annotator.value) return
+    const s = await guard(() => api.labels.undoState.query({ annotator: annotator.value }))
+    if (s) undoInfo.value = s
+  }
+
+  watch(datasetId, () => {
+    currentId.value = null
+    suggestions.value = []
+    void loadClips()
+  })
+  watch([status, annotator], () => void loadClips())
+  watch(currentId, () => void loadLabels())
+  watch([queue, workspace], () => persistQueue(workspace.value, queue.value), { deep: true })
+
+  /** A committed action: update the clip row and (if shown) the clip's labels. */
+  function applyResult(r: ActionResult | null): void {
+    if (!r) return
+    if (r.clipId !== null && r.clipId === currentId.value) labels.value = r.labels
+    const row = clips.value.find((c) => c.id === r.clipId)
+    if (row) {
+      const mineNow = r.labels.filter((l) => l.annotator === annotator.value && l.source !== 'corpus')
+      row.mine = mineNow.filter((l) => l.startSec === null).at(-1)?.emotion ?? null
+      row.regions = mineNow.filter((l) => l.startSec !== null).length
+    }
+  }
+
+  async function refreshCounts(): Promise<void> {
+    if (datasetId.value === null || !annotator.value) return
+    const p = await guard(() => api.labels.progress.query({ datasetId: datasetId.value!, annotator: annotator.value }))
+    if (p) progress.value = p
+    await loadUndoState()
+  }
+
+  function retrySoon(ms: number): void {
+    if (retryTimer) clearTimeout(retryTimer)
+    retryTimer = setTimeout(() => {
+      retryTimer = null
+      void drain()
+    }, ms)
+  }
+
+  /** Sends one operation; false when it could not be saved and is to be tried again later. */
+  async function sendHead(op: Op): Promise<boolean> {
+    op.state = 'saving'
+    try {
+      const r = await sendOp(op)
+      queue.value.shift()
+      serverRetries.delete(op.requestId)
+      applyResult(r)
+      if (op.call.kind === 'undo' || op.call.kind === 'redo') {
+        notice.value = r ? r.description : `nothing to ${op.call.kind}`
+        // Undo takes you to where the change was.
+        if (r?.clipId != null && clips.value.some((c) => c.id === r.clipId)) currentId.value = r.clipId
+      }
+      return true
+    } catch (err) {
+      const reached = (err as { data?: unknown }).data != null
+      const tries = (serverRetries.get(op.requestId) ?? 0) + 1
+      if (classifyError(err) === 'retry' && (!reached || tries <= MAX_SERVER_RETRIES)) {
+        if (reached) serverRetries.set(op.requestId, tries)
+        op.state = 'unsaved'
+        op.error = `not saved yet (${errorMessage(err)}); it will be sent again`
+        retrySoon(500 * Math.min(8, tries))
+        return false
+      }
+      serverRetries.delete(op.requestId)
+      queue.value.shift()
+      error.value = `${op.text}: not saved: ${errorMessage(err)}`
+      return true
+    }
+  }
+
+  /** Sends queued operations in order; stops at the first one that could not be saved, and tries again later. */
+  async function drain(): Promise<void> {
+    if (draining) return
+    draining = true
+    try {
+      // Operations queued while the counts were refreshed are sent too (enqueue's drain() returned at once).
+      while (queue.value.length) {
+        while (queue.value.length) {
+          const op = queue.value[0]
+          if (op.state === 'unsaved' && connectionState.value !== 'open') return retrySoon(1000)
+          if (!(await sendHead(op))) return
+        }
+        await refreshCounts()
+      }
+    } finally {
+      draining = false
+    }
+  }
+
+  watch(connectionState, (s) => {
+    if (s === 'open') void drain().then(() => loadClips())
+  })
+
+  function enqueue(op: { clipId: number | null; text: string; wholeClip: boolean; call: OpCall }): void {
+    error.value = null
+    queue.value.push({ ...op, requestId: newRequestId(), state: 'saving', error: null })
+    void drain()
+  }
+
+  function labelClip(emotion: Emotion): void {
+    const clipId = currentId.value
+    const who = annotator.value
+    if (clipId === null || !who) return
+    enqueue({ clipId, text: emotion, wholeClip: true, call: { kind: 'set', input: { clipId, emotion, annotator: who } } })
+    // Working down the model's list: advance to its next clip, not the next in the folder.
+    if (advance.value) suggestions.value.some((s) => s.clipId === clipId) ? labelNext() : next()
+  }
+
+  function addRegion(emotion: Emotion, startSec: number, endSec: number): void {
+    const clipId = currentId.value
+    const who = annotator.value
+    if (clipId === null || !who) return
+    enqueue({ clipId, text: `${emotion} region`, wholeClip: false, call: { kind: 'set', input: { clipId, emotion, annotator: who, startSec, endSec } } })
+  }
+
+  function updateLabel(labelId: number, change: { emotion?: Emotion; startSec?: number; endSec?: number }): void {
+    const l = labels.value.find((x) => x.id === labelId)
+    enqueue({ clipId: l?.clipId ?? currentId.value, text: change.emotion ?? 'move region', wholeClip: l?.startSec === null, call: { kind: 'update', input: { labelId, annotator: annotator.value, ...change } } })
+  }
+
+  function removeLabel(labelId: number): void {
+    const l = labels.value.find((x) => x.id === labelId)
+    enqueue({ clipId: l?.clipId ?? currentId.value, text: 'remove', wholeClip: l?.startSec === null, call: { kind: 'remove', input: { labelId, annotator: annotator.value } } })
+  }
+
+  function undo(): void {
+    if (annotator.value) enqueue({ clipId: null, text: 'undo', wholeClip: false, call: { kind: 'undo', input: { annotator: annotator.value } } })
+  }
+  function redo(): void {
+    if (annotator.value) enqueue({ clipId: null, text: 'redo', wholeClip: false, call: { kind: 'redo', input: { annotator: annotator.value } } })
+  }
+
+  function select(id: number): void {
+    currentId.value = id
+  }
+  function next(): void {
+    const i = currentIndex.value
+    if (i >= 0 && i < clips.value.length - 1) currentId.value = clips.value[i + 1].id
+  }
+  function previous(): void {
+    const i = currentIndex.value
+    if (i > 0) currentId.value = clips.value[i - 1].id
+  }
+  function changeSpeed(step: -1 | 0 | 1): void {
+    const i = SPEEDS.indexOf(speed.value as (typeof SPEEDS)[number])
+    speed.value = step === 0 ? 1 : SPEEDS[Math.max(0, Math.min(SPEEDS.length - 1, (i < 0 ? 2 : i) + step))]
+  }
+
+  async function exportLabels(format: 'csv' | 'json' | 'textgrid' | 'audacity'): Promise<{ filename: string; mimeType: string; text: string; labels: number } | undefined> {
+    const perClip = format === 'textgrid' || format === 'audacity'
+    if (perClip ? currentId.value === null : datasetId.value === null) return
+    return guard(() =>
+      api.labels.export.query(
+        perClip
+          ? { format, clipId: currentId.value!, annotator: format === 'audacity' ? annotator.value : undefined }
+          : { format, datasetId: datasetId.value! },
+      ),
+    )
+  }
+
+  async function importLabels(format: 'csv' | 'json' | 'textgrid' | 'audacity', text: string): Promise<string | null> {
+    const perClip = format === 'textgrid' || format === 'audacity'
+    if (perClip ? currentId.value === null : datasetId.value === null) return null
+    const target = perClip ? { clipId: currentId.value! } : { datasetId: datasetId.value! }
+    const r = await guard(() => api.labels.import.mutate({ format, text, annotator: annotator.value, requestId: newRequestId(), ...target }))
+    if (!r) return null
+    await loadClips()
+    return `${r.added} label(s) added, ${r.unchanged} already there`
+  }
+
+  /** Scores the unlabelled clips with the model (a job: progress and cancel in the status bar). */
+  async function suggest(): Promise<void> {
+    if (datasetId.value === null || suggestJobId.value) return
+    suggestions.value = []
+    const started = await guard(() => api.labels.suggest.mutate({ datasetId: datasetId.value!, annotator: annotator.value, count: 20 }))
+    if (!started) return
+    suggestJobId.value = started.jobId
+    const r = await guard(() => api.labels.suggestions.query({ jobId: started.jobId }))
+    suggestJobId.value = null
+    if (!r) return
+    suggestions.value = r.suggestions
+    notice.value = `${r.model}: ${r.scored} unlabelled clip(s) scored; least sure first`
+    if (r.suggestions.length) {
+      if (!clips.value.some((c) => c.id === r.suggestions[0].clipId)) status.value = 'all'
+      currentId.value = r.suggestions[0].clipId
+    }
+  }
+
+  /** "Label next": the next suggested clip still unlabelled (scoring first when there is no list yet). */
+  function labelNext(): void {
+    const done = (id: number) => {
+      const c = clips.value.find((x) => x.id === id)
+      return !!c && (c.mine !== null || c.regions > 0 || pendingByClip.value.has(id))
+    }
+    suggestions.value = suggestions.value.filter((s) => !done(s.clipId))
+    const s = suggestions.value.find((x) => x.clipId !== currentId.value) ?? suggestions.value[0]
+    if (s) currentId.value = s.clipId
+    else void suggest()
+  }
+
+  return {
+    EMOTIONS, datasets, datasetId, status, search, clips, total, progress, currentId, current, currentIndex, labels, mine, queue,
+    pendingByClip, unsavedCount, error, notice, speed, advance, undoInfo, suggestions, suggestJobId, annotator,
+    loadDatasets, loadClips, loadLabels, labelClip, addRegion, updateLabel, removeLabel, undo, redo, select, next, previous,
+    changeSpeed, exportLabels, importLabels, suggest, labelNext, drain,
+  }
+})

@@ -1,0 +1,260 @@
+import fs from 'node:fs'
+import os from 'node:os'
+import path from 'node:path'
+import type { Page } from '@playwright/test'
+import { syntheticCorpus } from '../helpers/corpora'
+import { EMOTIONS } from '../../src-shared/emotions'
+import { startShellProcess } from '../helpers/shell-process'
+import { expect, screenshot, test } from './fixtures'
+
+/** Imports the generated CREMA-D corpus (the same one datasets.spec uses, so it is cached) through the real API. */
+async function ensureDataset(page: Page, name = 'desk'): Promise<number> {
+  const corpus = await syntheticCorpus('cremad', { speakers: 3, sentences: 2 })
+  return page.evaluate(
+    async ([dir, name]) => {
+      const api = (window as unknown as { __serApi: any }).__serApi
+      const have = (await api.datasets.list.query()).find((d: { name: string }) => d.name === name)
+      if (have) return have.id as number
+      const { jobId } = await api.datasets.import.mutate({ dir, name })
+      return (await api.datasets.importReport.query({ jobId })).datasetId as number
+    },
+    [corpus.dir, name] as const,
+  )
+}
+
+async function openDesk(page: Page, annotator: string): Promise<void> {
+  await page.getByTestId('nav-label').click()
+  await page.getByTestId('desk-annotator').fill(annotator)
+  await page.getByTestId('desk-annotator').press('Enter')
+  await expect(page.locator('[data-testid="desk-clips"] li').first()).toBeVisible()
+  await page.locator('[data-testid="current-clip"]').click() // focus the page, not the input
+}
+
+const rows = (page: Page) => page.locator('[data-testid="desk-clips"] li')
+
+/** Every clip row: id, shown label and its save state. */
+async function readRows(page: Page): Promise<{ id: string; label: string; state: string }[]> {
+  return rows(page).evaluateAll((els) => els.map((e) => ({ id: e.getAttribute('data-clip-id')!, label: e.getAttribute('data-label')!, state: e.getAttribute('data-state')! })))
+}
+
+test.describe('Labelling desk', () => {
+  test('labels clips with the keyboard, undo/redo, speed; the labels are there after a reload', async ({ app }) => {
+    await ensureDataset(app)
+    await openDesk(app, 'alice')
+    await expect(app.getByTestId('desk-progress')).toContainText('0 labelled')
+    const first = await readRows(app)
+    await app.keyboard.press('5') // angry, then the desk moves on
+    await app.keyboard.press('4') // sad
+    await app.keyboard.press('3') // happy
+    for (const [i, e] of ['angry', 'sad', 'happy'].entries()) {
+      await expect(rows(app).nth(i)).toHaveAttribute('data-label', e)
+      await expect(rows(app).nth(i)).toHaveAttribute('data-state', 'saved')
+    }
+    await expect(app.getByTestId('desk-progress')).toContainText('3 labelled')
+    await expect(app.getByTestId('all-saved')).toBeVisible()
+
+    // Undo twice (each undo takes the desk to the clip it changed), redo with both redo keys.
+    await app.keyboard.press('Control+z')
+    await expect(rows(app).nth(2)).toHaveAttribute('data-state', 'none')
+    await expect(rows(app).nth(2)).toHaveClass(/current/)
+    await expect(app.getByTestId('desk-progress')).toContainText('2 labelled')
+    await app.keyboard.press('Control+z')
+    await expect(rows(app).nth(1)).toHaveAttribute('data-state', 'none')
+    await expect(app.getByTestId('desk-progress')).toContainText('1 labelled')
+    await app.keyboard.press('Control+Shift+z')
+    await expect(rows(app).nth(1)).toHaveAttribute('data-label', 'sad')
+    await app.keyboard.press('Control+y')
+    await expect(rows(app).nth(2)).toHaveAttribute('data-label', 'happy')
+    await expect(rows(app).nth(2)).toHaveAttribute('data-state', 'saved')
+    await expect(rows(app).nth(2)).toHaveClass(/current/)
+    await expect(app.getByTestId('desk-progress')).toContainText('3 labelled')
+
+    // Back one clip with the arrow key and relabel it; undo brings the old label back, redo the new one.
+    await app.keyboard.press('ArrowUp')
+    await expect(rows(app).nth(1)).toHaveClass(/current/)
+    await app.getByTestId('advance').uncheck()
+    await app.locator('[data-testid="current-clip"]').click()
+    await app.keyboard.press('8') // surprised replaces sad
+    await expect(rows(app).nth(1)).toHaveAttribute('data-label', 'surprised')
+    await expect(rows(app).nth(1)).toHaveAttribute('data-state', 'saved')
+    await expect(app.getByTestId('clip-labels').locator('tr[data-emotion]')).toHaveCount(2) // alice's + the corpus label
+    await app.keyboard.press('Control+z')
+    await expect(rows(app).nth(1)).toHaveAttribute('data-label', 'sad')
+    await app.keyboard.press('Control+Shift+z')
+    await expect(rows(app).nth(1)).toHaveAttribute('data-label', 'surprised')
+    await expect(app.getByTestId('all-saved')).toBeVisible()
+
+    // Speed keys and space to play (the audio comes through the token-protected media route).
+    await app.keyboard.press(']')
+    await expect(app.getByTestId('speed')).toHaveValue('1.25')
+    await app.keyboard.press('[')
+    await app.keyboard.press('[')
+    await expect(app.getByTestId('speed')).toHaveValue('0.75')
+    await expect(app.getByTestId('waveform-canvas')).toHaveAttribute('data-ready', 'yes', { timeout: 20_000 })
+    await app.keyboard.press(' ')
+    await expect(app.getByTestId('play')).toContainText('pause')
+    await app.keyboard.press(' ')
+    await expect(app.getByTestId('play')).toContainText('play')
+    await screenshot(app, 'label-desk')
+
+    await app.reload()
+    await app.getByTestId('connection').filter({ hasText: 'open' }).waitFor()
+    await app.getByTestId('nav-label').click()
+    await expect(rows(app).first()).toBeVisible()
+    const after = await readRows(app)
+    expect(after.slice(0, 3).map((r) => [r.id, r.label, r.state])).toEqual([
+      [first[0].id, 'angry', 'saved'],
+      [first[1].id, 'surprised', 'saved'],
+      [first[2].id, 'happy', 'saved'],
+    ])
+  })
+
+  test('a region on the waveform and a whole-clip label go out as a TextGrid and come back in', async ({ app }) => {
+    await ensureDataset(app)
+    await openDesk(app, 'bob')
+    await app.getByTestId('advance').uncheck()
+    await rows(app).nth(10).click() // a clip nobody else labels in this file: the TextGrid holds bob's tier only
+    await app.locator('[data-testid="current-clip"]').click()
+    await expect(app.getByTestId('waveform-canvas')).toHaveAttribute('data-ready', 'yes', { timeout: 20_000 })
+    await app.keyboard.press('4') // whole clip: sad
+    const box = (await app.getByTestId('waveform-canvas').boundingBox())!
+    await app.mouse.move(box.x + box.width * 0.2, box.y + box.height / 2)
+    await app.mouse.down()
+    await app.mouse.move(box.x + box.width * 0.4, box.y + box.height / 2, { steps: 8 })
+    await app.mouse.move(box.x + box.width * 0.6, box.y + box.height / 2, { steps: 8 })
+    await app.mouse.up()
+    await expect(app.getByTestId('emotion-pad')).toContainText('label ')
+    await app.keyboard.press('5') // the segment: angry
+    const mine = app.locator('[data-testid="clip-labels"] tr.own')
+    await expect(mine).toHaveCount(2)
+    await expect(mine.filter({ hasText: 'angry' })).toContainText('–')
+    await app.getByTestId('spectrogram-toggle').check()
+    await expect(app.getByTestId('waveform-canvas')).toHaveAttribute('data-ready', 'yes', { timeout: 20_000 })
+    await screenshot(app, 'label-region-spectrogram')
+
+    await app.getByTestId('export-format').selectOption('textgrid')
+    const [download] = await Promise.all([app.waitForEvent('download'), app.getByTestId('export-labels').click()])
+    const file = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'ser-tg-')), download.suggestedFilename())
+    await download.saveAs(file)
+    const text = fs.readFileSync(file, 'utf8')
+    expect(text).toContain('File type = "ooTextFile"')
+    expect(text).toContain('name = "bob"')
+    expect(text).toMatch(/text = "angry"/)
+    expect(text).toMatch(/text = "sad"/)
+
+    // Remove both, then import the file: both come back as they were.
+    const before = await mine.allInnerTexts()
+    for (let i = 0; i < 2; i++) await mine.first().getByRole('button', { name: 'remove' }).click()
+    await expect(mine).toHaveCount(0)
+    await app.getByTestId('import-file').setInputFiles(file)
+    await expect(app.getByTestId('transfer-message')).toContainText('2 label(s) added')
+    await expect(mine).toHaveCount(2)
+    expect((await mine.allInnerTexts()).map((t) => t.replace(/\s*\(imported\)/, '').replace('remove', '').trim())).toEqual(
+      before.map((t) => t.replace('remove', '').trim()),
+    )
+    // A second import changes nothing; a broken file is refused with the reason.
+    await app.getByTestId('import-file').setInputFiles(file)
+    await expect(app.getByTestId('transfer-message')).toContainText('0 label(s) added, 2 already there')
+    fs.writeFileSync(file, text.replace('text = "angry"', 'text = "bored"'))
+    await app.getByTestId('import-file').setInputFiles(file)
+    await expect(app.getByTestId('desk-error')).toContainText('unknown emotion "bored"')
+    fs.rmSync(path.dirname(file), { recursive: true, force: true })
+  })
+
+  test('"label next" goes down the clips the model is least sure of, skipping labelled ones', async ({ app }) => {
+    await ensureDataset(app)
+    await openDesk(app, 'dave')
+    await app.keyboard.press('n')
+    const list = app.getByTestId('suggestions').locator('button')
+    await expect(list.first()).toBeVisible({ timeout: 60_000 })
+    await expect(app.getByTestId('desk-notice')).toContainText('unlabelled clip(s) scored')
+    const suggested = await list.evaluateAll((els) => els.map((e) => ({ id: e.getAttribute('data-clip-id')!, title: e.getAttribute('title')! })))
+    expect(suggested.length).toBeGreaterThan(3)
+    // least sure first: the uncertainties in the titles never rise
+    const u = suggested.map((s) => Number(/uncertainty ([\d.]+)/.exec(s.title)![1]))
+    expect(u).toEqual([...u].sort((a, b) => b - a))
+    const current = () => app.locator('[data-testid="desk-clips"] li.current').getAttribute('data-clip-id')
+    expect(await current()).toBe(suggested[0].id)
+    await app.keyboard.press('2') // calm; the desk moves on to the next suggestion, not the next file
+    await expect.poll(current).toBe(suggested[1].id)
+    await expect(app.locator(`[data-testid="desk-clips"] li[data-clip-id="${suggested[0].id}"]`)).toHaveAttribute('data-state', 'saved')
+    await expect(app.locator(`[data-testid="suggestions"] button[data-clip-id="${suggested[0].id}"]`)).toHaveCount(0)
+    await app.keyboard.press('n') // N on an unlabelled suggestion: the next one
+    await expect.poll(current).toBe(suggested[2].id)
+    await screenshot(app, 'label-next')
+  })
+})
+
+test.describe('Labelling desk durability', () => {
+  test('after kill -9 of the server mid-session, every label shown as saved is in the workspace; unsaved ones survive a reload', async ({ page }) => {
+    const errors: string[] = []
+    page.on('pageerror', (e) => errors.push(e.message))
+    const workspace = fs.mkdtempSync(path.join(os.tmpdir(), 'ser-e2e-kill-'))
+    const token = 'killtest' + 'x'.repeat(35)
+    let shell = await startShellProcess({ workspace, token })
+    const restart = async () => (shell = await startShellProcess({ workspace, token, port: shell.port }))
+    try {
+      await page.goto(shell.url)
+      await page.getByTestId('connection').filter({ hasText: 'open' }).waitFor()
+      await ensureDataset(page)
+      await openDesk(page, 'carol')
+      const keys = '12345678123456781234'
+      for (const k of keys.slice(0, 12)) await page.keyboard.press(k)
+      await expect(page.getByTestId('all-saved')).toBeVisible()
+      // Keep labelling while the server dies: some of these cannot have been saved.
+      const pressing = (async () => {
+        for (const k of keys.slice(12)) {
+          await page.keyboard.press(k)
+          await page.waitForTimeout(30)
+        }
+      })()
+      await page.waitForTimeout(45)
+      await shell.kill()
+      await pressing
+      const shown = await readRows(page)
+      const saved = shown.filter((r) => r.state === 'saved')
+      expect(saved.length).toBeGreaterThanOrEqual(12)
+      expect(saved.length).toBeLessThan(keys.length) // at least the last one was typed after the kill
+      await expect(page.getByTestId('unsaved-count')).toBeVisible()
+      await screenshot(page, 'label-server-down')
+
+      await restart()
+      // The queue is sent again on reconnect (retries of answered requests apply once); then everything is saved.
+      await expect(page.getByTestId('all-saved')).toBeVisible({ timeout: 30_000 })
+      await page.reload()
+      await page.getByTestId('connection').filter({ hasText: 'open' }).waitFor()
+      await page.getByTestId('nav-label').click()
+      await expect(rows(page).first()).toBeVisible()
+      let after = new Map((await readRows(page)).map((r) => [r.id, r]))
+      for (const r of saved) expect(after.get(r.id), `clip ${r.id} was shown as saved with ${r.label}`).toMatchObject({ label: r.label, state: 'saved' })
+      // and the ones typed during the outage were delivered, in order, once each
+      const order = [...after.values()]
+      expect(order.slice(0, keys.length).map((r) => r.label)).toEqual([...keys].map((k) => EMOTIONS[Number(k) - 1]))
+      expect(order.filter((r) => r.state === 'saved')).toHaveLength(keys.length)
+
+      // Second outage: label three more clips, then reload the page while the server is still down.
+      await rows(page).nth(keys.length).click()
+      await page.locator('[data-testid="current-clip"]').click()
+      await shell.kill()
+      await page.getByTestId('connection').filter({ hasText: 'closed' }).waitFor()
+      for (const k of '876') await page.keyboard.press(k)
+      await expect(page.getByTestId('unsaved-count')).toContainText('3 not saved yet')
+      await page.reload().catch(() => undefined) // nobody answers: the tab shows an error page
+      await restart()
+      await page.goto(shell.url)
+      await page.getByTestId('connection').filter({ hasText: 'open' }).waitFor()
+      await page.getByTestId('nav-label').click()
+      await expect(page.getByTestId('all-saved')).toBeVisible({ timeout: 30_000 })
+      await page.reload()
+      await page.getByTestId('nav-label').click()
+      await expect(rows(page).nth(keys.length + 2)).toHaveAttribute('data-state', 'saved')
+      after = new Map((await readRows(page)).map((r) => [r.id, r]))
+      expect([...after.values()].slice(keys.length, keys.length + 3).map((r) => r.label)).toEqual(['surprised', 'disgust', 'fearful'])
+      expect([...after.values()].filter((r) => r.state === 'saved')).toHaveLength(keys.length + 3)
+      expect(errors).toEqual([])
+    } finally {
+      await shell.stop()
+      fs.rmSync(workspace, { recursive: true, force: true })
+    }
+  })
+})
