@@ -3,6 +3,7 @@
  * ./routers; both transports serve exactly this object.
  */
 import { datasetsRouter } from './routers/datasets'
+import { enrollRouter } from './routers/enroll'
 import { jobsRouter } from './routers/jobs'
 import { labelsRouter } from './routers/labels'
 import { liveRouter } from './routers/live'
@@ -19,6 +20,7 @@ export const appRouter = router({
   labels: labelsRouter,
   live: liveRouter,
   recordings: recordingsRouter,
+  enroll: enrollRouter,
 })
 
 export type AppRouter = typeof appRouter

@@ -11,6 +11,7 @@ import * as models from './301-models'
 import * as experimentRuns from './401-experiment-runs'
 import * as deskActions from './501-desk-actions'
 import * as deskUndoRequests from './502-desk-undo-requests'
+import * as enrollProfiles from './503-enroll-profiles'
 
 export interface Migration {
   id: string
@@ -24,4 +25,5 @@ export const MIGRATIONS: Migration[] = [
   { id: '401-experiment-runs', up: experimentRuns.up },
   { id: '501-desk-actions', up: deskActions.up },
   { id: '502-desk-undo-requests', up: deskUndoRequests.up },
+  { id: '503-enroll-profiles', up: enrollProfiles.up },
 ]

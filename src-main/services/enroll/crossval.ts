@@ -1,0 +1,146 @@
+/**
+ * Held-out accuracy on a person's own examples, by stratified k-fold
+ * "leave-some-out": every example is held out exactly once; the model is
+ * fine-tuned (when asked) and the prototypes are built from the other folds only,
+ * so no held-out example ever shaped what classifies it. The base network's
+ * prototypes are scored on the same folds, which shows what fine-tuning added.
+ * The out-of-fold distances also calibrate the final profile's temperature.
+ */
+import { classificationMetrics, dist, expectedCalibrationError, prototypes, quantile, softmaxNeg } from '../model/inference-core'
+import { makeRng } from '../model/sampling'
+import { embedAll, finetune, type TrainedModel } from '../model/train'
+import type { EpochReport, ItemSet } from '../model/types'
+import type { HeldOut } from '../../../src-shared/contract/enroll'
+
+/** Fold of each item: per class, shuffled and dealt round-robin, continuing where the last class stopped. */
+export function stratifiedFolds(labels: string[], k: number, seed: number): number[] {
+  const rng = makeRng(`${seed}-enroll-folds`)
+  const fold = new Array<number>(labels.length).fill(-1)
+  const byClass = new Map<string, number[]>()
+  labels.forEach((l, i) => byClass.set(l, [...(byClass.get(l) ?? []), i]))
+  let next = 0
+  for (const c of [...byClass.keys()].sort()) {
+    const idx = byClass.get(c)!
+    for (let i = idx.length - 1; i > 0; i--) {
+      const j = Math.floor(rng() * (i + 1))
+      ;[idx[i], idx[j]] = [idx[j], idx[i]]
+    }
+    for (const i of idx) fold[i] = next++ % k
+  }
+  return fold
+}
+
+export interface TuneOptions {
+  finetune: boolean
+  frozenLayers: number
+  epochs: number
+  seed: number
+  signal?: AbortSignal
+  onEpoch?: (r: EpochReport) => void
+}
+
+/** The base model fine-tuned on `indices` of `data` (one speaker, so no validation split), or the base itself. */
+export async function tune(base: TrainedModel, data: ItemSet, indices: number[], o: TuneOptions): Promise<TrainedModel> {
+  if (!o.finetune) return base
+  return finetune(
+    base,
+    data,
+    { frozenLayers: o.frozenLayers, shots: null, loss: base.loss, seed: o.seed, indices, overrides: { epochs: o.epochs, validationSpeakers: 0, patience: 0 } },
+    { signal: o.signal, onEpoch: o.onEpoch },
+  )
+}
+
+/** Distances from items `query` to the class prototypes of items `support`, both taken from `emb`. */
+function distancesTo(emb: Float32Array, dim: number, labels: string[], support: number[], query: number[], classes: string[]): number[][] {
+  const sup = new Float32Array(support.length * dim)
+  support.forEach((i, r) => sup.set(emb.subarray(i * dim, (i + 1) * dim), r * dim))
+  const p = prototypes(sup, support.map((i) => labels[i]), dim)
+  // prototypes() sorts its classes; map them onto `classes` (the same set, every fold holds them all).
+  const order = classes.map((c) => p.classes.indexOf(c))
+  return query.map((q) => order.map((c) => dist(emb, q, p.protos, c, dim)))
+}
+
+const argmin = (d: number[]) => d.reduce((b, v, i) => (v < d[b] ? i : b), 0)
+
+export interface CrossValResult {
+  heldOut: HeldOut
+  /** Out-of-fold distance rows (to every class) with the true class index, for calibration. */
+  rows: { d: number[]; y: number }[]
+}
+
+export async function crossValidate(
+  base: TrainedModel,
+  data: ItemSet & { clipIds: number[] },
+  k: number,
+  o: TuneOptions & { onFold?: (fold: number, folds: number) => void },
+): Promise<CrossValResult> {
+  const classes = [...new Set(data.labels)].sort()
+  const fold = stratifiedFolds(data.labels, k, o.seed)
+  const dim = base.net.embeddingDim
+  const baseEmb = embedAll(base, data)
+  const truth: string[] = []
+  const predicted: string[] = []
+  const basePredicted: string[] = []
+  const predictions: HeldOut['predictions'] = []
+  const rows: CrossValResult['rows'] = []
+  for (let f = 0; f < k; f++) {
+    o.onFold?.(f, k)
+    const train = fold.flatMap((g, i) => (g === f ? [] : [i]))
+    const test = fold.flatMap((g, i) => (g === f ? [i] : []))
+    const baseD = distancesTo(baseEmb, dim, data.labels, train, test, classes)
+    const model = await tune(base, data, train, o)
+    try {
+      const emb = model === base ? baseEmb : embedAll(model, data)
+      const d = distancesTo(emb, dim, data.labels, train, test, classes)
+      test.forEach((i, r) => {
+        const y = classes.indexOf(data.labels[i])
+        truth.push(data.labels[i])
+        predicted.push(classes[argmin(d[r])])
+        basePredicted.push(classes[argmin(baseD[r])])
+        predictions.push({ clipId: data.clipIds[i], label: data.labels[i], predicted: classes[argmin(d[r])], fold: f })
+        rows.push({ d: d[r], y })
+      })
+    } finally {
+      if (model !== base) model.net.dispose()
+    }
+  }
+  const m = classificationMetrics(truth, predicted)
+  const baseAcc = classificationMetrics(truth, basePredicted).accuracy
+  const n = data.labels.length
+  const method =
+    `stratified ${k}-fold leave-some-out on the ${n} examples: each example was held out once, ` +
+    (o.finetune ? `the model fine-tuned (${o.epochs} epochs, ${o.frozenLayers} frozen layer${o.frozenLayers === 1 ? '' : 's'}) and ` : '') +
+    `the emotion prototypes built from the other ${k - 1} fold${k === 2 ? '' : 's'} only, then the example classified by its nearest prototype`
+  return { heldOut: { method, folds: k, accuracy: m.accuracy, uar: m.uar, macroF1: m.macroF1, baseAccuracy: baseAcc, confusion: m.confusion, predictions }, rows }
+}
+
+/**
+ * Temperature and 'uncertain' distance from out-of-fold rows, the same rules as
+ * services/model calibrate(): T minimises the negative log-likelihood over a
+ * bounded grid around the median own-class distance; 'uncertain' lies beyond
+ * 1.25 x the 97.5th percentile of own-class distances.
+ */
+export function calibrateFromRows(rows: { d: number[]; y: number }[]): { temperature: number; uncertainDistance: number; ece: number } {
+  const own = rows.map((r) => r.d[r.y])
+  const scale = quantile(own, 0.5) || 1
+  const nll = (T: number) => rows.reduce((s, r) => s - Math.log(Math.max(softmaxNeg(r.d, T)[r.y], 1e-12)), 0)
+  let bestT = scale
+  let best = nll(bestT)
+  for (let e = -1.3; e <= 2; e += 0.05) {
+    const T = scale * 10 ** e
+    const v = nll(T)
+    if (v < best) {
+      best = v
+      bestT = T
+    }
+  }
+  const conf: number[] = []
+  const ok: boolean[] = []
+  for (const r of rows) {
+    const p = softmaxNeg(r.d, bestT)
+    const top = argmin(r.d)
+    conf.push(p[top])
+    ok.push(top === r.y)
+  }
+  return { temperature: bestT, uncertainDistance: quantile(own, 0.975) * 1.25, ece: expectedCalibrationError(conf, ok) }
+}

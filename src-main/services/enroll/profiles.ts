@@ -1,0 +1,127 @@
+/**
+ * Saved profiles: the `profiles` table (migrations 301 + 503) plus each profile's
+ * folder (model.json, weights.bin, card.json, profile.json, enroll.json). The
+ * shipped default model's own profile is listed too, as id 'default'.
+ */
+import fs from 'node:fs'
+import path from 'node:path'
+import { EXTRACTOR_VERSION } from '../features/index'
+import { defaultModelDir } from '../model/default-model'
+import type { Profile } from '../model/inference'
+import { loadModel, loadProfile, readCard } from '../model/storage'
+import type { TrainedModel } from '../model/train'
+import type { ModelCardData } from '../model/types'
+import type { Workspace } from '../store/workspace'
+import { EnrollResultSchema, type EnrollResult, type ProfileListItem } from '../../../src-shared/contract/enroll'
+import { EnrollError } from './examples'
+
+/** The folder of a base model: the shipped default, or a row of the models table. */
+export function baseModelDir(ws: Workspace, ref: string): string {
+  if (ref === 'default') return defaultModelDir()
+  const row = ws.db.prepare('SELECT dir FROM models WHERE id = ?').get(Number(ref)) as { dir: string } | undefined
+  if (!row) throw new EnrollError(`no model with id ${ref} (choose one from the model list, or 'default')`)
+  return row.dir
+}
+
+interface ProfileRow {
+  id: number
+  name: string
+  person: string | null
+  model_id: number | null
+  profile_path: string
+  classes_json: string
+  result_json: string | null
+  created_at: string
+  model_name: string | null
+  model_dir: string | null
+}
+
+const SELECT = `SELECT p.id, p.name, p.person, p.model_id, p.profile_path, p.classes_json, p.result_json, p.created_at, m.name AS model_name, m.dir AS model_dir
+  FROM profiles p LEFT JOIN models m ON m.id = p.model_id`
+
+function parseResult(json: string | null): EnrollResult | null {
+  if (!json) return null
+  const r = EnrollResultSchema.safeParse(JSON.parse(json))
+  return r.success ? r.data : null
+}
+
+export function profileNameTaken(ws: Workspace, name: string): boolean {
+  return ws.db.prepare('SELECT 1 FROM profiles WHERE name = ?').get(name.trim()) !== undefined
+}
+
+/** Saved profiles, newest first, then the shipped default's (when this build has one). */
+export function listProfiles(ws: Workspace): ProfileListItem[] {
+  const rows = ws.db.prepare(`${SELECT} ORDER BY p.id DESC`).all() as ProfileRow[]
+  const out: ProfileListItem[] = rows.map((r) => {
+    const res = parseResult(r.result_json)
+    return {
+      id: String(r.id),
+      name: r.name,
+      person: r.person,
+      builtIn: false,
+      classes: JSON.parse(r.classes_json) as string[],
+      modelId: r.model_id === null ? '' : String(r.model_id),
+      modelName: r.model_name ?? '(model removed)',
+      createdAt: r.created_at,
+      examples: res ? res.heldOut.predictions.length : null,
+      heldOutAccuracy: res ? res.heldOut.accuracy : null,
+    }
+  })
+  try {
+    const dir = defaultModelDir()
+    const card = readCard(dir)
+    const p = JSON.parse(fs.readFileSync(path.join(dir, 'profile.json'), 'utf8')) as { classes: string[]; support?: unknown[] }
+    out.push({
+      id: 'default',
+      name: 'default',
+      person: null,
+      builtIn: true,
+      classes: p.classes,
+      modelId: 'default',
+      modelName: card.name,
+      createdAt: card.createdAt,
+      examples: p.support?.length ?? null,
+      heldOutAccuracy: null,
+    })
+  } catch {
+    /* no shipped model in this build */
+  }
+  return out
+}
+
+/** The stored enrollment result of a profile (what the Enroll view shows for it). */
+export function profileResult(ws: Workspace, id: number): EnrollResult {
+  const r = ws.db.prepare(`${SELECT} WHERE p.id = ?`).get(id) as ProfileRow | undefined
+  if (!r) throw new EnrollError(`no profile with id ${id}`)
+  const res = parseResult(r.result_json)
+  if (!res) throw new EnrollError(`profile ${r.name} has no stored enrollment result`)
+  return res
+}
+
+/** A profile with its model, ready for services/model predict(model, profile, items). */
+export async function loadEnrolledProfile(ws: Workspace, id: string): Promise<{ model: TrainedModel; card: ModelCardData; profile: Profile; name: string }> {
+  if (id === 'default') {
+    const dir = defaultModelDir()
+    const { model, card } = await loadModel(dir, { extractorVersion: EXTRACTOR_VERSION })
+    return { model, card, profile: loadProfile(path.join(dir, 'profile.json'), card), name: 'default' }
+  }
+  const r = ws.db.prepare(`${SELECT} WHERE p.id = ?`).get(Number(id)) as ProfileRow | undefined
+  if (!r) throw new EnrollError(`no profile with id ${id}`)
+  if (!r.model_dir) throw new EnrollError(`the model of profile ${r.name} was removed`)
+  const { model, card } = await loadModel(r.model_dir, { extractorVersion: EXTRACTOR_VERSION })
+  return { model, card, profile: loadProfile(r.profile_path, card), name: r.name }
+}
+
+/** Removes a profile's row, its model row and its folder (only folders under the workspace's profiles/). */
+export function removeProfile(ws: Workspace, id: number): void {
+  const r = ws.db.prepare(`${SELECT} WHERE p.id = ?`).get(id) as ProfileRow | undefined
+  if (!r) throw new EnrollError(`no profile with id ${id}`)
+  const root = ws.subdir('profiles')
+  const dir = path.dirname(r.profile_path)
+  const inside = !path.relative(root, dir).startsWith('..') && path.dirname(dir) === root
+  ws.db.transaction(() => {
+    ws.db.prepare('DELETE FROM profiles WHERE id = ?').run(id)
+    if (inside && r.model_id !== null && r.model_dir === dir) ws.db.prepare('DELETE FROM models WHERE id = ?').run(r.model_id)
+  })()
+  if (inside) fs.rmSync(dir, { recursive: true, force: true })
+}

@@ -1,0 +1,151 @@
+/**
+ * One enrollment, as the worker (and the tests) run it: load the base model, the
+ * person's examples in its feature space, estimate held-out accuracy by
+ * leave-some-out folds, fine-tune on all examples (unless asked not to), build
+ * the profile, calibrate it on the out-of-fold distances, draw the embedding
+ * map, and save model + profile into `out` and the workspace's tables.
+ */
+import fs from 'node:fs'
+import path from 'node:path'
+import { initBackend } from '../engine/backend'
+import { JobCancelledError } from '../jobs/registry'
+import { EXTRACTOR_VERSION } from '../features/index'
+import { makeCard } from '../model/card'
+import { buildProfile } from '../model/inference'
+import { loadModel, saveModel, saveProfile } from '../model/storage'
+import { embedAll } from '../model/train'
+import { openWorkspace } from '../store/workspace'
+import { EnrollRequestSchema, type EnrollProgress, type EnrollRequest, type EnrollResult } from '../../../src-shared/contract/enroll'
+import { calibrateFromRows, crossValidate, tune } from './crossval'
+import { EnrollError, loadExamples } from './examples'
+import { embeddingMap } from './map'
+import { baseModelDir, profileNameTaken } from './profiles'
+
+export type EnrollSpec = EnrollRequest & { workspace: string; out: string }
+
+export interface EnrollRunProgress {
+  fraction: number | null
+  message: string
+  detail: EnrollProgress
+}
+
+export async function runEnrollment(specIn: EnrollSpec, onProgress: (p: EnrollRunProgress) => void = () => {}, signal?: AbortSignal): Promise<EnrollResult> {
+  const t0 = performance.now()
+  const spec = { ...EnrollRequestSchema.parse(specIn), workspace: specIn.workspace, out: path.resolve(specIn.out) }
+  const backend = await initBackend()
+  const ws = openWorkspace(spec.workspace)
+  let wroteOut = false
+  try {
+    if (profileNameTaken(ws, spec.name)) throw new EnrollError(`a profile named '${spec.name}' already exists: choose another name`)
+    if (fs.existsSync(spec.out) && fs.readdirSync(spec.out).length) throw new EnrollError(`output folder is not empty: ${spec.out}`)
+    const { model: base, card: baseCard } = await loadModel(baseModelDir(ws, spec.baseModel), { extractorVersion: EXTRACTOR_VERSION })
+    const report = (fraction: number | null, message: string, detail: Partial<EnrollProgress> & Pick<EnrollProgress, 'phase'>) =>
+      onProgress({ fraction, message, detail: { step: 0, steps: 0, epoch: null, epochs: null, trainLoss: null, ...detail } })
+
+    report(0, 'computing features of the examples', { phase: 'features' })
+    const data = await loadExamples(ws, spec.clipIds, baseCard, spec.person, {
+      signal,
+      onProgress: (f, m) => report(0.1 * f, `features: ${m ?? ''}`, { phase: 'features' }),
+    })
+    const minCount = Math.min(...Object.values(data.counts))
+    const k = Math.min(spec.folds, minCount)
+    // Trainings: one per fold, then the final one; features take the first 10% of the bar.
+    const steps = spec.finetune ? k + 1 : 1
+    const at = (step: number, within: number) => 0.1 + 0.85 * ((step + within) / steps)
+    const tuneOpts = (step: number, phase: 'folds' | 'final') => ({
+      finetune: spec.finetune,
+      frozenLayers: spec.frozenLayers,
+      epochs: spec.epochs,
+      seed: spec.seed,
+      signal,
+      onEpoch: (r: { epoch: number; epochs: number; trainLoss: number }) =>
+        report(at(step, r.epoch / r.epochs), `${phase === 'folds' ? `held-out fold ${step + 1}/${k}` : 'final fine-tuning'}: epoch ${r.epoch}/${r.epochs}`, {
+          phase,
+          step: step + 1,
+          steps,
+          epoch: r.epoch,
+          epochs: r.epochs,
+          trainLoss: r.trainLoss,
+        }),
+    })
+
+    let foldNo = 0
+    const cv = await crossValidate(base, data, k, {
+      ...tuneOpts(0, 'folds'),
+      onFold: (f) => {
+        foldNo = f
+        report(at(spec.finetune ? f : 0, 0), `held-out fold ${f + 1}/${k}`, { phase: 'folds', step: f + 1, steps })
+      },
+      onEpoch: (r) => tuneOpts(foldNo, 'folds').onEpoch(r),
+    })
+    if (signal?.aborted) throw new JobCancelledError()
+
+    report(at(spec.finetune ? k : 0, 0), spec.finetune ? 'final fine-tuning on every example' : 'enrolling prototypes', { phase: 'final', step: steps, steps })
+    const all = data.labels.map((_, i) => i)
+    const model = await tune(base, data, all, tuneOpts(k, 'final'))
+    const profile = buildProfile(model, data)
+    const cal = calibrateFromRows(cv.rows)
+    Object.assign(profile, { temperature: cal.temperature, uncertainDistance: cal.uncertainDistance, ece: cal.ece })
+    const map = embeddingMap(embedAll(model, data), model.net.embeddingDim, data.labels, data.clipIds)
+
+    report(0.97, `saving profile ${spec.name}`, { phase: 'save', step: steps, steps })
+    const modelName = `${spec.name} (enrolled)`
+    fs.mkdirSync(spec.out, { recursive: true })
+    wroteOut = true
+    const card = await saveModel(
+      spec.out,
+      model,
+      await makeCard(model, {
+        name: modelName,
+        extractor: baseCard.extractor,
+        sourceCorpus: baseCard.sourceCorpus,
+        targetCorpus: `recordings of ${spec.person}`,
+        calibration: profile,
+        metrics: { heldOutAccuracy: cv.heldOut.accuracy, heldOutUar: cv.heldOut.uar, heldOutMacroF1: cv.heldOut.macroF1, baseHeldOutAccuracy: cv.heldOut.baseAccuracy },
+      }),
+    )
+    const profilePath = path.join(spec.out, 'profile.json')
+    saveProfile(profilePath, profile, { modelName: card.name })
+    const classes = profile.classes
+    const partial: Omit<EnrollResult, 'profileId' | 'modelId'> = {
+      name: spec.name,
+      person: spec.person,
+      baseModel: spec.baseModel === 'default' ? 'default' : baseCard.name,
+      finetuned: spec.finetune,
+      classes,
+      counts: data.counts,
+      heldOut: cv.heldOut,
+      map,
+      calibration: { temperature: cal.temperature, uncertainDistance: cal.uncertainDistance },
+      backend: backend.name,
+      elapsedSec: 0,
+    }
+    const ids = ws.db.transaction(() => {
+      const modelId = Number(ws.db.prepare('INSERT INTO models (name, dir, card_json) VALUES (?, ?, ?)').run(card.name, spec.out, JSON.stringify(card)).lastInsertRowid)
+      const profileId = Number(
+        ws.db
+          .prepare('INSERT INTO profiles (name, model_id, profile_path, classes_json, person) VALUES (?, ?, ?, ?, ?)')
+          .run(spec.name, modelId, profilePath, JSON.stringify(classes), spec.person).lastInsertRowid,
+      )
+      const result: EnrollResult = { ...partial, modelId, profileId, elapsedSec: +((performance.now() - t0) / 1000).toFixed(2) }
+      ws.db.prepare('UPDATE profiles SET result_json = ? WHERE id = ?').run(JSON.stringify(result), profileId)
+      return result
+    })
+    let result: EnrollResult
+    try {
+      result = ids()
+    } catch (err) {
+      if (/UNIQUE constraint failed: profiles.name/.test((err as Error).message)) throw new EnrollError(`a profile named '${spec.name}' already exists: choose another name`)
+      throw err
+    }
+    fs.writeFileSync(path.join(spec.out, 'enroll.json'), JSON.stringify(result, null, 2))
+    if (model !== base) model.net.dispose()
+    base.net.dispose()
+    return result
+  } catch (err) {
+    if (wroteOut) fs.rmSync(spec.out, { recursive: true, force: true })
+    throw err
+  } finally {
+    ws.close()
+  }
+}
