@@ -111,6 +111,8 @@ test.describe('Labelling desk', () => {
 
   test('a region on the waveform and a whole-clip label go out as a TextGrid and come back in', async ({ app }) => {
     await ensureDataset(app)
+    const cspViolations: string[] = []
+    app.on('console', (m) => /Content Security Policy/i.test(m.text()) && cspViolations.push(m.text()))
     await openDesk(app, 'bob')
     await app.getByTestId('advance').uncheck()
     await rows(app).nth(10).click() // a clip nobody else labels in this file: the TextGrid holds bob's tier only
@@ -130,7 +132,12 @@ test.describe('Labelling desk', () => {
     await expect(mine.filter({ hasText: 'angry' })).toContainText('–')
     await app.getByTestId('spectrogram-toggle').check()
     await expect(app.getByTestId('waveform-canvas')).toHaveAttribute('data-ready', 'yes', { timeout: 20_000 })
+    // the spectrogram is drawn across the panel, not into a hidden, zero-width box
+    const spec = app.getByTestId('spectrogram').locator('canvas')
+    await expect(spec.first()).toBeVisible()
+    expect(Math.max(...(await spec.evaluateAll((els) => els.map((e) => e.getBoundingClientRect().width))))).toBeGreaterThan(box.width / 2)
     await screenshot(app, 'label-region-spectrogram')
+    expect(cspViolations).toEqual([]) // audio through /media, the spectrogram's blob: worker: all within the policy
 
     await app.getByTestId('export-format').selectOption('textgrid')
     const [download] = await Promise.all([app.waitForEvent('download'), app.getByTestId('export-labels').click()])
@@ -182,6 +189,31 @@ test.describe('Labelling desk', () => {
     await app.keyboard.press('n') // N on an unlabelled suggestion: the next one
     await expect.poll(current).toBe(suggested[2].id)
     await screenshot(app, 'label-next')
+  })
+
+  test("two annotators on the same clips: Krippendorff's alpha and pairwise agreement are shown", async ({ app }) => {
+    await ensureDataset(app)
+    const pick = async (who: string, keys: string) => {
+      await openDesk(app, who)
+      await expect(app.getByTestId('annotator')).toContainText(`annotator: ${who}`) // the status bar's setting, shared
+      await rows(app).nth(20).click()
+      await app.locator('[data-testid="current-clip"]').click()
+      for (const k of keys) await app.keyboard.press(k)
+      await expect(app.getByTestId('all-saved')).toBeVisible()
+    }
+    await pick('erin', '581')
+    await pick('frank', '583') // agrees on two clips of three
+    await app.getByTestId('agreement-load').click()
+    const shown = app.getByTestId('agreement')
+    await expect(shown).toContainText('erin – frank: 67% of 3 clips')
+    const report = await app.evaluate(async (datasetId) => {
+      const api = (window as unknown as { __serApi: any }).__serApi
+      return api.labels.agreement.query({ datasetId })
+    }, await ensureDataset(app))
+    expect(report.alpha).not.toBeNull()
+    expect(report.alpha).toBeLessThan(1)
+    await expect(shown).toContainText(`α (nominal) = ${report.alpha.toFixed(3)}`)
+    await screenshot(app, 'label-agreement')
   })
 })
 
