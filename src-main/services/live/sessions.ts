@@ -7,14 +7,15 @@
  * (more are dropped and counted), sessions idle for `idleMs` are closed, and
  * no audio is ever written anywhere.
  */
-import { Worker } from 'node:worker_threads'
+import { MessageChannel, type MessagePort } from 'node:worker_threads'
+import type { Piscina } from 'piscina'
 import { LIVE_RATE, type LiveFrame, type LivePushInput, type LiveSource, type LiveStartResult } from '../../../src-shared/contract/live'
 import type { Workspace } from '../store/workspace'
-import { workerFile } from '../workers'
+import { createPool } from '../workers'
 import { epochNow, type PipelineFrame } from './pipeline'
 import { StatWindow } from './ring'
 import { listSources, resolveSource } from './sources'
-import type { WorkerIn } from './worker'
+import type { LiveTask, WorkerIn } from './worker'
 
 export class LiveSessionError extends Error {
   override name = 'LiveSessionError'
@@ -31,7 +32,9 @@ type Listener = { frame: (f: LiveFrame) => void; end: (reason: string) => void }
 interface Session {
   id: string
   source: LiveSource
-  worker: Worker
+  port: MessagePort
+  abort: AbortController
+  task: Promise<unknown>
   listeners: Set<Listener>
   expectSeq: number
   lost: number
@@ -54,6 +57,20 @@ export interface LiveSessionStats {
 }
 
 let nextId = 1
+let pool: Piscina | null = null
+
+/** One thread per running session; a thread lingers a minute after its session so a restart is quick. */
+function livePool(maxThreads: number): Piscina {
+  pool ??= createPool('live', { maxThreads, idleTimeout: 60_000 })
+  return pool
+}
+
+/** Ends the live worker threads (tests, CLI exit). */
+export async function closeLivePool(): Promise<void> {
+  const p = pool
+  pool = null
+  if (p) await p.destroy()
+}
 
 export class LiveSessions {
   private readonly sessions = new Map<string, Session>()
@@ -77,34 +94,31 @@ export class LiveSessions {
   async start(input: { source: string; windowMs: number; hopMs: number }): Promise<LiveStartResult> {
     if (this.sessions.size >= this.maxSessions) throw new LiveSessionError(`too many live sessions (${this.maxSessions}); stop one first`)
     const { modelDir, profilePath, ...source } = resolveSource(this.ws, input.source)
-    const file = workerFile('live')
-    const worker = new Worker(file, { execArgv: file.endsWith('.ts') ? ['--import', 'tsx'] : [] })
-    worker.unref()
+    const { port1, port2 } = new MessageChannel()
+    const abort = new AbortController()
     const id = `live-${nextId++}`
+    const task = livePool(this.maxSessions)
+      .run({ modelDir, profilePath, windowMs: input.windowMs, hopMs: input.hopMs, port: port2 } satisfies LiveTask, { transferList: [port2], signal: abort.signal })
+      .catch(() => undefined)
     try {
       await new Promise<void>((resolve, reject) => {
-        const onMsg = (m: { type: string; message?: string }) => {
-          if (m.type === 'ready') done(null)
-          else if (m.type === 'error') done(new LiveSessionError(`${source.label}: ${m.message}`))
-        }
-        const onErr = (err: Error) => done(new LiveSessionError(`live worker failed to start: ${err.message}`))
-        const onExit = (code: number) => done(new LiveSessionError(`live worker exited (code ${code}) while loading ${source.label}`))
-        const done = (err: Error | null) => {
-          worker.off('message', onMsg).off('error', onErr).off('exit', onExit)
-          if (err) reject(err)
-          else resolve()
-        }
-        worker.on('message', onMsg).on('error', onErr).on('exit', onExit)
-        worker.postMessage({ type: 'init', modelDir, profilePath, windowMs: input.windowMs, hopMs: input.hopMs } satisfies WorkerIn)
+        port1.once('message', (m: { type: string; message?: string }) => {
+          if (m.type === 'ready') resolve()
+          else reject(new LiveSessionError(`${source.label}: ${m.message ?? 'the live worker did not start'}`))
+        })
+        port1.once('close', () => reject(new LiveSessionError(`the live worker stopped while loading ${source.label}`)))
       })
     } catch (err) {
-      void worker.terminate()
+      abort.abort()
+      port1.close()
       throw err
     }
     const s: Session = {
       id,
       source,
-      worker,
+      port: port1,
+      abort,
+      task,
       listeners: new Set(),
       expectSeq: 0,
       lost: 0,
@@ -118,7 +132,7 @@ export class LiveSessions {
       frames: 0,
       closed: false,
     }
-    worker.on('message', (m: { type: string; frame?: PipelineFrame | null; doneAt?: number; message?: string }) => {
+    port1.on('message', (m: { type: string; frame?: PipelineFrame | null; message?: string }) => {
       if (m.type === 'result') {
         s.inFlight--
         if (m.frame) this.deliver(s, m.frame)
@@ -126,8 +140,8 @@ export class LiveSessions {
         this.close(s, `live analysis failed: ${m.message}`)
       }
     })
-    worker.on('error', (err) => this.close(s, `live worker crashed: ${err.message}`))
-    worker.on('exit', () => this.close(s, 'live worker exited'))
+    port1.on('close', () => this.close(s, 'the live worker stopped'))
+    void task.then(() => this.close(s, 'the live worker stopped'))
     this.sessions.set(id, s)
     return { sessionId: id, source, windowMs: input.windowMs, hopMs: input.hopMs, sampleRate: LIVE_RATE }
   }
@@ -160,7 +174,7 @@ export class LiveSessions {
       return { bufferedMs: (s.inFlight * 1000 * pcm.length) / LIVE_RATE, lostChunks: s.lost }
     }
     s.inFlight++
-    s.worker.postMessage({ type: 'chunk', seq: input.seq, pcm, arrivedAt } satisfies WorkerIn, [pcm.buffer as ArrayBuffer])
+    s.port.postMessage({ type: 'chunk', seq: input.seq, pcm, arrivedAt } satisfies WorkerIn, [pcm.buffer as ArrayBuffer])
     return { bufferedMs: (s.inFlight * 1000 * pcm.length) / LIVE_RATE, lostChunks: s.lost }
   }
 
@@ -214,8 +228,9 @@ export class LiveSessions {
     s.closed = true
     clearInterval(s.idleTimer)
     this.sessions.delete(s.id)
-    s.worker.removeAllListeners('message')
-    void s.worker.terminate()
+    s.port.removeAllListeners('message')
+    s.port.postMessage({ type: 'stop' } satisfies WorkerIn)
+    s.port.close()
     for (const l of s.listeners) l.end(reason)
     s.listeners.clear()
   }

@@ -1,31 +1,47 @@
 /**
- * Worker thread 'live' (services/workers.ts WORKER_ENTRIES): one per live
- * session, holding the model, the ring buffer and the VAD, so feature
- * extraction and inference never block the server's event loop. Messages:
- *   in:  { type: 'init', modelDir, profilePath, windowMs, hopMs } | { type: 'chunk', seq, pcm: Int16Array | Float32Array, arrivedAt } | { type: 'stop' }
- *   out: { type: 'ready' } | { type: 'error', message } | { type: 'result', seq, frame: PipelineFrame | null, doneAt }
+ * Piscina worker 'live' (services/workers.ts WORKER_ENTRIES): one task per live
+ * session, running for the session's life and holding the model, the ring
+ * buffer and the VAD, so feature extraction and inference never block the
+ * server's event loop. The task talks over the MessagePort it is given:
+ *   in:  { type: 'chunk', seq, pcm: Int16Array | Float32Array, arrivedAt } | { type: 'stop' }
+ *   out: { type: 'ready' } | { type: 'error', message } | { type: 'result', seq, frame: PipelineFrame | null }
  * Times are epoch milliseconds with sub-ms precision (timeOrigin + now), comparable across threads.
  */
-import { parentPort } from 'node:worker_threads'
-import { epochNow, LivePipeline } from './pipeline'
+import type { MessagePort } from 'node:worker_threads'
+import { LivePipeline } from './pipeline'
 import { loadWindowPredictor } from './predictor'
 
-export type WorkerIn =
-  | { type: 'init'; modelDir: string; profilePath: string; windowMs: number; hopMs: number }
-  | { type: 'chunk'; seq: number; pcm: Int16Array | Float32Array; arrivedAt: number }
-  | { type: 'stop' }
+export interface LiveTask {
+  modelDir: string
+  profilePath: string
+  windowMs: number
+  hopMs: number
+  port: MessagePort
+}
 
-let pipeline: LivePipeline | null = null
-const port = parentPort
-if (port) {
-  port.on('message', async (m: WorkerIn) => {
-    try {
-      if (m.type === 'init') {
-        const predictor = await loadWindowPredictor(m.modelDir, m.profilePath)
-        pipeline = new LivePipeline(predictor, { windowMs: m.windowMs, hopMs: m.hopMs })
-        port.postMessage({ type: 'ready' })
-      } else if (m.type === 'chunk') {
-        if (!pipeline) throw new Error('live worker: audio before the model was loaded')
+export type WorkerIn = { type: 'chunk'; seq: number; pcm: Int16Array | Float32Array; arrivedAt: number } | { type: 'stop' }
+
+export default async function live(task: LiveTask): Promise<{ frames: number }> {
+  const { port } = task
+  let pipeline: LivePipeline
+  try {
+    const predictor = await loadWindowPredictor(task.modelDir, task.profilePath)
+    pipeline = new LivePipeline(predictor, { windowMs: task.windowMs, hopMs: task.hopMs })
+  } catch (err) {
+    port.postMessage({ type: 'error', message: (err as Error).message })
+    port.close()
+    return { frames: 0 }
+  }
+  port.postMessage({ type: 'ready' })
+  return new Promise((resolve) => {
+    const finish = () => {
+      port.close()
+      resolve({ frames: pipeline.stats().frames })
+    }
+    port.on('close', finish)
+    port.on('message', (m: WorkerIn) => {
+      if (m.type === 'stop') return finish()
+      try {
         let x: Float32Array
         if (m.pcm instanceof Float32Array) x = m.pcm
         else {
@@ -33,12 +49,10 @@ if (port) {
           for (let i = 0; i < x.length; i++) x[i] = m.pcm[i] / 32767
         }
         const frame = pipeline.push(x, m.seq, m.arrivedAt)
-        port.postMessage({ type: 'result', seq: m.seq, frame, doneAt: epochNow() })
-      } else if (m.type === 'stop') {
-        port.close()
+        port.postMessage({ type: 'result', seq: m.seq, frame })
+      } catch (err) {
+        port.postMessage({ type: 'error', message: (err as Error).message })
       }
-    } catch (err) {
-      port.postMessage({ type: 'error', message: (err as Error).message })
-    }
+    })
   })
 }
