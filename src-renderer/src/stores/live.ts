@@ -1,0 +1,183 @@
+import { defineStore } from 'pinia'
+import { computed, ref, shallowRef } from 'vue'
+import { api, errorMessage } from '../api/client'
+import { floatToInt16, int16ToBase64, startCapture, type Level, type MicCapture } from '../audio'
+import type { LiveFrame, LiveSource, LiveStartResult } from '../../../src-shared/contract/live'
+
+/** Frames kept for the timeline: 30 s at the default 250 ms hop. */
+const TIMELINE_FRAMES = 120
+/** Latencies the median is taken over. */
+const LATENCY_WINDOW = 20
+/** Chunks that may be on the way to the server before new ones are dropped (and counted lost). */
+const MAX_UNANSWERED = 20
+const CHUNK_MS = 100
+
+function median(xs: number[]): number | null {
+  if (!xs.length) return null
+  const s = [...xs].sort((a, b) => a - b)
+  const m = s.length >> 1
+  return s.length % 2 ? s[m] : (s[m - 1] + s[m]) / 2
+}
+
+function pushBounded<T>(list: T[], item: T, max: number): T[] {
+  const next = list.length >= max ? list.slice(list.length - max + 1) : list.slice()
+  next.push(item)
+  return next
+}
+
+/**
+ * The live view: a session on the server, the microphone (asked for only by
+ * start()), chunks out, frames in. Everything here is bounded; no audio is kept.
+ */
+export const useLiveStore = defineStore('live', () => {
+  const sources = ref<LiveSource[]>([])
+  const sourceId = ref('default')
+  const state = ref<'idle' | 'starting' | 'running' | 'stopping'>('idle')
+  const error = ref<string | null>(null)
+  const session = ref<LiveStartResult | null>(null)
+  const latest = shallowRef<LiveFrame | null>(null)
+  const timeline = shallowRef<LiveFrame[]>([])
+  const level = shallowRef<Level | null>(null)
+  const serverLatencies = shallowRef<number[]>([])
+  const roundTrips = shallowRef<number[]>([])
+  const captureInfo = ref<{ method: string; deviceRate: number; deviceLabel: string } | null>(null)
+  const sent = ref(0)
+  const dropped = ref(0)
+  const endedReason = ref<string | null>(null)
+
+  let mic: MicCapture | null = null
+  let unsubscribe: (() => void) | null = null
+  let unanswered = 0
+  /** send time per chunk seq, only for the last few chunks (bounded ring). */
+  const sentAt = new Float64Array(64)
+
+  const classes = computed(() => session.value?.source.classes ?? sources.value.find((s) => s.id === sourceId.value)?.classes ?? [])
+  const latencyMedian = computed(() => median(serverLatencies.value))
+  const roundTripMedian = computed(() => median(roundTrips.value))
+
+  async function refreshSources(): Promise<void> {
+    try {
+      sources.value = await api.live.sources.query()
+      if (!sources.value.some((s) => s.id === sourceId.value) && sources.value.length) sourceId.value = sources.value[0].id
+    } catch (err) {
+      error.value = errorMessage(err)
+    }
+  }
+
+  function onFrame(f: LiveFrame): void {
+    latest.value = f
+    timeline.value = pushBounded(timeline.value, f, TIMELINE_FRAMES)
+    if (f.latencyMs !== null) serverLatencies.value = pushBounded(serverLatencies.value, f.latencyMs, LATENCY_WINDOW)
+    if (f.probabilities && f.seq >= 0) {
+      const t = sentAt[f.seq % sentAt.length]
+      if (t > 0) roundTrips.value = pushBounded(roundTrips.value, performance.now() - t, LATENCY_WINDOW)
+    }
+  }
+
+  function send(samples: Float32Array, seq: number): void {
+    const id = session.value?.sessionId
+    if (!id) return
+    if (unanswered >= MAX_UNANSWERED) {
+      dropped.value++
+      return
+    }
+    unanswered++
+    sentAt[seq % sentAt.length] = performance.now()
+    api.live.push
+      .mutate({ sessionId: id, seq, pcm16: int16ToBase64(floatToInt16(samples)) })
+      .then(() => sent.value++)
+      .catch((err) => {
+        if (state.value === 'running') error.value = errorMessage(err)
+      })
+      .finally(() => unanswered--)
+  }
+
+  /** Opens a session and the microphone; call from a click (that is when the browser asks for permission). */
+  async function start(): Promise<void> {
+    if (state.value !== 'idle') return
+    state.value = 'starting'
+    error.value = null
+    endedReason.value = null
+    latest.value = null
+    timeline.value = []
+    serverLatencies.value = []
+    roundTrips.value = []
+    sent.value = 0
+    dropped.value = 0
+    unanswered = 0
+    sentAt.fill(0)
+    try {
+      session.value = await api.live.start.mutate({ source: sourceId.value })
+      const sub = api.live.frames.subscribe(
+        { sessionId: session.value.sessionId },
+        {
+          onData: (f) => onFrame(f as LiveFrame),
+          onError: (err) => (error.value = errorMessage(err)),
+          onComplete: () => {
+            if (state.value === 'running') {
+              endedReason.value = 'the server ended the session'
+              void stop()
+            }
+          },
+        },
+      )
+      unsubscribe = () => sub.unsubscribe()
+      mic = await startCapture({
+        chunkMs: CHUNK_MS,
+        onChunk: (c) => {
+          level.value = c.level
+          send(c.samples, c.index)
+        },
+        onEnded: (reason) => {
+          endedReason.value = reason
+          void stop()
+        },
+      })
+      captureInfo.value = { method: mic.method, deviceRate: mic.deviceRate, deviceLabel: mic.deviceLabel }
+      state.value = 'running'
+    } catch (err) {
+      error.value = errorMessage(err)
+      state.value = 'running'
+      await stop()
+    }
+  }
+
+  /** Releases the microphone and ends the session. */
+  async function stop(): Promise<void> {
+    if (state.value === 'idle' || state.value === 'stopping') return
+    state.value = 'stopping'
+    const m = mic
+    mic = null
+    await m?.stop().catch(() => undefined)
+    unsubscribe?.()
+    unsubscribe = null
+    const id = session.value?.sessionId
+    if (id) await api.live.stop.mutate({ sessionId: id }).catch(() => undefined)
+    session.value = null
+    level.value = null
+    state.value = 'idle'
+  }
+
+  return {
+    sources,
+    sourceId,
+    state,
+    error,
+    session,
+    latest,
+    timeline,
+    level,
+    classes,
+    serverLatencies,
+    roundTrips,
+    latencyMedian,
+    roundTripMedian,
+    captureInfo,
+    sent,
+    dropped,
+    endedReason,
+    refreshSources,
+    start,
+    stop,
+  }
+})
