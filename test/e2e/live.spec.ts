@@ -1,0 +1,105 @@
+/**
+ * Live view end to end: Chromium's fake microphone plays generated speech
+ * (synth service: espeak-ng + sox, one angry and one sad rendering of the same
+ * sentences by the same voice) or digital silence; the page captures it with
+ * the AudioWorklet, streams it to the server, and shows the shipped default
+ * model's frames. Each input needs its own browser (the fake-capture file is a
+ * launch flag), all against the one server of this test file.
+ */
+import { chromium, type Browser, type Page } from '@playwright/test'
+import { CHROMIUM_ARGS } from '../../playwright.config'
+import { findChromium } from '../../src-main/services/system/environment'
+import { silenceFile, speechStream } from '../unit/live/live-speech'
+import type { ShellProcess } from '../helpers/shell-process'
+import { expect, screenshot, test } from './fixtures'
+
+test.describe.configure({ mode: 'serial' })
+
+async function openLive(shell: ShellProcess, wav: string): Promise<{ browser: Browser; page: Page; errors: string[] }> {
+  const browser = await chromium.launch({
+    headless: true,
+    executablePath: findChromium() ?? undefined,
+    args: [...CHROMIUM_ARGS, `--use-file-for-fake-audio-capture=${wav}`],
+  })
+  const page = await browser.newPage({ viewport: { width: 1280, height: 900 } })
+  const errors: string[] = []
+  page.on('pageerror', (e) => errors.push(e.message))
+  await page.goto(shell.url)
+  await page.getByTestId('connection').filter({ hasText: 'open' }).waitFor()
+  await page.getByTestId('nav-live').click()
+  await expect(page.getByTestId('live-source')).toContainText('Default model')
+  await page.getByTestId('live-start').click()
+  await expect(page.getByTestId('live-state')).toHaveText('running')
+  return { browser, page, errors }
+}
+
+/** Samples the shown top emotion and VAD state every 200 ms for `seconds`. */
+async function watch(page: Page, seconds: number): Promise<{ tops: Record<string, number>; vad: Record<string, number> }> {
+  const tops: Record<string, number> = {}
+  const vad: Record<string, number> = {}
+  const end = Date.now() + seconds * 1000
+  while (Date.now() < end) {
+    const top = (await page.getByTestId('live-top').getAttribute('data-top')) || 'none'
+    const v = await page.getByTestId('live-vad').innerText()
+    tops[top] = (tops[top] ?? 0) + 1
+    vad[v] = (vad[v] ?? 0) + 1
+    await page.waitForTimeout(200)
+  }
+  return { tops, vad }
+}
+
+const majority = (counts: Record<string, number>) =>
+  Object.entries(counts)
+    .filter(([k]) => k !== 'none')
+    .sort((a, b) => b[1] - a[1])[0]?.[0] ?? 'none'
+
+test('the top emotion follows an angry vs a sad voice on the fake microphone, with latency on screen', async ({ shell }) => {
+  test.setTimeout(240_000)
+  const seen: Record<string, string> = {}
+  for (const emotion of ['angry', 'sad'] as const) {
+    const { browser, page, errors } = await openLive(shell, await speechStream({ emotion }))
+    try {
+      // the first window fills in 2 s; then watch a few sentences go by
+      await expect(page.getByTestId('live-vad')).toHaveText('speech', { timeout: 20_000 })
+      const { tops, vad } = await watch(page, 8)
+      seen[emotion] = majority(tops)
+      expect(vad.speech, `${emotion}: VAD ${JSON.stringify(vad)}`).toBeGreaterThan(10)
+      // a clear majority among the frames that showed an emotion
+      const shown = Object.entries(tops).filter(([k]) => k !== 'none').reduce((s, [, n]) => s + n, 0)
+      expect(tops[seen[emotion]] / shown, `${emotion}: ${JSON.stringify(tops)}`).toBeGreaterThan(0.6)
+      const latency = Number(await page.getByTestId('live-latency').getAttribute('data-ms'))
+      expect(latency).toBeGreaterThan(0)
+      expect(latency).toBeLessThan(1000)
+      await expect(page.getByTestId(`live-bar-${seen[emotion]}`)).toBeVisible()
+      await expect(page.getByTestId('live-capture-info')).toContainText('16 kHz')
+      await expect(page.getByTestId('live-timeline').locator('rect').nth(5)).toBeAttached()
+      await screenshot(page, `live-${emotion}`)
+      await page.getByTestId('live-stop').click()
+      await expect(page.getByTestId('live-state')).toHaveText('idle')
+      expect(errors).toEqual([])
+    } finally {
+      await browser.close()
+    }
+  }
+  expect(seen.angry).toBe('angry')
+  expect(seen.sad).toBe('sad')
+  expect(seen.angry).not.toBe(seen.sad)
+})
+
+test('silence on the microphone shows no emotion', async ({ shell }) => {
+  const { browser, page, errors } = await openLive(shell, silenceFile(4))
+  try {
+    await expect(page.getByTestId('live-vad')).toHaveText('silence', { timeout: 20_000 })
+    const { tops, vad } = await watch(page, 5)
+    expect(tops).toEqual({ none: expect.any(Number) })
+    expect(Object.keys(vad)).toEqual(['silence'])
+    await expect(page.getByTestId('live-top')).toHaveText('—')
+    await expect(page.getByTestId('live-bar-angry')).toContainText('—')
+    await screenshot(page, 'live-silence')
+    await page.getByTestId('live-stop').click()
+    await expect(page.getByTestId('live-state')).toHaveText('idle')
+    expect(errors).toEqual([])
+  } finally {
+    await browser.close()
+  }
+})
