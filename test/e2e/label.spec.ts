@@ -1,3 +1,4 @@
+import { execFileSync } from 'node:child_process'
 import fs from 'node:fs'
 import os from 'node:os'
 import path from 'node:path'
@@ -8,8 +9,8 @@ import { startShellProcess } from '../helpers/shell-process'
 import { expect, screenshot, test } from './fixtures'
 
 /** Imports the generated CREMA-D corpus (the same one datasets.spec uses, so it is cached) through the real API. */
-async function ensureDataset(page: Page, name = 'desk'): Promise<number> {
-  const corpus = await syntheticCorpus('cremad', { speakers: 3, sentences: 2 })
+async function ensureDataset(page: Page, name = 'desk', dir?: string): Promise<number> {
+  const corpus = dir ? { dir } : await syntheticCorpus('cremad', { speakers: 3, sentences: 2 })
   return page.evaluate(
     async ([dir, name]) => {
       const api = (window as unknown as { __serApi: any }).__serApi
@@ -28,6 +29,16 @@ async function openDesk(page: Page, annotator: string): Promise<void> {
   await page.getByTestId('desk-annotator').press('Enter')
   await expect(page.locator('[data-testid="desk-clips"] li').first()).toBeVisible()
   await page.locator('[data-testid="current-clip"]').click() // focus the page, not the input
+}
+
+/** A 20-odd-second "session" recording: twelve generated clips joined by sox, in a folder-per-emotion layout. */
+async function longRecording(): Promise<string> {
+  const corpus = await syntheticCorpus('cremad', { speakers: 3, sentences: 2 })
+  const root = fs.mkdtempSync(path.join(os.tmpdir(), 'ser-e2e-long-'))
+  fs.mkdirSync(path.join(root, 'spk1', 'neutral'), { recursive: true })
+  const parts = corpus.clips.slice(0, 12).map((c) => path.join(corpus.dir, c.relPath))
+  execFileSync('sox', [...parts, path.join(root, 'spk1', 'neutral', 'session.wav')])
+  return root
 }
 
 const rows = (page: Page) => page.locator('[data-testid="desk-clips"] li')
@@ -72,8 +83,7 @@ test.describe('Labelling desk', () => {
     // Back one clip with the arrow key and relabel it; undo brings the old label back, redo the new one.
     await app.keyboard.press('ArrowUp')
     await expect(rows(app).nth(1)).toHaveClass(/current/)
-    await app.getByTestId('advance').uncheck()
-    await app.locator('[data-testid="current-clip"]').click()
+    await app.getByTestId('advance').uncheck() // the focus stays on the checkbox: the keys still label
     await app.keyboard.press('8') // surprised replaces sad
     await expect(rows(app).nth(1)).toHaveAttribute('data-label', 'surprised')
     await expect(rows(app).nth(1)).toHaveAttribute('data-state', 'saved')
@@ -214,6 +224,39 @@ test.describe('Labelling desk', () => {
     expect(report.alpha).toBeLessThan(1)
     await expect(shown).toContainText(`α (nominal) = ${report.alpha.toFixed(3)}`)
     await screenshot(app, 'label-agreement')
+  })
+
+  test('a long recording: segments marked with I and O while it plays, plus a label for the whole recording', async ({ app }) => {
+    const dir = await longRecording()
+    const id = await ensureDataset(app, 'long', dir)
+    await openDesk(app, 'gina')
+    await app.getByTestId('desk-dataset').selectOption(String(id))
+    await expect(app.getByTestId('current-clip')).toContainText('session.wav')
+    await app.locator('[data-testid="current-clip"]').click()
+    const wave = app.getByTestId('waveform-canvas')
+    await expect(wave).toHaveAttribute('data-ready', 'yes', { timeout: 20_000 })
+    await expect(wave).toHaveAttribute('data-long', 'yes') // drawn wider than the panel, scrolled with the playhead
+    await expect(app.getByTestId('emotion-pad')).toContainText('whole recording')
+    await app.keyboard.press(' ')
+    await expect(app.getByTestId('play')).toContainText('pause')
+    await app.waitForTimeout(600)
+    await app.keyboard.press('i')
+    await app.waitForTimeout(900)
+    await app.keyboard.press('o')
+    await app.keyboard.press(' ')
+    await expect(app.getByTestId('emotion-pad')).toContainText(/label \d+\.\d\d–\d+\.\d\d s/)
+    await app.keyboard.press('5') // the segment: angry
+    await app.keyboard.press('4') // no selection left: the whole recording is sad
+    const mine = app.locator('[data-testid="clip-labels"] tr.own')
+    await expect(mine).toHaveCount(2)
+    const range = /([\d.]+)–([\d.]+) s/.exec(await mine.filter({ hasText: 'angry' }).innerText())!
+    const [start, end] = [Number(range[1]), Number(range[2])]
+    expect(start).toBeGreaterThan(0.2)
+    expect(end - start).toBeGreaterThan(0.4)
+    expect(end - start).toBeLessThan(5)
+    await expect(mine.filter({ hasText: 'sad' })).toContainText('whole clip')
+    await screenshot(app, 'label-long-recording')
+    fs.rmSync(dir, { recursive: true, force: true })
   })
 })
 

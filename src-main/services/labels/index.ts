@@ -2,7 +2,7 @@
  * The labelling desk's service: label writes with undo/redo (never erasing),
  * the clip queue and progress, inter-annotator agreement, export/import
  * (CSV, JSON, Praat TextGrid, Audacity label track) and "label next" suggestions.
- * See docs/desk.md.
+ * See docs/labelling.md.
  */
 export { LabelError, clipLabels, setLabel, updateRegion, removeLabel, undo, redo, undoState } from './store'
 export { deskClips, progress, wholeClipLabelsByAnnotator } from './queries'
