@@ -5,9 +5,12 @@
  * loss and optimiser (Adam 1e-3) in PyTorch (Debian python3-torch, 2 threads), measured
  * in the same run. Each side runs in its own process (peak RSS is per process), the
  * two alternate, and the best of the rounds is kept so a burst of load from other work
- * on the machine does not decide the ratio.
+ * on the machine does not decide the ratio. Each round's log line carries the load averages.
+ * The CNN's wasm steps are split over min(2, cores) threads (engine/data-parallel.ts), as
+ * PyTorch uses 2; SER_TRAIN_THREADS=1 measures the single-threaded loop.
  */
 import { execFileSync } from 'node:child_process'
+import os from 'node:os'
 import path from 'node:path'
 import { fileURLToPath } from 'node:url'
 import type { BenchContext, BenchRow } from './harness'
@@ -20,6 +23,7 @@ interface Measure {
   peakRssMiB: number
   backend?: string
   threads?: number
+  trainThreads?: number
   simd?: boolean
   torch?: string
 }
@@ -55,13 +59,16 @@ export async function bench(ctx: BenchContext): Promise<BenchRow[]> {
     for (let r = 0; r < rounds; r++) {
       const t = torch(p.arch, p.pairs, p.steps)
       const j = js(p.arch, p.pairs, p.steps)
-      ctx.log(`${p.arch} round ${r + 1}: tfjs ${j.backend} ${j.pairsPerSecond.toFixed(0)} pairs/s, torch ${t.pairsPerSecond.toFixed(0)} pairs/s`)
+      ctx.log(
+        `${p.arch} round ${r + 1}: tfjs ${j.backend} x${j.trainThreads ?? 1} ${j.pairsPerSecond.toFixed(0)} pairs/s, torch ${t.pairsPerSecond.toFixed(0)} pairs/s (ratio ${(j.pairsPerSecond / t.pairsPerSecond).toFixed(2)}; load ${os.loadavg().map((l) => l.toFixed(2)).join(' ')})`,
+      )
       if (!best || j.pairsPerSecond > best.pairsPerSecond) best = { ...j, peakRssMiB: Math.max(j.peakRssMiB, best ? best.peakRssMiB : 0) }
       if (!ref || t.pairsPerSecond > ref.pairsPerSecond) ref = { ...t, peakRssMiB: Math.max(t.peakRssMiB, ref ? ref.peakRssMiB : 0) }
     }
     const b = best!
     const t = ref!
-    const backend = `${b.backend}${b.backend === 'wasm' ? ` (${b.threads} thread${b.threads === 1 ? '' : 's'}, SIMD ${b.simd ? 'on' : 'off'})` : ''}`
+    const tt = b.trainThreads ?? 1
+    const backend = `${b.backend}${b.backend === 'wasm' ? ` (SIMD ${b.simd ? 'on' : 'off'}, ${tt > 1 ? `data-parallel over ${tt} threads` : '1 thread'})` : ''}`
     rows.push({
       name: `${p.label} training throughput, ${p.pairs} pairs/step, ${backend}`,
       value: b.pairsPerSecond,

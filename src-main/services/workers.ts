@@ -16,6 +16,7 @@ export const WORKER_ENTRIES = {
   'corpus-import': 'corpus/import-worker',
   features: 'features/worker',
   train: 'model/train-worker',
+  'train-grad': 'engine/grad-worker',
   enroll: 'enroll/worker',
   live: 'live/worker',
 } as const

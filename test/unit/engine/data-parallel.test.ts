@@ -1,0 +1,110 @@
+/**
+ * Data-parallel training on the wasm backend (engine/data-parallel.ts): a step split over
+ * this thread and a worker thread must give the gradient of the whole batch, and a
+ * training run must be reproducible from its seed at a given thread count.
+ */
+import * as tf from '@tensorflow/tfjs'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { initBackend } from '../../../src-main/services/engine/backend'
+import { DataParallelTrainer, pairShares, trainThreads } from '../../../src-main/services/engine/data-parallel'
+import { buildNetwork, defaultTrainConfig, makeRng, trainSiamese, type ItemSet } from '../../../src-main/services/model/index'
+import { optimiseStep, pairBatchLoss } from '../../../src-main/services/model/step'
+import type { Architecture } from '../../../src-main/services/model/types'
+
+const arch: Architecture = { kind: 'cnn', frames: 16, mels: 12, channels: [4, 8], embedding: 8 }
+const loss = { name: 'contrastive' as const, margin: 1, temperature: 0.1 }
+let trainer: DataParallelTrainer
+
+beforeAll(async () => {
+  expect((await initBackend()).name).toBe('wasm')
+  trainer = await DataParallelTrainer.start(2, arch, [16, 12])
+}, 60_000)
+afterAll(async () => {
+  await trainer?.close()
+})
+
+function rand(n: number, seed: number): Float32Array {
+  const r = makeRng(seed)
+  return Float32Array.from({ length: n }, () => r() * 2 - 1)
+}
+
+describe('data-parallel training steps', () => {
+  it('splits P pairs into contiguous shares covering the batch', () => {
+    expect(pairShares(16, 2)).toEqual([[0, 8], [8, 16]])
+    expect(pairShares(7, 3)).toEqual([[0, 3], [3, 5], [5, 7]])
+    expect(pairShares(1, 2)).toEqual([[0, 1]])
+  })
+
+  it('chooses threads: explicit request, then SER_TRAIN_THREADS, then 2 for the CNN on wasm only', () => {
+    const mlp: Architecture = { kind: 'mlp', inputDim: 88, hidden: [8], embedding: 4 }
+    expect(trainThreads(3, arch, 'wasm')).toBe(3)
+    expect(trainThreads(3, arch, 'tensorflow')).toBe(1)
+    expect(trainThreads(undefined, mlp, 'wasm')).toBe(1)
+    expect(trainThreads(undefined, arch, 'wasm')).toBeLessThanOrEqual(2)
+    expect(() => trainThreads(0, arch, 'wasm')).toThrow(/positive integer/)
+    const before = process.env.SER_TRAIN_THREADS
+    process.env.SER_TRAIN_THREADS = '1'
+    try {
+      expect(trainThreads(undefined, arch, 'wasm')).toBe(1)
+    } finally {
+      if (before === undefined) delete process.env.SER_TRAIN_THREADS
+      else process.env.SER_TRAIN_THREADS = before
+    }
+  })
+
+  it('a step over two threads equals the single-thread step (SGD, several steps, frozen first layer too)', async () => {
+    for (const frozen of [0, 1]) {
+      const a = buildNetwork(arch, 7)
+      const b = buildNetwork(arch, 7)
+      const optA = tf.train.sgd(0.05)
+      const optB = tf.train.sgd(0.05)
+      const P = 7 // odd: unequal shares (4 + 3), so the weighting by share size matters
+      for (let s = 0; s < 3; s++) {
+        const x = rand(2 * P * 16 * 12, 100 + s)
+        const same = Float32Array.from({ length: P }, (_, i) => (i + s) % 2)
+        const lA = tf.tidy(() => {
+          const xt = tf.tensor(x, [2 * P, 16, 12])
+          const st = tf.tensor1d(same)
+          return optimiseStep(optA, a.trainableVariables(frozen), () => pairBatchLoss(a, xt, st, loss))
+        })
+        const lB = await trainer.pairStep(b, frozen, optB, x, same, 16 * 12, loss)
+        expect(lB.dataSync()[0]).toBeCloseTo(lA.dataSync()[0], 5)
+        tf.dispose([lA, lB])
+      }
+      const wa = a.getWeights()
+      const wb = b.getWeights()
+      wa.forEach((w, i) => {
+        const d = tf.tidy(() => tf.max(tf.abs(tf.sub(w, wb[i]))).dataSync()[0])
+        expect(d).toBeLessThan(1e-5)
+      })
+      // frozen layers stay as initialised on both
+      if (frozen) {
+        const fresh = buildNetwork(arch, 7)
+        expect(tf.tidy(() => tf.max(tf.abs(tf.sub(wb[0], fresh.getWeights()[0]))).dataSync()[0])).toBe(0)
+        fresh.dispose()
+      }
+      // getWeights() returns the variables themselves: disposing the models frees them
+      a.dispose()
+      b.dispose()
+    }
+  }, 60_000)
+
+  it('a two-thread training run is reproducible from its seed', async () => {
+    const n = 60
+    const x = rand(n * 16 * 12, 5)
+    const data: ItemSet = { x, itemShape: [16, 12], labels: Array.from({ length: n }, (_, i) => `c${i % 3}`), speakers: Array.from({ length: n }, (_, i) => `s${i % 5}`) }
+    const idx = data.labels.map((_, i) => i)
+    const cfg = defaultTrainConfig(arch, { epochs: 2, stepsPerEpoch: 4, pairsPerBatch: 8, patience: 0 })
+    const run = async () => {
+      const net = buildNetwork(arch, 3)
+      const r = await trainSiamese(net, data, cfg, { train: idx.slice(0, 48), val: idx.slice(48) }, { threads: 2 })
+      const w = net.getWeights().map((t) => Array.from(t.dataSync()))
+      net.dispose()
+      return { losses: r.history.map((h) => h.trainLoss), w }
+    }
+    const r1 = await run()
+    const r2 = await run()
+    expect(r1.losses).toEqual(r2.losses)
+    expect(r1.w).toEqual(r2.w)
+  }, 120_000)
+})
