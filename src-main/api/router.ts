@@ -4,6 +4,7 @@
  */
 import { datasetsRouter } from './routers/datasets'
 import { enrollRouter } from './routers/enroll'
+import { experimentsRouter } from './routers/experiments'
 import { jobsRouter } from './routers/jobs'
 import { labelsRouter } from './routers/labels'
 import { liveRouter } from './routers/live'
@@ -18,6 +19,7 @@ export const appRouter = router({
   datasets: datasetsRouter,
   models: modelsRouter,
   labels: labelsRouter,
+  experiments: experimentsRouter,
   live: liveRouter,
   recordings: recordingsRouter,
   enroll: enrollRouter,

@@ -7,7 +7,7 @@ import path from 'node:path'
 import { EmbeddingMapSchema, type ClaimResult, type CurvePoint, type EmbeddingMap, type ExperimentConfig, type ResultRecord, type SummaryRow } from '../../../src-shared/contract/experiments'
 import { evaluateClaims } from './claims'
 import { expandGrid } from './grid'
-import { buildPlots, type Plot } from './plots'
+import type { Plot } from './plots'
 import { renderReport, type RunMeta } from './report'
 import { aggregate, markdownTable, writeAtomic, writeResults, RESULTS_FORMAT } from './results'
 import { readManifest, readRecords } from './state'
@@ -53,7 +53,8 @@ export async function computeOutputs(outDir: string, config: ExperimentConfig, w
   const records = expandGrid(config).flatMap((t) => (done.has(t.key) ? [done.get(t.key)!] : []))
   const summary = aggregate(records)
   const claims = evaluateClaims(records)
-  const plots = withPlots ? await buildPlots({ records, summary, claims, curves: readCurves(outDir, config), embedding: readEmbedding(outDir), shots: config.shots }) : []
+  // Vega is loaded only where plots are drawn: importing it breaks tsx's loader in worker threads.
+  const plots = withPlots ? await (await import('./plots')).buildPlots({ records, summary, claims, curves: readCurves(outDir, config), embedding: readEmbedding(outDir), shots: config.shots }) : []
   return { records, summary, claims, plots, markdown: markdownTable(summary) }
 }
 

@@ -9,7 +9,7 @@ export { expandGrid, chooseClasses, makeConfig, configKey, taskKey, parseCorpusA
 export { classificationMetrics, confusionMatrix, metricsFromConfusion, mean, sd } from './metrics'
 export { aggregate, markdownTable, recordsToCsv, writeResults, readResults, validateRecord, CSV_COLUMNS, RESULTS_FORMAT } from './results'
 export { evaluateClaims, claimDistanceLoss, claimSourceVsFrozen, bootstrapCI } from './claims'
-export { openRunFolder, readRecords, readManifest, RunFolderError, hashConfig } from './state'
+export { openRunFolder, checkRunFolder, readRecords, readManifest, RunFolderError, hashConfig } from './state'
 export { computeOutputs, writeOutputs, readMeta } from './finish'
 export { claimsText, renderReport } from './report'
 export { buildPlots, renderSvg } from './plots'

@@ -20,7 +20,7 @@ import { chooseClasses, expandGrid, makeConfig } from './grid'
 import type { RunMeta } from './report'
 import { writeAtomic } from './results'
 import { finishRun, upsertRun } from './runs'
-import { markDone, openRunFolder } from './state'
+import { markDone, openRunFolder, readManifest } from './state'
 
 export interface ExperimentOptions {
   out: string
@@ -29,6 +29,11 @@ export interface ExperimentOptions {
   progress?(fraction: number | null, message: string): void
   /** Import worker threads (default: the import service's). */
   threads?: number
+  /**
+   * false: stop after the grid, leaving results, report and the 'done' mark to
+   * finishExperiment in the caller (the worker thread cannot load Vega for the plots).
+   */
+  finish?: boolean
 }
 
 export interface ExperimentOutcome extends RunOutputs {
@@ -54,6 +59,21 @@ export async function resolveCorpus(ws: Workspace, c: CorpusRef, opts: Pick<Expe
   const r = await importCorpus(ws, asDir, { name, layout, signal: opts.signal, threads: opts.threads, onProgress: (f, m) => opts.progress?.(null, `importing ${c.name}: ${f === null ? '' : `${Math.round(100 * f)}% `}${m ?? ''}`) })
   if (r.cancelled) throw new JobCancelledError()
   return { id: r.datasetId, name: r.name, imported: true }
+}
+
+/** Writes results.json, results.csv and report.html, and marks the folder and its row done. */
+export async function finishExperiment(ws: Workspace, runId: number, outDir: string, config: ExperimentConfig): Promise<RunOutputs> {
+  try {
+    const out = await writeOutputs(outDir, config)
+    const manifest = readManifest(outDir)
+    if (!manifest) throw new Error(`${outDir} has no manifest.json`)
+    markDone(outDir, { ...manifest, total: expandGrid(config).length })
+    finishRun(ws, runId, 'done')
+    return out
+  } catch (err) {
+    finishRun(ws, runId, 'failed', `writing the results: ${(err as Error).message}`)
+    throw err
+  }
 }
 
 export async function runExperiment(ws: Workspace, input: ExperimentConfigInput, opts: ExperimentOptions): Promise<ExperimentOutcome> {
@@ -102,10 +122,9 @@ export async function runExperiment(ws: Workspace, input: ExperimentConfigInput,
     writeAtomic(path.join(run.outDir, META_FILE), JSON.stringify(meta, null, 2))
     const data: GridData = { sources: sourceItems, target: targetItems, foldOf, classes, extractor: { name: extractor, version: EXTRACTOR_VERSION } }
     await runGrid(config, data, run, { signal, progress: (f, m) => say(f, m) })
+    if (opts.finish === false) return { records: [], summary: [], claims: [], plots: [], markdown: '', outDir: run.outDir, runId, resumed: run.resumed, config }
     say(1, 'writing results and report')
-    const out = await writeOutputs(run.outDir, config)
-    markDone(run.outDir, run.manifest)
-    finishRun(ws, runId, 'done')
+    const out = await finishExperiment(ws, runId, run.outDir, config)
     return { ...out, outDir: run.outDir, runId, resumed: run.resumed, config }
   } catch (err) {
     const cancelled = err instanceof JobCancelledError || signal.aborted

@@ -80,32 +80,43 @@ export interface OpenedRun {
   resumed: boolean
 }
 
-export function openRunFolder(outDir: string, config: ExperimentConfig, total: number, opts: { force?: boolean } = {}): OpenedRun {
+/**
+ * What opening `outDir` for `config` would do, without touching it: start afresh (clearing
+ * this run's files first where `clear`), or resume. Throws RunFolderError when the folder
+ * must not be overwritten and `force` is not given (the API checks this before a job starts).
+ */
+export function checkRunFolder(outDir: string, config: ExperimentConfig, opts: { force?: boolean } = {}): { dir: string; resume: boolean; clear: boolean } {
   const dir = path.resolve(outDir)
-  if (fs.existsSync(dir) && !fs.statSync(dir).isDirectory()) throw new RunFolderError(`output path is not a folder: ${dir}`)
-  fs.mkdirSync(dir, { recursive: true })
-  const hash = hashConfig(config)
-  const existing = readManifest(dir)
-  const entries = fs.readdirSync(dir)
+  if (!fs.existsSync(dir)) return { dir, resume: false, clear: false }
+  if (!fs.statSync(dir).isDirectory()) throw new RunFolderError(`output path is not a folder: ${dir}`)
   const refuse = (why: string) => {
     if (!opts.force) throw new RunFolderError(`${why}; refusing to overwrite ${dir} (use --force to replace it, or another --out)`)
-    clearRunFiles(dir)
+    return { dir, resume: false, clear: true }
   }
+  const existing = readManifest(dir)
   if (existing) {
-    if (existing.status === 'done') refuse(`${dir} holds a finished experiment (${existing.finishedAt})`)
-    else if (existing.configHash !== hash) refuse(`${dir} holds an unfinished experiment with a different configuration`)
-    else if (!opts.force) {
-      // Resume: the records file may have a torn last line; rewrite it clean.
-      const done = readRecords(dir)
-      rewriteRecords(dir, done)
-      return { outDir: dir, manifest: { ...existing, total }, done, resumed: true }
-    } else clearRunFiles(dir)
-  } else if (entries.length > 0) {
-    const ours = entries.every((e) => RUN_FILES.includes(e) || e.endsWith('.tmp'))
-    if (!ours) refuse(`${dir} is not empty and is not an experiment folder`)
-    else clearRunFiles(dir)
+    if (existing.status === 'done') return refuse(`${dir} holds a finished experiment (${existing.finishedAt})`)
+    if (existing.configHash !== hashConfig(config)) return refuse(`${dir} holds an unfinished experiment with a different configuration`)
+    return opts.force ? { dir, resume: false, clear: true } : { dir, resume: true, clear: false }
   }
-  const manifest: Manifest = { format: 'ser-experiment/1', status: 'running', configHash: hash, config, createdAt: new Date().toISOString(), finishedAt: null, total }
+  const entries = fs.readdirSync(dir)
+  if (entries.length === 0) return { dir, resume: false, clear: false }
+  if (!entries.every((e) => RUN_FILES.includes(e) || e.endsWith('.tmp'))) return refuse(`${dir} is not empty and is not an experiment folder`)
+  return { dir, resume: false, clear: true }
+}
+
+export function openRunFolder(outDir: string, config: ExperimentConfig, total: number, opts: { force?: boolean } = {}): OpenedRun {
+  const { dir, resume, clear } = checkRunFolder(outDir, config, opts)
+  if (resume) {
+    const existing = readManifest(dir)!
+    // The records file may have a torn last line (a kill mid-append); rewrite it clean.
+    const done = readRecords(dir)
+    rewriteRecords(dir, done)
+    return { outDir: dir, manifest: { ...existing, total }, done, resumed: true }
+  }
+  fs.mkdirSync(dir, { recursive: true })
+  if (clear) clearRunFiles(dir)
+  const manifest: Manifest = { format: 'ser-experiment/1', status: 'running', configHash: hashConfig(config), config, createdAt: new Date().toISOString(), finishedAt: null, total }
   writeManifest(dir, manifest)
   fs.writeFileSync(path.join(dir, RECORDS), '')
   return { outDir: dir, manifest, done: new Map(), resumed: false }

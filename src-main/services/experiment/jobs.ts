@@ -1,0 +1,88 @@
+/**
+ * Experiments as jobs of the JobRegistry (the API's way to run them): the work runs in
+ * the 'experiment' worker; cancel asks it to stop between evaluations and, if it has
+ * not stopped after a grace period, terminates the thread (the run folder resumes
+ * either way). One experiment per output folder at a time.
+ */
+import { MessageChannel } from 'node:worker_threads'
+import path from 'node:path'
+import type { Piscina } from 'piscina'
+import { createPool } from '../workers'
+import { JobCancelledError, type JobContext } from '../jobs/registry'
+import type { Workspace } from '../store/workspace'
+import type { ExperimentConfigInput } from '../../../src-shared/contract/experiments'
+import { expandGrid, makeConfig } from './grid'
+import { finishRun } from './runs'
+import { finishExperiment } from './runner'
+import { checkRunFolder } from './state'
+import type { WorkerMessage } from './worker'
+
+let pool: Piscina | null = null
+const active = new Set<string>()
+const GRACE_MS = 20_000
+
+function experimentPool(): Piscina {
+  // Experiments queue one after another: each uses the whole training backend.
+  pool ??= createPool('experiment', { maxThreads: 1, idleTimeout: 30_000 })
+  return pool
+}
+
+export async function closeExperimentPool(): Promise<void> {
+  const p = pool
+  pool = null
+  await p?.destroy()
+}
+
+/** Output folders of experiments running in this process (the others' 'running' rows are stale). */
+export function activeExperimentDirs(): Set<string> {
+  return new Set(active)
+}
+
+export interface PreparedExperiment {
+  out: string
+  total: number
+  resume: boolean
+}
+
+/** Validates the configuration and the output folder before a job is started (errors name the problem). */
+export function prepareExperiment(ws: Workspace, config: ExperimentConfigInput, out: string | undefined, force: boolean): PreparedExperiment {
+  const c = makeConfig(config)
+  const dir = path.resolve(out ?? path.join(ws.subdir('experiments'), `${c.sources.map((s) => s.name).join('+')}-to-${c.target.name}-${c.model}-${new Date().toISOString().replace(/[:.]/g, '-')}`))
+  if (active.has(dir)) throw new Error(`an experiment is already running in ${dir}`)
+  const { resume } = checkRunFolder(dir, c, { force })
+  return { out: dir, total: expandGrid(c).length, resume }
+}
+
+export async function experimentInWorker(ws: Workspace, config: ExperimentConfigInput, prepared: PreparedExperiment, force: boolean, ctx: JobContext): Promise<{ outDir: string; records: number }> {
+  const { port1, port2 } = new MessageChannel()
+  const hardStop = new AbortController()
+  let timer: NodeJS.Timeout | undefined
+  const onAbort = () => {
+    port1.postMessage({ type: 'cancel' })
+    ctx.progress(null, 'stopping after the current evaluation…')
+    timer = setTimeout(() => hardStop.abort(), GRACE_MS)
+  }
+  port1.on('message', (m: WorkerMessage) => ctx.progress(m.fraction, m.message))
+  ctx.signal.addEventListener('abort', onAbort, { once: true })
+  active.add(prepared.out)
+  try {
+    const r = await experimentPool().run({ workspace: ws.dir, config, out: prepared.out, force, port: port2 }, { transferList: [port2], signal: hardStop.signal })
+    if (r.cancelled || ctx.signal.aborted) throw new JobCancelledError()
+    ctx.progress(1, 'writing results and report')
+    const out = await finishExperiment(ws, r.runId, r.outDir, makeConfig(config))
+    return { outDir: r.outDir, records: out.records.length }
+  } catch (err) {
+    if (ctx.signal.aborted) {
+      // A terminated worker could not mark its row; the folder resumes when started again.
+      const row = ws.db.prepare("SELECT id FROM experiment_runs WHERE out_dir = ? AND status = 'running'").get(prepared.out) as { id: number } | undefined
+      if (row) finishRun(ws, row.id, 'cancelled', null)
+      throw new JobCancelledError()
+    }
+    throw err
+  } finally {
+    clearTimeout(timer)
+    ctx.signal.removeEventListener('abort', onAbort)
+    active.delete(prepared.out)
+    port1.close()
+  }
+}
