@@ -256,6 +256,16 @@ test.describe('Labelling desk', () => {
     expect(end - start).toBeLessThan(5)
     await expect(mine.filter({ hasText: 'sad' })).toContainText('whole clip')
     await screenshot(app, 'label-long-recording')
+
+    // Click the region, relabel it with a key: same span, new emotion; undo gives the old one back.
+    await app.getByTestId('waveform-canvas').locator('.region-tag', { hasText: 'angry' }).click()
+    await expect(app.getByTestId('emotion-pad')).toContainText('relabel the selected region')
+    await app.keyboard.press('6')
+    await expect(mine.filter({ hasText: 'fearful' })).toContainText(`${start.toFixed(2)}–${end.toFixed(2)} s`)
+    await expect(mine).toHaveCount(2)
+    await app.keyboard.press('Control+z')
+    await expect(mine.filter({ hasText: 'angry' })).toContainText(`${start.toFixed(2)}–${end.toFixed(2)} s`)
+    await expect(mine.filter({ hasText: 'fearful' })).toHaveCount(0)
     fs.rmSync(dir, { recursive: true, force: true })
   })
 })
