@@ -14,7 +14,7 @@ import type { ExperimentConfigInput } from '../../../src-shared/contract/experim
 import { expandGrid, makeConfig } from './grid'
 import { finishRun } from './runs'
 import { finishExperiment } from './runner'
-import { checkRunFolder } from './state'
+import { checkRunFolder, hashConfig } from './state'
 import type { WorkerMessage } from './worker'
 
 let pool: Piscina | null = null
@@ -47,7 +47,8 @@ export interface PreparedExperiment {
 /** Validates the configuration and the output folder before a job is started (errors name the problem). */
 export function prepareExperiment(ws: Workspace, config: ExperimentConfigInput, out: string | undefined, force: boolean): PreparedExperiment {
   const c = makeConfig(config)
-  const dir = path.resolve(out ?? path.join(ws.subdir('experiments'), `${c.sources.map((s) => s.name).join('+')}-to-${c.target.name}-${c.model}-${new Date().toISOString().replace(/[:.]/g, '-')}`))
+  // The default folder is named by the configuration, so starting the same grid again resumes it.
+  const dir = path.resolve(out ?? path.join(ws.subdir('experiments'), `${c.sources.map((s) => s.name).join('+')}-to-${c.target.name}-${c.model}-${hashConfig(c).slice(0, 8)}`))
   if (active.has(dir)) throw new Error(`an experiment is already running in ${dir}`)
   const { resume } = checkRunFolder(dir, c, { force })
   return { out: dir, total: expandGrid(c).length, resume }

@@ -1,0 +1,86 @@
+import { syntheticCorpus } from '../helpers/corpora'
+import { expect, screenshot, test } from './fixtures'
+
+test('Experiments view: runs a small grid with progress, cancel and resume, shows tables and plots, and opens the report', async ({ app, context, shell }) => {
+  const source = await syntheticCorpus('cremad', { speakers: 4, sentences: 2 })
+  const target = await syntheticCorpus('ravdess', { speakers: 4, reps: 1 })
+  // The target is an imported dataset; the source is given as a folder (the run imports it).
+  await app.evaluate(async (dir) => {
+    const api = (window as unknown as { __serApi: any }).__serApi
+    const { jobId } = await api.datasets.import.mutate({ dir, name: 'ravdess-e2e' })
+    await api.datasets.importReport.query({ jobId })
+  }, target.dir)
+
+  await app.getByTestId('nav-experiments').click()
+  await app.getByTestId('exp-source-0-kind').selectOption('folder')
+  await app.getByTestId('exp-source-0-folder').fill(source.dir)
+  await app.getByTestId('exp-source-0-name').fill('cremad')
+  await app.getByTestId('exp-target-dataset').selectOption('ravdess-e2e')
+  await expect(app.getByTestId('exp-target-name')).toHaveValue('ravdess')
+  await app.getByTestId('exp-frozen').fill('0,1')
+  await app.getByTestId('exp-shots').fill('2,all')
+  await app.getByTestId('exp-folds').fill('2')
+  await app.getByTestId('exp-seeds').fill('1')
+  await app.locator('details summary').click()
+  await app.getByTestId('exp-pretrain-epochs').fill('2')
+  await app.getByTestId('exp-steps').fill('8')
+  await app.getByTestId('exp-finetune-epochs').fill('3')
+  await app.getByTestId('exp-finetune-steps').fill('4')
+  // per fold and shots: softmax + target-only x 2 losses + fine-tuned x 2 losses x 2 frozen = 7
+  await expect(app.getByTestId('exp-start')).toHaveText('Run 28 evaluations')
+
+  // Start, watch it progress, cancel it mid-grid.
+  await app.getByTestId('exp-start').click()
+  const progress = app.getByTestId('exp-progress')
+  await expect(progress.locator('p')).toHaveText(/^\d+\/28: /, { timeout: 120_000 })
+  await screenshot(app, 'experiments-running')
+  await app.getByTestId('exp-cancel').click()
+  await expect(progress.locator('h3')).toContainText('cancelled', { timeout: 60_000 })
+  const runRow = app.getByTestId('exp-runs').locator('tbody tr')
+  await expect(runRow).toHaveCount(1)
+  await expect(runRow.first()).toContainText('cancelled')
+
+  // The same settings resume the same folder and finish.
+  await app.getByTestId('exp-start').click()
+  await expect(progress.locator('h3')).toContainText('running')
+  await expect(progress.locator('h3')).toContainText('done', { timeout: 180_000 })
+  await expect(runRow).toHaveCount(1)
+  await expect(runRow.first()).toContainText('done')
+  await expect(runRow.first()).toContainText('28/28')
+
+  // The run's tables and plots.
+  const detail = app.getByTestId('exp-detail')
+  await expect(detail).toBeVisible()
+  await expect(detail.getByTestId('exp-summary').locator('tbody tr')).toHaveCount(2 * 7)
+  await expect(detail.getByTestId('exp-claim')).toHaveCount(2)
+  await expect(detail.getByTestId('exp-claim').first()).toContainText(/supported|inconclusive/)
+  await expect(detail.getByTestId('exp-claim').nth(1)).toContainText('not testable')
+  expect(await detail.getByTestId('exp-plot').count()).toBeGreaterThanOrEqual(4)
+  await expect(detail.getByTestId('exp-plot').first().locator('img')).toHaveJSProperty('complete', true)
+  expect(await detail.getByTestId('exp-plot').first().locator('img').evaluate((img: HTMLImageElement) => img.naturalWidth)).toBeGreaterThan(100)
+  await detail.getByTestId('exp-summary').scrollIntoViewIfNeeded()
+  await screenshot(app, 'experiments-done')
+
+  // The report, inline ...
+  await detail.getByTestId('exp-open-report').click()
+  const report = app.frameLocator('[data-testid="exp-report-frame"]')
+  await expect(report.locator('h1')).toContainText('experiment report')
+  await expect(report.locator('h2', { hasText: "What this run says about the paper's claims" })).toBeVisible()
+  await expect(report.locator('.claim')).toHaveCount(2)
+  await expect(report.locator('p', { hasText: 'Speaker-independent evaluation' })).toBeVisible()
+  await expect(report.locator('h2', { hasText: 'Summary' })).toBeVisible()
+  await expect(report.locator('table thead').first()).toContainText('UAR %')
+  expect(await report.locator('figure svg').count()).toBeGreaterThanOrEqual(4)
+  await app.getByTestId('exp-report-frame').scrollIntoViewIfNeeded()
+  await screenshot(app, 'experiments-report')
+
+  // ... and as its own page, token-checked.
+  const [page] = await Promise.all([context.waitForEvent('page'), detail.getByTestId('exp-report-link').click()])
+  await page.waitForLoadState()
+  await expect(page.locator('h2', { hasText: 'Summary' })).toBeVisible()
+  await expect(page.locator('.claim').first()).toContainText('Claim 1')
+  await screenshot(page, 'experiments-report-page')
+  const runId = await detail.getAttribute('data-run')
+  const noToken = await page.request.get(`${new URL(shell.url).origin}/media/experiment/${runId}/report.html`)
+  expect(noToken.status()).toBe(401)
+})
