@@ -50,7 +50,7 @@ export async function bench(ctx: BenchContext): Promise<BenchRow[]> {
   const rows: BenchRow[] = []
   const plans = [
     { arch: 'mlp', label: 'MLP (88-256-128-64)', pairs: 64, steps: ctx.quick ? 100 : 300, target: 1 },
-    { arch: 'cnn', label: 'CNN (log-mel 128x64, conv 16-32-64)', pairs: 16, steps: ctx.quick ? 4 : 10, target: 0.25 },
+    { arch: 'cnn', label: 'CNN (log-mel 128x64, conv 16-32-64)', pairs: 16, steps: ctx.quick ? 4 : 20, target: 0.25 },
   ]
   for (const p of plans) {
     const rounds = ctx.quick ? 1 : 3

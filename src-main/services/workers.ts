@@ -19,7 +19,6 @@ export const WORKER_ENTRIES = {
   'train-grad': 'engine/grad-worker',
   enroll: 'enroll/worker',
   live: 'live/worker',
-  experiment: 'experiment/worker',
 } as const
 export type WorkerName = keyof typeof WORKER_ENTRIES
 

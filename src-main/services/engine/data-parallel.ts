@@ -157,7 +157,7 @@ export class DataParallelTrainer {
     const local = tf.tidy(() => {
       const xt = tf.tensor(shareRows(shares[0]), [2 * (e0 - s0), ...this.itemShape])
       const st = tf.tensor1d(same.subarray(s0, e0))
-      const r = tf.variableGrads(() => pairBatchLoss(net, xt, st, loss), vars)
+      const r = tf.variableGrads(() => pairBatchLoss(net, xt, st, loss, frozen), vars)
       return { value: r.value, grads: vars.map((v) => r.grads[v.name]) }
     })
     let replies: { grads: Float32Array; loss: number }[]

@@ -42,7 +42,7 @@ function step(m: GradStepMessage): GradReply {
   return tf.tidy(() => {
     const x = tf.tensor(m.x, [2 * p, ...itemShape])
     const same = tf.tensor1d(m.same)
-    const { value, grads } = tf.variableGrads(() => pairBatchLoss(net, x, same, m.loss), trainable)
+    const { value, grads } = tf.variableGrads(() => pairBatchLoss(net, x, same, m.loss, m.frozen), trainable)
     const total = trainable.reduce((s, v) => s + v.size, 0)
     const flat = new Float32Array(total)
     let o = 0

@@ -10,6 +10,7 @@
  * "Layers" for freezing are the weighted layers in order (Dense / Conv2D).
  */
 import * as tf from '@tensorflow/tfjs'
+import { convBlockWasm } from '../engine/conv-block'
 import type { Architecture, ItemSet } from './types'
 
 export function defaultArchitecture(kind: 'mlp' | 'cnn', input: number[]): Architecture {
@@ -88,8 +89,11 @@ export class EmbeddingModel {
     return this.layers.slice(frozen).flatMap((l) => [l.kernel, l.bias])
   }
 
-  /** Forward pass on a batch [n, ...itemShape] -> [n, embedding]. */
-  embed(x: tf.Tensor): tf.Tensor2D {
+  /**
+   * Forward pass on a batch [n, ...itemShape] -> [n, embedding]. `frozen` (the first N
+   * weighted layers are not trained) only lets the wasm CNN path skip gradients nobody needs.
+   */
+  embed(x: tf.Tensor, frozen = 0): tf.Tensor2D {
     return tf.tidy(() => {
       const L = this.layers
       if (this.arch.kind === 'mlp') {
@@ -102,9 +106,16 @@ export class EmbeddingModel {
       const a = this.arch
       let h = tf.reshape(x, [-1, a.frames, a.mels, 1]) as tf.Tensor4D
       const convs = L.filter((l) => l.kind === 'conv')
+      // On wasm each conv+ReLU(+pool) block is one op with a fused backward pass (engine/conv-block.ts).
+      const wasm = tf.getBackend() === 'wasm'
       convs.forEach((l, i) => {
+        const pool = i < convs.length - 1
+        if (wasm) {
+          h = convBlockWasm(h, l.kernel as tf.Tensor4D, l.bias as tf.Tensor1D, pool, i > frozen)
+          return
+        }
         h = tf.fused.conv2d({ x: h, filter: l.kernel as tf.Tensor4D, strides: 1, pad: 'same', bias: l.bias, activation: 'relu' })
-        if (i < convs.length - 1) h = tf.maxPool(h, 2, 2, 'valid')
+        if (pool) h = tf.maxPool(h, 2, 2, 'valid')
       })
       const pooled = tf.mean(h, [1, 2]) as tf.Tensor2D
       const d = L[L.length - 1]

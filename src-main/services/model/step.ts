@@ -18,8 +18,8 @@ export function gatherRows(x: Float32Array, per: number, rows: ArrayLike<number>
 }
 
 /** Loss of a pair batch: items [a_0..a_{P-1}, b_0..b_{P-1}] embedded in one pass. */
-export function pairBatchLoss(net: EmbeddingModel, x: tf.Tensor, same: tf.Tensor1D, loss: LossConfig): tf.Scalar {
-  const e = net.embed(x)
+export function pairBatchLoss(net: EmbeddingModel, x: tf.Tensor, same: tf.Tensor1D, loss: LossConfig, frozen = 0): tf.Scalar {
+  const e = net.embed(x, frozen)
   const p = same.shape[0]
   const ea = tf.slice(e, [0, 0], [p, -1]) as tf.Tensor2D
   const eb = tf.slice(e, [p, 0], [p, -1]) as tf.Tensor2D
@@ -27,8 +27,8 @@ export function pairBatchLoss(net: EmbeddingModel, x: tf.Tensor, same: tf.Tensor
 }
 
 /** Loss of a class-balanced batch (the distance loss). */
-export function itemBatchLoss(net: EmbeddingModel, x: tf.Tensor, masks: ReturnType<typeof distanceMasks>, loss: LossConfig): tf.Scalar {
-  return distanceLossMasked(net.embed(x), masks, loss.margin, loss.temperature)
+export function itemBatchLoss(net: EmbeddingModel, x: tf.Tensor, masks: ReturnType<typeof distanceMasks>, loss: LossConfig, frozen = 0): tf.Scalar {
+  return distanceLossMasked(net.embed(x, frozen), masks, loss.margin, loss.temperature)
 }
 
 export { distanceMasks }

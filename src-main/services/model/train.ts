@@ -156,7 +156,7 @@ export async function trainSiamese(
           } else {
             const x = tf.tensor(buf, [2 * P, ...data.itemShape])
             const same = tf.tensor1d(pb.same)
-            stepLoss = optimiseStep(optimizer, vars, () => pairBatchLoss(net, x, same, cfg.loss))
+            stepLoss = optimiseStep(optimizer, vars, () => pairBatchLoss(net, x, same, cfg.loss, cfg.frozenLayers))
             tf.dispose([x, same])
           }
           pairs += P
@@ -164,7 +164,7 @@ export async function trainSiamese(
           const b = sampleClassBalanced(rng, data.labels, split.train, C, K)
           const x = tf.tensor(gatherRows(data.x, per, b.items), [b.items.length, ...data.itemShape])
           const masks = distanceMasks(b.classIds)
-          stepLoss = optimiseStep(optimizer, vars, () => itemBatchLoss(net, x, masks, cfg.loss))
+          stepLoss = optimiseStep(optimizer, vars, () => itemBatchLoss(net, x, masks, cfg.loss, cfg.frozenLayers))
           tf.dispose([x, masks.same, masks.diff, masks.valid])
           pairs += (b.items.length * (b.items.length - 1)) / 2
         }

@@ -57,6 +57,9 @@ describe('wasm training kernels vs cpu', () => {
     { x: [2, 9, 7, 3], f: [3, 3, 3, 4], s: 1, pad: 'valid' },
     { x: [1, 10, 9, 2], f: [3, 2, 2, 5], s: 2, pad: 'same' },
     { x: [3, 8, 8, 1], f: [5, 5, 1, 2], s: 2, pad: 'valid' },
+    // stride 1 takes the shifted-row im2col path: even filter (asymmetric 'same' padding), 1xk filter
+    { x: [3, 5, 4, 2], f: [2, 2, 2, 3], s: 1, pad: 'same' },
+    { x: [2, 6, 5, 3], f: [1, 3, 3, 2], s: 1, pad: 'valid' },
   ]
   for (const c of cases) {
     it(`Conv2DBackpropFilter and Input: x ${c.x} filter ${c.f} stride ${c.s} ${c.pad}`, async () => {
