@@ -19,6 +19,7 @@ export const WORKER_ENTRIES = {
   'train-grad': 'engine/grad-worker',
   enroll: 'enroll/worker',
   live: 'live/worker',
+  experiment: 'experiment/worker',
 } as const
 export type WorkerName = keyof typeof WORKER_ENTRIES
 
