@@ -7,7 +7,8 @@
  * percentile 95% interval). Verdict rule, for an effect E that the claim says is > 0:
  *   supported      the 95% interval lies above 0;
  *   not supported  E <= 0 (this run points the other way or shows nothing);
- *   inconclusive   E > 0 but the interval reaches 0 (or fewer than 2 units);
+ *   inconclusive   E > 0 but the interval reaches 0, or fewer than MIN_UNITS units (a
+ *                  bootstrap over 2 or 3 units says little);
  *   not testable   the grid lacks what the claim compares.
  *
  * Claim 1 (the distance loss improves fine-tuning): E = mean over units of the mean,
@@ -38,13 +39,15 @@ export function bootstrapCI(units: string[], stat: (sample: string[]) => number,
   return [q(0.025), q(0.975)]
 }
 
+export const MIN_UNITS = 4
+
 function verdict(effect: number, ci: [number, number], units: number): ClaimResult['verdict'] {
   if (effect <= 0) return 'not supported'
-  if (units < 2 || ci[0] <= 0) return 'inconclusive'
+  if (units < MIN_UNITS || ci[0] <= 0) return 'inconclusive'
   return 'supported'
 }
 
-const RULE = 'supported if the 95% bootstrap interval (over fold x seed units) of the effect lies above 0; not supported if the effect is 0 or negative; inconclusive otherwise'
+const RULE = `supported if the 95% bootstrap interval (over fold x seed units) of the effect lies above 0 and there are at least ${MIN_UNITS} units; not supported if the effect is 0 or negative; inconclusive otherwise`
 
 export function claimDistanceLoss(records: ResultRecord[]): ClaimResult {
   const base = {

@@ -29,6 +29,14 @@ describe('claims', () => {
     expect(noisy.ci![0]).toBeLessThanOrEqual(0)
   })
 
+  it('a consistent win over fewer than 4 fold x seed units is only inconclusive', () => {
+    const c = claimDistanceLoss(recordsFor({ ...one, folds: 3, seeds: 1 }, (t) => (t.loss === 'distance' ? 8 : 6)))
+    expect(c.units).toBe(3)
+    expect(c.ci![0]).toBeGreaterThan(0)
+    expect(c.verdict).toBe('inconclusive')
+    expect(c.rule).toMatch(/at least 4 units/)
+  })
+
   it('claim 1 not testable with one loss', () => {
     const c = claimDistanceLoss(recordsFor({ ...one, losses: ['distance'] }, () => 6))
     expect(c.verdict).toBe('not testable')
