@@ -1,8 +1,11 @@
 /**
  * Worker thread of data-parallel training (engine/data-parallel.ts): its own TensorFlow.js
- * instance (wasm backend) with a copy of the network. Per step it receives the current
- * weights and its share of the pair batch, and returns the gradients of the mean loss over
- * that share (flat, in the order of `trainableVariables(frozen)`) and the loss value.
+ * instance (wasm backend) with a copy of the network. Messages, answered in order:
+ * - 'pairs': set the weights, return the gradient of the mean contrastive loss over this
+ *   share of a pair batch, flat in the order of `trainableVariables(frozen)`, and the loss;
+ * - 'embed': set the weights, return the embeddings of this share of an item batch (kept);
+ * - 'vjp': for the kept share and dL/dE of its embeddings (the loss is computed over the
+ *   whole batch on the calling thread), return the gradient sum_i dE_i . dE_i/dtheta.
  */
 import { parentPort, workerData } from 'node:worker_threads'
 import * as tf from '@tensorflow/tfjs'
@@ -11,53 +14,79 @@ import { buildNetwork } from '../model/networks'
 import { pairBatchLoss } from '../model/step'
 import type { Architecture, LossConfig } from '../model/types'
 
-export interface GradStepMessage {
-  type: 'step'
-  /** All weights of the network (every layer's kernel then bias), flattened. */
-  weights: Float32Array
-  /** Items [a_0..a_{p-1}, b_0..b_{p-1}] of this share, row-major. */
-  x: Float32Array
-  same: Float32Array
-  frozen: number
-  loss: LossConfig
-}
-export type GradReply = { type: 'ready'; backend: string } | { type: 'grads'; grads: Float32Array; loss: number } | { type: 'error'; message: string }
+export type GradRequest =
+  /** `weights`: every layer's kernel then bias, flattened; `x`: items [a_0..a_{p-1}, b_0..b_{p-1}]. */
+  | { type: 'pairs'; weights: Float32Array; x: Float32Array; same: Float32Array; frozen: number; loss: LossConfig }
+  | { type: 'embed'; weights: Float32Array; x: Float32Array; n: number }
+  | { type: 'vjp'; dE: Float32Array; frozen: number }
+export type GradReply =
+  | { type: 'ready'; backend: string }
+  | { type: 'grads'; grads: Float32Array; loss: number }
+  | { type: 'emb'; emb: Float32Array }
+  | { type: 'error'; message: string }
 
 const { arch, itemShape } = workerData as { arch: Architecture; itemShape: number[] }
 const port = parentPort!
 const info = await initBackend()
 const net = buildNetwork(arch, 1)
 const vars = net.layers.flatMap((l) => [l.kernel, l.bias])
+let kept: tf.Tensor | null = null
 
-function step(m: GradStepMessage): GradReply {
+function setWeights(w: Float32Array): void {
   let off = 0
   for (const v of vars) {
-    const t = tf.tensor(m.weights.subarray(off, off + v.size), v.shape)
+    const t = tf.tensor(w.subarray(off, off + v.size), v.shape)
     v.assign(t)
     t.dispose()
     off += v.size
   }
+}
+
+function flatGrads(grads: tf.NamedTensorMap, trainable: tf.Variable[]): Float32Array {
+  const flat = new Float32Array(trainable.reduce((s, v) => s + v.size, 0))
+  let o = 0
+  for (const v of trainable) {
+    flat.set(grads[v.name].dataSync() as Float32Array, o)
+    o += v.size
+  }
+  return flat
+}
+
+function handle(m: GradRequest): GradReply {
+  if (m.type === 'pairs') {
+    setWeights(m.weights)
+    const trainable = net.trainableVariables(m.frozen)
+    const p = m.same.length
+    return tf.tidy(() => {
+      const x = tf.tensor(m.x, [2 * p, ...itemShape])
+      const same = tf.tensor1d(m.same)
+      const { value, grads } = tf.variableGrads(() => pairBatchLoss(net, x, same, m.loss, m.frozen), trainable)
+      return { type: 'grads' as const, grads: flatGrads(grads, trainable), loss: value.dataSync()[0] }
+    })
+  }
+  if (m.type === 'embed') {
+    setWeights(m.weights)
+    kept?.dispose()
+    kept = tf.tensor(m.x, [m.n, ...itemShape])
+    const e = net.embed(kept)
+    const emb = new Float32Array(e.dataSync() as Float32Array) // own buffer, transferable
+    e.dispose()
+    return { type: 'emb', emb }
+  }
+  if (!kept) throw new Error("'vjp' before 'embed'")
+  const x = kept
   const trainable = net.trainableVariables(m.frozen)
-  const p = m.same.length
   return tf.tidy(() => {
-    const x = tf.tensor(m.x, [2 * p, ...itemShape])
-    const same = tf.tensor1d(m.same)
-    const { value, grads } = tf.variableGrads(() => pairBatchLoss(net, x, same, m.loss, m.frozen), trainable)
-    const total = trainable.reduce((s, v) => s + v.size, 0)
-    const flat = new Float32Array(total)
-    let o = 0
-    for (const v of trainable) {
-      flat.set(grads[v.name].dataSync() as Float32Array, o)
-      o += v.size
-    }
-    return { type: 'grads' as const, grads: flat, loss: value.dataSync()[0] }
+    const dE = tf.tensor2d(m.dE, [x.shape[0], net.embeddingDim])
+    const { grads } = tf.variableGrads(() => tf.sum(tf.mul(net.embed(x, m.frozen), dE)) as tf.Scalar, trainable)
+    return { type: 'grads' as const, grads: flatGrads(grads, trainable), loss: 0 }
   })
 }
 
-port.on('message', (m: GradStepMessage) => {
+port.on('message', (m: GradRequest) => {
   try {
-    const r = step(m)
-    port.postMessage(r, r.type === 'grads' ? [r.grads.buffer as ArrayBuffer] : [])
+    const r = handle(m)
+    port.postMessage(r, r.type === 'grads' ? [r.grads.buffer as ArrayBuffer] : r.type === 'emb' ? [r.emb.buffer as ArrayBuffer] : [])
   } catch (err) {
     port.postMessage({ type: 'error', message: (err as Error).message } satisfies GradReply)
   }

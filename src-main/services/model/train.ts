@@ -51,8 +51,9 @@ export function defaultTrainConfig(arch: TrainConfig['arch'], overrides: Partial
 
 /**
  * How a run executes (not what it computes): the TrainContext plus the number of threads
- * a contrastive step is split over on the wasm backend (engine/data-parallel.ts; default
- * min(2, cores) for the CNN, 1 for the MLP; SER_TRAIN_THREADS overrides the default).
+ * each step is split over on the wasm backend (engine/data-parallel.ts; default min(2, cores)
+ * for the CNN, 1 for the MLP; SER_TRAIN_THREADS overrides the default). Results are
+ * reproducible for a seed and thread count; another thread count only changes float rounding.
  */
 export interface TrainOptions extends TrainContext {
   threads?: number
@@ -123,7 +124,7 @@ export async function trainSiamese(
   const C = cfg.classesPerBatch ?? 8
   const K = cfg.perClass ?? 8
   let buf: Float32Array | undefined
-  const threads = usePairs ? Math.min(trainThreads(ctx.threads, cfg.arch, tf.getBackend()), P) : 1
+  const threads = Math.min(trainThreads(ctx.threads, cfg.arch, tf.getBackend()), usePairs ? P : C * K)
   const parallel = threads > 1 ? await DataParallelTrainer.start(threads, cfg.arch, data.itemShape) : null
   try {
     for (let epoch = startEpoch; epoch < cfg.epochs; epoch++) {
@@ -162,10 +163,16 @@ export async function trainSiamese(
           pairs += P
         } else {
           const b = sampleClassBalanced(rng, data.labels, split.train, C, K)
-          const x = tf.tensor(gatherRows(data.x, per, b.items), [b.items.length, ...data.itemShape])
+          const rows = gatherRows(data.x, per, b.items)
           const masks = distanceMasks(b.classIds)
-          stepLoss = optimiseStep(optimizer, vars, () => itemBatchLoss(net, x, masks, cfg.loss, cfg.frozenLayers))
-          tf.dispose([x, masks.same, masks.diff, masks.valid])
+          if (parallel) {
+            stepLoss = await parallel.itemStep(net, cfg.frozenLayers, optimizer, rows, per, (e) => distanceLossMasked(e, masks, cfg.loss.margin, cfg.loss.temperature))
+          } else {
+            const x = tf.tensor(rows, [b.items.length, ...data.itemShape])
+            stepLoss = optimiseStep(optimizer, vars, () => itemBatchLoss(net, x, masks, cfg.loss, cfg.frozenLayers))
+            x.dispose()
+          }
+          tf.dispose([masks.same, masks.diff, masks.valid])
           pairs += (b.items.length * (b.items.length - 1)) / 2
         }
         const next = tf.add(lossSum, stepLoss) as tf.Scalar

@@ -3,12 +3,17 @@
  * this thread and a worker thread must give the gradient of the whole batch, and a
  * training run must be reproducible from its seed at a given thread count.
  */
+import fs from 'node:fs'
+import os from 'node:os'
+import path from 'node:path'
 import * as tf from '@tensorflow/tfjs'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { initBackend } from '../../../src-main/services/engine/backend'
+import { JobCancelledError } from '../../../src-main/services/jobs/registry'
 import { DataParallelTrainer, pairShares, trainThreads } from '../../../src-main/services/engine/data-parallel'
 import { buildNetwork, defaultTrainConfig, makeRng, trainSiamese, type ItemSet } from '../../../src-main/services/model/index'
-import { optimiseStep, pairBatchLoss } from '../../../src-main/services/model/step'
+import { distanceLossMasked } from '../../../src-main/services/model/losses'
+import { distanceMasks, itemBatchLoss, optimiseStep, pairBatchLoss } from '../../../src-main/services/model/step'
 import type { Architecture } from '../../../src-main/services/model/types'
 
 const arch: Architecture = { kind: 'cnn', frames: 16, mels: 12, channels: [4, 8], embedding: 8 }
@@ -89,6 +94,41 @@ describe('data-parallel training steps', () => {
     }
   }, 60_000)
 
+  it('an item-batch step (distance loss, two passes) over two threads equals the single-thread step', async () => {
+    for (const frozen of [0, 1]) {
+      const a = buildNetwork(arch, 9)
+      const b = buildNetwork(arch, 9)
+      const optA = tf.train.sgd(0.05)
+      const optB = tf.train.sgd(0.05)
+      const n = 9 // odd: unequal shares
+      const ids = Array.from({ length: n }, (_, i) => i % 3)
+      const masks = distanceMasks(ids)
+      const dl = { name: 'distance' as const, margin: 0.5, temperature: 0.1 }
+      for (let s = 0; s < 3; s++) {
+        const x = rand(n * 16 * 12, 200 + s)
+        const lA = tf.tidy(() => {
+          const xt = tf.tensor(x, [n, 16, 12])
+          return optimiseStep(optA, a.trainableVariables(frozen), () => itemBatchLoss(a, xt, masks, dl, frozen))
+        })
+        const lB = await trainer.itemStep(b, frozen, optB, x, 16 * 12, (e) => distanceLossMasked(e, masks, dl.margin, dl.temperature))
+        expect(lB.dataSync()[0]).toBeCloseTo(lA.dataSync()[0], 5)
+        tf.dispose([lA, lB])
+      }
+      const wa = a.getWeights()
+      const wb = b.getWeights()
+      let moved = 0
+      const init = buildNetwork(arch, 9).getWeights()
+      wa.forEach((w, i) => {
+        expect(tf.tidy(() => tf.max(tf.abs(tf.sub(w, wb[i]))).dataSync()[0])).toBeLessThan(1e-5)
+        moved = Math.max(moved, tf.tidy(() => tf.max(tf.abs(tf.sub(w, init[i]))).dataSync()[0]))
+      })
+      expect(moved).toBeGreaterThan(1e-4)
+      tf.dispose([masks.same, masks.diff, masks.valid, ...init])
+      a.dispose()
+      b.dispose()
+    }
+  }, 60_000)
+
   it('a two-thread training run is reproducible from its seed', async () => {
     const n = 60
     const x = rand(n * 16 * 12, 5)
@@ -106,5 +146,27 @@ describe('data-parallel training steps', () => {
     const r2 = await run()
     expect(r1.losses).toEqual(r2.losses)
     expect(r1.w).toEqual(r2.w)
+  }, 120_000)
+
+  it('a two-thread run cancels cleanly and resumes from its checkpoint', async () => {
+    const n = 60
+    const data: ItemSet = { x: rand(n * 16 * 12, 6), itemShape: [16, 12], labels: Array.from({ length: n }, (_, i) => `c${i % 3}`), speakers: Array.from({ length: n }, (_, i) => `s${i % 5}`) }
+    const idx = data.labels.map((_, i) => i)
+    const split = { train: idx.slice(0, 48), val: idx.slice(48) }
+    const cfg = defaultTrainConfig(arch, { epochs: 3, stepsPerEpoch: 3, pairsPerBatch: 8, patience: 0 })
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'ser-dp-'))
+    try {
+      const ac = new AbortController()
+      const first = buildNetwork(arch, 3)
+      await expect(trainSiamese(first, data, cfg, split, { threads: 2, checkpointDir: dir, signal: ac.signal, onEpoch: () => ac.abort() })).rejects.toThrow(JobCancelledError)
+      first.dispose()
+      const second = buildNetwork(arch, 3)
+      const r = await trainSiamese(second, data, cfg, split, { threads: 2, checkpointDir: dir })
+      expect(r.resumedFromEpoch).toBe(1)
+      expect(r.history.map((h) => h.epoch)).toEqual([1, 2, 3])
+      second.dispose()
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true })
+    }
   }, 120_000)
 })
