@@ -86,6 +86,34 @@ export function trainingSet(support: ItemSet, pool: ItemSet, seed: string): Item
   return { x, itemShape: support.itemShape, labels: [...support.labels, ...single.map((i) => support.labels[i])], speakers: [...support.speakers, ...single.map((i) => support.speakers[i])] }
 }
 
+/**
+ * The softmax baseline takes vectors: a spectrogram item [frames, bands] becomes each
+ * band's mean and sd over the frames (2 x bands values); vectors pass through.
+ */
+export function asVectors(d: ItemSet): ItemSet {
+  if (d.itemShape.length === 1) return d
+  const bands = d.itemShape[d.itemShape.length - 1]
+  const per = d.itemShape.reduce((a, b) => a * b, 1)
+  const frames = per / bands
+  const n = d.labels.length
+  const x = new Float32Array(n * 2 * bands)
+  for (let i = 0; i < n; i++) {
+    for (let b = 0; b < bands; b++) {
+      let m = 0
+      let q = 0
+      for (let f = 0; f < frames; f++) {
+        const v = d.x[i * per + f * bands + b]
+        m += v
+        q += v * v
+      }
+      m /= frames
+      x[i * 2 * bands + b] = m
+      x[i * 2 * bands + bands + b] = Math.sqrt(Math.max(0, q / frames - m * m))
+    }
+  }
+  return { x, itemShape: [2 * bands], labels: d.labels, speakers: d.speakers }
+}
+
 function weightedLayers(arch: Architecture): number {
   return arch.kind === 'mlp' ? arch.hidden.length + 1 : arch.channels.length + 1
 }
@@ -177,8 +205,8 @@ export async function runGrid(config: ExperimentConfig, data: GridData, run: Ope
       let predicted: string[]
       if (t.method === 'softmax') {
         const steps = Math.ceil(train.labels.length / 32)
-        const m = await softmaxBaseline(train, { seed, epochs: Math.max(20, Math.min(100, Math.ceil(1500 / steps))) })
-        predicted = m.predict(test)
+        const m = await softmaxBaseline(asVectors(train), { seed, epochs: Math.max(20, Math.min(100, Math.ceil(1500 / steps))) })
+        predicted = m.predict(asVectors(test))
         m.dispose()
       } else {
         const loss = lossConfig(t.loss!)

@@ -115,6 +115,7 @@ export async function runExperiment(ws: Workspace, input: ExperimentConfigInput,
       notes: [
         `Features: ${extractor} (${EXTRACTOR_VERSION}); the ${config.model.toUpperCase()} normalises with the source's statistics (fine-tuned) or the support set's (baselines).`,
         `Pre-training: ${config.pretrainEpochs} epochs x ${config.stepsPerEpoch} steps on each source (seed 1; 20% of its speakers held out for early stopping). Fine-tuning and target-only training: ${config.finetuneEpochs} epochs x ${config.finetuneSteps} steps on the support clips, no early stopping (no target speaker is spared for validation).`,
+        ...(config.model === 'cnn' ? ['The softmax baseline takes vectors: for the CNN\'s log-mel input it gets each mel band\'s mean and sd over the frames.'] : []),
         'With 1 shot per class, each support clip gets one jittered copy (feature noise of 0.05 sd) so the contrastive loss has a same-class pair; all methods train on the same data.',
         'The modified distance loss is our reconstruction from the paper\'s abstract (docs/METHOD.md); the paper\'s exact formula was not available.',
       ],

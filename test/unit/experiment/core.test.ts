@@ -8,6 +8,7 @@ import os from 'node:os'
 import path from 'node:path'
 import { afterAll, describe, expect, it } from 'vitest'
 import { expandGrid, makeConfig, openRunFolder, readRecords, runGrid, type GridData } from '../../../src-main/services/experiment/index'
+import { asVectors } from '../../../src-main/services/experiment/core'
 import { JobCancelledError } from '../../../src-main/services/jobs/registry'
 import { makeSyntheticCorpus } from '../../../src-main/services/model/synthetic'
 
@@ -61,5 +62,28 @@ describe('experiment grid runner', () => {
     expect(lines).toHaveLength(total)
     expect(new Set(lines.map((l) => JSON.parse(l).key)).size).toBe(total)
     expect(resumed.records.map(strip)).toEqual(whole.records.map(strip))
+  })
+})
+
+describe('the CNN grid', () => {
+  it('runs on spectrogram-shaped items; the softmax baseline gets per-band mean and sd', async () => {
+    const cnn = makeConfig({ ...config, model: 'cnn', losses: ['distance'], frozen: [1], shots: [2], folds: 2, pretrainEpochs: 1, stepsPerEpoch: 3, finetuneEpochs: 1, finetuneSteps: 2 })
+    const d = data()
+    // Each item's first 80 of 88 values as 10 frames x 8 bands.
+    const as2d = (set: GridData['target']) => {
+      const x = new Float32Array(set.labels.length * 80)
+      for (let i = 0; i < set.labels.length; i++) x.set(set.x.subarray(i * 88, i * 88 + 80), i * 80)
+      return { ...set, x, itemShape: [10, 8] }
+    }
+    const reshaped = { ...d, sources: d.sources.map((s) => ({ ...s, items: as2d(s.items) })), target: as2d(d.target), foldOf: new Map([...d.foldOf].map(([s, f]) => [s, f % 2])) }
+    const v = asVectors(reshaped.target)
+    expect(v.itemShape).toEqual([16])
+    const band3 = Array.from({ length: 10 }, (_, f) => reshaped.target.x[f * 8 + 3])
+    const m = band3.reduce((a, b) => a + b, 0) / 10
+    expect(v.x[3]).toBeCloseTo(m, 5)
+    expect(v.x[8 + 3]).toBeCloseTo(Math.sqrt(band3.reduce((a, b) => a + (b - m) ** 2, 0) / 10), 4)
+    const r = await runGrid(cnn, reshaped, openRunFolder(path.join(root, 'cnn'), cnn, expandGrid(cnn).length))
+    expect(r.records.map((x) => x.method).sort()).toEqual(['finetune', 'finetune', 'softmax', 'softmax', 'target_only', 'target_only'])
+    expect(r.records.every((x) => x.model === 'cnn' && x.n_test > 0)).toBe(true)
   })
 })
