@@ -45,6 +45,18 @@ export interface ExperimentOutcome extends RunOutputs {
 
 const LAYOUTS: Layout[] = ['ravdess', 'cremad', 'enterface']
 
+/** Fails before anything is written when a corpus is neither a folder nor a dataset of the workspace. */
+export function checkCorpusRef(ws: Workspace, c: CorpusRef): void {
+  const asDir = path.resolve(c.ref)
+  if (fs.existsSync(asDir) && fs.statSync(asDir).isDirectory()) return
+  if (/[\\/]/.test(c.ref)) throw new Error(`${c.name}: folder not found: ${asDir}`)
+  try {
+    resolveDataset(ws, c.ref)
+  } catch (err) {
+    throw new Error(`${c.name}: '${c.ref}' is neither a folder nor a dataset of the workspace (${(err as Error).message})`)
+  }
+}
+
 /** A folder is imported unless a dataset already has it as its root; anything else names a dataset. */
 export async function resolveCorpus(ws: Workspace, c: CorpusRef, opts: Pick<ExperimentOptions, 'signal' | 'progress' | 'threads'>): Promise<{ id: number; name: string; imported: boolean }> {
   const asDir = path.resolve(c.ref)
@@ -81,6 +93,7 @@ export async function runExperiment(ws: Workspace, input: ExperimentConfigInput,
   const signal = opts.signal ?? new AbortController().signal
   const say = opts.progress ?? (() => {})
   const total = expandGrid(config).length
+  for (const c of [...config.sources, config.target]) checkCorpusRef(ws, c)
   const run = openRunFolder(opts.out, config, total, { force: opts.force })
   const runId = upsertRun(ws, run.outDir, config)
   try {

@@ -49,6 +49,14 @@ function ser(args: string[], interrupt?: { after: number; signal: NodeJS.Signals
 const lines = (file: string) => fs.readFileSync(file, 'utf8').split('\n').filter(Boolean)
 
 describe('ser experiment (end to end)', () => {
+  it('names a missing corpus before writing anything', async () => {
+    const out = path.join(tmp, 'never')
+    const r = await ser(['experiment', '--workspace', path.join(tmp, 'ws0'), '--out', out, '--source', 'cremad=/no/such/corpus', '--target', `ravdess=${tmp}`])
+    expect(r.code).toBe(1)
+    expect(r.stderr).toMatch(/cremad: folder not found: \/no\/such\/corpus/)
+    expect(fs.existsSync(out)).toBe(false)
+  })
+
   it('runs a small grid with two sources, resumes after Ctrl-C and a kill, and writes speaker-independent results', async () => {
     const [cremad, enterface, ravdess] = await Promise.all([
       syntheticCorpus('cremad', { speakers: 4, sentences: 2 }),
