@@ -98,6 +98,8 @@ export const EnrollResultSchema = z.object({
   counts: z.record(z.string(), z.number().int()),
   heldOut: HeldOutSchema,
   map: EmbeddingMapSchema,
+  /** The same examples under the base network before fine-tuning (absent when not fine-tuned). */
+  baseMap: EmbeddingMapSchema.nullable().default(null),
   calibration: z.object({ temperature: z.number(), uncertainDistance: z.number() }),
   backend: z.string(),
   elapsedSec: z.number(),

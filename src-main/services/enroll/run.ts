@@ -87,6 +87,7 @@ export async function runEnrollment(specIn: EnrollSpec, onProgress: (p: EnrollRu
     const cal = calibrateFromRows(cv.rows)
     Object.assign(profile, { temperature: cal.temperature, uncertainDistance: cal.uncertainDistance, ece: cal.ece })
     const map = embeddingMap(embedAll(model, data), model.net.embeddingDim, data.labels, data.clipIds)
+    const baseMap = model === base ? null : embeddingMap(embedAll(base, data), base.net.embeddingDim, data.labels, data.clipIds)
 
     report(0.97, `saving profile ${spec.name}`, { phase: 'save', step: steps, steps })
     const modelName = `${spec.name} (enrolled)`
@@ -116,6 +117,7 @@ export async function runEnrollment(specIn: EnrollSpec, onProgress: (p: EnrollRu
       counts: data.counts,
       heldOut: cv.heldOut,
       map,
+      baseMap,
       calibration: { temperature: cal.temperature, uncertainDistance: cal.uncertainDistance },
       backend: backend.name,
       elapsedSec: 0,

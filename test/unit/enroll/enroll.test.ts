@@ -114,6 +114,9 @@ describe('enrollment on a person\'s recordings (real features, real fine-tuning)
       for (const q of m.prototypes) (q.label === p.label ? (own += d(p, q)) : (other += d(p, q) / 2))
     }
     expect(own).toBeLessThan(other)
+    // And the same examples before fine-tuning, for comparison.
+    expect(result.baseMap?.points.map((p) => p.clipId)).toEqual(m.points.map((p) => p.clipId))
+    expect(result.baseMap?.points).not.toEqual(m.points)
   })
 
   it('saves a named profile that loads and classifies the person\'s own recordings', async () => {
@@ -140,6 +143,7 @@ describe('enrollment on a person\'s recordings (real features, real fine-tuning)
     // Prototypes only (no fine-tuning): fast, and held-out accuracy is the base network's.
     const quick = await runEnrollment({ workspace: ws.dir, out: path.join(ws.dir, 'profiles', 'quick'), name: 'Ada quick', person: 'Ada', clipIds, finetune: false })
     expect(quick.finetuned).toBe(false)
+    expect(quick.baseMap).toBeNull()
     expect(quick.heldOut.accuracy).toBeCloseTo(quick.heldOut.baseAccuracy, 10)
     removeProfile(ws, quick.profileId)
     expect(fs.existsSync(path.join(ws.dir, 'profiles', 'quick'))).toBe(false)
