@@ -103,8 +103,15 @@ test('Enroll view: records examples from the microphone, enrolls a profile with 
     expect(r.durationSec).toBeGreaterThan(1.5)
   }
 
-  // Enroll from the recorded examples.
+  // Bad input is refused with a message that names the problem, and no microphone is opened for it.
   await app.getByTestId('nav-enroll').click()
+  await app.getByTestId('enroll-person').fill('../etc')
+  await app.getByTestId('enroll-person').press('Enter')
+  await app.getByTestId('record-start').click()
+  await expect(app.getByTestId('record-error')).toContainText("person: a person's name may hold letters")
+  await expect(app.getByTestId('level-meter')).toContainText('microphone off')
+
+  // Enroll from the recorded examples.
   await app.getByTestId('enroll-person').fill(PERSON)
   await app.getByTestId('enroll-person').press('Enter')
   await expect(app.getByTestId('example-list').locator('tbody tr')).toHaveCount(EMOTIONS.length * K)
@@ -163,5 +170,18 @@ test('Enroll view: records examples from the microphone, enrolls a profile with 
   await expect(app.getByTestId('embedding-map').locator('circle')).toHaveCount(EMOTIONS.length * K)
   await row.scrollIntoViewIfNeeded()
   await screenshot(app, 'enroll-profiles')
+
+  // A long enrollment can be cancelled: the job stops and no profile is saved.
+  await app.getByTestId('enroll-person').fill(PERSON)
+  await app.getByTestId('enroll-person').press('Enter')
+  await app.getByTestId('enroll-name').fill('Ada cancelled')
+  await app.getByTestId('enroll-epochs').fill('200')
+  await app.getByTestId('enroll-start').click()
+  await expect(app.getByTestId('enroll-progress')).toContainText('held-out fold', { timeout: 60_000 })
+  await app.getByTestId('enroll-cancel').click()
+  await expect(app.getByTestId('enroll-progress')).toHaveAttribute('data-state', 'cancelled')
+  await expect(app.getByTestId('profile-list').locator('[data-profile="Ada cancelled"]')).toHaveCount(0)
+  const profiles = await app.evaluate(() => (window as unknown as { __serApi: any }).__serApi.enroll.profiles.query())
+  expect((profiles as { name: string }[]).map((p) => p.name)).toEqual(['Ada angry vs sad', 'default'])
   fs.rmSync(tmp, { recursive: true, force: true })
 })
