@@ -41,7 +41,8 @@ async function openEnroll(page: Page, url: string): Promise<void> {
 }
 
 test('Enroll view: records examples from the microphone, enrolls a profile with progress, held-out accuracy and embedding map', async ({ app, shell }) => {
-  test.setTimeout(300_000)
+  // Generous: on a fresh machine the generated corpus is rendered first (espeak-ng + sox, cached afterwards).
+  test.setTimeout(600_000)
   const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'ser-e2e-mic-'))
   const executablePath = findChromium() ?? undefined
   const levels: number[] = []
