@@ -49,7 +49,9 @@ export function resolveSource(ws: Workspace, id: string): ResolvedSource {
 /** Every usable source; broken ones are left out (they are reported when chosen). */
 export function listSources(ws: Workspace): LiveSource[] {
   const ids = ['default']
-  for (const r of ws.db.prepare('SELECT id FROM models ORDER BY id DESC').all() as { id: number }[]) ids.push(`model:${r.id}`)
+  // a model made by enrollment is offered once, as its profile
+  const models = ws.db.prepare('SELECT id FROM models WHERE id NOT IN (SELECT model_id FROM profiles WHERE model_id IS NOT NULL) ORDER BY id DESC')
+  for (const r of models.all() as { id: number }[]) ids.push(`model:${r.id}`)
   for (const r of ws.db.prepare('SELECT id FROM profiles ORDER BY id DESC').all() as { id: number }[]) ids.push(`profile:${r.id}`)
   const out: LiveSource[] = []
   for (const id of ids) {
