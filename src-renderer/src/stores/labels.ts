@@ -69,17 +69,21 @@ export const useLabelsStore = defineStore('labels', () => {
     }
   }
 
-  /** Takes over operations a reload (or a closed tab) left unsent, then lists the datasets. */
-  async function loadDatasets(): Promise<void> {
+  /** Takes over operations a reload (or a closed tab) left unsent; App.vue calls it at start, whatever the view. */
+  async function resumeUnsent(): Promise<void> {
     if (!system.doctor) await system.load()
-    if (workspace.value) {
-      const left = adoptStoredQueues(workspace.value).filter((o) => !queue.value.some((q) => q.requestId === o.requestId))
-      if (left.length) {
-        queue.value.push(...left)
-        notice.value = `${left.length} unsaved change(s) from before the reload are being sent`
-        void drain()
-      }
+    if (!workspace.value) return
+    const left = adoptStoredQueues(workspace.value).filter((o) => !queue.value.some((q) => q.requestId === o.requestId))
+    if (left.length) {
+      queue.value.push(...left)
+      notice.value = `${left.length} unsaved change(s) from before the reload are being sent`
+      void drain()
     }
+  }
+
+  /** Resumes unsent work, then lists the datasets. */
+  async function loadDatasets(): Promise<void> {
+    await resumeUnsent()
     await guard(async () => {
       datasets.value = await api.datasets.list.query()
       if (datasetId.value === null && datasets.value.length) datasetId.value = datasets.value[0].id
@@ -314,7 +318,7 @@ export const useLabelsStore = defineStore('labels', () => {
   return {
     EMOTIONS, datasets, datasetId, status, search, clips, total, progress, currentId, current, currentIndex, labels, mine, queue,
     pendingByClip, unsavedCount, error, notice, speed, advance, undoInfo, suggestions, suggestJobId, annotator,
-    loadDatasets, loadClips, loadLabels, labelClip, addRegion, updateLabel, removeLabel, undo, redo, select, next, previous,
+    resumeUnsent, loadDatasets, loadClips, loadLabels, labelClip, addRegion, updateLabel, removeLabel, undo, redo, select, next, previous,
     changeSpeed, exportLabels, importLabels, suggest, labelNext, drain,
   }
 })
