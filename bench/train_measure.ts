@@ -1,7 +1,8 @@
 /**
  * One throughput measurement of the engine's real training loop (trainSiamese), run in
  * its own process by bench/train.bench.ts so its peak RSS is its own.
- * Usage: tsx bench/train_measure.ts mlp|cnn PAIRS STEPS
+ * Usage: tsx bench/train_measure.ts mlp|cnn PAIRS STEPS [contrastive|distance]
+ * (distance: class-balanced batches of 2*PAIRS items, 4 classes; "pairs" then counts item pairs)
  * Prints one JSON line: backend, pairs per second, peak RSS, peak tf memory.
  */
 import * as tf from '@tensorflow/tfjs'
@@ -12,7 +13,7 @@ import { defaultTrainConfig, trainSiamese } from '../src-main/services/model/tra
 import { makeRng } from '../src-main/services/model/sampling'
 import type { ItemSet } from '../src-main/services/model/types'
 
-const [arch = 'mlp', pairsArg = '64', stepsArg = '50'] = process.argv.slice(2)
+const [arch = 'mlp', pairsArg = '64', stepsArg = '50', lossArg = 'contrastive'] = process.argv.slice(2)
 const info = await initBackend()
 const shape = arch === 'mlp' ? [88] : [128, 64]
 const n = arch === 'mlp' ? 2000 : 200
@@ -22,6 +23,9 @@ const x = new Float32Array(n * per).map(() => rng() * 2 - 1)
 const data: ItemSet = { x, itemShape: shape, labels: Array.from({ length: n }, (_, i) => `c${i % 6}`), speakers: Array.from({ length: n }, (_, i) => `s${i % 10}`) }
 const cfg = defaultTrainConfig(defaultArchitecture(arch as 'mlp' | 'cnn', shape), {
   pairsPerBatch: Number(pairsArg),
+  loss: { name: lossArg === 'distance' ? 'distance' : 'contrastive', margin: 1, temperature: 0.1 },
+  classesPerBatch: 4,
+  perClass: (2 * Number(pairsArg)) / 4,
   stepsPerEpoch: Number(stepsArg),
   epochs: 2, // epoch 1 warms up (kernel compilation, allocations); epoch 2 is measured
   validationSpeakers: 0,
@@ -39,7 +43,7 @@ console.log(
     threads: info.threads,
     simd: info.simd,
     // threads a training step is split over (engine/data-parallel.ts; SER_TRAIN_THREADS overrides)
-    trainThreads: Math.min(trainThreads(undefined, cfg.arch, info.name), cfg.pairsPerBatch),
+    trainThreads: Math.min(trainThreads(undefined, cfg.arch, info.name), lossArg === "distance" ? 2 * cfg.pairsPerBatch : cfg.pairsPerBatch),
     pairsPerSecond: r.history[r.history.length - 1].pairsPerSecond,
     peakRssMiB: process.resourceUsage().maxRSS / 1024,
     peakTensorMiB: peakBytes / 2 ** 20,
