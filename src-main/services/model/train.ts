@@ -125,7 +125,7 @@ export async function trainSiamese(
   const K = cfg.perClass ?? 8
   let buf: Float32Array | undefined
   const threads = Math.min(trainThreads(ctx.threads, cfg.arch, tf.getBackend()), usePairs ? P : C * K)
-  const parallel = threads > 1 ? await DataParallelTrainer.start(threads, cfg.arch, data.itemShape) : null
+  const parallel = threads > 1 ? await startParallel(threads, cfg, data.itemShape, ctx.threads !== undefined || !!process.env.SER_TRAIN_THREADS) : null
   try {
     for (let epoch = startEpoch; epoch < cfg.epochs; epoch++) {
       if (ctx.signal?.aborted) throw new JobCancelledError()
@@ -228,6 +228,21 @@ export async function trainSiamese(
   }
   optimizer.dispose()
   return { history, best, resumedFromEpoch: startEpoch, trainIndices: split.train, valIndices: split.val }
+}
+
+/**
+ * Starts the data-parallel workers. When the thread count was asked for, a failure is the
+ * run's failure; when it is only the default, the run goes on single-threaded and says so
+ * on stderr (slower, same results up to float rounding).
+ */
+async function startParallel(threads: number, cfg: TrainConfig, itemShape: number[], requested: boolean): Promise<DataParallelTrainer | null> {
+  try {
+    return await DataParallelTrainer.start(threads, cfg.arch, itemShape)
+  } catch (err) {
+    if (requested) throw err
+    console.warn(`training: ${threads} threads unavailable, training on one (${(err as Error).message})`)
+    return null
+  }
 }
 
 function validate(
