@@ -21,7 +21,7 @@ import path from 'node:path'
 import { syntheticCorpus } from '../test/helpers/corpora'
 import { closeImportPool, importCorpus } from '../src-main/services/corpus/index'
 import { closeFeaturePool } from '../src-main/services/features/index'
-import { expandGrid, makeConfig, openRunFolder, runExperiment, runGrid, type GridData } from '../src-main/services/experiment/index'
+import { claimsText, expandGrid, makeConfig, openRunFolder, runExperiment, runGrid, type GridData } from '../src-main/services/experiment/index'
 import { datasetItems } from '../src-main/services/model/data'
 import { makeSyntheticCorpus } from '../src-main/services/model/synthetic'
 import { makeRng } from '../src-main/services/model/sampling'
@@ -107,17 +107,27 @@ async function audioPart(ctx: BenchContext, rows: BenchRow[]): Promise<number> {
   }
 }
 
-async function fullRun(ctx: BenchContext, rows: BenchRow[]): Promise<number> {
+async function fullRun(ctx: BenchContext): Promise<{ sec: number; what: string }> {
   const t0 = performance.now()
   const [cremad, ravdess] = await Promise.all([syntheticCorpus('cremad', { speakers: 91 }), syntheticCorpus('ravdess', { speakers: 24 })])
   ctx.log(`corpora: ${cremad.clips.length} + ${ravdess.clips.length} clips (ready in ${((performance.now() - t0) / 1000).toFixed(0)} s, not timed)`)
   const ws = openWorkspace(path.join(ctx.tmpDir, 'ws-full'))
   try {
     const t1 = performance.now()
-    const r = await runExperiment(ws, { sources: [{ name: 'cremad', ref: cremad.dir }], target: { name: 'ravdess', ref: ravdess.dir } }, { out: path.join(ctx.tmpDir, 'full'), progress: (f, m) => f !== null && /^\d+\/\d+: .*fold \d, seed \d$/.test(m) ? undefined : ctx.log(m) })
+    // One log line per phase, and at most one every 15 s within a phase.
+    let last = { phase: '', at: 0 }
+    const progress = (_f: number | null, m: string) => {
+      const phase = m.replace(/[\d/%:(),.]+.*$/, '')
+      const now = performance.now()
+      if (phase !== last.phase || now - last.at > 15_000) {
+        last = { phase, at: now }
+        ctx.log(`${((now - t1) / 1000).toFixed(0).padStart(4)} s  ${m}`)
+      }
+    }
+    const r = await runExperiment(ws, { sources: [{ name: 'cremad', ref: cremad.dir }], target: { name: 'ravdess', ref: ravdess.dir } }, { out: path.join(ctx.tmpDir, 'full'), progress })
     const sec = (performance.now() - t1) / 1000
-    rows.push({ name: `the whole default experiment, end to end (measured: ${r.records.length} evaluations, ${cremad.clips.length} + ${ravdess.clips.length} generated clips)`, value: sec, unit: 's' })
-    return sec
+    ctx.log(`\n${r.markdown}\n\n${claimsText(r.claims)}`)
+    return { sec, what: `measured end to end: ${r.records.length} evaluations on ${cremad.clips.length} + ${ravdess.clips.length} generated clips, import and features included` }
   } finally {
     await closeImportPool()
     await closeFeaturePool()
@@ -128,9 +138,10 @@ async function fullRun(ctx: BenchContext, rows: BenchRow[]): Promise<number> {
 export async function bench(ctx: BenchContext): Promise<BenchRow[]> {
   const rows: BenchRow[] = []
   const full = process.env.SER_BENCH_EXPERIMENT === 'full'
-  const total = full ? await fullRun(ctx, rows) : (await gridPart(ctx, rows)) + (await audioPart(ctx, rows))
+  const measured = full ? await fullRun(ctx) : null
+  const total = measured ? measured.sec : (await gridPart(ctx, rows)) + (await audioPart(ctx, rows))
   rows.push({
-    name: `default MLP experiment, RAVDESS-sized target + CREMA-D-sized source: ${full ? 'measured end to end' : 'total (partly extrapolated, see rows above)'}`,
+    name: `default MLP experiment, RAVDESS-sized target + CREMA-D-sized source: ${measured ? measured.what : 'total (partly extrapolated, see rows above)'}`,
     value: total,
     unit: 's',
     reference: { name: 'one hour', value: HOUR },
