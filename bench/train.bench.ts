@@ -56,9 +56,11 @@ export async function bench(ctx: BenchContext): Promise<BenchRow[]> {
     const rounds = ctx.quick ? 1 : 3
     let best = undefined as Measure | undefined
     let ref = undefined as Measure | undefined
+    const loads: string[] = []
     for (let r = 0; r < rounds; r++) {
       const t = torch(p.arch, p.pairs, p.steps)
       const j = js(p.arch, p.pairs, p.steps)
+      loads.push(os.loadavg()[0].toFixed(1))
       ctx.log(
         `${p.arch} round ${r + 1}: tfjs ${j.backend} x${j.trainThreads ?? 1} ${j.pairsPerSecond.toFixed(0)} pairs/s, torch ${t.pairsPerSecond.toFixed(0)} pairs/s (ratio ${(j.pairsPerSecond / t.pairsPerSecond).toFixed(2)}; load ${os.loadavg().map((l) => l.toFixed(2)).join(' ')})`,
       )
@@ -76,6 +78,7 @@ export async function bench(ctx: BenchContext): Promise<BenchRow[]> {
       reference: { name: `PyTorch ${t.torch} 2 threads`, value: t.pairsPerSecond },
       ratio: b.pairsPerSecond / t.pairsPerSecond,
       target: { op: '>=', value: p.target, of: 'ratio' },
+      note: `1-min load average after each round: ${loads.join(', ')} (2 cores; best round of each side kept)`,
     })
     rows.push({
       name: `${p.label} training peak memory (process RSS)`,
