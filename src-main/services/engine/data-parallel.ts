@@ -9,7 +9,8 @@
  * - Class-balanced item batches (distance loss, which couples every item of the batch):
  *   each thread embeds its share, this thread computes the loss and dL/dE on the whole
  *   batch, and each thread returns sum_i dE_i . dE_i/dtheta for its share (one extra
- *   forward pass per share: about 1.5x faster than one thread with two).
+ *   forward pass per share and two barriers per step: 1.5x with a free core, slower than
+ *   one thread on a saturated machine; docs/engine.md).
  *
  * Results are reproducible for a given seed and thread count; a different thread count
  * sums the gradient in another order (float32 rounding differences, nothing more).
@@ -43,7 +44,7 @@ export function trainThreads(requested: number | undefined, arch: Architecture, 
   return want ?? (arch.kind === 'cnn' ? Math.min(2, os.availableParallelism()) : 1)
 }
 
-/** Pair shares of a batch of P pairs over T threads: [start, end) each, the first ones one larger. */
+/** Shares of a batch of P pairs (or items) over T threads: [start, end) each, the first ones one larger. */
 export function pairShares(P: number, T: number): [number, number][] {
   const out: [number, number][] = []
   let s = 0
