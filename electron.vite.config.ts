@@ -28,7 +28,8 @@ export default defineConfig({
       outDir: 'out/main',
       externalizeDeps: true,
       rollupOptions: {
-        input: { index: resolve(__dirname, 'src-main/electron/main.ts'), ...workerInputs },
+        // shell: the browser shell from the same bundle, so the end-to-end tests exercise the code Electron runs
+        input: { index: resolve(__dirname, 'src-main/electron/main.ts'), shell: resolve(__dirname, 'src-main/shell/main.ts'), ...workerInputs },
       },
     },
   },

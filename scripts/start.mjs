@@ -23,6 +23,6 @@ const electron = forceShell ? null : electronBinary()
 const child = electron
   ? spawn(electron, [root, ...passThrough], { cwd: root, stdio: 'inherit' })
   : (console.log('No Electron binary installed: starting the browser shell. Open the address below in Chromium or Chrome.'),
-    spawn(process.execPath, [path.join(root, 'node_modules/tsx/dist/cli.mjs'), path.join(root, 'src-main/shell/main.ts'), ...passThrough], { cwd: root, stdio: 'inherit' }))
+    spawn(process.execPath, [path.join(root, 'out/main/shell.js'), ...passThrough], { cwd: root, stdio: 'inherit' }))
 for (const sig of ['SIGINT', 'SIGTERM']) process.on(sig, () => child.kill(sig))
 child.on('exit', (code) => process.exit(code ?? 0))

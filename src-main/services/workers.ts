@@ -28,7 +28,9 @@ const fromSources = here.endsWith('.ts')
 
 export function workerFile(name: WorkerName): string {
   if (fromSources) return path.join(path.dirname(here), `${WORKER_ENTRIES[name]}.ts`)
-  return path.join(path.dirname(here), 'workers', `${name}.js`)
+  // in the bundle this module may sit in out/main/ or in a shared chunk, out/main/chunks/
+  const dir = path.dirname(here)
+  return path.join(path.basename(dir) === 'chunks' ? path.dirname(dir) : dir, 'workers', `${name}.js`)
 }
 
 /** Threads for a pool: SER_THREADS, else one per core. */

@@ -7,6 +7,6 @@ import { findChromium } from '../../src-main/services/system/environment'
 export default function globalSetup(): void {
   if (!findChromium()) throw new Error('Chromium not found: install Debian\'s `chromium` package (see README) or set SER_CHROMIUM')
   const index = path.resolve('out/renderer/index.html')
-  if (process.env.SER_SKIP_BUILD === '1' && fs.existsSync(index)) return
+  if (process.env.SER_SKIP_BUILD === '1' && fs.existsSync(index) && fs.existsSync(path.resolve('out/main/shell.js'))) return
   execFileSync(process.execPath, [path.resolve('node_modules/electron-vite/bin/electron-vite.js'), 'build'], { stdio: 'inherit' })
 }

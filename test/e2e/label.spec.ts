@@ -23,8 +23,11 @@ async function ensureDataset(page: Page, name = 'desk', dir?: string): Promise<n
   )
 }
 
-async function openDesk(page: Page, annotator: string): Promise<void> {
+/** The Label view on dataset `datasetId` (default: 'desk'; other spec files may have left datasets in this worker's workspace). */
+async function openDesk(page: Page, annotator: string, datasetId?: number): Promise<void> {
+  const id = datasetId ?? (await ensureDataset(page))
   await page.getByTestId('nav-label').click()
+  await page.getByTestId('desk-dataset').selectOption(String(id))
   await page.getByTestId('desk-annotator').fill(annotator)
   await page.getByTestId('desk-annotator').press('Enter')
   await expect(page.locator('[data-testid="desk-clips"] li').first()).toBeVisible()
@@ -229,8 +232,7 @@ test.describe('Labelling desk', () => {
   test('a long recording: segments marked with I and O while it plays, plus a label for the whole recording', async ({ app }) => {
     const dir = await longRecording()
     const id = await ensureDataset(app, 'long', dir)
-    await openDesk(app, 'gina')
-    await app.getByTestId('desk-dataset').selectOption(String(id))
+    await openDesk(app, 'gina', id)
     await expect(app.getByTestId('current-clip')).toContainText('session.wav')
     await app.locator('[data-testid="current-clip"]').click()
     const wave = app.getByTestId('waveform-canvas')

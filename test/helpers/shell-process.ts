@@ -24,8 +24,11 @@ const root = path.resolve(import.meta.dirname, '..', '..')
 
 export async function startShellProcess(opts: { workspace?: string; token?: string; port?: number; env?: Record<string, string> } = {}): Promise<ShellProcess> {
   const workspace = opts.workspace ?? fs.mkdtempSync(path.join(os.tmpdir(), 'ser-e2e-ws-'))
-  // tsx's loader in this process, not its CLI: the CLI runs the server as a grandchild that kill() would orphan.
-  const args = ['--import', 'tsx', path.join(root, 'src-main/shell/main.ts'), '--workspace', workspace]
+  // The built bundle (out/main/shell.js, the same chunks Electron's main runs) unless SER_E2E_FROM_SOURCES=1;
+  // from sources with tsx's loader in this process, not its CLI (it would leave a grandchild kill() orphans).
+  const bundle = path.join(root, 'out/main/shell.js')
+  const fromSources = process.env.SER_E2E_FROM_SOURCES === '1' || !fs.existsSync(bundle)
+  const args = [...(fromSources ? ['--import', 'tsx', path.join(root, 'src-main/shell/main.ts')] : [bundle]), '--workspace', workspace]
   if (opts.port) args.push('--port', String(opts.port))
   const child = spawn(process.execPath, args, {
     cwd: root,

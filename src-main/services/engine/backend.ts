@@ -28,7 +28,8 @@ export interface BackendInfo {
   customKernels?: string[]
 }
 
-const require = createRequire(import.meta.url)
+// not named `require`: the ESM bundle injects its own top-level `require` into shared chunks
+const requireHere = createRequire(import.meta.url)
 let chosen: Promise<BackendInfo> | null = null
 
 /** tfjs-node 4.22 calls util.isNullOrUndefined, which Node 23+ removed (tfjs #8609). */
@@ -46,7 +47,7 @@ async function tryNative(notes: string[]): Promise<boolean> {
   shimNodeUtil()
   for (const pkg of ['@tensorflow/tfjs-node-gpu', '@tensorflow/tfjs-node']) {
     try {
-      require(pkg)
+      requireHere(pkg)
       return true
     } catch (err) {
       const msg = (err as Error).message.split('\n')[0]

@@ -3,7 +3,8 @@ import fs from 'node:fs'
 import path from 'node:path'
 import { createRequire } from 'node:module'
 
-const require = createRequire(import.meta.url)
+// not named `require`: the ESM bundle injects its own top-level `require` into shared chunks
+const requireHere = createRequire(import.meta.url)
 
 function which(cmd: string): string | null {
   for (const dir of (process.env.PATH ?? '').split(path.delimiter)) {
@@ -23,7 +24,7 @@ function which(cmd: string): string | null {
 export function findElectronBinary(): string | null {
   if (process.env.SER_ELECTRON_PATH && fs.existsSync(process.env.SER_ELECTRON_PATH)) return process.env.SER_ELECTRON_PATH
   try {
-    const p = require('electron') as unknown
+    const p = requireHere('electron') as unknown
     return typeof p === 'string' && fs.existsSync(p) ? p : null
   } catch {
     return null
@@ -45,7 +46,7 @@ export function findProgram(name: string): string | null {
 
 export function packageVersion(pkg: string): string | null {
   try {
-    return (require(`${pkg}/package.json`) as { version: string }).version
+    return (requireHere(`${pkg}/package.json`) as { version: string }).version
   } catch {
     return null
   }

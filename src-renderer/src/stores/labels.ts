@@ -60,6 +60,7 @@ export const useLabelsStore = defineStore('labels', () => {
   })
   const unsavedCount = computed(() => queue.value.length)
 
+  const lastDatasetKey = () => `ser.desk.dataset.${workspace.value ?? ''}`
   async function guard<T>(fn: () => Promise<T>): Promise<T | undefined> {
     try {
       return await fn()
@@ -86,7 +87,11 @@ export const useLabelsStore = defineStore('labels', () => {
     await resumeUnsent()
     await guard(async () => {
       datasets.value = await api.datasets.list.query()
-      if (datasetId.value === null && datasets.value.length) datasetId.value = datasets.value[0].id
+      if (datasetId.value === null && datasets.value.length) {
+        // back to the dataset this annotator was on before a reload or restart
+        const last = Number(safeStorage()?.getItem(lastDatasetKey()))
+        datasetId.value = datasets.value.find((d) => d.id === last)?.id ?? datasets.value[0].id
+      }
       else await loadClips()
     })
   }
@@ -118,7 +123,8 @@ export const useLabelsStore = defineStore('labels', () => {
     if (s) undoInfo.value = s
   }
 
-  watch(datasetId, () => {
+  watch(datasetId, (id) => {
+    if (id !== null) safeStorage()?.setItem(lastDatasetKey(), String(id))
     currentId.value = null
     suggestions.value = []
     void loadClips()
@@ -322,3 +328,12 @@ export const useLabelsStore = defineStore('labels', () => {
     changeSpeed, exportLabels, importLabels, suggest, labelNext, drain,
   }
 })
+
+/** localStorage, or null where the page may not use it (then the desk simply starts on the first dataset). */
+function safeStorage(): Storage | null {
+  try {
+    return window.localStorage
+  } catch {
+    return null
+  }
+}
