@@ -21,7 +21,7 @@ import type { Architecture, ItemSet, LossConfig, TrainConfig } from '../model/ty
 import type { CurvePoint, EmbeddingMap, ExperimentConfig, ResultRecord } from '../../../src-shared/contract/experiments'
 import { expandGrid, type Task } from './grid'
 import { classificationMetrics } from './metrics'
-import { pca2 } from './pca'
+import { pca2 } from '../model/pca'
 import { appendRecord, type OpenedRun } from './state'
 import { writeAtomic } from './results'
 

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest'
-import { embeddingMap, principalAxes } from '../../../src-main/services/enroll/map'
+import { embeddingMap } from '../../../src-main/services/enroll/map'
+import { principalAxes } from '../../../src-main/services/model/pca'
 
 describe('embedding map', () => {
   it('finds the axes of a known spread and reports the variance each shows', () => {
