@@ -1,53 +1,18 @@
 /**
- * Audio for analysis: services/audio's loadForAnalysis (mono, 16 kHz) when
- * that module exists; until then a small PCM/float WAV reader (first channel)
- * whose output extractEgemaps resamples itself.
+ * Audio for feature extraction: the strict decoder of services/audio (every WAV
+ * encoding, FLAC, MP3, Ogg, the audio of eNTERFACE's AVI files), channels averaged to
+ * mono, at the file's own rate. The extractors resample with their own filter, so the
+ * server, the CLI and the worker threads give the same features for the same file.
  */
 import fs from 'node:fs'
 import { decodeAudioFile, toMono } from '../audio/index'
 
-type AudioModule = { loadForAnalysis(path: string): Promise<Float32Array>; ANALYSIS_RATE: number }
-let audioModule: AudioModule | null | undefined
-
-async function audio(): Promise<AudioModule | null> {
-  if (audioModule !== undefined) return audioModule
-  try {
-    const spec = '../audio/index'
-    audioModule = (await import(/* @vite-ignore */ spec)) as AudioModule
-    if (typeof audioModule.loadForAnalysis !== 'function') audioModule = null
-  } catch {
-    audioModule = null
-  }
-  return audioModule
-}
-
 export async function loadAnalysisAudio(path: string): Promise<{ samples: Float32Array; sampleRate: number }> {
-  const a = await audio()
-  if (a) return { samples: await a.loadForAnalysis(path), sampleRate: a.ANALYSIS_RATE }
-  // In worker threads the dynamic import above fails (tsx hooks, bundled workers): other
-  // containers (eNTERFACE's AVI, FLAC, MP3, Ogg) go through the statically imported decoder.
-  if (!isRiffWave(path)) {
-    const d = await decodeAudioFile(path)
-    return { samples: toMono(d), sampleRate: d.sampleRate }
-  }
-  return readWav(path)
+  const d = await decodeAudioFile(path)
+  return { samples: toMono(d), sampleRate: d.sampleRate }
 }
 
-function isRiffWave(file: string): boolean {
-  const head = Buffer.alloc(12)
-  let fd: number
-  try {
-    fd = fs.openSync(file, 'r')
-  } catch {
-    return true // readWav reports the unreadable file
-  }
-  try {
-    return fs.readSync(fd, head, 0, 12, 0) === 12 && head.toString('ascii', 0, 4) === 'RIFF' && head.toString('ascii', 8, 12) === 'WAVE'
-  } finally {
-    fs.closeSync(fd)
-  }
-}
-
+/** A small synchronous PCM16/32 and float32 WAV reader (first channel), for benches and tests that time the extractor alone. */
 export function readWav(file: string): { samples: Float32Array; sampleRate: number } {
   let b: Buffer
   try {
