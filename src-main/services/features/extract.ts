@@ -19,7 +19,8 @@ export type ExtractorName = 'egemaps' | 'logmel'
  * Bump when any extractor's output changes (algorithms, defaults, names):
  * cached rows of other versions are then recomputed.
  */
-export const EXTRACTOR_VERSION = 'egemaps-v02.3+logmel-1'
+// v02.4: every input is decoded by services/audio and mixed to mono (stereo and 24-bit WAVs were read as channel 1 or refused)
+export const EXTRACTOR_VERSION = 'egemaps-v02.4+logmel-2'
 
 export interface ClipRef {
   id: number | string
