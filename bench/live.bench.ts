@@ -12,7 +12,7 @@
  */
 import { appRouter } from '../src-main/api/router'
 import { createCallerFactory } from '../src-main/api/trpc'
-import { loadAnalysisAudio } from '../src-main/services/features/audio-input'
+import { loadForAnalysis } from '../src-main/services/audio/index'
 import { JobRegistry } from '../src-main/services/jobs/registry'
 import { closeLivePool, liveSessionsFor } from '../src-main/services/live/sessions'
 import { openWorkspace } from '../src-main/services/store/workspace'
@@ -35,7 +35,7 @@ function quantile(xs: number[], q: number): number {
 export async function bench(ctx: BenchContext): Promise<BenchRow[]> {
   const warmSec = 3
   const measureSec = ctx.quick ? 6 : 20
-  const { samples } = await loadAnalysisAudio(await speechStream({ emotion: 'angry' }))
+  const samples = await loadForAnalysis(await speechStream({ emotion: 'angry' }))
   const chunks: string[] = []
   for (let i = 0; i < ((warmSec + measureSec) * 16000) / CHUNK; i++) {
     const o = (i * CHUNK) % (samples.length - CHUNK)

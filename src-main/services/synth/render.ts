@@ -16,7 +16,8 @@ export async function renderClip(espeakArgs: string[], soxEffects: string[], out
   const err = { text: '' }
   const espeak = spawn('espeak-ng', espeakArgs, { stdio: ['ignore', 'pipe', 'pipe'] })
   const soxOut = avi ? ['-t', 'wav', '-'] : [out]
-  const sox = spawn('sox', ['-V1', '-t', 'wav', '-', '-b', '16', '-c', '1', ...soxOut, ...soxEffects], { stdio: ['pipe', avi ? 'pipe' : 'ignore', 'pipe'] })
+  // -R: repeatable dither and noise, so a seed gives the same corpus (and the default model) byte for byte
+  const sox = spawn('sox', ['-V1', '-R', '-t', 'wav', '-', '-b', '16', '-c', '1', ...soxOut, ...soxEffects], { stdio: ['pipe', avi ? 'pipe' : 'ignore', 'pipe'] })
   espeak.stdout!.pipe(sox.stdin!)
   sox.stdin!.on('error', () => undefined)
   const waits = [waitFor(espeak, 'espeak-ng', err), waitFor(sox, 'sox', err)]

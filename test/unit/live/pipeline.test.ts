@@ -9,7 +9,7 @@ import v8 from 'node:v8'
 import { runInNewContext } from 'node:vm'
 import seedrandom from 'seedrandom'
 import { beforeAll, describe, expect, it } from 'vitest'
-import { loadAnalysisAudio } from '../../../src-main/services/features/audio-input'
+import { loadForAnalysis } from '../../../src-main/services/audio/index'
 import { LivePipeline, loadWindowPredictor, SampleRing, StatWindow, type PipelineFrame, type WindowPredictor } from '../../../src-main/services/live/index'
 import { defaultModelDir } from '../../../src-main/services/model/default-model'
 import { silenceFile, speechStream } from './live-speech'
@@ -20,7 +20,7 @@ const streams: Record<string, Float32Array> = {}
 beforeAll(async () => {
   const dir = defaultModelDir()
   predictor = await loadWindowPredictor(dir, path.join(dir, 'profile.json'))
-  for (const emotion of ['angry', 'sad'] as const) streams[emotion] = (await loadAnalysisAudio(await speechStream({ emotion }))).samples
+  for (const emotion of ['angry', 'sad'] as const) streams[emotion] = await loadForAnalysis(await speechStream({ emotion }))
 })
 
 function run(p: LivePipeline, x: Float32Array, chunk = 1600): PipelineFrame[] {
@@ -68,7 +68,7 @@ describe('LivePipeline with the default model', () => {
   })
 
   it('shows no emotion for digital silence, quiet hiss or loud broadband noise', async () => {
-    const silence = (await loadAnalysisAudio(silenceFile(4))).samples
+    const silence = await loadForAnalysis(silenceFile(4))
     const cases: [string, Float32Array, string[]][] = [
       ['silence', silence, ['silence']],
       ['hiss at -70 dBFS', noise(6, -70), ['silence']],

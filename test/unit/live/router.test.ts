@@ -7,7 +7,7 @@ import { afterAll, describe, expect, it } from 'vitest'
 import { appRouter } from '../../../src-main/api/router'
 import { createCallerFactory } from '../../../src-main/api/trpc'
 import { JobRegistry } from '../../../src-main/services/jobs/registry'
-import { loadAnalysisAudio } from '../../../src-main/services/features/audio-input'
+import { loadForAnalysis } from '../../../src-main/services/audio/index'
 import { closeLivePool, liveSessionsFor } from '../../../src-main/services/live/sessions'
 import type { LiveFrame } from '../../../src-shared/contract/live'
 import { LivePushSchema } from '../../../src-shared/contract/live'
@@ -48,7 +48,7 @@ describe('live router', () => {
   })
 
   it('streams frames with measured latency for speech pushed as base64 Int16 chunks', async () => {
-    const { samples } = await loadAnalysisAudio(await speechStream({ emotion: 'angry' }))
+    const samples = await loadForAnalysis(await speechStream({ emotion: 'angry' }))
     const started = await caller.live.start({ source: 'default' })
     expect(started).toMatchObject({ windowMs: 2000, hopMs: 250, sampleRate: 16000 })
     const sub = (await caller.live.frames({ sessionId: started.sessionId })) as AsyncIterable<LiveFrame>
