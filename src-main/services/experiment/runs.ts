@@ -10,12 +10,12 @@ export function upsertRun(ws: Workspace, outDir: string, config: ExperimentConfi
   return Number(
     ws.db
       .prepare(
-        `INSERT INTO experiment_runs (out_dir, config_json, status) VALUES (?, ?, 'running')
-         ON CONFLICT(out_dir) DO UPDATE SET config_json = excluded.config_json, status = 'running', error = NULL, finished_at = NULL
+        `INSERT INTO experiment_runs (out_dir, config_json, status, pid) VALUES (?, ?, 'running', ?)
+         ON CONFLICT(out_dir) DO UPDATE SET config_json = excluded.config_json, status = 'running', error = NULL, finished_at = NULL, pid = excluded.pid
          RETURNING id`,
       )
       .pluck()
-      .get(outDir, JSON.stringify(config)),
+      .get(outDir, JSON.stringify(config), process.pid),
   )
 }
 
@@ -66,8 +66,26 @@ export function getRun(ws: Workspace, id: number): ExperimentRun | null {
   return r ? toRun(r) : null
 }
 
-/** Runs left 'running' by a process that died (the app was closed mid-run) are shown as cancelled; their folder resumes. */
+/** Whether another process with this id is alive (signal 0 only checks). */
+function otherProcessAlive(pid: number | null): boolean {
+  if (!pid || pid === process.pid) return false
+  try {
+    process.kill(pid, 0)
+    return true
+  } catch (err) {
+    return (err as NodeJS.ErrnoException).code === 'EPERM' // alive, owned by another user
+  }
+}
+
+/**
+ * Runs left 'running' by a process that died (the app was closed mid-run) are shown as
+ * cancelled; their folder resumes. A run of this process not in activeDirs has ended too;
+ * one whose process (a CLI run, another window) is still alive is left running.
+ */
 export function markStaleRuns(ws: Workspace, activeDirs: Set<string>): void {
-  const rows = ws.db.prepare("SELECT id, out_dir FROM experiment_runs WHERE status = 'running'").all() as { id: number; out_dir: string }[]
-  for (const r of rows) if (!activeDirs.has(r.out_dir)) finishRun(ws, r.id, 'cancelled', 'interrupted (the process ended); start it again to resume')
+  const rows = ws.db.prepare("SELECT id, out_dir, pid FROM experiment_runs WHERE status = 'running'").all() as { id: number; out_dir: string; pid: number | null }[]
+  for (const r of rows) {
+    if (activeDirs.has(r.out_dir) || otherProcessAlive(r.pid)) continue
+    finishRun(ws, r.id, 'cancelled', 'interrupted (the process ended); start it again to resume')
+  }
 }

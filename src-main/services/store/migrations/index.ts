@@ -9,6 +9,7 @@ import * as core from './001-core'
 import * as corpusSplits from './101-corpus-splits'
 import * as models from './301-models'
 import * as experimentRuns from './401-experiment-runs'
+import * as experimentRunPid from './402-experiment-run-pid'
 import * as deskActions from './501-desk-actions'
 import * as deskUndoRequests from './502-desk-undo-requests'
 import * as enrollProfiles from './503-enroll-profiles'
@@ -23,6 +24,7 @@ export const MIGRATIONS: Migration[] = [
   { id: '101-corpus-splits', up: corpusSplits.up },
   { id: '301-models', up: models.up },
   { id: '401-experiment-runs', up: experimentRuns.up },
+  { id: '402-experiment-run-pid', up: experimentRunPid.up },
   { id: '501-desk-actions', up: deskActions.up },
   { id: '502-desk-undo-requests', up: deskUndoRequests.up },
   { id: '503-enroll-profiles', up: enrollProfiles.up },
