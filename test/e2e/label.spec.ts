@@ -184,9 +184,12 @@ test.describe('Labelling desk', () => {
   test('"label next" goes down the clips the model is least sure of, skipping labelled ones', async ({ app }) => {
     await ensureDataset(app)
     await openDesk(app, 'dave')
+    // the shipped model is asked unless another is chosen (the list is models.list: shipped + workspace models)
+    await expect(app.getByTestId('suggest-model')).toHaveValue('default')
     await app.keyboard.press('n')
     const list = app.getByTestId('suggestions').locator('button')
     await expect(list.first()).toBeVisible({ timeout: 60_000 })
+    await expect(app.getByTestId('desk-notice')).toContainText('default: ')
     await expect(app.getByTestId('desk-notice')).toContainText('unlabelled clip(s) scored')
     const suggested = await list.evaluateAll((els) => els.map((e) => ({ id: e.getAttribute('data-clip-id')!, title: e.getAttribute('title')! })))
     expect(suggested.length).toBeGreaterThan(3)

@@ -45,6 +45,9 @@ export const useLabelsStore = defineStore('labels', () => {
   const undoInfo = ref<{ canUndo: string | null; canRedo: string | null }>({ canUndo: null, canRedo: null })
   const suggestions = ref<Suggestion[]>([])
   const suggestJobId = ref<string | null>(null)
+  /** The model "label next" asks: 'default' (shipped) or a workspace model id, as models.list gives them. */
+  const suggestModel = ref('default')
+  const models = ref<{ id: string; name: string }[]>([])
   let draining = false
   let retryTimer: ReturnType<typeof setTimeout> | null = null
   const serverRetries = new Map<string, number>()
@@ -86,6 +89,7 @@ export const useLabelsStore = defineStore('labels', () => {
   async function loadDatasets(): Promise<void> {
     await resumeUnsent()
     await guard(async () => {
+      models.value = (await api.models.list.query()).map((m) => ({ id: m.id, name: m.name }))
       datasets.value = await api.datasets.list.query()
       if (datasetId.value === null && datasets.value.length) {
         // back to the dataset this annotator was on before a reload or restart
@@ -130,6 +134,7 @@ export const useLabelsStore = defineStore('labels', () => {
     void loadClips()
   })
   watch([status, annotator], () => void loadClips())
+  watch(suggestModel, () => (suggestions.value = []))
   watch(currentId, () => void loadLabels())
   watch([queue, workspace], () => persistQueue(workspace.value, queue.value), { deep: true })
 
@@ -295,7 +300,7 @@ export const useLabelsStore = defineStore('labels', () => {
   async function suggest(): Promise<void> {
     if (datasetId.value === null || suggestJobId.value) return
     suggestions.value = []
-    const started = await guard(() => api.labels.suggest.mutate({ datasetId: datasetId.value!, annotator: annotator.value, count: 20 }))
+    const started = await guard(() => api.labels.suggest.mutate({ datasetId: datasetId.value!, annotator: annotator.value, count: 20, modelId: suggestModel.value }))
     if (!started) return
     suggestJobId.value = started.jobId
     const r = await guard(() => api.labels.suggestions.query({ jobId: started.jobId }))
@@ -323,7 +328,7 @@ export const useLabelsStore = defineStore('labels', () => {
 
   return {
     EMOTIONS, datasets, datasetId, status, search, clips, total, progress, currentId, current, currentIndex, labels, mine, queue,
-    pendingByClip, unsavedCount, error, notice, speed, advance, undoInfo, suggestions, suggestJobId, annotator,
+    pendingByClip, unsavedCount, error, notice, speed, advance, undoInfo, suggestions, suggestJobId, suggestModel, models, annotator,
     resumeUnsent, loadDatasets, loadClips, loadLabels, labelClip, addRegion, updateLabel, removeLabel, undo, redo, select, next, previous,
     changeSpeed, exportLabels, importLabels, suggest, labelNext, drain,
   }
