@@ -1,5 +1,6 @@
 import { z } from 'zod'
 import { JobIdSchema, JobInfoSchema, type JobInfo } from '../../../src-shared/contract/jobs'
+import { EventStream } from '../event-stream'
 import { procedure, router } from '../trpc'
 
 export const jobsRouter = router({
@@ -10,21 +11,11 @@ export const jobsRouter = router({
     .mutation(({ ctx, input }) => ({ cancelled: ctx.services.jobs.cancel(input.id) })),
   /** Every job change, starting with a snapshot of the current ones. */
   updates: procedure.subscription(async function* ({ ctx, signal }): AsyncGenerator<JobInfo> {
-    const queue: JobInfo[] = ctx.services.jobs.list()
-    let wake: (() => void) | null = null
-    const off = ctx.services.jobs.onUpdate((job) => {
-      queue.push(job)
-      wake?.()
-    })
+    const stream = new EventStream<JobInfo>()
+    for (const job of ctx.services.jobs.list()) stream.push(job)
+    const off = ctx.services.jobs.onUpdate((job) => stream.push(job))
     try {
-      while (!signal?.aborted) {
-        while (queue.length) yield JobInfoSchema.parse(queue.shift())
-        await new Promise<void>((resolve) => {
-          wake = resolve
-          signal?.addEventListener('abort', () => resolve(), { once: true })
-        })
-        wake = null
-      }
+      yield* stream.drain(signal, (job) => JobInfoSchema.parse(job))
     } finally {
       off()
     }

@@ -14,6 +14,7 @@ import { epochNow } from '../../services/live/pipeline'
 import { LiveSessionError, liveSessionsFor } from '../../services/live/sessions'
 import { LiveSourceError } from '../../services/live/sources'
 import { ModelLoadError } from '../../services/model/storage'
+import { EventStream } from '../event-stream'
 import { procedure, router } from '../trpc'
 import type { RequestContext } from '../context'
 
@@ -53,36 +54,15 @@ export const liveRouter = router({
     .mutation(({ ctx, input }) => ({ stopped: live(ctx).stop(input.sessionId) })),
   /** The session's frames (one per hop) until it stops; ends quietly when it does. */
   frames: procedure.input(z.object({ sessionId: LiveSessionIdSchema })).subscription(async function* ({ ctx, input, signal }): AsyncGenerator<LiveFrame> {
-    const queue: LiveFrame[] = []
-    let ended = false
-    let wake: (() => void) | null = null
+    const stream = new EventStream<LiveFrame>(MAX_QUEUED_FRAMES)
     let off: () => void
     try {
-      off = live(ctx).subscribe(
-        input.sessionId,
-        (f) => {
-          queue.push(f)
-          if (queue.length > MAX_QUEUED_FRAMES) queue.shift()
-          wake?.()
-        },
-        () => {
-          ended = true
-          wake?.()
-        },
-      )
+      off = live(ctx).subscribe(input.sessionId, (f) => stream.push(f), () => stream.end())
     } catch (err) {
       return asTrpc(err)
     }
     try {
-      while (!signal?.aborted) {
-        while (queue.length) yield LiveFrameSchema.parse(queue.shift())
-        if (ended) return
-        await new Promise<void>((resolve) => {
-          wake = resolve
-          signal?.addEventListener('abort', () => resolve(), { once: true })
-        })
-        wake = null
-      }
+      yield* stream.drain(signal, (f) => LiveFrameSchema.parse(f))
     } finally {
       off()
     }
