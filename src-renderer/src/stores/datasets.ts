@@ -1,6 +1,7 @@
 import { defineStore } from 'pinia'
 import { computed, ref, watch } from 'vue'
-import { api, errorMessage } from '../api/client'
+import { api } from '../api/client'
+import { makeGuard } from './guard'
 import { useJobsStore } from './jobs'
 
 type DatasetRow = Awaited<ReturnType<typeof api.datasets.list.query>>[number]
@@ -27,15 +28,7 @@ export const useDatasetsStore = defineStore('datasets', () => {
   const selected = computed(() => datasets.value.find((d) => d.id === selectedId.value) ?? null)
   const importJob = computed(() => (importJobId.value ? jobs.byId[importJobId.value] ?? null : null))
 
-  async function guard<T>(fn: () => Promise<T>): Promise<T | undefined> {
-    try {
-      error.value = null
-      return await fn()
-    } catch (err) {
-      error.value = errorMessage(err)
-      return undefined
-    }
-  }
+  const guard = makeGuard(error)
 
   async function refresh(): Promise<void> {
     await guard(async () => {

@@ -1,6 +1,7 @@
 import { defineStore } from 'pinia'
 import { computed, ref, shallowRef, watch } from 'vue'
 import { api, errorMessage } from '../api/client'
+import { makeGuard } from './guard'
 import { floatToInt16, int16ToBase64, startCapture, type Level, type MicCapture } from '../audio'
 import { useJobsStore } from './jobs'
 import type { EnrollProgress, EnrollResult, ProfileListItem } from '../../../src-shared/contract/enroll'
@@ -60,15 +61,7 @@ export const useEnrollStore = defineStore('enroll', () => {
     return c
   })
 
-  async function guard<T>(fn: () => Promise<T>): Promise<T | undefined> {
-    try {
-      error.value = null
-      return await fn()
-    } catch (err) {
-      error.value = errorMessage(err)
-      return undefined
-    }
-  }
+  const guard = makeGuard(error)
 
   async function refresh(): Promise<void> {
     await guard(async () => {

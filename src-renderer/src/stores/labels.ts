@@ -10,6 +10,7 @@ import { defineStore } from 'pinia'
 import { computed, ref, watch } from 'vue'
 import { EMOTIONS, type Emotion } from '../../../src-shared/emotions'
 import { api, connectionState, errorMessage } from '../api/client'
+import { makeGuard } from './guard'
 import { adoptStoredQueues, classifyError, newRequestId, persistQueue, sendOp, type ActionResult, type Op, type OpCall } from '../components/label/saveQueue'
 import { useSystemStore } from './system'
 
@@ -64,14 +65,7 @@ export const useLabelsStore = defineStore('labels', () => {
   const unsavedCount = computed(() => queue.value.length)
 
   const lastDatasetKey = () => `ser.desk.dataset.${workspace.value ?? ''}`
-  async function guard<T>(fn: () => Promise<T>): Promise<T | undefined> {
-    try {
-      return await fn()
-    } catch (err) {
-      error.value = errorMessage(err)
-      return undefined
-    }
-  }
+  const guard = makeGuard(error, false)
 
   /** Takes over operations a reload (or a closed tab) left unsent; App.vue calls it at start, whatever the view. */
   async function resumeUnsent(): Promise<void> {
