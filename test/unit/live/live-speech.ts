@@ -9,6 +9,7 @@ import crypto from 'node:crypto'
 import fs from 'node:fs'
 import path from 'node:path'
 import seedrandom from 'seedrandom'
+import { encodeWav16 } from '../../../src-main/services/audio/index'
 import { readWav } from '../../../src-main/services/features/audio-input'
 import { CREMAD_SENTENCES } from '../../../src-main/services/synth/layouts'
 import { makeSpeaker, renderPlan } from '../../../src-main/services/synth/profiles'
@@ -29,23 +30,10 @@ export interface SpeechStreamOptions {
 
 const synthDir = path.resolve(import.meta.dirname, '..', '..', '..', 'src-main', 'services', 'synth')
 
-function writeWav16(file: string, samples: Int16Array, rate: number): void {
-  const b = Buffer.alloc(44 + samples.byteLength)
-  b.write('RIFF', 0, 'ascii')
-  b.writeUInt32LE(36 + samples.byteLength, 4)
-  b.write('WAVEfmt ', 8, 'ascii')
-  b.writeUInt32LE(16, 16)
-  b.writeUInt16LE(1, 20)
-  b.writeUInt16LE(1, 22)
-  b.writeUInt32LE(rate, 24)
-  b.writeUInt32LE(rate * 2, 28)
-  b.writeUInt16LE(2, 32)
-  b.writeUInt16LE(16, 34)
-  b.write('data', 36, 'ascii')
-  b.writeUInt32LE(samples.byteLength, 40)
-  Buffer.from(samples.buffer, samples.byteOffset, samples.byteLength).copy(b, 44)
+/** The product's WAV encoder, written atomically (parallel test files share the cache). */
+function writeWav16(file: string, samples: Float32Array, rate: number): void {
   const tmp = `${file}.${process.pid}.tmp`
-  fs.writeFileSync(tmp, b)
+  fs.writeFileSync(tmp, encodeWav16(samples, rate))
   fs.renameSync(tmp, file)
 }
 
@@ -58,8 +46,8 @@ export async function speechStream(o: SpeechStreamOptions): Promise<string> {
   if (fs.existsSync(file)) return file
   fs.mkdirSync(dir, { recursive: true })
   const speaker = makeSpeaker(`live${opts.speaker}`, opts.gender, opts.speaker, seedrandom(`live:${opts.speaker}`))
-  const parts: Int16Array[] = []
-  const pause = new Int16Array(Math.round(opts.rate * 0.25))
+  const parts: Float32Array[] = []
+  const pause = new Float32Array(Math.round(opts.rate * 0.25))
   const texts = Object.values(CREMAD_SENTENCES).slice(0, opts.sentences)
   for (const [i, text] of texts.entries()) {
     const part = path.join(dir, `.part-${process.pid}-${i}.wav`)
@@ -67,9 +55,9 @@ export async function speechStream(o: SpeechStreamOptions): Promise<string> {
     await renderClip(espeak, sox, part, false)
     const { samples } = readWav(part)
     fs.rmSync(part)
-    parts.push(Int16Array.from(samples, (v) => Math.round(Math.max(-1, Math.min(1, v)) * 32767)), pause)
+    parts.push(samples, pause)
   }
-  const all = new Int16Array(parts.reduce((s, p) => s + p.length, 0))
+  const all = new Float32Array(parts.reduce((s, p) => s + p.length, 0))
   let k = 0
   for (const p of parts) all.set(p, k), (k += p.length)
   writeWav16(file, all, opts.rate)
@@ -82,11 +70,11 @@ export function silenceFile(seconds = 4, rate = 48000, noiseDb: number | null = 
   fs.mkdirSync(dir, { recursive: true })
   const file = path.join(dir, `silence-${seconds}s-${rate}-${noiseDb ?? 'none'}.wav`)
   if (fs.existsSync(file)) return file
-  const x = new Int16Array(Math.round(seconds * rate))
+  const x = new Float32Array(Math.round(seconds * rate))
   if (noiseDb !== null) {
     const rnd = seedrandom('live:noise')
-    const amp = 32767 * 10 ** (noiseDb / 20) * Math.sqrt(3)
-    for (let i = 0; i < x.length; i++) x[i] = Math.round((rnd() * 2 - 1) * amp)
+    const amp = 10 ** (noiseDb / 20) * Math.sqrt(3)
+    for (let i = 0; i < x.length; i++) x[i] = (rnd() * 2 - 1) * amp
   }
   writeWav16(file, x, rate)
   return file
