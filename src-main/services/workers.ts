@@ -9,6 +9,7 @@
 import os from 'node:os'
 import path from 'node:path'
 import { fileURLToPath, pathToFileURL } from 'node:url'
+import { MessageChannel } from 'node:worker_threads'
 import { Piscina } from 'piscina'
 
 /** Worker modules, relative to src-main/services, without extension. Add new workers here. */
@@ -50,4 +51,34 @@ export function createPool(name: WorkerName, options: { maxThreads?: number; idl
     idleTimeout: options.idleTimeout ?? 10_000,
     execArgv: fromSources ? ['--import', 'tsx'] : [],
   })
+}
+
+/**
+ * A pool of one thread, created on first use: for work that uses the whole training
+ * backend (training, enrollment, experiments), so tasks queue one after another.
+ */
+export function singleThreadPool(name: WorkerName): { get(): Piscina; close(): Promise<void> } {
+  let pool: Piscina | null = null
+  return {
+    get: () => (pool ??= createPool(name, { maxThreads: 1, idleTimeout: 30_000 })),
+    async close() {
+      const p = pool
+      pool = null
+      await p?.destroy()
+    },
+  }
+}
+
+/**
+ * Runs a task whose worker reports on a MessagePort (passed as `port` in the task);
+ * every message goes to onMessage. An abort of `signal` terminates the thread.
+ */
+export async function runWithPort<T, M>(pool: Piscina, task: Record<string, unknown>, onMessage: (m: M) => void, signal: AbortSignal): Promise<T> {
+  const { port1, port2 } = new MessageChannel()
+  port1.on('message', onMessage)
+  try {
+    return (await pool.run({ ...task, port: port2 }, { transferList: [port2], signal })) as T
+  } finally {
+    port1.close()
+  }
 }

@@ -5,32 +5,18 @@
  * whatever it had begun to write.
  */
 import fs from 'node:fs'
-import { MessageChannel } from 'node:worker_threads'
-import type { Piscina } from 'piscina'
 import type { JobContext } from '../jobs/registry'
 import { JobCancelledError } from '../jobs/registry'
-import { createPool } from '../workers'
+import { runWithPort, singleThreadPool } from '../workers'
 import type { EnrollResult } from '../../../src-shared/contract/enroll'
 import type { EnrollRunProgress, EnrollSpec } from './run'
 
-let pool: Piscina | null = null
-
-function enrollPool(): Piscina {
-  pool ??= createPool('enroll', { maxThreads: 1, idleTimeout: 30_000 })
-  return pool
-}
-
-export async function closeEnrollPool(): Promise<void> {
-  const p = pool
-  pool = null
-  await p?.destroy()
-}
+const pool = singleThreadPool('enroll')
+export const closeEnrollPool = pool.close
 
 export async function enrollInWorker(spec: EnrollSpec, ctx: JobContext): Promise<EnrollResult> {
-  const { port1, port2 } = new MessageChannel()
-  port1.on('message', (p: EnrollRunProgress) => ctx.progress(p.fraction, p.message, p.detail))
   try {
-    return (await enrollPool().run({ spec, port: port2 }, { transferList: [port2], signal: ctx.signal })) as EnrollResult
+    return await runWithPort(pool.get(), { spec }, (p: EnrollRunProgress) => ctx.progress(p.fraction, p.message, p.detail), ctx.signal)
   } catch (err) {
     if (ctx.signal.aborted) {
       // The thread died mid-write: nothing in `out` is referenced by the database yet.
@@ -38,7 +24,5 @@ export async function enrollInWorker(spec: EnrollSpec, ctx: JobContext): Promise
       throw new JobCancelledError()
     }
     throw err
-  } finally {
-    port1.close()
   }
 }

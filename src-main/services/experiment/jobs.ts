@@ -6,8 +6,7 @@
  */
 import { MessageChannel } from 'node:worker_threads'
 import path from 'node:path'
-import type { Piscina } from 'piscina'
-import { createPool } from '../workers'
+import { singleThreadPool } from '../workers'
 import { JobCancelledError, type JobContext } from '../jobs/registry'
 import type { Workspace } from '../store/workspace'
 import type { ExperimentConfigInput } from '../../../src-shared/contract/experiments'
@@ -17,21 +16,11 @@ import { finishExperiment } from './runner'
 import { checkRunFolder, hashConfig } from './state'
 import type { WorkerMessage } from './worker'
 
-let pool: Piscina | null = null
+// Experiments queue one after another: each uses the whole training backend.
+const pool = singleThreadPool('experiment')
+export const closeExperimentPool = pool.close
 const active = new Set<string>()
 const GRACE_MS = 20_000
-
-function experimentPool(): Piscina {
-  // Experiments queue one after another: each uses the whole training backend.
-  pool ??= createPool('experiment', { maxThreads: 1, idleTimeout: 30_000 })
-  return pool
-}
-
-export async function closeExperimentPool(): Promise<void> {
-  const p = pool
-  pool = null
-  await p?.destroy()
-}
 
 /** Output folders of experiments running in this process (the others' 'running' rows are stale). */
 export function activeExperimentDirs(): Set<string> {
@@ -67,7 +56,7 @@ export async function experimentInWorker(ws: Workspace, config: ExperimentConfig
   ctx.signal.addEventListener('abort', onAbort, { once: true })
   active.add(prepared.out)
   try {
-    const r = await experimentPool().run({ workspace: ws.dir, config, out: prepared.out, force, port: port2 }, { transferList: [port2], signal: hardStop.signal })
+    const r = await pool.get().run({ workspace: ws.dir, config, out: prepared.out, force, port: port2 }, { transferList: [port2], signal: hardStop.signal })
     if (r.cancelled || ctx.signal.aborted) throw new JobCancelledError()
     ctx.progress(1, 'writing results and report')
     const out = await finishExperiment(ws, r.runId, r.outDir, makeConfig(config))
