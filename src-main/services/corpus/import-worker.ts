@@ -4,8 +4,7 @@
  * sample decodes. Never throws: a bad file comes back as { ok: false, reason }.
  */
 import crypto from 'node:crypto'
-import fs from 'node:fs'
-import { decodeAudioBuffer } from '../audio/index'
+import { AudioDecodeError, decodeAudioBuffer, readAudioBytes } from '../audio/index'
 
 export interface ProbeTask {
   path: string
@@ -20,10 +19,11 @@ export type ProbeResult =
 export async function probeFile(task: ProbeTask): Promise<ProbeResult> {
   let bytes: Buffer
   try {
-    bytes = await fs.promises.readFile(task.path)
+    // stat first: a device, FIFO or over-size file is refused without being opened or read
+    bytes = await readAudioBytes(task.path, task.name)
   } catch (err) {
-    const e = err as NodeJS.ErrnoException
-    return { ok: false, reason: `cannot read ${task.name}: ${e.code === 'ENOENT' ? 'file not found' : e.message}` }
+    const problem = err instanceof AudioDecodeError ? err.problem : (err as Error).message
+    return { ok: false, reason: `cannot read ${task.name}: ${problem.replace(/^cannot read: /, '')}` }
   }
   const hash = crypto.createHash('sha256').update(bytes).digest('hex')
   try {

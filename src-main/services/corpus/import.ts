@@ -12,8 +12,8 @@ import { setMaxListeners } from 'node:events'
 import type { Piscina } from 'piscina'
 import { createPool } from '../workers'
 import type { Workspace } from '../store/workspace'
-import { ADAPTERS, type PlanEntry } from './adapters'
-import { detectLayoutFromFiles, listFiles } from './scan'
+import type { PlanEntry } from './adapters'
+import { closeScanPool, planInWorker } from './offthread'
 import type { ProbeResult, ProbeTask } from './import-worker'
 import type { FileIssue, ImportReport, Layout } from '../../../src-shared/contract/datasets'
 
@@ -51,6 +51,7 @@ export async function closeImportPool(): Promise<void> {
   const p = pool
   pool = null
   if (p) await p.destroy()
+  await closeScanPool()
 }
 
 export class ImportError extends Error {
@@ -62,18 +63,10 @@ export async function importCorpus(ws: Workspace, dir: string, opts: ImportOptio
   const root = path.resolve(dir)
   if (!fs.existsSync(root) || !fs.statSync(root).isDirectory()) throw new ImportError(`cannot import ${root}: not a folder`)
   opts.onProgress?.(null, 'scanning')
-  const files = listFiles(root)
-  let layout = opts.layout
-  let detection = 'layout given by the caller'
-  if (!layout) {
-    const d = detectLayoutFromFiles(root, files)
-    if (!d.layout) throw new ImportError(`cannot import ${root}: ${d.reason}`)
-    layout = d.layout
-    detection = d.reason
-  }
-  const adapter = ADAPTERS.find((a) => a.layout === layout)
-  if (!adapter) throw new ImportError(`no adapter for layout ${layout}`)
-  const plan = adapter.plan(root, files, { includeSong: opts.includeSong })
+  // walk, detection and plan on the scan worker: a big tree never blocks this thread
+  const planned = await planInWorker(root, opts.layout, { includeSong: opts.includeSong }, opts.signal)
+  if (!planned.ok) throw new ImportError(`cannot import ${root}: ${planned.reason}`)
+  const { layout, detection, plan } = planned
   const name = opts.name ?? path.basename(root)
 
   const db = ws.db
