@@ -11,7 +11,7 @@ import fs from 'node:fs'
 import os from 'node:os'
 import path from 'node:path'
 import { AudioDecodeError, finish, type DecodedAudio } from './errors'
-import { FFMPEG_TIMEOUT_MS, MAX_CLIP_SEC, checkDeclared, checkRunning } from './limits'
+import { FFMPEG_TIMEOUT_MS, checkDeclared, checkRunning, clipLimitSec } from './limits'
 import { chunks, fourcc, riffHeader, view } from './riff'
 import { deinterleave, formatName, parseWaveFormat, TAG_NAMES, WAVE_FORMAT_IEEE_FLOAT, WAVE_FORMAT_PCM, type WaveFormat } from './wav'
 
@@ -38,8 +38,8 @@ function readStreams(file: string, b: Uint8Array, hdrl: { start: number; size: n
       const us = view(b).getUint32(ch.start, true)
       const frames = view(b).getUint32(ch.start + 16, true)
       const sec = (us * frames) / 1e6
-      if (sec > MAX_CLIP_SEC) {
-        throw new AudioDecodeError(file, `AVI main header declares ${frames} frames of ${us} us (${(sec / 3600).toFixed(2)} h), above the limit of ${MAX_CLIP_SEC / 3600} h per clip (docs/audio.md, Limits)`)
+      if (sec > clipLimitSec()) {
+        throw new AudioDecodeError(file, `AVI main header declares ${frames} frames of ${us} us (${+sec.toFixed(1)} s), above the limit of ${clipLimitSec()} s per clip (docs/audio.md, Limits)`)
       }
     } else if (ch.id === 'LIST' && ch.size >= 4 && fourcc(b, ch.start) === 'strl') {
       const s: StreamInfo = { index: streams.length, type: '', strf: null, scale: 0, rate: 0, length: 0 }
@@ -125,6 +125,8 @@ export interface DecodeOptions {
   signal?: AbortSignal
   /** ffmpeg is killed after this many ms (default FFMPEG_TIMEOUT_MS) */
   ffmpegTimeoutMs?: number
+  /** called with ffmpeg's pid once it runs (diagnostics, tests) */
+  onFfmpegSpawn?: (pid: number) => void
 }
 
 export async function decodeAvi(file: string, b: Uint8Array, opts: DecodeOptions = {}): Promise<DecodedAudio> {
@@ -142,7 +144,7 @@ export async function decodeAvi(file: string, b: Uint8Array, opts: DecodeOptions
 /**
  * ffmpeg decodes the compressed stream of the whole AVI to float32 at the stream's own
  * rate. It is killed (SIGKILL) on timeout, on abort and when its output passes the
- * sample cap; `-t` keeps it from decoding past the clip limit in the first place.
+ * sample cap; `-t` (the limit + 1 s, so an over-long stream still trips the cap) keeps it from decoding far past it.
  */
 async function decodeWithFfmpeg(file: string, b: Uint8Array, format: WaveFormat, codec: string, opts: DecodeOptions): Promise<DecodedAudio> {
   opts.signal?.throwIfAborted()
@@ -152,9 +154,10 @@ async function decodeWithFfmpeg(file: string, b: Uint8Array, format: WaveFormat,
   try {
     fs.writeFileSync(input, b)
     const nc = format.channels
-    const args = ['-nostdin', '-v', 'error', '-i', input, '-map', '0:a:0', '-t', String(MAX_CLIP_SEC), '-ac', String(nc), '-ar', String(format.sampleRate), '-f', 'f32le', '-']
+    const args = ['-nostdin', '-v', 'error', '-i', input, '-map', '0:a:0', '-t', String(clipLimitSec() + 1), '-ac', String(nc), '-ar', String(format.sampleRate), '-f', 'f32le', '-']
     const pcm = await new Promise<Buffer>((resolve, reject) => {
       const child = spawn('ffmpeg', args, { stdio: ['ignore', 'pipe', 'pipe'] })
+      child.once('spawn', () => opts.onFfmpegSpawn?.(child.pid!))
       const out: Buffer[] = []
       let bytes = 0
       let err = ''

@@ -90,7 +90,7 @@ function flacDeclaredSamples(file: string, b: Uint8Array): number {
   const channels = ((b[20] >> 1) & 0x07) + 1
   const total = (b[21] & 0x0f) * 2 ** 32 + ((b[22] << 24) >>> 0) + (b[23] << 16) + (b[24] << 8) + b[25]
   checkDeclared(file, 'FLAC STREAMINFO', total, rate, channels)
-  checkDeclared(file, 'FLAC frame headers', flacFrameSamplesBound(b), rate, channels)
+  checkDeclared(file, 'FLAC frame headers (sum of block sizes)', flacFrameSamplesBound(b), rate, channels)
   return total
 }
 

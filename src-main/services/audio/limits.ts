@@ -18,6 +18,17 @@ export const MAX_FILE_BYTES = 1024 * 1024 * 1024
 /** ffmpeg (compressed AVI audio) is killed after this long. */
 export const FFMPEG_TIMEOUT_MS = 120_000
 
+/**
+ * The clip limit in force: MAX_CLIP_SEC, or a lower SER_MAX_CLIP_SEC (tests and the soak
+ * use it to reach the cap with small files; it can only lower the limit).
+ */
+export function clipLimitSec(): number {
+  const env = Number(process.env.SER_MAX_CLIP_SEC)
+  return Number.isFinite(env) && env > 0 ? Math.min(env, MAX_CLIP_SEC) : MAX_CLIP_SEC
+}
+
+const hours = (sec: number) => (sec >= 3600 ? `${+(sec / 3600).toFixed(2)} h` : `${+sec.toFixed(1)} s`)
+
 const fmt = (n: number) => (Number.isSafeInteger(n) ? String(n) : n.toExponential(3))
 
 /** Refuses rate x channels above the cap. */
@@ -31,8 +42,9 @@ export function checkRateChannels(file: string, where: string, rate: number, cha
 export function checkDeclared(file: string, where: string, frames: number, rate: number, channels: number): void {
   checkRateChannels(file, where, rate, channels)
   const sec = frames / rate
-  if (sec > MAX_CLIP_SEC) {
-    throw new AudioDecodeError(file, `${where} declares ${fmt(frames)} samples at ${rate} Hz (${(sec / 3600).toFixed(2)} h), above the limit of ${MAX_CLIP_SEC / 3600} h per clip (docs/audio.md, Limits)`)
+  const limit = clipLimitSec()
+  if (sec > limit) {
+    throw new AudioDecodeError(file, `${where} declares ${fmt(frames)} samples at ${rate} Hz (${hours(sec)}), above the limit of ${hours(limit)} per clip (docs/audio.md, Limits)`)
   }
   if (frames * channels > MAX_TOTAL_SAMPLES) {
     throw new AudioDecodeError(file, `${where} declares ${fmt(frames)} samples x ${channels} channel(s) = ${fmt(frames * channels)}, above the limit of ${MAX_TOTAL_SAMPLES} decoded samples (docs/audio.md, Limits)`)
@@ -41,8 +53,9 @@ export function checkDeclared(file: string, where: string, frames: number, rate:
 
 /** For decoders that learn the length while decoding: call with the running totals. */
 export function checkRunning(file: string, kind: string, frames: number, rate: number, channels: number): void {
-  if (frames / rate > MAX_CLIP_SEC || frames * channels > MAX_TOTAL_SAMPLES) {
-    throw new AudioDecodeError(file, `${kind} decoding stopped after ${fmt(frames)} samples x ${channels} channel(s) at ${rate} Hz: the stream exceeds the limit of ${MAX_CLIP_SEC / 3600} h / ${MAX_TOTAL_SAMPLES} samples per clip (docs/audio.md, Limits)`)
+  const limit = clipLimitSec()
+  if (frames / rate > limit || frames * channels > MAX_TOTAL_SAMPLES) {
+    throw new AudioDecodeError(file, `${kind} decoding stopped after ${fmt(frames)} samples x ${channels} channel(s) at ${rate} Hz (${hours(frames / rate)}): the stream exceeds the limit of ${hours(limit)} / ${MAX_TOTAL_SAMPLES} samples per clip (docs/audio.md, Limits)`)
   }
 }
 
