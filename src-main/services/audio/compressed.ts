@@ -118,12 +118,20 @@ export function decodeFlac(file: string, b: Uint8Array): Promise<DecodedAudio> {
 }
 
 export function decodeMp3(file: string, b: Uint8Array): Promise<DecodedAudio> {
+  const xing = mp3Declared(file, b)
+  mp3Framed(file, b)
   return serial(async () => {
     if (!mpeg) mpeg = new MPEGDecoder()
     await mpeg.ready
     try {
       const m = mpeg
-      return check(file, 'mp3', await streamDecode(file, 'mp3', b, (c) => m.decode(c) as Decoded))
+      const d = check(file, 'mp3', await streamDecode(file, 'mp3', b, (c) => m.decode(c) as Decoded))
+      const frames = d.channels[0].length
+      // a gapless decoder drops the encoder delay (1 105 samples) and the padding (under a frame), and the tag frame may count
+      if (xing && frames + 1105 + 2 * xing.perFrame < xing.frames * xing.perFrame) {
+        throw new AudioDecodeError(file, `MP3 truncated: ${frames} of ${xing.frames * xing.perFrame} samples declared by its Xing/Info header decoded`)
+      }
+      return d
     } finally {
       await mpeg.reset()
     }
@@ -140,6 +148,7 @@ export function decodeOgg(file: string, b: Uint8Array): Promise<DecodedAudio> {
     if (!vorbis) vorbis = new OggVorbisDecoder()
     await vorbis.ready
     try {
+      oggEnds(file, b)
       const v = vorbis
       return check(file, 'ogg/vorbis', await streamDecode(file, 'ogg/vorbis', b, async (c) => (await v.decode(c)) as Decoded, async () => (await v.flush()) as Decoded))
     } finally {
@@ -168,4 +177,87 @@ function checkOggDeclared(file: string, b: Uint8Array): void {
     if (g > 0n) granule = Number(g)
   }
   checkDeclared(file, 'Ogg Vorbis headers (last page granule position)', granule, rate, channels)
+}
+
+/** The page that ends an Ogg file must carry the end-of-stream flag; a cut file does not. */
+function oggEnds(file: string, b: Uint8Array): void {
+  const tail = Buffer.from(b.subarray(Math.max(0, b.length - 65536)))
+  const last = tail.lastIndexOf('OggS', undefined, 'latin1')
+  if (last < 0 || last + 27 > tail.length) throw new AudioDecodeError(file, 'Ogg stream truncated: no complete page at the end')
+  const segments = tail[last + 26]
+  if (last + 27 + segments > tail.length) throw new AudioDecodeError(file, 'Ogg stream truncated: the last page is cut short')
+  const size = tail.subarray(last + 27, last + 27 + segments).reduce((a, x) => a + x, 0)
+  if (last + 27 + segments + size > tail.length) throw new AudioDecodeError(file, 'Ogg stream truncated: the last page is cut short')
+  if (!(tail[last + 5] & 0x04)) throw new AudioDecodeError(file, 'Ogg stream truncated: the last page is not marked end-of-stream')
+}
+
+const MPEG_RATES: Record<number, number[]> = { 3: [44100, 48000, 32000], 2: [22050, 24000, 16000], 0: [11025, 12000, 8000] }
+
+/**
+ * MP3's Xing/Info header (written by LAME and ffmpeg) declares the frame count: checked
+ * against the limits before decoding, and later against what decoded (truncation).
+ */
+function mp3Declared(file: string, b: Uint8Array): { frames: number; perFrame: number } | null {
+  let at = 0
+  if (b.length >= 10 && b[0] === 0x49 && b[1] === 0x44 && b[2] === 0x33) at = 10 + ((b[6] & 0x7f) << 21 | (b[7] & 0x7f) << 14 | (b[8] & 0x7f) << 7 | (b[9] & 0x7f))
+  if (at + 4 > b.length || b[at] !== 0xff || (b[at + 1] & 0xe0) !== 0xe0) return null
+  const version = (b[at + 1] >> 3) & 3
+  const layer = (b[at + 1] >> 1) & 3
+  const rate = MPEG_RATES[version]?.[(b[at + 2] >> 2) & 3]
+  if (!rate || layer !== 1) return null
+  const mono = b[at + 3] >> 6 === 3
+  const perFrame = version === 3 ? 1152 : 576
+  // the tag sits after the side information, whose size depends on version and channels
+  const side = version === 3 ? (mono ? 17 : 32) : mono ? 9 : 17
+  const tag = at + 4 + side
+  if (tag + 12 > b.length) return null
+  const id = Buffer.from(b.subarray(tag, tag + 4)).toString('latin1')
+  if (id !== 'Xing' && id !== 'Info') return null
+  const dv = new DataView(b.buffer, b.byteOffset, b.byteLength)
+  if (!(dv.getUint32(tag + 4) & 1)) return null
+  const frames = dv.getUint32(tag + 8)
+  checkDeclared(file, `MP3 ${id} header`, frames * perFrame, rate, mono ? 1 : 2)
+  return { frames, perFrame }
+}
+
+const L3_KBPS: Record<'1' | '2', number[]> = {
+  1: [0, 32, 40, 48, 56, 64, 80, 96, 112, 128, 160, 192, 224, 256, 320],
+  2: [0, 8, 16, 24, 32, 40, 48, 56, 64, 80, 96, 112, 128, 144, 160],
+}
+
+/** Length of the Layer III frame whose header is at i, or 0 when none is there. */
+function l3FrameLength(b: Uint8Array, i: number): number {
+  if (i + 4 > b.length || b[i] !== 0xff || (b[i + 1] & 0xe0) !== 0xe0) return 0
+  const version = (b[i + 1] >> 3) & 3
+  if (version === 1 || ((b[i + 1] >> 1) & 3) !== 1) return 0
+  const rate = MPEG_RATES[version]?.[(b[i + 2] >> 2) & 3]
+  const kbps = L3_KBPS[version === 3 ? 1 : 2][b[i + 2] >> 4]
+  if (!rate || !kbps) return 0
+  return Math.floor(((version === 3 ? 144000 : 72000) * kbps) / rate) + ((b[i + 2] >> 1) & 1)
+}
+
+/**
+ * mpg123 decodes whatever frame-like bytes it finds, so random bytes after an ID3 tag
+ * "decode" without an error. A real Layer III stream is a chain of frames, each header
+ * right where the previous frame ends: at least half the audio bytes must lie in such a chain.
+ */
+function mp3Framed(file: string, b: Uint8Array): void {
+  let start = 0
+  if (b.length >= 10 && b[0] === 0x49 && b[1] === 0x44 && b[2] === 0x33) start = 10 + ((b[6] & 0x7f) << 21 | (b[7] & 0x7f) << 14 | (b[8] & 0x7f) << 7 | (b[9] & 0x7f))
+  let end = b.length
+  if (end - 128 >= start && b[end - 128] === 0x54 && b[end - 127] === 0x41 && b[end - 126] === 0x47) end -= 128 // ID3v1 'TAG'
+  if (end <= start) throw new AudioDecodeError(file, 'MP3 holds an ID3 tag and no audio frames')
+  // only Layer III is checked (Layer I/II files are rare; mpg123 still validates them)
+  if (l3FrameLength(b, start) === 0 && ((b[start + 1] >> 1) & 3) !== 1 && b[start] === 0xff) return
+  let chained = 0
+  for (let i = start; i < end; ) {
+    const len = l3FrameLength(b, i)
+    if (len > 4 && (i + len === end || (i + len < end && l3FrameLength(b, i + len) > 0))) {
+      chained += len
+      i += len
+    } else i++
+  }
+  if (chained < 0.5 * (end - start)) {
+    throw new AudioDecodeError(file, `MP3 stream damaged: only ${Math.round((100 * chained) / (end - start))}% of its ${end - start} audio bytes form a chain of MPEG Layer III frames`)
+  }
 }
