@@ -23,6 +23,7 @@ beforeAll(() => {
   fs.writeFileSync(f('tone.wav'), encodeWav16(Float32Array.from({ length: 8000 * 70 }, (_, i) => 0.3 * Math.sin(i / 5)), 8000))
   execFileSync('sox', [f('tone.wav'), f('tone.flac')])
   ffmpeg('-i', f('tone.wav'), '-c:a', 'libmp3lame', '-b:a', '16k', f('tone.mp3'))
+  ffmpeg('-i', f('tone.wav'), '-c:a', 'libmp3lame', '-b:a', '16k', '-write_xing', '0', f('noxing.mp3'))
   ffmpeg('-i', f('tone.wav'), '-c:a', 'libvorbis', f('tone.ogg'))
   ffmpeg('-f', 'lavfi', '-i', 'sine=f=440:r=8000:d=3', '-f', 'lavfi', '-i', 'color=c=gray:s=32x24:r=5:d=3', '-c:a', 'pcm_s16le', '-c:v', 'mjpeg', f('pcm.avi'))
   ffmpeg('-f', 'lavfi', '-i', 'sine=f=440:r=8000:d=3', '-f', 'lavfi', '-i', 'color=c=gray:s=32x24:r=5:d=3', '-c:a', 'pcm_alaw', '-c:v', 'mjpeg', f('alaw.avi'))
@@ -65,12 +66,12 @@ describe('declared sizes', () => {
     await expect(decodeAudioBuffer(hidden, 'hidden.flac')).rejects.toThrow(/FLAC frame headers \(sum of block sizes\) declares 560000 samples at 8000 Hz \(70 s\), above the limit of 60 s/)
   })
 
-  it('MP3 has no declared length: decoding stops at the cap', async () => {
+  it("MP3: the Xing/Info header's frame count is checked; without one, decoding stops at the cap", async () => {
     process.env.SER_MAX_CLIP_SEC = '60'
-    await expect(decodeAudioFile(f('tone.mp3'))).rejects.toThrow(/mp3 decoding stopped after \d+ samples x \d channel\(s\) at 8000 Hz \(6\d(\.\d)? s\): the stream exceeds the limit of 60 s/)
+    await expect(decodeAudioFile(f('tone.mp3'))).rejects.toThrow(/MP3 (Xing|Info) header declares \d+ samples at 8000 Hz \(70(\.\d)? s\), above the limit of 60 s/)
+    await expect(decodeAudioFile(f('noxing.mp3'))).rejects.toThrow(/mp3 decoding stopped after \d+ samples x \d channel\(s\) at 8000 Hz \(6\d(\.\d)? s\): the stream exceeds the limit of 60 s/)
     delete process.env.SER_MAX_CLIP_SEC
-    const d = await decodeAudioFile(f('tone.mp3'))
-    expect(d.durationSec).toBeGreaterThan(69)
+    for (const n of ['tone.mp3', 'noxing.mp3']) expect((await decodeAudioFile(f(n))).durationSec).toBeGreaterThan(69)
   })
 
   it('Ogg Vorbis: the last granule position is checked; a lying granule still stops at the cap', async () => {
