@@ -32,6 +32,8 @@ export interface HostileReport {
   peakGrowthMb: number
   peakHeapMb: number
   byKind: Record<string, number>
+  /** the reason of every bomb, to check it is the limit that caught it */
+  bombReasons: string[]
   elapsedSec: number
 }
 
@@ -237,6 +239,7 @@ export async function runHostileFiles(opts: { scale?: number; log?: (s: string) 
       peakGrowthMb: mb(peakRss - baseline),
       peakHeapMb: mb(peakHeap),
       byKind,
+      bombReasons: [...hostile].filter(([, k]) => k === 'bomb').map(([rel]) => reasons.get(rel) ?? `${rel}: not rejected`),
       elapsedSec: +((performance.now() - t0) / 1000).toFixed(1),
     }
     if (r.added !== 1) report.accepted.push(`(${r.added} clips added, expected only happy/good.wav)`)
