@@ -191,6 +191,12 @@ function oggEnds(file: string, b: Uint8Array): void {
   if (!(tail[last + 5] & 0x04)) throw new AudioDecodeError(file, 'Ogg stream truncated: the last page is not marked end-of-stream')
 }
 
+/** Offset after a leading ID3v2 tag (its size is four 7-bit bytes), else 0. */
+function id3End(b: Uint8Array): number {
+  if (b.length < 10 || b[0] !== 0x49 || b[1] !== 0x44 || b[2] !== 0x33) return 0
+  return 10 + (((b[6] & 0x7f) << 21) | ((b[7] & 0x7f) << 14) | ((b[8] & 0x7f) << 7) | (b[9] & 0x7f))
+}
+
 const MPEG_RATES: Record<number, number[]> = { 3: [44100, 48000, 32000], 2: [22050, 24000, 16000], 0: [11025, 12000, 8000] }
 
 /**
@@ -198,8 +204,7 @@ const MPEG_RATES: Record<number, number[]> = { 3: [44100, 48000, 32000], 2: [220
  * against the limits before decoding, and later against what decoded (truncation).
  */
 function mp3Declared(file: string, b: Uint8Array): { frames: number; perFrame: number } | null {
-  let at = 0
-  if (b.length >= 10 && b[0] === 0x49 && b[1] === 0x44 && b[2] === 0x33) at = 10 + ((b[6] & 0x7f) << 21 | (b[7] & 0x7f) << 14 | (b[8] & 0x7f) << 7 | (b[9] & 0x7f))
+  const at = id3End(b)
   if (at + 4 > b.length || b[at] !== 0xff || (b[at + 1] & 0xe0) !== 0xe0) return null
   const version = (b[at + 1] >> 3) & 3
   const layer = (b[at + 1] >> 1) & 3
@@ -242,8 +247,7 @@ function l3FrameLength(b: Uint8Array, i: number): number {
  * right where the previous frame ends: at least half the audio bytes must lie in such a chain.
  */
 function mp3Framed(file: string, b: Uint8Array): void {
-  let start = 0
-  if (b.length >= 10 && b[0] === 0x49 && b[1] === 0x44 && b[2] === 0x33) start = 10 + ((b[6] & 0x7f) << 21 | (b[7] & 0x7f) << 14 | (b[8] & 0x7f) << 7 | (b[9] & 0x7f))
+  const start = id3End(b)
   let end = b.length
   if (end - 128 >= start && b[end - 128] === 0x54 && b[end - 127] === 0x41 && b[end - 126] === 0x47) end -= 128 // ID3v1 'TAG'
   if (end <= start) throw new AudioDecodeError(file, 'MP3 holds an ID3 tag and no audio frames')
