@@ -9,7 +9,7 @@ import fs from 'node:fs'
 import path from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { tempDir, tempWorkspace } from '../../helpers/workspace'
-import { closeImportPool, importCorpus, listTree } from '../../../src-main/services/corpus/index'
+import { closeImportPool, importCorpus, listTree, relinkDataset } from '../../../src-main/services/corpus/index'
 import { encodeWav16 } from '../../../src-main/services/audio/index'
 
 let ws: ReturnType<typeof tempWorkspace>
@@ -111,6 +111,12 @@ describe('folder walk', () => {
     const r = await importCorpus(ws, dir, { name: 'paths-folder', layout: 'folder' })
     expect(r.added).toBe(1)
     expect(r.rejected.map((x) => x.path).sort()).toEqual(['happy/out.wav', 'sad/pipe.wav'])
-    fs.rmSync(dir, { recursive: true, force: true })
+    // relinking to a folder where the clip is now a FIFO: reported missing, never opened (it would block)
+    const moved = tempDir('ser-paths-moved-')
+    fs.mkdirSync(path.join(moved, 'happy'))
+    execFileSync('mkfifo', [path.join(moved, 'happy', 'ok.wav')])
+    const rl = await relinkDataset(ws, r.datasetId, moved)
+    expect(rl).toMatchObject({ relinked: 0, missing: ['happy/ok.wav'] })
+    for (const d of [dir, moved]) fs.rmSync(d, { recursive: true, force: true })
   })
 })
