@@ -154,7 +154,8 @@ async function decodeWithFfmpeg(file: string, b: Uint8Array, format: WaveFormat,
   try {
     fs.writeFileSync(input, b)
     const nc = format.channels
-    const args = ['-nostdin', '-v', 'error', '-i', input, '-map', '0:a:0', '-t', String(clipLimitSec() + 1), '-ac', String(nc), '-ar', String(format.sampleRate), '-f', 'f32le', '-']
+    // -timelimit (CPU seconds) is ffmpeg's own backstop: it holds even when the thread that spawned it is terminated
+    const args = ['-nostdin', '-v', 'error', '-timelimit', String(Math.max(1, Math.ceil(timeoutMs / 1000))), '-i', input, '-map', '0:a:0', '-t', String(clipLimitSec() + 1), '-ac', String(nc), '-ar', String(format.sampleRate), '-f', 'f32le', '-']
     const pcm = await new Promise<Buffer>((resolve, reject) => {
       const child = spawn('ffmpeg', args, { stdio: ['ignore', 'pipe', 'pipe'] })
       child.once('spawn', () => opts.onFfmpegSpawn?.(child.pid!))
