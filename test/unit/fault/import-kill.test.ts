@@ -4,7 +4,7 @@ import { runImportKill } from './import-kill'
 
 describe('kill -9 during import', () => {
   it('the next run completes the import: every clip once, one corpus label each, database intact', async () => {
-    const r = await runImportKill({ files: 240, kills: 3, log: (s) => console.log(s) })
+    const r = await runImportKill({ files: 160, kills: 2, log: (s) => console.log(s) })
     expect(r.kills).toBeGreaterThanOrEqual(1)
     expect(r.midImportKills).toBeGreaterThanOrEqual(1)
     expect(r.clips).toBe(r.files)
