@@ -8,7 +8,6 @@
  */
 import path from 'node:path'
 import fs from 'node:fs'
-import { setMaxListeners } from 'node:events'
 import type { Piscina } from 'piscina'
 import { createPool } from '../workers'
 import type { Workspace } from '../store/workspace'
@@ -150,8 +149,11 @@ export async function importCorpus(ws: Workspace, dir: string, opts: ImportOptio
   })
 
   const signal = opts.signal
-  // Each queued task listens on the signal until it runs.
-  if (signal) setMaxListeners(clips.length + 16, signal)
+  // Cancel reaches the workers through shared memory instead of terminating their threads:
+  // a decode in flight stops itself and kills its ffmpeg (a terminated thread could not).
+  const cancel = new Int32Array(new SharedArrayBuffer(4))
+  const onAbort = () => Atomics.store(cancel, 0, 1)
+  signal?.addEventListener('abort', onAbort, { once: true })
   let cancelled = false
   let done = 0
   const p = clips.length ? getPool(opts.threads) : null
@@ -160,7 +162,8 @@ export async function importCorpus(ws: Workspace, dir: string, opts: ImportOptio
     if (signal?.aborted) return
     let r: ProbeResult
     try {
-      r = (await p!.run({ path: e.abs, name: e.rel } satisfies ProbeTask, signal ? { signal } : {})) as ProbeResult
+      r = (await p!.run({ path: e.abs, name: e.rel, cancel } satisfies ProbeTask)) as ProbeResult
+      if (!r.ok && r.cancelled) return
     } catch (err) {
       if (signal?.aborted) return
       r = { ok: false, reason: `cannot decode ${e.rel}: worker failed: ${(err as Error).message}` }
@@ -173,7 +176,7 @@ export async function importCorpus(ws: Workspace, dir: string, opts: ImportOptio
     }
     opts.onProgress?.(done / clips.length, `${done}/${clips.length} files`)
   })
-  await Promise.all(tasks)
+  await Promise.all(tasks).finally(() => signal?.removeEventListener('abort', onAbort))
   flush(pending.splice(0))
   if (signal?.aborted) cancelled = true
 
