@@ -9,10 +9,12 @@ import { createAppServices, disposeAppServices, type AppServices } from '../api/
 import { handleMediaRequest } from '../api/media'
 import { appRouter } from '../api/router'
 import { initBackend } from '../services/engine/backend'
+import { isDevelopment, menuTemplate, windowPreferences } from './menu'
 import { installPermissionPolicy, isAppUrl, lockDownContents } from './security'
 
 const rendererIndex = path.join(__dirname, '../renderer/index.html')
 const preload = path.join(__dirname, '../preload/index.cjs')
+const dev = isDevelopment()
 
 protocol.registerSchemesAsPrivileged([
   { scheme: 'ser-media', privileges: { standard: true, secure: true, stream: true, supportFetchAPI: true } },
@@ -26,28 +28,7 @@ function workspaceArg(): string {
 
 function buildMenu(win: BrowserWindow): void {
   const go = (view: string) => () => void win.webContents.executeJavaScript(`location.hash = '#/${view}'`)
-  Menu.setApplicationMenu(
-    Menu.buildFromTemplate([
-      { role: 'fileMenu' },
-      { role: 'editMenu' },
-      {
-        label: 'View',
-        submenu: [
-          { label: 'Datasets', accelerator: 'CmdOrCtrl+1', click: go('datasets') },
-          { label: 'Label', accelerator: 'CmdOrCtrl+2', click: go('label') },
-          { label: 'Enroll', accelerator: 'CmdOrCtrl+3', click: go('enroll') },
-          { label: 'Train', accelerator: 'CmdOrCtrl+4', click: go('train') },
-          { label: 'Experiments', accelerator: 'CmdOrCtrl+5', click: go('experiments') },
-          { label: 'Live', accelerator: 'CmdOrCtrl+6', click: go('live') },
-          { type: 'separator' },
-          { role: 'reload' },
-          { role: 'toggleDevTools' },
-          { role: 'togglefullscreen' },
-        ],
-      },
-      { role: 'windowMenu' },
-    ]),
-  )
+  Menu.setApplicationMenu(Menu.buildFromTemplate(menuTemplate({ dev, go })))
 }
 
 async function start(): Promise<void> {
@@ -73,7 +54,7 @@ async function start(): Promise<void> {
     height: 820,
     title: 'Siamese SER',
     show: false,
-    webPreferences: { preload, contextIsolation: true, sandbox: true, nodeIntegration: false, webSecurity: true, spellcheck: false },
+    webPreferences: windowPreferences(preload, dev),
   })
   createIPCHandler({
     router: appRouter,

@@ -73,6 +73,9 @@ export async function startShell(opts: ShellOptions): Promise<ShellServer> {
   }
 
   const server = http.createServer(guarded('http request', onRequest))
+  // A client that sends its headers slowly (or never) is cut off, not waited for.
+  server.headersTimeout = 10_000
+  server.requestTimeout = 60_000
   // Malformed requests the HTTP parser itself refuses: a 400, never an exception.
   server.on('clientError', (err: NodeJS.ErrnoException, socket: Duplex) => {
     if (err.code === 'ECONNRESET' || !socket.writable) return void socket.destroy()

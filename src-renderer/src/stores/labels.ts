@@ -28,7 +28,12 @@ const MAX_SERVER_RETRIES = 3
 export const useLabelsStore = defineStore('labels', () => {
   const system = useSystemStore()
   const annotator = computed(() => system.annotator)
-  const workspace = computed(() => system.doctor?.workspace.dir ?? null)
+  /**
+   * The unsent queue is keyed by the workspace's id (from the server), not by its folder
+   * or by the address: localStorage is per address, and the shell reuses its port per
+   * workspace, so the page after a restart finds the queue and sends it.
+   */
+  const workspace = ref<string | null>(null)
   const datasets = ref<DatasetRow[]>([])
   const datasetId = ref<number | null>(null)
   const status = ref<'all' | 'todo' | 'done'>('all')
@@ -50,6 +55,7 @@ export const useLabelsStore = defineStore('labels', () => {
   const suggestModel = ref('default')
   const models = ref<{ id: string; name: string }[]>([])
   let draining = false
+  let legacyKey: string | null = null
   let retryTimer: ReturnType<typeof setTimeout> | null = null
   const serverRetries = new Map<string, number>()
 
@@ -69,9 +75,15 @@ export const useLabelsStore = defineStore('labels', () => {
 
   /** Takes over operations a reload (or a closed tab) left unsent; App.vue calls it at start, whatever the view. */
   async function resumeUnsent(): Promise<void> {
-    if (!system.doctor) await system.load()
-    if (!workspace.value) return
-    const left = adoptStoredQueues(workspace.value).filter((o) => !queue.value.some((q) => q.requestId === o.requestId))
+    if (!workspace.value) {
+      const ident = await guard(() => api.system.workspace.query())
+      if (!ident) return
+      workspace.value = ident.id
+      // queues stored by earlier versions, keyed by the folder
+      legacyKey = ident.dir
+    }
+    const stored = [...adoptStoredQueues(workspace.value), ...(legacyKey ? adoptStoredQueues(legacyKey) : [])]
+    const left = stored.filter((o, i) => !queue.value.some((q) => q.requestId === o.requestId) && stored.findIndex((x) => x.requestId === o.requestId) === i)
     if (left.length) {
       queue.value.push(...left)
       notice.value = `${left.length} unsaved change(s) from before the reload are being sent`
