@@ -247,6 +247,8 @@ export function labelWorkspace(n: number): { dir: string; clipIds: number[] } {
 export interface KillFigures {
   kills: number
   sent: number
+  /** writes sent again after a kill because their answer never came (each may or may not have been committed) */
+  retried: number
   acknowledged: number
   present: number
   missing: number
@@ -261,12 +263,13 @@ export interface KillFigures {
  * writes sent but not acknowledged are sent again with the same ids (as the
  * desk's queue does). At the end every acknowledged write must be there once.
  */
-export async function killDuringWrites(opts: { kills: number; seed: string; inFlight?: number; log?: (s: string) => void }): Promise<KillFigures> {
+export async function killDuringWrites(opts: { kills: number; seed: string; inFlight?: number; fromSources?: boolean; log?: (s: string) => void }): Promise<KillFigures> {
   const rng = seedrandom(opts.seed)
   const { dir, clipIds } = labelWorkspace(20)
   const renderer = stubRenderer()
   const writes = new Map<string, { clipId: number; startSec: number; acked: boolean }>()
   let serial = 0
+  let retried = 0
   let peak: number | null = null
   const newWrite = () => {
     const k = serial++
@@ -284,10 +287,11 @@ export async function killDuringWrites(opts: { kills: number; seed: string; inFl
   let shell: ShellProcess | null = null
   try {
     for (let round = 0; round <= opts.kills; round++) {
-      shell = await startShellProcess({ workspace: dir, renderer, fromSources: true })
+      shell = await startShellProcess({ workspace: dir, renderer, fromSources: opts.fromSources ?? true })
       const rpc = await RawRpc.open(shell.port, shell.token)
       // first the retries of what the last round left unanswered, then new writes until the kill
       const pending = [...writes].filter(([, w]) => !w.acked).map(([id]) => id)
+      retried += pending.length
       const last = round === opts.kills
       const killAt = Date.now() + 30 + rng() * 400
       const inflight = new Set<Promise<void>>()
@@ -323,6 +327,7 @@ export async function killDuringWrites(opts: { kills: number; seed: string; inFl
       return {
         kills: opts.kills,
         sent: writes.size,
+        retried,
         acknowledged: acked.length,
         present: acked.filter((w) => (have.get(`${w.clipId}@${w.startSec}`) ?? 0) >= 1).length,
         missing: acked.filter((w) => !have.has(`${w.clipId}@${w.startSec}`)).length,
