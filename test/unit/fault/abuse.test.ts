@@ -5,7 +5,8 @@
  */
 import fs from 'node:fs'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { abuse, answersCorrectly, oversizedFrame, peakRssMiB, rawRequest, rendererFiles, stubRenderer } from '../../helpers/abuse'
+import { MAX_LABEL_FILE_CHARS } from '../../../src-shared/contract/limits'
+import { abuse, answersCorrectly, oversizedFrame, peakRssMiB, RawRpc, rawRequest, rendererFiles, stubRenderer } from '../../helpers/abuse'
 import { startShellProcess, type ShellProcess } from '../../helpers/shell-process'
 
 let shell: ShellProcess
@@ -47,5 +48,18 @@ describe('the shell under abuse', () => {
   it('closes a WebSocket whose message is over the limit (1009), and keeps serving others', async () => {
     expect(await oversizedFrame(shell.port, shell.token)).toBe(1009)
     expect((await answersCorrectly(shell.port, shell.token)).echo).toBe('still here')
+  })
+
+  it('the largest input the contract allows gets through the WebSocket (the limits agree); one character more is refused by name', async () => {
+    const rpc = await RawRpc.open(shell.port, shell.token)
+    try {
+      // worst case for JSON: control characters, 6 bytes each once escaped
+      const text = '\u0001'.repeat(MAX_LABEL_FILE_CHARS)
+      const input = { format: 'csv', text, datasetId: 999, annotator: 'ann', requestId: 'big-00000001' }
+      await expect(rpc.call('mutation', 'labels.import', input)).rejects.toThrow(/no dataset with id 999/)
+      await expect(rpc.call('mutation', 'labels.import', { ...input, text: text + 'x' })).rejects.toThrow(/a label file is at most 8000000 characters/)
+    } finally {
+      rpc.close()
+    }
   })
 })
