@@ -23,8 +23,9 @@ function shellToken(): string | null {
 
 // After a restart the shell has a new token. Opening its new address in this tab changes only
 // the fragment (no reload), so take the token from there too: the next reconnect uses it, and
-// the labels still queued in this page are sent.
-if (transport === 'websocket') window.addEventListener('hashchange', () => void shellToken())
+// the labels still queued in this page are sent. popstate, registered before the router's own
+// listener: by hashchange time the router has already rewritten the fragment.
+if (transport === 'websocket') for (const ev of ['popstate', 'hashchange']) window.addEventListener(ev, () => void shellToken())
 
 /** Set when the page cannot talk to the server at all; main.ts shows it instead of the app. */
 export const accessProblem: string | null =
