@@ -10,6 +10,7 @@ import { handleMediaRequest } from '../api/media'
 import { appRouter } from '../api/router'
 import { initBackend } from '../services/engine/backend'
 import { isDevelopment, menuTemplate, windowPreferences } from './menu'
+import { installLastResort, logFault } from '../shell/guard'
 import { installPermissionPolicy, isAppUrl, lockDownContents } from './security'
 
 const rendererIndex = path.join(__dirname, '../renderer/index.html')
@@ -20,6 +21,7 @@ protocol.registerSchemesAsPrivileged([
   { scheme: 'ser-media', privileges: { standard: true, secure: true, stream: true, supportFetchAPI: true } },
 ])
 app.enableSandbox()
+installLastResort()
 
 function workspaceArg(): string {
   const i = process.argv.indexOf('--workspace')
@@ -44,9 +46,15 @@ async function start(): Promise<void> {
   app.on('web-contents-created', (_e, contents) => lockDownContents(contents, rendererIndex))
 
   protocol.handle('ser-media', async (request) => {
-    const url = new URL(request.url)
-    const r = await handleMediaRequest(services, `${url.host}${url.pathname}`.replace(/\/$/, ''), request.headers.get('range') ?? undefined)
-    return new Response(typeof r.body === 'string' ? r.body : new Uint8Array(r.body), { status: r.status, headers: r.headers })
+    // total, like the shell's handlers: a fault is an error answer, never a crash
+    try {
+      const url = new URL(request.url)
+      const r = await handleMediaRequest(services, `${url.host}${url.pathname}`.replace(/\/$/, ''), request.headers.get('range') ?? undefined)
+      return new Response(typeof r.body === 'string' ? r.body : new Uint8Array(r.body), { status: r.status, headers: r.headers })
+    } catch (err) {
+      logFault('media request', err)
+      return new Response('the media request failed; see the log', { status: 500 })
+    }
   })
 
   const win = new BrowserWindow({
