@@ -99,3 +99,31 @@ describe('offline edit chains', () => {
     expect(() => updateRegion(ws, { labelId: b, annotator: 'ann', emotion: 'calm' })).toThrow(/belongs to bob|already removed/)
   })
 })
+
+describe('request ids recorded before migration 504', () => {
+  it('are still replayed after the upgrade (set, remove, undo), not applied again', async () => {
+    const { MIGRATIONS } = await import('../../../src-main/services/store/migrations/index')
+    const { openWorkspace } = await import('../../../src-main/services/store/workspace')
+    const { tempDir } = await import('../../helpers/workspace')
+    const dir = tempDir('ser-labels-legacy-')
+    const old = openWorkspace(dir, MIGRATIONS.filter((m) => m.id < '504'))
+    const { clipIds } = seedClips(Object.assign(old, { cleanup() {} }), 2)
+    // what the previous version wrote: label_actions.request_id and label_undo_requests
+    const ins = old.db.prepare('INSERT INTO labels (clip_id, emotion, annotator, source) VALUES (?, ?, ?, ?)')
+    const a = Number(ins.run(clipIds[0], 'angry', 'ann', 'annotator').lastInsertRowid)
+    const act = Number(
+      old.db.prepare("INSERT INTO label_actions (annotator, clip_id, kind, description, before_ids, after_ids, request_id) VALUES ('ann', ?, 'set', 'label angry', '[]', ?, 'old-set-0001')").run(clipIds[0], JSON.stringify([a])).lastInsertRowid,
+    )
+    old.db.prepare("INSERT INTO label_undo_requests (request_id, kind, annotator, action_id) VALUES ('old-undo-001', 'undo', 'ann', NULL)").run()
+    old.close()
+    const up = openWorkspace(dir)
+    try {
+      expect(setLabel(up, { clipId: clipIds[0], emotion: 'angry', annotator: 'ann', requestId: 'old-set-0001' }).actionId).toBe(act)
+      expect(undo(up, 'ann', 'old-undo-001')).toBeNull()
+      expect(clipLabels(up, clipIds[0]).map((l) => l.emotion)).toEqual(['angry'])
+      expect(up.db.prepare('SELECT COUNT(*) FROM labels').pluck().get()).toBe(1)
+    } finally {
+      up.close()
+    }
+  })
+})
