@@ -203,10 +203,27 @@ export const useLabelsStore = defineStore('labels', () => {
   }
 
   /** Sends queued operations in order; stops at the first one that could not be saved, and tries again later. */
+  /**
+   * After a reconnect, the server at this address may serve another workspace (its shell
+   * took the port): the queue belongs to the workspace it was made in, so it waits.
+   */
+  let workspaceChecked = false
+  async function sameWorkspace(): Promise<boolean> {
+    if (workspaceChecked || !workspace.value) return true
+    const ident = await api.system.workspace.query().catch(() => null)
+    if (!ident) return false
+    if (ident.id !== workspace.value) {
+      error.value = `${queue.value.length} unsaved change(s) belong to another workspace than the one this server has open (${ident.dir}); they are kept and sent when that workspace's shell is back at this address`
+      return false
+    }
+    return (workspaceChecked = true)
+  }
+
   async function drain(): Promise<void> {
     if (draining) return
     draining = true
     try {
+      if (queue.value.length && !(await sameWorkspace())) return
       // Operations queued while the counts were refreshed are sent too (enqueue's drain() returned at once).
       while (queue.value.length) {
         while (queue.value.length) {
@@ -222,7 +239,8 @@ export const useLabelsStore = defineStore('labels', () => {
   }
 
   watch(connectionState, (s) => {
-    if (s === 'open') void drain().then(() => loadClips())
+    if (s !== 'open') workspaceChecked = false
+    else void drain().then(() => loadClips())
   })
 
   function enqueue(op: { clipId: number | null; text: string; wholeClip: boolean; call: OpCall }): void {
