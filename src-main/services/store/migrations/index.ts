@@ -12,6 +12,7 @@ import * as experimentRuns from './401-experiment-runs'
 import * as experimentRunPid from './402-experiment-run-pid'
 import * as deskActions from './501-desk-actions'
 import * as deskUndoRequests from './502-desk-undo-requests'
+import * as deskRequestBinding from './504-desk-request-binding'
 import * as enrollProfiles from './503-enroll-profiles'
 
 export interface Migration {
@@ -28,4 +29,5 @@ export const MIGRATIONS: Migration[] = [
   { id: '501-desk-actions', up: deskActions.up },
   { id: '502-desk-undo-requests', up: deskUndoRequests.up },
   { id: '503-enroll-profiles', up: enrollProfiles.up },
+  { id: '504-desk-request-binding', up: deskRequestBinding.up },
 ]
