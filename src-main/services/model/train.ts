@@ -123,7 +123,8 @@ export async function trainSiamese(
     }
   }
   // weight_change is measured from the phase's start, also across a resume (older checkpoints: from the resume).
-  const diag = phaseStart && phaseStart.length === vars.length ? new PhaseDiagnostics(phaseStart) : PhaseDiagnostics.begin(vars)
+  if (phaseStart && phaseStart.length !== vars.length) phaseStart = (tf.dispose(phaseStart), null)
+  const diag = phaseStart ? new PhaseDiagnostics(phaseStart) : PhaseDiagnostics.begin(vars)
 
   const labelIds = new Map<string, number>()
   for (const l of data.labels) if (!labelIds.has(l)) labelIds.set(l, labelIds.size)

@@ -2,7 +2,7 @@
  * The issue's acceptance check: on generated corpora with held-out speakers, fine-tuning
  * a pre-trained model with 5 examples per class beats the same network trained on those
  * 5 examples alone, averaged over seeds, by a margin; both far above chance (1/8).
- * Each loss pre-trains its own base (the paper's design: the loss of both phases), at its
+ * Each of the five losses pre-trains its own base (the paper's design: the loss of both phases), at its
  * LOSS_DEFAULTS on L2-normalised embeddings.
  * Also: the softmax baseline runs, and classes unknown to the source (calm, surprised) work.
  */
@@ -22,7 +22,7 @@ import {
   type TrainedModel,
 } from '../../../src-main/services/model/index'
 import { lossConfigFor } from '../../../src-main/services/model/losses'
-import { DEFAULT_LOSS, PAPER_LOSSES } from '../../../src-shared/losses'
+import { DEFAULT_LOSS, LOSS_NAMES, type LossName } from '../../../src-shared/losses'
 import { source, subset, target } from './synthetic'
 
 const MARGIN = 0.08
@@ -34,7 +34,7 @@ beforeAll(async () => {
   base = await pretrain(source(), preConfig(DEFAULT_LOSS))
 })
 
-function preConfig(loss: (typeof PAPER_LOSSES)[number]) {
+function preConfig(loss: LossName) {
   return defaultTrainConfig(defaultArchitecture('mlp', [88]), { epochs: 8, stepsPerEpoch: 40, seed: 1, loss: lossConfigFor(loss) })
 }
 
@@ -43,7 +43,7 @@ describe('transfer learning on synthetic corpora', () => {
     expect(base.metrics.valAccuracy).toBeGreaterThan(0.6)
   })
 
-  for (const lossName of PAPER_LOSSES) {
+  for (const lossName of LOSS_NAMES) {
     it(`${lossName}: fine-tuned (5 shots) beats target-only by >= ${MARGIN} averaged over ${SEEDS.length} seeds`, async () => {
       const { data, pool, test } = target()
       const loss = lossConfigFor(lossName)
