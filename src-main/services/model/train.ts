@@ -11,6 +11,7 @@ import { JobCancelledError } from '../jobs/registry'
 import { DEFAULT_LOSS, type EpochDiagnostics } from '../../../src-shared/losses'
 import { DataParallelTrainer, trainThreads } from './data-parallel'
 import { PhaseDiagnostics } from './diagnostics'
+import { withSingleShotCopies } from './augment'
 import { balancedLoss, disposeMasks, lossConfigFor } from './losses'
 import { loadCheckpoint, saveCheckpoint, type CheckpointState } from './checkpoint'
 import { prototypeAccuracy } from './inference-core'
@@ -350,7 +351,13 @@ function targetSplit(target: ItemSet, opts: FinetuneOptions, validationSpeakers:
   const pool = opts.indices ?? target.labels.map((_, i) => i)
   const sp = speakerSplit(rng, target.speakers, validationSpeakers, pool)
   const train = opts.shots === null ? sp.train : selectShots(rng, target.labels, sp.train, opts.shots)
-  return { train, val: sp.heldOut }
+  return { train, val: sp.heldOut, pool: sp.train }
+}
+
+/** Normalised training data, a single-shot class given its jittered copy (augment.ts). */
+function trainingData(target: ItemSet, normaliser: Normaliser | null, split: ReturnType<typeof targetSplit>, seed: number) {
+  const aug = withSingleShotCopies(normaliseSet(target, normaliser), split.train, split.pool, String(seed))
+  return { data: aug.data, split: { train: aug.train, val: split.val } }
 }
 
 const FINETUNE_DEFAULTS: Partial<TrainConfig> = { epochs: 30, stepsPerEpoch: 10, patience: 8, pairsPerBatch: 64, learningRate: 1e-3, validationSpeakers: 0.25 }
@@ -360,8 +367,9 @@ export async function finetune(base: TrainedModel, target: ItemSet, opts: Finetu
   const cfg = defaultTrainConfig(base.net.arch, { ...FINETUNE_DEFAULTS, ...opts.overrides, loss: opts.loss, seed: opts.seed, frozenLayers: opts.frozenLayers })
   const split = targetSplit(target, opts, cfg.validationSpeakers)
   const net = base.net.clone()
-  const r = await trainSiamese(net, normaliseSet(target, base.normaliser), cfg, split, ctx)
-  return finish(net, base.normaliser, target, cfg, opts.shots, r)
+  const t = trainingData(target, base.normaliser, split, opts.seed)
+  const r = await trainSiamese(net, t.data, cfg, t.split, ctx)
+  return finish(net, base.normaliser, t.data, cfg, opts.shots, r)
 }
 
 /** Baseline: the same network trained from scratch on the target's K shots alone. */
@@ -375,6 +383,7 @@ export async function trainOnTargetOnly(
   const split = targetSplit(target, { ...opts, frozenLayers: 0 }, cfg.validationSpeakers)
   const normaliser = fitNormaliser(target, split.train)
   const net = buildNetwork(arch, opts.seed)
-  const r = await trainSiamese(net, normaliseSet(target, normaliser), cfg, split, ctx)
-  return finish(net, normaliser, target, cfg, opts.shots, r)
+  const t = trainingData(target, normaliser, split, opts.seed)
+  const r = await trainSiamese(net, t.data, cfg, t.split, ctx)
+  return finish(net, normaliser, t.data, cfg, opts.shots, r)
 }
