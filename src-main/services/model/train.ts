@@ -354,9 +354,12 @@ function targetSplit(target: ItemSet, opts: FinetuneOptions, validationSpeakers:
   return { train, val: sp.heldOut, pool: sp.train }
 }
 
-/** Normalised training data, a single-shot class given its jittered copy (augment.ts). */
-function trainingData(target: ItemSet, normaliser: Normaliser | null, split: ReturnType<typeof targetSplit>, seed: number) {
-  const aug = withSingleShotCopies(normaliseSet(target, normaliser), split.train, split.pool, String(seed))
+/**
+ * Normalised training data, a single-shot class given its jittered copy (augment.ts); the jitter's
+ * scale comes from `pool` (the training speakers' items; the shots themselves when not given).
+ */
+function trainingData(target: ItemSet, normaliser: Normaliser | null, split: { train: number[]; val: number[]; pool?: number[] }, seed: number) {
+  const aug = withSingleShotCopies(normaliseSet(target, normaliser), split.train, split.pool ?? split.train, String(seed))
   return { data: aug.data, split: { train: aug.train, val: split.val } }
 }
 
