@@ -4,23 +4,32 @@
  * the card with this schema and refuses a mismatched extractor version.
  */
 import { z } from 'zod'
+import { LossNameSchema } from '../losses'
 import { MAX_ENTRIES, MAX_ITEMS, MAX_JSON_CHARS, MAX_TEXT, Real, boundedRecord, boundedUnknown } from './limits'
 
 export const ArchitectureSchema = z.discriminatedUnion('kind', [
-  z.object({ kind: z.literal('mlp'), inputDim: z.number().int().positive(), hidden: z.array(z.number().int().positive()).max(MAX_ITEMS), embedding: z.number().int().positive() }),
+  z.object({
+    kind: z.literal('mlp'),
+    inputDim: z.number().int().positive(),
+    hidden: z.array(z.number().int().positive()).max(MAX_ITEMS),
+    embedding: z.number().int().positive(),
+    // 'none' for cards written before embeddings were L2-normalised (their profiles hold raw embeddings)
+    normalize: z.enum(['l2', 'none']).default('none'),
+  }),
   z.object({
     kind: z.literal('cnn'),
     frames: z.number().int().positive(),
     mels: z.number().int().positive(),
     channels: z.array(z.number().int().positive()).max(MAX_ITEMS).min(1),
     embedding: z.number().int().positive(),
+    normalize: z.enum(['l2', 'none']).default('none'),
   }),
 ])
 
 export const LossConfigSchema = z.object({
-  name: z.enum(['contrastive', 'distance']),
+  name: LossNameSchema,
   margin: Real.min(0),
-  temperature: Real.positive(),
+  temperature: Real.min(0), // 0 where the loss has none (contrastive, triplet)
 })
 
 export const ModelCardSchema = z.object({
@@ -51,7 +60,7 @@ export const ModelSummarySchema = z.object({
   name: z.string().max(MAX_TEXT),
   dir: z.string().max(MAX_TEXT),
   sourceCorpus: z.string().max(MAX_TEXT),
-  loss: z.enum(['contrastive', 'distance']),
+  loss: LossNameSchema,
   backend: z.string().max(MAX_TEXT),
   labels: z.array(z.string().max(MAX_TEXT)).max(MAX_ITEMS),
   metrics: boundedRecord(z.string().max(MAX_TEXT), Real, MAX_ENTRIES),
