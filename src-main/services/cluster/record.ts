@@ -1,0 +1,71 @@
+/**
+ * DIR/slurm/jobs.json: every array job submitted for a plan, with the plan tasks each
+ * array element covers, so status and resubmission can map Slurm's job states back to tasks.
+ */
+import fs from 'node:fs'
+import path from 'node:path'
+import { writeDurable } from '../experiment/plan-io'
+import type { StageName } from '../experiment/plan-format'
+import type { SlurmOptions } from './options'
+import { slurmDir, type Runtime } from './scripts'
+
+export const JOBS_FORMAT = 'ser-slurm-jobs/1' as const
+
+export interface Submission {
+  jobId: string
+  stage: StageName
+  submittedAt: string
+  /** Array elements submitted; element g covers task indices g*tasksPerJob .. g*tasksPerJob+tasksPerJob-1. */
+  elements: number[]
+  tasksPerJob: number
+  /** Tasks in the stage when submitted (the plan never changes under a submission). */
+  taskCount: number
+  /** Job ids this one waits for (afterok). */
+  dependsOn: string[]
+  script: string
+  /** The exact sbatch argument list. */
+  argv: string[]
+}
+
+export interface JobsRecord {
+  format: typeof JOBS_FORMAT
+  runtime: Runtime
+  options: SlurmOptions
+  submissions: Submission[]
+}
+
+export const jobsFile = (planDir: string) => path.join(slurmDir(planDir), 'jobs.json')
+
+export function readJobs(planDir: string): JobsRecord | null {
+  const f = jobsFile(planDir)
+  if (!fs.existsSync(f)) return null
+  let r: JobsRecord
+  try {
+    r = JSON.parse(fs.readFileSync(f, 'utf8')) as JobsRecord
+  } catch (err) {
+    throw new Error(`cannot read ${f}: ${(err as Error).message}`)
+  }
+  if (r.format !== JOBS_FORMAT) throw new Error(`${f} has format ${JSON.stringify(r.format)}; this version reads ${JOBS_FORMAT}`)
+  return r
+}
+
+export function writeJobs(planDir: string, r: JobsRecord): void {
+  writeDurable(jobsFile(planDir), JSON.stringify(r, null, 1) + '\n')
+}
+
+/** The stage task indices an array element covers. */
+export function elementTasks(s: Pick<Submission, 'tasksPerJob' | 'taskCount'>, element: number): number[] {
+  const out: number[] = []
+  for (let i = element * s.tasksPerJob; i < Math.min((element + 1) * s.tasksPerJob, s.taskCount); i++) out.push(i)
+  return out
+}
+
+/** The latest submission covering each task index of a stage: index -> (submission, element). */
+export function latestCover(subs: Submission[], stage: StageName): Map<number, { sub: Submission; element: number }> {
+  const out = new Map<number, { sub: Submission; element: number }>()
+  for (const sub of subs) {
+    if (sub.stage !== stage) continue
+    for (const g of sub.elements) for (const i of elementTasks(sub, g)) out.set(i, { sub, element: g })
+  }
+  return out
+}
