@@ -3,7 +3,7 @@
  * running, queued, failed and not yet submitted, with the job ids, from the task files
  * (readPlanStatus) plus squeue/sacct.
  */
-import { readPlan } from '../experiment/plan-io'
+import { readPlan, readTaskResult } from '../experiment/plan-io'
 import { readPlanStatus, type PlanStatus } from '../experiment/plan-status'
 import type { StageName } from '../experiment/plan-format'
 import { queryElements } from './queue'
@@ -28,6 +28,8 @@ export interface ClusterStatus {
   dir: string
   plan: PlanStatus
   stages: ClusterStageStatus[]
+  /** Which TensorFlow.js backend ran the finished tasks, on which host: a node that fell back to wasm shows. */
+  backends: { backend: string; host: string; tasks: number }[]
   notes: string[]
 }
 
@@ -38,8 +40,16 @@ export async function readClusterStatus(dir: string, env?: NodeJS.ProcessEnv): P
   const plan = readPlan(dir)
   const planStatus = readPlanStatus(dir)
   const queue = await queryElements([...new Set(jobs.submissions.map((s) => s.jobId))], env)
+  const ran = new Map<string, { backend: string; host: string; tasks: number }>()
   const stages = plan.stages.map((st) => {
     const views: TaskView[] = stageViews(dir, plan, st.name, jobs, queue)
+    for (const v of views.filter((x) => x.state === 'done')) {
+      const r = readTaskResult(dir, v.id)
+      const key = `${r?.backend}@${r?.host}`
+      const b = ran.get(key) ?? { backend: r?.backend ?? 'unknown', host: r?.host ?? 'unknown', tasks: 0 }
+      b.tasks++
+      ran.set(key, b)
+    }
     const count = (s: TaskView['state']) => views.filter((v) => v.state === s).length
     return {
       name: st.name,
@@ -53,7 +63,7 @@ export async function readClusterStatus(dir: string, env?: NodeJS.ProcessEnv): P
       failures: views.filter((v) => v.state === 'failed').map((v) => ({ id: v.id, detail: v.detail ?? 'failed', log: v.log })),
     }
   })
-  return { dir, plan: planStatus, stages, notes: queue.notes }
+  return { dir, plan: planStatus, stages, backends: [...ran.values()].sort((a, b) => b.tasks - a.tasks), notes: queue.notes }
 }
 
 export function clusterStatusText(s: ClusterStatus): string {
@@ -70,6 +80,7 @@ export function clusterStatusText(s: ClusterStatus): string {
   lines.push(`total     ${t('done')}/${s.plan.total} done, ${t('running')} running, ${t('queued')} queued, ${t('failed')} failed, ${t('missing')} not submitted${s.plan.merged ? '; merged (results.json written)' : ''}`)
   if (t('failed') + t('missing') > 0) lines.push("submit again with the same 'ser experiment slurm ... --out DIR' to run only the failed and missing tasks")
   else if (t('done') === s.plan.total && !s.plan.merged) lines.push(`every task is done: run 'ser experiment merge ${s.dir}'`)
+  if (s.backends.length) lines.push(`ran on: ${s.backends.map((b) => `${b.backend} on ${b.host} (${b.tasks})`).join(', ')}`)
   for (const note of s.notes) lines.push(`note: ${note}`)
   return lines.join('\n')
 }
