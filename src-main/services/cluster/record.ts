@@ -15,8 +15,10 @@ export interface Submission {
   jobId: string
   stage: StageName
   submittedAt: string
-  /** Array elements submitted; element g covers task indices g*tasksPerJob .. g*tasksPerJob+tasksPerJob-1. */
+  /** Array elements submitted; element g of E covers the stage's task indices i with i % E == g. */
   elements: number[]
+  /** E: ceil(taskCount / tasksPerJob); E == taskCount (element g = task g) for one task per job. */
+  elementCount: number
   tasksPerJob: number
   /** Tasks in the stage when submitted (the plan never changes under a submission). */
   taskCount: number
@@ -53,10 +55,16 @@ export function writeJobs(planDir: string, r: JobsRecord): void {
   writeDurable(jobsFile(planDir), JSON.stringify(r, null, 1) + '\n')
 }
 
-/** The stage task indices an array element covers. */
-export function elementTasks(s: Pick<Submission, 'tasksPerJob' | 'taskCount'>, element: number): number[] {
+/** Elements of a stage of n tasks at K tasks per element. */
+export const elementCountFor = (taskCount: number, tasksPerJob: number) => Math.ceil(taskCount / tasksPerJob)
+
+/**
+ * The stage task indices an array element covers: every E-th from g, the same tasks
+ * `ser experiment task --stage S --shard g+1/E` runs (in one Node process).
+ */
+export function elementTasks(s: Pick<Submission, 'elementCount' | 'taskCount'>, element: number): number[] {
   const out: number[] = []
-  for (let i = element * s.tasksPerJob; i < Math.min((element + 1) * s.tasksPerJob, s.taskCount); i++) out.push(i)
+  for (let i = element; i < s.taskCount; i += s.elementCount) out.push(i)
   return out
 }
 

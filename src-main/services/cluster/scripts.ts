@@ -1,8 +1,9 @@
 /**
- * The sbatch script of one stage: a job array whose element g runs the plan tasks
- * g*K .. g*K+K-1 of that stage (K = tasks per job) with `ser experiment task`, using the
- * Node binary and project folder recorded when it was written (absolute paths: a compute
- * node has neither this shell's PATH nor its working directory).
+ * The sbatch script of one stage: a job array whose element g runs, with `ser experiment
+ * task`, the stage's task g (one task per job: `--index g`) or, with K tasks per job, every
+ * E-th task from g in one Node process (`--shard g+1/E`, E = ceil(n/K)), using the Node
+ * binary and project folder recorded when it was written (absolute paths: a compute node
+ * has neither this shell's PATH nor its working directory).
  */
 import fs from 'node:fs'
 import path from 'node:path'
@@ -31,8 +32,10 @@ export interface StageScript {
   stage: string
   /** Number of tasks in the stage (stages[s].tasks.length). */
   taskCount: number
-  /** Array element numbers to run (each covers tasksPerJob consecutive task indices). */
+  /** Array element numbers to run. */
   elements: number[]
+  /** E, the number of elements the stage's tasks are dealt over (taskCount for one task per job). */
+  elementCount: number
 }
 
 /** Single-quoted for bash, safe for any path. */
@@ -73,24 +76,22 @@ export function renderStageScript(planDir: string, s: StageScript, o: SlurmOptio
     '#!/bin/bash',
     ...sbatchDirectives(planDir, s, o).map((d) => `#SBATCH ${d}`),
     `# written by 'ser experiment slurm' on ${writtenAt.toISOString()}: stage ${s.stage} of the plan in ${planDir}`,
-    `# element g runs tasks g*${o.tasksPerJob} .. g*${o.tasksPerJob}+${o.tasksPerJob - 1} of ${s.taskCount}; a task whose result exists is skipped`,
+    s.elementCount === s.taskCount
+      ? `# element g runs task g of the ${s.taskCount}; a task whose result exists is skipped`
+      : `# element g runs tasks g, g+${s.elementCount}, g+${2 * s.elementCount}, ... of the ${s.taskCount} in one process; a task whose result exists is skipped`,
     'set -u',
     `NODE=${q(rt.node)}`,
     `REPO=${q(rt.repo)}`,
     `PLAN=${q(planDir)}`,
     `STAGE=${q(s.stage)}`,
-    `PER_JOB=${o.tasksPerJob}`,
-    `COUNT=${s.taskCount}`,
+    `ELEMENTS=${s.elementCount}`,
     // training and feature threads match the CPUs Slurm gave this element
     `export SER_TRAIN_THREADS=\${SLURM_CPUS_PER_TASK:-${o.cpus}}`,
     `export SER_THREADS=\${SLURM_CPUS_PER_TASK:-${o.cpus}}`,
     'cd "$REPO" || exit 1',
-    'first=$(( SLURM_ARRAY_TASK_ID * PER_JOB ))',
-    'rc=0',
-    'for (( i = first; i < first + PER_JOB && i < COUNT; i++ )); do',
-    '  "$NODE" --import tsx "$REPO/src-main/cli/index.ts" experiment task "$PLAN" --stage "$STAGE" --index "$i" || rc=1',
-    'done',
-    'exit $rc',
+    `exec "$NODE" --import tsx "$REPO/src-main/cli/index.ts" experiment task "$PLAN" --stage "$STAGE" ${
+      s.elementCount === s.taskCount ? '--index "$SLURM_ARRAY_TASK_ID"' : '--shard "$(( SLURM_ARRAY_TASK_ID + 1 ))/$ELEMENTS"'
+    }`,
     '',
   ].join('\n')
 }

@@ -6,11 +6,11 @@
 import fs from 'node:fs'
 import path from 'node:path'
 import { readPlan } from '../experiment/plan-io'
-import { STAGES, type StageName } from '../experiment/plan-format'
+import { STAGES, type Plan, type StageName } from '../experiment/plan-format'
 import { parseJobId, slurm } from './commands'
 import type { SlurmOptions } from './options'
 import { queryElements, type QueueSnapshot } from './queue'
-import { JOBS_FORMAT, readJobs, writeJobs, type JobsRecord, type Submission } from './record'
+import { elementCountFor, JOBS_FORMAT, readJobs, writeJobs, type JobsRecord, type Submission } from './record'
 import { renderStageScript, scriptPath, shellQuote, slurmDir, type Runtime } from './scripts'
 import { stageViews } from './tasks'
 
@@ -49,6 +49,13 @@ function checkPlanDir(dir: string): void {
   if (/\s/.test(dir)) throw new Error(`plan folder '${dir}' contains white space, which #SBATCH lines cannot hold; use a path without spaces`)
 }
 
+/** `--shard` deals out the stage's tasks in plan.tasks order; element -> task mapping assumes stages[s].tasks is that order. */
+function checkShardOrder(plan: Plan, stage: StageName): void {
+  const inPlan = plan.tasks.filter((t) => t.stage === stage).map((t) => t.id)
+  const listed = plan.stages.find((x) => x.name === stage)?.tasks ?? []
+  if (inPlan.join('\n') !== listed.join('\n')) throw new Error(`plan.json lists the ${stage} tasks in another order than its task list; --tasks-per-job needs them in the same order (use --tasks-per-job 1)`)
+}
+
 export async function submitPlan(dir: string, o: SlurmOptions, s: SubmitOptions): Promise<SubmitOutcome> {
   checkPlanDir(dir)
   const plan = readPlan(dir)
@@ -81,9 +88,11 @@ export async function submitPlan(dir: string, o: SlurmOptions, s: SubmitOptions)
     const activeJobs = [...new Set(active.map((v) => v.element!.split('_')[0]))]
     outcome.skipped.push({ stage, done: views.filter((v) => v.state === 'done').length, active: active.length })
     if (toRun.length > 0) {
-      const elements = [...new Set(toRun.map((i) => Math.floor(i / o.tasksPerJob)))].sort((a, b) => a - b)
+      const elementCount = elementCountFor(st.tasks.length, o.tasksPerJob)
+      if (elementCount < st.tasks.length) checkShardOrder(plan, stage)
+      const elements = [...new Set(toRun.map((i) => i % elementCount))].sort((a, b) => a - b)
       const script = scriptPath(dir, stage)
-      fs.writeFileSync(script, renderStageScript(dir, { stage, taskCount: st.tasks.length, elements }, o, s.runtime), { mode: 0o755 })
+      fs.writeFileSync(script, renderStageScript(dir, { stage, taskCount: st.tasks.length, elements, elementCount }, o, s.runtime), { mode: 0o755 })
       const dependsOn = [...new Set(waitFor)]
       const argv = ['--parsable', ...(dependsOn.length ? [`--dependency=afterok:${dependsOn.join(':')}`] : []), script]
       const command = `${stage}=$(sbatch ${argv.map((a) => (a.startsWith('--dependency=') ? a : shellQuote(a))).join(' ')})`
@@ -91,7 +100,7 @@ export async function submitPlan(dir: string, o: SlurmOptions, s: SubmitOptions)
       const jobId = s.dryRun ? `$${stage}` : parseJobId(await slurm('sbatch', argv, { env }))
       outcome.submitted.push({ stage, tasks: toRun, elements, jobId, dependsOn, script, command })
       if (!s.dryRun) {
-        const sub: Submission = { jobId, stage, submittedAt: new Date().toISOString(), elements, tasksPerJob: o.tasksPerJob, taskCount: st.tasks.length, dependsOn, script, argv }
+        const sub: Submission = { jobId, stage, submittedAt: new Date().toISOString(), elements, elementCount, tasksPerJob: o.tasksPerJob, taskCount: st.tasks.length, dependsOn, script, argv }
         record.submissions.push(sub)
         writeJobs(dir, record) // after every sbatch: a failure later still leaves the submitted jobs on record
       }

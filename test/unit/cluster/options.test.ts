@@ -43,9 +43,10 @@ describe('stage scripts', () => {
   const o = parseSlurmOptions({ partition: 'short', time: '30', cpus: 2, mem: '4G', gpus: 1, arrayLimit: 8, tasksPerJob: 3, extra: ['--account=lab'] })
   const rt = { node: '/opt/node 20/bin/node', repo: '/home/me/ser' }
   it('asks for what was given, logs under DIR/slurm/logs, and runs the tasks of its element', () => {
-    const text = renderStageScript('/scratch/plan', { stage: 'evaluate', taskCount: 10, elements: [0, 2, 3] }, o, rt)
+    const stage = { stage: 'evaluate', taskCount: 10, elements: [0, 2, 3], elementCount: 4 }
+    const text = renderStageScript('/scratch/plan', stage, o, rt)
     const directives = text.split('\n').filter((l) => l.startsWith('#SBATCH ')).map((l) => l.slice(8))
-    expect(directives).toEqual(sbatchDirectives('/scratch/plan', { stage: 'evaluate', taskCount: 10, elements: [0, 2, 3] }, o))
+    expect(directives).toEqual(sbatchDirectives('/scratch/plan', stage, o))
     expect(directives).toEqual(expect.arrayContaining([
       '--array=0,2-3%8', '--cpus-per-task=2', '--partition=short', '--time=30', '--mem=4G', '--gpus=1', '--account=lab',
       '--output=/scratch/plan/slurm/logs/evaluate-%A_%a.out', '--kill-on-invalid-dep=yes',
@@ -53,7 +54,9 @@ describe('stage scripts', () => {
     expect(text).toContain(`NODE='/opt/node 20/bin/node'`)
     expect(text).toContain('REPO=/home/me/ser')
     expect(text).toContain('export SER_TRAIN_THREADS=${SLURM_CPUS_PER_TASK:-2}')
-    expect(text).toMatch(/experiment task "\$PLAN" --stage "\$STAGE" --index "\$i"/)
+    expect(text).toMatch(/experiment task "\$PLAN" --stage "\$STAGE" --shard "\$\(\( SLURM_ARRAY_TASK_ID \+ 1 \)\)\/\$ELEMENTS"/)
+    const single = renderStageScript('/scratch/plan', { ...stage, elementCount: 10 }, o, rt)
+    expect(single).toMatch(/experiment task "\$PLAN" --stage "\$STAGE" --index "\$SLURM_ARRAY_TASK_ID"$/m)
   })
   it('quotes for bash', () => {
     expect(shellQuote('/a/b-c_d.e')).toBe('/a/b-c_d.e')
@@ -77,9 +80,10 @@ describe('Slurm states', () => {
     expect(m.get('12_7')!.slurmState).toBe('TIMEOUT')
   })
   it('maps array elements back to stage tasks, the latest submission winning', () => {
-    const sub = (jobId: string, elements: number[], tasksPerJob: number): Submission => ({ jobId, stage: 'evaluate', submittedAt: '', elements, tasksPerJob, taskCount: 7, dependsOn: [], script: '', argv: [] })
-    expect(elementTasks({ tasksPerJob: 3, taskCount: 7 }, 2)).toEqual([6])
-    const cover = latestCover([sub('10', [0, 1, 2], 3), sub('11', [1], 1)], 'evaluate')
+    const sub = (jobId: string, elements: number[], elementCount: number): Submission => ({ jobId, stage: 'evaluate', submittedAt: '', elements, elementCount, tasksPerJob: Math.ceil(7 / elementCount), taskCount: 7, dependsOn: [], script: '', argv: [] })
+    expect(elementTasks({ elementCount: 3, taskCount: 7 }, 0)).toEqual([0, 3, 6])
+    expect(elementTasks({ elementCount: 3, taskCount: 7 }, 2)).toEqual([2, 5])
+    const cover = latestCover([sub('10', [0, 1, 2], 3), sub('11', [1], 7)], 'evaluate')
     expect([...cover.keys()].sort()).toEqual([0, 1, 2, 3, 4, 5, 6])
     expect(cover.get(1)).toMatchObject({ element: 1, sub: { jobId: '11' } })
     expect(cover.get(4)).toMatchObject({ element: 1, sub: { jobId: '10' } })

@@ -65,10 +65,11 @@ describe('ser experiment slurm --dry-run', () => {
     expect(one.submitted.map((s) => [s.stage, s.tasks, s.dependsOn])).toEqual([['evaluate', [3, 7, 9], []]])
     expect(fs.readFileSync(path.join(dir, 'slurm/evaluate.sbatch'), 'utf8')).toContain('#SBATCH --array=3,7,9\n')
     const grouped = await submitPlan(dir, parseSlurmOptions({ tasksPerJob: 4 }), { dryRun: true, runtime })
-    expect(grouped.submitted[0].elements).toEqual([0, 1, 2]) // tasks 0-3, 4-7, 8-9
+    expect(grouped.submitted[0].elements).toEqual([0, 1]) // E = 3 elements: {0,3,6,9} {1,4,7} {2,5,8}
     const script = fs.readFileSync(path.join(dir, 'slurm/evaluate.sbatch'), 'utf8')
-    expect(script).toContain('#SBATCH --array=0-2\n')
-    expect(script).toContain('PER_JOB=4')
+    expect(script).toContain('#SBATCH --array=0-1\n')
+    expect(script).toContain('ELEMENTS=3')
+    expect(script).toMatch(/--shard "\$\(\( SLURM_ARRAY_TASK_ID \+ 1 \)\)\/\$ELEMENTS"/)
     for (const id of ev) done(dir, id)
     const none = await submitPlan(dir, parseSlurmOptions({}), { dryRun: true, runtime })
     expect(none.submitted).toEqual([])
