@@ -6,7 +6,7 @@
 import { readPlan, readTaskResult } from '../experiment/plan-io'
 import { readPlanStatus, type PlanStatus } from '../experiment/plan-status'
 import type { StageName } from '../experiment/plan-format'
-import { queryElements } from './queue'
+import { queryElements, type QueueSnapshot } from './queue'
 import { readJobs } from './record'
 import { stageViews, type TaskView } from './tasks'
 
@@ -39,7 +39,13 @@ export async function readClusterStatus(dir: string, env?: NodeJS.ProcessEnv): P
   if (!jobs) return null
   const plan = readPlan(dir)
   const planStatus = readPlanStatus(dir)
-  const queue = await queryElements([...new Set(jobs.submissions.map((s) => s.jobId))], env)
+  let queue: QueueSnapshot
+  try {
+    queue = await queryElements([...new Set(jobs.submissions.map((s) => s.jobId))], env)
+  } catch (err) {
+    // e.g. the folder copied off the cluster: the task files still tell what is done
+    queue = { elements: new Map(), notes: [`cannot ask Slurm (${(err as Error).message}); running and queued tasks show as missing`] }
+  }
   const ran = new Map<string, { backend: string; host: string; tasks: number }>()
   const stages = plan.stages.map((st) => {
     const views: TaskView[] = stageViews(dir, plan, st.name, jobs, queue)
