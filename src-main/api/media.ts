@@ -7,7 +7,7 @@
 import fs from 'node:fs/promises'
 import path from 'node:path'
 import type { AppServices } from './context'
-import { experimentReportMedia } from './routers/experiments'
+import { experimentReportMedia } from '../services/experiment/report-file'
 
 export interface MediaResponse {
   status: number
@@ -30,7 +30,7 @@ function text(status: number, message: string): MediaResponse {
 
 export async function handleMediaRequest(services: AppServices, mediaPath: string, _range?: string): Promise<MediaResponse> {
   const report = /^experiment\/(\d{1,12})\/report\.html$/.exec(mediaPath)
-  if (report) return experimentReportMedia(services, Number(report[1]))
+  if (report) return experimentReportMedia(services.ws, Number(report[1]))
   const m = /^clip\/(\d{1,12})$/.exec(mediaPath)
   if (!m) return text(404, `unknown media path: ${mediaPath}`)
   const row = services.ws.db.prepare('SELECT path FROM clips WHERE id = ?').get(Number(m[1])) as { path: string } | undefined
