@@ -16,6 +16,7 @@ import { JobCancelledError } from '../../services/jobs/registry'
 import { openWorkspace, defaultWorkspaceDir } from '../../services/store/workspace'
 import { claimsText, findTask, openPlanFolder, planStatusText, prepareExperiment, readPlan, readPlanStatus, runTask, shardTasks, stageTask, taskContext, writeOutputs } from '../../services/experiment/index'
 import type { PlanTask } from '../../services/experiment/plan-format'
+import { statusReport } from '../../services/cluster/index'
 import { configFromOptions, stderrProgress, type GridOptions } from './experiment-options'
 
 interface TaskOptions {
@@ -41,25 +42,31 @@ function selectTasks(dir: string, o: TaskOptions): PlanTask[] {
   return [stageTask(plan, o.stage!, Number(raw))]
 }
 
+/** `ser experiment plan` (also the first step of `ser experiment slurm`): writes the plan into --out, or keeps the same one. */
+export function writePlanFromOptions(o: GridOptions) {
+  if (!o.out) throw new Error("required option '--out <dir>' not specified")
+  const config = configFromOptions(o)
+  const needsWs = [...config.sources, config.target].some((s) => !fs.existsSync(path.resolve(s.ref)))
+  const ws = needsWs ? openWorkspace(path.resolve(o.workspace ?? defaultWorkspaceDir())) : null
+  try {
+    const prepared = prepareExperiment(ws, config, { out: o.out, force: o.force, caller: 'cli', foldersOnly: true })
+    const { plan, resumed, outDir } = openPlanFolder(prepared.out, prepared.config, prepared.total, o.force)
+    const summary = { out: outDir, resumed, tasks: plan.tasks.length, evaluations: prepared.total, stages: plan.stages.map((s) => ({ name: s.name, tasks: s.tasks.length })) }
+    const message = `${resumed ? 'kept the existing plan' : 'wrote the plan'} in ${outDir}: ${plan.tasks.length} tasks (${summary.stages.map((s) => `${s.name} ${s.tasks}`).join(', ')}), ${prepared.total} evaluations`
+    return { outDir, plan, summary, message }
+  } finally {
+    ws?.close()
+  }
+}
+
 export function registerPlanCommands(experiment: Command): void {
   experiment
     .command('plan')
     .description('write the plan of the grid (the same options as `ser experiment`) into --out DIR; run it with `ser experiment task`')
     .action(async (_o, c: Command) => {
       const o = c.optsWithGlobals<GridOptions>()
-      if (!o.out) throw new Error("required option '--out <dir>' not specified")
-      const config = configFromOptions(o)
-      const needsWs = [...config.sources, config.target].some((s) => !fs.existsSync(path.resolve(s.ref)))
-      const ws = needsWs ? openWorkspace(path.resolve(o.workspace ?? defaultWorkspaceDir())) : null
-      try {
-        const prepared = prepareExperiment(ws, config, { out: o.out, force: o.force, caller: 'cli', foldersOnly: true })
-        const { plan, resumed, outDir } = openPlanFolder(prepared.out, prepared.config, prepared.total, o.force)
-        const summary = { out: outDir, resumed, tasks: plan.tasks.length, evaluations: prepared.total, stages: plan.stages.map((s) => ({ name: s.name, tasks: s.tasks.length })) }
-        if (o.json) process.stdout.write(JSON.stringify(summary, null, 2) + '\n')
-        else process.stdout.write(`${resumed ? 'kept the existing plan' : 'wrote the plan'} in ${outDir}: ${plan.tasks.length} tasks (${summary.stages.map((s) => `${s.name} ${s.tasks}`).join(', ')}), ${prepared.total} evaluations\n`)
-      } finally {
-        ws?.close()
-      }
+      const p = writePlanFromOptions(o)
+      process.stdout.write(o.json ? JSON.stringify(p.summary, null, 2) + '\n' : p.message + '\n')
     })
 
   experiment
@@ -118,10 +125,9 @@ export function registerPlanCommands(experiment: Command): void {
 
   experiment
     .command('status <dir>')
-    .description('tasks done, failed and pending per stage, from the task files')
-    .action((dir: string, _o, c: Command) => {
+    .description('tasks done, failed and pending per stage, from the task files; with running/queued and job ids from squeue/sacct when the plan was submitted to Slurm')
+    .action(async (dir: string, _o, c: Command) => {
       const o = c.optsWithGlobals<{ json?: boolean }>()
-      const s = readPlanStatus(path.resolve(dir))
-      process.stdout.write(o.json ? JSON.stringify(s, null, 2) + '\n' : planStatusText(s) + '\n')
+      process.stdout.write(await statusReport(path.resolve(dir), !!o.json))
     })
 }

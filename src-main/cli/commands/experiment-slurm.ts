@@ -2,14 +2,13 @@
  * `ser experiment slurm <grid options> --out DIR [--partition P] [--time T] [--cpus C] [--mem M]
  * [--gpus G] [--array-limit L] [--tasks-per-job K] [--sbatch OPT]... [--dry-run]`: writes (or keeps)
  * the plan, then one sbatch job array per stage, chained with afterok; submitting again runs only
- * missing or failed tasks. `ser experiment status DIR` adds the Slurm state (statusReport).
+ * missing or failed tasks. `ser experiment status DIR` adds the Slurm state (services/cluster statusReport).
  * See docs/cluster.md.
  */
 import fs from 'node:fs'
 import path from 'node:path'
 import type { Command } from 'commander'
-import { clusterStatusText, currentRuntime, parseSlurmOptions, readClusterStatus, submitPlan, submitText } from '../../services/cluster/index'
-import { planStatusText, readPlanStatus } from '../../services/experiment/index'
+import { currentRuntime, parseSlurmOptions, submitPlan, submitText } from '../../services/cluster/index'
 import { PLAN_FILE } from '../../services/experiment/plan-io'
 import type { GridOptions } from './experiment-options'
 import { writePlanFromOptions } from './experiment-plan'
@@ -55,12 +54,4 @@ export function registerSlurmCommand(experiment: Command): void {
       if (o.json) process.stdout.write(JSON.stringify(r, null, 2) + '\n')
       else process.stdout.write(submitText(r) + '\n')
     })
-}
-
-/** `ser experiment status DIR`: the task files, plus Slurm's view when the plan was submitted there. */
-export async function statusReport(dir: string, json: boolean): Promise<string> {
-  const plan = readPlanStatus(dir)
-  const slurm = await readClusterStatus(dir)
-  if (json) return JSON.stringify(slurm ? { ...plan, slurm } : plan, null, 2) + '\n'
-  return (slurm ? clusterStatusText(slurm) : planStatusText(plan)) + '\n'
 }

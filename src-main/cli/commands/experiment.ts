@@ -8,6 +8,7 @@ import { claimsText, runExperiment } from '../../services/experiment/index'
 import { withWorkspace } from '../context'
 import { addGridOptions, configFromOptions, stderrProgress, type GridOptions } from './experiment-options'
 import { registerPlanCommands } from './experiment-plan'
+import { registerSlurmCommand } from './experiment-slurm'
 
 /** `ser experiment --source cremad=DIR --target ravdess=DIR ...`: the paper's grid in one process; `plan`/`task`/`merge`/`status` run it as separate tasks. */
 export function register(program: Command): void {
@@ -49,4 +50,5 @@ export function register(program: Command): void {
     }
   })
   registerPlanCommands(cmd)
+  registerSlurmCommand(cmd)
 }

@@ -10,4 +10,4 @@ export { queryElements, classify, parseStateLines, type ElementInfo, type Elemen
 export { readJobs, jobsFile, elementTasks, type JobsRecord, type Submission } from './record'
 export { stageViews, logPath, type TaskState, type TaskView } from './tasks'
 export { submitPlan, submitText, type SubmitOptions, type SubmitOutcome, type StageSubmission } from './submit'
-export { readClusterStatus, clusterStatusText, type ClusterStatus, type ClusterStageStatus } from './status'
+export { readClusterStatus, clusterStatusText, statusReport, type ClusterStatus, type ClusterStageStatus } from './status'

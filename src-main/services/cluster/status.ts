@@ -4,7 +4,7 @@
  * (readPlanStatus) plus squeue/sacct.
  */
 import { readPlan, readTaskResult } from '../experiment/plan-io'
-import { readPlanStatus, type PlanStatus } from '../experiment/plan-status'
+import { planStatusText, readPlanStatus, type PlanStatus } from '../experiment/plan-status'
 import type { StageName } from '../experiment/plan-format'
 import { queryElements, type QueueSnapshot } from './queue'
 import { readJobs } from './record'
@@ -89,4 +89,12 @@ export function clusterStatusText(s: ClusterStatus): string {
   if (s.backends.length) lines.push(`ran on: ${s.backends.map((b) => `${b.backend} on ${b.host} (${b.tasks})`).join(', ')}`)
   for (const note of s.notes) lines.push(`note: ${note}`)
   return lines.join('\n')
+}
+
+/** `ser experiment status DIR`: the task files, plus Slurm's view when the plan was submitted there. */
+export async function statusReport(dir: string, json: boolean, env?: NodeJS.ProcessEnv): Promise<string> {
+  const slurm = await readClusterStatus(dir, env)
+  const plan = slurm?.plan ?? readPlanStatus(dir)
+  if (json) return JSON.stringify(slurm ? { ...plan, slurm: { ...slurm, plan: undefined } } : plan, null, 2) + '\n'
+  return (slurm ? clusterStatusText(slurm) : planStatusText(plan)) + '\n'
 }
