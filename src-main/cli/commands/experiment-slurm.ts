@@ -1,6 +1,6 @@
 /**
  * `ser experiment slurm <grid options> --out DIR [--partition P] [--time T] [--cpus C] [--mem M]
- * [--gpus G] [--array-limit L] [--tasks-per-job K] [--sbatch OPT]... [--dry-run]`: writes (or keeps)
+ * [--gpus G] [--array-limit L] [--tasks-per-job K] [--jobs-per-stage N] [--sbatch OPT]... [--dry-run]`: writes (or keeps)
  * the plan, then one sbatch job array per stage, chained with afterok; submitting again runs only
  * missing or failed tasks. `ser experiment status DIR` adds the Slurm state (services/cluster statusReport).
  * See docs/cluster.md.
@@ -21,6 +21,7 @@ interface SlurmCliOptions extends GridOptions {
   gpus?: string
   arrayLimit?: string
   tasksPerJob?: string
+  jobsPerStage?: string
   sbatch?: string[]
   dryRun?: boolean
 }
@@ -36,13 +37,14 @@ export function registerSlurmCommand(experiment: Command): void {
     .option('--gpus <n>', 'GPUs per array element: a count or TYPE:COUNT')
     .option('--array-limit <n>', 'at most n elements of one stage running at once (--array=...%n)')
     .option('--tasks-per-job <k>', 'plan tasks per array element, run in one Node process (fewer, longer jobs)', '1')
+    .option('--jobs-per-stage <n>', "at most n array elements per stage, each running its share of the stage's tasks in one Node process")
     .option('--sbatch <option>', 'another sbatch option for every script, e.g. --sbatch=--account=lab (repeatable)', (v: string, prev: string[] = []) => [...prev, v])
     .option('--dry-run', 'write the scripts and print the exact sbatch commands; submit nothing')
     .action(async (_o, c: Command) => {
       const o = c.optsWithGlobals<SlurmCliOptions>()
       if (!o.out) throw new Error("required option '--out <dir>' not specified (the plan folder, on a file system the compute nodes see)")
       // checked before anything is planned or written
-      const slurmOptions = parseSlurmOptions({ partition: o.partition, time: o.time, cpus: o.cpus, mem: o.mem, gpus: o.gpus, arrayLimit: o.arrayLimit, tasksPerJob: o.tasksPerJob, extra: o.sbatch })
+      const slurmOptions = parseSlurmOptions({ partition: o.partition, time: o.time, cpus: o.cpus, mem: o.mem, gpus: o.gpus, arrayLimit: o.arrayLimit, tasksPerJob: o.tasksPerJob, jobsPerStage: o.jobsPerStage, extra: o.sbatch })
       let dir = path.resolve(o.out)
       const hasPlan = fs.existsSync(path.join(dir, PLAN_FILE))
       if (o.source?.length || o.target || !hasPlan) {

@@ -17,6 +17,8 @@ export interface SlurmOptions {
   arrayLimit?: number
   /** Plan tasks run one after another by one array element (one Node start-up for all of them). */
   tasksPerJob: number
+  /** At most this many array elements per stage: its tasks are dealt over them (one Node start-up each). */
+  jobsPerStage?: number
   /** Extra `#SBATCH` lines, e.g. `--account=abc` or `--qos=short` (each must start with --). */
   extra?: string[]
 }
@@ -41,6 +43,7 @@ export function parseSlurmOptions(raw: {
   gpus?: string | number
   arrayLimit?: string | number
   tasksPerJob?: string | number
+  jobsPerStage?: string | number
   extra?: string[]
 }): SlurmOptions {
   const o: SlurmOptions = { cpus: positiveInt(raw.cpus ?? 1, '--cpus'), tasksPerJob: positiveInt(raw.tasksPerJob ?? 1, '--tasks-per-job') }
@@ -62,6 +65,7 @@ export function parseSlurmOptions(raw: {
     o.gpus = g
   }
   if (raw.arrayLimit !== undefined) o.arrayLimit = positiveInt(raw.arrayLimit, '--array-limit')
+  if (raw.jobsPerStage !== undefined) o.jobsPerStage = positiveInt(raw.jobsPerStage, '--jobs-per-stage')
   for (const line of raw.extra ?? []) {
     if (!/^--[a-z][a-z-]*(=\S+)?$/.test(line)) throw new Error(`--sbatch: expected an sbatch option such as --account=abc, got '${line}'`)
   }

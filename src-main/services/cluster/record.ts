@@ -17,7 +17,7 @@ export interface Submission {
   submittedAt: string
   /** Array elements submitted; element g of E covers the stage's task indices i with i % E == g. */
   elements: number[]
-  /** E: ceil(taskCount / tasksPerJob); E == taskCount (element g = task g) for one task per job. */
+  /** E: min(ceil(taskCount / tasksPerJob), jobsPerStage); E == taskCount (element g = task g) for one task per job. */
   elementCount: number
   tasksPerJob: number
   /** Tasks in the stage when submitted (the plan never changes under a submission). */
@@ -55,8 +55,8 @@ export function writeJobs(planDir: string, r: JobsRecord): void {
   writeDurable(jobsFile(planDir), JSON.stringify(r, null, 1) + '\n')
 }
 
-/** Elements of a stage of n tasks at K tasks per element. */
-export const elementCountFor = (taskCount: number, tasksPerJob: number) => Math.ceil(taskCount / tasksPerJob)
+/** Elements of a stage of n tasks: K tasks per element, at most N elements. */
+export const elementCountFor = (taskCount: number, tasksPerJob: number, jobsPerStage = Infinity) => Math.min(Math.ceil(taskCount / tasksPerJob), jobsPerStage)
 
 /**
  * The stage task indices an array element covers: every E-th from g, the same tasks

@@ -8,7 +8,7 @@ import path from 'node:path'
 import { readPlan } from '../experiment/plan-io'
 import { STAGES, type Plan, type StageName } from '../experiment/plan-format'
 import { parseJobId, slurm } from './commands'
-import type { SlurmOptions } from './options'
+import { arraySpec, type SlurmOptions } from './options'
 import { queryElements, type QueueSnapshot } from './queue'
 import { elementCountFor, JOBS_FORMAT, readJobs, writeJobs, type JobsRecord, type Submission } from './record'
 import { renderStageScript, scriptPath, shellQuote, slurmDir, type Runtime } from './scripts'
@@ -88,7 +88,7 @@ export async function submitPlan(dir: string, o: SlurmOptions, s: SubmitOptions)
     const activeJobs = [...new Set(active.map((v) => v.element!.split('_')[0]))]
     outcome.skipped.push({ stage, done: views.filter((v) => v.state === 'done').length, active: active.length })
     if (toRun.length > 0) {
-      const elementCount = elementCountFor(st.tasks.length, o.tasksPerJob)
+      const elementCount = elementCountFor(st.tasks.length, o.tasksPerJob, o.jobsPerStage)
       if (elementCount < st.tasks.length) checkShardOrder(plan, stage)
       const elements = [...new Set(toRun.map((i) => i % elementCount))].sort((a, b) => a - b)
       const script = scriptPath(dir, stage)
@@ -118,7 +118,7 @@ export function submitText(r: SubmitOutcome): string {
   if (r.submitted.length === 0) out.push(`nothing to submit: every task in ${r.dir} is done or already queued/running`)
   for (const x of r.submitted) {
     const deps = x.dependsOn.length ? `, after ${x.dependsOn.join(', ')}` : ''
-    out.push(`${r.dryRun ? 'would submit' : `submitted job ${x.jobId}:`} ${x.stage}, ${x.tasks.length} task(s) as array ${x.elements.length === 1 ? 'element' : 'elements'} ${x.elements.join(',').slice(0, 80)}${deps}`)
+    out.push(`${r.dryRun ? 'would submit' : `submitted job ${x.jobId}:`} ${x.stage}, ${x.tasks.length} task(s) as --array=${arraySpec(x.elements)}${deps}`)
   }
   for (const k of r.skipped) if (k.done || k.active) out.push(`  ${k.stage}: ${k.done} done, ${k.active} queued or running: not submitted again`)
   for (const n of r.notes) out.push(`note: ${n}`)

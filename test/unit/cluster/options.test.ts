@@ -35,6 +35,7 @@ describe('parseSlurmOptions', () => {
     expect(() => parseSlurmOptions({ gpus: '0' })).toThrow(/--gpus/)
     expect(() => parseSlurmOptions({ partition: 'a b' })).toThrow(/--partition/)
     expect(() => parseSlurmOptions({ arrayLimit: '1.5' })).toThrow(/--array-limit/)
+    expect(() => parseSlurmOptions({ jobsPerStage: '-1' })).toThrow(/--jobs-per-stage/)
     expect(() => parseSlurmOptions({ extra: ['account=x'] })).toThrow(/--sbatch/)
   })
 })

@@ -70,6 +70,9 @@ describe('ser experiment slurm --dry-run', () => {
     expect(script).toContain('#SBATCH --array=0-1\n')
     expect(script).toContain('ELEMENTS=3')
     expect(script).toMatch(/--shard "\$\(\( SLURM_ARRAY_TASK_ID \+ 1 \)\)\/\$ELEMENTS"/)
+    const capped = await submitPlan(dir, parseSlurmOptions({ jobsPerStage: 2 }), { dryRun: true, runtime })
+    expect(capped.submitted[0].elements).toEqual([1]) // E = 2: {0,2,4,6,8} {1,3,5,7,9}; missing 3,7,9
+    expect(fs.readFileSync(path.join(dir, 'slurm/evaluate.sbatch'), 'utf8')).toContain('ELEMENTS=2')
     for (const id of ev) done(dir, id)
     const none = await submitPlan(dir, parseSlurmOptions({}), { dryRun: true, runtime })
     expect(none.submitted).toEqual([])
