@@ -10,7 +10,7 @@ import path from 'node:path'
 import { afterAll, describe, expect, it } from 'vitest'
 import { writePlan, writeTaskFailure, writeTaskResult } from '../../../src-main/services/experiment/plan-io'
 import { PLAN_FORMAT, STAGES, type Plan, type PlanTask } from '../../../src-main/services/experiment/plan-format'
-import { parseSlurmOptions, submitPlan, submitText } from '../../../src-main/services/cluster/index'
+import { parseSlurmOptions, stageViews, submitPlan, submitText, type ElementInfo, type JobsRecord } from '../../../src-main/services/cluster/index'
 
 const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'ser-slurm-submit-'))
 afterAll(() => fs.rmSync(tmp, { recursive: true, force: true }))
@@ -77,6 +77,36 @@ describe('ser experiment slurm --dry-run', () => {
     const none = await submitPlan(dir, parseSlurmOptions({}), { dryRun: true, runtime })
     expect(none.submitted).toEqual([])
     expect(submitText(none)).toMatch(/nothing to submit/)
+  })
+
+  it("reads each task's state from its files first, then from Slurm's state of its element", () => {
+    const dir = path.join(tmp, 'states')
+    const plan = fakePlan(dir)
+    const ev = plan.stages[3].tasks
+    done(dir, ev[0])
+    writeTaskFailure(dir, { id: ev[2], failedAt: '', host: 'h', error: 'out of data\nstack' })
+    writeTaskFailure(dir, { id: ev[1], failedAt: '', host: 'h', error: 'an older failure' })
+    const jobs: JobsRecord = {
+      format: 'ser-slurm-jobs/1', runtime, options: parseSlurmOptions({}),
+      submissions: [{ jobId: '7', stage: 'evaluate', submittedAt: '', elements: [0, 1, 2, 3, 4, 5, 6, 7, 8], elementCount: 10, tasksPerJob: 1, taskCount: 10, dependsOn: [], script: '', argv: [] }],
+    }
+    const el = (state: ElementInfo['state'], slurmState: string, reason = ''): ElementInfo => ({ state, slurmState, reason })
+    const elements = new Map<string, ElementInfo>([
+      ['7_0', el('failed', 'TIMEOUT')], // but its result exists
+      ['7_1', el('running', 'RUNNING')], // rerun of a failed task
+      ['7_3', el('queued', 'PENDING', 'Dependency')],
+      ['7_4', el('queued', 'PENDING', 'DependencyNeverSatisfied')],
+      ['7_5', el('failed', 'OUT_OF_MEMORY', '0:125')],
+      ['7_6', el('completed', 'COMPLETED', '0:0')],
+    ])
+    const v = stageViews(dir, plan, 'evaluate', jobs, { elements, notes: [] })
+    expect(v.map((x) => x.state)).toEqual(['done', 'running', 'failed', 'queued', 'failed', 'failed', 'failed', 'missing', 'missing', 'missing'])
+    expect(v[2].detail).toBe('out of data')
+    expect(v[4].detail).toMatch(/DependencyNeverSatisfied/)
+    expect(v[5].detail).toBe('Slurm: OUT_OF_MEMORY 0:125')
+    expect(v[5].log).toBe(path.join(dir, 'slurm/logs/evaluate-7_5.out'))
+    expect(v[6].detail).toMatch(/completed without writing a result/)
+    expect(v[9].element).toBeUndefined() // never submitted
   })
 
   it('refuses a relative folder or one with spaces', async () => {
