@@ -4,8 +4,7 @@
  * the paired loss comparison, confusion matrices, pre-training curves and the 2-D
  * embedding map coloured by emotion and by speaker.
  */
-import * as vega from 'vega'
-import * as vl from 'vega-lite'
+import type * as VegaLite from 'vega-lite'
 import { EMOTIONS, EMOTION_COLOURS } from '../../../src-shared/emotions'
 import type { ClaimResult, CurvePoint, EmbeddingMap, LossRow, ResultRecord, SummaryRow } from '../../../src-shared/contract/experiments'
 import { configKey } from './grid'
@@ -17,7 +16,9 @@ export interface Plot {
 }
 
 export async function renderSvg(spec: Record<string, unknown>): Promise<string> {
-  const compiled = vl.compile({ $schema: 'https://vega.github.io/schema/vega-lite/v6.json', background: 'white', ...spec } as vl.TopLevelSpec)
+  // loaded on first use: Vega takes seconds to load, and a cluster task process never plots
+  const [vega, vl] = await Promise.all([import('vega'), import('vega-lite')])
+  const compiled = vl.compile({ $schema: 'https://vega.github.io/schema/vega-lite/v6.json', background: 'white', ...spec } as VegaLite.TopLevelSpec)
   const view = new vega.View(vega.parse(compiled.spec), { renderer: 'none' })
   try {
     return await view.toSVG()
