@@ -67,24 +67,24 @@ describe('ser experiment (end to end)', () => {
     const out = path.join(tmp, 'run')
     const grid = [
       '--source', `cremad=${cremad.dir}`, '--source', `enterface=${enterface.dir}`, '--target', `ravdess=${ravdess.dir}`,
-      '--loss', 'contrastive,distance', '--pretrain-seeds', '1', '--frozen', '0', '--shots', '2', '--folds', '2', '--seeds', '1',
+      '--loss', 'distance', '--pretrain-seeds', '1', '--frozen', '0', '--shots', '2', '--folds', '2', '--seeds', '1',
       '--pretrain-epochs', '2', '--steps', '6', '--finetune-epochs', '3', '--finetune-steps', '3', '--tune-budget', '2', '--tune-epochs', '1',
     ]
     const args = ['experiment', '--workspace', path.join(tmp, 'ws'), '--out', out, ...grid]
-    // per fold: softmax + target-only x 2 + 4 bases (2 sources x 2 losses) x (pre-trained only + fine-tuned x 2 losses)
-    const total = 2 * (1 + 2 + 4 * 3)
-    const tasks = 3 + 4 + 4 + 2 * 5
+    // per fold: softmax + target-only + 2 bases (one per source) x (pre-trained only + fine-tuned)
+    const total = 2 * (1 + 1 + 2 * 2)
+    const tasks = 3 + 2 + 2 + 2 * 3
 
     // Ctrl-C: stops between tasks, keeps what is done, says how to resume.
-    const first = await ser(args, { after: 4, signal: 'SIGINT', out })
+    const first = await ser(args, { after: 3, signal: 'SIGINT', out })
     expect(first.stderr).toMatch(/interrupted; the finished tasks are kept in .*run the same command again to resume/)
     expect(first.code).toBe(130)
     const afterFirst = taskFiles(out).length
-    expect(afterFirst).toBeGreaterThanOrEqual(4)
+    expect(afterFirst).toBeGreaterThanOrEqual(3)
     expect(afterFirst).toBeLessThan(tasks)
 
     // A hard kill: nothing can be tidied up; the task files written so far survive.
-    const second = await ser(args, { after: afterFirst + 3, signal: 'SIGKILL', out })
+    const second = await ser(args, { after: afterFirst + 2, signal: 'SIGKILL', out })
     expect(second.signal, second.stderr.slice(-2000)).toBe('SIGKILL')
     expect(second.stderr).toMatch(/resuming /)
     const third = await ser(args)
@@ -92,7 +92,8 @@ describe('ser experiment (end to end)', () => {
     expect(third.stderr).toMatch(new RegExp(`resumed and finished: ${total} evaluations`))
     expect(third.stdout).toMatch(/^\| method \| source \| pre-train loss \| fine-tune loss \| frozen \| shots \| accuracy % \| UAR % \[95% CI\] \| macro-F1 % \| n \|$/m)
     expect(third.stdout).toMatch(/^Best overall: .* UAR \d+\.\d% \[/m)
-    expect(third.stdout).toMatch(/^1\. The modified distance loss improves fine-tuning over the contrastive loss\. (SUPPORTED|CONTRADICTED|INCONCLUSIVE)/m)
+    expect(third.stdout).toMatch(/^1\. The modified distance loss improves fine-tuning over the contrastive loss\. INCONCLUSIVE \(the grid has no fine-tuning with both/m)
+    expect(third.stdout).toMatch(/^3\. Fine-tuning on the K support clips improves on the pre-trained base used as it is\. INCONCLUSIVE \(too few units: 2 fold/m)
     expect(taskFiles(out)).toHaveLength(tasks)
 
     // The files and the schema.
@@ -103,8 +104,9 @@ describe('ser experiment (end to end)', () => {
     expect(records).toHaveLength(total)
     expect(new Set(records.map((r) => r.method))).toEqual(new Set(['softmax', 'target_only', 'pretrained_only', 'finetune']))
     expect(new Set(records.filter((r) => r.method === 'finetune').map((r) => r.source))).toEqual(new Set(['cremad', 'enterface']))
-    expect(results.meta.losses.map((l: { source: string; loss: string }) => `${l.source}/${l.loss}`).sort()).toEqual(['cremad/contrastive', 'cremad/distance', 'enterface/contrastive', 'enterface/distance'])
-    expect(results.pretraining).toHaveLength(4)
+    expect(results.meta.losses.map((l: { source: string; loss: string }) => `${l.source}/${l.loss}`).sort()).toEqual(['cremad/distance', 'enterface/distance'])
+    expect(results.meta.losses[0].criterion).toMatch(/few-shot UAR/)
+    expect(results.pretraining).toHaveLength(2)
     for (const p of results.pretraining) expect(p.diagnostics.length).toBe(p.epochs)
     for (const r of records.filter((x) => x.method === 'finetune')) expect(r.diagnostics).toHaveLength(3)
     const csv = parse(fs.readFileSync(path.join(out, 'results.csv'), 'utf8'), { columns: true }) as Record<string, string>[]
@@ -148,12 +150,15 @@ describe('ser experiment (end to end)', () => {
     const plan = await ser(['experiment', 'plan', '--json', '--workspace', path.join(tmp, 'ws-none'), '--out', planDir, ...grid])
     expect(plan.code, plan.stderr).toBe(0)
     expect(JSON.parse(plan.stdout)).toMatchObject({ tasks, evaluations: total })
-    const early = await ser(['experiment', 'task', planDir, '--stage', 'evaluate', '--index', '0'])
-    expect(early.code).toBe(1)
-    expect(early.stderr).toMatch(/depends on .* unfinished task\(s\).*run the features and tune and pretrain stage first/)
-    for (const stage of ['features', 'tune', 'pretrain', 'evaluate']) {
-      const shards = await Promise.all(['1/2', '2/2'].map((sh) => ser(['experiment', 'task', planDir, '--stage', stage, '--shard', sh])))
-      for (const r of shards) expect(r.code, r.stderr).toBe(0)
+    const steps = [
+      [['--stage', 'features', '--shard', '1/2'], ['--stage', 'features', '--shard', '2/2']],
+      [['--stage', 'tune', '--shard', '1/1']],
+      [['--stage', 'pretrain', '--index', '0'], ['--id', 'pretrain/enterface/distance/s1']],
+      [['--stage', 'evaluate', '--shard', '1/2'], ['--stage', 'evaluate', '--shard', '2/2']],
+    ]
+    for (const step of steps) {
+      const runs = await Promise.all(step.map((sel) => ser(['experiment', 'task', planDir, ...sel])))
+      for (const r of runs) expect(r.code, r.stderr).toBe(0)
     }
     const status = await ser(['experiment', 'status', planDir, '--json'])
     expect(JSON.parse(status.stdout)).toMatchObject({ total: tasks, done: tasks, failed: 0, pending: 0 })
@@ -163,5 +168,5 @@ describe('ser experiment (end to end)', () => {
     const fromPlan = JSON.parse(fs.readFileSync(path.join(planDir, 'results.json'), 'utf8'))
     expect(strip(fromPlan.records)).toEqual(strip(results.records))
     expect(fs.existsSync(path.join(planDir, 'report.html'))).toBe(true)
-  }, 600_000)
+  }, 900_000)
 })
