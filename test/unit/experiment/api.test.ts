@@ -114,5 +114,5 @@ describe('experiments router', () => {
     expect(media.headers['Content-Security-Policy']).toMatch(/default-src 'none'/)
     expect(media.body).toBe(report.html)
     expect((await handleMediaRequest(services, 'experiment/999/report.html')).status).toBe(404)
-  }, 240_000)
+  }, 600_000)
 })
