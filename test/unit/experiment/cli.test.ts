@@ -168,5 +168,5 @@ describe('ser experiment (end to end)', () => {
     const fromPlan = JSON.parse(fs.readFileSync(path.join(planDir, 'results.json'), 'utf8'))
     expect(strip(fromPlan.records)).toEqual(strip(results.records))
     expect(fs.existsSync(path.join(planDir, 'report.html'))).toBe(true)
-  }, 900_000)
+  }, 1_500_000)
 })
