@@ -4,22 +4,31 @@
  * the card with this schema and refuses a mismatched extractor version.
  */
 import { z } from 'zod'
+import { LossNameSchema } from '../losses'
 
 export const ArchitectureSchema = z.discriminatedUnion('kind', [
-  z.object({ kind: z.literal('mlp'), inputDim: z.number().int().positive(), hidden: z.array(z.number().int().positive()), embedding: z.number().int().positive() }),
+  z.object({
+    kind: z.literal('mlp'),
+    inputDim: z.number().int().positive(),
+    hidden: z.array(z.number().int().positive()),
+    embedding: z.number().int().positive(),
+    // 'none' for cards written before embeddings were L2-normalised (their profiles hold raw embeddings)
+    normalize: z.enum(['l2', 'none']).default('none'),
+  }),
   z.object({
     kind: z.literal('cnn'),
     frames: z.number().int().positive(),
     mels: z.number().int().positive(),
     channels: z.array(z.number().int().positive()).min(1),
     embedding: z.number().int().positive(),
+    normalize: z.enum(['l2', 'none']).default('none'),
   }),
 ])
 
 export const LossConfigSchema = z.object({
-  name: z.enum(['contrastive', 'distance']),
+  name: LossNameSchema,
   margin: z.number().min(0),
-  temperature: z.number().positive(),
+  temperature: z.number().min(0), // 0 where the loss has none (contrastive, triplet)
 })
 
 export const ModelCardSchema = z.object({
@@ -50,7 +59,7 @@ export const ModelSummarySchema = z.object({
   name: z.string(),
   dir: z.string(),
   sourceCorpus: z.string(),
-  loss: z.enum(['contrastive', 'distance']),
+  loss: LossNameSchema,
   backend: z.string(),
   labels: z.array(z.string()),
   metrics: z.record(z.string(), z.number()),

@@ -3,6 +3,7 @@ import path from 'node:path'
 import { TRPCError } from '@trpc/server'
 import { z } from 'zod'
 import { ModelCardSchema } from '../../../src-shared/contract/models'
+import { DEFAULT_LOSS, LossNameSchema } from '../../../src-shared/losses'
 import { defaultModelDir } from '../../services/model/default-model'
 import { trainInWorker } from '../../services/model/jobs'
 import { readCard } from '../../services/model/storage'
@@ -17,7 +18,7 @@ const ModelListItemSchema = z.object({
   arch: z.enum(['mlp', 'cnn']),
   sourceCorpus: z.string(),
   targetCorpus: z.string().nullable(),
-  loss: z.enum(['contrastive', 'distance']),
+  loss: LossNameSchema,
   frozenLayers: z.number().int(),
   backend: z.string(),
   labels: z.array(z.string()),
@@ -38,7 +39,7 @@ const TrainRequestSchema = z.object({
   source: z.string().min(1).max(200),
   target: z.string().min(1).max(200).nullable().default(null),
   arch: z.enum(['mlp', 'cnn']).default('mlp'),
-  loss: z.enum(['contrastive', 'distance']).default('distance'),
+  loss: LossNameSchema.default(DEFAULT_LOSS),
   epochs: z.number().int().min(1).max(500).default(30),
   stepsPerEpoch: z.number().int().min(1).max(1000).default(50),
   shots: z.number().int().min(1).max(1000).nullable().default(5),

@@ -1,5 +1,6 @@
 import path from 'node:path'
-import type { Command } from 'commander'
+import { Option, type Command } from 'commander'
+import { DEFAULT_LOSS, LOSS_NAMES } from '../../../src-shared/losses'
 import { initBackend } from '../../services/engine/backend'
 import { closeTrainPool, trainInWorker } from '../../services/model/jobs'
 import { defaultWorkspaceDir } from '../../services/store/workspace'
@@ -15,7 +16,7 @@ export function register(program: Command): void {
     .requiredOption('--out <dir>', 'model folder to write (TensorFlow.js model + card.json + profile.json)')
     .option('--name <name>', 'model name', 'model')
     .option('--arch <arch>', 'mlp (eGeMAPS) or cnn (log-mel)', 'mlp')
-    .option('--loss <loss>', 'contrastive or distance', 'contrastive')
+    .addOption(new Option('--loss <loss>', 'metric-learning loss (docs/engine.md)').choices(LOSS_NAMES).default(DEFAULT_LOSS))
     .option('--margin <m>', 'loss margin', parseFloat)
     .option('--epochs <n>', 'epochs per phase', (v) => parseInt(v, 10), 30)
     .option('--steps <n>', 'steps per epoch', (v) => parseInt(v, 10), 50)

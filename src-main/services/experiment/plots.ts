@@ -54,7 +54,7 @@ export function learningCurveSpec(rows: SummaryRow[], shotsOrder: (number | 'all
   )
   const single = shotsOrder.length === 1
   const x = { field: 'shots', type: 'ordinal', sort: shotsOrder.map(shotsLabel), title: 'labelled target clips per class', axis: { labelAngle: 0 } }
-  const colour = { field: 'series', type: 'nominal', title: null, legend: { orient: 'bottom', columns: 2, labelLimit: 320 } }
+  const colour = { field: 'series', type: 'nominal', title: null, legend: { orient: 'bottom', columns: 1, labelLimit: 600 } }
   return {
     data: { values: data },
     facet: { column: { field: 'loss', type: 'nominal', title: 'fine-tuning loss' } },
@@ -64,7 +64,7 @@ export function learningCurveSpec(rows: SummaryRow[], shotsOrder: (number | 'all
       height: 220,
       layer: [
         { mark: single ? { type: 'point', filled: true, size: 60 } : { type: 'line', point: true }, encoding: { x, y: { field: 'uar', type: 'quantitative', title: 'UAR % (mean, 95% CI)', scale: { zero: false }, axis: { titlePadding: 8 } }, color: colour } },
-        { mark: { type: 'errorbar', ticks: true }, encoding: { x, y: { field: 'lo', type: 'quantitative', title: 'UAR % (mean, 95% CI)' }, y2: { field: 'hi' }, color: colour } },
+        { mark: { type: 'errorbar', ticks: { size: 8 } }, encoding: { x, y: { field: 'lo', type: 'quantitative', title: 'UAR % (mean, 95% CI)' }, y2: { field: 'hi' }, color: colour } },
       ],
     },
     padding: { left: 10, right: 10, top: 10, bottom: 10 },
@@ -108,17 +108,24 @@ export function confusionSpec(title: string, classes: string[], confusion: Recor
   }
 }
 
-/** Pre-training curves: one panel per loss, each on its own scale (losses differ in range), one line per source x seed. */
+/** Pre-training curves: one panel per loss (columns) and metric (rows), each on its own y scale (losses differ in range), one line per source x seed. */
 export function pretrainCurveSpec(curves: CurvePoint[]): Record<string, unknown> {
-  const values = curves.map((c) => ({ ...c, run: `${c.source}, seed ${c.pretrainSeed}` }))
-  const x = { field: 'epoch', type: 'quantitative', title: 'epoch' }
-  const panel = (field: string, title: string) => ({
+  const values = curves.flatMap((c) => [
+    { loss: c.loss, run: `${c.source}, seed ${c.pretrainSeed}`, epoch: c.epoch, metric: 'training loss', value: c.trainLoss },
+    ...(c.valAccuracy === null ? [] : [{ loss: c.loss, run: `${c.source}, seed ${c.pretrainSeed}`, epoch: c.epoch, metric: 'validation prototype accuracy', value: c.valAccuracy }]),
+  ])
+  return {
     data: { values },
-    facet: { column: { field: 'loss', type: 'nominal', title: 'pre-training loss' } },
+    facet: { row: { field: 'metric', type: 'nominal', title: null }, column: { field: 'loss', type: 'nominal', title: 'pre-training loss' } },
     resolve: { scale: { y: 'independent' } },
-    spec: { width: 220, height: 160, mark: { type: 'line', point: values.length < 40 }, encoding: { x, y: { field, type: 'quantitative', title, scale: { zero: false }, axis: { titlePadding: 8 } }, color: { field: 'run', type: 'nominal', title: 'base' } } },
-  })
-  return { vconcat: [panel('trainLoss', 'training loss'), panel('valAccuracy', 'validation prototype accuracy')], padding: { left: 10, right: 10, top: 5, bottom: 5 } }
+    spec: {
+      width: 220,
+      height: 150,
+      mark: { type: 'line', point: curves.length < 40 },
+      encoding: { x: { field: 'epoch', type: 'quantitative', title: 'epoch', axis: { tickMinStep: 1 } }, y: { field: 'value', type: 'quantitative', title: null, scale: { zero: false } }, color: { field: 'run', type: 'nominal', title: 'base' } },
+    },
+    padding: { left: 10, right: 10, top: 5, bottom: 5 },
+  }
 }
 
 export function embeddingSpec(map: EmbeddingMap): Record<string, unknown> {

@@ -89,10 +89,10 @@ export const TUNING_FRACTION = 0.2
 /** A source's speakers: tuning (held out of every pre-training) and pre-training. */
 export function sourceSplit(source: ItemSet, name: string): { tuning: string[]; pretrain: string[] } {
   const unique = [...new Set(source.speakers)].sort()
-  if (unique.length < 3) throw new Error(`source ${name} has ${unique.length} speaker(s); tuning needs speakers held out of pre-training, so at least 3`)
-  // At least 2 tuning speakers (the tuner splits them again), at least 2 left for pre-training (one for early stopping).
-  const frac = Math.min(1 - 2 / unique.length, Math.max(2 / unique.length, TUNING_FRACTION))
-  const s = speakerSplit(makeRng(`tuning-${name}`), source.speakers, frac)
+  // At least 3 tuning speakers (the tuner splits them again: 1 to train on, 2 held out), at least 2 left for pre-training (one for early stopping).
+  if (unique.length < 5) throw new Error(`source ${name} has ${unique.length} speaker(s); at least 5 are needed: 3 to tune the losses on, held out of pre-training, and 2 to pre-train (one for early stopping)`)
+  const nTune = Math.max(3, Math.round(unique.length * TUNING_FRACTION))
+  const s = speakerSplit(makeRng(`tuning-${name}`), source.speakers, nTune / unique.length)
   const tuning = s.heldOutSpeakers
   return { tuning, pretrain: unique.filter((x) => !tuning.includes(x)) }
 }

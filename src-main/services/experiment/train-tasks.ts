@@ -14,6 +14,7 @@ import { defaultTrainConfig, pretrain } from '../model/train'
 import { saveModel } from '../model/storage'
 import { makeCard } from '../model/card'
 import type { ItemSet, LossConfig } from '../model/types'
+import { lossConfigFor } from '../model/losses'
 import { taskFileName } from './plan-format'
 import { readTaskResult } from './plan-io'
 import { pretrainId, tuneId, type PretrainParams, type TuneParams } from './plan'
@@ -43,15 +44,14 @@ export async function tuneTask(ctx: TaskContext, p: TuneParams): Promise<LossTun
 export function tunedLoss(ctx: TaskContext, source: string, loss: LossName): { loss: LossConfig; learningRate: number } {
   const r = readTaskResult<LossTuning>(ctx.dir, tuneId(source, loss))
   const c = r?.result.chosen ?? { margin: LOSS_DEFAULTS[loss].margin, temperature: LOSS_DEFAULTS[loss].temperature, learningRate: LOSS_DEFAULTS[loss].learningRate }
-  // A loss without a temperature (contrastive, triplet) ignores it; the model card requires a positive one.
-  return { loss: { name: loss as LossConfig['name'], margin: c.margin, temperature: c.temperature > 0 ? c.temperature : 0.1 }, learningRate: c.learningRate }
+  return { loss: lossConfigFor(loss, { margin: c.margin, temperature: c.temperature }), learningRate: c.learningRate }
 }
 
 export interface PretrainResult extends PretrainRecord {
   history: { epoch: number; trainLoss: number; valAccuracy: number | null }[]
 }
 
-export const diagnosticsOf = (m: object): EpochDiagnostics[] => (m as { diagnostics?: EpochDiagnostics[] }).diagnostics ?? []
+export const diagnosticsOf = (m: { diagnostics: EpochDiagnostics[] }): EpochDiagnostics[] => m.diagnostics
 
 export async function pretrainTask(ctx: TaskContext, p: PretrainParams, id: string): Promise<PretrainResult> {
   const src = sourceItems(ctx, p.source)

@@ -8,6 +8,7 @@
 import fs from 'node:fs'
 import path from 'node:path'
 import { z } from 'zod'
+import { DEFAULT_LOSS, LossNameSchema } from '../../../src-shared/losses'
 import { initBackend } from '../engine/backend'
 import { openWorkspace } from '../store/workspace'
 import { makeCard } from './card'
@@ -19,6 +20,7 @@ import { saveModel, saveProfile } from './storage'
 import { defaultTrainConfig, finetune, pretrain } from './train'
 import type { EpochReport, ItemSet } from './types'
 import { removeCheckpoint } from './checkpoint'
+import { lossConfigFor } from './losses'
 
 export const TrainSpecSchema = z.object({
   workspace: z.string(),
@@ -27,7 +29,7 @@ export const TrainSpecSchema = z.object({
   out: z.string(),
   name: z.string().default('model'),
   arch: z.enum(['mlp', 'cnn']).default('mlp'),
-  loss: z.enum(['contrastive', 'distance']).default('contrastive'),
+  loss: LossNameSchema.default(DEFAULT_LOSS),
   margin: z.number().positive().optional(),
   temperature: z.number().positive().default(0.1),
   epochs: z.number().int().positive().default(30),
@@ -65,7 +67,7 @@ export async function runTraining(specIn: TrainSpec, onProgress: (p: RunProgress
     const src = await datasetItems(ws, spec.source, { extractor, signal, onProgress: (f, m) => onProgress({ phase: 'features', fraction: f, message: m ?? '' }) })
     const tgt = spec.target ? await datasetItems(ws, spec.target, { extractor, signal }) : null
     const arch = defaultArchitecture(spec.arch, src.itemShape)
-    const loss = { name: spec.loss, margin: spec.margin ?? (spec.loss === 'contrastive' ? 1 : 0.5), temperature: spec.temperature }
+    const loss = lossConfigFor(spec.loss, { temperature: spec.temperature, ...(spec.margin !== undefined ? { margin: spec.margin } : {}) })
     const ckpt = path.join(spec.out, '.checkpoints')
     const epochs = spec.epochs
     const base = await pretrain(src, defaultTrainConfig(arch, { epochs, stepsPerEpoch: spec.stepsPerEpoch, loss, seed: spec.seed }), {

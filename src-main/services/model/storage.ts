@@ -104,6 +104,7 @@ export async function loadModel(dir: string, opts: LoadOptions = {}): Promise<{ 
     frozenLayers: card.frozenLayers,
     shots: card.shots,
     history: [],
+    diagnostics: [],
     metrics: card.metrics,
     config: {
       arch: card.arch,
