@@ -78,6 +78,9 @@ chmod 0755 "$dir"
 mkdir -p "$dir/state" "$dir/spool" "$dir/log" "$dir/run" "$dir/munge"
 chown munge:munge "$dir/munge"
 chmod 0755 "$dir/munge"
+# munged refuses a socket the munge user cannot reach (every folder above needs o+x)
+setpriv --reuid=munge --regid=munge --init-groups test -x "$dir/munge" \
+  || die "the munge user cannot reach $dir (a parent folder lacks o+x); use a folder under /tmp"
 trap 'echo "slurm-local: start failed; logs in $dir/log and $dir/munge" >&2; stop_children' ERR
 trap 'stop_children; exit 0' TERM INT HUP
 

@@ -38,7 +38,8 @@ process.once('exit', () => {
 export async function startLocalSlurm(opts: { timeoutMs?: number } = {}): Promise<LocalSlurm> {
   if (process.platform !== 'linux') throw new Error(`the local Slurm cluster needs Linux (this is ${process.platform})`)
   if (process.getuid?.() !== 0) throw new Error('the local Slurm cluster needs root (slurmd runs jobs as their user, munged as the munge user): run the tests as root, as .ci/run does')
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'ser-slurm-'))
+  // /tmp, not $TMPDIR: the munge user must be able to reach the folder (a private TMPDIR would stop munged)
+  const dir = fs.mkdtempSync(path.join(fs.existsSync('/tmp') ? '/tmp' : os.tmpdir(), 'ser-slurm-'))
   const child = spawn('bash', [script, 'run', dir], { stdio: ['ignore', 'pipe', 'pipe'] })
   live.add(child)
   let out = ''

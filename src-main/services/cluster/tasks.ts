@@ -47,7 +47,8 @@ export function stageViews(planDir: string, plan: Plan, stage: StageName, jobs: 
     const c = cover.get(index)
     if (c) {
       v.element = `${c.sub.jobId}_${c.element}`
-      v.log = logPath(planDir, stage, c.sub.jobId, c.element)
+      const log = logPath(planDir, stage, c.sub.jobId, c.element)
+      if (fs.existsSync(log)) v.log = log // a cancelled element that never ran has none
     }
     if (fs.existsSync(taskResultPath(planDir, id))) return { ...v, state: 'done' }
     const q = v.element ? queue.elements.get(v.element) : undefined

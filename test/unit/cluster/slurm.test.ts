@@ -56,7 +56,7 @@ describe('the grid on a single-node Slurm cluster', () => {
   })
 
   it('runs the stages as job arrays, merges to the single-process records, and resubmits only missing tasks', { timeout: 900_000 }, async () => {
-    const [cremad, ravdess] = await Promise.all([syntheticCorpus('cremad', { speakers: 4, sentences: 2 }), syntheticCorpus('ravdess', { speakers: 4, reps: 1 })])
+    const [cremad, ravdess] = await Promise.all([syntheticCorpus('cremad', { speakers: 5, sentences: 2 }), syntheticCorpus('ravdess', { speakers: 4, reps: 1 })])
     const grid = [
       '--source', `cremad=${cremad.dir}`, '--target', `ravdess=${ravdess.dir}`,
       '--loss', 'distance', '--pretrain-seeds', '1', '--frozen', '0', '--shots', '2,all', '--folds', '2', '--seeds', '1',

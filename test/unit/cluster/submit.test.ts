@@ -99,12 +99,15 @@ describe('ser experiment slurm --dry-run', () => {
       ['7_5', el('failed', 'OUT_OF_MEMORY', '0:125')],
       ['7_6', el('completed', 'COMPLETED', '0:0')],
     ])
+    fs.mkdirSync(path.join(dir, 'slurm/logs'), { recursive: true })
+    fs.writeFileSync(path.join(dir, 'slurm/logs/evaluate-7_5.out'), 'oom-kill event\n')
     const v = stageViews(dir, plan, 'evaluate', jobs, { elements, notes: [] })
     expect(v.map((x) => x.state)).toEqual(['done', 'running', 'failed', 'queued', 'failed', 'failed', 'failed', 'missing', 'missing', 'missing'])
     expect(v[2].detail).toBe('out of data')
     expect(v[4].detail).toMatch(/DependencyNeverSatisfied/)
     expect(v[5].detail).toBe('Slurm: OUT_OF_MEMORY 0:125')
     expect(v[5].log).toBe(path.join(dir, 'slurm/logs/evaluate-7_5.out'))
+    expect(v[4].log).toBeUndefined() // cancelled before it ran: no log to point at
     expect(v[6].detail).toMatch(/completed without writing a result/)
     expect(v[9].element).toBeUndefined() // never submitted
   })
