@@ -6,7 +6,7 @@
  * submission must run exactly those. If the cluster cannot start, this test fails with
  * the daemons' logs; it is never skipped.
  */
-import { spawn } from 'node:child_process'
+import { spawn, spawnSync } from 'node:child_process'
 import fs from 'node:fs'
 import os from 'node:os'
 import path from 'node:path'
@@ -115,5 +115,26 @@ describe('the grid on a single-node Slurm cluster', () => {
     const third = await ser(['experiment', 'slurm', '--out', planDir], env)
     expect(third.stdout).toMatch(/nothing to submit/)
     expect(readJobs(planDir)!.submissions).toHaveLength(after.submissions.length)
+
+    // A task held in the queue is not submitted twice; cancelled, status calls it failed and the next submission reruns it.
+    fs.rmSync(taskResultPath(planDir, evaluate[0]))
+    const held = await ser(['experiment', 'slurm', '--out', planDir, '--sbatch=--begin=now+1hour'], env)
+    expect(held.code, held.stderr).toBe(0)
+    const heldJob = readJobs(planDir)!.submissions.at(-1)!
+    expect(fs.readFileSync(heldJob.script, 'utf8')).toContain('#SBATCH --begin=now+1hour\n')
+    const queued = await ser(['experiment', 'status', planDir, '--json'], env)
+    const evaluateState = () => (JSON.parse(queued.stdout) as { slurm: { stages: { name: string; queued: number; failed: number }[] } }).slurm.stages.find((s) => s.name === 'evaluate')!
+    expect(evaluateState()).toMatchObject({ queued: 1, failed: 0 })
+    expect((await ser(['experiment', 'slurm', '--out', planDir], env)).stdout).toMatch(/nothing to submit/)
+    const cancel = spawnSync('scancel', [heldJob.jobId], { env, encoding: 'utf8' })
+    expect(cancel.status, cancel.stderr).toBe(0)
+    await waitForJobs(env, [heldJob.jobId], 60_000)
+    const cancelled = await ser(['experiment', 'status', planDir], env)
+    expect(cancelled.stdout).toMatch(new RegExp(`failed ${evaluate[0].replace(/[/]/g, '\\/')}: Slurm: CANCELLED`))
+    const rerun = await ser(['experiment', 'slurm', '--out', planDir], env)
+    const rerunJob = readJobs(planDir)!.submissions.at(-1)!
+    expect(rerun.stdout, rerun.stderr).toContain(`submitted job ${rerunJob.jobId}: evaluate, 1 task(s) as --array=0`)
+    await waitForJobs(env, [rerunJob.jobId], 300_000)
+    expect(fs.existsSync(taskResultPath(planDir, evaluate[0])), logsOf(planDir)).toBe(true)
   })
 })
