@@ -1,31 +1,32 @@
 /**
- * The default experiment grid (MLP, one source, losses contrastive+distance, frozen
- * 0,1,2, shots 1,5,10,all, 4 folds x 3 seeds = 432 evaluations + 2 pre-trainings) on
- * a RAVDESS-sized target (24 speakers x 60 clips = 1440) and a CREMA-D-sized source
- * (91 speakers, 7442 clips), against the issue's target: well under an hour on a
- * 2-core laptop. Two parts, each either measured whole or measured on a sample and
- * extrapolated (every row says which):
- * 1. the grid: pre-training measured whole; the 432 evaluations measured on one
- *    (fold, seed) unit = 36 evaluations (every method and shots) and multiplied by 12.
- *    Runs on generated eGeMAPS-sized feature sets of exactly those sizes
- *    (services/model/synthetic.ts), so no audio has to be generated for it;
- * 2. import + eGeMAPS features: measured on generated audio corpora in the real
- *    layouts (default 6 CREMA-D actors + 4 RAVDESS actors), extrapolated per clip to
- *    7462 + 1440 clips (the generator's 91-actor CREMA-D has 7462).
+ * The default experiment grid (MLP, one source, losses contrastive x distance crossed,
+ * 3 pre-training seeds, frozen 0,1, shots 1,5,all, 4 folds x 2 support draws = 768
+ * evaluations, 6 bases, 2 tunings) on a RAVDESS-sized target (24 speakers x 60 clips =
+ * 1440) and a CREMA-D-sized source (91 speakers, 7442 clips), against the issue's target:
+ * under an hour on 2 cores. Two parts, each either measured whole or measured on a sample
+ * and extrapolated (every row says which):
+ * 1. the plan's tasks on generated eGeMAPS-sized feature sets of exactly those sizes
+ *    (services/model/synthetic.ts), so no audio has to be generated for it: the tune
+ *    tasks measured whole; pre-training measured on the seed-1 base of each loss and
+ *    multiplied by 3; the evaluate tasks measured on fold 0, draw 1 (the target task and
+ *    the seed-1 bases' tasks of every shots value) and multiplied per kind of task;
+ * 2. import + eGeMAPS features: measured on generated audio corpora in the real layouts
+ *    (default 6 CREMA-D actors + 4 RAVDESS actors), extrapolated per clip to 7462 + 1440
+ *    clips (the generator's 91-actor CREMA-D has 7462).
  * SER_BENCH_EXPERIMENT=full instead generates both corpora at full size (cached under
  * the system temp folder; generation is not timed) and runs `runExperiment` end to end
- * with the default grid: nothing is extrapolated (expect tens of minutes on 2 cores).
+ * with the default grid: nothing is extrapolated.
  * `--quick`: a smaller audio sample and 4 pre-training epochs (extrapolated x5).
  */
 import path from 'node:path'
 import { syntheticCorpus } from '../test/helpers/corpora'
 import { closeImportPool, importCorpus } from '../src-main/services/corpus/index'
 import { closeFeaturePool } from '../src-main/services/features/index'
-import { claimsText, expandGrid, makeConfig, openRunFolder, runExperiment, runGrid, type GridData } from '../src-main/services/experiment/index'
+import { claimsText, gridSize, makeConfig, openPlanFolder, provideFeatures, runExperiment, runTask, subset, taskContext } from '../src-main/services/experiment/index'
 import { datasetItems } from '../src-main/services/model/data'
 import { makeSyntheticCorpus } from '../src-main/services/model/synthetic'
 import { makeRng } from '../src-main/services/model/sampling'
-import { subset } from '../src-main/services/experiment/core'
+import type { ItemSet } from '../src-main/services/model/types'
 import { openWorkspace } from '../src-main/services/store/workspace'
 import type { BenchContext, BenchRow } from './harness'
 
@@ -34,7 +35,7 @@ const CLASSES = ['neutral', 'happy', 'sad', 'angry', 'fearful', 'disgust'] // CR
 const FULL_CLIPS = { cremad: 7462, ravdess: 1440 }
 
 /** Feature sets of the real sizes: CREMA-D 91 speakers, 7442 clips; RAVDESS 24 speakers x 60 clips (6 shared classes: 44 each). */
-function featureSets(): GridData {
+function featureSets(): { source: ItemSet; target: ItemSet } {
   const src = makeSyntheticCorpus({ classes: CLASSES, speakers: 91, perSpeakerPerClass: 14, seed: 11, speakerPrefix: 'c' })
   const keep = makeRng('bench-trim')
   const idx = src.labels.map((_, i) => i).sort(() => keep() - 0.5).slice(0, 7442).sort((a, b) => a - b)
@@ -46,37 +47,39 @@ function featureSets(): GridData {
     seen.set(k, (seen.get(k) ?? 0) + 1)
     return l === 'neutral' && seen.get(k)! > 4 ? [] : [i]
   })
-  const target = subset(tgtAll, tIdx)
-  const speakers = [...new Set(target.speakers)].sort()
-  return { sources: [{ name: 'cremad', items: subset(src, idx) }], target, foldOf: new Map(speakers.map((s, i) => [s, i % 4])), classes: CLASSES, extractor: { name: 'egemaps', version: 'bench' } }
+  return { source: subset(src, idx), target: subset(tgtAll, tIdx) }
 }
 
 async function gridPart(ctx: BenchContext, rows: BenchRow[]): Promise<number> {
   const pretrainEpochs = ctx.quick ? 4 : 20
   const config = makeConfig({ sources: [{ name: 'cremad', ref: 'generated' }], target: { name: 'ravdess', ref: 'generated' }, pretrainEpochs })
-  const tasks = expandGrid(config)
+  const size = gridSize(config)
+  const { plan, outDir } = openPlanFolder(path.join(ctx.tmpDir, 'grid'), config, size.evaluations)
+  const tctx = taskContext(outDir, plan)
   const data = featureSets()
-  ctx.log(`grid: ${tasks.length} evaluations; source ${data.sources[0].items.labels.length} clips / 91 speakers, target ${data.target.labels.length} clips / 24 speakers (6 shared classes)`)
-  const run = openRunFolder(path.join(ctx.tmpDir, 'grid'), config, tasks.length)
-  const sample = (t: { fold: number; seed: number }) => t.fold === 0 && t.seed === 1
-  const t0 = performance.now()
-  let tPre: number | null = null
-  await runGrid(config, data, run, {
-    only: sample,
-    progress: (_f, m) => {
-      if (tPre === null && /^\d+\/\d+: /.test(m)) tPre = performance.now()
-    },
-  })
-  const t1 = performance.now()
-  const pre = ((tPre ?? t1) - t0) / 1000
-  const sampled = tasks.filter(sample).length
-  const evalSec = (t1 - (tPre ?? t1)) / 1000
-  const preFull = pre * (20 / pretrainEpochs)
-  const evalFull = evalSec * (tasks.length / sampled)
-  ctx.log(`pre-training 2 x ${pretrainEpochs} epochs: ${pre.toFixed(1)} s; ${sampled} evaluations: ${evalSec.toFixed(1)} s (${(evalSec / sampled).toFixed(2)} s each)`)
-  rows.push({ name: `pre-training, 2 losses x up to 20 epochs x 50 steps (early stopping on held-out speakers) on 7442 clips (${ctx.quick ? `measured ${pretrainEpochs} epochs, x5` : "measured"})`, value: preFull, unit: "s" })
-  rows.push({ name: `${tasks.length} evaluations (measured ${sampled} = fold 0, seed 1; x${tasks.length / sampled})`, value: evalFull, unit: 's', note: `${(evalSec / sampled).toFixed(2)} s per evaluation` })
-  return preFull + evalFull
+  provideFeatures(tctx, [{ corpus: 'cremad', role: 'source', items: data.source }, { corpus: 'ravdess', role: 'target', items: data.target }], { name: 'egemaps', version: 'bench' })
+  ctx.log(`grid: ${plan.tasks.length} tasks, ${size.evaluations} evaluations; source ${data.source.labels.length} clips / 91 speakers, target ${data.target.labels.length} clips / 24 speakers (6 shared classes)`)
+  const timed = async (ids: string[]) => {
+    const t0 = performance.now()
+    for (const id of ids) await runTask(tctx, id)
+    return (performance.now() - t0) / 1000
+  }
+  const stage = (name: string) => plan.stages.find((s) => s.name === name)!.tasks
+  const tune = await timed(stage('tune'))
+  const pre1 = stage('pretrain').filter((id) => id.endsWith('/s1'))
+  const pre = (await timed(pre1)) * (stage('pretrain').length / pre1.length) * (20 / pretrainEpochs)
+  const evalIds = stage('evaluate')
+  const isTarget = (id: string) => id.startsWith('evaluate/target/')
+  const sampled = evalIds.filter((id) => /\/f0\/r1\//.test(id) && (isTarget(id) || /\/s1\/f0\//.test(id)))
+  const tTarget = await timed(sampled.filter(isTarget))
+  const tBase = await timed(sampled.filter((id) => !isTarget(id)))
+  const nT = evalIds.filter(isTarget).length
+  const evalFull = tTarget * (nT / sampled.filter(isTarget).length) + tBase * ((evalIds.length - nT) / sampled.filter((id) => !isTarget(id)).length)
+  ctx.log(`tuning ${stage('tune').length} losses: ${tune.toFixed(1)} s; pre-training ${pre1.length} of ${stage('pretrain').length} bases: ${(pre / 3).toFixed(1)} s; ${sampled.length} of ${evalIds.length} evaluate tasks: ${(tTarget + tBase).toFixed(1)} s`)
+  rows.push({ name: `tuning, ${stage('tune').length} losses x ${config.tuneBudget} trials (measured)`, value: tune, unit: 's' })
+  rows.push({ name: `pre-training, ${stage('pretrain').length} bases x up to 20 epochs x 50 steps (measured ${pre1.length}${ctx.quick ? ` at ${pretrainEpochs} epochs, x5` : ''}, x${stage('pretrain').length / pre1.length})`, value: pre, unit: 's' })
+  rows.push({ name: `${size.evaluations} evaluations in ${evalIds.length} tasks (measured ${sampled.length} tasks = fold 0, draw 1, base seed 1; extrapolated per kind of task)`, value: evalFull, unit: 's' })
+  return tune + pre + evalFull
 }
 
 async function audioPart(ctx: BenchContext, rows: BenchRow[]): Promise<number> {
@@ -126,7 +129,7 @@ async function fullRun(ctx: BenchContext): Promise<{ sec: number; what: string }
     }
     const r = await runExperiment(ws, { sources: [{ name: 'cremad', ref: cremad.dir }], target: { name: 'ravdess', ref: ravdess.dir } }, { out: path.join(ctx.tmpDir, 'full'), progress })
     const sec = (performance.now() - t1) / 1000
-    ctx.log(`\n${r.markdown}\n\n${claimsText(r.claims)}`)
+    ctx.log(`\n${r.markdown}\n\n${claimsText(r.claims, r.headline)}`)
     return { sec, what: `measured end to end: ${r.records.length} evaluations on ${cremad.clips.length} + ${ravdess.clips.length} generated clips, import and features included` }
   } finally {
     await closeImportPool()

@@ -8,7 +8,7 @@
  */
 import path from 'node:path'
 import type { AppServices } from './context'
-import { experimentReportMedia } from './routers/experiments'
+import { experimentReportMedia } from '../services/experiment/report-file'
 import { AudioDecodeError, readAudioBytes } from '../services/audio/index'
 import { singleThreadPool } from '../services/workers'
 import type { PlaybackResult } from '../services/audio/playback-worker'
@@ -47,7 +47,7 @@ const moved = (id: string, p: string) => mediaText(410, `the audio file of clip 
 
 export async function handleMediaRequest(services: AppServices, mediaPath: string, _range?: string): Promise<MediaResponse> {
   const report = /^experiment\/(\d{1,12})\/report\.html$/.exec(mediaPath)
-  if (report) return experimentReportMedia(services, Number(report[1]))
+  if (report) return experimentReportMedia(services.ws, Number(report[1]))
   const m = /^clip\/(\d{1,12})$/.exec(mediaPath)
   if (!m) return mediaText(404, 'unknown media path (expected clip/<id> or experiment/<id>/report.html)')
   const row = services.ws.db.prepare('SELECT path FROM clips WHERE id = ?').get(Number(m[1])) as { path: string } | undefined

@@ -6,8 +6,9 @@
  */
 import { z } from 'zod'
 import { MAX_DOCUMENT_CHARS, MAX_ENTRIES, MAX_ITEMS, MAX_TEXT, Real, boundedRecord } from './limits'
+import { EpochDiagnosticsSchema, LossNameSchema, PAPER_LOSSES } from '../losses'
 
-export const LossNameSchema = z.enum(['contrastive', 'distance'])
+export { LossNameSchema }
 /** Labelled target examples per class for fine-tuning and enrollment, or 'all' of the training speakers' clips. */
 export const ShotsSchema = z.union([z.number().int().min(1).max(10000), z.literal('all')])
 export type Shots = z.infer<typeof ShotsSchema>
@@ -27,65 +28,132 @@ export const CorpusRefSchema = z.object({
 })
 export type CorpusRef = z.infer<typeof CorpusRefSchema>
 
+const LossList = z.array(LossNameSchema).min(1).max(5)
+
+/**
+ * Defaults keep the default grid (one CREMA-D-sized source, a RAVDESS-sized target) under
+ * one hour on 2 cores: see docs/experiments.md, "Speed".
+ */
 export const ExperimentConfigSchema = z.object({
   sources: z.array(CorpusRefSchema).min(1).max(6),
   target: CorpusRefSchema,
-  losses: z.array(LossNameSchema).max(16).min(1).default(['contrastive', 'distance']),
-  frozen: z.array(z.number().int().min(0).max(8)).max(9).min(1).default([0, 1, 2]),
-  shots: z.array(ShotsSchema).max(32).min(1).default([1, 5, 10, 'all']),
+  /** `--loss`: the default of both lists below. */
+  losses: LossList.default([...PAPER_LOSSES]),
+  /** Losses a base is pre-trained with (default: `losses`); crossed with `finetuneLosses`. */
+  pretrainLosses: LossList.optional(),
+  /** Losses the fine-tuning (and the target-only baseline) use (default: `losses`). */
+  finetuneLosses: LossList.optional(),
+  /** Pre-training seeds 1..N: one base per source x pre-training loss x seed. */
+  pretrainSeeds: z.number().int().min(1).max(20).default(3),
+  frozen: z.array(z.number().int().min(0).max(8)).min(1).max(9).default([0, 1]),
+  shots: z.array(ShotsSchema).min(1).max(20).default([1, 5, 'all']),
   /** Speaker-independent folds of the target (every speaker in exactly one fold). */
   folds: z.number().int().min(2).max(20).default(4),
-  /** Number of seeds (1..seeds) per fold. */
-  seeds: z.number().int().min(1).max(20).default(3),
+  /** Support draws (seeds 1..seeds) per fold. */
+  seeds: z.number().int().min(1).max(20).default(2),
   model: z.enum(['mlp', 'cnn']).default('mlp'),
   /** 'common': classes every source and the target share (default); 'all': every target class; or an explicit list. */
-  classes: z.union([z.enum(['common', 'all']), z.array(z.string().max(60).min(1)).max(64).min(2)]).default('common'),
+  classes: z.union([z.enum(['common', 'all']), z.array(z.string().min(1).max(60)).min(2).max(50)]).default('common'),
   /** Training length (defaults: the engine's; smaller values make quick runs for tests). */
   pretrainEpochs: z.number().int().min(1).max(500).default(20),
   finetuneEpochs: z.number().int().min(1).max(500).default(30),
   stepsPerEpoch: z.number().int().min(1).max(1000).default(50),
   finetuneSteps: z.number().int().min(1).max(1000).default(10),
+  /** Tuning trials per loss (the same budget for every loss), on source speakers held out from pre-training. */
+  tuneBudget: z.number().int().min(1).max(100).default(6),
+  /** Epochs of each tuning trial. */
+  tuneEpochs: z.number().int().min(1).max(200).default(6),
 })
 export type ExperimentConfig = z.infer<typeof ExperimentConfigSchema>
 export type ExperimentConfigInput = z.input<typeof ExperimentConfigSchema>
 
-export const MethodSchema = z.enum(['finetune', 'target_only', 'softmax'])
+export const MethodSchema = z.enum(['finetune', 'pretrained_only', 'target_only', 'softmax'])
 export type Method = z.infer<typeof MethodSchema>
 
-/** One evaluation: one configuration on one fold with one seed. */
+const Speakers = z.array(z.string().max(200)).max(100_000)
+/** The speakers of every role behind one record: the source's (pre-training, its early-stopping validation, tuning) and the target's. */
+export const SpeakerRolesSchema = z.object({
+  pretrain: Speakers,
+  validation: Speakers,
+  tuning: Speakers,
+  support: Speakers,
+  test: Speakers,
+})
+export type SpeakerRoles = z.infer<typeof SpeakerRolesSchema>
+
+/** One evaluation: one arm on one fold with one support draw (and one pre-trained base). */
 export const ResultRecordSchema = z.object({
-  /** finetune: pre-trained on `source` then fine-tuned; target_only: same network, no pre-training; softmax: plain classifier. */
+  /**
+   * finetune: a base pre-trained on `source` with `pretrain_loss`, fine-tuned with `finetune_loss`;
+   * pretrained_only: the same base unchanged, prototypes of the K support clips;
+   * target_only: the same network trained with `finetune_loss` on the support clips alone;
+   * softmax: plain classifier on the support clips.
+   */
   method: MethodSchema,
-  source: z.string().max(MAX_TEXT).nullable(),
-  loss: LossNameSchema.nullable(),
+  source: z.string().max(60).nullable(),
+  pretrain_loss: LossNameSchema.nullable(),
+  finetune_loss: LossNameSchema.nullable(),
+  pretrain_seed: z.number().int().min(1).nullable(),
   frozen: z.number().int().nullable(),
   shots: ShotsSchema,
   fold: z.number().int().min(0),
+  /** The support draw (and the training seed of the fine-tuning). */
   seed: z.number().int(),
   model: z.enum(['mlp', 'cnn']),
-  classes: z.array(z.string().max(MAX_TEXT)).max(MAX_ITEMS),
+  classes: z.array(z.string().max(60)).max(50),
   n_support: z.number().int().min(0),
   n_test: z.number().int().min(1),
   accuracy: z.number().min(0).max(1),
   uar: z.number().min(0).max(1),
   macro_f1: z.number().min(0).max(1),
-  /** Speakers whose clips were used for fine-tuning / support; disjoint from test_speakers. */
-  train_speakers: z.array(z.string().max(MAX_TEXT)).max(MAX_ITEMS),
-  test_speakers: z.array(z.string().max(MAX_TEXT)).max(MAX_ITEMS),
+  /** Support speakers are disjoint from test speakers; source roles are empty for target-only arms. */
+  speakers: SpeakerRolesSchema,
+  /** Per-epoch diagnostics of this record's training phase (fine-tuning / target-only); [] for arms that do not train. */
+  diagnostics: z.array(EpochDiagnosticsSchema).max(10_000),
   /** confusion[truth][predicted] = count, over `classes`. */
   confusion: boundedRecord(z.string().max(MAX_TEXT), boundedRecord(z.string().max(MAX_TEXT), z.number().int(), MAX_ENTRIES), MAX_ENTRIES),
   seconds: Real.min(0),
 })
 export type ResultRecord = z.infer<typeof ResultRecordSchema>
 
-export const StatSchema = z.object({ mean: Real, sd: Real, n: z.number().int() })
+/** One pre-trained base (results.json `pretraining`): its speakers and per-epoch diagnostics. */
+export const PretrainRecordSchema = z.object({
+  source: z.string().max(60),
+  pretrain_loss: LossNameSchema,
+  pretrain_seed: z.number().int().min(1),
+  speakers: SpeakerRolesSchema.pick({ pretrain: true, validation: true, tuning: true }),
+  epochs: z.number().int().min(0),
+  best_epoch: z.number().int().nullable(),
+  val_accuracy: z.number().nullable(),
+  hyper: z.object({ margin: z.number(), temperature: z.number(), learningRate: z.number() }),
+  diagnostics: z.array(EpochDiagnosticsSchema).max(10_000),
+  seconds: z.number().min(0),
+})
+export type PretrainRecord = z.infer<typeof PretrainRecordSchema>
+
+/** How one loss's hyper-parameters were chosen (results.json `meta.losses`). */
+export const LossTuningSchema = z.object({
+  source: z.string().max(60),
+  loss: LossNameSchema,
+  chosen: z.object({ margin: z.number(), temperature: z.number(), learningRate: z.number() }),
+  trials: z.array(z.object({ params: z.record(z.string(), z.number()), score: z.number().nullable() })).max(1000),
+  budget: z.number().int(),
+  criterion: z.string().max(2000),
+  trainSpeakers: Speakers,
+  heldOutSpeakers: Speakers,
+})
+export type LossTuning = z.infer<typeof LossTuningSchema>
+
+/** A mean with its n and a 95% interval (hierarchical bootstrap: folds, then pre-training seeds, then support draws). */
+export const StatSchema = z.object({ mean: z.number(), sd: z.number(), n: z.number().int(), ci: z.tuple([z.number(), z.number()]).nullable() })
 export type Stat = z.infer<typeof StatSchema>
 
 export const SummaryRowSchema = z.object({
-  key: z.string().max(MAX_TEXT),
+  key: z.string().max(300),
   method: MethodSchema,
-  source: z.string().max(MAX_TEXT).nullable(),
-  loss: LossNameSchema.nullable(),
+  source: z.string().nullable(),
+  pretrain_loss: LossNameSchema.nullable(),
+  finetune_loss: LossNameSchema.nullable(),
   frozen: z.number().int().nullable(),
   shots: ShotsSchema,
   accuracy: StatSchema,
@@ -94,23 +162,72 @@ export const SummaryRowSchema = z.object({
 })
 export type SummaryRow = z.infer<typeof SummaryRowSchema>
 
-export const VerdictSchema = z.enum(['supported', 'not supported', 'inconclusive', 'not testable'])
-export const ClaimResultSchema = z.object({
-  id: z.enum(['distance-loss', 'source-vs-frozen']),
-  claim: z.string().max(MAX_TEXT),
+/**
+ * supported: the 95% interval lies above 0; contradicted: it lies below 0; inconclusive:
+ * otherwise, or too few units, or the grid lacks what is compared (`reason` says which).
+ */
+export const VerdictSchema = z.enum(['supported', 'contradicted', 'inconclusive'])
+export type Verdict = z.infer<typeof VerdictSchema>
+
+/** How many units of each level of the hierarchy an effect rests on. */
+export const UnitsSchema = z.object({ folds: z.number().int(), pretrainSeeds: z.number().int(), supportDraws: z.number().int(), pairs: z.number().int() })
+
+/** One paired effect (UAR difference as a fraction), overall or for one shots value. */
+export const EffectSchema = z.object({
+  shots: z.union([ShotsSchema, z.literal('pooled')]),
+  effect: z.number().nullable(),
+  ci: z.tuple([z.number(), z.number()]).nullable(),
+  units: UnitsSchema,
   verdict: VerdictSchema,
+  /** Why an inconclusive verdict is inconclusive (null otherwise). */
+  reason: z.string().max(500).nullable(),
+})
+export type Effect = z.infer<typeof EffectSchema>
+
+export const ClaimIdSchema = z.enum(['distance-loss', 'source-vs-frozen', 'finetune-vs-pretrained', 'siamese-vs-softmax'])
+export const ClaimResultSchema = z.object({
+  id: ClaimIdSchema,
+  claim: z.string(),
+  /** The pooled verdict (effect averaged over the shots values). */
+  verdict: VerdictSchema,
+  reason: z.string().max(500).nullable(),
   /** The decision rule, in words. */
   rule: z.string().max(MAX_TEXT),
   /** The numbers behind the verdict, in words. */
-  explanation: z.string().max(MAX_TEXT),
-  /** Mean paired effect (UAR points as a fraction), its spread and its 95% bootstrap interval over (fold, seed) units. */
-  effect: Real.nullable(),
-  sd: Real.nullable(),
-  ci: z.tuple([Real, Real]).nullable(),
-  units: z.number().int(),
-  details: z.array(z.object({ label: z.string().max(MAX_TEXT), value: Real })).max(MAX_ITEMS),
+  explanation: z.string(),
+  effect: z.number().nullable(),
+  ci: z.tuple([z.number(), z.number()]).nullable(),
+  units: UnitsSchema,
+  /** The effect for each shots value, each with its own interval and verdict. */
+  perShots: z.array(EffectSchema).max(50),
+  details: z.array(z.object({ label: z.string(), value: z.number() })).max(500),
 })
 export type ClaimResult = z.infer<typeof ClaimResultSchema>
+
+/** One loss side by side with the others at one shots value (the report's per-loss table). */
+export const LossRowSchema = z.object({
+  loss: LossNameSchema,
+  shots: ShotsSchema,
+  /** Pre-trained and fine-tuned with this loss (averaged over sources and frozen settings). */
+  finetune: StatSchema.nullable(),
+  /** Pre-trained with this loss, prototypes on the unchanged base. */
+  pretrained_only: StatSchema.nullable(),
+  /** Trained with this loss on the support clips alone. */
+  target_only: StatSchema.nullable(),
+  /** Paired UAR difference finetune - softmax. */
+  vs_softmax: EffectSchema.nullable(),
+  /** 1 = best fine-tuned UAR at this shots value. */
+  rank: z.number().int().nullable(),
+})
+export type LossRow = z.infer<typeof LossRowSchema>
+
+export const HeadlineSchema = z.object({
+  text: z.string().max(4000),
+  best: z.object({ label: z.string(), key: z.string(), uar: StatSchema }).nullable(),
+  /** Whether any Siamese variant's paired difference to the softmax baseline has an interval above 0. */
+  siameseBeatsSoftmax: z.boolean(),
+})
+export type Headline = z.infer<typeof HeadlineSchema>
 
 export const RunStatusSchema = z.enum(['running', 'done', 'failed', 'cancelled'])
 export const ExperimentRunSchema = z.object({
@@ -135,14 +252,16 @@ export const EmbeddingMapSchema = z.object({
 })
 export type EmbeddingMap = z.infer<typeof EmbeddingMapSchema>
 
-export const CurvePointSchema = z.object({ source: z.string().max(MAX_TEXT), loss: LossNameSchema, epoch: z.number().int(), trainLoss: Real, valAccuracy: Real.nullable() })
+export const CurvePointSchema = z.object({ source: z.string(), loss: LossNameSchema, pretrainSeed: z.number().int(), epoch: z.number().int(), trainLoss: z.number(), valAccuracy: z.number().nullable() })
 export type CurvePoint = z.infer<typeof CurvePointSchema>
 
 /** What the Experiments view shows of a run: the same tables and plots as report.html. */
 export const RunDetailSchema = z.object({
   run: ExperimentRunSchema,
-  summary: z.array(SummaryRowSchema).max(MAX_ITEMS),
-  claims: z.array(ClaimResultSchema).max(MAX_ITEMS),
+  summary: z.array(SummaryRowSchema),
+  claims: z.array(ClaimResultSchema),
+  losses: z.array(LossRowSchema),
+  headline: HeadlineSchema,
   /** Plots as self-contained SVG strings (shown as data: images). */
   plots: z.array(z.object({ title: z.string().max(MAX_TEXT), svg: z.string().max(MAX_TEXT) })).max(MAX_ITEMS),
   markdown: z.string().max(MAX_DOCUMENT_CHARS),

@@ -2,14 +2,17 @@ import { syntheticCorpus } from '../helpers/corpora'
 import { expect, screenshot, test } from './fixtures'
 
 test('Experiments view: runs a small grid with progress, cancel and resume, shows tables and plots, and opens the report', async ({ app, context, shell }) => {
-  const source = await syntheticCorpus('cremad', { speakers: 4, sentences: 2 })
+  const source = await syntheticCorpus('cremad', { speakers: 5, sentences: 2 })
   const target = await syntheticCorpus('ravdess', { speakers: 4, reps: 1 })
-  // The target is an imported dataset; the source is given as a folder (the run imports it).
-  await app.evaluate(async (dir) => {
+  // Both corpora are imported; the target is chosen as a dataset, the source by its folder
+  // (the app accepts folders inside the workspace, picked ones, and imported datasets' roots).
+  await app.evaluate(async ([src, tgt]) => {
     const api = (window as unknown as { __serApi: any }).__serApi
-    const { jobId } = await api.datasets.import.mutate({ dir, name: 'ravdess-e2e' })
-    await api.datasets.importReport.query({ jobId })
-  }, target.dir)
+    for (const [dir, name] of [[tgt, 'ravdess-e2e'], [src, 'cremad-e2e']]) {
+      const { jobId } = await api.datasets.import.mutate({ dir, name })
+      await api.datasets.importReport.query({ jobId })
+    }
+  }, [source.dir, target.dir])
 
   await app.getByTestId('nav-experiments').click()
   await app.getByTestId('exp-source-0-kind').selectOption('folder')
@@ -21,18 +24,21 @@ test('Experiments view: runs a small grid with progress, cancel and resume, show
   await app.getByTestId('exp-shots').fill('2,all')
   await app.getByTestId('exp-folds').fill('2')
   await app.getByTestId('exp-seeds').fill('1')
+  await app.getByTestId('exp-pretrain-seeds').fill('1')
   await app.locator('details summary').click()
+  await app.getByTestId('exp-tune-budget').fill('1')
   await app.getByTestId('exp-pretrain-epochs').fill('2')
   await app.getByTestId('exp-steps').fill('8')
   await app.getByTestId('exp-finetune-epochs').fill('3')
   await app.getByTestId('exp-finetune-steps').fill('4')
-  // per fold and shots: softmax + target-only x 2 losses + fine-tuned x 2 losses x 2 frozen = 7
-  await expect(app.getByTestId('exp-start')).toHaveText('Run 28 evaluations')
+  // per fold and shots: softmax + target-only x 2 losses + 2 bases x (pre-trained only + fine-tuned x 2 losses x 2 frozen) = 13
+  await expect(app.getByTestId('exp-start')).toHaveText('Run 52 evaluations')
+  // tasks: 2 features + 2 tunings + 2 bases + 2 folds x 2 shots x (1 + 2) evaluate = 18
 
   // Start, watch it progress, cancel it mid-grid.
   await app.getByTestId('exp-start').click()
   const progress = app.getByTestId('exp-progress')
-  await expect(progress.locator('p')).toHaveText(/^\d+\/28: /, { timeout: 120_000 })
+  await expect(progress.locator('p')).toHaveText(/^\d+\/18 /, { timeout: 120_000 })
   await screenshot(app, 'experiments-running')
   await app.getByTestId('exp-cancel').click()
   await expect(progress.locator('h3')).toContainText('cancelled', { timeout: 60_000 })
@@ -46,15 +52,18 @@ test('Experiments view: runs a small grid with progress, cancel and resume, show
   await expect(progress.locator('h3')).toContainText('done', { timeout: 180_000 })
   await expect(runRow).toHaveCount(1)
   await expect(runRow.first()).toContainText('done')
-  await expect(runRow.first()).toContainText('28/28')
+  await expect(runRow.first()).toContainText('18/18')
 
   // The run's tables and plots.
   const detail = app.getByTestId('exp-detail')
   await expect(detail).toBeVisible()
-  await expect(detail.getByTestId('exp-summary').locator('tbody tr')).toHaveCount(2 * 7)
-  await expect(detail.getByTestId('exp-claim')).toHaveCount(2)
-  await expect(detail.getByTestId('exp-claim').first()).toContainText(/supported|inconclusive/)
-  await expect(detail.getByTestId('exp-claim').nth(1)).toContainText('not testable')
+  await expect(detail.getByTestId('exp-summary').locator('tbody tr')).toHaveCount(2 * 13)
+  await expect(detail.getByTestId('exp-headline')).toContainText('Best overall:')
+  await expect(detail.getByTestId('exp-losses').locator('tbody tr')).toHaveCount(2 * 2)
+  await expect(detail.getByTestId('exp-claim')).toHaveCount(4)
+  // 2 folds are too few units for any verdict but inconclusive
+  await expect(detail.getByTestId('exp-claim').first()).toContainText('inconclusive (too few units: 2 fold')
+  await expect(detail.getByTestId('exp-claim').nth(1)).toContainText('1 source(s) and 2 frozen')
   expect(await detail.getByTestId('exp-plot').count()).toBeGreaterThanOrEqual(4)
   await expect(detail.getByTestId('exp-plot').first().locator('img')).toHaveJSProperty('complete', true)
   expect(await detail.getByTestId('exp-plot').first().locator('img').evaluate((img: HTMLImageElement) => img.naturalWidth)).toBeGreaterThan(100)
@@ -65,8 +74,9 @@ test('Experiments view: runs a small grid with progress, cancel and resume, show
   await detail.getByTestId('exp-open-report').click()
   const report = app.frameLocator('[data-testid="exp-report-frame"]')
   await expect(report.locator('h1')).toContainText('experiment report')
-  await expect(report.locator('h2', { hasText: "What this run says about the paper's claims" })).toBeVisible()
-  await expect(report.locator('.claim')).toHaveCount(2)
+  await expect(report.locator('h2', { hasText: 'Verdicts' })).toBeVisible()
+  await expect(report.locator('h2', { hasText: 'Every loss side by side' })).toBeVisible()
+  await expect(report.locator('.claim')).toHaveCount(4)
   await expect(report.locator('p', { hasText: 'Speaker-independent evaluation' })).toBeVisible()
   await expect(report.locator('h2', { hasText: 'Summary' })).toBeVisible()
   await expect(report.locator('table thead').first()).toContainText('UAR %')
@@ -78,7 +88,7 @@ test('Experiments view: runs a small grid with progress, cancel and resume, show
   const [page] = await Promise.all([context.waitForEvent('page'), detail.getByTestId('exp-report-link').click()])
   await page.waitForLoadState()
   await expect(page.locator('h2', { hasText: 'Summary' })).toBeVisible()
-  await expect(page.locator('.claim').first()).toContainText('Claim 1')
+  await expect(page.locator('.claim').first()).toContainText('The modified distance loss improves fine-tuning')
   await screenshot(page, 'experiments-report-page')
   const runId = await detail.getAttribute('data-run')
   const noToken = await page.request.get(`${new URL(shell.url).origin}/media/experiment/${runId}/report.html`)

@@ -7,6 +7,7 @@ const SETTING_MAX_JSON_CHARS = 100_000
 import { initBackend } from '../../services/engine/backend'
 import { doctor } from '../../services/system/doctor'
 import { procedure, router } from '../trpc'
+import { rememberChosenFolder } from '../../services/experiment/guard'
 import { INTERNAL_PREFIX, workspaceId } from '../workspace-identity'
 
 const SettingKey = z
@@ -37,7 +38,11 @@ export const systemRouter = router({
     .output(z.object({ supported: z.boolean(), path: z.string().nullable() }))
     .mutation(async ({ ctx, input }) => {
       const picker = ctx.services.platform
-      return picker ? { supported: true, path: await picker.pickFolder(input.title) } : { supported: false, path: null }
+      if (!picker) return { supported: false, path: null }
+      const picked = await picker.pickFolder(input.title)
+      // A folder the user picked may hold a corpus or an experiment's output (services/experiment/guard.ts).
+      if (picked) rememberChosenFolder(picked)
+      return { supported: true, path: picked }
     }),
   settings: router({
     get: procedure

@@ -1,151 +1,150 @@
 /**
- * The paper's two claims as explicit tests on this run's records (docs/experiments.md).
- *
- * Unit of evidence: a (fold, seed) pair. Every configuration is evaluated on the same
- * test speakers with the same support set within a unit, so comparisons are paired
- * within units, and units are what the bootstrap resamples (2000 resamples, seeded,
- * percentile 95% interval). Verdict rule, for an effect E that the claim says is > 0:
- *   supported      the 95% interval lies above 0;
- *   not supported  E <= 0 (this run points the other way or shows nothing);
- *   inconclusive   E > 0 but the interval reaches 0, or fewer than MIN_UNITS units (a
- *                  bootstrap over 2 or 3 units says little);
- *   not testable   the grid lacks what the claim compares.
- *
- * Claim 1 (the distance loss improves fine-tuning): E = mean over units of the mean,
- * over matched (source, frozen, shots), of UAR(distance) - UAR(contrastive) of the
- * fine-tuned models.
- * Claim 2 (the source corpus matters more than the number of frozen layers): over the
- * fine-tuned records, the range (max - min) of the mean UAR per source minus the range
- * of the mean UAR per frozen setting. A range over more levels grows with noise, so
- * with 2 sources and 3 frozen settings the test leans against the claim.
+ * The paper's claims and the comparisons around them, as paired effects on this run's
+ * records (docs/method.md, "Verdicts"). A pair is two records on the same target fold,
+ * support draw and shots (and the same base where both have one); its effect is the UAR
+ * difference. Intervals: hierarchical bootstrap (bootstrap.ts). Every effect is given per
+ * shots value and pooled over the shots values (each weighted equally).
+ *   distance-loss           finetune(finetune_loss distance) - finetune(contrastive), same base and frozen
+ *   finetune-vs-pretrained  finetune - pretrained_only on the same base (what fine-tuning adds)
+ *   siamese-vs-softmax      each Siamese variant - softmax; supported if any variant's interval lies above 0
+ *   source-vs-frozen        range of mean UAR over sources - range over frozen settings
  */
-import seedrandom from 'seedrandom'
-import type { ClaimResult, ResultRecord } from '../../../src-shared/contract/experiments'
-import { mean, sd } from './metrics'
+import type { ClaimResult, Effect, ResultRecord, Shots } from '../../../src-shared/contract/experiments'
+import { hierarchicalBootstrap, verdictOf, weightedMean, MIN_FOLDS, MIN_PRETRAIN_SEEDS, type BootstrapResult, type Weighted } from './bootstrap'
+import { variantKey, variantLabel } from './variants'
 
-const unitOf = (r: ResultRecord) => `${r.fold}|${r.seed}`
+export interface Pair {
+  a: ResultRecord
+  b: ResultRecord
+  d: number
+}
+
+const levelsOf = (p: Pair) => ({ fold: p.a.fold, pretrainSeed: p.a.pretrain_seed ?? p.b.pretrain_seed, seed: p.a.seed })
 const pp = (v: number) => `${v >= 0 ? '+' : ''}${(100 * v).toFixed(1)}`
+const ciText = (ci: [number, number] | null) => (ci ? `[${pp(ci[0])}, ${pp(ci[1])}]` : '[no interval]')
+export const RULE = `95% interval from a hierarchical bootstrap (folds, then pre-training seeds, then support draws). supported: the interval lies above 0; contradicted: it lies below 0; inconclusive: it includes 0, or fewer than ${MIN_FOLDS} folds (or, for arms on pre-trained bases, fewer than ${MIN_PRETRAIN_SEEDS} pre-training seeds), or the grid lacks the comparison`
 
-export function bootstrapCI(units: string[], stat: (sample: string[]) => number, resamples = 2000, seed = 'claims'): [number, number] {
-  const rnd = seedrandom(seed)
-  const values: number[] = []
-  for (let b = 0; b < resamples; b++) {
-    const sample = units.map(() => units[Math.floor(rnd() * units.length)])
-    const v = stat(sample)
-    if (Number.isFinite(v)) values.push(v)
-  }
-  values.sort((a, b) => a - b)
-  const q = (p: number) => values[Math.min(values.length - 1, Math.max(0, Math.round(p * (values.length - 1))))]
-  return [q(0.025), q(0.975)]
+/** Pairs of A records with the B record that matches on `match` plus fold, seed and shots. */
+export function pairs(records: ResultRecord[], isA: (r: ResultRecord) => boolean, isB: (r: ResultRecord) => boolean, match: (r: ResultRecord) => string): Pair[] {
+  const at = (r: ResultRecord) => `${match(r)}|${r.shots}|${r.fold}|${r.seed}`
+  const bs = new Map(records.filter(isB).map((r) => [at(r), r]))
+  return records.filter(isA).flatMap((a) => {
+    const b = bs.get(at(a))
+    return b ? [{ a, b, d: a.uar - b.uar }] : []
+  })
 }
 
-export const MIN_UNITS = 4
-
-function verdict(effect: number, ci: [number, number], units: number): ClaimResult['verdict'] {
-  if (effect <= 0) return 'not supported'
-  if (units < MIN_UNITS || ci[0] <= 0) return 'inconclusive'
-  return 'supported'
+function effect(ps: Pair[], shots: Shots | 'pooled', needsPretrainSeeds: boolean, missing: string): Effect & { boot: BootstrapResult } {
+  // Pooled: each shots value weighs equally (the leaf mean is over the shots values' means).
+  const stat = shots === 'pooled' ? pooledMean : weightedMean((p: Pair) => p.d)
+  const boot = hierarchicalBootstrap(ps, levelsOf, stat, { seed: `effect-${shots}` })
+  const v = verdictOf(boot, { needsPretrainSeeds, missing })
+  return { shots, effect: ps.length ? boot.estimate : null, ci: boot.ci, units: boot.units, verdict: v.verdict, reason: v.reason, boot }
 }
 
-const RULE = `supported if the 95% bootstrap interval (over fold x seed units) of the effect lies above 0 and there are at least ${MIN_UNITS} units; not supported if the effect is 0 or negative; inconclusive otherwise`
+function pooledMean(s: Weighted<Pair>[]): number {
+  const by = new Map<string, { a: number; w: number }>()
+  for (const x of s) {
+    const k = String(x.item.a.shots)
+    const g = by.get(k) ?? { a: 0, w: 0 }
+    g.a += x.w * x.item.d
+    g.w += x.w
+    by.set(k, g)
+  }
+  const means = [...by.values()].map((g) => g.a / g.w)
+  return means.length ? means.reduce((a, b) => a + b, 0) / means.length : NaN
+}
 
-export function claimDistanceLoss(records: ResultRecord[]): ClaimResult {
-  const base = {
-    id: 'distance-loss' as const,
-    claim: 'The modified distance loss improves fine-tuning over the contrastive loss.',
-    rule: `Effect = UAR(fine-tuned with distance loss) - UAR(fine-tuned with contrastive loss), paired on source, frozen layers, shots, fold and seed. ${RULE}.`,
-  }
-  const ft = records.filter((r) => r.method === 'finetune')
-  const byKey = new Map(ft.map((r) => [`${r.source}|${r.frozen}|${r.shots}|${r.fold}|${r.seed}|${r.loss}`, r]))
-  const pairs: { unit: string; d: number; shots: string; frozen: number; source: string }[] = []
-  for (const r of ft) {
-    if (r.loss !== 'distance') continue
-    const c = byKey.get(`${r.source}|${r.frozen}|${r.shots}|${r.fold}|${r.seed}|contrastive`)
-    if (c) pairs.push({ unit: unitOf(r), d: r.uar - c.uar, shots: String(r.shots), frozen: r.frozen!, source: r.source! })
-  }
-  if (pairs.length === 0) {
-    return { ...base, verdict: 'not testable', explanation: 'The grid has no fine-tuning runs with both losses (use --loss contrastive,distance).', effect: null, sd: null, ci: null, units: 0, details: [] }
-  }
-  const perUnit = new Map<string, number[]>()
-  for (const p of pairs) perUnit.set(p.unit, [...(perUnit.get(p.unit) ?? []), p.d])
-  const units = [...perUnit.keys()]
-  const unitMeans = units.map((u) => mean(perUnit.get(u)!))
-  const effect = mean(unitMeans)
-  const ci = bootstrapCI(units, (s) => mean(s.map((u) => mean(perUnit.get(u)!))))
-  const wins = pairs.filter((p) => p.d > 0).length
-  const details: ClaimResult['details'] = []
-  for (const key of ['shots', 'frozen', 'source'] as const) {
-    for (const level of [...new Set(pairs.map((p) => String(p[key])))]) {
-      details.push({ label: `distance - contrastive UAR, ${key} = ${level}`, value: mean(pairs.filter((p) => String(p[key]) === level).map((p) => p.d)) })
-    }
-  }
-  details.push({ label: 'fraction of paired runs where distance wins', value: wins / pairs.length })
-  const v = verdict(effect, ci, units.length)
+export function effects(ps: Pair[], shotsOrder: Shots[], needsPretrainSeeds: boolean, missing: string): { pooled: Effect; perShots: Effect[] } {
+  const strip = ({ boot: _b, ...e }: Effect & { boot: BootstrapResult }): Effect => e
   return {
-    ...base,
-    verdict: v,
-    explanation: `Over ${pairs.length} paired runs in ${units.length} fold x seed units, the distance loss changed fine-tuned UAR by ${pp(effect)} points on average (sd over units ${(100 * sd(unitMeans)).toFixed(1)}, 95% interval ${pp(ci[0])} to ${pp(ci[1])}); it won ${wins} of ${pairs.length} pairs. Verdict: ${v}.`,
-    effect,
-    sd: sd(unitMeans),
-    ci,
-    units: units.length,
-    details,
+    pooled: strip(effect(ps, 'pooled', needsPretrainSeeds, missing)),
+    perShots: shotsOrder.map((k) => strip(effect(ps.filter((p) => p.a.shots === k), k, needsPretrainSeeds, missing))),
   }
 }
 
-function marginalRange(records: ResultRecord[], level: (r: ResultRecord) => string): { range: number; means: Map<string, number> } {
-  const groups = new Map<string, number[]>()
-  for (const r of records) groups.set(level(r), [...(groups.get(level(r)) ?? []), r.uar])
-  const means = new Map([...groups].map(([k, v]) => [k, mean(v)]))
-  const vals = [...means.values()]
-  return { range: Math.max(...vals) - Math.min(...vals), means }
+function claimFrom(base: Pick<ClaimResult, 'id' | 'claim' | 'rule'>, e: { pooled: Effect; perShots: Effect[] }, what: string, details: ClaimResult['details']): ClaimResult {
+  const per = e.perShots.map((x) => `${x.shots} shots ${x.effect === null ? 'n/a' : pp(x.effect)} ${ciText(x.ci)} ${x.verdict}`).join('; ')
+  const p = e.pooled
+  const explanation =
+    p.effect === null
+      ? `Not in this grid: ${p.reason}.`
+      : `${what}: ${pp(p.effect)} UAR points pooled over the shots values, 95% interval ${ciText(p.ci)} over ${p.units.folds} folds x ${p.units.pretrainSeeds} pre-training seed(s) x ${p.units.supportDraws} support draws (${p.units.pairs} pairs). Per shots: ${per}. Verdict: ${p.verdict}${p.reason ? ` (${p.reason})` : ''}.`
+  return { ...base, verdict: p.verdict, reason: p.reason, explanation, effect: p.effect, ci: p.ci, units: p.units, perShots: e.perShots, details }
 }
 
-export function claimSourceVsFrozen(records: ResultRecord[]): ClaimResult {
-  const base = {
-    id: 'source-vs-frozen' as const,
-    claim: 'The choice of source corpus matters more than the number of frozen layers.',
-    rule: `Effect = (max - min of the mean fine-tuned UAR per source corpus) - (max - min of the mean fine-tuned UAR per number of frozen layers), means over all other settings. ${RULE}.`,
-  }
+const sameBase = (r: ResultRecord) => `${r.source}|${r.pretrain_loss}|${r.pretrain_seed}`
+
+export function claimDistanceLoss(records: ResultRecord[], shots: Shots[]): ClaimResult {
+  const ps = pairs(records, (r) => r.method === 'finetune' && r.finetune_loss === 'distance', (r) => r.method === 'finetune' && r.finetune_loss === 'contrastive', (r) => `${sameBase(r)}|${r.frozen}`)
+  const e = effects(ps, shots, true, 'the grid has no fine-tuning with both the distance and the contrastive loss (use --finetune-loss contrastive,distance)')
+  const details = [...new Set(ps.map((p) => p.a.pretrain_loss))].map((pl) => ({ label: `distance - contrastive fine-tuning, bases pre-trained with ${pl}`, value: mean(ps.filter((p) => p.a.pretrain_loss === pl).map((p) => p.d)) }))
+  if (ps.length) details.push({ label: 'fraction of pairs where distance wins', value: ps.filter((p) => p.d > 0).length / ps.length })
+  return claimFrom({ id: 'distance-loss', claim: 'The modified distance loss improves fine-tuning over the contrastive loss.', rule: `Effect = UAR(fine-tuned with the distance loss) - UAR(fine-tuned with the contrastive loss), paired on the base (source, pre-training loss and seed), frozen layers, shots, fold and support draw. ${RULE}.` }, e, 'Distance minus contrastive fine-tuning', details)
+}
+
+export function claimFinetuneVsPretrained(records: ResultRecord[], shots: Shots[]): ClaimResult {
+  const ps = pairs(records, (r) => r.method === 'finetune', (r) => r.method === 'pretrained_only', sameBase)
+  const e = effects(ps, shots, true, 'the grid has no pre-trained bases')
+  return claimFrom({ id: 'finetune-vs-pretrained', claim: 'Fine-tuning on the K support clips improves on the pre-trained base used as it is.', rule: `Effect = UAR(fine-tuned) - UAR(prototypes of the same support clips on the unchanged base), paired on the base, shots, fold and support draw. ${RULE}.` }, e, 'Fine-tuned minus pre-trained only', [])
+}
+
+/** Each Siamese variant against the softmax baseline; the claim holds if any variant's interval lies above 0. */
+export function siameseVsSoftmax(records: ResultRecord[], shots: Shots[]): { claim: ClaimResult; variants: { key: string; label: string; pooled: Effect; perShots: Effect[] }[] } {
+  const keys = [...new Set(records.filter((r) => r.method !== 'softmax').map(variantKey))]
+  const variants = keys.map((key) => {
+    const ps = pairs(records, (r) => r.method !== 'softmax' && variantKey(r) === key, (r) => r.method === 'softmax', () => '')
+    const needs = ps.some((p) => p.a.pretrain_seed !== null)
+    return { key, label: variantLabel(ps[0]?.a ?? records.find((r) => variantKey(r) === key)!), ...effects(ps, shots, needs, 'no softmax baseline in this grid') }
+  })
+  const base = { id: 'siamese-vs-softmax' as const, claim: 'A Siamese variant beats the plain softmax classifier trained on the same support clips.', rule: `Effect = UAR(variant) - UAR(softmax), paired on shots, fold and support draw, for each of the variants (method x source x losses x frozen). supported if any variant's interval lies above 0 (no correction for the number of variants); contradicted if every variant's interval lies below 0; inconclusive otherwise. ${RULE}.` }
+  if (!variants.length) return { claim: claimFrom(base, effects([], shots, false, 'no Siamese variant in this grid'), '', []), variants }
+  const best = [...variants].sort((a, b) => (b.pooled.effect ?? -Infinity) - (a.pooled.effect ?? -Infinity))[0]
+  const anyAbove = variants.some((v) => v.pooled.verdict === 'supported')
+  const allBelow = variants.every((v) => v.pooled.verdict === 'contradicted')
+  const perShots = shots.map((k, i) => [...variants].sort((a, b) => (b.perShots[i].effect ?? -Infinity) - (a.perShots[i].effect ?? -Infinity))[0].perShots[i])
+  const c = claimFrom(base, { pooled: best.pooled, perShots }, `Best variant (${best.label}) minus softmax`, variants.map((v) => ({ label: `${v.label} - softmax (pooled)`, value: v.pooled.effect ?? NaN })).filter((d) => Number.isFinite(d.value)))
+  const verdict = anyAbove ? 'supported' : allBelow ? 'contradicted' : 'inconclusive'
+  const reason = verdict === 'inconclusive' ? (best.pooled.reason ?? 'no variant\'s interval lies above 0, and not every one lies below 0') : null
+  return { claim: { ...c, verdict, reason, explanation: `${c.explanation} Over all ${variants.length} variants: ${variants.filter((v) => v.pooled.verdict === 'supported').length} above softmax, ${variants.filter((v) => v.pooled.verdict === 'contradicted').length} below, the rest inconclusive. Verdict: ${verdict}.` }, variants }
+}
+
+function mean(v: number[]): number {
+  return v.length ? v.reduce((a, b) => a + b, 0) / v.length : NaN
+}
+
+/** Source vs frozen: a range statistic on weighted records, bootstrapped over the same hierarchy. */
+export function claimSourceVsFrozen(records: ResultRecord[], shots: Shots[]): ClaimResult {
   const ft = records.filter((r) => r.method === 'finetune')
+  const base = { id: 'source-vs-frozen' as const, claim: 'The choice of source corpus matters more than the number of frozen layers.', rule: `Effect = (max - min over sources of the mean fine-tuned UAR) - (max - min over frozen settings), means over all other settings. A range over more levels grows with noise, so with 2 sources and 3 frozen settings the test leans against the claim. ${RULE}.` }
   const sources = new Set(ft.map((r) => r.source))
   const frozen = new Set(ft.map((r) => r.frozen))
-  if (sources.size < 2 || frozen.size < 2) {
-    return {
-      ...base,
-      verdict: 'not testable',
-      explanation: `The grid has ${sources.size} source corpus(es) and ${frozen.size} frozen setting(s); the comparison needs at least two of each (e.g. --source cremad=DIR --source enterface=DIR --frozen 0,1,2).`,
-      effect: null, sd: null, ci: null, units: new Set(ft.map(unitOf)).size, details: [],
+  const range = (s: Weighted<ResultRecord>[], level: (r: ResultRecord) => string) => {
+    const g = new Map<string, { a: number; w: number }>()
+    for (const x of s) {
+      const k = level(x.item)
+      const v = g.get(k) ?? { a: 0, w: 0 }
+      v.a += x.w * x.item.uar
+      v.w += x.w
+      g.set(k, v)
     }
+    const m = [...g.values()].map((v) => v.a / v.w)
+    return Math.max(...m) - Math.min(...m)
   }
-  const byUnit = new Map<string, ResultRecord[]>()
-  for (const r of ft) byUnit.set(unitOf(r), [...(byUnit.get(unitOf(r)) ?? []), r])
-  const units = [...byUnit.keys()]
-  const effectOf = (rs: ResultRecord[]) => marginalRange(rs, (r) => r.source!).range - marginalRange(rs, (r) => String(r.frozen)).range
-  const src = marginalRange(ft, (r) => r.source!)
-  const frz = marginalRange(ft, (r) => String(r.frozen))
-  const effect = src.range - frz.range
-  const ci = bootstrapCI(units, (s) => effectOf(s.flatMap((u) => byUnit.get(u)!)))
-  const perUnit = units.map((u) => effectOf(byUnit.get(u)!))
-  const v = verdict(effect, ci, units.length)
-  const fmt = (m: Map<string, number>) => [...m].map(([k, x]) => `${k} ${(100 * x).toFixed(1)}`).join(', ')
-  return {
-    ...base,
-    verdict: v,
-    explanation: `Mean fine-tuned UAR per source: ${fmt(src.means)} % (range ${(100 * src.range).toFixed(1)} points); per frozen layers: ${fmt(frz.means)} % (range ${(100 * frz.range).toFixed(1)} points). Difference ${pp(effect)} points (95% interval ${pp(ci[0])} to ${pp(ci[1])} over ${units.length} fold x seed units). Verdict: ${v}.`,
-    effect,
-    sd: sd(perUnit),
-    ci,
-    units: units.length,
-    details: [
-      ...[...src.means].map(([k, x]) => ({ label: `mean UAR, source ${k}`, value: x })),
-      ...[...frz.means].map(([k, x]) => ({ label: `mean UAR, frozen ${k}`, value: x })),
-      { label: 'range across sources', value: src.range },
-      { label: 'range across frozen settings', value: frz.range },
-    ],
+  const stat = (s: Weighted<ResultRecord>[]) => range(s, (r) => String(r.source)) - range(s, (r) => String(r.frozen))
+  const lv = (r: ResultRecord) => ({ fold: r.fold, pretrainSeed: r.pretrain_seed, seed: r.seed })
+  const missing = `the grid has ${sources.size} source(s) and ${frozen.size} frozen setting(s); the comparison needs at least two of each`
+  const one = (rs: ResultRecord[], k: Shots | 'pooled'): Effect => {
+    if (sources.size < 2 || frozen.size < 2) return { shots: k, effect: null, ci: null, units: { folds: 0, pretrainSeeds: 0, supportDraws: 0, pairs: 0 }, verdict: 'inconclusive', reason: missing }
+    const b = hierarchicalBootstrap(rs, lv, stat, { resamples: 1000, seed: `source-frozen-${k}` })
+    const v = verdictOf(b, { needsPretrainSeeds: true, missing })
+    return { shots: k, effect: b.estimate, ci: b.ci, units: b.units, verdict: v.verdict, reason: v.reason }
   }
+  const e = { pooled: one(ft, 'pooled'), perShots: shots.map((k) => one(ft.filter((r) => r.shots === k), k)) }
+  const byLevel = (level: (r: ResultRecord) => string, what: string) => [...new Set(ft.map(level))].map((k) => ({ label: `mean UAR, ${what} ${k}`, value: mean(ft.filter((r) => level(r) === k).map((r) => r.uar)) }))
+  return claimFrom(base, e, 'Range over sources minus range over frozen settings', [...byLevel((r) => String(r.source), 'source'), ...byLevel((r) => String(r.frozen), 'frozen')])
 }
 
-export function evaluateClaims(records: ResultRecord[]): ClaimResult[] {
-  return [claimDistanceLoss(records), claimSourceVsFrozen(records)]
+export function evaluateClaims(records: ResultRecord[], shots: Shots[]): ClaimResult[] {
+  return [claimDistanceLoss(records, shots), claimSourceVsFrozen(records, shots), claimFinetuneVsPretrained(records, shots), siameseVsSoftmax(records, shots).claim]
 }

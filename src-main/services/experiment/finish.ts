@@ -1,16 +1,24 @@
 /**
- * From a run folder's records to its outputs: results.json, results.csv, report.html,
- * and the same tables and plots for the Experiments view (loadRunDetail).
+ * Merging a plan folder: the records of every finished evaluate task, the pre-training
+ * and tuning records, and from them results.json, results.csv and report.html (and the
+ * same tables and plots for the Experiments view). The records depend only on the task
+ * results, so a merge of tasks run on a cluster equals a single-process run.
  */
 import fs from 'node:fs'
 import path from 'node:path'
-import { EmbeddingMapSchema, type ClaimResult, type CurvePoint, type EmbeddingMap, type ExperimentConfig, type ResultRecord, type SummaryRow } from '../../../src-shared/contract/experiments'
+import { EmbeddingMapSchema, type ClaimResult, type CurvePoint, type EmbeddingMap, type ExperimentConfig, type Headline, type LossRow, type LossTuning, type PretrainRecord, type ResultRecord, type SummaryRow } from '../../../src-shared/contract/experiments'
 import { evaluateClaims } from './claims'
-import { expandGrid } from './grid'
 import type { Plot } from './plots'
 import { renderReport, type RunMeta } from './report'
-import { aggregate, markdownTable, writeAtomic, writeResults, RESULTS_FORMAT } from './results'
-import { readManifest, readRecords } from './state'
+import { markdownTable, writeAtomic, writeResults, RESULTS_FORMAT } from './results'
+import { aggregate, headline, lossTable, sortRecords } from './summary'
+import { readPlan, readTaskResult } from './plan-io'
+import type { Plan } from './plan-format'
+import type { EvaluateResult } from './evaluate'
+import type { PretrainResult } from './train-tasks'
+import { classesOf, readFeatures, subset, indicesWhere, targetFolds, type FeaturesResult } from './task-data'
+import { makeConfig } from './grid'
+import { markDone, readManifest } from './state'
 
 export const META_FILE = 'meta.json'
 
@@ -18,21 +26,45 @@ export interface RunOutputs {
   records: ResultRecord[]
   summary: SummaryRow[]
   claims: ClaimResult[]
+  losses: LossRow[]
+  headline: Headline
   plots: Plot[]
   markdown: string
 }
 
-export function readCurves(outDir: string, config: ExperimentConfig): CurvePoint[] {
-  const curves: CurvePoint[] = []
-  for (const s of config.sources) {
-    for (const loss of config.losses) {
-      const f = path.join(outDir, 'pretrained', `${s.name}-${loss}`, 'history.json')
-      if (!fs.existsSync(f)) continue
-      const h = JSON.parse(fs.readFileSync(f, 'utf8')) as { epoch: number; trainLoss: number; valAccuracy: number | null }[]
-      curves.push(...h.map((e) => ({ source: s.name, loss, epoch: e.epoch, trainLoss: e.trainLoss, valAccuracy: e.valAccuracy })))
-    }
+export interface PlanResults {
+  config: ExperimentConfig
+  records: ResultRecord[]
+  pretraining: PretrainRecord[]
+  tuning: LossTuning[]
+  curves: CurvePoint[]
+  features: FeaturesResult[]
+  backends: string[]
+  tasksDone: number
+  tasksTotal: number
+}
+
+/** Everything the finished tasks of a plan folder hold (unfinished tasks are left out). */
+export function collectResults(dir: string, plan: Plan = readPlan(dir)): PlanResults {
+  const config = makeConfig(plan.config as never)
+  const out: PlanResults = { config, records: [], pretraining: [], tuning: [], curves: [], features: [], backends: [], tasksDone: 0, tasksTotal: plan.tasks.length }
+  const backends = new Set<string>()
+  for (const t of plan.tasks) {
+    const r = readTaskResult(dir, t.id)
+    if (!r) continue
+    out.tasksDone++
+    backends.add(r.backend)
+    if (t.stage === 'features') out.features.push(r.result as FeaturesResult)
+    else if (t.stage === 'tune') out.tuning.push(r.result as LossTuning)
+    else if (t.stage === 'pretrain') {
+      const { history, ...rec } = r.result as PretrainResult
+      out.pretraining.push(rec)
+      out.curves.push(...history.map((h) => ({ source: rec.source, loss: rec.pretrain_loss, pretrainSeed: rec.pretrain_seed, ...h })))
+    } else out.records.push(...(r.result as EvaluateResult).records)
   }
-  return curves
+  out.records = sortRecords(out.records)
+  out.backends = [...backends].sort()
+  return out
 }
 
 export function readEmbedding(outDir: string): EmbeddingMap | null {
@@ -47,29 +79,64 @@ export function readMeta(outDir: string): RunMeta | null {
   return fs.existsSync(f) ? (JSON.parse(fs.readFileSync(f, 'utf8')) as RunMeta) : null
 }
 
-/** Records in grid order (the completed ones), summary, claims and plots. */
-export async function computeOutputs(outDir: string, config: ExperimentConfig, withPlots = true): Promise<RunOutputs> {
-  const done = readRecords(outDir)
-  const records = expandGrid(config).flatMap((t) => (done.has(t.key) ? [done.get(t.key)!] : []))
-  const summary = aggregate(records)
-  const claims = evaluateClaims(records)
-  // Vega is loaded only where plots are drawn: importing it breaks tsx's loader in worker threads.
-  const plots = withPlots ? await (await import('./plots')).buildPlots({ records, summary, claims, curves: readCurves(outDir, config), embedding: readEmbedding(outDir), shots: config.shots }) : []
-  return { records, summary, claims, plots, markdown: markdownTable(summary) }
+/** The run's description for results.json and the report, from the task results. */
+export function buildMeta(dir: string, res: PlanResults, createdAt: string): RunMeta {
+  const { config } = res
+  const haveAll = res.features.length === config.sources.length + 1
+  const classes = haveAll ? classesOf(config, res.features) : []
+  let folds: RunMeta['folds'] = []
+  if (haveAll) {
+    const all = readFeatures(dir, config.target.name)
+    const target = subset(all, indicesWhere(all, (i) => classes.includes(all.labels[i])))
+    const foldOf = targetFolds(target, config.folds)
+    folds = Array.from({ length: config.folds }, (_, fold) => ({ fold, speakers: [...foldOf].filter(([, f]) => f === fold).map(([s]) => s) }))
+  }
+  const extractor = res.features[0]?.extractor
+  return {
+    classes,
+    datasets: res.features.map((f) => ({ name: f.corpus, role: f.role, dataset: f.dataset, clips: f.clips, speakers: f.speakers })),
+    folds,
+    backend: res.backends.join('; ') || 'unknown',
+    createdAt,
+    finishedAt: null,
+    losses: res.tuning,
+    notes: [
+      `Features: ${extractor ? `${extractor.name} (${extractor.version})` : 'not extracted yet'}; the ${config.model.toUpperCase()} normalises with the pre-training speakers' statistics (fine-tuned, pre-trained only) or the support set's (baselines).`,
+      `Each source's speakers are split once: ${'about 20%'} are tuning speakers, held out of every pre-training, on which each loss's margin, temperature and learning rate are chosen with the same budget of ${config.tuneBudget} trials; the target is never used for tuning.`,
+      `Pre-training: ${config.pretrainEpochs} epochs x ${config.stepsPerEpoch} steps per base, ${config.pretrainSeeds} seed(s) per source x pre-training loss, 20% of the pre-training speakers held out for early stopping. Fine-tuning and target-only training: ${config.finetuneEpochs} epochs x ${config.finetuneSteps} steps on the support clips, no early stopping (no target speaker is spared for validation).`,
+      ...(config.model === 'cnn' ? ["The softmax baseline takes vectors: for the CNN's log-mel input it gets each mel band's mean and sd over the frames."] : []),
+      'With 1 shot per class, each support clip gets one jittered copy (feature noise of 0.05 sd), the same for every loss and method.',
+      "The modified distance loss is our reconstruction from the paper's abstract (docs/method.md); the paper's exact formula was not available.",
+    ],
+  }
 }
 
-/** Writes results.json, results.csv and report.html from the folder's records. */
-export async function writeOutputs(outDir: string, config: ExperimentConfig): Promise<RunOutputs> {
-  const out = await computeOutputs(outDir, config)
-  const manifest = readManifest(outDir)
-  const meta = readMeta(outDir) ?? { classes: out.records[0]?.classes ?? [], datasets: [], folds: [], backend: 'unknown', createdAt: manifest?.createdAt ?? '', finishedAt: null, notes: [] }
-  const finishedAt = new Date().toISOString()
-  writeResults(outDir, out.records, { config, meta: { ...meta, finishedAt }, summary: out.summary, claims: out.claims })
-  writeAtomic(
-    path.join(outDir, 'report.html'),
-    renderReport({ config, records: out.records, summary: out.summary, claims: out.claims, plots: out.plots, meta: { ...meta, createdAt: manifest?.createdAt ?? meta.createdAt, finishedAt } }),
-  )
-  return out
+/** Records, summary, verdicts, per-loss table, headline and plots of a plan folder. */
+export async function computeOutputs(dir: string, withPlots = true): Promise<RunOutputs & { results: PlanResults }> {
+  const res = collectResults(dir)
+  const { records, config } = res
+  const summary = aggregate(records)
+  const claims = evaluateClaims(records, config.shots)
+  const losses = lossTable(records, config.shots)
+  const classes = records[0]?.classes.length ?? 0
+  const head = headline(records, config.shots, classes ? 1 / classes : null)
+  // Vega is loaded only where plots are drawn: importing it breaks tsx's loader in worker threads.
+  const plots = withPlots ? await (await import('./plots')).buildPlots({ records, summary, claims, losses, curves: res.curves, embedding: readEmbedding(dir), shots: config.shots }) : []
+  return { records, summary, claims, losses, headline: head, plots, markdown: markdownTable(summary), results: res }
+}
+
+/** `ser experiment merge`: writes results.json, results.csv and report.html, and marks the folder done when every task has finished. */
+export async function writeOutputs(dir: string): Promise<RunOutputs & { complete: boolean }> {
+  const out = await computeOutputs(dir)
+  const manifest = readManifest(dir)
+  const meta = { ...buildMeta(dir, out.results, manifest?.createdAt ?? readPlan(dir).createdAt), finishedAt: new Date().toISOString() }
+  writeAtomic(path.join(dir, META_FILE), JSON.stringify(meta, null, 2))
+  const { results, ...rest } = out
+  writeResults(dir, out.records, { config: results.config, meta, headline: out.headline, claims: out.claims, losses: out.losses, summary: out.summary, pretraining: results.pretraining, tasks: { done: results.tasksDone, total: results.tasksTotal } })
+  writeAtomic(path.join(dir, 'report.html'), renderReport({ config: results.config, records: out.records, summary: out.summary, claims: out.claims, losses: out.losses, headline: out.headline, pretraining: results.pretraining, plots: out.plots, meta, tasks: { done: results.tasksDone, total: results.tasksTotal } }))
+  const complete = results.tasksDone === results.tasksTotal
+  if (complete && manifest) markDone(dir, manifest)
+  return { ...rest, complete }
 }
 
 export { RESULTS_FORMAT }

@@ -1,54 +1,113 @@
 /**
- * The experiment grid: parsing the CLI's lists, choosing the classes, and expanding a
- * configuration into tasks, one per (method, source, loss, frozen, shots, fold, seed).
- * The order keeps everything that shares a fold, seed and shots together, so the
- * support set drawn for them is the same for every method (a paired comparison).
+ * The experiment grid: parsing the CLI's lists, choosing the classes, the size cap, and
+ * expanding a configuration into evaluations, one per (method, source, pretrain_loss,
+ * finetune_loss, pretrain_seed, frozen, shots, fold, seed). The arms:
+ *   finetune         source x pretrain_loss x pretrain_seed (a base) x finetune_loss x frozen
+ *   pretrained_only  source x pretrain_loss x pretrain_seed (the base unchanged)
+ *   target_only      finetune_loss (no base)
+ *   softmax          (no base, no loss)
+ * each at every (shots, fold, seed). The support set of a (fold, seed, shots) is the same
+ * for every arm (a paired comparison); plan.ts groups evaluations into tasks.
  */
 import { EMOTIONS } from '../../../src-shared/emotions'
+import { LOSS_NAMES, LossNameSchema, type LossName } from '../../../src-shared/losses'
 import { ExperimentConfigSchema, type CorpusRef, type ExperimentConfig, type ExperimentConfigInput, type Method, type Shots } from '../../../src-shared/contract/experiments'
 
-export interface Task {
+export interface Evaluation {
   key: string
   method: Method
   source: string | null
-  loss: 'contrastive' | 'distance' | null
+  pretrain_loss: LossName | null
+  finetune_loss: LossName | null
+  pretrain_seed: number | null
   frozen: number | null
   shots: Shots
   fold: number
   seed: number
 }
+/** Back-compatible name. */
+export type Task = Evaluation
 
-/** The configuration part of a record key (no fold/seed): groups the records of one row of the summary. */
-export function configKey(r: { method: Method; source: string | null; loss: string | null; frozen: number | null; shots: Shots }): string {
-  return [r.method, r.source ?? '-', r.loss ?? '-', r.frozen ?? '-', r.shots].join('|')
+type ConfigPart = Pick<Evaluation, 'method' | 'source' | 'pretrain_loss' | 'finetune_loss' | 'frozen' | 'shots'>
+
+/** The configuration part of a record key (no pretrain seed, fold, seed): one row of the summary. */
+export function configKey(r: ConfigPart): string {
+  return [r.method, r.source ?? '-', r.pretrain_loss ?? '-', r.finetune_loss ?? '-', r.frozen ?? '-', r.shots].join('|')
 }
 
-export function taskKey(r: Omit<Task, 'key'>): string {
-  return `${configKey(r)}|f${r.fold}|s${r.seed}`
+export function taskKey(r: Omit<Evaluation, 'key'>): string {
+  return `${configKey(r)}|p${r.pretrain_seed ?? '-'}|f${r.fold}|s${r.seed}`
 }
+export const evaluationKey = taskKey
 
 /** Seeds are 1..n. */
 export function seedList(config: Pick<ExperimentConfig, 'seeds'>): number[] {
   return Array.from({ length: config.seeds }, (_, i) => i + 1)
 }
+export function pretrainSeedList(config: Pick<ExperimentConfig, 'pretrainSeeds'>): number[] {
+  return Array.from({ length: config.pretrainSeeds }, (_, i) => i + 1)
+}
+export function pretrainLossesOf(c: Pick<ExperimentConfig, 'losses' | 'pretrainLosses'>): LossName[] {
+  return c.pretrainLosses ?? c.losses
+}
+export function finetuneLossesOf(c: Pick<ExperimentConfig, 'losses' | 'finetuneLosses'>): LossName[] {
+  return c.finetuneLosses ?? c.losses
+}
 
-export function expandGrid(config: ExperimentConfig): Task[] {
-  const tasks: Task[] = []
-  const push = (t: Omit<Task, 'key'>) => tasks.push({ ...t, key: taskKey(t) })
-  for (let fold = 0; fold < config.folds; fold++) {
-    for (const seed of seedList(config)) {
-      for (const shots of config.shots) {
-        push({ method: 'softmax', source: null, loss: null, frozen: null, shots, fold, seed })
-        for (const loss of config.losses) push({ method: 'target_only', source: null, loss, frozen: null, shots, fold, seed })
-        for (const src of config.sources) {
-          for (const loss of config.losses) {
-            for (const frozen of config.frozen) push({ method: 'finetune', source: src.name, loss, frozen, shots, fold, seed })
-          }
-        }
-      }
-    }
+/** The evaluations of one pre-trained base at one (shots, fold, seed): pretrained_only, then finetune per loss x frozen. */
+export function baseEvaluations(config: ExperimentConfig, b: { source: string; pretrain_loss: LossName; pretrain_seed: number }, at: { shots: Shots; fold: number; seed: number }): Evaluation[] {
+  const out: Omit<Evaluation, 'key'>[] = [{ method: 'pretrained_only', ...b, finetune_loss: null, frozen: null, ...at }]
+  for (const fl of finetuneLossesOf(config)) for (const frozen of config.frozen) out.push({ method: 'finetune', ...b, finetune_loss: fl, frozen, ...at })
+  return out.map((e) => ({ ...e, key: taskKey(e) }))
+}
+
+/** The evaluations without a base at one (shots, fold, seed): softmax, then target_only per loss. */
+export function targetEvaluations(config: ExperimentConfig, at: { shots: Shots; fold: number; seed: number }): Evaluation[] {
+  const none = { source: null, pretrain_loss: null, pretrain_seed: null, frozen: null }
+  const out: Omit<Evaluation, 'key'>[] = [{ method: 'softmax', ...none, finetune_loss: null, ...at }]
+  for (const fl of finetuneLossesOf(config)) out.push({ method: 'target_only', ...none, finetune_loss: fl, ...at })
+  return out.map((e) => ({ ...e, key: taskKey(e) }))
+}
+
+export interface BaseRef {
+  source: string
+  pretrain_loss: LossName
+  pretrain_seed: number
+}
+
+export function baseList(config: ExperimentConfig): BaseRef[] {
+  return config.sources.flatMap((s) => pretrainLossesOf(config).flatMap((l) => pretrainSeedList(config).map((ps) => ({ source: s.name, pretrain_loss: l, pretrain_seed: ps }))))
+}
+
+/** (shots, fold, seed) triples in plan order. */
+export function drawList(config: ExperimentConfig): { shots: Shots; fold: number; seed: number }[] {
+  return Array.from({ length: config.folds }, (_, fold) => fold).flatMap((fold) => seedList(config).flatMap((seed) => config.shots.map((shots) => ({ shots, fold, seed }))))
+}
+
+/** Every evaluation of the grid, in a fixed order. */
+export function expandGrid(config: ExperimentConfig): Evaluation[] {
+  return drawList(config).flatMap((at) => [...targetEvaluations(config, at), ...baseList(config).flatMap((b) => baseEvaluations(config, b, at))])
+}
+
+/** Counts before anything is expanded (the size cap is checked on these). */
+export function gridSize(config: ExperimentConfig): { evaluations: number; bases: number; tunings: number; draws: number } {
+  const pl = pretrainLossesOf(config).length
+  const fl = finetuneLossesOf(config).length
+  const bases = config.sources.length * pl * config.pretrainSeeds
+  const draws = config.folds * config.seeds * config.shots.length
+  return { evaluations: draws * (1 + fl + bases * (1 + fl * config.frozen.length)), bases, tunings: config.sources.length * new Set([...pretrainLossesOf(config), ...finetuneLossesOf(config)]).size, draws }
+}
+
+/** The largest grid one configuration may describe (each evaluation trains a network). */
+export const MAX_EVALUATIONS = 20_000
+
+export function checkGridSize(config: ExperimentConfig): void {
+  const g = gridSize(config)
+  if (g.evaluations > MAX_EVALUATIONS) {
+    throw new Error(
+      `the grid is too large: ${g.evaluations} evaluations (${g.draws} support draws = ${config.folds} folds x ${config.seeds} seeds x ${config.shots.length} shots values, ${g.bases} pre-trained bases); the limit is ${MAX_EVALUATIONS}. Use fewer shots values, folds, seeds, losses or frozen settings.`,
+    )
   }
-  return tasks
 }
 
 /**
@@ -107,9 +166,10 @@ export function parseShots(s: string): Shots {
   return s === 'all' ? 'all' : parseInteger(s)
 }
 
-export function parseLoss(s: string): 'contrastive' | 'distance' {
-  if (s !== 'contrastive' && s !== 'distance') throw new Error(`unknown loss '${s}' (contrastive or distance)`)
-  return s
+export function parseLoss(s: string): LossName {
+  const r = LossNameSchema.safeParse(s)
+  if (!r.success) throw new Error(`unknown loss '${s}' (${LOSS_NAMES.join(', ')})`)
+  return r.data
 }
 
 /** Validates a configuration (zod) with readable messages. */
@@ -120,5 +180,9 @@ export function makeConfig(input: ExperimentConfigInput): ExperimentConfig {
   const names = [...c.sources.map((s) => s.name), c.target.name]
   if (new Set(names).size !== names.length) throw new Error(`corpus names must differ (got ${names.join(', ')})`)
   const dedupe = <T>(xs: T[]) => [...new Set(xs)]
-  return { ...c, losses: dedupe(c.losses), frozen: dedupe(c.frozen), shots: dedupe(c.shots) }
+  const out: ExperimentConfig = { ...c, losses: dedupe(c.losses), frozen: dedupe(c.frozen), shots: dedupe(c.shots) }
+  if (c.pretrainLosses) out.pretrainLosses = dedupe(c.pretrainLosses)
+  if (c.finetuneLosses) out.finetuneLosses = dedupe(c.finetuneLosses)
+  checkGridSize(out)
+  return out
 }

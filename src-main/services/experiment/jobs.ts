@@ -1,19 +1,18 @@
 /**
  * Experiments as jobs of the JobRegistry (the API's way to run them): the work runs in
- * the 'experiment' worker; cancel asks it to stop between evaluations and, if it has
- * not stopped after a grace period, terminates the thread (the run folder resumes
- * either way). One experiment per output folder at a time.
+ * the 'experiment' worker on the configuration prepareExperiment resolved; cancel asks
+ * it to stop between evaluations and, if it has not stopped after a grace period,
+ * terminates the thread (the run folder resumes either way). One experiment per output
+ * folder at a time.
  */
 import { MessageChannel } from 'node:worker_threads'
-import path from 'node:path'
 import { singleThreadPool } from '../workers'
 import { JobCancelledError, type JobContext } from '../jobs/registry'
 import type { Workspace } from '../store/workspace'
 import type { ExperimentConfigInput } from '../../../src-shared/contract/experiments'
-import { expandGrid, makeConfig } from './grid'
 import { finishRun } from './runs'
 import { finishExperiment } from './runner'
-import { checkRunFolder, hashConfig } from './state'
+import { prepareExperiment, type PreparedExperiment } from './prepare'
 import type { WorkerMessage } from './worker'
 
 // Experiments queue one after another: each uses the whole training backend.
@@ -27,23 +26,14 @@ export function activeExperimentDirs(): Set<string> {
   return new Set(active)
 }
 
-export interface PreparedExperiment {
-  out: string
-  total: number
-  resume: boolean
+/** prepareExperiment for the API: folders must lie inside the workspace or a folder the user picked; one run per folder. */
+export function prepareApiExperiment(ws: Workspace, config: ExperimentConfigInput, out: string | undefined, force: boolean): PreparedExperiment {
+  const p = prepareExperiment(ws, config, { out, force, caller: 'api' })
+  if (active.has(p.out)) throw new Error(`an experiment is already running in ${p.out}`)
+  return p
 }
 
-/** Validates the configuration and the output folder before a job is started (errors name the problem). */
-export function prepareExperiment(ws: Workspace, config: ExperimentConfigInput, out: string | undefined, force: boolean): PreparedExperiment {
-  const c = makeConfig(config)
-  // The default folder is named by the configuration, so starting the same grid again resumes it.
-  const dir = path.resolve(out ?? path.join(ws.subdir('experiments'), `${c.sources.map((s) => s.name).join('+')}-to-${c.target.name}-${c.model}-${hashConfig(c).slice(0, 8)}`))
-  if (active.has(dir)) throw new Error(`an experiment is already running in ${dir}`)
-  const { resume } = checkRunFolder(dir, c, { force })
-  return { out: dir, total: expandGrid(c).length, resume }
-}
-
-export async function experimentInWorker(ws: Workspace, config: ExperimentConfigInput, prepared: PreparedExperiment, force: boolean, ctx: JobContext): Promise<{ outDir: string; records: number }> {
+export async function experimentInWorker(ws: Workspace, prepared: PreparedExperiment, force: boolean, ctx: JobContext): Promise<{ outDir: string; records: number }> {
   const { port1, port2 } = new MessageChannel()
   const hardStop = new AbortController()
   let timer: NodeJS.Timeout | undefined
@@ -56,10 +46,10 @@ export async function experimentInWorker(ws: Workspace, config: ExperimentConfig
   ctx.signal.addEventListener('abort', onAbort, { once: true })
   active.add(prepared.out)
   try {
-    const r = await pool.get().run({ workspace: ws.dir, config, out: prepared.out, force, port: port2 }, { transferList: [port2], signal: hardStop.signal })
+    const r = await pool.get().run({ workspace: ws.dir, prepared, force, port: port2 }, { transferList: [port2], signal: hardStop.signal })
     if (r.cancelled || ctx.signal.aborted) throw new JobCancelledError()
     ctx.progress(1, 'writing results and report')
-    const out = await finishExperiment(ws, r.runId, r.outDir, makeConfig(config))
+    const out = await finishExperiment(ws, r.runId, r.outDir)
     return { outDir: r.outDir, records: out.records.length }
   } catch (err) {
     if (ctx.signal.aborted) {

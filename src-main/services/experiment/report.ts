@@ -1,11 +1,13 @@
 /**
  * report.html: one self-contained file (inline CSS and SVG; no scripts, no external
- * resources), readable offline: what was run, on which data, the plain verdicts on the
- * paper's two claims with the numbers behind them, the summary table and the plots.
+ * resources), readable offline: the headline, the three-way verdicts per shots value
+ * with their intervals, every loss side by side, how the losses were tuned, what was
+ * run on which data, the summary table and the plots. Cites docs/method.md.
  */
-import type { ClaimResult, ExperimentConfig, ResultRecord, SummaryRow } from '../../../src-shared/contract/experiments'
+import type { ClaimResult, ExperimentConfig, Headline, LossRow, LossTuning, PretrainRecord, ResultRecord, SummaryRow } from '../../../src-shared/contract/experiments'
 import type { Plot } from './plots'
-import { methodLabel } from './results'
+import { claimHtml, esc, lossTableHtml, pct, pretrainHtml, summaryHtml, tuningHtml } from './report-tables'
+import { finetuneLossesOf, pretrainLossesOf } from './grid'
 
 export interface RunMeta {
   classes: string[]
@@ -14,38 +16,30 @@ export interface RunMeta {
   backend: string
   createdAt: string
   finishedAt: string | null
+  /** How each loss's hyper-parameters were chosen (results.json meta.losses). */
+  losses: LossTuning[]
   notes: string[]
 }
 
-const esc = (s: unknown) => String(s).replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]!)
-const pct = (v: number) => (100 * v).toFixed(1)
-const pp = (v: number) => `${v >= 0 ? '+' : ''}${(100 * v).toFixed(1)}`
-
-/** The two claims as plain sentences (also printed by the CLI). */
-export function claimsText(claims: ClaimResult[]): string {
-  return claims.map((c, i) => `Claim ${i + 1} (${c.claim}): ${c.verdict.toUpperCase()}. ${c.explanation}`).join('\n')
+/** The verdicts as plain sentences (also printed by the CLI). */
+export function claimsText(claims: ClaimResult[], head?: Headline): string {
+  return [...(head ? [head.text] : []), ...claims.map((c, i) => `${i + 1}. ${c.claim} ${c.verdict.toUpperCase()}${c.reason ? ` (${c.reason})` : ''}. ${c.explanation}`)].join('\n')
 }
 
-function claimHtml(c: ClaimResult, i: number): string {
-  const colour = { supported: '#0a7d32', 'not supported': '#b00020', inconclusive: '#8a6d00', 'not testable': '#555' }[c.verdict]
-  const rows = c.details.map((d) => `<tr><td>${esc(d.label)}</td><td class="n">${d.label.startsWith('fraction') ? pct(d.value) + ' %' : d.label.includes(' - ') ? pp(d.value) : pct(d.value)}</td></tr>`).join('')
-  return `<section class="claim"><h3>Claim ${i + 1}: ${esc(c.claim)}</h3>
-<p class="verdict" style="color:${colour}">This run: <b>${esc(c.verdict)}</b>.</p>
-<p>${esc(c.explanation)}</p>
-${c.ci ? `<p>Effect ${pp(c.effect!)} UAR points, sd over units ${pct(c.sd ?? 0)}, 95% bootstrap interval [${pp(c.ci[0])}, ${pp(c.ci[1])}], ${c.units} fold x seed units.</p>` : ''}
-<p class="rule">Decision rule: ${esc(c.rule)}</p>
-${rows ? `<table class="small"><tbody>${rows}</tbody></table>` : ''}</section>`
+export interface ReportInput {
+  config: ExperimentConfig
+  records: ResultRecord[]
+  summary: SummaryRow[]
+  claims: ClaimResult[]
+  losses: LossRow[]
+  headline: Headline
+  pretraining: PretrainRecord[]
+  plots: Plot[]
+  meta: RunMeta
+  tasks: { done: number; total: number }
 }
 
-function summaryHtml(rows: SummaryRow[]): string {
-  const s = (x: { mean: number; sd: number }) => `${pct(x.mean)} ± ${pct(x.sd)}`
-  const body = rows
-    .map((r) => `<tr><td>${esc(methodLabel(r))}</td><td>${esc(r.loss ?? '-')}</td><td class="n">${r.frozen ?? '-'}</td><td class="n">${r.shots}</td><td class="n">${s(r.accuracy)}</td><td class="n">${s(r.uar)}</td><td class="n">${s(r.macro_f1)}</td><td class="n">${r.uar.n}</td></tr>`)
-    .join('\n')
-  return `<table><thead><tr><th>method</th><th>loss</th><th>frozen layers</th><th>shots / class</th><th>accuracy %</th><th>UAR %</th><th>macro-F1 %</th><th>runs</th></tr></thead><tbody>${body}</tbody></table>`
-}
-
-export function renderReport(input: { config: ExperimentConfig; records: ResultRecord[]; summary: SummaryRow[]; claims: ClaimResult[]; plots: Plot[]; meta: RunMeta }): string {
+export function renderReport(input: ReportInput): string {
   const { config, meta } = input
   const chance = 1 / meta.classes.length
   const datasets = meta.datasets.map((d) => `<li>${esc(d.role)} <b>${esc(d.name)}</b>: dataset ${esc(d.dataset)}, ${d.clips} clips of the chosen classes, ${d.speakers} speakers</li>`).join('')
@@ -63,15 +57,23 @@ table.small td{font-size:12px}.claim{border-left:4px solid #ccc;padding-left:1em
 .rule{color:#555;font-size:12px}figure{margin:1.5em 0}figcaption{font-weight:600;margin-bottom:.3em}svg{max-width:100%;height:auto}
 </style></head><body>
 <h1>Siamese transfer learning for speech emotion recognition: experiment report</h1>
-<p>Sources ${esc(config.sources.map((s) => s.name).join(', '))}; target ${esc(config.target.name)}; model ${esc(config.model)}; losses ${esc(config.losses.join(', '))}; frozen layers ${esc(config.frozen.join(', '))}; shots per class ${esc(config.shots.join(', '))}; ${config.folds} folds x ${config.seeds} seeds; ${input.records.length} evaluations. Backend ${esc(meta.backend)}. Started ${esc(meta.createdAt)}${meta.finishedAt ? `, finished ${esc(meta.finishedAt)}` : ' (unfinished)'}.</p>
-<h2>What this run says about the paper's claims</h2>
+<p>Sources ${esc(config.sources.map((s) => s.name).join(', '))}; target ${esc(config.target.name)}; model ${esc(config.model)}; pre-training losses ${esc(pretrainLossesOf(config).join(', '))} x fine-tuning losses ${esc(finetuneLossesOf(config).join(', '))}; ${config.pretrainSeeds} pre-training seed(s); frozen layers ${esc(config.frozen.join(', '))}; shots per class ${esc(config.shots.join(', '))}; ${config.folds} folds x ${config.seeds} support draws; ${input.records.length} evaluations (${input.tasks.done} of ${input.tasks.total} tasks done${input.tasks.done < input.tasks.total ? ': PARTIAL RESULTS' : ''}). Backend ${esc(meta.backend)}. Started ${esc(meta.createdAt)}${meta.finishedAt ? `, merged ${esc(meta.finishedAt)}` : ' (unfinished)'}.</p>
+<p class="headline"><b>${esc(input.headline.text)}</b></p>
+<h2>Verdicts</h2>
+<p>Method, loss formulas and verdict rules: docs/method.md in the repository. Every interval is a 95% hierarchical bootstrap over folds, then pre-training seeds, then support draws; chance UAR is ${pct(chance)} %.</p>
 ${input.claims.map(claimHtml).join('\n')}
+<h2>Every loss side by side</h2>
+${lossTableHtml(input.losses)}
+<h2>How the losses were tuned</h2>
+${tuningHtml(meta.losses ?? [])}
+<h2>Pre-trained bases</h2>
+${pretrainHtml(input.pretraining)}
 <h2>Data and evaluation protocol</h2>
 <ul>${datasets}</ul>
 <p>Classes (${meta.classes.length}, chance UAR ${pct(chance)} %): ${esc(meta.classes.join(', '))}. ${config.classes === 'common' ? 'These are the classes that the target and every source share (the default); clips of other classes are left out of pre-training, fine-tuning and testing.' : config.classes === 'all' ? 'All classes of the target were used (the fine-tuned models enrol classes a source may lack).' : 'The classes were given explicitly.'}</p>
-<p><b>Speaker-independent evaluation.</b> The target's speakers are split into ${config.folds} folds (every speaker in exactly one fold, balanced in emotion counts). For fold k the test set is every clip of fold k's speakers; the support / fine-tuning clips (K per class, drawn with the seed) come only from the other folds' speakers, so no speaker is in both. Every record in results.json lists its train and test speakers.</p>
+<p><b>Speaker-independent evaluation.</b> The target's speakers are split into ${config.folds} folds (every speaker in exactly one fold, balanced in emotion counts). For fold k the test set is every clip of fold k's speakers; the support / fine-tuning clips (K per class, drawn with the seed) come only from the other folds' speakers, so no speaker is in both. Every record in results.json lists the speakers of each role: the source's pre-training, early-stopping validation and tuning speakers, and the target's support and test speakers.</p>
 <ul>${folds}</ul>
-<p>Methods: <b>fine-tuned</b> = pre-trained on the source with the given loss, fine-tuned on the K support clips per class with the first N layers frozen, classified by the nearest class prototype of the support embeddings; <b>target only</b> = the same network and loss trained on the support clips alone; <b>softmax</b> = a plain softmax classifier (same hidden layers) on the same features and support clips. Metrics: accuracy, UAR (unweighted average recall) and macro-F1 over the test clips, mean ± sample sd over folds x seeds.</p>
+<p>Arms: <b>fine-tuned</b> = a base pre-trained on the source with the pre-training loss, fine-tuned on the K support clips per class with the fine-tuning loss and the first N layers frozen, classified by the nearest class prototype of the support embeddings; <b>pre-trained only</b> = the same base unchanged, prototypes of the same support clips; <b>target only</b> = the same network trained with the loss on the support clips alone; <b>softmax</b> = a plain softmax classifier (same hidden layers) on the same features and support clips. Metrics: accuracy, UAR (unweighted average recall) and macro-F1 over the test clips, mean and 95% interval.</p>
 ${meta.notes.length ? `<ul>${meta.notes.map((n) => `<li>${esc(n)}</li>`).join('')}</ul>` : ''}
 <h2>Summary</h2>
 ${summaryHtml(input.summary)}

@@ -6,10 +6,11 @@ import fs from 'node:fs'
 import path from 'node:path'
 import { stringify } from 'csv-stringify/sync'
 import { ResultRecordSchema, type ResultRecord, type SummaryRow } from '../../../src-shared/contract/experiments'
-import { configKey } from './grid'
-import { mean, sd } from './metrics'
+import { sortRecords } from './summary'
 
-export const RESULTS_FORMAT = 'ser-experiment-results/1'
+export { aggregate, sortRecords } from './summary'
+
+export const RESULTS_FORMAT = 'ser-experiment-results/2'
 
 export function validateRecord(r: unknown): ResultRecord {
   const p = ResultRecordSchema.safeParse(r)
@@ -17,24 +18,28 @@ export function validateRecord(r: unknown): ResultRecord {
   return p.data
 }
 
-/** Writes a file through a temporary name and a rename, so a reader never sees half of it. */
-export function writeAtomic(file: string, data: string): void {
-  const tmp = `${file}.${process.pid}.tmp`
-  fs.writeFileSync(tmp, data)
-  fs.renameSync(tmp, file)
-}
+/** Files are written through a temporary name, fsync and a rename, so a reader never sees half of one. */
+export { writeDurable as writeAtomic } from './plan-io'
+import { writeDurable as writeAtomic } from './plan-io'
 
 /** The columns of results.csv, in order (lists joined with ';', confusion as JSON). */
 export const CSV_COLUMNS = [
-  'method', 'source', 'loss', 'frozen', 'shots', 'fold', 'seed', 'model', 'classes', 'n_support', 'n_test',
-  'accuracy', 'uar', 'macro_f1', 'train_speakers', 'test_speakers', 'confusion', 'seconds',
+  'method', 'source', 'pretrain_loss', 'finetune_loss', 'pretrain_seed', 'frozen', 'shots', 'fold', 'seed', 'model', 'classes', 'n_support', 'n_test',
+  'accuracy', 'uar', 'macro_f1', 'pretrain_speakers', 'validation_speakers', 'tuning_speakers', 'support_speakers', 'test_speakers', 'epochs', 'confusion', 'seconds',
 ] as const
+
+type Column = (typeof CSV_COLUMNS)[number]
+function cell(r: ResultRecord, c: Column): unknown {
+  if (c.endsWith('_speakers')) return r.speakers[c.slice(0, -'_speakers'.length) as keyof ResultRecord['speakers']].join(';')
+  if (c === 'epochs') return r.diagnostics.length
+  return r[c as keyof ResultRecord]
+}
 
 export function recordsToCsv(records: ResultRecord[]): string {
   return stringify(
     records.map((r) =>
       CSV_COLUMNS.map((c) => {
-        const v = r[c]
+        const v = cell(r, c)
         if (v === null) return ''
         if (Array.isArray(v)) return v.join(';')
         if (typeof v === 'object') return JSON.stringify(v)
@@ -56,66 +61,23 @@ export function readResults(outDir: string): ResultRecord[] {
   return raw.records.map(validateRecord)
 }
 
-const METHOD_ORDER = { softmax: 0, target_only: 1, finetune: 2 } as const
-const shotsNum = (s: ResultRecord['shots']) => (s === 'all' ? Infinity : s)
-
-function compareConfig(a: Omit<SummaryRow, 'key' | 'accuracy' | 'uar' | 'macro_f1'>, b: typeof a): number {
-  return (
-    METHOD_ORDER[a.method] - METHOD_ORDER[b.method] ||
-    (a.source ?? '').localeCompare(b.source ?? '') ||
-    (a.loss ?? '').localeCompare(b.loss ?? '') ||
-    (a.frozen ?? -1) - (b.frozen ?? -1) ||
-    shotsNum(a.shots) - shotsNum(b.shots)
-  )
-}
-
-export function sortRecords(records: ResultRecord[]): ResultRecord[] {
-  return [...records].sort((a, b) => compareConfig(a, b) || a.fold - b.fold || a.seed - b.seed)
-}
-
-/** Mean and sample sd over folds x seeds, one row per configuration. */
-export function aggregate(records: ResultRecord[]): SummaryRow[] {
-  const groups = new Map<string, ResultRecord[]>()
-  for (const r of records) {
-    const k = configKey(r)
-    const g = groups.get(k)
-    if (g) g.push(r)
-    else groups.set(k, [r])
-  }
-  const stat = (g: ResultRecord[], f: (r: ResultRecord) => number) => {
-    const v = g.map(f)
-    return { mean: mean(v), sd: sd(v), n: v.length }
-  }
-  return [...groups.entries()]
-    .map(([key, g]) => ({
-      key,
-      method: g[0].method,
-      source: g[0].source,
-      loss: g[0].loss,
-      frozen: g[0].frozen,
-      shots: g[0].shots,
-      accuracy: stat(g, (r) => r.accuracy),
-      uar: stat(g, (r) => r.uar),
-      macro_f1: stat(g, (r) => r.macro_f1),
-    }))
-    .sort(compareConfig)
-}
-
 export function methodLabel(r: { method: string; source: string | null }): string {
-  return r.method === 'finetune' ? `fine-tuned from ${r.source}` : r.method === 'target_only' ? 'target only (no pre-training)' : 'softmax classifier'
+  return r.method === 'finetune' ? `fine-tuned from ${r.source}` : r.method === 'pretrained_only' ? `pre-trained only (${r.source})` : r.method === 'target_only' ? 'target only (no pre-training)' : 'softmax classifier'
 }
 
-const pct = (s: { mean: number; sd: number }) => `${(100 * s.mean).toFixed(1)} ± ${(100 * s.sd).toFixed(1)}`
+const p1 = (v: number) => (100 * v).toFixed(1)
+/** mean [95% interval] in percent. */
+export const statText = (s: { mean: number; ci: [number, number] | null }) => `${p1(s.mean)} ${s.ci ? `[${p1(s.ci[0])}, ${p1(s.ci[1])}]` : '[-]'}`
 
-/** The summary as a Markdown table (percentages, mean ± sd over folds x seeds). */
+/** The summary as a Markdown table (percentages, mean and 95% interval over pre-training seeds x folds x support draws). */
 export function markdownTable(rows: SummaryRow[]): string {
   const lines = [
-    '| method | source | loss | frozen | shots | accuracy % | UAR % | macro-F1 % | n |',
-    '|---|---|---|---:|---:|---:|---:|---:|---:|',
+    '| method | source | pre-train loss | fine-tune loss | frozen | shots | accuracy % | UAR % [95% CI] | macro-F1 % | n |',
+    '|---|---|---|---|---:|---:|---:|---:|---:|---:|',
   ]
   for (const r of rows) {
     lines.push(
-      `| ${r.method} | ${r.source ?? '-'} | ${r.loss ?? '-'} | ${r.frozen ?? '-'} | ${r.shots} | ${pct(r.accuracy)} | ${pct(r.uar)} | ${pct(r.macro_f1)} | ${r.uar.n} |`,
+      `| ${r.method} | ${r.source ?? '-'} | ${r.pretrain_loss ?? '-'} | ${r.finetune_loss ?? '-'} | ${r.frozen ?? '-'} | ${r.shots} | ${p1(r.accuracy.mean)} | ${statText(r.uar)} | ${p1(r.macro_f1.mean)} | ${r.uar.n} |`,
     )
   }
   return lines.join('\n')

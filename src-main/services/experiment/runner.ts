@@ -1,39 +1,34 @@
 /**
- * `runExperiment`: the whole experiment against the workspace, as the CLI and the
- * API run it: open (or resume) the run folder, import the corpora not imported yet,
- * extract features of the chosen classes (cached), make speaker-independent folds
- * of the target, run the grid (core.ts), write results and report.
+ * `runExperiment`: the whole experiment in one process, as the CLI and the API run it:
+ * the same plan a cluster runs (plan.ts), task by task in stage order, with the user's
+ * workspace lent to the features stage (its import and feature cache), then merged.
+ * An interrupted run resumes: tasks whose result file exists are skipped.
  */
-import fs from 'node:fs'
-import path from 'node:path'
-import { importCorpus, makeSplits, datasetStats, listDatasets } from '../corpus/index'
-import { EXTRACTOR_VERSION } from '../features/index'
-import { initBackend } from '../engine/backend'
-import { throwIfCancelled, JobCancelledError } from '../jobs/registry'
-import { datasetItems, resolveDataset } from '../model/data'
+import { JobCancelledError } from '../jobs/registry'
 import type { Workspace } from '../store/workspace'
-import type { CorpusRef, ExperimentConfig, ExperimentConfigInput } from '../../../src-shared/contract/experiments'
-import type { Layout } from '../../../src-shared/contract/datasets'
-import { runGrid, type GridData } from './core'
-import { META_FILE, writeOutputs, type RunOutputs } from './finish'
-import { chooseClasses, expandGrid, makeConfig } from './grid'
-import type { RunMeta } from './report'
-import { writeAtomic } from './results'
+import type { ExperimentConfig, ExperimentConfigInput } from '../../../src-shared/contract/experiments'
+import { writeOutputs, type RunOutputs } from './finish'
+import { buildPlan } from './plan'
+import type { Plan } from './plan-format'
+import { readPlan, writePlan } from './plan-io'
+import { prepareExperiment, type PreparedExperiment } from './prepare'
 import { finishRun, upsertRun } from './runs'
-import { markDone, openRunFolder, readManifest } from './state'
+import { openRunFolder } from './state'
+import { runTask, taskContext } from './tasks'
 
 export interface ExperimentOptions {
-  out: string
+  out?: string
   force?: boolean
   signal?: AbortSignal
   progress?(fraction: number | null, message: string): void
-  /** Import worker threads (default: the import service's). */
-  threads?: number
+  caller?: 'cli' | 'api'
   /**
-   * false: stop after the grid, leaving results, report and the 'done' mark to
+   * false: stop after the tasks, leaving results, report and the 'done' mark to
    * finishExperiment in the caller (the worker thread cannot load Vega for the plots).
    */
   finish?: boolean
+  /** Runs only the tasks this accepts (the bench times a sample); the others stay undone. */
+  only?(id: string): boolean
 }
 
 export interface ExperimentOutcome extends RunOutputs {
@@ -43,43 +38,32 @@ export interface ExperimentOutcome extends RunOutputs {
   config: ExperimentConfig
 }
 
-const LAYOUTS: Layout[] = ['ravdess', 'cremad', 'enterface']
+/** Opens (or resumes) the folder and writes the plan; returns it. */
+export function openPlanFolder(out: string, config: ExperimentConfig, total: number, force?: boolean): { plan: Plan; resumed: boolean; outDir: string } {
+  const run = openRunFolder(out, config, total, { force })
+  if (run.resumed) return { plan: readPlan(run.outDir), resumed: true, outDir: run.outDir }
+  const plan = buildPlan(config)
+  writePlan(run.outDir, plan)
+  return { plan, resumed: false, outDir: run.outDir }
+}
 
-/** Fails before anything is written when a corpus is neither a folder nor a dataset of the workspace. */
-export function checkCorpusRef(ws: Workspace, c: CorpusRef): void {
-  const asDir = path.resolve(c.ref)
-  if (fs.existsSync(asDir) && fs.statSync(asDir).isDirectory()) return
-  if (/[\\/]/.test(c.ref)) throw new Error(`${c.name}: folder not found: ${asDir}`)
-  try {
-    resolveDataset(ws, c.ref)
-  } catch (err) {
-    throw new Error(`${c.name}: '${c.ref}' is neither a folder nor a dataset of the workspace (${(err as Error).message})`)
+/** Runs every unfinished task of a plan folder in this process, in stage order. */
+export async function runPlan(dir: string, plan: Plan, opts: { ws?: Workspace; signal?: AbortSignal; progress?(fraction: number | null, message: string): void; only?(id: string): boolean } = {}): Promise<void> {
+  const ctx = taskContext(dir, plan, { ws: opts.ws, signal: opts.signal, progress: () => {} })
+  const todo = plan.tasks.filter((t) => opts.only?.(t.id) ?? true)
+  let i = 0
+  for (const t of todo) {
+    i++
+    const fraction = (i - 1) / todo.length
+    ctx.progress = (f, m) => opts.progress?.(f ?? fraction, `${i}/${todo.length} ${t.id}: ${m}`)
+    opts.progress?.(fraction, `${i}/${todo.length} ${t.id}`)
+    await runTask(ctx, t.id)
   }
 }
 
-/** A folder is imported unless a dataset already has it as its root; anything else names a dataset. */
-export async function resolveCorpus(ws: Workspace, c: CorpusRef, opts: Pick<ExperimentOptions, 'signal' | 'progress' | 'threads'>): Promise<{ id: number; name: string; imported: boolean }> {
-  const asDir = path.resolve(c.ref)
-  if (!fs.existsSync(asDir) || !fs.statSync(asDir).isDirectory()) return { ...resolveDataset(ws, c.ref), imported: false }
-  const all = listDatasets(ws)
-  const have = all.find((d) => d.rootPath && path.resolve(d.rootPath) === asDir)
-  if (have && have.clips > 0) return { id: have.id, name: have.name, imported: false }
-  const taken = new Set(all.filter((d) => d !== have).map((d) => d.name))
-  let name = have?.name ?? c.name
-  for (let i = 2; taken.has(name); i++) name = `${c.name}-${i}`
-  const layout = LAYOUTS.includes(c.name as Layout) ? (c.name as Layout) : undefined
-  const r = await importCorpus(ws, asDir, { name, layout, signal: opts.signal, threads: opts.threads, onProgress: (f, m) => opts.progress?.(null, `importing ${c.name}: ${f === null ? '' : `${Math.round(100 * f)}% `}${m ?? ''}`) })
-  if (r.cancelled) throw new JobCancelledError()
-  return { id: r.datasetId, name: r.name, imported: true }
-}
-
-/** Writes results.json, results.csv and report.html, and marks the folder and its row done. */
-export async function finishExperiment(ws: Workspace, runId: number, outDir: string, config: ExperimentConfig): Promise<RunOutputs> {
+export async function finishExperiment(ws: Workspace, runId: number, outDir: string): Promise<RunOutputs> {
   try {
-    const out = await writeOutputs(outDir, config)
-    const manifest = readManifest(outDir)
-    if (!manifest) throw new Error(`${outDir} has no manifest.json`)
-    markDone(outDir, { ...manifest, total: expandGrid(config).length })
+    const out = await writeOutputs(outDir)
     finishRun(ws, runId, 'done')
     return out
   } catch (err) {
@@ -89,57 +73,24 @@ export async function finishExperiment(ws: Workspace, runId: number, outDir: str
 }
 
 export async function runExperiment(ws: Workspace, input: ExperimentConfigInput, opts: ExperimentOptions): Promise<ExperimentOutcome> {
-  const config = makeConfig(input)
+  return runPrepared(ws, prepareExperiment(ws, input, { out: opts.out, force: opts.force, caller: opts.caller ?? 'cli' }), opts)
+}
+
+/** Runs an experiment prepareExperiment has validated and resolved (the worker thread's entry). */
+export async function runPrepared(ws: Workspace, prepared: PreparedExperiment, opts: Omit<ExperimentOptions, 'out' | 'caller'>): Promise<ExperimentOutcome> {
+  const { config } = prepared
   const signal = opts.signal ?? new AbortController().signal
   const say = opts.progress ?? (() => {})
-  const total = expandGrid(config).length
-  for (const c of [...config.sources, config.target]) checkCorpusRef(ws, c)
-  const run = openRunFolder(opts.out, config, total, { force: opts.force })
-  const runId = upsertRun(ws, run.outDir, config)
+  const { plan, resumed, outDir } = openPlanFolder(prepared.out, config, prepared.total, opts.force)
+  const runId = upsertRun(ws, outDir, config)
   try {
-    const backend = await initBackend()
-    say(0, run.resumed ? `resuming ${run.outDir}: ${run.done.size}/${total} evaluations done` : `starting ${run.outDir}`)
-    const target = await resolveCorpus(ws, config.target, opts)
-    const sources: { ref: CorpusRef; ds: { id: number; name: string } }[] = []
-    for (const s of config.sources) sources.push({ ref: s, ds: await resolveCorpus(ws, s, opts) })
-    throwIfCancelled(signal)
-    const emotionsOf = (id: number) => Object.keys(datasetStats(ws, id).byEmotion).filter((e) => e !== 'unlabelled')
-    const classes = chooseClasses(config.classes, emotionsOf(target.id), sources.map((s) => emotionsOf(s.ds.id)))
-    const extractor = config.model === 'mlp' ? 'egemaps' : 'logmel'
-    const items = async (ds: { id: number; name: string }, what: string) =>
-      datasetItems(ws, String(ds.id), { extractor, classes, signal, onProgress: (f, m) => say(null, `features of ${what} (${extractor}): ${Math.round(100 * f)}%${m ? ` ${m}` : ''}`) })
-    const targetItems = await items(target, config.target.name)
-    const sourceItems: GridData['sources'] = []
-    for (const s of sources) sourceItems.push({ name: s.ref.name, items: await items(s.ds, s.ref.name) })
-    throwIfCancelled(signal)
-    const splits = makeSplits(ws, target.id, { k: config.folds, seed: 'experiment' })
-    const foldOf = new Map(splits.folds.flatMap((f) => f.speakers.map((sp) => [sp, f.fold] as const)))
-    const speakersInItems = new Set(targetItems.speakers)
-    const meta: RunMeta = {
-      classes,
-      datasets: [
-        { name: config.target.name, role: 'target', dataset: target.name, clips: targetItems.labels.length, speakers: speakersInItems.size },
-        ...sourceItems.map((s, i) => ({ name: s.name, role: 'source' as const, dataset: sources[i].ds.name, clips: s.items.labels.length, speakers: new Set(s.items.speakers).size })),
-      ],
-      folds: splits.folds.map((f) => ({ fold: f.fold, speakers: f.speakers.filter((sp) => speakersInItems.has(sp)) })),
-      backend: `${backend.name}${backend.threads ? ` (${backend.threads} threads)` : ''}`,
-      createdAt: run.manifest.createdAt,
-      finishedAt: null,
-      notes: [
-        `Features: ${extractor} (${EXTRACTOR_VERSION}); the ${config.model.toUpperCase()} normalises with the source's statistics (fine-tuned) or the support set's (baselines).`,
-        `Pre-training: ${config.pretrainEpochs} epochs x ${config.stepsPerEpoch} steps on each source (seed 1; 20% of its speakers held out for early stopping). Fine-tuning and target-only training: ${config.finetuneEpochs} epochs x ${config.finetuneSteps} steps on the support clips, no early stopping (no target speaker is spared for validation).`,
-        ...(config.model === 'cnn' ? ['The softmax baseline takes vectors: for the CNN\'s log-mel input it gets each mel band\'s mean and sd over the frames.'] : []),
-        'With 1 shot per class, each support clip gets one jittered copy (feature noise of 0.05 sd) so the contrastive loss has a same-class pair; all methods train on the same data.',
-        'The modified distance loss is our reconstruction from the paper\'s abstract (docs/METHOD.md); the paper\'s exact formula was not available.',
-      ],
-    }
-    writeAtomic(path.join(run.outDir, META_FILE), JSON.stringify(meta, null, 2))
-    const data: GridData = { sources: sourceItems, target: targetItems, foldOf, classes, extractor: { name: extractor, version: EXTRACTOR_VERSION } }
-    await runGrid(config, data, run, { signal, progress: (f, m) => say(f, m) })
-    if (opts.finish === false) return { records: [], summary: [], claims: [], plots: [], markdown: '', outDir: run.outDir, runId, resumed: run.resumed, config }
+    say(0, resumed ? `resuming ${outDir}` : `starting ${outDir}: ${plan.tasks.length} tasks, ${prepared.total} evaluations`)
+    await runPlan(outDir, plan, { ws, signal, progress: say, only: opts.only })
+    const empty = { records: [], summary: [], claims: [], losses: [], headline: { text: '', best: null, siameseBeatsSoftmax: false }, plots: [], markdown: '' }
+    if (opts.finish === false) return { ...empty, outDir, runId, resumed, config }
     say(1, 'writing results and report')
-    const out = await finishExperiment(ws, runId, run.outDir, config)
-    return { ...out, outDir: run.outDir, runId, resumed: run.resumed, config }
+    const out = await finishExperiment(ws, runId, outDir)
+    return { ...out, outDir, runId, resumed, config }
   } catch (err) {
     const cancelled = err instanceof JobCancelledError || signal.aborted
     finishRun(ws, runId, cancelled ? 'cancelled' : 'failed', cancelled ? null : (err as Error).message)

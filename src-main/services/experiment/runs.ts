@@ -2,7 +2,7 @@
 import fs from 'node:fs'
 import type { Workspace } from '../store/workspace'
 import { ExperimentConfigSchema, type ExperimentConfig, type ExperimentRun } from '../../../src-shared/contract/experiments'
-import { readManifest, readRecords } from './state'
+import { readPlanStatus } from './plan-status'
 
 type Status = ExperimentRun['status']
 
@@ -38,8 +38,9 @@ function toRun(r: Row): ExperimentRun {
   let total: number | null = null
   if (fs.existsSync(r.out_dir)) {
     try {
-      total = readManifest(r.out_dir)?.total ?? null
-      done = readRecords(r.out_dir).size
+      const st = readPlanStatus(r.out_dir)
+      total = st.total
+      done = st.done
     } catch {
       /* an unreadable folder shows as unknown progress */
     }

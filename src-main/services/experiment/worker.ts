@@ -10,13 +10,12 @@ import { closeImportPool } from '../corpus/index'
 import { closeFeaturePool } from '../features/index'
 import { JobCancelledError } from '../jobs/registry'
 import { openWorkspace } from '../store/workspace'
-import type { ExperimentConfigInput } from '../../../src-shared/contract/experiments'
-import { runExperiment } from './runner'
+import type { PreparedExperiment } from './prepare'
+import { runPrepared } from './runner'
 
 export interface ExperimentTask {
   workspace: string
-  config: ExperimentConfigInput
-  out: string
+  prepared: PreparedExperiment
   force: boolean
   port: MessagePort
 }
@@ -30,8 +29,7 @@ export default async function experiment(task: ExperimentTask): Promise<{ outDir
   })
   const ws = openWorkspace(task.workspace)
   try {
-    const r = await runExperiment(ws, task.config, {
-      out: task.out,
+    const r = await runPrepared(ws, task.prepared, {
       force: task.force,
       finish: false,
       signal: controller.signal,
@@ -39,7 +37,7 @@ export default async function experiment(task: ExperimentTask): Promise<{ outDir
     })
     return { outDir: r.outDir, runId: r.runId, records: r.records.length, cancelled: false }
   } catch (err) {
-    if (err instanceof JobCancelledError) return { outDir: task.out, runId: -1, records: -1, cancelled: true }
+    if (err instanceof JobCancelledError) return { outDir: task.prepared.out, runId: -1, records: -1, cancelled: true }
     throw err
   } finally {
     ws.close()

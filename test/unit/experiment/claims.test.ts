@@ -1,71 +1,125 @@
 /**
- * The verdicts on the paper's two claims follow the documented rule: records built so
- * that a claim holds (or fails, or is lost in noise) get the verdict that says so.
+ * Verdicts and intervals follow docs/method.md: three verdicts (supported / contradicted /
+ * inconclusive, with the reason), effects per shots value, and a hierarchical bootstrap
+ * (folds, then pre-training seeds, then support draws) whose interval carries the
+ * pre-training variance. Records are built so that a claim holds, fails, or is lost in noise.
  */
 import { describe, expect, it } from 'vitest'
-import { bootstrapCI, claimDistanceLoss, claimSourceVsFrozen, evaluateClaims } from '../../../src-main/services/experiment/index'
+import { claimDistanceLoss, claimFinetuneVsPretrained, claimSourceVsFrozen, evaluateClaims, headline, hierarchicalBootstrap, siameseVsSoftmax, verdictOf } from '../../../src-main/services/experiment/index'
 import { recordsFor } from './records'
 
-const two = { sources: [{ name: 'cremad', ref: '/c' }, { name: 'enterface', ref: '/e' }], target: { name: 'ravdess', ref: '/r' }, folds: 4, seeds: 2, shots: [1, 5], frozen: [0, 1, 2] }
+const two = { sources: [{ name: 'cremad', ref: '/c' }, { name: 'enterface', ref: '/e' }], target: { name: 'ravdess', ref: '/r' }, folds: 4, seeds: 2, pretrainSeeds: 3, shots: [1, 5], frozen: [0, 1] }
 const one = { ...two, sources: [two.sources[0]] }
+const shots = [1, 5]
 
-describe('claims', () => {
-  it('claim 1 supported when the distance loss wins in every fold and seed', () => {
-    const c = claimDistanceLoss(recordsFor(one, (t) => (t.loss === 'distance' ? 8 : 6) + (t.fold % 2)))
+describe('verdicts', () => {
+  it('supported when the distance loss wins at every fold, base and draw', () => {
+    const c = claimDistanceLoss(recordsFor(one, (e) => (e.finetune_loss === 'distance' ? 8 : 6) + (e.fold % 2)), shots)
     expect(c.verdict).toBe('supported')
+    expect(c.reason).toBeNull()
     expect(c.effect).toBeCloseTo(2 / 12, 12)
     expect(c.ci![0]).toBeGreaterThan(0)
-    expect(c.units).toBe(8)
-    expect(c.explanation).toMatch(/\+16\.7 points/)
-    expect(c.details.find((d) => d.label === 'fraction of paired runs where distance wins')!.value).toBe(1)
+    expect(c.units).toMatchObject({ folds: 4, pretrainSeeds: 3, supportDraws: 2 })
+    expect(c.perShots.map((e) => [e.shots, e.verdict])).toEqual([[1, 'supported'], [5, 'supported']])
   })
 
-  it('claim 1 not supported when the contrastive loss wins; inconclusive when the sign flips between units', () => {
-    expect(claimDistanceLoss(recordsFor(one, (t) => (t.loss === 'distance' ? 5 : 7))).verdict).toBe('not supported')
-    // +4 in half of the units, -3 in the other half: a positive mean whose interval reaches 0
-    const noisy = claimDistanceLoss(recordsFor(one, (t) => 6 + (t.loss === 'distance' ? (t.seed === 1 ? 4 : -3) : 0)))
-    expect(noisy.effect).toBeGreaterThan(0)
-    expect(noisy.verdict).toBe('inconclusive')
-    expect(noisy.ci![0]).toBeLessThanOrEqual(0)
+  it('contradicted when the contrastive loss wins consistently (not merely "not supported")', () => {
+    const c = claimDistanceLoss(recordsFor(one, (e) => (e.finetune_loss === 'distance' ? 5 : 7) + (e.seed === 1 ? 1 : 0)), shots)
+    expect(c.verdict).toBe('contradicted')
+    expect(c.ci![1]).toBeLessThan(0)
   })
 
-  it('a consistent win over fewer than 4 fold x seed units is only inconclusive', () => {
-    const c = claimDistanceLoss(recordsFor({ ...one, folds: 3, seeds: 1 }, (t) => (t.loss === 'distance' ? 8 : 6)))
-    expect(c.units).toBe(3)
-    expect(c.ci![0]).toBeGreaterThan(0)
+  it('inconclusive, saying why, when the interval includes 0, even for a negative effect', () => {
+    // -4 in half of the support draws, +3 in the other half: a negative mean whose interval reaches above 0
+    const c = claimDistanceLoss(recordsFor(one, (e) => 6 + (e.finetune_loss === 'distance' ? (e.seed === 1 ? -4 : 3) : 0)), shots)
+    expect(c.effect).toBeLessThan(0)
+    expect(c.ci![0]).toBeLessThan(0)
+    expect(c.ci![1]).toBeGreaterThan(0)
     expect(c.verdict).toBe('inconclusive')
-    expect(c.rule).toMatch(/at least 4 units/)
+    expect(c.reason).toMatch(/interval includes 0/)
   })
 
-  it('claim 1 not testable with one loss', () => {
-    const c = claimDistanceLoss(recordsFor({ ...one, losses: ['distance'] }, () => 6))
-    expect(c.verdict).toBe('not testable')
-    expect(c.explanation).toMatch(/--loss contrastive,distance/)
+  it('inconclusive with too few folds or pre-training seeds, naming which', () => {
+    const win = (e: { finetune_loss: string | null }) => (e.finetune_loss === 'distance' ? 8 : 6)
+    const folds = claimDistanceLoss(recordsFor({ ...one, folds: 2 }, win), shots)
+    expect(folds.ci![0]).toBeGreaterThan(0)
+    expect(folds.verdict).toBe('inconclusive')
+    expect(folds.reason).toMatch(/too few units: 2 fold/)
+    const seeds = claimDistanceLoss(recordsFor({ ...one, pretrainSeeds: 1 }, win), shots)
+    expect(seeds.verdict).toBe('inconclusive')
+    expect(seeds.reason).toMatch(/1 pre-training seed/)
   })
 
-  it('claim 2 supported when sources differ more than frozen settings; not supported otherwise', () => {
-    const bySource = claimSourceVsFrozen(recordsFor(two, (t) => (t.source === 'cremad' ? 9 : 6) + (t.frozen ?? 0) * 0.4 + (t.fold === 3 ? 1 : 0)))
-    expect(bySource.verdict).toBe('supported')
-    expect(bySource.details.find((d) => d.label === 'range across sources')!.value).toBeCloseTo(3 / 12, 1)
-    const byFrozen = claimSourceVsFrozen(recordsFor(two, (t) => 5 + 2 * (t.frozen ?? 0) + (t.source === 'cremad' ? 1 : 0)))
-    expect(byFrozen.verdict).toBe('not supported')
-    expect(byFrozen.effect).toBeLessThan(0)
+  it('inconclusive when the grid lacks the comparison, saying what to add', () => {
+    const c = claimDistanceLoss(recordsFor({ ...one, losses: ['distance'] }, () => 6), shots)
+    expect(c.verdict).toBe('inconclusive')
+    expect(c.effect).toBeNull()
+    expect(c.reason).toMatch(/--finetune-loss contrastive,distance/)
+    expect(claimSourceVsFrozen(recordsFor(one, () => 6), shots).reason).toMatch(/1 source\(s\) and 2 frozen/)
   })
 
-  it('claim 2 not testable with one source or one frozen setting', () => {
-    expect(claimSourceVsFrozen(recordsFor(one, () => 6)).verdict).toBe('not testable')
-    expect(claimSourceVsFrozen(recordsFor({ ...two, frozen: [1] }, () => 6)).explanation).toMatch(/2 source corpus\(es\) and 1 frozen setting/)
-    expect(evaluateClaims(recordsFor(one, () => 6)).map((c) => c.id)).toEqual(['distance-loss', 'source-vs-frozen'])
+  it('reports the effect per shots value: it can help at 1 shot and hurt at 5', () => {
+    const c = claimDistanceLoss(recordsFor(one, (e) => 6 + (e.finetune_loss === 'distance' ? (e.shots === 1 ? 2 : -2) : 0) + (e.fold % 2)), shots)
+    expect(c.perShots.map((e) => e.verdict)).toEqual(['supported', 'contradicted'])
+    expect(c.perShots[0].effect).toBeCloseTo(2 / 12, 12)
+    expect(c.perShots[1].effect).toBeCloseTo(-2 / 12, 12)
+    expect(c.verdict).toBe('inconclusive')
   })
 
-  it('the bootstrap interval is seeded and brackets the mean', () => {
-    const values = new Map([['a', 1], ['b', 2], ['c', 3], ['d', 10]])
-    const stat = (s: string[]) => s.reduce((acc, u) => acc + values.get(u)!, 0) / s.length
-    const ci = bootstrapCI([...values.keys()], stat)
-    expect(ci).toEqual(bootstrapCI([...values.keys()], stat))
-    expect(ci[0]).toBeLessThan(4)
-    expect(ci[1]).toBeGreaterThan(4)
-    expect(ci[0]).toBeGreaterThanOrEqual(1)
-    expect(ci[1]).toBeLessThanOrEqual(10)
+  it('source vs frozen: supported when sources differ more than frozen settings, contradicted otherwise', () => {
+    expect(claimSourceVsFrozen(recordsFor(two, (e) => (e.source === 'cremad' ? 9 : 6) + (e.frozen ?? 0) * 0.4 + (e.fold === 3 ? 1 : 0)), shots).verdict).toBe('supported')
+    const byFrozen = claimSourceVsFrozen(recordsFor(two, (e) => 5 + 3 * (e.frozen ?? 0) + (e.source === 'cremad' ? 1 : 0)), shots)
+    expect(byFrozen.verdict).toBe('contradicted')
+  })
+
+  it('what fine-tuning adds: fine-tuned minus the same base used as it is', () => {
+    const c = claimFinetuneVsPretrained(recordsFor(one, (e) => (e.method === 'finetune' ? 9 : 6) + (e.seed % 2)), shots)
+    expect(c.verdict).toBe('supported')
+    expect(c.effect).toBeCloseTo(3 / 12, 12)
+    expect(evaluateClaims(recordsFor(one, () => 6), shots).map((x) => x.id)).toEqual(['distance-loss', 'source-vs-frozen', 'finetune-vs-pretrained', 'siamese-vs-softmax'])
+  })
+
+  it('says so when the softmax baseline beats every Siamese variant', () => {
+    const recs = recordsFor(one, (e) => (e.method === 'softmax' ? 10 : 6) + (e.fold % 2))
+    const vs = siameseVsSoftmax(recs, shots)
+    expect(vs.claim.verdict).toBe('contradicted')
+    expect(vs.variants.every((v) => v.pooled.verdict === 'contradicted')).toBe(true)
+    const h = headline(recs, shots, 1 / 3)
+    expect(h.siameseBeatsSoftmax).toBe(false)
+    expect(h.best!.label).toBe('softmax classifier')
+    expect(h.text).toMatch(/^Best overall: softmax classifier, UAR 87\.5% \[/)
+    expect(h.text).toMatch(/No Siamese variant is shown to beat the softmax baseline.*\(contradicted\)/)
+  })
+})
+
+describe('hierarchical bootstrap', () => {
+  const levels = (x: { fold: number; ps: number; seed: number }) => ({ fold: x.fold, pretrainSeed: x.ps, seed: x.seed })
+  const mean = (s: { item: { v: number }; w: number }[]) => s.reduce((a, x) => a + x.w * x.item.v, 0) / s.reduce((a, x) => a + x.w, 0)
+
+  it('carries the pre-training variance: one lucky base does not make a sure effect', () => {
+    // The effect depends only on the pre-training seed (+10, +10, -8), never on fold or draw:
+    // resampling fold x draw units alone would give a zero-width interval at +4.
+    const items = [0, 1, 2, 3].flatMap((fold) => [1, 2, 3].flatMap((ps) => [1, 2].map((seed) => ({ fold, ps, seed, v: ps === 3 ? -8 : 10 }))))
+    const b = hierarchicalBootstrap(items, levels, mean)
+    expect(b.estimate).toBeCloseTo(4, 12)
+    expect(b.ci![0]).toBeLessThan(0)
+    expect(b.ci![1]).toBeGreaterThan(4)
+    expect(verdictOf(b, { needsPretrainSeeds: true }).verdict).toBe('inconclusive')
+    expect(b.units).toEqual({ folds: 4, pretrainSeeds: 3, supportDraws: 2, pairs: 24 })
+  })
+
+  it('is seeded, brackets the estimate, and stays within the data', () => {
+    const items = [0, 1, 2, 3, 4].flatMap((fold) => [1, 2].map((seed) => ({ fold, ps: 1, seed, v: fold * 2 + seed })))
+    const a = hierarchicalBootstrap(items, levels, mean)
+    expect(a).toEqual(hierarchicalBootstrap(items, levels, mean))
+    expect(a.ci![0]).toBeLessThan(a.estimate)
+    expect(a.ci![1]).toBeGreaterThan(a.estimate)
+    expect(a.ci![0]).toBeGreaterThanOrEqual(1)
+    expect(a.ci![1]).toBeLessThanOrEqual(10)
+  })
+
+  it('weighs folds equally whatever their number of items (nested means)', () => {
+    const items = [{ fold: 0, ps: 1, seed: 1, v: 0 }, ...Array.from({ length: 9 }, (_, i) => ({ fold: 1, ps: 1, seed: i + 1, v: 1 }))]
+    expect(hierarchicalBootstrap(items, levels, mean).estimate).toBeCloseTo(0.5, 12)
   })
 })

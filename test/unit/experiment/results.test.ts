@@ -1,4 +1,4 @@
-/** results.json / results.csv: schema, round trip, order, aggregation to mean ± sd, the Markdown table. */
+/** results.json / results.csv: schema, round trip, order, aggregation to mean, sd, n and a 95% interval, the Markdown table. */
 import fs from 'node:fs'
 import os from 'node:os'
 import path from 'node:path'
@@ -42,29 +42,32 @@ describe('experiment results', () => {
       expect(row.shots).toBe(String(r.shots))
       expect(Number(row.uar)).toBe(r.uar)
       expect(row.classes.split(';')).toEqual(r.classes)
-      expect(row.test_speakers.split(';')).toEqual(r.test_speakers)
+      expect(row.test_speakers.split(';')).toEqual(r.speakers.test)
+      expect(row.pretrain_speakers).toBe(r.speakers.pretrain.join(';'))
+      expect(row.pretrain_seed).toBe(r.pretrain_seed === null ? '' : String(r.pretrain_seed))
       expect(JSON.parse(row.confusion)).toEqual(r.confusion)
     })
   })
 
-  it('aggregates mean and sample sd over folds x seeds per configuration', () => {
+  it('aggregates mean, sample sd, n and a 95% interval over pre-training seeds x folds x draws per configuration', () => {
     const records = recordsFor(grid, (t) => (t.method === 'finetune' ? 6 + 3 * t.fold : 6))
     const rows = aggregate(records)
-    expect(rows).toHaveLength(records.length / 4)
-    const ft = rows.find((r) => r.method === 'finetune' && r.frozen === 1 && r.shots === 'all' && r.loss === 'distance')!
-    // folds 0 and 1 give UAR 0.5 and 0.75, each with two seeds
+    const ft = rows.find((r) => r.method === 'finetune' && r.frozen === 1 && r.shots === 'all' && r.pretrain_loss === 'distance' && r.finetune_loss === 'distance')!
+    // folds 0 and 1 give UAR 0.5 and 0.75, each with 3 pre-training seeds x 2 draws
     expect(ft.uar.mean).toBeCloseTo(0.625, 12)
-    expect(ft.uar.sd).toBeCloseTo(Math.sqrt((4 * 0.125 ** 2) / 3), 12)
-    expect(ft.uar.n).toBe(4)
+    expect(ft.uar.n).toBe(12)
+    expect(ft.uar.ci![0]).toBeGreaterThanOrEqual(0.5)
+    expect(ft.uar.ci![1]).toBeLessThanOrEqual(0.75)
+    expect(ft.uar.ci![1] - ft.uar.ci![0]).toBeGreaterThan(0)
     const md = markdownTable(rows).split('\n')
-    expect(md[0]).toBe('| method | source | loss | frozen | shots | accuracy % | UAR % | macro-F1 % | n |')
+    expect(md[0]).toBe('| method | source | pre-train loss | fine-tune loss | frozen | shots | accuracy % | UAR % [95% CI] | macro-F1 % | n |')
     expect(md).toHaveLength(rows.length + 2)
-    expect(md).toContain('| finetune | cremad | distance | 1 | all | 62.5 ± 14.4 | 62.5 ± 14.4 | 62.5 ± 14.4 | 4 |')
+    expect(md.find((l) => l.startsWith('| finetune | cremad | distance | distance | 1 | all | 62.5 | 62.5 ['))).toBeTruthy()
   })
 
   it('a CSV cell with a comma or quote survives the round trip', () => {
     const [r] = recordsFor(grid, () => 6)
-    const csv = recordsToCsv([{ ...r, test_speakers: ['a,"b"', 'c'] }])
+    const csv = recordsToCsv([{ ...r, speakers: { ...r.speakers, test: ['a,"b"', 'c'] } }])
     const [row] = parse(csv, { columns: true }) as Record<string, string>[]
     expect(row.test_speakers).toBe('a,"b";c')
   })

@@ -1,0 +1,96 @@
+/** The grid options shared by `ser experiment` and `ser experiment plan`, and their parsing into a configuration. */
+import type { Command } from 'commander'
+import { PAPER_LOSSES } from '../../../src-shared/losses'
+import type { CorpusRef, ExperimentConfigInput } from '../../../src-shared/contract/experiments'
+import { parseCorpusArg, parseInteger, parseList, parseLoss, parseShots } from '../../services/experiment/index'
+import type { GlobalOptions } from '../context'
+
+export interface GridOptions extends GlobalOptions {
+  source?: CorpusRef[]
+  target?: CorpusRef
+  loss?: string
+  pretrainLoss?: string
+  finetuneLoss?: string
+  pretrainSeeds?: string
+  frozen?: string
+  shots?: string
+  folds?: string
+  seeds?: string
+  model?: string
+  classes?: string
+  out?: string
+  force?: boolean
+  pretrainEpochs?: string
+  finetuneEpochs?: string
+  steps?: string
+  finetuneSteps?: string
+  tuneBudget?: string
+  tuneEpochs?: string
+}
+
+export function addGridOptions(cmd: Command): Command {
+  return cmd
+    .option('--source <name=dir>', 'source corpus: NAME=FOLDER (imported if needed) or NAME=DATASET; repeat to compare sources', (v: string, prev: CorpusRef[] = []) => [...prev, parseCorpusArg(v)])
+    .option('--target <name=dir>', 'target corpus: NAME=FOLDER or NAME=DATASET', parseCorpusArg)
+    .option('--loss <list>', 'losses (contrastive, distance, triplet, protonet, supcon): the default of --pretrain-loss and --finetune-loss', PAPER_LOSSES.join(','))
+    .option('--pretrain-loss <list>', 'losses the bases are pre-trained with (default: --loss); crossed with --finetune-loss')
+    .option('--finetune-loss <list>', 'losses of the fine-tuning and of the target-only baseline (default: --loss)')
+    .option('--pretrain-seeds <n>', 'pre-trained bases per source x pre-training loss (seeds 1..n)', '3')
+    .option('--frozen <list>', 'frozen layers while fine-tuning', '0,1')
+    .option('--shots <list>', "labelled target clips per class ('all' = every clip of the training folds)", '1,5,all')
+    .option('--folds <k>', 'speaker-independent folds of the target', '4')
+    .option('--seeds <n>', 'support draws per fold', '2')
+    .option('--model <kind>', 'mlp (eGeMAPS) or cnn (log-mel)', 'mlp')
+    .option('--classes <mode>', "common (shared by every source and the target), all (the target's), or a list", 'common')
+    .option('--out <dir>', 'output folder (default: <workspace>/experiments/<sources>-to-<target>-<model>-<hash>)')
+    .option('--force', "replace a finished (or different) experiment in the output folder (deletes only that experiment's own files)")
+    .option('--pretrain-epochs <n>', 'pre-training epochs', '20')
+    .option('--steps <n>', 'pre-training steps per epoch', '50')
+    .option('--finetune-epochs <n>', 'fine-tuning epochs', '30')
+    .option('--finetune-steps <n>', 'fine-tuning steps per epoch', '10')
+    .option('--tune-budget <n>', 'tuning trials per loss (the same for every loss)', '6')
+    .option('--tune-epochs <n>', 'epochs of each tuning trial', '6')
+}
+
+const int = (v: string | undefined, what: string): number => parseList(v ?? '', parseInteger, what)[0]
+
+export function configFromOptions(o: GridOptions): ExperimentConfigInput {
+  if (!o.source?.length) throw new Error("required option '--source <name=dir>' not specified")
+  if (!o.target) throw new Error("required option '--target <name=dir>' not specified")
+  if (o.model !== 'mlp' && o.model !== 'cnn') throw new Error(`--model: expected mlp or cnn, got '${o.model}'`)
+  const classes: 'common' | 'all' | string[] = o.classes === 'common' || o.classes === 'all' ? o.classes : parseList(o.classes ?? '', (s) => s, '--classes')
+  return {
+    sources: o.source,
+    target: o.target,
+    losses: parseList(o.loss ?? '', parseLoss, '--loss'),
+    ...(o.pretrainLoss ? { pretrainLosses: parseList(o.pretrainLoss, parseLoss, '--pretrain-loss') } : {}),
+    ...(o.finetuneLoss ? { finetuneLosses: parseList(o.finetuneLoss, parseLoss, '--finetune-loss') } : {}),
+    pretrainSeeds: int(o.pretrainSeeds, '--pretrain-seeds'),
+    frozen: parseList(o.frozen ?? '', parseInteger, '--frozen'),
+    shots: parseList(o.shots ?? '', parseShots, '--shots'),
+    folds: int(o.folds, '--folds'),
+    seeds: int(o.seeds, '--seeds'),
+    model: o.model,
+    classes,
+    pretrainEpochs: int(o.pretrainEpochs, '--pretrain-epochs'),
+    stepsPerEpoch: int(o.steps, '--steps'),
+    finetuneEpochs: int(o.finetuneEpochs, '--finetune-epochs'),
+    finetuneSteps: int(o.finetuneSteps, '--finetune-steps'),
+    tuneBudget: int(o.tuneBudget, '--tune-budget'),
+    tuneEpochs: int(o.tuneEpochs, '--tune-epochs'),
+  }
+}
+
+/** Progress on stderr: redrawn on a terminal; otherwise a line per new message, at most one a second. */
+export function stderrProgress(): (fraction: number | null, message: string) => void {
+  let last = 0
+  return (fraction, message) => {
+    const line = `${fraction === null ? '' : `${(100 * fraction).toFixed(0).padStart(3)}% `}${message}`
+    if (process.stderr.isTTY) return void process.stderr.write(`\r\x1b[K${line.slice(0, (process.stderr.columns ?? 120) - 1)}`)
+    const now = Date.now()
+    if (now - last >= 1000 || fraction === 1) {
+      last = now
+      process.stderr.write(line + '\n')
+    }
+  }
+}
