@@ -17,7 +17,7 @@ export const WORKER_ENTRIES = {
   'corpus-import': 'corpus/import-worker',
   features: 'features/worker',
   train: 'model/train-worker',
-  'train-grad': 'engine/grad-worker',
+  'train-grad': 'model/grad-worker',
   enroll: 'enroll/worker',
   live: 'live/worker',
   experiment: 'experiment/worker',

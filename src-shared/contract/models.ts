@@ -4,23 +4,31 @@
  * the card with this schema and refuses a mismatched extractor version.
  */
 import { z } from 'zod'
-import { ArchitectureKindSchema, LossNameSchema } from '../losses'
+import { ArchitectureKindSchema, DEFAULT_LOSS, LossNameSchema } from '../losses'
 
 export const ArchitectureSchema = z.discriminatedUnion('kind', [
-  z.object({ kind: z.literal('mlp'), inputDim: z.number().int().positive(), hidden: z.array(z.number().int().positive()), embedding: z.number().int().positive() }),
+  z.object({
+    kind: z.literal('mlp'),
+    inputDim: z.number().int().positive(),
+    hidden: z.array(z.number().int().positive()),
+    embedding: z.number().int().positive(),
+    // 'none' for cards written before embeddings were L2-normalised (their profiles hold raw embeddings)
+    normalize: z.enum(['l2', 'none']).default('none'),
+  }),
   z.object({
     kind: z.literal('cnn'),
     frames: z.number().int().positive(),
     mels: z.number().int().positive(),
     channels: z.array(z.number().int().positive()).min(1),
     embedding: z.number().int().positive(),
+    normalize: z.enum(['l2', 'none']).default('none'),
   }),
 ])
 
 export const LossConfigSchema = z.object({
   name: LossNameSchema,
   margin: z.number().min(0),
-  temperature: z.number().positive(),
+  temperature: z.number().min(0), // 0 where the loss has none (contrastive, triplet)
 })
 
 /**
@@ -113,15 +121,12 @@ export const ModelIdSchema = z.string().regex(/^(default|\d{1,12})$/, "a model i
 /** Model names as the registry stores them (unique per workspace). */
 export const ModelNameSchema = z.string().trim().min(1).max(80).regex(/^[\w .()#:-]+$/, 'letters, digits, spaces, dots, dashes, underscores, brackets, # and : only')
 
-/** The losses `ser train` and the Train view can train with today (the engine's LossConfig). */
-export const TrainableLossSchema = LossNameSchema.extract(['contrastive', 'distance'])
-
 export const TrainRequestSchema = z.object({
   name: ModelNameSchema,
   source: z.string().min(1).max(200),
   target: z.string().min(1).max(200).nullable().default(null),
   arch: ArchitectureKindSchema.default('mlp'),
-  loss: TrainableLossSchema.default('distance'),
+  loss: LossNameSchema.default(DEFAULT_LOSS),
   epochs: z.number().int().min(1).max(500).default(30),
   stepsPerEpoch: z.number().int().min(1).max(1000).default(50),
   shots: z.number().int().min(1).max(1000).nullable().default(5),

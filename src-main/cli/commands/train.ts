@@ -1,6 +1,6 @@
 import path from 'node:path'
-import type { Command } from 'commander'
-import { DEFAULT_LOSS } from '../../../src-shared/losses'
+import { Option, type Command } from 'commander'
+import { DEFAULT_LOSS, LOSS_NAMES } from '../../../src-shared/losses'
 import { initBackend } from '../../services/engine/backend'
 import { describeEstimate } from '../../services/model/estimate'
 import { closeTrainPool, trainInWorker } from '../../services/model/jobs'
@@ -31,7 +31,7 @@ export function register(program: Command): void {
     .option('--resume <run>', 'resume an interrupted, failed or cancelled training run (its id, as the Train view lists runs) with its own settings')
     .option('--name <name>', 'model name (a taken name gets the date appended)', 'model')
     .option('--arch <arch>', 'mlp (eGeMAPS) or cnn (log-mel)', 'mlp')
-    .option('--loss <loss>', 'contrastive or distance', DEFAULT_LOSS)
+    .addOption(new Option('--loss <loss>', 'metric-learning loss (docs/engine.md)').choices(LOSS_NAMES).default(DEFAULT_LOSS))
     .option('--margin <m>', 'loss margin', parseFloat)
     .option('--epochs <n>', 'epochs per phase', (v) => parseInt(v, 10), 30)
     .option('--steps <n>', 'steps per epoch', (v) => parseInt(v, 10), 50)

@@ -10,8 +10,7 @@
 import fs from 'node:fs'
 import path from 'node:path'
 import { z } from 'zod'
-import { ArchitectureKindSchema, DEFAULT_LOSS } from '../../../src-shared/losses'
-import { TrainableLossSchema } from '../../../src-shared/contract/models'
+import { ArchitectureKindSchema, DEFAULT_LOSS, LossNameSchema } from '../../../src-shared/losses'
 import { initBackend } from '../engine/backend'
 import { openWorkspace } from '../store/workspace'
 import { makeCard } from './card'
@@ -25,6 +24,7 @@ import { planSplit } from './roles'
 import { saveModel, saveProfile } from './storage'
 import { defaultTrainConfig, finetune, pretrain } from './train'
 import type { EpochReport } from './types'
+import { lossConfigFor } from './losses'
 
 export const TrainSpecSchema = z.object({
   workspace: z.string(),
@@ -33,7 +33,7 @@ export const TrainSpecSchema = z.object({
   out: z.string(),
   name: z.string().default('model'),
   arch: ArchitectureKindSchema.default('mlp'),
-  loss: TrainableLossSchema.default(DEFAULT_LOSS as 'distance'),
+  loss: LossNameSchema.default(DEFAULT_LOSS),
   margin: z.number().positive().optional(),
   temperature: z.number().positive().default(0.1),
   epochs: z.number().int().positive().default(30),
@@ -67,7 +67,7 @@ export async function runTraining(specIn: TrainSpec, onProgress: (p: RunProgress
     const tgt = spec.target ? await datasetItems(ws, spec.target, { extractor, signal }) : null
     const split = planSplit(src, tgt, { seed: spec.seed, shots: spec.shots, sourceName: spec.source, targetName: spec.target })
     const arch = defaultArchitecture(spec.arch, src.itemShape)
-    const loss = { name: spec.loss, margin: spec.margin ?? (spec.loss === 'contrastive' ? 1 : 0.5), temperature: spec.temperature }
+    const loss = lossConfigFor(spec.loss, { temperature: spec.temperature, ...(spec.margin !== undefined ? { margin: spec.margin } : {}) })
     const ckpt = path.join(out, '.checkpoints')
     const base = await pretrain(
       src,

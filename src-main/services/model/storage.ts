@@ -128,6 +128,7 @@ export async function loadModel(dir: string, opts: LoadOptions = {}): Promise<{ 
     frozenLayers: card.frozenLayers,
     shots: card.shots,
     history: [],
+    diagnostics: [],
     metrics: card.metrics,
     config: {
       arch: card.arch,
