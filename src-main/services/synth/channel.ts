@@ -89,9 +89,22 @@ function unitRms(x: Float32Array): Float32Array {
   return x
 }
 
+/** A fast PRNG (mulberry32) seeded from `rnd`, for the per-sample draws (noise, dither). */
+export function sampleRng(rnd: () => number): () => number {
+  let a = Math.floor(rnd() * 4294967296) >>> 0
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0
+    let t = a
+    t = Math.imul(t ^ (t >>> 15), t | 1)
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61)
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296
+  }
+}
+
 /** `n` samples of noise of a kind, unit RMS. Babble sums 3-6 talkers from `beds` (other speech at this rate). */
-export function makeNoise(kind: NoiseKind, n: number, rate: number, rnd: () => number, beds: Float32Array[], humHz = 50): Float32Array {
+export function makeNoise(kind: NoiseKind, n: number, rate: number, seedRnd: () => number, beds: Float32Array[], humHz = 50): Float32Array {
   const x = new Float32Array(n)
+  const rnd = sampleRng(seedRnd)
   if (kind === 'white') for (let i = 0; i < n; i++) x[i] = gauss(rnd)
   else if (kind === 'pink') {
     // Paul Kellet's refined pink filter
@@ -107,11 +120,18 @@ export function makeNoise(kind: NoiseKind, n: number, rate: number, rnd: () => n
     let y = 0
     for (let i = 0; i < n; i++) x[i] = y = 0.995 * y + 0.1 * gauss(rnd)
   } else if (kind === 'hum') {
-    const harmonics = Array.from({ length: 5 }, (_, h) => ({ a: (0.5 + rnd()) / (h + 1) ** 1.2, phase: rnd() * 2 * Math.PI }))
-    for (let i = 0; i < n; i++) {
-      let v = 0.03 * gauss(rnd)
-      harmonics.forEach(({ a, phase }, h) => (v += a * Math.sin((2 * Math.PI * humHz * (h + 1) * i) / rate + phase)))
-      x[i] = v
+    for (let i = 0; i < n; i++) x[i] = 0.03 * gauss(rnd)
+    for (let h = 1; h <= 5; h++) {
+      // one rotating phasor per harmonic instead of a sin() per sample
+      const a = (0.5 + rnd()) / h ** 1.2
+      const w = (2 * Math.PI * humHz * h) / rate
+      const [c, s] = [Math.cos(w), Math.sin(w)]
+      let re = Math.cos(rnd() * 2 * Math.PI)
+      let im = Math.sqrt(1 - re * re)
+      for (let i = 0; i < n; i++) {
+        x[i] += a * im
+        ;[re, im] = [re * c - im * s, re * s + im * c]
+      }
     }
   } else {
     if (!beds.length) throw new Error('synth: babble noise needs speech beds')
@@ -175,9 +195,10 @@ export function applyChannel(
     levelDb = +(within(r.clipDb, rnd) - 20 * Math.log10(peak || 1)).toFixed(1)
   }
   const g = 10 ** (levelDb / 20)
+  const dither = sampleRng(rnd)
   const out = new Float32Array(x.length)
   for (let i = 0; i < x.length; i++) {
-    out[i] = Math.max(-1, Math.min(1, x[i] * g + (rnd() - rnd()) / 32768))
+    out[i] = Math.max(-1, Math.min(1, x[i] * g + (dither() - dither()) / 32768))
   }
   return { samples: out, info: { noise: s.noise, snrDb, levelDb, clipped } }
 }

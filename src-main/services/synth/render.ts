@@ -27,9 +27,8 @@ export async function renderVoice(espeakArgs: string[], soxEffects: string[], ra
   sox.stdout!.on('data', (d: Buffer) => chunks.push(d))
   await Promise.all([waitFor(espeak, 'espeak-ng', err), waitFor(sox, 'sox', err)])
   const b = Buffer.concat(chunks)
-  const x = new Float32Array(b.length >> 2)
-  for (let i = 0; i < x.length; i++) x[i] = b.readFloatLE(i * 4)
-  return x
+  // copy into an aligned buffer (little-endian floats, as sox writes them on every platform we run on)
+  return new Float32Array(b.buffer.slice(b.byteOffset, b.byteOffset + (b.length & ~3)))
 }
 
 /**
