@@ -2,6 +2,8 @@ import { syntheticCorpus } from '../helpers/corpora'
 import { expect, screenshot, test } from './fixtures'
 
 test('Train view: pre-trains and fine-tunes a model with a live learning curve, then lists it', async ({ app }) => {
+  // Two trainings (one cancelled and resumed) and two generated corpora on a shared 2-core machine.
+  test.setTimeout(600_000)
   const source = await syntheticCorpus('cremad', { speakers: 8, sentences: 2 })
   const target = await syntheticCorpus('ravdess', { speakers: 8, reps: 1 })
   // Import through the same API the Datasets view uses (its own e2e test covers the UI).
