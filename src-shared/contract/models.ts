@@ -4,7 +4,7 @@
  * the card with this schema and refuses a mismatched extractor version.
  */
 import { z } from 'zod'
-import { LossNameSchema } from '../losses'
+import { ArchitectureKindSchema, DEFAULT_LOSS, LossNameSchema } from '../losses'
 import { MAX_ENTRIES, MAX_ITEMS, MAX_JSON_CHARS, MAX_TEXT, Real, boundedRecord, boundedUnknown } from './limits'
 
 export const ArchitectureSchema = z.discriminatedUnion('kind', [
@@ -32,6 +32,44 @@ export const LossConfigSchema = z.object({
   temperature: Real.min(0), // 0 where the loss has none (contrastive, triplet)
 })
 
+/**
+ * The speakers of each role of a model's one split (services/model/roles.ts), as
+ * '<dataset>:<speaker>'. Held-out speakers appear in no other role; `finetune` lists the
+ * speakers whose clips gave the K shots (fine-tuning and the profile's support).
+ */
+export const SpeakerRolesSchema = z.object({
+  pretrain: z.array(z.string().max(300)).max(100_000),
+  validation: z.array(z.string().max(300)).max(100_000),
+  finetune: z.array(z.string().max(300)).max(100_000),
+  calibration: z.array(z.string().max(300)).max(100_000),
+  heldOut: z.array(z.string().max(300)).max(100_000),
+})
+export type SpeakerRoles = z.infer<typeof SpeakerRolesSchema>
+export const SPEAKER_ROLES = ['pretrain', 'validation', 'finetune', 'calibration', 'heldOut'] as const
+
+/** A figure with its 95% interval and how the interval was made (e.g. 'Wilson', 'bootstrap over 5 speakers'). */
+export const IntervalSchema = z.object({ value: Real, low: Real, high: Real, method: z.string().max(200) })
+export type Interval = z.infer<typeof IntervalSchema>
+
+/** A held-out figure as every surface shows it: n, 95% intervals, chance level, and what it was measured on. */
+export const HeldOutEstimateSchema = z.object({
+  /** Clips scored. */
+  n: z.number().int().min(0),
+  /** Distinct speakers among them. */
+  speakers: z.number().int().min(0),
+  classes: z.array(z.string().max(100)).max(1000),
+  accuracy: IntervalSchema,
+  uar: IntervalSchema,
+  macroF1: Real,
+  /** Expected calibration error on these clips, with a temperature fitted on other data (null: uncalibrated). */
+  ece: Real.nullable(),
+  /** Chance: UAR 1/classes; accuracy = share of the most frequent class (always answering it). */
+  chance: z.object({ accuracy: Real, uar: Real }),
+  /** What the clips were, in words (e.g. 'held-out speakers of cremad, never used for training, early stopping or calibration'). */
+  data: z.string().max(500),
+})
+export type HeldOutEstimate = z.infer<typeof HeldOutEstimateSchema>
+
 export const ModelCardSchema = z.object({
   format: z.literal('ser-siamese/1'),
   name: z.string().max(MAX_TEXT).min(1),
@@ -49,20 +87,77 @@ export const ModelCardSchema = z.object({
   metrics: boundedRecord(z.string().max(MAX_TEXT), Real, MAX_ENTRIES),
   training: z.object({ seed: Real, epochs: Real, pairsPerBatch: Real, learningRate: Real }),
   calibration: z.object({ temperature: Real.positive(), uncertainDistance: Real, ece: Real.nullable() }).nullable(),
+  /** The model's one speaker split (absent on cards written before it was recorded). */
+  speakers: SpeakerRolesSchema.optional(),
+  /** The held-out estimate on `speakers.heldOut` (null: no speaker was left to hold out). */
+  heldOut: HeldOutEstimateSchema.nullable().optional(),
   /** sha256 of the two TensorFlow.js files, so a corrupted or swapped file is refused. */
   files: z.object({ 'model.json': z.string().regex(/^[0-9a-f]{64}$/), 'weights.bin': z.string().regex(/^[0-9a-f]{64}$/) }),
 })
 export type ModelCard = z.infer<typeof ModelCardSchema>
 
-/** What the UI lists about a model. */
-export const ModelSummarySchema = z.object({
+/** A model as the Train, Enroll and Label views list it; the shipped default has id 'default'. */
+export const ModelListItemSchema = z.object({
   id: z.string().max(MAX_TEXT),
   name: z.string().max(MAX_TEXT),
-  dir: z.string().max(MAX_TEXT),
+  builtIn: z.boolean(),
+  createdAt: z.string().max(MAX_TEXT),
+  arch: ArchitectureKindSchema,
   sourceCorpus: z.string().max(MAX_TEXT),
+  targetCorpus: z.string().max(MAX_TEXT).nullable(),
   loss: LossNameSchema,
+  frozenLayers: z.number().int(),
+  shots: z.number().int().nullable(),
   backend: z.string().max(MAX_TEXT),
   labels: z.array(z.string().max(MAX_TEXT)).max(MAX_ITEMS),
   metrics: boundedRecord(z.string().max(MAX_TEXT), Real, MAX_ENTRIES),
+  /** Speakers per role (null for cards that predate the record). */
+  speakers: SpeakerRolesSchema.nullable(),
+  heldOut: HeldOutEstimateSchema.nullable(),
 })
-export type ModelSummary = z.infer<typeof ModelSummarySchema>
+export type ModelListItem = z.infer<typeof ModelListItemSchema>
+
+export const ModelIdSchema = z.string().regex(/^(default|\d{1,12})$/, "a model id is 'default' or a number")
+
+/** Model names as the registry stores them (unique per workspace). */
+export const ModelNameSchema = z.string().trim().min(1).max(80).regex(/^[\w .()#:-]+$/, 'letters, digits, spaces, dots, dashes, underscores, brackets, # and : only')
+
+export const TrainRequestSchema = z.object({
+  name: ModelNameSchema,
+  source: z.string().min(1).max(200),
+  target: z.string().min(1).max(200).nullable().default(null),
+  arch: ArchitectureKindSchema.default('mlp'),
+  loss: LossNameSchema.default(DEFAULT_LOSS),
+  epochs: z.number().int().min(1).max(500).default(30),
+  stepsPerEpoch: z.number().int().min(1).max(1000).default(50),
+  shots: z.number().int().min(1).max(1000).nullable().default(5),
+  frozenLayers: z.number().int().min(0).max(8).default(1),
+  seed: z.number().int().min(-2147483648).max(2147483647).default(1),
+})
+export type TrainRequest = z.input<typeof TrainRequestSchema>
+
+export const TrainingRunStateSchema = z.enum(['running', 'done', 'failed', 'cancelled', 'interrupted'])
+
+export const EpochPointSchema = z.object({
+  epoch: Real,
+  epochs: Real,
+  trainLoss: Real,
+  valLoss: Real.nullable(),
+  valAccuracy: Real.nullable(),
+  pairsPerSecond: Real,
+})
+
+export const TrainingRunSchema = z.object({
+  id: z.number().int(),
+  state: TrainingRunStateSchema,
+  name: z.string().max(MAX_TEXT),
+  out: z.string().max(MAX_TEXT),
+  backend: z.string().max(MAX_TEXT).nullable(),
+  error: z.string().max(MAX_TEXT).nullable(),
+  startedAt: z.string().max(MAX_TEXT),
+  modelId: z.number().int().nullable(),
+  /** Whether Resume may restart it (interrupted, failed or cancelled, with its spec intact). */
+  resumable: z.boolean(),
+  history: z.array(EpochPointSchema).max(MAX_ITEMS),
+})
+export type TrainingRun = z.infer<typeof TrainingRunSchema>

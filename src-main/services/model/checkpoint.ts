@@ -6,6 +6,7 @@
 import fs from 'node:fs'
 import path from 'node:path'
 import * as tf from '@tensorflow/tfjs'
+import { writeAtomic } from './storage'
 
 const MAGIC = 'SERCKPT1'
 export const CHECKPOINT_FILE = 'checkpoint.bin'
@@ -51,19 +52,7 @@ export async function saveCheckpoint(dir: string, state: CheckpointState, t: Che
   }
   const len = Buffer.alloc(4)
   len.writeUInt32LE(header.length)
-  const file = path.join(dir, CHECKPOINT_FILE)
-  const tmp = `${file}.${process.pid}.tmp`
-  const fd = fs.openSync(tmp, 'w')
-  try {
-    fs.writeSync(fd, Buffer.from(MAGIC))
-    fs.writeSync(fd, len)
-    fs.writeSync(fd, header)
-    fs.writeSync(fd, Buffer.from(data.buffer, data.byteOffset, data.byteLength))
-    fs.fsyncSync(fd)
-  } finally {
-    fs.closeSync(fd)
-  }
-  fs.renameSync(tmp, file)
+  writeAtomic(path.join(dir, CHECKPOINT_FILE), Buffer.concat([Buffer.from(MAGIC), len, header, Buffer.from(data.buffer, data.byteOffset, data.byteLength)]))
 }
 
 export function loadCheckpoint(dir: string): { state: CheckpointState; tensors: CheckpointTensors } | null {

@@ -309,13 +309,15 @@ export interface FinetuneOptions {
   seed: number
   /** Items of `target` that may be used (the test speakers excluded by the caller). */
   indices?: number[]
+  /** The caller's shots and early-stopping items (model/roles.ts); overrides indices, shots and validationSpeakers. */
+  split?: { train: number[]; val: number[] }
   overrides?: Partial<TrainConfig>
 }
 
-/** Pre-trains an embedding network on a source corpus. */
-export async function pretrain(source: ItemSet, config: TrainConfig, ctx: TrainOptions = {}): Promise<TrainedModel> {
+/** Pre-trains an embedding network on a source corpus (`split`: the caller's speaker split, model/roles.ts). */
+export async function pretrain(source: ItemSet, config: TrainConfig, ctx: TrainOptions = {}, given?: { train: number[]; val: number[] }): Promise<TrainedModel> {
   const rng = makeRng(`${config.seed}-split`)
-  const split = speakerSplit(rng, source.speakers, config.validationSpeakers)
+  const split = given ? { train: given.train, heldOut: given.val } : speakerSplit(rng, source.speakers, config.validationSpeakers)
   const normaliser = fitNormaliser(source, split.train)
   const data = normaliseSet(source, normaliser)
   const net = buildNetwork(config.arch, config.seed)
@@ -368,7 +370,7 @@ const FINETUNE_DEFAULTS: Partial<TrainConfig> = { epochs: 30, stepsPerEpoch: 10,
 /** Fine-tunes a copy of a pre-trained model on the target set with the first N layers frozen. */
 export async function finetune(base: TrainedModel, target: ItemSet, opts: FinetuneOptions, ctx: TrainOptions = {}): Promise<TrainedModel> {
   const cfg = defaultTrainConfig(base.net.arch, { ...FINETUNE_DEFAULTS, ...opts.overrides, loss: opts.loss, seed: opts.seed, frozenLayers: opts.frozenLayers })
-  const split = targetSplit(target, opts, cfg.validationSpeakers)
+  const split = opts.split ?? targetSplit(target, opts, cfg.validationSpeakers)
   const net = base.net.clone()
   const t = trainingData(target, base.normaliser, split, opts.seed)
   const r = await trainSiamese(net, t.data, cfg, t.split, ctx)

@@ -95,6 +95,8 @@ export interface ModelCardData {
   metrics: Record<string, number>
   training: { seed: number; epochs: number; pairsPerBatch: number; learningRate: number }
   calibration: { temperature: number; uncertainDistance: number; ece: number | null } | null
+  speakers?: import('../../../src-shared/contract/models').SpeakerRoles
+  heldOut?: import('../../../src-shared/contract/models').HeldOutEstimate | null
   files: { 'model.json': string; 'weights.bin': string }
 }
 
