@@ -9,6 +9,7 @@ import fs from 'node:fs'
 import path from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { electronBinary } from './electron-binary.mjs'
+import { stopIfMissing } from './preflight.mjs'
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..')
 process.chdir(root)
@@ -16,7 +17,8 @@ fs.mkdirSync('artifacts', { recursive: true })
 const bin = (name) => path.join(root, 'node_modules', '.bin', name)
 const args = process.argv.slice(2)
 const skipE2e = args.includes('--unit-only')
-
+// Seconds, not minutes: a machine without the tools stops here with the list and the install commands.
+stopIfMissing(skipE2e ? 'test:unit' : 'test', skipE2e ? 'npm test -- --unit-only' : 'npm test')
 
 function step(title, cmd, cmdArgs, env = {}) {
   console.log(`\n=== ${title}: ${[path.basename(cmd), ...cmdArgs].join(' ')}`)
