@@ -5,7 +5,6 @@
  * The default workspace is embedded in the user's data folder; --workspace picks another.
  */
 import { spawn, spawnSync } from 'node:child_process'
-import fs from 'node:fs'
 import path from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { electronBinary } from './electron-binary.mjs'

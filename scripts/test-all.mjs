@@ -1,6 +1,6 @@
 #!/usr/bin/env node
 /**
- * `npm test`: type checks, builds, unit tests (vitest), end-to-end tests
+ * `npm test`: preflight (system tools), type checks, lint, build, unit tests (vitest), end-to-end tests
  * (Playwright: browser shell in Chromium, and Electron when a binary exists),
  * then one closing line with the totals.
  */
@@ -34,6 +34,7 @@ const electronTypes = fs.existsSync(path.join(root, 'node_modules', 'electron', 
 if (!electronTypes) console.log('\nNOTE: the `electron` package is absent, so src-main/electron and src-preload are NOT type-checked.')
 ok = step('typecheck (main, shared, tests)', bin('tsc'), ['--noEmit', '-p', electronTypes ? 'tsconfig.json' : 'tsconfig.no-electron.json']) && ok
 ok = step('typecheck (renderer)', bin('vue-tsc'), ['--noEmit', '-p', 'tsconfig.web.json']) && ok
+ok = step('lint (layers of docs/CONVENTIONS.md + correctness)', bin('eslint'), ['.']) && ok
 ok = step('build', bin('electron-vite'), ['build']) && ok
 
 const totals = { passed: 0, failed: 0, skipped: 0 }

@@ -11,7 +11,7 @@ import fs from 'node:fs'
 import os from 'node:os'
 import path from 'node:path'
 import { AudioDecodeError, finish, type DecodedAudio } from './errors'
-import { chunks, fourcc, riffHeader, view } from './riff'
+import { chunks, fourcc, riffHeader } from './riff'
 import { deinterleave, formatName, parseWaveFormat, TAG_NAMES, WAVE_FORMAT_IEEE_FLOAT, WAVE_FORMAT_PCM, type WaveFormat } from './wav'
 
 interface StreamInfo {
