@@ -1,9 +1,10 @@
 /**
- * Versioned schema migrations, applied in id order, each once, each in its own
- * transaction. Ids are zero-padded so they sort; each capability owns a range
- * (0xx core, 1xx corpus, 2xx features, 3xx models/training, 4xx experiments,
- * 5xx desk) so work on different parts never fights over a number.
- * Never edit a migration that has shipped: add a new one.
+ * Versioned schema migrations, applied in numeric order of their NNN (see
+ * inRunOrder), each once, each in its own transaction. Each capability owns a
+ * range (0xx core, 1xx corpus, 2xx features, 3xx models/training, 4xx
+ * experiments, 5xx labels, recordings and enrollment) so work on different parts
+ * never fights over a number; a migration changes only tables made by a lower
+ * number. Never edit a migration that has shipped: add a new one.
  */
 import * as core from './001-core'
 import * as corpusSplits from './101-corpus-splits'
@@ -29,3 +30,23 @@ export const MIGRATIONS: Migration[] = [
   { id: '502-desk-undo-requests', up: deskUndoRequests.up },
   { id: '503-enroll-profiles', up: enrollProfiles.up },
 ]
+
+export class MigrationOrderError extends Error {
+  override name = 'MigrationOrderError'
+}
+
+const ID = /^(\d{3,})-[a-z0-9][a-z0-9-]*$/
+
+/** The order migrations run in: by NNN as a number (1000 after 999, not between 100 and 101). */
+export function inRunOrder(migrations: Migration[]): Migration[] {
+  const byNumber = new Map<number, Migration>()
+  for (const m of migrations) {
+    const match = ID.exec(m.id)
+    if (!match) throw new MigrationOrderError(`migration id "${m.id}" is not NNN-name (digits, a dash, lower-case words)`)
+    const n = Number(match[1])
+    const other = byNumber.get(n)
+    if (other) throw new MigrationOrderError(`migration number ${n} is used twice: ${other.id} and ${m.id}`)
+    byNumber.set(n, m)
+  }
+  return [...byNumber.entries()].sort(([a], [b]) => a - b).map(([, m]) => m)
+}
