@@ -71,6 +71,23 @@ function runLine(line, cwd, env, transcript) {
   })
 }
 
+/** SIGTERM to the whole `npm start` process group, SIGKILL after 10 s; resolves once it is gone. */
+function stopGroup(child) {
+  if (child.exitCode !== null || child.signalCode !== null) return Promise.resolve()
+  return new Promise((resolve) => {
+    const kill = setTimeout(() => process.kill(-child.pid, 'SIGKILL'), 10_000)
+    child.once('exit', () => {
+      clearTimeout(kill)
+      resolve()
+    })
+    try {
+      process.kill(-child.pid, 'SIGTERM')
+    } catch {
+      resolve()
+    }
+  })
+}
+
 async function checkViews(url, workspace) {
   const { chromium } = await import(path.join(root, 'node_modules/@playwright/test/index.mjs'))
   const executablePath = process.env.SER_CHROMIUM || CHROMIUM_NAMES.map((n) => which(n)).find(Boolean)
@@ -121,6 +138,9 @@ async function main() {
       log(`$ ${line}`)
       const r = await runLine(line, clone, env, transcript)
       if (r.url) server = r
+      // The README names the Node version: on it, npm must not warn that a dependency wants another.
+      const engine = /^.*EBADENGINE.*$/m.exec(r.out())
+      if (engine) throw new Error(`\`${line}\` printed an engine warning on Node ${process.versions.node}: ${engine[0]}`)
     }
     if (!server) throw new Error('no line of the README set-up starts the app (`npm start`)')
     log(`npm start printed ${server.url.replace(/token=.*/, 'token=…')} after ${((Date.now() - t0) / 1000).toFixed(0)} s`)
@@ -128,16 +148,13 @@ async function main() {
     log(`passed in ${((Date.now() - t0) / 1000).toFixed(0)} s`)
     failed = false
   } finally {
-    if (server) {
-      try {
-        process.kill(-server.child.pid, 'SIGTERM')
-      } catch {
-        /* already gone */
-      }
-    }
+    if (server) await stopGroup(server.child)
     transcript.end()
     if (!failed) fs.rmSync(tmp, { recursive: true, force: true })
-    else log(`transcript kept: ${path.join(tmp, 'transcript.log')}`)
+    else {
+      fs.rmSync(clone, { recursive: true, force: true })
+      log(`transcript kept: ${path.join(tmp, 'transcript.log')}`)
+    }
   }
 }
 

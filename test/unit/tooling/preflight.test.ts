@@ -96,6 +96,21 @@ describe('preflight', () => {
     expect(none.text).toContain('set SER_CHROMIUM')
   })
 
+  it.each(['chromium-browser', 'google-chrome', 'google-chrome-stable'])('finds Chromium named %s, as the end-to-end tests do', (name) => {
+    const dir = binDir(['chromium'])
+    fs.symlinkSync(real.chromium, path.join(dir, name))
+    expect(preflight(['test'], { PATH: dir }).status).toBe(0)
+    const saved = { PATH: process.env.PATH, SER_CHROMIUM: process.env.SER_CHROMIUM }
+    try {
+      process.env.PATH = dir
+      delete process.env.SER_CHROMIUM
+      expect(findChromium()).toBe(path.join(dir, name))
+    } finally {
+      process.env.PATH = saved.PATH
+      if (saved.SER_CHROMIUM !== undefined) process.env.SER_CHROMIUM = saved.SER_CHROMIUM
+    }
+  })
+
   it('checks the formats sox writes, not only that sox exists', () => {
     // A sox built without the MP3/Ogg handlers (Debian's sox without libsox-fmt-all) lists only these.
     const stub = '#!/bin/sh\necho "AUDIO FILE FORMATS: 8svx aif au flac raw wav"\n'
