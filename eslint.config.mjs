@@ -23,6 +23,8 @@ export const SERVICE_LEVELS = [
   ['corpus', 'features', 'recordings', 'synth'],
   ['model'],
   ['labels', 'live', 'enroll', 'experiment', 'system'],
+  // Slurm runs of an experiment plan (branch `slurm`); listed before it lands so the merge stays checked.
+  ['cluster'],
 ]
 
 /**

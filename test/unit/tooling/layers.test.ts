@@ -52,7 +52,8 @@ describe('layers (eslint.config.mjs)', () => {
   it('names every service folder in the layer table, and the docs show the same table', async () => {
     const { SERVICE_LEVELS } = (await import(path.join(root, 'eslint.config.mjs'))) as { SERVICE_LEVELS: string[][] }
     const onDisk = fs.readdirSync(path.join(root, 'src-main/services'), { withFileTypes: true }).filter((e) => e.isDirectory()).map((e) => e.name)
-    expect(SERVICE_LEVELS.flat().sort()).toEqual(onDisk.sort())
+    // Every folder is placed (a folder may be listed before the branch that adds it lands).
+    for (const folder of onDisk) expect(SERVICE_LEVELS.flat(), `src-main/services/${folder} is not in SERVICE_LEVELS`).toContain(folder)
     // docs/CONVENTIONS.md, section Layers: "| N | folder, folder | ..." rows, level 0 first.
     const docs = fs.readFileSync(path.join(root, 'docs/CONVENTIONS.md'), 'utf8')
     const rows = [...docs.matchAll(/^\| (\d) \| ([a-z, ]+) \|/gm)].map((m) => m[2].split(',').map((s) => s.trim()))
