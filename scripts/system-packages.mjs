@@ -53,7 +53,7 @@ export const TOOLS = {
   },
   slurm: {
     purpose: 'the Slurm cluster test (a one-node cluster started by the test)',
-    binaries: ['slurmctld', 'slurmd', 'sbatch', 'munged'],
+    binaries: ['slurmctld', 'slurmd', 'sbatch', 'sinfo', 'munged', 'mungekey'],
     apt: ['slurmctld', 'slurmd', 'slurm-client', 'munge'],
     dnf: ['slurm', 'slurm-slurmctld', 'slurm-slurmd', 'munge'],
     brew: null,

@@ -18,9 +18,11 @@ const BINARIES: Record<string, string> = {
   ffmpeg: 'ffmpeg',
   praat: 'praat',
   sbatch: 'slurm-client',
+  sinfo: 'slurm-client',
   slurmctld: 'slurmctld',
   slurmd: 'slurmd',
   munged: 'munge',
+  mungekey: 'munge',
 }
 
 function locate(name: string): string {
