@@ -1,7 +1,8 @@
 /**
  * The repository's one lint configuration (`npm run lint`, a step of `npm test`).
- * Two jobs: the layers of docs/CONVENTIONS.md ("Layers") as import rules, and a few
- * correctness rules. Formatting is not linted (no mass reformat); .editorconfig holds the style.
+ * Three jobs: the layers of docs/CONVENTIONS.md ("Layers") as import rules, a few correctness
+ * rules, and the few format rules the code already keeps (line ends, quotes, no semicolons);
+ * indentation and line length are left to .editorconfig and review (no mass reformat).
  *
  * Layers use ESLint's own no-restricted-imports (the typescript-eslint variant, for
  * `allowTypeImports`) rather than dependency-cruiser: one tool and one config for lint and
@@ -132,6 +133,13 @@ export default tseslint.config(
       '@typescript-eslint/no-unused-vars': ['error', { args: 'none', caughtErrors: 'none', ignoreRestSiblings: true, varsIgnorePattern: '^_' }],
       '@typescript-eslint/no-duplicate-enum-values': 'error',
       '@typescript-eslint/no-misused-new': 'error',
+      // The house format, as the code is written (core ESLint's layout rules: no formatter, no reformat).
+      'linebreak-style': ['error', 'unix'],
+      'eol-last': 'error',
+      'no-trailing-spaces': 'error',
+      'no-tabs': 'error',
+      semi: ['error', 'never'],
+      quotes: ['error', 'single', { avoidEscape: true, allowTemplateLiterals: true }],
     },
   },
   ...layerBlocks,

@@ -74,7 +74,7 @@ async function gridPart(ctx: BenchContext, rows: BenchRow[]): Promise<number> {
   const preFull = pre * (20 / pretrainEpochs)
   const evalFull = evalSec * (tasks.length / sampled)
   ctx.log(`pre-training 2 x ${pretrainEpochs} epochs: ${pre.toFixed(1)} s; ${sampled} evaluations: ${evalSec.toFixed(1)} s (${(evalSec / sampled).toFixed(2)} s each)`)
-  rows.push({ name: `pre-training, 2 losses x up to 20 epochs x 50 steps (early stopping on held-out speakers) on 7442 clips (${ctx.quick ? `measured ${pretrainEpochs} epochs, x5` : "measured"})`, value: preFull, unit: "s" })
+  rows.push({ name: `pre-training, 2 losses x up to 20 epochs x 50 steps (early stopping on held-out speakers) on 7442 clips (${ctx.quick ? `measured ${pretrainEpochs} epochs, x5` : 'measured'})`, value: preFull, unit: 's' })
   rows.push({ name: `${tasks.length} evaluations (measured ${sampled} = fold 0, seed 1; x${tasks.length / sampled})`, value: evalFull, unit: 's', note: `${(evalSec / sampled).toFixed(2)} s per evaluation` })
   return preFull + evalFull
 }

@@ -49,6 +49,14 @@ describe('layers (eslint.config.mjs)', () => {
     expect(await lint(file, code)).toEqual([])
   })
 
+  it('fails on a correctness bug and on the house format, not on taste', async () => {
+    const messages = (await lint('src-main/services/store/probe.ts', 'export const a = "x";\nexport const b = (n: number) => n === n\n')).join('\n')
+    expect(messages).toMatch(/^quotes: /m)
+    expect(messages).toMatch(/^semi: /m)
+    expect(messages).toMatch(/^no-self-compare: /m)
+    expect(await lint('src-main/services/store/probe.ts', "export const a = 'x'\n")).toEqual([])
+  })
+
   it('names every service folder in the layer table, and the docs show the same table', async () => {
     const { SERVICE_LEVELS } = (await import(path.join(root, 'eslint.config.mjs'))) as { SERVICE_LEVELS: string[][] }
     const onDisk = fs.readdirSync(path.join(root, 'src-main/services'), { withFileTypes: true }).filter((e) => e.isDirectory()).map((e) => e.name)
