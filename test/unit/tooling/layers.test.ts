@@ -39,12 +39,12 @@ describe('layers (eslint.config.mjs)', () => {
   })
 
   it.each([
-    ['src-main/services/model/probe.ts', "import { x } from '../features/index'\nimport { y } from '../../services/store/workspace'\nexport const a = [x, y]"],
-    ['src-main/services/experiment/probe.ts', "import { x } from '../model/index'\nimport { w } from '../workers'\nexport const a = [x, w]"],
-    ['src-main/electron/probe.ts', "import { app } from 'electron'\nimport { r } from '../api/router'\nexport const a = [app, r]"],
-    ['src-preload/probe.ts', "import { contextBridge } from 'electron'\nexport const a = contextBridge"],
-    ['src-shared/contract/probe.ts', "export type { AppRouter } from '../../src-main/api/router'"],
-    ['src-renderer/src/probe.ts', "import { EMOTIONS } from '../../src-shared/emotions'\nexport const a = EMOTIONS"],
+    ['src-main/services/model/probe.ts', "import { x } from '../features/index'\nimport { y } from '../../services/store/workspace'\nexport const a = [x, y]\n"],
+    ['src-main/services/experiment/probe.ts', "import { x } from '../model/index'\nimport { w } from '../workers'\nexport const a = [x, w]\n"],
+    ['src-main/electron/probe.ts', "import { app } from 'electron'\nimport { r } from '../api/router'\nexport const a = [app, r]\n"],
+    ['src-preload/probe.ts', "import { contextBridge } from 'electron'\nexport const a = contextBridge\n"],
+    ['src-shared/contract/probe.ts', "export type { AppRouter } from '../../src-main/api/router'\n"],
+    ['src-renderer/src/probe.ts', "import { EMOTIONS } from '../../src-shared/emotions'\nexport const a = EMOTIONS\n"],
   ])('%s: an allowed import passes', async (file, code) => {
     expect(await lint(file, code)).toEqual([])
   })
