@@ -3,6 +3,8 @@
  * `npm start [-- --workspace DIR]`: builds the app, then starts Electron when its
  * binary is installed, otherwise the browser shell, printing the URL to open.
  * The default workspace is embedded in the user's data folder; --workspace picks another.
+ * The browser shell listens on the workspace's last port when it is free (so a page left
+ * open across a restart reconnects and sends its unsent labels); --port N picks one.
  */
 import { spawn, spawnSync } from 'node:child_process'
 import path from 'node:path'

@@ -2,12 +2,16 @@
  * Audio for the renderer's players, shared by both transports: the browser
  * shell serves it at /media/<path>?token=..., Electron at ser-media://<path>.
  * Formats Chromium plays natively are sent as they are; anything else (the PCM
- * track inside an eNTERFACE AVI, for instance) is decoded and sent as WAV.
+ * track inside an eNTERFACE AVI, for instance) is decoded on the 'audio-playback'
+ * worker thread and sent as WAV. Every answer, errors included, carries
+ * Cache-Control: no-store: a 410 for a moved file must not stick after a relink.
  */
-import fs from 'node:fs/promises'
 import path from 'node:path'
 import type { AppServices } from './context'
 import { experimentReportMedia } from './routers/experiments'
+import { AudioDecodeError, readAudioBytes } from '../services/audio/index'
+import { singleThreadPool } from '../services/workers'
+import type { PlaybackResult } from '../services/audio/playback-worker'
 
 export interface MediaResponse {
   status: number
@@ -24,30 +28,39 @@ const NATIVE: Record<string, string> = {
   '.webm': 'audio/webm',
 }
 
-function text(status: number, message: string): MediaResponse {
-  return { status, headers: { 'Content-Type': 'text/plain; charset=utf-8' }, body: message }
+const playbackPool = singleThreadPool('audio-playback')
+
+/** Stops the playback decoding thread (server shutdown). */
+export function closeMediaPool(): Promise<void> {
+  return playbackPool.close()
 }
+
+export function mediaText(status: number, message: string): MediaResponse {
+  return { status, headers: { 'Content-Type': 'text/plain; charset=utf-8', 'Cache-Control': 'no-store' }, body: message }
+}
+
+function audio(type: string, body: Buffer): MediaResponse {
+  return { status: 200, headers: { 'Content-Type': type, 'Content-Length': String(body.length), 'Cache-Control': 'no-store' }, body }
+}
+
+const moved = (id: string, p: string) => mediaText(410, `the audio file of clip ${id} has moved or was deleted: ${p} (relink the dataset)`)
 
 export async function handleMediaRequest(services: AppServices, mediaPath: string, _range?: string): Promise<MediaResponse> {
   const report = /^experiment\/(\d{1,12})\/report\.html$/.exec(mediaPath)
   if (report) return experimentReportMedia(services, Number(report[1]))
   const m = /^clip\/(\d{1,12})$/.exec(mediaPath)
-  if (!m) return text(404, `unknown media path: ${mediaPath}`)
+  if (!m) return mediaText(404, 'unknown media path (expected clip/<id> or experiment/<id>/report.html)')
   const row = services.ws.db.prepare('SELECT path FROM clips WHERE id = ?').get(Number(m[1])) as { path: string } | undefined
-  if (!row) return text(404, `no clip with id ${m[1]}`)
+  if (!row) return mediaText(404, `no clip with id ${m[1]}`)
   const ext = path.extname(row.path).toLowerCase()
   try {
-    if (NATIVE[ext]) {
-      const body = await fs.readFile(row.path)
-      return { status: 200, headers: { 'Content-Type': NATIVE[ext], 'Content-Length': String(body.length), 'Cache-Control': 'no-store' }, body }
-    }
-    const { decodeAudioFile, toMono, encodeWav16 } = await import('../services/audio/index')
-    const decoded = await decodeAudioFile(row.path)
-    const body = encodeWav16(toMono(decoded), decoded.sampleRate)
-    return { status: 200, headers: { 'Content-Type': 'audio/wav', 'Content-Length': String(body.length), 'Cache-Control': 'no-store' }, body }
+    if (NATIVE[ext]) return audio(NATIVE[ext], await readAudioBytes(row.path))
+    const r = (await playbackPool.get().run({ path: row.path })) as PlaybackResult
+    if (r.ok) return audio('audio/wav', Buffer.from(r.wav.buffer, r.wav.byteOffset, r.wav.byteLength))
+    return r.missing ? moved(m[1], row.path) : mediaText(422, `cannot play clip ${m[1]} (${row.path}): ${r.message}`)
   } catch (err) {
-    const e = err as NodeJS.ErrnoException
-    if (e.code === 'ENOENT') return text(410, `the audio file has moved or was deleted: ${row.path} (relink the dataset)`)
-    return text(422, `cannot play ${row.path}: ${e.message}`)
+    const problem = err instanceof AudioDecodeError ? err.problem : (err as Error).message
+    if (/file not found/.test(problem)) return moved(m[1], row.path)
+    return mediaText(422, `cannot play clip ${m[1]} (${row.path}): ${problem}`)
   }
 }

@@ -9,15 +9,19 @@ import { createAppServices, disposeAppServices, type AppServices } from '../api/
 import { handleMediaRequest } from '../api/media'
 import { appRouter } from '../api/router'
 import { initBackend } from '../services/engine/backend'
+import { isDevelopment, menuTemplate, windowPreferences } from './menu'
+import { installLastResort, logFault } from '../shell/guard'
 import { installPermissionPolicy, isAppUrl, lockDownContents } from './security'
 
 const rendererIndex = path.join(__dirname, '../renderer/index.html')
 const preload = path.join(__dirname, '../preload/index.cjs')
+const dev = isDevelopment()
 
 protocol.registerSchemesAsPrivileged([
   { scheme: 'ser-media', privileges: { standard: true, secure: true, stream: true, supportFetchAPI: true } },
 ])
 app.enableSandbox()
+installLastResort()
 
 function workspaceArg(): string {
   const i = process.argv.indexOf('--workspace')
@@ -26,28 +30,7 @@ function workspaceArg(): string {
 
 function buildMenu(win: BrowserWindow): void {
   const go = (view: string) => () => void win.webContents.executeJavaScript(`location.hash = '#/${view}'`)
-  Menu.setApplicationMenu(
-    Menu.buildFromTemplate([
-      { role: 'fileMenu' },
-      { role: 'editMenu' },
-      {
-        label: 'View',
-        submenu: [
-          { label: 'Datasets', accelerator: 'CmdOrCtrl+1', click: go('datasets') },
-          { label: 'Label', accelerator: 'CmdOrCtrl+2', click: go('label') },
-          { label: 'Enroll', accelerator: 'CmdOrCtrl+3', click: go('enroll') },
-          { label: 'Train', accelerator: 'CmdOrCtrl+4', click: go('train') },
-          { label: 'Experiments', accelerator: 'CmdOrCtrl+5', click: go('experiments') },
-          { label: 'Live', accelerator: 'CmdOrCtrl+6', click: go('live') },
-          { type: 'separator' },
-          { role: 'reload' },
-          { role: 'toggleDevTools' },
-          { role: 'togglefullscreen' },
-        ],
-      },
-      { role: 'windowMenu' },
-    ]),
-  )
+  Menu.setApplicationMenu(Menu.buildFromTemplate(menuTemplate({ dev, go })))
 }
 
 async function start(): Promise<void> {
@@ -63,9 +46,15 @@ async function start(): Promise<void> {
   app.on('web-contents-created', (_e, contents) => lockDownContents(contents, rendererIndex))
 
   protocol.handle('ser-media', async (request) => {
-    const url = new URL(request.url)
-    const r = await handleMediaRequest(services, `${url.host}${url.pathname}`.replace(/\/$/, ''), request.headers.get('range') ?? undefined)
-    return new Response(typeof r.body === 'string' ? r.body : new Uint8Array(r.body), { status: r.status, headers: r.headers })
+    // total, like the shell's handlers: a fault is an error answer, never a crash
+    try {
+      const url = new URL(request.url)
+      const r = await handleMediaRequest(services, `${url.host}${url.pathname}`.replace(/\/$/, ''), request.headers.get('range') ?? undefined)
+      return new Response(typeof r.body === 'string' ? r.body : new Uint8Array(r.body), { status: r.status, headers: r.headers })
+    } catch (err) {
+      logFault('media request', err)
+      return new Response('the media request failed; see the log', { status: 500 })
+    }
   })
 
   const win = new BrowserWindow({
@@ -73,7 +62,7 @@ async function start(): Promise<void> {
     height: 820,
     title: 'Siamese SER',
     show: false,
-    webPreferences: { preload, contextIsolation: true, sandbox: true, nodeIntegration: false, webSecurity: true, spellcheck: false },
+    webPreferences: windowPreferences(preload, dev),
   })
   createIPCHandler({
     router: appRouter,

@@ -1,15 +1,8 @@
 import { session, type WebContents } from 'electron'
 import { CONTENT_SECURITY_POLICY } from '../shell/security'
+import { isAppUrl } from './origin'
 
-/** True for the app's own pages (the built renderer loaded from file://). */
-export function isAppUrl(url: string, rendererIndex: string): boolean {
-  try {
-    const u = new URL(url)
-    return u.protocol === 'file:' && decodeURIComponent(u.pathname) === rendererIndex
-  } catch {
-    return false
-  }
-}
+export { isAppUrl }
 
 /**
  * Electron grants every permission unless told otherwise: allow the microphone

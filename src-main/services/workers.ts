@@ -15,6 +15,9 @@ import { Piscina } from 'piscina'
 /** Worker modules, relative to src-main/services, without extension. Add new workers here. */
 export const WORKER_ENTRIES = {
   'corpus-import': 'corpus/import-worker',
+  'corpus-scan': 'corpus/scan-worker',
+  'audio-playback': 'audio/playback-worker',
+  suggest: 'labels/suggest-worker',
   features: 'features/worker',
   train: 'model/train-worker',
   'train-grad': 'engine/grad-worker',

@@ -37,3 +37,8 @@ export function hostAllowed(hostHeader: string | undefined, port: number): boole
   if (!hostHeader) return false
   return [`127.0.0.1:${port}`, `localhost:${port}`].includes(hostHeader.toLowerCase())
 }
+
+/** The WebSocket's Origin: absent (a non-browser client holding the token) or our own page's. */
+export function originAllowed(origin: string | undefined, port: number): boolean {
+  return !origin || origin === `http://127.0.0.1:${port}` || origin === `http://localhost:${port}`
+}

@@ -1,29 +1,30 @@
 /** Datasets, clips, import reports and splits: what the corpus service returns (services/corpus). */
 import { z } from 'zod'
+import { MAX_ENTRIES, MAX_ITEMS, MAX_TEXT, Real, boundedRecord } from './limits'
 import { EMOTIONS } from '../emotions'
 
 export const LayoutSchema = z.enum(['ravdess', 'cremad', 'enterface', 'folder', 'manifest', 'recordings'])
 export type Layout = z.infer<typeof LayoutSchema>
 export const EmotionSchema = z.enum(EMOTIONS)
-const Counts = z.record(z.string(), z.number().int().nonnegative())
+const Counts = boundedRecord(z.string().max(MAX_TEXT), z.number().int().nonnegative(), MAX_ENTRIES)
 
 export const LayoutDetectionSchema = z.object({
   layout: LayoutSchema.nullable(),
-  score: z.number(),
-  reason: z.string(),
-  candidates: z.array(z.object({ layout: LayoutSchema, score: z.number(), reason: z.string() })),
+  score: Real,
+  reason: z.string().max(MAX_TEXT),
+  candidates: z.array(z.object({ layout: LayoutSchema, score: Real, reason: z.string().max(MAX_TEXT) })).max(MAX_ITEMS),
 })
 export type LayoutDetection = z.infer<typeof LayoutDetectionSchema>
 
-export const FileIssueSchema = z.object({ path: z.string(), reason: z.string() })
+export const FileIssueSchema = z.object({ path: z.string().max(MAX_TEXT), reason: z.string().max(MAX_TEXT) })
 export type FileIssue = z.infer<typeof FileIssueSchema>
 
 export const ImportReportSchema = z.object({
   datasetId: z.number().int(),
-  name: z.string(),
+  name: z.string().max(MAX_TEXT),
   layout: LayoutSchema,
-  root: z.string(),
-  detection: z.string(),
+  root: z.string().max(MAX_TEXT),
+  detection: z.string().max(MAX_TEXT),
   /** files the adapter considered (clips + skipped + rejected) */
   considered: z.number().int(),
   added: z.number().int(),
@@ -34,20 +35,20 @@ export const ImportReportSchema = z.object({
   /** clips in the dataset after the import */
   totalClips: z.number().int(),
   /** seconds of audio accepted in this import (added + unchanged + relinked) */
-  audioSec: z.number(),
-  elapsedSec: z.number(),
+  audioSec: Real,
+  elapsedSec: Real,
   /** accepted clips of this import by canonical emotion and by speaker code */
   byEmotion: Counts,
   bySpeaker: Counts,
-  rejected: z.array(FileIssueSchema),
-  skipped: z.array(FileIssueSchema),
+  rejected: z.array(FileIssueSchema).max(MAX_ITEMS),
+  skipped: z.array(FileIssueSchema).max(MAX_ITEMS),
   cancelled: z.boolean(),
 })
 export type ImportReport = z.infer<typeof ImportReportSchema>
 
 export const ImportRequestSchema = z.object({
-  dir: z.string().min(1),
-  name: z.string().min(1).optional(),
+  dir: z.string().max(4096).min(1),
+  name: z.string().max(200).min(1).optional(),
   layout: LayoutSchema.optional(),
   includeSong: z.boolean().optional(),
 })
@@ -55,33 +56,33 @@ export type ImportRequest = z.infer<typeof ImportRequestSchema>
 
 export const DatasetRowSchema = z.object({
   id: z.number().int(),
-  name: z.string(),
+  name: z.string().max(MAX_TEXT),
   layout: LayoutSchema,
-  rootPath: z.string().nullable(),
-  createdAt: z.string(),
+  rootPath: z.string().max(MAX_TEXT).nullable(),
+  createdAt: z.string().max(MAX_TEXT),
   clips: z.number().int(),
   speakers: z.number().int(),
-  durationSec: z.number(),
+  durationSec: Real,
 })
 export type DatasetRow = z.infer<typeof DatasetRowSchema>
 
 export const DatasetStatsSchema = z.object({
   datasetId: z.number().int(),
   clips: z.number().int(),
-  durationSec: z.number(),
+  durationSec: Real,
   /** clips by current label (latest non-deleted whole-clip label); 'unlabelled' for none */
   byEmotion: Counts,
   bySpeaker: Counts,
-  speakers: z.array(z.object({ code: z.string(), gender: z.enum(['female', 'male']).nullable(), clips: z.number().int() })),
+  speakers: z.array(z.object({ code: z.string().max(MAX_TEXT), gender: z.enum(['female', 'male']).nullable(), clips: z.number().int() })).max(MAX_ITEMS),
 })
 export type DatasetStats = z.infer<typeof DatasetStatsSchema>
 
 export const ClipQuerySchema = z.object({
   datasetId: z.number().int(),
-  emotion: z.string().optional(),
-  speaker: z.string().optional(),
+  emotion: z.string().max(64).optional(),
+  speaker: z.string().max(200).optional(),
   /** substring of the relative path */
-  search: z.string().optional(),
+  search: z.string().max(200).optional(),
   limit: z.number().int().min(1).max(10000).default(100),
   offset: z.number().int().min(0).default(0),
 })
@@ -90,45 +91,45 @@ export type ClipQuery = z.input<typeof ClipQuerySchema>
 export const ClipRowSchema = z.object({
   id: z.number().int(),
   datasetId: z.number().int(),
-  path: z.string(),
-  relPath: z.string(),
-  contentHash: z.string(),
-  durationSec: z.number(),
+  path: z.string().max(MAX_TEXT),
+  relPath: z.string().max(MAX_TEXT),
+  contentHash: z.string().max(MAX_TEXT),
+  durationSec: Real,
   sampleRate: z.number().int(),
   channels: z.number().int(),
-  format: z.string(),
-  speaker: z.string().nullable(),
+  format: z.string().max(MAX_TEXT),
+  speaker: z.string().max(MAX_TEXT).nullable(),
   gender: z.enum(['female', 'male']).nullable(),
-  emotion: z.string().nullable(),
-  intensity: z.string().nullable(),
-  sentence: z.string().nullable(),
+  emotion: z.string().max(MAX_TEXT).nullable(),
+  intensity: z.string().max(MAX_TEXT).nullable(),
+  sentence: z.string().max(MAX_TEXT).nullable(),
 })
 export type ClipRow = z.infer<typeof ClipRowSchema>
 
-export const ClipPageSchema = z.object({ total: z.number().int(), clips: z.array(ClipRowSchema) })
+export const ClipPageSchema = z.object({ total: z.number().int(), clips: z.array(ClipRowSchema).max(MAX_ITEMS) })
 export type ClipPage = z.infer<typeof ClipPageSchema>
 
 export const RelinkReportSchema = z.object({
   datasetId: z.number().int(),
-  newRoot: z.string(),
+  newRoot: z.string().max(4096),
   relinked: z.number().int(),
-  missing: z.array(z.string()),
+  missing: z.array(z.string().max(MAX_TEXT)).max(MAX_ITEMS),
   /** present at the new place but with other content */
-  mismatched: z.array(z.string()),
+  mismatched: z.array(z.string().max(MAX_TEXT)).max(MAX_ITEMS),
 })
 export type RelinkReport = z.infer<typeof RelinkReportSchema>
 
-export const SplitRequestSchema = z.object({ datasetId: z.number().int(), k: z.number().int().min(2).max(100), seed: z.string().default('0') })
+export const SplitRequestSchema = z.object({ datasetId: z.number().int(), k: z.number().int().min(2).max(100), seed: z.string().max(100).default('0') })
 
 export const SplitsSchema = z.object({
   splitId: z.number().int(),
   datasetId: z.number().int(),
   k: z.number().int(),
-  seed: z.string(),
-  createdAt: z.string(),
+  seed: z.string().max(MAX_TEXT),
+  createdAt: z.string().max(MAX_TEXT),
   folds: z.array(
-    z.object({ fold: z.number().int(), speakers: z.array(z.string()), clips: z.number().int(), byEmotion: Counts }),
-  ),
+    z.object({ fold: z.number().int(), speakers: z.array(z.string().max(MAX_TEXT)).max(MAX_ITEMS), clips: z.number().int(), byEmotion: Counts }),
+  ).max(MAX_ITEMS),
   /** clips without a speaker cannot be placed speaker-independently */
   unassignedClips: z.number().int(),
 })

@@ -21,21 +21,22 @@
  * services/model predict(model, profile, items).
  */
 import { z } from 'zod'
+import { MAX_ENTRIES, MAX_ITEMS, MAX_TEXT, Real, boundedRecord } from './limits'
 import { PersonSchema } from './recordings'
 
 export const ProfileIdSchema = z.string().regex(/^(default|\d{1,12})$/, "a profile id is 'default' or a number")
 
 export const ProfileListItemSchema = z.object({
   id: ProfileIdSchema,
-  name: z.string(),
-  person: z.string().nullable(),
+  name: z.string().max(MAX_TEXT),
+  person: z.string().max(MAX_TEXT).nullable(),
   builtIn: z.boolean(),
-  classes: z.array(z.string()),
-  modelId: z.string(),
-  modelName: z.string(),
-  createdAt: z.string(),
+  classes: z.array(z.string().max(MAX_TEXT)).max(MAX_ITEMS),
+  modelId: z.string().max(MAX_TEXT),
+  modelName: z.string().max(MAX_TEXT),
+  createdAt: z.string().max(MAX_TEXT),
   examples: z.number().int().nullable(),
-  heldOutAccuracy: z.number().nullable(),
+  heldOutAccuracy: Real.nullable(),
 })
 export type ProfileListItem = z.infer<typeof ProfileListItemSchema>
 
@@ -63,46 +64,46 @@ export const EnrollRequestSchema = z.object({
 })
 export type EnrollRequest = z.input<typeof EnrollRequestSchema>
 
-export const MapPointSchema = z.object({ clipId: z.number().int(), label: z.string(), x: z.number(), y: z.number() })
+export const MapPointSchema = z.object({ clipId: z.number().int(), label: z.string().max(MAX_TEXT), x: Real, y: Real })
 export const EmbeddingMapSchema = z.object({
-  points: z.array(MapPointSchema),
+  points: z.array(MapPointSchema).max(MAX_ITEMS),
   /** Class means in the same 2-D coordinates (PCA is linear, so the projected mean is the mean of the projections). */
-  prototypes: z.array(z.object({ label: z.string(), x: z.number(), y: z.number() })),
+  prototypes: z.array(z.object({ label: z.string().max(MAX_TEXT), x: Real, y: Real })).max(MAX_ITEMS),
   /** Share of the embeddings' variance the two axes show. */
-  explained: z.tuple([z.number(), z.number()]),
+  explained: z.tuple([Real, Real]),
 })
 export type EmbeddingMap = z.infer<typeof EmbeddingMapSchema>
 
 export const HeldOutSchema = z.object({
   /** How the estimate was made, in words (shown under the number). */
-  method: z.string(),
+  method: z.string().max(MAX_TEXT),
   folds: z.number().int(),
-  accuracy: z.number(),
-  uar: z.number(),
-  macroF1: z.number(),
+  accuracy: Real,
+  uar: Real,
+  macroF1: Real,
   /** Same folds, the base network without fine-tuning (prototypes only): what fine-tuning added. */
-  baseAccuracy: z.number(),
-  confusion: z.record(z.string(), z.record(z.string(), z.number())),
-  predictions: z.array(z.object({ clipId: z.number().int(), label: z.string(), predicted: z.string(), fold: z.number().int() })),
+  baseAccuracy: Real,
+  confusion: boundedRecord(z.string().max(MAX_TEXT), boundedRecord(z.string().max(MAX_TEXT), Real, MAX_ENTRIES), MAX_ENTRIES),
+  predictions: z.array(z.object({ clipId: z.number().int(), label: z.string().max(MAX_TEXT), predicted: z.string().max(MAX_TEXT), fold: z.number().int() })).max(MAX_ITEMS),
 })
 export type HeldOut = z.infer<typeof HeldOutSchema>
 
 export const EnrollResultSchema = z.object({
   profileId: z.number().int(),
-  name: z.string(),
-  person: z.string(),
+  name: z.string().max(MAX_TEXT),
+  person: z.string().max(MAX_TEXT),
   modelId: z.number().int(),
-  baseModel: z.string(),
+  baseModel: z.string().max(MAX_TEXT),
   finetuned: z.boolean(),
-  classes: z.array(z.string()),
-  counts: z.record(z.string(), z.number().int()),
+  classes: z.array(z.string().max(MAX_TEXT)).max(MAX_ITEMS),
+  counts: boundedRecord(z.string().max(MAX_TEXT), z.number().int(), MAX_ENTRIES),
   heldOut: HeldOutSchema,
   map: EmbeddingMapSchema,
   /** The same examples under the base network before fine-tuning (absent when not fine-tuned). */
   baseMap: EmbeddingMapSchema.nullable().default(null),
-  calibration: z.object({ temperature: z.number(), uncertainDistance: z.number() }),
-  backend: z.string(),
-  elapsedSec: z.number(),
+  calibration: z.object({ temperature: Real, uncertainDistance: Real }),
+  backend: z.string().max(MAX_TEXT),
+  elapsedSec: Real,
 })
 export type EnrollResult = z.infer<typeof EnrollResultSchema>
 
@@ -113,6 +114,6 @@ export const EnrollProgressSchema = z.object({
   steps: z.number().int(),
   epoch: z.number().int().nullable(),
   epochs: z.number().int().nullable(),
-  trainLoss: z.number().nullable(),
+  trainLoss: Real.nullable(),
 })
 export type EnrollProgress = z.infer<typeof EnrollProgressSchema>

@@ -5,6 +5,7 @@
  * docs/experiments.md documents every field.
  */
 import { z } from 'zod'
+import { MAX_DOCUMENT_CHARS, MAX_ENTRIES, MAX_ITEMS, MAX_TEXT, Real, boundedRecord } from './limits'
 
 export const LossNameSchema = z.enum(['contrastive', 'distance'])
 /** Labelled target examples per class for fine-tuning and enrollment, or 'all' of the training speakers' clips. */
@@ -29,16 +30,16 @@ export type CorpusRef = z.infer<typeof CorpusRefSchema>
 export const ExperimentConfigSchema = z.object({
   sources: z.array(CorpusRefSchema).min(1).max(6),
   target: CorpusRefSchema,
-  losses: z.array(LossNameSchema).min(1).default(['contrastive', 'distance']),
-  frozen: z.array(z.number().int().min(0).max(8)).min(1).default([0, 1, 2]),
-  shots: z.array(ShotsSchema).min(1).default([1, 5, 10, 'all']),
+  losses: z.array(LossNameSchema).max(16).min(1).default(['contrastive', 'distance']),
+  frozen: z.array(z.number().int().min(0).max(8)).max(9).min(1).default([0, 1, 2]),
+  shots: z.array(ShotsSchema).max(32).min(1).default([1, 5, 10, 'all']),
   /** Speaker-independent folds of the target (every speaker in exactly one fold). */
   folds: z.number().int().min(2).max(20).default(4),
   /** Number of seeds (1..seeds) per fold. */
   seeds: z.number().int().min(1).max(20).default(3),
   model: z.enum(['mlp', 'cnn']).default('mlp'),
   /** 'common': classes every source and the target share (default); 'all': every target class; or an explicit list. */
-  classes: z.union([z.enum(['common', 'all']), z.array(z.string().min(1)).min(2)]).default('common'),
+  classes: z.union([z.enum(['common', 'all']), z.array(z.string().max(60).min(1)).max(64).min(2)]).default('common'),
   /** Training length (defaults: the engine's; smaller values make quick runs for tests). */
   pretrainEpochs: z.number().int().min(1).max(500).default(20),
   finetuneEpochs: z.number().int().min(1).max(500).default(30),
@@ -55,35 +56,35 @@ export type Method = z.infer<typeof MethodSchema>
 export const ResultRecordSchema = z.object({
   /** finetune: pre-trained on `source` then fine-tuned; target_only: same network, no pre-training; softmax: plain classifier. */
   method: MethodSchema,
-  source: z.string().nullable(),
+  source: z.string().max(MAX_TEXT).nullable(),
   loss: LossNameSchema.nullable(),
   frozen: z.number().int().nullable(),
   shots: ShotsSchema,
   fold: z.number().int().min(0),
   seed: z.number().int(),
   model: z.enum(['mlp', 'cnn']),
-  classes: z.array(z.string()),
+  classes: z.array(z.string().max(MAX_TEXT)).max(MAX_ITEMS),
   n_support: z.number().int().min(0),
   n_test: z.number().int().min(1),
   accuracy: z.number().min(0).max(1),
   uar: z.number().min(0).max(1),
   macro_f1: z.number().min(0).max(1),
   /** Speakers whose clips were used for fine-tuning / support; disjoint from test_speakers. */
-  train_speakers: z.array(z.string()),
-  test_speakers: z.array(z.string()),
+  train_speakers: z.array(z.string().max(MAX_TEXT)).max(MAX_ITEMS),
+  test_speakers: z.array(z.string().max(MAX_TEXT)).max(MAX_ITEMS),
   /** confusion[truth][predicted] = count, over `classes`. */
-  confusion: z.record(z.string(), z.record(z.string(), z.number().int())),
-  seconds: z.number().min(0),
+  confusion: boundedRecord(z.string().max(MAX_TEXT), boundedRecord(z.string().max(MAX_TEXT), z.number().int(), MAX_ENTRIES), MAX_ENTRIES),
+  seconds: Real.min(0),
 })
 export type ResultRecord = z.infer<typeof ResultRecordSchema>
 
-export const StatSchema = z.object({ mean: z.number(), sd: z.number(), n: z.number().int() })
+export const StatSchema = z.object({ mean: Real, sd: Real, n: z.number().int() })
 export type Stat = z.infer<typeof StatSchema>
 
 export const SummaryRowSchema = z.object({
-  key: z.string(),
+  key: z.string().max(MAX_TEXT),
   method: MethodSchema,
-  source: z.string().nullable(),
+  source: z.string().max(MAX_TEXT).nullable(),
   loss: LossNameSchema.nullable(),
   frozen: z.number().int().nullable(),
   shots: ShotsSchema,
@@ -96,29 +97,29 @@ export type SummaryRow = z.infer<typeof SummaryRowSchema>
 export const VerdictSchema = z.enum(['supported', 'not supported', 'inconclusive', 'not testable'])
 export const ClaimResultSchema = z.object({
   id: z.enum(['distance-loss', 'source-vs-frozen']),
-  claim: z.string(),
+  claim: z.string().max(MAX_TEXT),
   verdict: VerdictSchema,
   /** The decision rule, in words. */
-  rule: z.string(),
+  rule: z.string().max(MAX_TEXT),
   /** The numbers behind the verdict, in words. */
-  explanation: z.string(),
+  explanation: z.string().max(MAX_TEXT),
   /** Mean paired effect (UAR points as a fraction), its spread and its 95% bootstrap interval over (fold, seed) units. */
-  effect: z.number().nullable(),
-  sd: z.number().nullable(),
-  ci: z.tuple([z.number(), z.number()]).nullable(),
+  effect: Real.nullable(),
+  sd: Real.nullable(),
+  ci: z.tuple([Real, Real]).nullable(),
   units: z.number().int(),
-  details: z.array(z.object({ label: z.string(), value: z.number() })),
+  details: z.array(z.object({ label: z.string().max(MAX_TEXT), value: Real })).max(MAX_ITEMS),
 })
 export type ClaimResult = z.infer<typeof ClaimResultSchema>
 
 export const RunStatusSchema = z.enum(['running', 'done', 'failed', 'cancelled'])
 export const ExperimentRunSchema = z.object({
   id: z.number().int(),
-  outDir: z.string(),
+  outDir: z.string().max(MAX_TEXT),
   status: RunStatusSchema,
-  createdAt: z.string(),
-  finishedAt: z.string().nullable(),
-  error: z.string().nullable(),
+  createdAt: z.string().max(MAX_TEXT),
+  finishedAt: z.string().max(MAX_TEXT).nullable(),
+  error: z.string().max(MAX_TEXT).nullable(),
   config: ExperimentConfigSchema,
   /** Completed records / total planned (from the run folder; null when the folder is gone). */
   done: z.number().int().nullable(),
@@ -126,25 +127,25 @@ export const ExperimentRunSchema = z.object({
 })
 export type ExperimentRun = z.infer<typeof ExperimentRunSchema>
 
-export const EmbeddingPointSchema = z.object({ x: z.number(), y: z.number(), emotion: z.string(), speaker: z.string(), role: z.enum(['support', 'test']) })
+export const EmbeddingPointSchema = z.object({ x: Real, y: Real, emotion: z.string().max(MAX_TEXT), speaker: z.string().max(MAX_TEXT), role: z.enum(['support', 'test']) })
 export const EmbeddingMapSchema = z.object({
-  title: z.string(),
-  method: z.string(),
-  points: z.array(EmbeddingPointSchema),
+  title: z.string().max(MAX_TEXT),
+  method: z.string().max(MAX_TEXT),
+  points: z.array(EmbeddingPointSchema).max(MAX_ITEMS),
 })
 export type EmbeddingMap = z.infer<typeof EmbeddingMapSchema>
 
-export const CurvePointSchema = z.object({ source: z.string(), loss: LossNameSchema, epoch: z.number().int(), trainLoss: z.number(), valAccuracy: z.number().nullable() })
+export const CurvePointSchema = z.object({ source: z.string().max(MAX_TEXT), loss: LossNameSchema, epoch: z.number().int(), trainLoss: Real, valAccuracy: Real.nullable() })
 export type CurvePoint = z.infer<typeof CurvePointSchema>
 
 /** What the Experiments view shows of a run: the same tables and plots as report.html. */
 export const RunDetailSchema = z.object({
   run: ExperimentRunSchema,
-  summary: z.array(SummaryRowSchema),
-  claims: z.array(ClaimResultSchema),
+  summary: z.array(SummaryRowSchema).max(MAX_ITEMS),
+  claims: z.array(ClaimResultSchema).max(MAX_ITEMS),
   /** Plots as self-contained SVG strings (shown as data: images). */
-  plots: z.array(z.object({ title: z.string(), svg: z.string() })),
-  markdown: z.string(),
+  plots: z.array(z.object({ title: z.string().max(MAX_TEXT), svg: z.string().max(MAX_TEXT) })).max(MAX_ITEMS),
+  markdown: z.string().max(MAX_DOCUMENT_CHARS),
   hasReport: z.boolean(),
 })
 export type RunDetail = z.infer<typeof RunDetailSchema>

@@ -1,5 +1,6 @@
 /** The labelling desk: labels with undo/redo, progress, agreement, export/import (services/labels). */
 import { z } from 'zod'
+import { MAX_DOCUMENT_CHARS, MAX_ENTRIES, MAX_ITEMS, MAX_LABEL_FILE_CHARS, MAX_TEXT, Real, boundedRecord } from './limits'
 import { EMOTIONS } from '../emotions'
 
 export const DeskEmotionSchema = z.enum(EMOTIONS)
@@ -18,12 +19,12 @@ const RequestId = z.string().regex(/^[A-Za-z0-9_-]{8,64}$/).optional()
 export const LabelSchema = z.object({
   id: z.number().int(),
   clipId: z.number().int(),
-  emotion: z.string(),
-  startSec: z.number().nullable(),
-  endSec: z.number().nullable(),
-  annotator: z.string(),
+  emotion: z.string().max(MAX_TEXT),
+  startSec: Real.nullable(),
+  endSec: Real.nullable(),
+  annotator: z.string().max(MAX_TEXT),
   source: z.enum(['corpus', 'annotator', 'import']),
-  createdAt: z.string(),
+  createdAt: z.string().max(MAX_TEXT),
 })
 export type Label = z.infer<typeof LabelSchema>
 
@@ -59,14 +60,14 @@ export const RemoveLabelSchema = z.object({ labelId: Id, annotator: AnnotatorSch
 export const ActionResultSchema = z.object({
   actionId: z.number().int(),
   clipId: z.number().int().nullable(),
-  description: z.string(),
-  labels: z.array(LabelSchema),
+  description: z.string().max(MAX_TEXT),
+  labels: z.array(LabelSchema).max(MAX_ITEMS),
 })
 export type ActionResult = z.infer<typeof ActionResultSchema>
 
 export const UndoRequestSchema = z.object({ annotator: AnnotatorSchema, requestId: RequestId })
 export const UndoStateRequestSchema = z.object({ annotator: AnnotatorSchema })
-export const UndoStateSchema = z.object({ canUndo: z.string().nullable(), canRedo: z.string().nullable() })
+export const UndoStateSchema = z.object({ canUndo: z.string().max(MAX_TEXT).nullable(), canRedo: z.string().max(MAX_TEXT).nullable() })
 export type UndoState = z.infer<typeof UndoStateSchema>
 
 export const DeskClipQuerySchema = z.object({
@@ -81,11 +82,11 @@ export type DeskClipQuery = z.input<typeof DeskClipQuerySchema>
 
 export const DeskClipSchema = z.object({
   id: z.number().int(),
-  relPath: z.string(),
-  durationSec: z.number(),
-  speaker: z.string().nullable(),
+  relPath: z.string().max(MAX_TEXT),
+  durationSec: Real,
+  speaker: z.string().max(MAX_TEXT).nullable(),
   /** this annotator's current whole-clip label */
-  mine: z.string().nullable(),
+  mine: z.string().max(MAX_TEXT).nullable(),
   /** this annotator's live regions on the clip */
   regions: z.number().int(),
   /** other human annotators with a live label on the clip */
@@ -98,24 +99,24 @@ export const ProgressSchema = z.object({
   /** clips with a live label (whole-clip or region) by this annotator */
   labelled: z.number().int(),
   todo: z.number().int(),
-  byEmotion: z.record(z.string(), z.number().int()),
+  byEmotion: boundedRecord(z.string().max(MAX_TEXT), z.number().int(), MAX_ENTRIES),
 })
 export type Progress = z.infer<typeof ProgressSchema>
 
-export const DeskClipPageSchema = z.object({ total: z.number().int(), clips: z.array(DeskClipSchema), progress: ProgressSchema })
+export const DeskClipPageSchema = z.object({ total: z.number().int(), clips: z.array(DeskClipSchema).max(MAX_ITEMS), progress: ProgressSchema })
 export type DeskClipPage = z.infer<typeof DeskClipPageSchema>
 
 export const AgreementSchema = z.object({
   /** Krippendorff's alpha (nominal); null when fewer than two annotators overlap on any clip */
-  alpha: z.number().nullable(),
-  annotators: z.array(z.string()),
+  alpha: Real.nullable(),
+  annotators: z.array(z.string().max(MAX_TEXT)).max(MAX_ITEMS),
   /** clips with whole-clip labels from at least two annotators */
   clips: z.number().int(),
   /** pairable values (labels on those clips) */
   values: z.number().int(),
-  observedDisagreement: z.number().nullable(),
-  expectedDisagreement: z.number().nullable(),
-  pairs: z.array(z.object({ a: z.string(), b: z.string(), clips: z.number().int(), agreement: z.number() })),
+  observedDisagreement: Real.nullable(),
+  expectedDisagreement: Real.nullable(),
+  pairs: z.array(z.object({ a: z.string().max(MAX_TEXT), b: z.string().max(MAX_TEXT), clips: z.number().int(), agreement: Real })).max(MAX_ITEMS),
 })
 export type Agreement = z.infer<typeof AgreementSchema>
 
@@ -134,13 +135,13 @@ export const ExportRequestSchema = z
   })
   .refine((v) => (v.datasetId === undefined) !== (v.clipId === undefined), 'give either datasetId or clipId')
 export type ExportRequest = z.input<typeof ExportRequestSchema>
-export const ExportResultSchema = z.object({ filename: z.string(), mimeType: z.string(), text: z.string(), labels: z.number().int() })
+export const ExportResultSchema = z.object({ filename: z.string().max(MAX_TEXT), mimeType: z.string().max(MAX_TEXT), text: z.string().max(MAX_DOCUMENT_CHARS), labels: z.number().int() })
 export type ExportResult = z.infer<typeof ExportResultSchema>
 
 export const ImportRequestSchema = z
   .object({
     format: ExportFormatSchema,
-    text: z.string().max(20_000_000),
+    text: z.string().max(MAX_LABEL_FILE_CHARS, `a label file is at most ${MAX_LABEL_FILE_CHARS} characters`),
     datasetId: Id.optional(),
     clipId: Id.optional(),
     /** whose labels these are when the file does not say (audacity; textgrid tiers name their annotator) */
@@ -166,11 +167,11 @@ export const SuggestRequestSchema = z.object({
 })
 export const SuggestionSchema = z.object({
   clipId: z.number().int(),
-  relPath: z.string(),
-  top: z.string(),
+  relPath: z.string().max(MAX_TEXT),
+  top: z.string().max(MAX_TEXT),
   /** 1 - (p_top - p_second): higher is less sure */
-  uncertainty: z.number(),
-  probabilities: z.record(z.string(), z.number()),
+  uncertainty: Real,
+  probabilities: boundedRecord(z.string().max(MAX_TEXT), Real, MAX_ENTRIES),
 })
-export const SuggestResultSchema = z.object({ model: z.string(), scored: z.number().int(), suggestions: z.array(SuggestionSchema) })
+export const SuggestResultSchema = z.object({ model: z.string().max(MAX_TEXT), scored: z.number().int(), suggestions: z.array(SuggestionSchema).max(MAX_ITEMS) })
 export type SuggestResult = z.infer<typeof SuggestResultSchema>

@@ -4,6 +4,7 @@
  * one frame per hop out through a subscription. See docs/live.md.
  */
 import { z } from 'zod'
+import { MAX_ENTRIES, MAX_ITEMS, MAX_TEXT, Real, boundedRecord } from './limits'
 
 export const LIVE_RATE = 16000
 /** Longest chunk the server takes: 1 s of audio. */
@@ -17,9 +18,9 @@ export const LiveSourceIdSchema = z.string().regex(/^(default|model:\d{1,9}|prof
 
 export const LiveSourceSchema = z.object({
   id: LiveSourceIdSchema,
-  label: z.string(),
+  label: z.string().max(MAX_TEXT),
   kind: z.enum(['default', 'model', 'profile']),
-  classes: z.array(z.string()),
+  classes: z.array(z.string().max(MAX_TEXT)).max(MAX_ITEMS),
   extractor: z.enum(['egemaps', 'logmel']),
 })
 export type LiveSource = z.infer<typeof LiveSourceSchema>
@@ -35,8 +36,8 @@ export type LiveStartInput = z.input<typeof LiveStartSchema>
 export const LiveStartResultSchema = z.object({
   sessionId: LiveSessionIdSchema,
   source: LiveSourceSchema,
-  windowMs: z.number(),
-  hopMs: z.number(),
+  windowMs: Real,
+  hopMs: Real,
   sampleRate: z.literal(LIVE_RATE),
 })
 export type LiveStartResult = z.infer<typeof LiveStartResultSchema>
@@ -63,7 +64,7 @@ export const LivePushSchema = z
   .refine((v) => (v.pcm16 === undefined) !== (v.samples === undefined), 'send exactly one of pcm16 or samples')
 export type LivePushInput = z.infer<typeof LivePushSchema>
 
-export const LivePushResultSchema = z.object({ bufferedMs: z.number(), lostChunks: z.number().int() })
+export const LivePushResultSchema = z.object({ bufferedMs: Real, lostChunks: z.number().int() })
 
 export const VadStateSchema = z.enum(['silence', 'noise', 'speech'])
 export type VadState = z.infer<typeof VadStateSchema>
@@ -71,24 +72,24 @@ export type VadState = z.infer<typeof VadStateSchema>
 export const LiveFrameSchema = z.object({
   sessionId: LiveSessionIdSchema,
   /** Seconds of audio received when the window ended (its right edge). */
-  t: z.number(),
+  t: Real,
   /** Last chunk included in this window (the client matches it to its own send time). */
   seq: z.number().int(),
   vad: z.object({
     state: VadStateSchema,
     /** Window level, dBFS (RMS). */
-    levelDb: z.number(),
+    levelDb: Real,
     /** Fraction of the window's 10 ms frames judged voiced. */
     voicedFraction: z.number().min(0).max(1),
-    noiseFloorDb: z.number(),
+    noiseFloorDb: Real,
   }),
   /** null when the VAD gate is closed: silence shows no emotion. */
-  probabilities: z.record(z.string(), z.number()).nullable(),
-  top: z.string().nullable(),
+  probabilities: boundedRecord(z.string().max(MAX_TEXT), Real, MAX_ENTRIES).nullable(),
+  top: z.string().max(MAX_TEXT).nullable(),
   uncertain: z.boolean(),
   /** Chunk arrival in the server to this frame's probabilities, ms (null when gated). */
-  latencyMs: z.number().nullable(),
+  latencyMs: Real.nullable(),
   /** Feature extraction + model time, ms. */
-  computeMs: z.number().nullable(),
+  computeMs: Real.nullable(),
 })
 export type LiveFrame = z.infer<typeof LiveFrameSchema>

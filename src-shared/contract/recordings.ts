@@ -11,6 +11,7 @@
  *   await api.recordings.cancel.mutate({ sessionId })                // discards a session, nothing written
  */
 import { z } from 'zod'
+import { MAX_ENTRIES, MAX_TEXT, Real, boundedRecord } from './limits'
 import { EMOTIONS } from '../emotions'
 
 /** The only rate recordings are sent at (the analysis rate). */
@@ -64,22 +65,22 @@ export type RecordingChunk = z.infer<typeof RecordingChunkSchema>
 export const RecordingSchema = z.object({
   clipId: z.number().int(),
   datasetId: z.number().int(),
-  person: z.string(),
-  emotion: z.string().nullable(),
-  path: z.string(),
-  durationSec: z.number(),
+  person: z.string().max(MAX_TEXT),
+  emotion: z.string().max(MAX_TEXT).nullable(),
+  path: z.string().max(MAX_TEXT),
+  durationSec: Real,
   /** Loudest sample and RMS of the whole recording, dBFS. */
-  peakDb: z.number(),
-  rmsDb: z.number(),
-  createdAt: z.string(),
+  peakDb: Real,
+  rmsDb: Real,
+  createdAt: z.string().max(MAX_TEXT),
 })
 export type Recording = z.infer<typeof RecordingSchema>
 
-export const AppendResultSchema = z.object({ seconds: z.number(), chunks: z.number().int() })
+export const AppendResultSchema = z.object({ seconds: Real, chunks: z.number().int() })
 
 export const PersonSummarySchema = z.object({
-  person: z.string(),
+  person: z.string().max(MAX_TEXT),
   recordings: z.number().int(),
-  byEmotion: z.record(z.string(), z.number().int()),
+  byEmotion: boundedRecord(z.string().max(MAX_TEXT), z.number().int(), MAX_ENTRIES),
 })
 export type PersonSummary = z.infer<typeof PersonSummarySchema>

@@ -276,6 +276,47 @@ test.describe('Labelling desk', () => {
 })
 
 test.describe('Labelling desk durability', () => {
+  test('labels queued while the server is down arrive after a normal restart (new process, new token, same port)', async ({ page }) => {
+    const errors: string[] = []
+    page.on('pageerror', (e) => errors.push(e.message))
+    const workspace = fs.mkdtempSync(path.join(os.tmpdir(), 'ser-e2e-restart-'))
+    // no fixed token, no --port: what `npm start` does
+    let shell = await startShellProcess({ workspace })
+    try {
+      await page.goto(shell.url)
+      await page.getByTestId('connection').filter({ hasText: 'open' }).waitFor()
+      await ensureDataset(page)
+      await openDesk(page, 'hana')
+      await page.keyboard.press('1')
+      await expect(page.getByTestId('all-saved')).toBeVisible()
+      const firstPort = shell.port
+      await shell.stop()
+      await page.getByTestId('connection').filter({ hasText: 'closed' }).waitFor()
+      for (const k of '234') await page.keyboard.press(k)
+      await expect(page.getByTestId('unsaved-count')).toContainText('3 not saved yet')
+
+      shell = await startShellProcess({ workspace })
+      expect(shell.port).toBe(firstPort) // the workspace's last port, free again
+      // the user opens the new address (new token) in the same tab: the queue is found and sent
+      await page.goto(shell.url)
+      await page.getByTestId('connection').filter({ hasText: 'open' }).waitFor()
+      await page.getByTestId('nav-label').click()
+      await expect(page.getByTestId('all-saved')).toBeVisible({ timeout: 30_000 })
+      const labels = await page.evaluate(async () => {
+        const api = (window as unknown as { __serApi: any }).__serApi
+        const ds = (await api.datasets.list.query()).find((d: { name: string }) => d.name === 'desk')
+        const page = await api.labels.clips.query({ datasetId: ds.id, annotator: 'hana', limit: 10 })
+        return page.clips.map((c: { mine: string | null }) => c.mine)
+      })
+      // "all saved" tells the truth: the three typed during the outage are on the server, in order
+      expect(labels.slice(0, 5)).toEqual(['neutral', 'calm', 'happy', 'sad', null])
+      expect(errors).toEqual([])
+    } finally {
+      await shell.stop()
+      fs.rmSync(workspace, { recursive: true, force: true })
+    }
+  })
+
   test('after kill -9 of the server mid-session, every label shown as saved is in the workspace; unsaved ones survive a reload', async ({ page }) => {
     const errors: string[] = []
     page.on('pageerror', (e) => errors.push(e.message))

@@ -22,14 +22,26 @@ export interface ShellProcess {
 
 const root = path.resolve(import.meta.dirname, '..', '..')
 
-export async function startShellProcess(opts: { workspace?: string; token?: string; port?: number; env?: Record<string, string> } = {}): Promise<ShellProcess> {
+export interface ShellProcessOptions {
+  workspace?: string
+  token?: string
+  port?: number
+  env?: Record<string, string>
+  /** A renderer folder other than out/renderer (the fault tests serve a stub, no build needed). */
+  renderer?: string
+  /** Run from the TypeScript sources even when the bundle exists (the unit tests: no stale build). */
+  fromSources?: boolean
+}
+
+export async function startShellProcess(opts: ShellProcessOptions = {}): Promise<ShellProcess> {
   const workspace = opts.workspace ?? fs.mkdtempSync(path.join(os.tmpdir(), 'ser-e2e-ws-'))
   // The built bundle (out/main/shell.js, the same chunks Electron's main runs) unless SER_E2E_FROM_SOURCES=1;
   // from sources with tsx's loader in this process, not its CLI (it would leave a grandchild kill() orphans).
   const bundle = path.join(root, 'out/main/shell.js')
-  const fromSources = process.env.SER_E2E_FROM_SOURCES === '1' || !fs.existsSync(bundle)
+  const fromSources = opts.fromSources || process.env.SER_E2E_FROM_SOURCES === '1' || !fs.existsSync(bundle)
   const args = [...(fromSources ? ['--import', 'tsx', path.join(root, 'src-main/shell/main.ts')] : [bundle]), '--workspace', workspace]
   if (opts.port) args.push('--port', String(opts.port))
+  if (opts.renderer) args.push('--renderer', opts.renderer)
   const child = spawn(process.execPath, args, {
     cwd: root,
     env: { ...process.env, ...(opts.token ? { SER_SHELL_TOKEN: opts.token } : {}), ...opts.env },

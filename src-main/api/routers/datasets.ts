@@ -63,7 +63,7 @@ export const datasetsRouter = router({
     }),
   /** Waits for an import job and returns its report (rejected files with reasons included). */
   importReport: procedure
-    .input(z.object({ jobId: z.string().regex(/^job-\d+$/) }))
+    .input(z.object({ jobId: z.string().max(32).regex(/^job-\d+$/) }))
     .output(ImportReportSchema)
     .query(async ({ ctx, input }) => {
       const job = ctx.services.jobs.get(input.jobId)
@@ -87,7 +87,7 @@ export const datasetsRouter = router({
       return makeSplits(ctx.services.ws, input.datasetId, { k: input.k, seed: input.seed })
     }),
     get: procedure
-      .input(DatasetId.extend({ k: z.number().int().min(2).max(100).optional(), seed: z.string().optional() }))
+      .input(DatasetId.extend({ k: z.number().int().min(2).max(100).optional(), seed: z.string().max(100).optional() }))
       .output(SplitsSchema.nullable())
       .query(({ ctx, input }) => getSplits(ctx.services.ws, input.datasetId, { k: input.k, seed: input.seed })),
   }),

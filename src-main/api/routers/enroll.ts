@@ -54,7 +54,7 @@ export const enrollRouter = router({
     ),
   /** Waits for an enrollment job and returns its result. */
   result: procedure
-    .input(z.object({ jobId: z.string().regex(/^job-\d+$/) }))
+    .input(z.object({ jobId: z.string().max(32).regex(/^job-\d+$/) }))
     .output(EnrollResultSchema)
     .query(async ({ ctx, input }) => {
       const job = ctx.services.jobs.get(input.jobId)

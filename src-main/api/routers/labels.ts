@@ -62,7 +62,7 @@ function modelDir(s: AppServices, id: string): string | undefined {
   return dir
 }
 
-const JobId = z.object({ jobId: z.string().regex(/^job-\d+$/) })
+const JobId = z.object({ jobId: z.string().max(32).regex(/^job-\d+$/) })
 
 export const labelsRouter = router({
   clips: procedure.input(DeskClipQuerySchema).output(DeskClipPageSchema).query(({ ctx, input }) => run(() => deskClips(ctx.services.ws, input))),

@@ -120,7 +120,7 @@ export const modelsRouter = router({
       }))
     }),
   card: procedure
-    .input(z.object({ id: z.string().regex(/^(default|\d+)$/) }))
+    .input(z.object({ id: z.string().max(32).regex(/^(default|\d+)$/) }))
     .output(ModelCardSchema)
     .query(({ ctx, input }) => {
       if (input.id === 'default') return readCard(defaultModelDir())

@@ -1,11 +1,24 @@
 import { z } from 'zod'
-import { DoctorReportSchema, BackendInfoSchema } from '../../../src-shared/contract/system'
+import { DoctorReportSchema, BackendInfoSchema, WorkspaceIdentitySchema } from '../../../src-shared/contract/system'
+import { boundedUnknown } from '../../../src-shared/contract/limits'
+
+/** A setting is a small value (an annotator name, a chosen model): JSON of at most this size. */
+const SETTING_MAX_JSON_CHARS = 100_000
 import { initBackend } from '../../services/engine/backend'
 import { doctor } from '../../services/system/doctor'
 import { procedure, router } from '../trpc'
+import { INTERNAL_PREFIX, workspaceId } from '../workspace-identity'
+
+const SettingKey = z
+  .string()
+  .min(1)
+  .max(100)
+  .refine((k) => !k.startsWith(INTERNAL_PREFIX), `keys starting with "${INTERNAL_PREFIX}" belong to the app`)
 
 export const systemRouter = router({
   doctor: procedure.output(DoctorReportSchema).query(({ ctx }) => doctor(ctx.services.ws)),
+  /** The workspace's stable id: what the desk keys its unsent queue by (src-main/api/workspace-identity.ts). */
+  workspace: procedure.output(WorkspaceIdentitySchema).query(({ ctx }) => ({ id: workspaceId(ctx.services.ws), dir: ctx.services.ws.dir })),
   backend: procedure.output(BackendInfoSchema).query(() => initBackend()),
   /** Round trip through the real database: the e2e tests use it to prove the wiring. */
   echo: procedure
@@ -35,12 +48,12 @@ export const systemRouter = router({
         return v === undefined ? null : JSON.parse(v)
       }),
     set: procedure
-      .input(z.object({ key: z.string().min(1).max(100), value: z.json() }))
+      .input(z.object({ key: SettingKey, value: boundedUnknown(SETTING_MAX_JSON_CHARS) }))
       .output(z.object({ ok: z.literal(true) }))
       .mutation(({ ctx, input }) => {
         ctx.services.ws.db
           .prepare(`INSERT INTO settings (key, value_json) VALUES (?, ?) ON CONFLICT(key) DO UPDATE SET value_json = excluded.value_json`)
-          .run(input.key, JSON.stringify(input.value))
+          .run(input.key, JSON.stringify(input.value ?? null))
         return { ok: true as const }
       }),
   }),

@@ -1,7 +1,7 @@
 import fs from 'node:fs'
 import path from 'node:path'
 import type { Command } from 'commander'
-import { closeImportPool, detectLayout, importCorpus } from '../../services/corpus/index'
+import { closeImportPool, detectLayoutHere as detectLayout, importCorpus } from '../../services/corpus/index'
 import type { ImportReport, Layout } from '../../../src-shared/contract/datasets'
 import { output, progressPrinter, withWorkspace, type GlobalOptions } from '../context'
 

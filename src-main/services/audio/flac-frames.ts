@@ -62,3 +62,54 @@ export function splitFlacFrames(b: Uint8Array): Uint8Array[] {
   }
   return frames
 }
+
+/** CRC-8, polynomial 0x07 (the FLAC frame header's). */
+function crc8(b: Uint8Array, from: number, to: number): number {
+  let c = 0
+  for (let i = from; i < to; i++) {
+    c ^= b[i]
+    for (let k = 0; k < 8; k++) c = c & 0x80 ? ((c << 1) ^ 0x07) & 0xff : (c << 1) & 0xff
+  }
+  return c
+}
+
+/** Block size of the frame header at i (after its CRC-8 checks out), else 0. */
+function headerBlockSize(b: Uint8Array, i: number): number {
+  if (i + 6 > b.length) return 0
+  const code = b[i + 2] >> 4
+  const rateCode = b[i + 2] & 0x0f
+  if (code === 0 || rateCode === 15) return 0
+  // the frame/sample number: UTF-8-like, 1..7 bytes
+  const lead = b[i + 4]
+  let n = 1
+  if (lead >= 0x80) {
+    n = lead >= 0xfe ? 7 : lead >= 0xfc ? 6 : lead >= 0xf8 ? 5 : lead >= 0xf0 ? 4 : lead >= 0xe0 ? 3 : lead >= 0xc0 ? 2 : 0
+    if (n === 0) return 0
+  }
+  let p = i + 4 + n
+  let size: number
+  if (code === 1) size = 192
+  else if (code <= 5) size = 576 << (code - 2)
+  else if (code === 6) size = b[p++] + 1
+  else if (code === 7) {
+    size = ((b[p] << 8) | b[p + 1]) + 1
+    p += 2
+  } else size = 256 << (code - 8)
+  if (rateCode === 12) p += 1
+  else if (rateCode === 13 || rateCode === 14) p += 2
+  if (p >= b.length || crc8(b, i, p) !== b[p]) return 0
+  return size
+}
+
+/**
+ * An upper bound on the samples per channel that decoding can produce: the sum of the
+ * block sizes of every position that carries a frame sync code and a valid header CRC
+ * (a decoder finds frames only there). Cheap: one pass, no decoding.
+ */
+export function flacFrameSamplesBound(b: Uint8Array): number {
+  let start = firstFrameOffset(b)
+  if (start < 0) start = 4
+  let total = 0
+  for (let i = start; i + 1 < b.length; i++) if (isSync(b, i)) total += headerBlockSize(b, i)
+  return total
+}

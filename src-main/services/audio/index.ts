@@ -5,18 +5,19 @@
  * (PCM in process; compressed via ffmpeg when installed). The container is
  * chosen from the file's magic bytes; a mismatching extension is reported.
  */
-import fs from 'node:fs'
 import path from 'node:path'
-import { decodeAvi } from './avi'
+import { decodeAvi, type DecodeOptions } from './avi'
 import { decodeFlac, decodeMp3, decodeOgg } from './compressed'
 import { AudioDecodeError, type DecodedAudio } from './errors'
 import { resample, toMono } from './resample'
+import { readAudioBytes } from './limits'
 import { decodeWav } from './wav'
 
 export { AudioDecodeError, type DecodedAudio } from './errors'
 export { toMono, resample } from './resample'
 export { encodeWav16 } from './wav'
-export { demuxAviAudio } from './avi'
+export { demuxAviAudio, type DecodeOptions } from './avi'
+export { MAX_CLIP_SEC, MAX_RATE_X_CHANNELS, MAX_TOTAL_SAMPLES, MAX_FILE_BYTES, FFMPEG_TIMEOUT_MS, checkReadable, readAudioBytes, fileKind } from './limits'
 
 /** Sample rate every analysis (features, models, live view) works at. */
 export const ANALYSIS_RATE = 16000
@@ -41,14 +42,8 @@ export function sniff(b: Uint8Array): Container | null {
   return null
 }
 
-function describeStart(b: Uint8Array): string {
-  const head = b.subarray(0, 8)
-  const printable = [...head].every((x) => x >= 0x20 && x < 0x7f)
-  return printable ? JSON.stringify(Buffer.from(head).toString('latin1')) : [...head].map((x) => x.toString(16).padStart(2, '0')).join(' ')
-}
-
 /** Decodes bytes; `nameHint` (a file name or path) is used in messages and to check the extension. */
-export async function decodeAudioBuffer(bytes: Uint8Array, nameHint: string): Promise<DecodedAudio> {
+export async function decodeAudioBuffer(bytes: Uint8Array, nameHint: string, opts: DecodeOptions = {}): Promise<DecodedAudio> {
   const file = nameHint
   if (bytes.length === 0) throw new AudioDecodeError(file, 'file is empty (0 bytes)')
   const ext = path.extname(nameHint).toLowerCase()
@@ -56,7 +51,8 @@ export async function decodeAudioBuffer(bytes: Uint8Array, nameHint: string): Pr
   const kind = sniff(bytes)
   if (!kind) {
     const as = expected ? `extension says ${expected.toUpperCase()} but ` : ''
-    throw new AudioDecodeError(file, `${as}content is not a known audio format (starts with ${describeStart(bytes)})`)
+    // the file's own bytes are never quoted: name what was expected instead
+    throw new AudioDecodeError(file, `${as}content is not a known audio format (none of the signatures 'RIFF'..'WAVE', 'RIFF'..'AVI ', 'fLaC', 'OggS', 'ID3' or an MPEG audio frame sync at byte 0)`)
   }
   if (expected && expected !== kind && !(expected === 'wav' && kind === 'avi')) {
     throw new AudioDecodeError(file, `extension says ${expected.toUpperCase()} but the content is ${kind.toUpperCase()}`)
@@ -66,7 +62,7 @@ export async function decodeAudioBuffer(bytes: Uint8Array, nameHint: string): Pr
     case 'wav':
       return decodeWav(file, bytes)
     case 'avi':
-      return decodeAvi(file, bytes)
+      return decodeAvi(file, bytes, opts)
     case 'flac':
       return decodeFlac(file, bytes)
     case 'mp3':
@@ -76,14 +72,9 @@ export async function decodeAudioBuffer(bytes: Uint8Array, nameHint: string): Pr
   }
 }
 
-export async function decodeAudioFile(file: string): Promise<DecodedAudio> {
-  let bytes: Buffer
-  try {
-    bytes = await fs.promises.readFile(file)
-  } catch (err) {
-    throw new AudioDecodeError(file, `cannot read: ${(err as Error).message}`)
-  }
-  return decodeAudioBuffer(bytes, file)
+/** Reads (regular files up to MAX_FILE_BYTES only) and decodes a file. */
+export async function decodeAudioFile(file: string, opts: DecodeOptions = {}): Promise<DecodedAudio> {
+  return decodeAudioBuffer(await readAudioBytes(file), file, opts)
 }
 
 /** Mono at ANALYSIS_RATE. */

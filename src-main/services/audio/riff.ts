@@ -25,6 +25,16 @@ function printable(id: string): boolean {
   return true
 }
 
+/**
+ * A chunk id for messages. Ids are printable but chosen by whoever wrote the file:
+ * only the ids this reader knows are named, so no file content reaches a message.
+ */
+const KNOWN_IDS = new Set(['fmt ', 'data', 'LIST', 'JUNK', 'fact', 'cue ', 'bext', 'avih', 'strh', 'strf', 'strd', 'strn', 'idx1', 'indx', 'vprp', 'odml', 'dmlh', 'RIFF', 'INFO', 'PAD '])
+export function idName(id: string): string {
+  if (KNOWN_IDS.has(id) || /^\d\d(wb|dc|db|pc|tx|ix)$/.test(id)) return `'${id}'`
+  return 'with an unknown id'
+}
+
 export function view(b: Uint8Array): DataView {
   return new DataView(b.buffer, b.byteOffset, b.byteLength)
 }
@@ -44,11 +54,11 @@ export function* chunks(file: string, b: Uint8Array, from: number, to: number, w
       throw new AudioDecodeError(file, `${what}: ${to - off} stray bytes at byte ${off} (not a chunk header)`)
     }
     const id = fourcc(b, off)
-    if (!printable(id)) throw new AudioDecodeError(file, `${what}: invalid chunk id at byte ${off} (bytes ${[...b.subarray(off, off + 4)].map((x) => x.toString(16).padStart(2, '0')).join(' ')})`)
+    if (!printable(id)) throw new AudioDecodeError(file, `${what}: invalid chunk id at byte ${off} (a chunk id is four printable ASCII characters)`)
     const size = dv.getUint32(off + 4, true)
     const start = off + 8
     if (size > to - start) {
-      throw new AudioDecodeError(file, `${what}: chunk '${id}' at byte ${off} declares ${size} bytes but only ${to - start} remain (file truncated or size field corrupt)`)
+      throw new AudioDecodeError(file, `${what}: chunk ${idName(id)} at byte ${off} declares ${size} bytes but only ${to - start} remain (file truncated or size field corrupt)`)
     }
     yield { id, start, size, at: off }
     off = start + size + (size & 1)
@@ -61,9 +71,9 @@ export function riffHeader(file: string, b: Uint8Array, form: string, at = 0): n
   const magic = fourcc(b, at)
   if (magic === 'RIFX') throw new AudioDecodeError(file, 'big-endian RIFX files are not supported')
   if (magic === 'RF64') throw new AudioDecodeError(file, 'RF64 (64-bit RIFF) files are not supported')
-  if (magic !== 'RIFF') throw new AudioDecodeError(file, `expected 'RIFF' at byte ${at}, found ${JSON.stringify(magic)}`)
+  if (magic !== 'RIFF') throw new AudioDecodeError(file, `expected a RIFF header ('RIFF' <size> '${form}') at byte ${at}`)
   const got = fourcc(b, at + 8)
-  if (got !== form) throw new AudioDecodeError(file, `RIFF form is ${JSON.stringify(got)}, expected '${form}'`)
+  if (got !== form) throw new AudioDecodeError(file, `RIFF form at byte ${at + 8} is not '${form}'`)
   const size = view(b).getUint32(at + 4, true)
   if (size < 4) throw new AudioDecodeError(file, `RIFF size field is ${size}, too small`)
   const end = at + 8 + size

@@ -5,6 +5,7 @@
  * checked against the others and against the file length.
  */
 import { AudioDecodeError, checkRate, finish, MAX_CHANNELS, type DecodedAudio } from './errors'
+import { checkDeclared, checkRateChannels } from './limits'
 import { chunks, riffHeader, view } from './riff'
 
 export const WAVE_FORMAT_PCM = 0x0001
@@ -51,6 +52,7 @@ export function parseWaveFormat(file: string, b: Uint8Array, where: string, allo
   if (channels === 0) throw new AudioDecodeError(file, `${where}: channel count is 0`)
   if (channels > MAX_CHANNELS) throw new AudioDecodeError(file, `${where}: channel count ${channels} exceeds ${MAX_CHANNELS}`)
   checkRate(file, sampleRate, where)
+  checkRateChannels(file, where, sampleRate, channels)
   if (rawTag === WAVE_FORMAT_EXTENSIBLE) {
     if (b.length < 40) throw new AudioDecodeError(file, `${where}: WAVE_FORMAT_EXTENSIBLE needs a 40-byte format block, found ${b.length}`)
     const cbSize = dv.getUint16(16, true)
@@ -132,6 +134,7 @@ export function decodeWav(file: string, b: Uint8Array): DecodedAudio {
   if (data.length % fmt.blockAlign !== 0) {
     throw new AudioDecodeError(file, `'data' chunk holds ${data.length} bytes, not a whole number of ${fmt.blockAlign}-byte frames`)
   }
+  checkDeclared(file, "'data' chunk", data.length / fmt.blockAlign, fmt.sampleRate, fmt.channels)
   return finish(file, fmt.sampleRate, deinterleave(fmt, data), `wav/${formatName(fmt)}`)
 }
 

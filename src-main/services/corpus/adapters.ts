@@ -7,6 +7,7 @@ import fs from 'node:fs'
 import path from 'node:path'
 import { parse as parseCsv } from 'csv-parse/sync'
 import type { Emotion } from '../../../src-shared/emotions'
+import { fileKind } from '../audio/limits'
 import { CREMAD_CODES, ENTERFACE_CODES, ENTERFACE_FOLDERS, mapLabel, RAVDESS_CODES } from './labels'
 import type { Layout } from '../../../src-shared/contract/datasets'
 
@@ -242,10 +243,23 @@ export const folder: Adapter = {
 }
 
 // ---- CSV manifest: path,label,speaker[,gender] ---------------------------------
+/** A manifest larger than this is refused (a million rows fit). */
+export const MAX_MANIFEST_BYTES = 64 * 1024 * 1024
+
+function readHead(file: string, n: number): string {
+  const fd = fs.openSync(file, 'r')
+  try {
+    const buf = Buffer.alloc(n)
+    return buf.toString('utf8', 0, fs.readSync(fd, buf, 0, n, 0))
+  } finally {
+    fs.closeSync(fd)
+  }
+}
+
 export function findManifest(root: string, files: string[]): { rel: string; header: string[] } | null {
   for (const rel of files.filter((f) => !f.includes('/') && /\.csv$/i.test(f)).sort()) {
     try {
-      const first = fs.readFileSync(path.join(root, rel), 'utf8').split(/\r?\n/, 1)[0]
+      const first = readHead(path.join(root, rel), 64 * 1024).split(/\r?\n/, 1)[0]
       const header = (parseCsv(first, { trim: true }) as string[][])[0]?.map((h) => h.toLowerCase()) ?? []
       if ((header.includes('path') || header.includes('file')) && (header.includes('label') || header.includes('emotion'))) return { rel, header }
     } catch {
@@ -253,6 +267,33 @@ export function findManifest(root: string, files: string[]): { rel: string; head
     }
   }
   return null
+}
+
+/**
+ * Why a manifest path may not be read, or null: it must be relative, stay inside the
+ * corpus folder after resolving '..' and symbolic links (realpath), and name a regular
+ * file (no device such as /dev/zero, no FIFO, no folder).
+ */
+export function manifestPathProblem(realRoot: string, rel: string, abs: string): string | null {
+  if (path.posix.isAbsolute(rel) || path.win32.isAbsolute(rel) || /^[a-zA-Z]:/.test(rel)) return `path ${rel} is absolute; manifest paths must be relative to the corpus folder`
+  const norm = path.posix.normalize(rel)
+  if (norm === '..' || norm.startsWith('../')) return `path ${rel} leads out of the corpus folder`
+  let real: string
+  try {
+    real = fs.realpathSync(abs)
+  } catch {
+    return `file not found: ${rel}`
+  }
+  if (!isInside(realRoot, real)) return `path ${rel} is a symbolic link leading out of the corpus folder`
+  const st = fs.statSync(real)
+  if (!st.isFile()) return `path ${rel} is not a regular file (${fileKind(st)})`
+  return null
+}
+
+/** True when `p` (already resolved) lies below `root`. */
+export function isInside(root: string, p: string): boolean {
+  const r = path.relative(root, p)
+  return !!r && !r.startsWith('..') && !path.isAbsolute(r)
 }
 
 export const manifest: Adapter = {
@@ -264,17 +305,22 @@ export const manifest: Adapter = {
   plan(root, files) {
     const m = findManifest(root, files)
     if (!m) return []
+    const size = fs.statSync(path.join(root, m.rel)).size
+    if (size > MAX_MANIFEST_BYTES) return [{ ...entry(root, m.rel), status: 'rejected', reason: `${m.rel}: manifest is ${size} bytes, above the limit of ${MAX_MANIFEST_BYTES}` }]
+    const realRoot = fs.realpathSync(root)
     const rows = parseCsv(fs.readFileSync(path.join(root, m.rel)), { columns: (h: string[]) => h.map((x) => x.trim().toLowerCase()), skip_empty_lines: true, trim: true, relax_column_count: true }) as Record<string, string>[]
     const out: PlanEntry[] = []
     rows.forEach((r, i) => {
       const p = r.path ?? r.file ?? ''
       const label = r.label ?? r.emotion ?? ''
       const rel = p.replace(/\\/g, '/')
-      const abs = path.isAbsolute(p) ? p : path.join(root, ...rel.split('/'))
+      const abs = path.join(root, ...rel.split('/'))
       const where = `${m.rel} line ${i + 2}`
       if (!p) return out.push({ rel: `${m.rel}#${i + 2}`, abs, status: 'rejected', reason: `${where}: empty path` })
+      const bad = manifestPathProblem(realRoot, rel, abs)
+      if (bad) return out.push({ rel, abs, status: 'rejected', reason: `${where}: ${bad}` })
       const emotion = mapLabel(label)
-      if (!emotion) return out.push({ rel, abs, status: 'rejected', reason: `${where}: unknown emotion label ${JSON.stringify(label)}` })
+      if (!emotion) return out.push({ rel, abs, status: 'rejected', reason: `${where}: unknown emotion label ${JSON.stringify(label.slice(0, 40))}` })
       const g = (r.gender ?? '').toLowerCase()
       const gender = g === 'male' || g === 'm' ? 'male' : g === 'female' || g === 'f' ? 'female' : null
       out.push({ rel, abs, status: 'clip', info: { emotion, speaker: r.speaker || null, gender, intensity: r.intensity || null, sentence: r.sentence || null } })

@@ -8,12 +8,11 @@
  */
 import path from 'node:path'
 import fs from 'node:fs'
-import { setMaxListeners } from 'node:events'
 import type { Piscina } from 'piscina'
 import { createPool } from '../workers'
 import type { Workspace } from '../store/workspace'
-import { ADAPTERS, type PlanEntry } from './adapters'
-import { detectLayoutFromFiles, listFiles } from './scan'
+import type { PlanEntry } from './adapters'
+import { closeScanPool, planInWorker } from './offthread'
 import type { ProbeResult, ProbeTask } from './import-worker'
 import type { FileIssue, ImportReport, Layout } from '../../../src-shared/contract/datasets'
 
@@ -51,6 +50,7 @@ export async function closeImportPool(): Promise<void> {
   const p = pool
   pool = null
   if (p) await p.destroy()
+  await closeScanPool()
 }
 
 export class ImportError extends Error {
@@ -62,18 +62,10 @@ export async function importCorpus(ws: Workspace, dir: string, opts: ImportOptio
   const root = path.resolve(dir)
   if (!fs.existsSync(root) || !fs.statSync(root).isDirectory()) throw new ImportError(`cannot import ${root}: not a folder`)
   opts.onProgress?.(null, 'scanning')
-  const files = listFiles(root)
-  let layout = opts.layout
-  let detection = 'layout given by the caller'
-  if (!layout) {
-    const d = detectLayoutFromFiles(root, files)
-    if (!d.layout) throw new ImportError(`cannot import ${root}: ${d.reason}`)
-    layout = d.layout
-    detection = d.reason
-  }
-  const adapter = ADAPTERS.find((a) => a.layout === layout)
-  if (!adapter) throw new ImportError(`no adapter for layout ${layout}`)
-  const plan = adapter.plan(root, files, { includeSong: opts.includeSong })
+  // walk, detection and plan on the scan worker: a big tree never blocks this thread
+  const planned = await planInWorker(root, opts.layout, { includeSong: opts.includeSong }, opts.signal)
+  if (!planned.ok) throw new ImportError(`cannot import ${root}: ${planned.reason}`)
+  const { layout, detection, plan } = planned
   const name = opts.name ?? path.basename(root)
 
   const db = ws.db
@@ -157,8 +149,11 @@ export async function importCorpus(ws: Workspace, dir: string, opts: ImportOptio
   })
 
   const signal = opts.signal
-  // Each queued task listens on the signal until it runs.
-  if (signal) setMaxListeners(clips.length + 16, signal)
+  // Cancel reaches the workers through shared memory instead of terminating their threads:
+  // a decode in flight stops itself and kills its ffmpeg (a terminated thread could not).
+  const cancel = new Int32Array(new SharedArrayBuffer(4))
+  const onAbort = () => Atomics.store(cancel, 0, 1)
+  signal?.addEventListener('abort', onAbort, { once: true })
   let cancelled = false
   let done = 0
   const p = clips.length ? getPool(opts.threads) : null
@@ -167,7 +162,8 @@ export async function importCorpus(ws: Workspace, dir: string, opts: ImportOptio
     if (signal?.aborted) return
     let r: ProbeResult
     try {
-      r = (await p!.run({ path: e.abs, name: e.rel } satisfies ProbeTask, signal ? { signal } : {})) as ProbeResult
+      r = (await p!.run({ path: e.abs, name: e.rel, cancel } satisfies ProbeTask)) as ProbeResult
+      if (!r.ok && r.cancelled) return
     } catch (err) {
       if (signal?.aborted) return
       r = { ok: false, reason: `cannot decode ${e.rel}: worker failed: ${(err as Error).message}` }
@@ -180,7 +176,7 @@ export async function importCorpus(ws: Workspace, dir: string, opts: ImportOptio
     }
     opts.onProgress?.(done / clips.length, `${done}/${clips.length} files`)
   })
-  await Promise.all(tasks)
+  await Promise.all(tasks).finally(() => signal?.removeEventListener('abort', onAbort))
   flush(pending.splice(0))
   if (signal?.aborted) cancelled = true
 

@@ -4,7 +4,8 @@
  * speaker-independent splits. See docs/corpora.md.
  */
 export { importCorpus, closeImportPool, ImportError, type ImportOptions } from './import'
-export { detectLayout, listFiles } from './scan'
+export { listFiles, listTree, detectLayoutHere } from './scan'
+export { detectLayout } from './offthread'
 export { listDatasets, datasetStats, listClips, relinkDataset } from './queries'
 export { makeSplits, getSplits, clipFolds, assignFolds } from './splits'
 export { mapLabel, LABEL_SYNONYMS, RAVDESS_CODES, CREMAD_CODES, ENTERFACE_CODES, ENTERFACE_FOLDERS } from './labels'

@@ -3,6 +3,7 @@ import crypto from 'node:crypto'
 import fs from 'node:fs'
 import path from 'node:path'
 import type { Workspace } from '../store/workspace'
+import { manifestPathProblem } from './adapters'
 import { ClipQuerySchema, type ClipPage, type ClipQuery, type ClipRow, type DatasetRow, type DatasetStats, type Layout, type RelinkReport } from '../../../src-shared/contract/datasets'
 
 /** The current whole-clip label: the latest one not deleted. */
@@ -87,9 +88,11 @@ export async function relinkDataset(ws: Workspace, datasetId: number, newRoot: s
   const missing: string[] = []
   const mismatched: string[] = []
   const updates: [string, number][] = []
+  const realRoot = fs.realpathSync(root)
   for (const c of clips) {
-    const p = path.isAbsolute(c.rel_path) ? c.rel_path : path.join(root, ...c.rel_path.split('/'))
-    if (!fs.existsSync(p)) {
+    const p = path.join(root, ...c.rel_path.split('/'))
+    // the same rules as a manifest row: relative, inside the new folder, a regular file (a FIFO would block the hash)
+    if (manifestPathProblem(realRoot, c.rel_path, p)) {
       missing.push(c.rel_path)
       continue
     }

@@ -5,16 +5,18 @@
  * server, the CLI and the worker threads give the same features for the same file.
  */
 import fs from 'node:fs'
-import { decodeAudioFile, toMono } from '../audio/index'
+import { checkReadable, decodeAudioFile, toMono, type DecodeOptions } from '../audio/index'
 
-export async function loadAnalysisAudio(path: string): Promise<{ samples: Float32Array; sampleRate: number }> {
-  const d = await decodeAudioFile(path)
+/** Decoding is bounded by the audio limits (docs/audio.md, Limits); `opts.signal` cancels (and kills ffmpeg). */
+export async function loadAnalysisAudio(path: string, opts: DecodeOptions = {}): Promise<{ samples: Float32Array; sampleRate: number }> {
+  const d = await decodeAudioFile(path, opts)
   return { samples: toMono(d), sampleRate: d.sampleRate }
 }
 
 /** A small synchronous PCM16/32 and float32 WAV reader (first channel), for benches and tests that time the extractor alone. */
 export function readWav(file: string): { samples: Float32Array; sampleRate: number } {
   let b: Buffer
+  checkReadable(file) // a regular file within the size limit: never a device or a FIFO
   try {
     b = fs.readFileSync(file)
   } catch (err) {

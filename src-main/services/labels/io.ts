@@ -5,11 +5,13 @@
  * an import is validated completely before anything is written, then written as
  * one undoable action. Re-importing the same file changes nothing.
  */
+import crypto from 'node:crypto'
 import path from 'node:path'
 import type { Workspace } from '../store/workspace'
 import { AnnotatorSchema, type ExportRequest, type ExportResult, type LabelImportRequest, type LabelImportResult } from '../../../src-shared/contract/labels'
 import { LabelFileError, canonicalEmotion, parseAudacity, parseCsv, parseJson, writeAudacity, writeCsv, writeJson, type LabelRecord } from './formats'
 import { requireDataset } from './queries'
+import { once } from './requests'
 import { LabelError, recordAction } from './store'
 import { layerIntervals, parseTextGrid, writeTextGrid, type TgTier } from './textgrid'
 
@@ -146,6 +148,20 @@ function fromAudacity(text: string, clip: ClipInfo, annotator: string): Incoming
 }
 
 export function importLabels(ws: Workspace, req: LabelImportRequest): LabelImportResult {
+  const payload = { format: req.format, datasetId: req.datasetId, clipId: req.clipId, text: crypto.createHash('sha256').update(req.text).digest('hex') }
+  // Ids recorded before migration 504 kept no counts: the action's rows tell how many were added.
+  const legacy = (actionId: number | null): LabelImportResult => {
+    const after = actionId === null ? undefined : (ws.db.prepare('SELECT after_ids FROM label_actions WHERE id = ?').pluck().get(actionId) as string | undefined)
+    return { added: after ? (JSON.parse(after) as number[]).length : 0, unchanged: 0, actionId }
+  }
+  const replay = (p: { actionId: number | null; result: unknown }): LabelImportResult => (p.result as LabelImportResult | undefined) ?? legacy(p.actionId)
+  return once(ws, { requestId: req.requestId, annotator: req.annotator, kind: 'import', payload }, replay, () => {
+    const r = applyImport(ws, req)
+    return { value: r, actionId: r.actionId, result: r }
+  })
+}
+
+function applyImport(ws: Workspace, req: LabelImportRequest): LabelImportResult {
   let incoming: Incoming[]
   let clipId: number | null = null
   if (req.format === 'csv' || req.format === 'json') {
@@ -160,7 +176,7 @@ export function importLabels(ws: Workspace, req: LabelImportRequest): LabelImpor
   }
   let added = 0
   let unchanged = 0
-  const result = recordAction(ws, { annotator: req.annotator, clipId, kind: 'import', description: `import ${req.format}`, requestId: req.requestId }, (db) => {
+  const result = recordAction(ws, { annotator: req.annotator, clipId, kind: 'import', description: `import ${req.format}` }, (db) => {
     const removed: number[] = []
     const addedIds: number[] = []
     const live = db.prepare("SELECT id, emotion, start_sec, end_sec FROM labels WHERE clip_id = ? AND annotator = ? AND deleted_at IS NULL AND source != 'corpus'")

@@ -7,10 +7,10 @@
  */
 import type { Workspace } from '../store/workspace'
 import type { ActionResult, Label, SetLabel, UndoState, UpdateRegion } from '../../../src-shared/contract/labels'
+import { LabelError } from './errors'
+import { once, type PriorRequest } from './requests'
 
-export class LabelError extends Error {
-  override name = 'LabelError'
-}
+export { LabelError }
 
 type Db = Workspace['db']
 interface LabelRow {
@@ -89,55 +89,84 @@ export interface ActionInput {
   clipId: number | null
   kind: 'set' | 'region' | 'update' | 'delete' | 'import'
   description: string
-  requestId?: string
 }
 
 /**
  * Runs `change` (which returns the label ids it removed and added) and records it
- * as one action, all in one transaction. A repeated requestId returns the first result.
+ * as one action, all in one transaction (request ids are handled around it, by `once`).
  */
 export function recordAction(ws: Workspace, a: ActionInput, change: (db: Db) => { removed: number[]; added: number[] }): ActionResult {
   const db = ws.db
   return db.transaction((): ActionResult => {
-    if (a.requestId) {
-      const prev = db.prepare('SELECT * FROM label_actions WHERE request_id = ?').get(a.requestId) as ActionRow | undefined
-      if (prev) return { actionId: prev.id, clipId: prev.clip_id, description: prev.description, labels: prev.clip_id ? clipLabels(ws, prev.clip_id) : [] }
-    }
     const { removed, added } = change(db)
     softDelete(db, removed)
     // A new action ends the redo chain of this annotator.
     db.prepare("UPDATE label_actions SET state = 'discarded' WHERE annotator = ? AND state = 'undone'").run(a.annotator)
     const id = Number(
       db
-        .prepare('INSERT INTO label_actions (annotator, clip_id, kind, description, before_ids, after_ids, request_id) VALUES (?, ?, ?, ?, ?, ?, ?)')
-        .run(a.annotator, a.clipId, a.kind, a.description, JSON.stringify(removed), JSON.stringify(added), a.requestId ?? null).lastInsertRowid,
+        .prepare('INSERT INTO label_actions (annotator, clip_id, kind, description, before_ids, after_ids) VALUES (?, ?, ?, ?, ?, ?)')
+        .run(a.annotator, a.clipId, a.kind, a.description, JSON.stringify(removed), JSON.stringify(added)).lastInsertRowid,
     )
     return { actionId: id, clipId: a.clipId, description: a.description, labels: a.clipId ? clipLabels(ws, a.clipId) : [] }
   }).immediate()
 }
 
+/** The answer a write gave, rebuilt for its retry: the action and its clip's labels as they are now. */
+function actionAnswer(ws: Workspace, p: PriorRequest, prefix = ''): ActionResult | null {
+  if (p.actionId === null) return null
+  const a = ws.db.prepare('SELECT * FROM label_actions WHERE id = ?').get(p.actionId) as ActionRow
+  return { actionId: a.id, clipId: a.clip_id, description: `${prefix}${a.description}`, labels: a.clip_id ? clipLabels(ws, a.clip_id) : [] }
+}
+const replayAction = (ws: Workspace) => (p: PriorRequest) => actionAnswer(ws, p)!
+const applied = (r: ActionResult) => ({ value: r, actionId: r.actionId })
+
 /** Whole-clip label (replacing this annotator's current one) or a new region. */
 export function setLabel(ws: Workspace, input: SetLabel, source: 'annotator' | 'import' = 'annotator'): ActionResult {
   const { clipId, emotion, annotator } = input
   const isRegion = input.startSec !== undefined && input.endSec !== undefined
-  const db = ws.db
-  clipDuration(db, clipId)
-  if (isRegion) checkRange(db, clipId, input.startSec!, input.endSec!)
-  const description = isRegion ? `${emotion} region ${input.startSec!.toFixed(2)}-${input.endSec!.toFixed(2)} s` : `label ${emotion}`
-  return recordAction(ws, { annotator, clipId, kind: isRegion ? 'region' : 'set', description, requestId: input.requestId }, (db) => {
-    const removed = isRegion
-      ? []
-      : (db
-          .prepare("SELECT id FROM labels WHERE clip_id = ? AND annotator = ? AND start_sec IS NULL AND deleted_at IS NULL AND source != 'corpus'")
-          .pluck()
-          .all(clipId, annotator) as number[])
-    const added = [insertLabel(db, { clipId, emotion, startSec: isRegion ? input.startSec! : null, endSec: isRegion ? input.endSec! : null, annotator, source })]
-    return { removed, added }
+  const bound = { requestId: input.requestId, annotator, kind: 'set' as const, payload: { clipId, emotion, startSec: input.startSec, endSec: input.endSec } }
+  return once(ws, bound, replayAction(ws), () => {
+    const db = ws.db
+    clipDuration(db, clipId)
+    if (isRegion) checkRange(db, clipId, input.startSec!, input.endSec!)
+    const description = isRegion ? `${emotion} region ${input.startSec!.toFixed(2)}-${input.endSec!.toFixed(2)} s` : `label ${emotion}`
+    return applied(
+      recordAction(ws, { annotator, clipId, kind: isRegion ? 'region' : 'set', description }, (db) => {
+        const removed = isRegion
+          ? []
+          : (db
+              .prepare("SELECT id FROM labels WHERE clip_id = ? AND annotator = ? AND start_sec IS NULL AND deleted_at IS NULL AND source != 'corpus'")
+              .pluck()
+              .all(clipId, annotator) as number[])
+        const added = [insertLabel(db, { clipId, emotion, startSec: isRegion ? input.startSec! : null, endSec: isRegion ? input.endSec! : null, annotator, source })]
+        return { removed, added }
+      }),
+    )
   })
 }
 
+/**
+ * The live label an edit of `labelId` means. An edit made offline names the label
+ * as the page last saw it; when this annotator's own earlier edit (queued in the
+ * same outage) has replaced it since, the edit applies to the replacement.
+ */
+function successor(db: Db, labelId: number, annotator: string): number {
+  const get = db.prepare('SELECT deleted_at, annotator FROM labels WHERE id = ?')
+  const next = db.prepare("SELECT after_ids FROM label_actions WHERE annotator = ? AND kind = 'update' AND state = 'done' AND before_ids = ? ORDER BY id DESC LIMIT 1").pluck()
+  let id = labelId
+  for (let hop = 0; hop < 1000; hop++) {
+    const r = get.get(id) as { deleted_at: string | null; annotator: string } | undefined
+    if (!r || !r.deleted_at || r.annotator !== annotator) return id
+    const after = next.get(annotator, JSON.stringify([id])) as string | undefined
+    const ids = after ? (JSON.parse(after) as number[]) : []
+    if (ids.length !== 1) return id
+    id = ids[0]
+  }
+  return id
+}
+
 function liveOwnLabel(db: Db, labelId: number, annotator: string): LabelRow {
-  const r = db.prepare('SELECT * FROM labels WHERE id = ?').get(labelId) as LabelRow | undefined
+  const r = db.prepare('SELECT * FROM labels WHERE id = ?').get(successor(db, labelId, annotator)) as LabelRow | undefined
   if (!r) throw new LabelError(`no label with id ${labelId}`)
   if (r.deleted_at) throw new LabelError(`label ${labelId} was already removed`)
   if (r.source === 'corpus') throw new LabelError(`label ${labelId} comes from the corpus and cannot be changed at the desk`)
@@ -147,23 +176,30 @@ function liveOwnLabel(db: Db, labelId: number, annotator: string): LabelRow {
 
 /** Moves, resizes or relabels one of the annotator's labels (a new row replaces the old). */
 export function updateRegion(ws: Workspace, input: UpdateRegion): ActionResult {
-  const r = liveOwnLabel(ws.db, input.labelId, input.annotator)
-  const start = input.startSec ?? r.start_sec
-  const end = input.endSec ?? r.end_sec
-  if ((start === null) !== (end === null)) throw new LabelError('a whole-clip label cannot be given only one boundary')
-  if (start !== null && end !== null) checkRange(ws.db, r.clip_id, start, end)
-  const emotion = input.emotion ?? r.emotion
-  const description = start === null ? `relabel ${r.emotion} -> ${emotion}` : `${emotion} region ${start.toFixed(2)}-${end!.toFixed(2)} s`
-  return recordAction(ws, { annotator: input.annotator, clipId: r.clip_id, kind: 'update', description, requestId: input.requestId }, (db) => ({
-    removed: [r.id],
-    added: [insertLabel(db, { clipId: r.clip_id, emotion, startSec: start, endSec: end, annotator: r.annotator, source: r.source })],
-  }))
+  const payload = { labelId: input.labelId, emotion: input.emotion, startSec: input.startSec, endSec: input.endSec }
+  return once(ws, { requestId: input.requestId, annotator: input.annotator, kind: 'update', payload }, replayAction(ws), () => {
+    const r = liveOwnLabel(ws.db, input.labelId, input.annotator)
+    const start = input.startSec ?? r.start_sec
+    const end = input.endSec ?? r.end_sec
+    if ((start === null) !== (end === null)) throw new LabelError('a whole-clip label cannot be given only one boundary')
+    if (start !== null && end !== null) checkRange(ws.db, r.clip_id, start, end)
+    const emotion = input.emotion ?? r.emotion
+    const description = start === null ? `relabel ${r.emotion} -> ${emotion}` : `${emotion} region ${start.toFixed(2)}-${end!.toFixed(2)} s`
+    return applied(
+      recordAction(ws, { annotator: input.annotator, clipId: r.clip_id, kind: 'update', description }, (db) => ({
+        removed: [r.id],
+        added: [insertLabel(db, { clipId: r.clip_id, emotion, startSec: start, endSec: end, annotator: r.annotator, source: r.source })],
+      })),
+    )
+  })
 }
 
 export function removeLabel(ws: Workspace, input: { labelId: number; annotator: string; requestId?: string }): ActionResult {
-  const r = liveOwnLabel(ws.db, input.labelId, input.annotator)
-  const what = r.start_sec === null ? `label ${r.emotion}` : `${r.emotion} region`
-  return recordAction(ws, { annotator: input.annotator, clipId: r.clip_id, kind: 'delete', description: `remove ${what}`, requestId: input.requestId }, () => ({ removed: [r.id], added: [] }))
+  return once(ws, { requestId: input.requestId, annotator: input.annotator, kind: 'remove', payload: { labelId: input.labelId } }, replayAction(ws), () => {
+    const r = liveOwnLabel(ws.db, input.labelId, input.annotator)
+    const what = r.start_sec === null ? `label ${r.emotion}` : `${r.emotion} region`
+    return applied(recordAction(ws, { annotator: input.annotator, clipId: r.clip_id, kind: 'delete', description: `remove ${what}` }, () => ({ removed: [r.id], added: [] })))
+  })
 }
 
 function lastAction(db: Db, annotator: string, state: 'done' | 'undone'): ActionRow | undefined {
@@ -174,16 +210,6 @@ function lastAction(db: Db, annotator: string, state: 'done' | 'undone'): Action
 
 type Step = 'undo' | 'redo'
 
-/** The answer an undo/redo gave: what a retry with the same request id gets again. */
-function replay(ws: Workspace, step: Step, requestId: string): { found: boolean; result: ActionResult | null } {
-  const r = ws.db.prepare('SELECT kind, action_id FROM label_undo_requests WHERE request_id = ?').get(requestId) as { kind: Step; action_id: number | null } | undefined
-  if (!r) return { found: false, result: null }
-  if (r.kind !== step) throw new LabelError(`request id ${requestId} was already used for ${r.kind}`)
-  if (r.action_id === null) return { found: true, result: null }
-  const a = ws.db.prepare('SELECT * FROM label_actions WHERE id = ?').get(r.action_id) as ActionRow
-  return { found: true, result: { actionId: a.id, clipId: a.clip_id, description: `${step} ${a.description}`, labels: a.clip_id ? clipLabels(ws, a.clip_id) : [] } }
-}
-
 /**
  * Undo reverts the annotator's latest action (its added rows are soft-deleted,
  * copies of the removed rows come back); redo re-applies the earliest undone one.
@@ -191,21 +217,16 @@ function replay(ws: Workspace, step: Step, requestId: string): { found: boolean;
  */
 function step(ws: Workspace, kind: Step, annotator: string, requestId?: string): ActionResult | null {
   const db = ws.db
-  return db.transaction((): ActionResult | null => {
-    if (requestId) {
-      const prev = replay(ws, kind, requestId)
-      if (prev.found) return prev.result
-    }
+  return once(ws, { requestId, annotator, kind, payload: {} }, (p) => actionAnswer(ws, p, `${kind} `), () => {
     const a = lastAction(db, annotator, kind === 'undo' ? 'done' : 'undone')
-    if (requestId) db.prepare('INSERT INTO label_undo_requests (request_id, kind, annotator, action_id) VALUES (?, ?, ?, ?)').run(requestId, kind, annotator, a?.id ?? null)
-    if (!a) return null
+    if (!a) return { value: null, actionId: null }
     const [drop, bring] = kind === 'undo' ? [a.after_ids, a.before_ids] : [a.before_ids, a.after_ids]
     softDelete(db, JSON.parse(drop) as number[])
     const copies = JSON.stringify(copyRows(db, JSON.parse(bring) as number[]))
     if (kind === 'undo') db.prepare("UPDATE label_actions SET state = 'undone', before_ids = ? WHERE id = ?").run(copies, a.id)
     else db.prepare("UPDATE label_actions SET state = 'done', after_ids = ? WHERE id = ?").run(copies, a.id)
-    return { actionId: a.id, clipId: a.clip_id, description: `${kind} ${a.description}`, labels: a.clip_id ? clipLabels(ws, a.clip_id) : [] }
-  }).immediate()
+    return { value: { actionId: a.id, clipId: a.clip_id, description: `${kind} ${a.description}`, labels: a.clip_id ? clipLabels(ws, a.clip_id) : [] }, actionId: a.id }
+  })
 }
 
 export function undo(ws: Workspace, annotator: string, requestId?: string): ActionResult | null {

@@ -3,8 +3,11 @@
  * sure of (uncertainty sampling by margin: 1 - (p_top - p_second)). Features come
  * from the workspace cache / feature worker pool; the model and its profile from
  * the model service (the shipped default unless a model folder is given).
+ * suggestNext runs the scoring on the 'suggest' worker thread (suggest-worker.ts, its
+ * own workspace connection), so the model and the features never block the server.
  */
 import path from 'node:path'
+import { runWithPort, singleThreadPool } from '../workers'
 import { initBackend } from '../engine/backend'
 import { extractForClips, EXTRACTOR_VERSION } from '../features/index'
 import { fitFrames } from '../model/data'
@@ -31,7 +34,28 @@ export interface SuggestOptions {
   onProgress?: (fraction: number, message?: string) => void
 }
 
+const pool = singleThreadPool('suggest')
+
+/** Stops the suggestion thread (tests, shutdown). */
+export function closeSuggestPool(): Promise<void> {
+  return pool.close()
+}
+
+export type SuggestMessage = { fraction: number; message?: string }
+
+/** suggestHere on the worker thread; progress comes back over a port, an abort ends the thread. */
 export async function suggestNext(ws: Workspace, o: SuggestOptions): Promise<SuggestResult> {
+  const { signal, onProgress, ...rest } = o
+  return runWithPort<SuggestResult, SuggestMessage>(
+    pool.get(),
+    { workspace: ws.dir, options: rest },
+    (m) => onProgress?.(m.fraction, m.message),
+    signal ?? new AbortController().signal,
+  )
+}
+
+/** The scoring itself, on the calling thread (the worker's entry). */
+export async function suggestHere(ws: Workspace, o: SuggestOptions): Promise<SuggestResult> {
   const clips = ws.db
     .prepare(
       `SELECT c.id, c.path, c.content_hash, c.rel_path FROM clips c WHERE c.dataset_id = ?

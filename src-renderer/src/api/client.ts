@@ -21,15 +21,21 @@ function shellToken(): string | null {
   return token
 }
 
+// After a restart the shell has a new token. Opening its new address in this tab changes only
+// the fragment (no reload), so take the token from there too: the next reconnect uses it, and
+// the labels still queued in this page are sent. popstate, registered before the router's own
+// listener: by hashchange time the router has already rewritten the fragment.
+if (transport === 'websocket') for (const ev of ['popstate', 'hashchange']) window.addEventListener(ev, () => void shellToken())
+
 /** Set when the page cannot talk to the server at all; main.ts shows it instead of the app. */
 export const accessProblem: string | null =
   transport === 'websocket' && !shellToken() ? 'No access token. Open the full address printed by `npm start` (it ends with #token=…).' : null
 
 function createClient(): TRPCClient<AppRouter> {
   if (transport === 'electron') return createTRPCClient<AppRouter>({ links: [ipcLink()] })
-  const token = shellToken() ?? ''
   const wsClient = createWSClient({
-    url: `ws://${location.host}/trpc?token=${encodeURIComponent(token)}`,
+    // a function: every (re)connect uses the latest token
+    url: () => `ws://${location.host}/trpc?token=${encodeURIComponent(shellToken() ?? '')}`,
     onOpen: () => (connectionState.value = 'open'),
     onClose: () => (connectionState.value = 'closed'),
     retryDelayMs: (attempt) => Math.min(5000, 250 * 2 ** attempt),

@@ -28,7 +28,12 @@ const MAX_SERVER_RETRIES = 3
 export const useLabelsStore = defineStore('labels', () => {
   const system = useSystemStore()
   const annotator = computed(() => system.annotator)
-  const workspace = computed(() => system.doctor?.workspace.dir ?? null)
+  /**
+   * The unsent queue is keyed by the workspace's id (from the server), not by its folder
+   * or by the address: localStorage is per address, and the shell reuses its port per
+   * workspace, so the page after a restart finds the queue and sends it.
+   */
+  const workspace = ref<string | null>(null)
   const datasets = ref<DatasetRow[]>([])
   const datasetId = ref<number | null>(null)
   const status = ref<'all' | 'todo' | 'done'>('all')
@@ -50,6 +55,7 @@ export const useLabelsStore = defineStore('labels', () => {
   const suggestModel = ref('default')
   const models = ref<{ id: string; name: string }[]>([])
   let draining = false
+  let legacyKey: string | null = null
   let retryTimer: ReturnType<typeof setTimeout> | null = null
   const serverRetries = new Map<string, number>()
 
@@ -69,9 +75,15 @@ export const useLabelsStore = defineStore('labels', () => {
 
   /** Takes over operations a reload (or a closed tab) left unsent; App.vue calls it at start, whatever the view. */
   async function resumeUnsent(): Promise<void> {
-    if (!system.doctor) await system.load()
-    if (!workspace.value) return
-    const left = adoptStoredQueues(workspace.value).filter((o) => !queue.value.some((q) => q.requestId === o.requestId))
+    if (!workspace.value) {
+      const ident = await guard(() => api.system.workspace.query())
+      if (!ident) return
+      workspace.value = ident.id
+      // queues stored by earlier versions, keyed by the folder
+      legacyKey = ident.dir
+    }
+    const stored = [...adoptStoredQueues(workspace.value), ...(legacyKey ? adoptStoredQueues(legacyKey) : [])]
+    const left = stored.filter((o, i) => !queue.value.some((q) => q.requestId === o.requestId) && stored.findIndex((x) => x.requestId === o.requestId) === i)
     if (left.length) {
       queue.value.push(...left)
       notice.value = `${left.length} unsaved change(s) from before the reload are being sent`
@@ -191,10 +203,27 @@ export const useLabelsStore = defineStore('labels', () => {
   }
 
   /** Sends queued operations in order; stops at the first one that could not be saved, and tries again later. */
+  /**
+   * After a reconnect, the server at this address may serve another workspace (its shell
+   * took the port): the queue belongs to the workspace it was made in, so it waits.
+   */
+  let workspaceChecked = false
+  async function sameWorkspace(): Promise<boolean> {
+    if (workspaceChecked || !workspace.value) return true
+    const ident = await api.system.workspace.query().catch(() => null)
+    if (!ident) return false
+    if (ident.id !== workspace.value) {
+      error.value = `${queue.value.length} unsaved change(s) belong to another workspace than the one this server has open (${ident.dir}); they are kept and sent when that workspace's shell is back at this address`
+      return false
+    }
+    return (workspaceChecked = true)
+  }
+
   async function drain(): Promise<void> {
     if (draining) return
     draining = true
     try {
+      if (queue.value.length && !(await sameWorkspace())) return
       // Operations queued while the counts were refreshed are sent too (enqueue's drain() returned at once).
       while (queue.value.length) {
         while (queue.value.length) {
@@ -210,7 +239,8 @@ export const useLabelsStore = defineStore('labels', () => {
   }
 
   watch(connectionState, (s) => {
-    if (s === 'open') void drain().then(() => loadClips())
+    if (s !== 'open') workspaceChecked = false
+    else void drain().then(() => loadClips())
   })
 
   function enqueue(op: { clipId: number | null; text: string; wholeClip: boolean; call: OpCall }): void {

@@ -31,7 +31,7 @@ function countBy<T>(xs: T[], key: (x: T) => string): Record<string, number> {
 
 async function checkAgainstTruth(layout: 'ravdess' | 'cremad' | 'enterface') {
   const truth = corpora[layout]
-  expect(detectLayout(truth.dir).layout).toBe(layout)
+  expect((await detectLayout(truth.dir)).layout).toBe(layout)
   const report = ImportReportSchema.parse(await importCorpus(ws, truth.dir, { name: layout }))
   expect(report.layout).toBe(layout)
   expect(report.rejected).toEqual([])
@@ -117,7 +117,7 @@ describe('importing generated corpora', () => {
     rows.push('audio/missing.wav,happy,spkX,')
     rows.push(`audio/clip0.wav,joyful,spkY,`)
     fs.writeFileSync(path.join(dir, 'labels.csv'), rows.join('\n') + '\n')
-    expect(detectLayout(dir).layout).toBe('manifest')
+    expect((await detectLayout(dir)).layout).toBe('manifest')
     const r = await importCorpus(ws, dir, { name: 'manifest' })
     expect(r.layout).toBe('manifest')
     expect(r.added).toBe(12)

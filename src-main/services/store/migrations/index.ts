@@ -14,6 +14,7 @@ import * as experimentRunPid from './402-experiment-run-pid'
 import * as deskActions from './501-desk-actions'
 import * as deskUndoRequests from './502-desk-undo-requests'
 import * as enrollProfiles from './503-enroll-profiles'
+import * as deskRequestBinding from './504-desk-request-binding'
 
 export interface Migration {
   id: string
@@ -29,6 +30,7 @@ export const MIGRATIONS: Migration[] = [
   { id: '501-desk-actions', up: deskActions.up },
   { id: '502-desk-undo-requests', up: deskUndoRequests.up },
   { id: '503-enroll-profiles', up: enrollProfiles.up },
+  { id: '504-desk-request-binding', up: deskRequestBinding.up },
 ]
 
 export class MigrationOrderError extends Error {

@@ -60,14 +60,15 @@ export function classifyError(err: unknown): 'retry' | 'refused' {
   return !code || code === 'INTERNAL_SERVER_ERROR' ? 'retry' : 'refused'
 }
 
-// One key per tab (a tab id that survives reloads), so two open desks never overwrite each other's queue.
+// One key per workspace and tab (a tab id that survives reloads), so two open desks never overwrite
+// each other's queue, and a tab that meets another workspace's server keeps the first one's queue.
 const PREFIX = 'ser-desk-queue:'
 const ORPHAN_AFTER_MS = 30_000
 
-function tabKey(): string {
+function tabKey(workspace: string): string {
   let id = sessionStorage.getItem('ser-desk-tab')
   if (!id) sessionStorage.setItem('ser-desk-tab', (id = newRequestId()))
-  return PREFIX + id
+  return `${PREFIX}${workspace}:${id}`
 }
 
 interface Stored {
@@ -78,9 +79,10 @@ interface Stored {
 
 export function persistQueue(workspace: string | null, ops: Op[]): void {
   try {
-    if (!ops.length || !workspace) return localStorage.removeItem(tabKey())
+    if (!workspace) return
+    if (!ops.length) return localStorage.removeItem(tabKey(workspace))
     const stored: Stored = { workspace, updatedAt: Date.now(), ops: ops.map(({ state: _s, error: _e, ...o }) => o) }
-    localStorage.setItem(tabKey(), JSON.stringify(stored))
+    localStorage.setItem(tabKey(workspace), JSON.stringify(stored))
   } catch {
     // Storage full or disabled: the in-memory queue still holds the work; the page says "not saved yet".
   }
@@ -92,7 +94,7 @@ export function persistQueue(workspace: string | null, ops: Op[]): void {
  * their keys are removed, and they are persisted again under this tab's key.
  */
 export function adoptStoredQueues(workspace: string): Op[] {
-  const own = tabKey()
+  const own = tabKey(workspace)
   const out: Op[] = []
   try {
     for (const key of Object.keys(localStorage).filter((k) => k.startsWith(PREFIX)).sort((a, b) => (a === own ? -1 : b === own ? 1 : 0))) {

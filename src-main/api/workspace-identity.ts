@@ -1,0 +1,41 @@
+/**
+ * What a workspace remembers about itself in its `settings` table, under keys the
+ * renderer cannot write (system.settings.set refuses the `internal.` prefix):
+ * - a random id, so the desk's unsent queue is keyed by the workspace, not by the
+ *   folder it happens to be in or the address the shell happens to have;
+ * - the browser shell's last port, reused when free, so a page left open across a
+ *   restart finds the server again (and sends what it could not send before).
+ */
+import crypto from 'node:crypto'
+import type { Workspace } from '../services/store/workspace'
+
+export const INTERNAL_PREFIX = 'internal.'
+const ID_KEY = 'internal.workspace_id'
+const PORT_KEY = 'internal.shell_port'
+
+function read(ws: Workspace, key: string): unknown {
+  const v = ws.db.prepare('SELECT value_json FROM settings WHERE key = ?').pluck().get(key) as string | undefined
+  return v === undefined ? undefined : JSON.parse(v)
+}
+
+function write(ws: Workspace, key: string, value: unknown, replace: boolean): void {
+  const conflict = replace ? 'DO UPDATE SET value_json = excluded.value_json' : 'DO NOTHING'
+  ws.db.prepare(`INSERT INTO settings (key, value_json) VALUES (?, ?) ON CONFLICT(key) ${conflict}`).run(key, JSON.stringify(value))
+}
+
+/** The workspace's id, created on first use (32 hex digits). */
+export function workspaceId(ws: Workspace): string {
+  const have = read(ws, ID_KEY)
+  if (typeof have === 'string' && /^[0-9a-f]{32}$/.test(have)) return have
+  write(ws, ID_KEY, crypto.randomBytes(16).toString('hex'), typeof have !== 'undefined')
+  return read(ws, ID_KEY) as string
+}
+
+export function lastShellPort(ws: Workspace): number | undefined {
+  const p = read(ws, PORT_KEY)
+  return typeof p === 'number' && Number.isInteger(p) && p > 1023 && p < 65536 ? p : undefined
+}
+
+export function rememberShellPort(ws: Workspace, port: number): void {
+  write(ws, PORT_KEY, port, true)
+}

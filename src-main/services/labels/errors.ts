@@ -1,0 +1,4 @@
+/** A request the desk refuses (bad range, someone else's label, a reused request id): a BAD_REQUEST with this message. */
+export class LabelError extends Error {
+  override name = 'LabelError'
+}

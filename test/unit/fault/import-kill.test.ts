@@ -1,0 +1,16 @@
+/** Fault suite (c), import, bounded: see import-kill.ts. */
+import { describe, expect, it } from 'vitest'
+import { runImportKill } from './import-kill'
+
+describe('kill -9 during import', () => {
+  it('the next run completes the import: every clip once, one corpus label each, database intact', async () => {
+    const r = await runImportKill({ files: 160, kills: 2, log: (s) => console.log(s) })
+    expect(r.kills).toBeGreaterThanOrEqual(1)
+    expect(r.midImportKills).toBeGreaterThanOrEqual(1)
+    expect(r.clips).toBe(r.files)
+    expect(r.duplicateHashes).toBe(0)
+    expect(r.duplicatePaths).toBe(0)
+    expect(r.labels).toBe(r.files)
+    expect(r.integrity).toBe('ok')
+  }, 300_000)
+})
