@@ -45,7 +45,7 @@ console.log(
     threads: info.threads,
     simd: info.simd,
     // threads a training step is split over (model/data-parallel.ts; SER_TRAIN_THREADS overrides)
-    trainThreads: Math.min(trainThreads(undefined, cfg.arch, info.name), lossArg !== "contrastive" ? 2 * cfg.pairsPerBatch : cfg.pairsPerBatch),
+    trainThreads: Math.min(trainThreads(undefined, cfg.arch, info.name), lossArg !== 'contrastive' ? 2 * cfg.pairsPerBatch : cfg.pairsPerBatch),
     pairsPerSecond: r.history[r.history.length - 1].pairsPerSecond,
     peakRssMiB: process.resourceUsage().maxRSS / 1024,
     peakTensorMiB: peakBytes / 2 ** 20,

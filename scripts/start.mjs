@@ -7,16 +7,16 @@
  * open across a restart reconnects and sends its unsent labels); --port N picks one.
  */
 import { spawn, spawnSync } from 'node:child_process'
-import fs from 'node:fs'
 import path from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { electronBinary } from './electron-binary.mjs'
+import { stopIfMissing } from './preflight.mjs'
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..')
 const args = process.argv.slice(2)
 const forceShell = args.includes('--shell')
 const passThrough = args.filter((a) => a !== '--shell')
-
+stopIfMissing('start', 'npm start')
 
 const build = spawnSync(process.execPath, [path.join(root, 'node_modules/electron-vite/bin/electron-vite.js'), 'build'], { cwd: root, stdio: 'inherit' })
 if (build.status !== 0) process.exit(build.status ?? 1)

@@ -1,6 +1,6 @@
 #!/usr/bin/env node
 /**
- * `npm test`: type checks, builds, unit tests (vitest), end-to-end tests
+ * `npm test`: preflight (system tools), type checks, lint, build, unit tests (vitest), end-to-end tests
  * (Playwright: browser shell in Chromium, and Electron when a binary exists),
  * then one closing line with the totals.
  */
@@ -9,6 +9,7 @@ import fs from 'node:fs'
 import path from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { electronBinary } from './electron-binary.mjs'
+import { stopIfMissing } from './preflight.mjs'
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..')
 process.chdir(root)
@@ -16,7 +17,8 @@ fs.mkdirSync('artifacts', { recursive: true })
 const bin = (name) => path.join(root, 'node_modules', '.bin', name)
 const args = process.argv.slice(2)
 const skipE2e = args.includes('--unit-only')
-
+// Seconds, not minutes: a machine without the tools stops here with the list and the install commands.
+stopIfMissing(skipE2e ? 'test:unit' : 'test', skipE2e ? 'npm test -- --unit-only' : 'npm test')
 
 function step(title, cmd, cmdArgs, env = {}) {
   console.log(`\n=== ${title}: ${[path.basename(cmd), ...cmdArgs].join(' ')}`)
@@ -32,6 +34,7 @@ const electronTypes = fs.existsSync(path.join(root, 'node_modules', 'electron', 
 if (!electronTypes) console.log('\nNOTE: the `electron` package is absent, so src-main/electron and src-preload are NOT type-checked.')
 ok = step('typecheck (main, shared, tests)', bin('tsc'), ['--noEmit', '-p', electronTypes ? 'tsconfig.json' : 'tsconfig.no-electron.json']) && ok
 ok = step('typecheck (renderer)', bin('vue-tsc'), ['--noEmit', '-p', 'tsconfig.web.json']) && ok
+ok = step('lint (layers of docs/CONVENTIONS.md + correctness)', bin('eslint'), ['.']) && ok
 ok = step('build', bin('electron-vite'), ['build']) && ok
 
 const totals = { passed: 0, failed: 0, skipped: 0 }

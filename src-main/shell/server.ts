@@ -8,7 +8,6 @@
  * error answer or its socket is closed, and the server keeps serving. See guard.ts.
  */
 import http from 'node:http'
-import type { AddressInfo } from 'node:net'
 import type { Duplex } from 'node:stream'
 import { applyWSSHandler } from '@trpc/server/adapters/ws'
 import { WebSocketServer } from 'ws'

@@ -2,7 +2,7 @@ import fs from 'node:fs'
 import os from 'node:os'
 import path from 'node:path'
 import Database from 'better-sqlite3'
-import { MIGRATIONS, type Migration } from './migrations/index'
+import { inRunOrder, MIGRATIONS, type Migration } from './migrations/index'
 
 export type Db = Database.Database
 
@@ -71,7 +71,7 @@ export function migrate(db: Db, migrations: Migration[]): string[] {
   const applied = new Set(db.prepare('SELECT id FROM schema_migrations').pluck().all() as string[])
   const ids = migrations.map((m) => m.id)
   if (new Set(ids).size !== ids.length) throw new WorkspaceError('duplicate migration id')
-  const pending = [...migrations].sort((a, b) => a.id.localeCompare(b.id)).filter((m) => !applied.has(m.id))
+  const pending = inRunOrder(migrations).filter((m) => !applied.has(m.id))
   for (const m of pending) {
     db.transaction(() => {
       db.exec(m.up)

@@ -41,7 +41,7 @@ export function floatToInt16(samples: Float32Array): Int16Array {
   const out = new Int16Array(samples.length)
   for (let i = 0; i < samples.length; i++) {
     const v = samples[i]
-    const c = v > 1 ? 1 : v < -1 ? -1 : v === v ? v : 0
+    const c = v > 1 ? 1 : v < -1 ? -1 : Number.isNaN(v) ? 0 : v
     out[i] = Math.round(c * 32767)
   }
   return out

@@ -105,7 +105,7 @@ describe('decoding', () => {
   it('errors are AudioDecodeError naming the file and the problem', async () => {
     const b = encodeWav16(new Float32Array(100), 16000)
     await expect(decodeAudioBuffer(b.subarray(0, 60), 'x/short.wav')).rejects.toThrow(
-      new AudioDecodeError('x/short.wav', "RIFF size field says 244 bytes but the file has 60 (file truncated or size corrupt)"),
+      new AudioDecodeError('x/short.wav', 'RIFF size field says 244 bytes but the file has 60 (file truncated or size corrupt)'),
     )
     await expect(decodeAudioFile(f('nope.wav'))).rejects.toThrow(/cannot decode .*nope\.wav: cannot read/)
     const junk = decodeAudioBuffer(Buffer.from('hello'), 'a.flac')

@@ -1,9 +1,10 @@
 /**
- * Versioned schema migrations, applied in id order, each once, each in its own
- * transaction. Ids are zero-padded so they sort; each capability owns a range
- * (0xx core, 1xx corpus, 2xx features, 3xx models/training, 4xx experiments,
- * 5xx desk) so work on different parts never fights over a number.
- * Never edit a migration that has shipped: add a new one.
+ * Versioned schema migrations, applied in numeric order of their NNN (see
+ * inRunOrder), each once, each in its own transaction. Each capability owns a
+ * range (0xx core, 1xx corpus, 2xx features, 3xx models/training, 4xx
+ * experiments, 5xx labels, recordings and enrollment) so work on different parts
+ * never fights over a number; a migration changes only tables made by a lower
+ * number. Never edit a migration that has shipped: add a new one.
  */
 import * as core from './001-core'
 import * as corpusSplits from './101-corpus-splits'
@@ -14,8 +15,8 @@ import * as experimentRuns from './401-experiment-runs'
 import * as experimentRunPid from './402-experiment-run-pid'
 import * as deskActions from './501-desk-actions'
 import * as deskUndoRequests from './502-desk-undo-requests'
-import * as deskRequestBinding from './504-desk-request-binding'
 import * as enrollProfiles from './503-enroll-profiles'
+import * as deskRequestBinding from './504-desk-request-binding'
 
 export interface Migration {
   id: string
@@ -35,3 +36,23 @@ export const MIGRATIONS: Migration[] = [
   { id: '503-enroll-profiles', up: enrollProfiles.up },
   { id: '504-desk-request-binding', up: deskRequestBinding.up },
 ]
+
+export class MigrationOrderError extends Error {
+  override name = 'MigrationOrderError'
+}
+
+const ID = /^(\d{3,})-[a-z0-9][a-z0-9-]*$/
+
+/** The order migrations run in: by NNN as a number (1000 after 999, not between 100 and 101). */
+export function inRunOrder(migrations: Migration[]): Migration[] {
+  const byNumber = new Map<number, Migration>()
+  for (const m of migrations) {
+    const match = ID.exec(m.id)
+    if (!match) throw new MigrationOrderError(`migration id "${m.id}" is not NNN-name (digits, a dash, lower-case words)`)
+    const n = Number(match[1])
+    const other = byNumber.get(n)
+    if (other) throw new MigrationOrderError(`migration number ${n} is used twice: ${other.id} and ${m.id}`)
+    byNumber.set(n, m)
+  }
+  return [...byNumber.entries()].sort(([a], [b]) => a - b).map(([, m]) => m)
+}
