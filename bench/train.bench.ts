@@ -6,7 +6,7 @@
  * in the same run. Each side runs in its own process (peak RSS is per process), the
  * two alternate, and the best of the rounds is kept so a burst of load from other work
  * on the machine does not decide the ratio. Each round's log line carries the load averages.
- * The CNN's wasm steps are split over min(2, cores) threads (engine/data-parallel.ts), as
+ * The CNN's wasm steps are split over min(2, cores) threads (model/data-parallel.ts), as
  * PyTorch uses 2; SER_TRAIN_THREADS=1 measures the single-threaded loop.
  */
 import { execFileSync } from 'node:child_process'

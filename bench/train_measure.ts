@@ -7,7 +7,7 @@
  */
 import * as tf from '@tensorflow/tfjs'
 import { initBackend } from '../src-main/services/engine/backend'
-import { trainThreads } from '../src-main/services/engine/data-parallel'
+import { trainThreads } from '../src-main/services/model/data-parallel'
 import { buildNetwork, defaultArchitecture } from '../src-main/services/model/networks'
 import { defaultTrainConfig, trainSiamese } from '../src-main/services/model/train'
 import { makeRng } from '../src-main/services/model/sampling'
@@ -42,7 +42,7 @@ console.log(
     backend: info.name,
     threads: info.threads,
     simd: info.simd,
-    // threads a training step is split over (engine/data-parallel.ts; SER_TRAIN_THREADS overrides)
+    // threads a training step is split over (model/data-parallel.ts; SER_TRAIN_THREADS overrides)
     trainThreads: Math.min(trainThreads(undefined, cfg.arch, info.name), lossArg === "distance" ? 2 * cfg.pairsPerBatch : cfg.pairsPerBatch),
     pairsPerSecond: r.history[r.history.length - 1].pairsPerSecond,
     peakRssMiB: process.resourceUsage().maxRSS / 1024,

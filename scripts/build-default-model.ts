@@ -2,12 +2,16 @@
  * Builds the shipped default model (resources/models/default) reproducibly:
  *   1. generate a CREMA-D-layout source corpus with the project's own generator (ser synth),
  *   2. import it into a scratch workspace and extract eGeMAPS features,
- *   3. pre-train the MLP Siamese network (contrastive loss, fixed seed) and enrol a
- *      default profile (the source's six emotions), calibrated on held-out speakers,
- *   4. write model.json + weights.bin + card.json + profile.json.
+ *   3. split the speakers once (services/model/roles.ts): pre-training, early-stopping
+ *      validation, calibration and held-out speakers; pre-train the MLP Siamese network
+ *      (contrastive loss, fixed seed), enrol a 20-shot profile from pre-training speakers,
+ *      calibrate it on the calibration speakers and score the held-out ones,
+ *   4. write model.json + weights.bin + card.json (with the speakers of every role and the
+ *      held-out figure: n, 95% intervals, chance) + profile.json.
  * Usage: npx tsx scripts/build-default-model.ts [--speakers 24] [--sentences 4] [--out resources/models/default]
- * Every step is seeded; the same generator and feature versions give the same model
- * (up to floating-point summation order on a different backend).
+ * Every step is seeded and the card's date is fixed (CREATED_AT), so the same generator,
+ * feature and engine versions give byte-identical files on the same backend (another
+ * backend may differ in floating-point summation order).
  */
 import fs from 'node:fs'
 import os from 'node:os'
@@ -15,6 +19,7 @@ import path from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { importCorpus, closeImportPool } from '../src-main/services/corpus/index'
 import { closeFeaturePool } from '../src-main/services/features/index'
+import { describeEstimate } from '../src-main/services/model/estimate'
 import { runTraining } from '../src-main/services/model/run'
 import { openWorkspace } from '../src-main/services/store/workspace'
 import { synthCorpus } from '../src-main/services/synth/index'
@@ -27,6 +32,8 @@ const arg = (name: string, def: string) => {
 const speakers = Number(arg('speakers', '24'))
 const sentences = Number(arg('sentences', '4'))
 const out = path.resolve(arg('out', path.join(root, 'resources', 'models', 'default')))
+/** The card's date: a constant, so a rebuild from the same seed is byte-identical. */
+const CREATED_AT = '2026-12-01T00:00:00.000Z'
 const scratch = fs.mkdtempSync(path.join(os.tmpdir(), 'ser-default-model-'))
 
 try {
@@ -54,13 +61,14 @@ try {
       stepsPerEpoch: 50,
       shots: 20,
       seed: 1,
+      createdAt: CREATED_AT,
     },
     (p) => p.epoch && p.epoch.epoch % 5 === 0 && log(`${p.message}: loss ${p.epoch.trainLoss.toFixed(4)} val acc ${p.epoch.valAccuracy?.toFixed(3)}`),
   )
   await closeFeaturePool()
   fs.mkdirSync(out, { recursive: true })
   for (const f of ['model.json', 'weights.bin', 'card.json', 'profile.json']) fs.copyFileSync(path.join(tmpOut, f), path.join(out, f))
-  log(`default model written to ${out}: ${JSON.stringify(r.card.metrics)}`)
+  log(`default model written to ${out}: held-out ${r.card.heldOut ? describeEstimate(r.card.heldOut) : 'none'}`)
 } finally {
   fs.rmSync(scratch, { recursive: true, force: true })
 }

@@ -20,7 +20,7 @@ export const WORKER_ENTRIES = {
   suggest: 'labels/suggest-worker',
   features: 'features/worker',
   train: 'model/train-worker',
-  'train-grad': 'engine/grad-worker',
+  'train-grad': 'model/grad-worker',
   enroll: 'enroll/worker',
   live: 'live/worker',
   experiment: 'experiment/worker',

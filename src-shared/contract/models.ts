@@ -4,23 +4,70 @@
  * the card with this schema and refuses a mismatched extractor version.
  */
 import { z } from 'zod'
+import { ArchitectureKindSchema, DEFAULT_LOSS, LossNameSchema } from '../losses'
 
 export const ArchitectureSchema = z.discriminatedUnion('kind', [
-  z.object({ kind: z.literal('mlp'), inputDim: z.number().int().positive(), hidden: z.array(z.number().int().positive()), embedding: z.number().int().positive() }),
+  z.object({
+    kind: z.literal('mlp'),
+    inputDim: z.number().int().positive(),
+    hidden: z.array(z.number().int().positive()),
+    embedding: z.number().int().positive(),
+    // 'none' for cards written before embeddings were L2-normalised (their profiles hold raw embeddings)
+    normalize: z.enum(['l2', 'none']).default('none'),
+  }),
   z.object({
     kind: z.literal('cnn'),
     frames: z.number().int().positive(),
     mels: z.number().int().positive(),
     channels: z.array(z.number().int().positive()).min(1),
     embedding: z.number().int().positive(),
+    normalize: z.enum(['l2', 'none']).default('none'),
   }),
 ])
 
 export const LossConfigSchema = z.object({
-  name: z.enum(['contrastive', 'distance']),
+  name: LossNameSchema,
   margin: z.number().min(0),
-  temperature: z.number().positive(),
+  temperature: z.number().min(0), // 0 where the loss has none (contrastive, triplet)
 })
+
+/**
+ * The speakers of each role of a model's one split (services/model/roles.ts), as
+ * '<dataset>:<speaker>'. Held-out speakers appear in no other role; `finetune` lists the
+ * speakers whose clips gave the K shots (fine-tuning and the profile's support).
+ */
+export const SpeakerRolesSchema = z.object({
+  pretrain: z.array(z.string().max(300)).max(100_000),
+  validation: z.array(z.string().max(300)).max(100_000),
+  finetune: z.array(z.string().max(300)).max(100_000),
+  calibration: z.array(z.string().max(300)).max(100_000),
+  heldOut: z.array(z.string().max(300)).max(100_000),
+})
+export type SpeakerRoles = z.infer<typeof SpeakerRolesSchema>
+export const SPEAKER_ROLES = ['pretrain', 'validation', 'finetune', 'calibration', 'heldOut'] as const
+
+/** A figure with its 95% interval and how the interval was made (e.g. 'Wilson', 'bootstrap over 5 speakers'). */
+export const IntervalSchema = z.object({ value: z.number(), low: z.number(), high: z.number(), method: z.string().max(200) })
+export type Interval = z.infer<typeof IntervalSchema>
+
+/** A held-out figure as every surface shows it: n, 95% intervals, chance level, and what it was measured on. */
+export const HeldOutEstimateSchema = z.object({
+  /** Clips scored. */
+  n: z.number().int().min(0),
+  /** Distinct speakers among them. */
+  speakers: z.number().int().min(0),
+  classes: z.array(z.string().max(100)).max(1000),
+  accuracy: IntervalSchema,
+  uar: IntervalSchema,
+  macroF1: z.number(),
+  /** Expected calibration error on these clips, with a temperature fitted on other data (null: uncalibrated). */
+  ece: z.number().nullable(),
+  /** Chance: UAR 1/classes; accuracy = share of the most frequent class (always answering it). */
+  chance: z.object({ accuracy: z.number(), uar: z.number() }),
+  /** What the clips were, in words (e.g. 'held-out speakers of cremad, never used for training, early stopping or calibration'). */
+  data: z.string().max(500),
+})
+export type HeldOutEstimate = z.infer<typeof HeldOutEstimateSchema>
 
 export const ModelCardSchema = z.object({
   format: z.literal('ser-siamese/1'),
@@ -39,20 +86,77 @@ export const ModelCardSchema = z.object({
   metrics: z.record(z.string(), z.number()),
   training: z.object({ seed: z.number(), epochs: z.number(), pairsPerBatch: z.number(), learningRate: z.number() }),
   calibration: z.object({ temperature: z.number().positive(), uncertainDistance: z.number(), ece: z.number().nullable() }).nullable(),
+  /** The model's one speaker split (absent on cards written before it was recorded). */
+  speakers: SpeakerRolesSchema.optional(),
+  /** The held-out estimate on `speakers.heldOut` (null: no speaker was left to hold out). */
+  heldOut: HeldOutEstimateSchema.nullable().optional(),
   /** sha256 of the two TensorFlow.js files, so a corrupted or swapped file is refused. */
   files: z.object({ 'model.json': z.string().regex(/^[0-9a-f]{64}$/), 'weights.bin': z.string().regex(/^[0-9a-f]{64}$/) }),
 })
 export type ModelCard = z.infer<typeof ModelCardSchema>
 
-/** What the UI lists about a model. */
-export const ModelSummarySchema = z.object({
+/** A model as the Train, Enroll and Label views list it; the shipped default has id 'default'. */
+export const ModelListItemSchema = z.object({
   id: z.string(),
   name: z.string(),
-  dir: z.string(),
+  builtIn: z.boolean(),
+  createdAt: z.string(),
+  arch: ArchitectureKindSchema,
   sourceCorpus: z.string(),
-  loss: z.enum(['contrastive', 'distance']),
+  targetCorpus: z.string().nullable(),
+  loss: LossNameSchema,
+  frozenLayers: z.number().int(),
+  shots: z.number().int().nullable(),
   backend: z.string(),
   labels: z.array(z.string()),
   metrics: z.record(z.string(), z.number()),
+  /** Speakers per role (null for cards that predate the record). */
+  speakers: SpeakerRolesSchema.nullable(),
+  heldOut: HeldOutEstimateSchema.nullable(),
 })
-export type ModelSummary = z.infer<typeof ModelSummarySchema>
+export type ModelListItem = z.infer<typeof ModelListItemSchema>
+
+export const ModelIdSchema = z.string().regex(/^(default|\d{1,12})$/, "a model id is 'default' or a number")
+
+/** Model names as the registry stores them (unique per workspace). */
+export const ModelNameSchema = z.string().trim().min(1).max(80).regex(/^[\w .()#:-]+$/, 'letters, digits, spaces, dots, dashes, underscores, brackets, # and : only')
+
+export const TrainRequestSchema = z.object({
+  name: ModelNameSchema,
+  source: z.string().min(1).max(200),
+  target: z.string().min(1).max(200).nullable().default(null),
+  arch: ArchitectureKindSchema.default('mlp'),
+  loss: LossNameSchema.default(DEFAULT_LOSS),
+  epochs: z.number().int().min(1).max(500).default(30),
+  stepsPerEpoch: z.number().int().min(1).max(1000).default(50),
+  shots: z.number().int().min(1).max(1000).nullable().default(5),
+  frozenLayers: z.number().int().min(0).max(8).default(1),
+  seed: z.number().int().min(-2147483648).max(2147483647).default(1),
+})
+export type TrainRequest = z.input<typeof TrainRequestSchema>
+
+export const TrainingRunStateSchema = z.enum(['running', 'done', 'failed', 'cancelled', 'interrupted'])
+
+export const EpochPointSchema = z.object({
+  epoch: z.number(),
+  epochs: z.number(),
+  trainLoss: z.number(),
+  valLoss: z.number().nullable(),
+  valAccuracy: z.number().nullable(),
+  pairsPerSecond: z.number(),
+})
+
+export const TrainingRunSchema = z.object({
+  id: z.number().int(),
+  state: TrainingRunStateSchema,
+  name: z.string(),
+  out: z.string(),
+  backend: z.string().nullable(),
+  error: z.string().nullable(),
+  startedAt: z.string(),
+  modelId: z.number().int().nullable(),
+  /** Whether Resume may restart it (interrupted, failed or cancelled, with its spec intact). */
+  resumable: z.boolean(),
+  history: z.array(EpochPointSchema),
+})
+export type TrainingRun = z.infer<typeof TrainingRunSchema>

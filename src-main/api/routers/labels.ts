@@ -41,6 +41,7 @@ import {
   updateRegion,
   wholeClipLabelsByAnnotator,
 } from '../../services/labels/index'
+import { ModelRegistryError, resolveModelDir } from '../../services/model/registry'
 import type { AppServices } from '../context'
 import { procedure, router } from '../trpc'
 
@@ -57,9 +58,12 @@ function run<T>(fn: () => T): T {
 
 function modelDir(s: AppServices, id: string): string | undefined {
   if (id === 'default') return undefined
-  const dir = s.ws.db.prepare('SELECT dir FROM models WHERE id = ?').pluck().get(Number(id)) as string | undefined
-  if (!dir) throw new TRPCError({ code: 'NOT_FOUND', message: `no model with id ${id}` })
-  return dir
+  try {
+    return resolveModelDir(s.ws, id)
+  } catch (err) {
+    if (err instanceof ModelRegistryError) throw new TRPCError({ code: 'NOT_FOUND', message: err.message })
+    throw err
+  }
 }
 
 const JobId = z.object({ jobId: z.string().regex(/^job-\d+$/) })

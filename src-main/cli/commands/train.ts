@@ -1,21 +1,37 @@
 import path from 'node:path'
-import type { Command } from 'commander'
+import { Option, type Command } from 'commander'
+import { DEFAULT_LOSS, LOSS_NAMES } from '../../../src-shared/losses'
 import { initBackend } from '../../services/engine/backend'
+import { describeEstimate } from '../../services/model/estimate'
 import { closeTrainPool, trainInWorker } from '../../services/model/jobs'
+import { runSpecForResume } from '../../services/model/registry'
+import { SPEAKER_ROLES } from '../../../src-shared/contract/models'
+import type { TrainSpec } from '../../services/model/run'
+import type { ModelCardData } from '../../services/model/types'
 import { defaultWorkspaceDir } from '../../services/store/workspace'
-import { output, type GlobalOptions } from '../context'
+import { output, withWorkspace, type GlobalOptions } from '../context'
 
-/** `ser train --source D [--target D --shots K --frozen N] --out DIR`: pre-train (and fine-tune) a Siamese model. */
+/** What a person reads after training: where it went, the split, and the held-out figure with n, intervals and chance. */
+function describeCard(dir: string, backend: string, card: ModelCardData): string {
+  const lines = [`saved ${card.name} to ${dir} (backend ${backend}; trained on ${card.sourceCorpus}${card.targetCorpus ? ` -> ${card.targetCorpus}` : ''})`]
+  if (card.speakers) lines.push(`  speakers: ${SPEAKER_ROLES.map((r) => `${r} ${card.speakers![r].length}`).join(', ')} (held-out speakers are in no other role)`)
+  if (card.heldOut) lines.push(`  held-out: ${describeEstimate(card.heldOut)}`, `    on ${card.heldOut.data}`)
+  else lines.push('  held-out: none (too few speakers to hold any out)')
+  return lines.join('\n')
+}
+
+/** `ser train --source D [--target D --shots K --frozen N] --out DIR`, or `ser train --resume RUN`: pre-train (and fine-tune) a Siamese model. */
 export function register(program: Command): void {
   program
     .command('train')
-    .description('pre-train a Siamese model on a source dataset, optionally fine-tune on a target; resumes from checkpoints after a kill')
-    .requiredOption('--source <dataset>', 'source dataset (name or id) in the workspace')
+    .description('pre-train a Siamese model on a source dataset, optionally fine-tune on a target; resumes from checkpoints after a kill (same --out, or --resume RUN)')
+    .option('--source <dataset>', 'source dataset (name or id) in the workspace')
     .option('--target <dataset>', 'target dataset to fine-tune on (K shots per class)')
-    .requiredOption('--out <dir>', 'model folder to write (TensorFlow.js model + card.json + profile.json)')
-    .option('--name <name>', 'model name', 'model')
+    .option('--out <dir>', 'model folder to write (TensorFlow.js model + card.json + profile.json)')
+    .option('--resume <run>', 'resume an interrupted, failed or cancelled training run (its id, as the Train view lists runs) with its own settings')
+    .option('--name <name>', 'model name (a taken name gets the date appended)', 'model')
     .option('--arch <arch>', 'mlp (eGeMAPS) or cnn (log-mel)', 'mlp')
-    .option('--loss <loss>', 'contrastive or distance', 'contrastive')
+    .addOption(new Option('--loss <loss>', 'metric-learning loss (docs/engine.md)').choices(LOSS_NAMES).default(DEFAULT_LOSS))
     .option('--margin <m>', 'loss margin', parseFloat)
     .option('--epochs <n>', 'epochs per phase', (v) => parseInt(v, 10), 30)
     .option('--steps <n>', 'steps per epoch', (v) => parseInt(v, 10), 50)
@@ -25,6 +41,30 @@ export function register(program: Command): void {
     .option('--json', 'print machine-readable JSON on stdout')
     .action(async (o, cmd: Command) => {
       const opts = cmd.optsWithGlobals<GlobalOptions>()
+      const workspace = opts.workspace ?? defaultWorkspaceDir()
+      let spec: TrainSpec
+      if (o.resume !== undefined) {
+        const id = Number(o.resume)
+        if (!Number.isInteger(id) || id <= 0) throw new Error(`--resume takes a training run id (a number), got '${o.resume}'`)
+        spec = { ...((await withWorkspace(opts, async (ws) => runSpecForResume(ws, id))) as unknown as TrainSpec), workspace }
+      } else {
+        if (!o.source || !o.out) throw new Error('give --source and --out (or --resume RUN to continue a run)')
+        spec = {
+          workspace,
+          source: o.source,
+          target: o.target ?? null,
+          out: path.resolve(o.out),
+          name: o.name,
+          arch: o.arch,
+          loss: o.loss,
+          margin: o.margin,
+          epochs: o.epochs,
+          stepsPerEpoch: o.steps,
+          shots: o.shots,
+          frozenLayers: o.frozen,
+          seed: o.seed,
+        }
+      }
       const b = await initBackend()
       process.stderr.write(`backend: ${b.name}${b.name === 'wasm' ? ` (threads ${b.threads}, SIMD ${b.simd ? 'on' : 'off'})` : ''}\n`)
       const controller = new AbortController()
@@ -32,33 +72,16 @@ export function register(program: Command): void {
       process.once('SIGINT', onSig)
       let lastLine = ''
       try {
-        const r = await trainInWorker(
-          {
-            workspace: opts.workspace ?? defaultWorkspaceDir(),
-            source: o.source,
-            target: o.target ?? null,
-            out: path.resolve(o.out),
-            name: o.name,
-            arch: o.arch,
-            loss: o.loss,
-            margin: o.margin,
-            epochs: o.epochs,
-            stepsPerEpoch: o.steps,
-            shots: o.shots,
-            frozenLayers: o.frozen,
-            seed: o.seed,
+        const r = await trainInWorker(spec, {
+          signal: controller.signal,
+          progress: (_f, message, detail) => {
+            const e = detail as { trainLoss?: number; valAccuracy?: number | null; resumed?: boolean } | null
+            const line = e?.trainLoss !== undefined ? `${message} loss ${e.trainLoss.toFixed(4)} val acc ${e.valAccuracy?.toFixed(3) ?? '-'}${e.resumed ? ' (resumed from checkpoint)' : ''}` : (message ?? '')
+            if (line !== lastLine) process.stderr.write(`${line}\n`)
+            lastLine = line
           },
-          {
-            signal: controller.signal,
-            progress: (_f, message, detail) => {
-              const e = detail as { trainLoss?: number; valAccuracy?: number | null; resumed?: boolean } | null
-              const line = e?.trainLoss !== undefined ? `${message} loss ${e.trainLoss.toFixed(4)} val acc ${e.valAccuracy?.toFixed(3) ?? '-'}${e.resumed ? ' (resumed from checkpoint)' : ''}` : (message ?? '')
-              if (line !== lastLine) process.stderr.write(`${line}\n`)
-              lastLine = line
-            },
-          },
-        )
-        output(opts, { dir: r.dir, backend: r.backend, card: r.card }, () => `saved ${r.dir} (backend ${r.backend}; ${JSON.stringify(r.card.metrics)})`)
+        })
+        output(opts, { dir: r.dir, backend: r.backend, card: r.card }, () => describeCard(r.dir, r.backend, r.card))
       } finally {
         process.off('SIGINT', onSig)
         await closeTrainPool()

@@ -114,15 +114,11 @@ export async function crossValidate(
   return { heldOut: { method, folds: k, accuracy: m.accuracy, uar: m.uar, macroF1: m.macroF1, baseAccuracy: baseAcc, confusion: m.confusion, predictions }, rows }
 }
 
-/**
- * Temperature and 'uncertain' distance from out-of-fold rows, the same rules as
- * services/model calibrate(): T minimises the negative log-likelihood over a
- * bounded grid around the median own-class distance; 'uncertain' lies beyond
- * 1.25 x the 97.5th percentile of own-class distances.
- */
-export function calibrateFromRows(rows: { d: number[]; y: number }[]): { temperature: number; uncertainDistance: number; ece: number } {
-  const own = rows.map((r) => r.d[r.y])
-  const scale = quantile(own, 0.5) || 1
+type Row = { d: number[]; y: number }
+
+/** T minimising the NLL over a bounded log grid around the median own-class distance (as services/model calibrate()). */
+function fitTemperature(rows: Row[]): number {
+  const scale = quantile(rows.map((r) => r.d[r.y]), 0.5) || 1
   const nll = (T: number) => rows.reduce((s, r) => s - Math.log(Math.max(softmaxNeg(r.d, T)[r.y], 1e-12)), 0)
   let bestT = scale
   let best = nll(bestT)
@@ -134,13 +130,40 @@ export function calibrateFromRows(rows: { d: number[]; y: number }[]): { tempera
       bestT = T
     }
   }
-  const conf: number[] = []
-  const ok: boolean[] = []
-  for (const r of rows) {
-    const p = softmaxNeg(r.d, bestT)
-    const top = argmin(r.d)
-    conf.push(p[top])
-    ok.push(top === r.y)
+  return bestT
+}
+
+/**
+ * Temperature and 'uncertain' distance from out-of-fold rows, the same rules as
+ * services/model calibrate(): 'uncertain' lies beyond 1.25 x the 97.5th percentile of
+ * own-class distances. The ECE is cross-fitted, so calibration and ECE never share data:
+ * the rows are dealt into two halves (alternately within each class), each half's
+ * confidences use the temperature fitted on the other half, and the ECE is taken over
+ * all rows. With fewer than 2 rows per half the ECE is null.
+ */
+export function calibrateFromRows(rows: Row[]): { temperature: number; uncertainDistance: number; ece: number | null } {
+  const own = rows.map((r) => r.d[r.y])
+  const temperature = fitTemperature(rows)
+  const seen = new Map<number, number>()
+  const half = rows.map((r) => {
+    const k = seen.get(r.y) ?? 0
+    seen.set(r.y, k + 1)
+    return k % 2
+  })
+  const parts = [0, 1].map((h) => rows.filter((_, i) => half[i] === h))
+  let ece: number | null = null
+  if (parts.every((p) => p.length >= 2)) {
+    const conf: number[] = []
+    const ok: boolean[] = []
+    parts.forEach((part, h) => {
+      const T = fitTemperature(parts[1 - h])
+      for (const r of part) {
+        const top = argmin(r.d)
+        conf.push(softmaxNeg(r.d, T)[top])
+        ok.push(top === r.y)
+      }
+    })
+    ece = expectedCalibrationError(conf, ok)
   }
-  return { temperature: bestT, uncertainDistance: quantile(own, 0.975) * 1.25, ece: expectedCalibrationError(conf, ok) }
+  return { temperature, uncertainDistance: quantile(own, 0.975) * 1.25, ece }
 }

@@ -86,10 +86,3 @@ export async function loadExamples(
   })
   return { x, itemShape, labels: rows.map((r) => r.emotion!), speakers: rows.map(() => person), clipIds: rows.map((r) => r.id), counts }
 }
-
-export function subset(d: ItemSet, idx: number[]): ItemSet {
-  const per = d.itemShape.reduce((a, b) => a * b, 1)
-  const x = new Float32Array(idx.length * per)
-  idx.forEach((i, r) => x.set(d.x.subarray(i * per, (i + 1) * per), r * per))
-  return { x, itemShape: d.itemShape, labels: idx.map((i) => d.labels[i]), speakers: idx.map((i) => d.speakers[i]) }
-}

@@ -8,6 +8,7 @@ import path from 'node:path'
 import { EXTRACTOR_VERSION } from '../features/index'
 import { defaultModelDir } from '../model/default-model'
 import type { Profile } from '../model/inference'
+import { deleteModelRow, getModel, ModelRegistryError, resolveModelDir } from '../model/registry'
 import { loadModel, loadProfile, readCard } from '../model/storage'
 import type { TrainedModel } from '../model/train'
 import type { ModelCardData } from '../model/types'
@@ -17,10 +18,12 @@ import { EnrollError } from './examples'
 
 /** The folder of a base model: the shipped default, or a row of the models table. */
 export function baseModelDir(ws: Workspace, ref: string): string {
-  if (ref === 'default') return defaultModelDir()
-  const row = ws.db.prepare('SELECT dir FROM models WHERE id = ?').get(Number(ref)) as { dir: string } | undefined
-  if (!row) throw new EnrollError(`no model with id ${ref} (choose one from the model list, or 'default')`)
-  return row.dir
+  try {
+    return resolveModelDir(ws, ref)
+  } catch (err) {
+    if (err instanceof ModelRegistryError) throw new EnrollError(err.message)
+    throw err
+  }
 }
 
 interface ProfileRow {
@@ -36,8 +39,14 @@ interface ProfileRow {
   model_dir: string | null
 }
 
-const SELECT = `SELECT p.id, p.name, p.person, p.model_id, p.profile_path, p.classes_json, p.result_json, p.created_at, m.name AS model_name, m.dir AS model_dir
-  FROM profiles p LEFT JOIN models m ON m.id = p.model_id`
+const COLUMNS = 'SELECT id, name, person, model_id, profile_path, classes_json, result_json, created_at FROM profiles'
+
+/** A profile row with its model's name and folder from the registry (null when the model is gone). */
+function withModel(ws: Workspace, r: Omit<ProfileRow, 'model_name' | 'model_dir'> | undefined): ProfileRow | undefined {
+  if (!r) return undefined
+  const m = r.model_id === null ? null : getModel(ws, r.model_id)
+  return { ...r, model_name: m?.name ?? null, model_dir: m?.dir ?? null }
+}
 
 function parseResult(json: string | null): EnrollResult | null {
   if (!json) return null
@@ -51,7 +60,7 @@ export function profileNameTaken(ws: Workspace, name: string): boolean {
 
 /** Saved profiles, newest first, then the shipped default's (when this build has one). */
 export function listProfiles(ws: Workspace): ProfileListItem[] {
-  const rows = ws.db.prepare(`${SELECT} ORDER BY p.id DESC`).all() as ProfileRow[]
+  const rows = (ws.db.prepare(`${COLUMNS} ORDER BY id DESC`).all() as ProfileRow[]).map((r) => withModel(ws, r)!)
   const out: ProfileListItem[] = rows.map((r) => {
     const res = parseResult(r.result_json)
     return {
@@ -91,7 +100,7 @@ export function listProfiles(ws: Workspace): ProfileListItem[] {
 
 /** The stored enrollment result of a profile (what the Enroll view shows for it). */
 export function profileResult(ws: Workspace, id: number): EnrollResult {
-  const r = ws.db.prepare(`${SELECT} WHERE p.id = ?`).get(id) as ProfileRow | undefined
+  const r = withModel(ws, ws.db.prepare(`${COLUMNS} WHERE id = ?`).get(id) as ProfileRow | undefined)
   if (!r) throw new EnrollError(`no profile with id ${id}`)
   const res = parseResult(r.result_json)
   if (!res) throw new EnrollError(`profile ${r.name} has no stored enrollment result`)
@@ -105,7 +114,7 @@ export async function loadEnrolledProfile(ws: Workspace, id: string): Promise<{ 
     const { model, card } = await loadModel(dir, { extractorVersion: EXTRACTOR_VERSION })
     return { model, card, profile: loadProfile(path.join(dir, 'profile.json'), card), name: 'default' }
   }
-  const r = ws.db.prepare(`${SELECT} WHERE p.id = ?`).get(Number(id)) as ProfileRow | undefined
+  const r = withModel(ws, ws.db.prepare(`${COLUMNS} WHERE id = ?`).get(Number(id)) as ProfileRow | undefined)
   if (!r) throw new EnrollError(`no profile with id ${id}`)
   if (!r.model_dir) throw new EnrollError(`the model of profile ${r.name} was removed`)
   const { model, card } = await loadModel(r.model_dir, { extractorVersion: EXTRACTOR_VERSION })
@@ -114,14 +123,14 @@ export async function loadEnrolledProfile(ws: Workspace, id: string): Promise<{ 
 
 /** Removes a profile's row, its model row and its folder (only folders under the workspace's profiles/). */
 export function removeProfile(ws: Workspace, id: number): void {
-  const r = ws.db.prepare(`${SELECT} WHERE p.id = ?`).get(id) as ProfileRow | undefined
+  const r = withModel(ws, ws.db.prepare(`${COLUMNS} WHERE id = ?`).get(id) as ProfileRow | undefined)
   if (!r) throw new EnrollError(`no profile with id ${id}`)
   const root = ws.subdir('profiles')
   const dir = path.dirname(r.profile_path)
   const inside = !path.relative(root, dir).startsWith('..') && path.dirname(dir) === root
   ws.db.transaction(() => {
     ws.db.prepare('DELETE FROM profiles WHERE id = ?').run(id)
-    if (inside && r.model_id !== null && r.model_dir === dir) ws.db.prepare('DELETE FROM models WHERE id = ?').run(r.model_id)
+    if (inside && r.model_id !== null && r.model_dir === dir) deleteModelRow(ws, r.model_id)
   })()
   if (inside) fs.rmSync(dir, { recursive: true, force: true })
 }

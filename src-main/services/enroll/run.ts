@@ -11,6 +11,10 @@ import { initBackend } from '../engine/backend'
 import { JobCancelledError } from '../jobs/registry'
 import { EXTRACTOR_VERSION } from '../features/index'
 import { makeCard } from '../model/card'
+import { heldOutEstimate } from '../model/estimate'
+import { ModelRegistryError, registerModel } from '../model/registry'
+import { qualify } from '../model/roles'
+import type { ModelCardData } from '../model/types'
 import { buildProfile } from '../model/inference'
 import { loadModel, saveModel, saveProfile } from '../model/storage'
 import { embedAll } from '../model/train'
@@ -22,6 +26,13 @@ import { embeddingMap } from './map'
 import { baseModelDir, profileNameTaken } from './profiles'
 
 export type EnrollSpec = EnrollRequest & { workspace: string; out: string }
+
+/** The base model's roles, plus the person: fine-tuned on (finetune) and calibrated on (out-of-fold rows). */
+function enrolledRoles(base: ModelCardData, person: string): NonNullable<ModelCardData['speakers']> {
+  const me = qualify('person', person)
+  const b = base.speakers ?? { pretrain: [], validation: [], finetune: [], calibration: [], heldOut: [] }
+  return { pretrain: b.pretrain, validation: b.validation, finetune: [...b.finetune, me], calibration: [...b.calibration, me], heldOut: [] }
+}
 
 export interface EnrollRunProgress {
   fraction: number | null
@@ -103,6 +114,17 @@ export async function runEnrollment(specIn: EnrollSpec, onProgress: (p: EnrollRu
         targetCorpus: `recordings of ${spec.person}`,
         calibration: profile,
         metrics: { heldOutAccuracy: cv.heldOut.accuracy, heldOutUar: cv.heldOut.uar, heldOutMacroF1: cv.heldOut.macroF1, baseHeldOutAccuracy: cv.heldOut.baseAccuracy },
+        speakers: enrolledRoles(baseCard, spec.person),
+        heldOut: heldOutEstimate(
+          cv.heldOut.predictions.map((p) => p.label),
+          cv.heldOut.predictions.map((p) => p.predicted),
+          cv.heldOut.predictions.map(() => spec.person),
+          {
+            ece: cal.ece,
+            seed: `${spec.seed}-enroll-ci`,
+            data: `out-of-fold examples of ${spec.person} (stratified ${k}-fold: held out by clip, since the profile is for this person; ECE cross-fitted on the two halves)`,
+          },
+        ),
       }),
     )
     const profilePath = path.join(spec.out, 'profile.json')
@@ -123,7 +145,7 @@ export async function runEnrollment(specIn: EnrollSpec, onProgress: (p: EnrollRu
       elapsedSec: 0,
     }
     const ids = ws.db.transaction(() => {
-      const modelId = Number(ws.db.prepare('INSERT INTO models (name, dir, card_json) VALUES (?, ?, ?)').run(card.name, spec.out, JSON.stringify(card)).lastInsertRowid)
+      const modelId = registerModel(ws, { name: card.name, dir: spec.out, card })
       const profileId = Number(
         ws.db
           .prepare('INSERT INTO profiles (name, model_id, profile_path, classes_json, person) VALUES (?, ?, ?, ?, ?)')
@@ -138,6 +160,7 @@ export async function runEnrollment(specIn: EnrollSpec, onProgress: (p: EnrollRu
       result = ids()
     } catch (err) {
       if (/UNIQUE constraint failed: profiles.name/.test((err as Error).message)) throw new EnrollError(`a profile named '${spec.name}' already exists: choose another name`)
+      if (err instanceof ModelRegistryError) throw new EnrollError(err.message)
       throw err
     }
     fs.writeFileSync(path.join(spec.out, 'enroll.json'), JSON.stringify(result, null, 2))

@@ -7,6 +7,7 @@ import fs from 'node:fs'
 import path from 'node:path'
 import type { LiveSource } from '../../../src-shared/contract/live'
 import { defaultModelDir } from '../model/default-model'
+import { getModel, listModels } from '../model/registry'
 import { readCard } from '../model/storage'
 import type { Workspace } from '../store/workspace'
 
@@ -35,23 +36,22 @@ export function resolveSource(ws: Workspace, id: string): ResolvedSource {
   if (!m) throw new LiveSourceError(`unknown live source '${id}'`)
   const num = Number(m[2])
   if (m[1] === 'model') {
-    const row = ws.db.prepare('SELECT name, dir FROM models WHERE id = ?').get(num) as { name: string; dir: string } | undefined
+    const row = getModel(ws, num)
     if (!row) throw new LiveSourceError(`no model with id ${num}`)
     return fromModelDir(id, 'model', row.dir, path.join(row.dir, 'profile.json'), `Model ${row.name}`)
   }
-  const row = ws.db
-    .prepare('SELECT p.name, p.profile_path, m.dir FROM profiles p LEFT JOIN models m ON m.id = p.model_id WHERE p.id = ?')
-    .get(num) as { name: string; profile_path: string; dir: string | null } | undefined
+  const row = ws.db.prepare('SELECT name, profile_path, model_id FROM profiles WHERE id = ?').get(num) as { name: string; profile_path: string; model_id: number | null } | undefined
   if (!row) throw new LiveSourceError(`no profile with id ${num}`)
-  return fromModelDir(id, 'profile', row.dir ?? defaultModelDir(), row.profile_path, `Profile ${row.name}`)
+  const dir = row.model_id === null ? null : getModel(ws, row.model_id)?.dir
+  return fromModelDir(id, 'profile', dir ?? defaultModelDir(), row.profile_path, `Profile ${row.name}`)
 }
 
 /** Every usable source; broken ones are left out (they are reported when chosen). */
 export function listSources(ws: Workspace): LiveSource[] {
   const ids = ['default']
   // a model made by enrollment is offered once, as its profile
-  const models = ws.db.prepare('SELECT id FROM models WHERE id NOT IN (SELECT model_id FROM profiles WHERE model_id IS NOT NULL) ORDER BY id DESC')
-  for (const r of models.all() as { id: number }[]) ids.push(`model:${r.id}`)
+  const enrolled = new Set(ws.db.prepare('SELECT model_id FROM profiles WHERE model_id IS NOT NULL').pluck().all() as number[])
+  for (const m of listModels(ws)) if (!enrolled.has(m.id)) ids.push(`model:${m.id}`)
   for (const r of ws.db.prepare('SELECT id FROM profiles ORDER BY id DESC').all() as { id: number }[]) ids.push(`profile:${r.id}`)
   const out: LiveSource[] = []
   for (const id of ids) {

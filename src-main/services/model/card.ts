@@ -3,6 +3,7 @@ import { initBackend } from '../engine/backend'
 import type { TrainedModel } from './train'
 import type { ModelCardData } from './types'
 import type { Profile } from './inference'
+import type { HeldOutEstimate, SpeakerRoles } from '../../../src-shared/contract/models'
 
 export interface CardInput {
   name: string
@@ -11,7 +12,15 @@ export interface CardInput {
   targetCorpus?: string | null
   calibration?: Pick<Profile, 'temperature' | 'uncertainDistance' | 'ece'> | null
   metrics?: Record<string, number>
+  /** The model's one speaker split (roles.ts). */
+  speakers?: SpeakerRoles
+  heldOut?: HeldOutEstimate | null
+  /** Fixed date for reproducible builds; now otherwise. */
+  createdAt?: string
 }
+
+/** Measurements of the machine, not of the model: kept out of the card so a rebuild is byte-identical. */
+const NOT_MODEL_METRICS = new Set(['pairsPerSecond'])
 
 /** Everything but the file hashes, which saveModel fills in. */
 export async function makeCard(model: TrainedModel, input: CardInput): Promise<Omit<ModelCardData, 'files'>> {
@@ -20,7 +29,7 @@ export async function makeCard(model: TrainedModel, input: CardInput): Promise<O
   return {
     format: 'ser-siamese/1',
     name: input.name,
-    createdAt: new Date().toISOString(),
+    createdAt: input.createdAt ?? new Date().toISOString(),
     arch: model.net.arch,
     extractor: input.extractor,
     normaliser: model.normaliser,
@@ -31,7 +40,7 @@ export async function makeCard(model: TrainedModel, input: CardInput): Promise<O
     frozenLayers: model.frozenLayers,
     shots: model.shots,
     backend: { name: b.name, threads: b.threads, simd: b.simd ?? null, tfjs: b.tfjsVersion },
-    metrics: Object.fromEntries(Object.entries(metrics).filter(([, v]) => Number.isFinite(v))),
+    metrics: Object.fromEntries(Object.entries(metrics).filter(([k, v]) => Number.isFinite(v) && !NOT_MODEL_METRICS.has(k))),
     training: {
       seed: model.config.seed,
       epochs: model.history.length,
@@ -41,5 +50,7 @@ export async function makeCard(model: TrainedModel, input: CardInput): Promise<O
     calibration: input.calibration
       ? { temperature: input.calibration.temperature, uncertainDistance: Number.isFinite(input.calibration.uncertainDistance) ? input.calibration.uncertainDistance : 1e9, ece: input.calibration.ece }
       : null,
+    ...(input.speakers ? { speakers: input.speakers } : {}),
+    ...(input.heldOut !== undefined ? { heldOut: input.heldOut } : {}),
   }
 }

@@ -6,6 +6,7 @@
 import fs from 'node:fs'
 import path from 'node:path'
 import * as tf from '@tensorflow/tfjs'
+import { writeAtomic } from './storage'
 
 const MAGIC = 'SERCKPT1'
 export const CHECKPOINT_FILE = 'checkpoint.bin'
@@ -25,11 +26,13 @@ export interface CheckpointTensors {
   weights: tf.Tensor[]
   bestWeights: tf.Tensor[] | null
   optimizer: { name: string; tensor: tf.Tensor }[]
+  /** The trainable weights when the phase began (diagnostics' weight_change); absent in older checkpoints. */
+  phaseStart?: tf.Tensor[]
 }
 
 export async function saveCheckpoint(dir: string, state: CheckpointState, t: CheckpointTensors): Promise<void> {
   fs.mkdirSync(dir, { recursive: true })
-  const groups: Record<string, { name: string; shape: number[] }[]> = { weights: [], bestWeights: [], optimizer: [] }
+  const groups: Record<string, { name: string; shape: number[] }[]> = { weights: [], bestWeights: [], optimizer: [], phaseStart: [] }
   const arrays: Float32Array[] = []
   const add = (group: string, name: string, x: tf.Tensor) => {
     groups[group].push({ name, shape: x.shape })
@@ -38,6 +41,7 @@ export async function saveCheckpoint(dir: string, state: CheckpointState, t: Che
   t.weights.forEach((w, i) => add('weights', String(i), w))
   t.bestWeights?.forEach((w, i) => add('bestWeights', String(i), w))
   t.optimizer.forEach((w) => add('optimizer', w.name, w.tensor))
+  t.phaseStart?.forEach((w, i) => add('phaseStart', String(i), w))
   const header = Buffer.from(JSON.stringify({ state, groups, hasBest: t.bestWeights !== null }))
   const total = arrays.reduce((s, a) => s + a.length, 0)
   const data = new Float32Array(total)
@@ -48,19 +52,7 @@ export async function saveCheckpoint(dir: string, state: CheckpointState, t: Che
   }
   const len = Buffer.alloc(4)
   len.writeUInt32LE(header.length)
-  const file = path.join(dir, CHECKPOINT_FILE)
-  const tmp = `${file}.${process.pid}.tmp`
-  const fd = fs.openSync(tmp, 'w')
-  try {
-    fs.writeSync(fd, Buffer.from(MAGIC))
-    fs.writeSync(fd, len)
-    fs.writeSync(fd, header)
-    fs.writeSync(fd, Buffer.from(data.buffer, data.byteOffset, data.byteLength))
-    fs.fsyncSync(fd)
-  } finally {
-    fs.closeSync(fd)
-  }
-  fs.renameSync(tmp, file)
+  writeAtomic(path.join(dir, CHECKPOINT_FILE), Buffer.concat([Buffer.from(MAGIC), len, header, Buffer.from(data.buffer, data.byteOffset, data.byteLength)]))
 }
 
 export function loadCheckpoint(dir: string): { state: CheckpointState; tensors: CheckpointTensors } | null {
@@ -88,7 +80,8 @@ export function loadCheckpoint(dir: string): { state: CheckpointState; tensors: 
   const weights = header.groups.weights.map((g) => take(g.shape))
   const best = header.groups.bestWeights.map((g) => take(g.shape))
   const optimizer = header.groups.optimizer.map((g) => ({ name: g.name, tensor: take(g.shape) }))
-  return { state: header.state, tensors: { weights, bestWeights: header.hasBest ? best : null, optimizer } }
+  const phaseStart = (header.groups.phaseStart ?? []).map((g) => take(g.shape))
+  return { state: header.state, tensors: { weights, bestWeights: header.hasBest ? best : null, optimizer, ...(phaseStart.length ? { phaseStart } : {}) } }
 }
 
 export function removeCheckpoint(dir: string): void {

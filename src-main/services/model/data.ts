@@ -66,3 +66,11 @@ export async function datasetItems(ws: Workspace, datasetRef: string, opts: Data
   })
   return { x, itemShape, labels: usable.map((c) => c.emotion!), speakers: usable.map((c) => c.speaker!), clipIds: usable.map((c) => c.id) }
 }
+
+/** Items `idx` of `d`, in that order (one copy of the rows). */
+export function subset(d: ItemSet, idx: number[]): ItemSet {
+  const per = d.itemShape.reduce((a, b) => a * b, 1)
+  const x = new Float32Array(idx.length * per)
+  idx.forEach((i, r) => x.set(d.x.subarray(i * per, (i + 1) * per), r * per))
+  return { x, itemShape: d.itemShape, labels: idx.map((i) => d.labels[i]), speakers: idx.map((i) => d.speakers[i]) }
+}

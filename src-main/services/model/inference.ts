@@ -6,8 +6,10 @@
  * log-likelihood, and the answer is 'uncertain' when even the nearest class is farther
  * than a threshold learnt from how far known items of a class lie from it.
  * Classes come from the support set, so a profile may hold emotions the source corpus never had.
+ * With L2-normalised embeddings every clip lies on the unit sphere, so a clip far outside the
+ * training data is also caught by its raw output norm (normRange).
  */
-import { embedAll, type TrainedModel } from './train'
+import { embedAll, embedAllWithNorms, type TrainedModel } from './train'
 import { classificationMetrics, dist, expectedCalibrationError, prototypes, quantile, softmaxNeg, type ClassMetrics } from './inference-core'
 import type { ItemSet } from './types'
 
@@ -25,7 +27,15 @@ export interface Profile {
   temperature: number
   uncertainDistance: number
   ece: number | null
+  /**
+   * L2-normalised models: [min, max] of the support items' raw output norms; a clip whose raw
+   * norm is more than NORM_OUTLIER times outside it is 'uncertain'. Absent for older profiles.
+   */
+  normRange?: [number, number]
 }
+
+/** How far outside the support's raw-norm range a clip may lie before it is 'uncertain'. */
+export const NORM_OUTLIER = 3
 
 export interface Prediction {
   probabilities: Record<string, number>
@@ -38,7 +48,7 @@ export interface Prediction {
 export function buildProfile(model: TrainedModel, support: ItemSet, opts: { method?: 'prototype' | 'knn'; k?: number } = {}): Profile {
   if (support.labels.length === 0) throw new Error('a profile needs at least one support example')
   const dim = model.net.embeddingDim
-  const emb = embedAll(model, support)
+  const { emb, norms } = embedAllWithNorms(model, support)
   const { classes, protos } = prototypes(emb, support.labels, dim)
   const profile: Profile = {
     method: opts.method ?? 'prototype',
@@ -50,6 +60,7 @@ export function buildProfile(model: TrainedModel, support: ItemSet, opts: { meth
     temperature: 1,
     uncertainDistance: Infinity,
     ece: null,
+    ...(model.net.arch.normalize === 'l2' ? { normRange: [Math.min(...norms), Math.max(...norms)] as [number, number] } : {}),
   }
   // Uncalibrated defaults: T = median own-class distance; 'uncertain' beyond twice the largest one.
   const own = support.labels.map((l, i) => dist(emb, i, protos, classes.indexOf(l), dim))
@@ -70,21 +81,27 @@ function classDistances(profile: Profile, emb: Float32Array, i: number): number[
   })
 }
 
-function toPrediction(profile: Profile, d: number[]): Prediction {
+function normOutlier(profile: Profile, norm: number): boolean {
+  if (!profile.normRange) return false
+  const [lo, hi] = profile.normRange
+  return norm > hi * NORM_OUTLIER || norm < lo / NORM_OUTLIER
+}
+
+function toPrediction(profile: Profile, d: number[], outlier = false): Prediction {
   const p = softmaxNeg(d, profile.temperature)
   let best = 0
   for (let c = 1; c < p.length; c++) if (p[c] > p[best]) best = c
   return {
     probabilities: Object.fromEntries(profile.classes.map((c, i) => [c, p[i]])),
     top: profile.classes[best],
-    uncertain: Math.min(...d) > profile.uncertainDistance,
+    uncertain: outlier || Math.min(...d) > profile.uncertainDistance,
     distances: Object.fromEntries(profile.classes.map((c, i) => [c, d[i]])),
   }
 }
 
 export function predict(model: TrainedModel, profile: Profile, items: ItemSet): Prediction[] {
-  const emb = embedAll(model, items)
-  return items.labels.map((_, i) => toPrediction(profile, classDistances(profile, emb, i)))
+  const { emb, norms } = embedAllWithNorms(model, items)
+  return items.labels.map((_, i) => toPrediction(profile, classDistances(profile, emb, i), normOutlier(profile, norms[i])))
 }
 
 /**

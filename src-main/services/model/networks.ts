@@ -8,14 +8,25 @@
  * - CNN on log-mel spectrograms [frames, mels, 1]: Conv3x3+ReLU (+MaxPool 2x2 between
  *   blocks), global average pooling, linear embedding.
  * "Layers" for freezing are the weighted layers in order (Dense / Conv2D).
+ *
+ * Embeddings are L2-normalised (arch.normalize 'l2', the default): every loss, prototype and
+ * distance then lives on the unit sphere, so a margin means the same whatever scale the
+ * last layer grows to (docs/engine.md, "Embedding geometry"). The normalisation is not a
+ * layer of the LayersModel (the persisted model.json stays a plain Sequential); the card's
+ * arch says whether to apply it.
  */
 import * as tf from '@tensorflow/tfjs'
 import { convBlockWasm } from '../engine/conv-block'
-import type { Architecture, ItemSet } from './types'
+import type { Architecture, ItemSet, ResolvedArchitecture } from './types'
 
 export function defaultArchitecture(kind: 'mlp' | 'cnn', input: number[]): Architecture {
-  if (kind === 'mlp') return { kind: 'mlp', inputDim: input[0], hidden: [256, 128], embedding: 64 }
-  return { kind: 'cnn', frames: input[0], mels: input[1], channels: [16, 32, 64], embedding: 64 }
+  if (kind === 'mlp') return { kind: 'mlp', inputDim: input[0], hidden: [256, 128], embedding: 64, normalize: 'l2' }
+  return { kind: 'cnn', frames: input[0], mels: input[1], channels: [16, 32, 64], embedding: 64, normalize: 'l2' }
+}
+
+/** Rows of e scaled to unit length (epsilon keeps the gradient finite at 0). */
+export function l2Normalize(e: tf.Tensor2D): tf.Tensor2D {
+  return tf.tidy(() => tf.mul(e, tf.rsqrt(tf.add(tf.sum(tf.square(e), 1, true), 1e-12))) as tf.Tensor2D)
 }
 
 export function inputShapeOf(arch: Architecture): number[] {
@@ -60,10 +71,13 @@ interface Weighted {
 
 export class EmbeddingModel {
   readonly layers: Weighted[]
+  /** The architecture with `normalize` made explicit ('l2' when absent). */
+  readonly arch: ResolvedArchitecture
   constructor(
-    readonly arch: Architecture,
+    arch: Architecture,
     readonly model: tf.LayersModel,
   ) {
+    this.arch = { ...arch, normalize: arch.normalize ?? 'l2' }
     this.layers = model.layers
       .filter((l) => l.getClassName() === 'Dense' || l.getClassName() === 'Conv2D')
       .map((l) => {
@@ -90,10 +104,18 @@ export class EmbeddingModel {
   }
 
   /**
-   * Forward pass on a batch [n, ...itemShape] -> [n, embedding]. `frozen` (the first N
-   * weighted layers are not trained) only lets the wasm CNN path skip gradients nobody needs.
+   * Forward pass on a batch [n, ...itemShape] -> [n, embedding], L2-normalised unless the
+   * architecture says 'none' or `raw` asks for the last layer's output (diagnostics). `frozen`
+   * (the first N weighted layers are not trained) only lets the wasm CNN path skip gradients nobody needs.
    */
-  embed(x: tf.Tensor, frozen = 0): tf.Tensor2D {
+  embed(x: tf.Tensor, frozen = 0, raw = false): tf.Tensor2D {
+    return tf.tidy(() => {
+      const e = this.forward(x, frozen)
+      return raw || this.arch.normalize === 'none' ? e : l2Normalize(e)
+    })
+  }
+
+  private forward(x: tf.Tensor, frozen: number): tf.Tensor2D {
     return tf.tidy(() => {
       const L = this.layers
       if (this.arch.kind === 'mlp') {
@@ -124,19 +146,38 @@ export class EmbeddingModel {
   }
 
   /** Embeddings of the given items (all by default) as a flat Float32Array [n * embedding]. */
-  embedItems(data: ItemSet, indices?: ArrayLike<number>, batch = 256): Float32Array {
+  embedItems(data: ItemSet, indices?: ArrayLike<number>, batch = 256, raw = false): Float32Array {
+    return this.embedWithNorms(data, indices, batch, raw).emb
+  }
+
+  /**
+   * Embeddings and the norm of each item's raw output (before the L2 normalisation), from one
+   * forward pass: the raw norm grows with how far an input lies outside what the network saw,
+   * which the unit-length embedding no longer shows (inference's 'uncertain' check uses it).
+   */
+  embedWithNorms(data: ItemSet, indices?: ArrayLike<number>, batch = 256, raw = false): { emb: Float32Array; norms: Float32Array } {
     const idx = indices ?? Int32Array.from(data.labels.keys())
     const per = data.itemShape.reduce((p, q) => p * q, 1)
-    const out = new Float32Array(idx.length * this.embeddingDim)
+    const D = this.embeddingDim
+    const out = new Float32Array(idx.length * D)
     for (let s = 0; s < idx.length; s += batch) {
       const n = Math.min(batch, idx.length - s)
       const buf = new Float32Array(n * per)
       for (let r = 0; r < n; r++) buf.set(data.x.subarray(idx[s + r] * per, (idx[s + r] + 1) * per), r * per)
-      const e = tf.tidy(() => this.embed(tf.tensor(buf, [n, ...data.itemShape])))
-      out.set(e.dataSync(), s * this.embeddingDim)
+      const e = tf.tidy(() => this.embed(tf.tensor(buf, [n, ...data.itemShape]), 0, true))
+      out.set(e.dataSync(), s * D)
       e.dispose()
     }
-    return out
+    const norms = new Float32Array(idx.length)
+    const unit = !raw && this.arch.normalize === 'l2'
+    for (let i = 0; i < idx.length; i++) {
+      let q = 0
+      for (let k = 0; k < D; k++) q += out[i * D + k] ** 2
+      norms[i] = Math.sqrt(q)
+      // the same arithmetic as l2Normalize, in float64
+      if (unit) for (let k = 0; k < D; k++) out[i * D + k] /= Math.sqrt(q + 1e-12)
+    }
+    return { emb: out, norms }
   }
 
   /** A deep copy (same architecture, copied weights). */

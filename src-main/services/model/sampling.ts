@@ -104,8 +104,9 @@ export function samplePairs(
 }
 
 /**
- * A class-balanced batch: `classes` classes (all when fewer), `perClass` items each
- * (with replacement when a class has fewer). Returns item indices and integer class ids.
+ * A class-balanced batch: `classes` classes (all when fewer), up to `perClass` distinct items
+ * each (all of a class that has fewer: never a copy, so no item is its own positive), at least
+ * one of the chosen classes with two items. Returns item indices and integer class ids.
  */
 export function sampleClassBalanced(
   rng: () => number,
@@ -116,13 +117,14 @@ export function sampleClassBalanced(
 ): { items: Int32Array; classIds: Int32Array } {
   const groups = [...groupByLabel(labels, indices).values()].filter((g) => g.length >= 1)
   if (groups.length < 2) throw new Error('class-balanced batches need at least two classes')
+  const multi = groups.flatMap((g, k) => (g.length >= 2 ? [k] : []))
+  if (multi.length === 0) throw new Error('class-balanced batches need a class with at least two distinct items (give a single-shot class an augmented copy)')
   const chosen = shuffle(rng, [...groups.keys()]).slice(0, Math.min(classes, groups.length))
+  if (!chosen.some((k) => groups[k].length >= 2)) chosen[chosen.length - 1] = multi[randInt(rng, multi.length)]
   const items: number[] = []
   const ids: number[] = []
   for (const [c, gi] of chosen.entries()) {
-    const g = groups[gi]
-    const pick = g.length >= perClass ? shuffle(rng, [...g]).slice(0, perClass) : Array.from({ length: Math.max(2, perClass) }, () => g[randInt(rng, g.length)])
-    for (const i of pick) {
+    for (const i of shuffle(rng, [...groups[gi]]).slice(0, Math.max(2, perClass))) {
       items.push(i)
       ids.push(c)
     }

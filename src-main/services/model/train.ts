@@ -8,14 +8,16 @@
 import crypto from 'node:crypto'
 import * as tf from '@tensorflow/tfjs'
 import { JobCancelledError } from '../jobs/registry'
-import { DataParallelTrainer, trainThreads } from '../engine/data-parallel'
-import { distanceLossMasked } from './losses'
+import { DEFAULT_LOSS, type EpochDiagnostics } from '../../../src-shared/losses'
+import { DataParallelTrainer, trainThreads } from './data-parallel'
+import { PhaseDiagnostics } from './diagnostics'
+import { balancedLoss, disposeMasks, lossConfigFor } from './losses'
 import { loadCheckpoint, saveCheckpoint, type CheckpointState } from './checkpoint'
 import { prototypeAccuracy } from './inference-core'
 import { buildNetwork, EmbeddingModel } from './networks'
 import { fitNormaliser, normaliseSet } from './normalise'
 import { makeRng, samplePairs, sampleClassBalanced, selectShots, speakerSplit, type Rng } from './sampling'
-import { distanceMasks, gatherRows, itemBatchLoss, optimiseStep, pairBatchLoss } from './step'
+import { batchMasks, gatherRows, itemBatchOutput, optimiseStep, pairBatchOutput, type StepResult } from './step'
 import type { EpochReport, ItemSet, LossConfig, Normaliser, TrainConfig, TrainContext } from './types'
 
 export interface TrainedModel {
@@ -26,6 +28,8 @@ export interface TrainedModel {
   frozenLayers: number
   shots: number | null
   history: EpochReport[]
+  /** One entry per epoch of this model's last training phase (pre-training or fine-tuning). */
+  diagnostics: EpochDiagnostics[]
   metrics: Record<string, number>
   config: TrainConfig
 }
@@ -33,7 +37,7 @@ export interface TrainedModel {
 export function defaultTrainConfig(arch: TrainConfig['arch'], overrides: Partial<TrainConfig> = {}): TrainConfig {
   return {
     arch,
-    loss: { name: 'contrastive', margin: 1, temperature: 0.1 },
+    loss: lossConfigFor(DEFAULT_LOSS),
     pairsPerBatch: 64,
     classesPerBatch: 8,
     perClass: 8,
@@ -94,6 +98,7 @@ export async function trainSiamese(
   let bestWeights: tf.Tensor[] | null = null
   let sinceBest = 0
   let startEpoch = 0
+  let phaseStart: tf.Tensor[] | null = null
 
   if (ctx.checkpointDir) {
     const ck = loadCheckpoint(ctx.checkpointDir)
@@ -109,12 +114,16 @@ export async function trainSiamese(
       best = ck.state.best
       sinceBest = ck.state.sinceBest
       startEpoch = ck.state.epoch
+      phaseStart = ck.tensors.phaseStart ?? null
     } else if (ck) {
       ck.tensors.weights.forEach((t) => t.dispose())
       ck.tensors.bestWeights?.forEach((t) => t.dispose())
       ck.tensors.optimizer.forEach((t) => t.tensor.dispose())
+      tf.dispose(ck.tensors.phaseStart ?? [])
     }
   }
+  // weight_change is measured from the phase's start, also across a resume (older checkpoints: from the resume).
+  const diag = phaseStart && phaseStart.length === vars.length ? new PhaseDiagnostics(phaseStart) : PhaseDiagnostics.begin(vars)
 
   const labelIds = new Map<string, number>()
   for (const l of data.labels) if (!labelIds.has(l)) labelIds.set(l, labelIds.size)
@@ -142,10 +151,9 @@ export async function trainSiamese(
         }
         hardNegative = (a, cands) => cands.reduce((bestC, c) => (dist(pos.get(a)!, pos.get(c)!) < dist(pos.get(a)!, pos.get(bestC)!) ? c : bestC))
       }
-      let lossSum: tf.Scalar = tf.scalar(0)
       let pairs = 0
       for (let s = 0; s < cfg.stepsPerEpoch; s++) {
-        let stepLoss: tf.Scalar
+        let step: StepResult
         if (usePairs) {
           const pb = samplePairs(rng, data.labels, split.train, P, { hardFraction: cfg.hardNegatives, hardNegative })
           const rows = new Int32Array(2 * P)
@@ -153,34 +161,35 @@ export async function trainSiamese(
           rows.set(pb.b, P)
           buf = gatherRows(data.x, per, rows, buf)
           if (parallel) {
-            stepLoss = await parallel.pairStep(net, cfg.frozenLayers, optimizer, buf, pb.same, per, cfg.loss)
+            step = await parallel.pairStep(net, cfg.frozenLayers, optimizer, buf, pb.same, per, cfg.loss)
           } else {
             const x = tf.tensor(buf, [2 * P, ...data.itemShape])
             const same = tf.tensor1d(pb.same)
-            stepLoss = optimiseStep(optimizer, vars, () => pairBatchLoss(net, x, same, cfg.loss, cfg.frozenLayers))
+            step = optimiseStep(optimizer, vars, () => pairBatchOutput(net, x, same, cfg.loss, cfg.frozenLayers))
             tf.dispose([x, same])
           }
           pairs += P
         } else {
           const b = sampleClassBalanced(rng, data.labels, split.train, C, K)
           const rows = gatherRows(data.x, per, b.items)
-          const masks = distanceMasks(b.classIds)
-          if (parallel) {
-            stepLoss = await parallel.itemStep(net, cfg.frozenLayers, optimizer, rows, per, (e) => distanceLossMasked(e, masks, cfg.loss.margin, cfg.loss.temperature))
-          } else {
-            const x = tf.tensor(rows, [b.items.length, ...data.itemShape])
-            stepLoss = optimiseStep(optimizer, vars, () => itemBatchLoss(net, x, masks, cfg.loss, cfg.frozenLayers))
-            x.dispose()
+          const masks = batchMasks(b.classIds, b.items)
+          try {
+            if (parallel) {
+              step = await parallel.itemStep(net, cfg.frozenLayers, optimizer, rows, per, (e) => balancedLoss(e, masks, cfg.loss))
+            } else {
+              const x = tf.tensor(rows, [b.items.length, ...data.itemShape])
+              step = optimiseStep(optimizer, vars, () => itemBatchOutput(net, x, masks, cfg.loss, cfg.frozenLayers))
+              x.dispose()
+            }
+          } finally {
+            disposeMasks(masks)
           }
-          tf.dispose([masks.same, masks.diff, masks.valid])
           pairs += (b.items.length * (b.items.length - 1)) / 2
         }
-        const next = tf.add(lossSum, stepLoss) as tf.Scalar
-        tf.dispose([lossSum, stepLoss])
-        lossSum = next
+        diag.add(step)
       }
-      const trainLoss = (await lossSum.data())[0] / cfg.stepsPerEpoch
-      lossSum.dispose()
+      const diagnostics = await diag.end(epoch + 1, net, vars, data, split.train)
+      const trainLoss = diagnostics.loss
       const seconds = (performance.now() - t0) / 1000
 
       let valLoss: number | null = null
@@ -205,6 +214,7 @@ export async function trainSiamese(
         valAccuracy,
         pairsPerSecond: pairs / seconds,
         resumed: epoch === startEpoch && startEpoch > 0,
+        diagnostics,
       }
       history.push(report)
       const stop = cfg.patience > 0 && split.val.length > 0 && sinceBest >= cfg.patience
@@ -212,7 +222,7 @@ export async function trainSiamese(
         await saveCheckpoint(
           ctx.checkpointDir,
           { configKey, epoch: stop ? cfg.epochs : epoch + 1, rngState: rng.state(), history, best, sinceBest },
-          { weights: net.getWeights(), bestWeights, optimizer: await optimizer.getWeights() },
+          { weights: net.getWeights(), bestWeights, optimizer: await optimizer.getWeights(), phaseStart: diag.start },
         )
       }
       ctx.onEpoch?.(report)
@@ -221,6 +231,7 @@ export async function trainSiamese(
     }
   } finally {
     await parallel?.close()
+    diag.dispose()
   }
   if (bestWeights) {
     net.setWeights(bestWeights)
@@ -260,25 +271,32 @@ function validate(
   const accuracy = prototypeAccuracy(es, sup.map((i) => data.labels[i]), ev, val.map((i) => data.labels[i]), net.embeddingDim)
   // Validation loss: the distance loss on the validation items (needs labels only), so both
   // losses are compared on one scale; contrastive runs report it too.
-  const v = tf.tidy(() => {
-    const e = tf.tensor2d(ev, [val.length, net.embeddingDim])
-    const ids = val.map((i) => labelIds.get(data.labels[i])!)
-    const m = distanceMasks(ids)
-    if (m.nValid === 0) return tf.scalar(NaN)
-    return itemBatchLossFromEmb(e, m, loss)
-  })
-  const l = v.dataSync()[0]
-  v.dispose()
-  return { loss: l, accuracy }
+  const m = batchMasks(val.map((i) => labelIds.get(data.labels[i])!))
+  try {
+    if (m.nValid === 0) return { loss: NaN, accuracy }
+    const l = tf.tidy(() => {
+      const o = balancedLoss(tf.tensor2d(ev, [val.length, net.embeddingDim]), m, valLoss(loss))
+      return o.loss.dataSync()[0]
+    })
+    return { loss: l, accuracy }
+  } finally {
+    disposeMasks(m)
+  }
 }
 
-function itemBatchLossFromEmb(e: tf.Tensor2D, m: ReturnType<typeof distanceMasks>, loss: LossConfig): tf.Scalar {
-  return distanceLossMasked(e, m, loss.margin, loss.temperature > 0 ? loss.temperature : 0.1)
+/** The loss the validation items are scored with: the run's own, or the distance loss for contrastive (pairs). */
+function valLoss(loss: LossConfig): LossConfig {
+  return loss.name === 'contrastive' ? lossConfigFor('distance') : loss
 }
 
 /** Embeddings of all items of `data` after the model's normaliser. */
 export function embedAll(model: TrainedModel, data: ItemSet, indices?: ArrayLike<number>): Float32Array {
   return model.net.embedItems(normaliseSet(data, model.normaliser), indices)
+}
+
+/** Embeddings plus each item's raw output norm (see EmbeddingModel.embedWithNorms). */
+export function embedAllWithNorms(model: TrainedModel, data: ItemSet, indices?: ArrayLike<number>): { emb: Float32Array; norms: Float32Array } {
+  return model.net.embedWithNorms(normaliseSet(data, model.normaliser), indices)
 }
 
 export interface FinetuneOptions {
@@ -289,13 +307,15 @@ export interface FinetuneOptions {
   seed: number
   /** Items of `target` that may be used (the test speakers excluded by the caller). */
   indices?: number[]
+  /** The caller's shots and early-stopping items (model/roles.ts); overrides indices, shots and validationSpeakers. */
+  split?: { train: number[]; val: number[] }
   overrides?: Partial<TrainConfig>
 }
 
-/** Pre-trains an embedding network on a source corpus. */
-export async function pretrain(source: ItemSet, config: TrainConfig, ctx: TrainOptions = {}): Promise<TrainedModel> {
+/** Pre-trains an embedding network on a source corpus (`split`: the caller's speaker split, model/roles.ts). */
+export async function pretrain(source: ItemSet, config: TrainConfig, ctx: TrainOptions = {}, given?: { train: number[]; val: number[] }): Promise<TrainedModel> {
   const rng = makeRng(`${config.seed}-split`)
-  const split = speakerSplit(rng, source.speakers, config.validationSpeakers)
+  const split = given ? { train: given.train, heldOut: given.val } : speakerSplit(rng, source.speakers, config.validationSpeakers)
   const normaliser = fitNormaliser(source, split.train)
   const data = normaliseSet(source, normaliser)
   const net = buildNetwork(config.arch, config.seed)
@@ -320,6 +340,7 @@ function finish(net: EmbeddingModel, normaliser: Normaliser | null, data: ItemSe
     frozenLayers: config.frozenLayers,
     shots,
     history: r.history,
+    diagnostics: r.history.flatMap((h) => (h.diagnostics ? [h.diagnostics] : [])), // checkpoints of older runs have none
     metrics,
     config,
   }
@@ -338,7 +359,7 @@ const FINETUNE_DEFAULTS: Partial<TrainConfig> = { epochs: 30, stepsPerEpoch: 10,
 /** Fine-tunes a copy of a pre-trained model on the target set with the first N layers frozen. */
 export async function finetune(base: TrainedModel, target: ItemSet, opts: FinetuneOptions, ctx: TrainOptions = {}): Promise<TrainedModel> {
   const cfg = defaultTrainConfig(base.net.arch, { ...FINETUNE_DEFAULTS, ...opts.overrides, loss: opts.loss, seed: opts.seed, frozenLayers: opts.frozenLayers })
-  const split = targetSplit(target, opts, cfg.validationSpeakers)
+  const split = opts.split ?? targetSplit(target, opts, cfg.validationSpeakers)
   const net = base.net.clone()
   const r = await trainSiamese(net, normaliseSet(target, base.normaliser), cfg, split, ctx)
   return finish(net, base.normaliser, target, cfg, opts.shots, r)

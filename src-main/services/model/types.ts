@@ -4,6 +4,7 @@
  * with a label and a speaker id per item, so the engine is testable without audio.
  */
 import type { BackendName } from '../engine/backend'
+import type { EpochDiagnostics, LossName } from '../../../src-shared/losses'
 
 /** n items, each of shape `itemShape` (e.g. [88] or [frames, mels]), stored row-major in `x`. */
 export interface ItemSet {
@@ -14,16 +15,26 @@ export interface ItemSet {
 }
 
 export type Architecture =
-  | { kind: 'mlp'; inputDim: number; hidden: number[]; embedding: number }
-  | { kind: 'cnn'; frames: number; mels: number; channels: number[]; embedding: number }
+  | { kind: 'mlp'; inputDim: number; hidden: number[]; embedding: number; normalize?: EmbeddingNorm }
+  | { kind: 'cnn'; frames: number; mels: number; channels: number[]; embedding: number; normalize?: EmbeddingNorm }
 
-export type LossName = 'contrastive' | 'distance'
+/**
+ * The network's last step: 'l2' (unit-length embeddings, every model trained since the
+ * losses were compared fairly; the default when absent) or 'none' (raw outputs: cards
+ * written before the field existed, read as 'none' so their profiles stay valid).
+ */
+export type EmbeddingNorm = 'l2' | 'none'
+/** An architecture whose `normalize` is explicit (what a network and a card carry). */
+export type ResolvedArchitecture = Architecture & { normalize: EmbeddingNorm }
 
+export type { LossName }
+
+/** A loss and its hyper-parameters (formulas in losses.ts; defaults in LOSS_DEFAULTS). */
 export interface LossConfig {
   name: LossName
-  /** Margin m (contrastive: distance beyond which different pairs stop pushing; distance: required gap). */
+  /** Margin m (contrastive, distance, triplet); 0 where the loss has none. */
   margin: number
-  /** Temperature t of the distance loss's softplus (ignored by contrastive). */
+  /** Temperature t (distance's softplus, protonet, supcon); ignored by contrastive and triplet. */
   temperature: number
 }
 
@@ -56,6 +67,8 @@ export interface EpochReport {
   valAccuracy: number | null
   pairsPerSecond: number
   resumed: boolean
+  /** The epoch's training diagnostics (loss, active fraction, gradient and weight movement). */
+  diagnostics: EpochDiagnostics
 }
 
 export interface Normaliser {
@@ -68,7 +81,7 @@ export interface ModelCardData {
   format: 'ser-siamese/1'
   name: string
   createdAt: string
-  arch: Architecture
+  arch: ResolvedArchitecture
   extractor: { name: 'egemaps' | 'logmel'; version: string; params?: Record<string, unknown> }
   normaliser: Normaliser | null
   /** Classes seen in (pre-)training; profiles may add others at enrollment. */
@@ -82,6 +95,8 @@ export interface ModelCardData {
   metrics: Record<string, number>
   training: { seed: number; epochs: number; pairsPerBatch: number; learningRate: number }
   calibration: { temperature: number; uncertainDistance: number; ece: number | null } | null
+  speakers?: import('../../../src-shared/contract/models').SpeakerRoles
+  heldOut?: import('../../../src-shared/contract/models').HeldOutEstimate | null
   files: { 'model.json': string; 'weights.bin': string }
 }
 

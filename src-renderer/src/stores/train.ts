@@ -40,7 +40,7 @@ export const useTrainStore = defineStore('train', () => {
   watch(
     () => job.value?.state,
     (state) => {
-      if (state && state !== 'running') void refresh()
+      if (state) void refresh()
     },
   )
 
@@ -63,9 +63,21 @@ export const useTrainStore = defineStore('train', () => {
     }
   }
 
+  /** Restarts an interrupted, failed or cancelled run from its checkpoint folder (same settings). */
+  async function resume(runId: number): Promise<void> {
+    try {
+      error.value = null
+      liveEpochs.value = []
+      jobId.value = (await api.models.resume.mutate({ runId })).jobId
+      await refresh()
+    } catch (err) {
+      error.value = errorMessage(err)
+    }
+  }
+
   async function cancel(): Promise<void> {
     if (jobId.value) await jobs.cancel(jobId.value)
   }
 
-  return { models, runs, error, job, jobId, liveEpochs, refresh, start, cancel }
+  return { models, runs, error, job, jobId, liveEpochs, refresh, start, resume, cancel }
 })

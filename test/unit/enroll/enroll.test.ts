@@ -44,6 +44,13 @@ describe('leave-some-out folds', () => {
     expect(c.ece).toBeLessThan(0.15)
     expect(c.uncertainDistance).toBeGreaterThan(3)
   })
+
+  it('gives no ECE when the rows cannot be split into a calibration half and a scoring half', () => {
+    // The ECE is cross-fitted (each half scored with the temperature of the other half),
+    // so with fewer than 2 rows per half there is nothing disjoint to measure it on.
+    expect(calibrateFromRows([{ d: [1, 3], y: 0 }, { d: [1, 3], y: 1 }]).ece).toBeNull()
+    expect(calibrateFromRows(Array.from({ length: 8 }, (_, i) => ({ d: [1, 3], y: i % 2 }))).ece).not.toBeNull()
+  })
 })
 
 describe('examples are checked before any work', () => {
@@ -128,6 +135,14 @@ describe('enrollment on a person\'s recordings (real features, real fine-tuning)
     const { model, card, profile } = await loadEnrolledProfile(ws, String(result.profileId))
     expect(card.targetCorpus).toBe('recordings of Ada')
     expect(profile.temperature).toBeCloseTo(result.calibration.temperature, 8)
+    // The card lists the roles (the base model's plus the person) and the out-of-fold figure
+    // with n, intervals and chance; held out by clip, so no speaker is listed as held out.
+    expect(card.speakers?.finetune).toContain('person:Ada')
+    expect(card.speakers?.heldOut).toEqual([])
+    expect(card.heldOut).toMatchObject({ n: 12, speakers: 1, chance: { uar: 1 / 3 } })
+    expect(card.heldOut!.accuracy.value).toBeCloseTo(result.heldOut.accuracy, 10)
+    expect(card.heldOut!.uar.method).toMatch(/bootstrap over 12 clips/)
+    expect(card.heldOut!.accuracy.low).toBeLessThanOrEqual(card.heldOut!.accuracy.value)
     const paths = ws.db.prepare(`SELECT path FROM clips WHERE id IN (${clipIds.join(',')}) ORDER BY id`).pluck().all() as string[]
     const preds = predict(model, profile, await filesToItems(paths, card))
     const truth = ws.db.prepare(`SELECT emotion FROM labels WHERE clip_id IN (${clipIds.join(',')}) ORDER BY clip_id`).pluck().all() as string[]

@@ -22,6 +22,7 @@ import {
   type TrainedModel,
 } from '../../../src-main/services/model/index'
 import { classificationMetrics } from '../../../src-main/services/model/inference-core'
+import { DEFAULT_LOSS } from '../../../src-shared/losses'
 import { source, subset, target } from './synthetic'
 
 let model: TrainedModel
@@ -48,14 +49,18 @@ describe('metrics', () => {
 })
 
 describe('networks', () => {
-  it('the fused fast path equals the Layers model for the MLP and the CNN', () => {
+  it('the fused fast path equals the Layers model (then L2-normalised) for the MLP and the CNN', () => {
     for (const arch of [defaultArchitecture('mlp', [88]), { kind: 'cnn' as const, frames: 16, mels: 8, channels: [4, 6], embedding: 5 }]) {
       const net = buildNetwork(arch, 3)
       const shape = arch.kind === 'mlp' ? [3, 88] : [3, 16, 8]
       const x = tf.randomNormal(shape, 0, 1, 'float32', 4)
       const fast = net.embed(x).dataSync()
-      const ref = (net.model.predict(arch.kind === 'mlp' ? x : tf.reshape(x, [...shape, 1])) as tf.Tensor).dataSync()
+      const out = net.model.predict(arch.kind === 'mlp' ? x : tf.reshape(x, [...shape, 1])) as tf.Tensor2D
+      const ref = tf.div(out, tf.norm(out, 2, 1, true)).dataSync()
       fast.forEach((v, i) => expect(v).toBeCloseTo(ref[i], 4))
+      // one unit-length row per item, and the raw path is the Layers model's output itself
+      for (let r = 0; r < 3; r++) expect(Math.hypot(...fast.slice(r * arch.embedding, (r + 1) * arch.embedding))).toBeCloseTo(1, 5)
+      net.embed(x, 0, true).dataSync().forEach((v, i) => expect(v).toBeCloseTo(out.dataSync()[i], 4))
       net.dispose()
     }
   })
@@ -106,7 +111,8 @@ describe('storage', () => {
     const mj = JSON.parse(fs.readFileSync(path.join(dir, 'model.json'), 'utf8'))
     expect(mj.format).toBe('layers-model')
     const { model: loaded, card: c2 } = await loadModel(dir, { extractorVersion: 'test-1' })
-    expect(c2.loss.name).toBe('contrastive')
+    expect(c2.loss.name).toBe(DEFAULT_LOSS)
+    expect(c2.arch.normalize).toBe('l2')
     const { test } = target()
     const a = embedAll(model, test)
     const b = embedAll(loaded, test)

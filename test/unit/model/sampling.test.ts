@@ -35,16 +35,44 @@ describe('sampling', () => {
     for (let k = 0; k < 100; k++) if (p.same[k] === 0) expect(labels[p.a[k]]).not.toBe(labels[p.b[k]])
   })
 
-  it('class-balanced batches hold perClass items of each chosen class', () => {
-    const b = sampleClassBalanced(makeRng(1), labels, all, 3, 4)
-    expect(b.items.length).toBe(12)
-    const byClass = new Map<number, string>()
-    b.classIds.forEach((c, k) => {
-      const l = labels[b.items[k]]
-      if (byClass.has(c)) expect(byClass.get(c)).toBe(l)
-      byClass.set(c, l)
-    })
-    expect(byClass.size).toBe(3)
+  it('class-balanced batches hold perClass distinct items of each chosen class (all of a smaller class, never a copy)', () => {
+    for (let seed = 1; seed <= 20; seed++) {
+      const b = sampleClassBalanced(makeRng(seed), labels, all, 3, 4)
+      const byClass = new Map<number, string>()
+      b.classIds.forEach((c, k) => {
+        const l = labels[b.items[k]]
+        if (byClass.has(c)) expect(byClass.get(c)).toBe(l)
+        byClass.set(c, l)
+      })
+      expect(byClass.size).toBe(3)
+      expect(new Set(b.items).size).toBe(b.items.length)
+      for (const l of byClass.values()) expect(Array.from(b.items).filter((i) => labels[i] === l)).toHaveLength(l === 'rare' ? 2 : 4)
+    }
+  })
+
+  it('with fewer shots than perClass no item is drawn twice, so no anchor is its own positive', () => {
+    // K = 3 shots of 4 classes, batches ask for 8 per class: the old sampler drew with replacement
+    const few = selectShots(makeRng(3), labels, all.slice(2), 3)
+    for (let seed = 1; seed <= 20; seed++) {
+      const b = sampleClassBalanced(makeRng(seed), labels, few, 8, 8)
+      expect(new Set(b.items).size).toBe(b.items.length)
+      expect(b.items.length).toBe(12)
+    }
+  })
+
+  it('class-balanced batches always include a class with a positive pair, and refuse when none has two items', () => {
+    const lab = ['a', 'b', 'c', 'd', 'd']
+    for (let seed = 1; seed <= 30; seed++) {
+      const b = sampleClassBalanced(makeRng(seed), lab, [0, 1, 2, 3, 4], 2, 4)
+      expect(Array.from(b.items).filter((i) => lab[i] === 'd')).toHaveLength(2)
+    }
+    expect(() => sampleClassBalanced(makeRng(1), lab, [0, 1, 2, 3], 2, 4)).toThrow(/at least two distinct items/)
+  })
+
+  it('pairs never join an item with itself', () => {
+    const few = selectShots(makeRng(4), labels, all.slice(2), 2)
+    const p = samplePairs(makeRng(5), labels, few, 500)
+    for (let k = 0; k < 500; k++) expect(p.a[k]).not.toBe(p.b[k])
   })
 
   it('speaker split puts no speaker on both sides', () => {

@@ -19,8 +19,8 @@ describe('synthetic corpora', () => {
     expect(e.clips[0].relPath).toBe('subject 1/anger/sentence 1/s1_an_1.avi')
   })
 
-  it('emotions differ measurably (loudness, duration, pitch proxy) and speakers differ', async () => {
-    const corpus = await syntheticCorpus('cremad', { speakers: 4, sentences: 2 })
+  it('clean preset: the emotion profiles differ measurably (loudness, duration, pitch proxy) and speakers differ', async () => {
+    const corpus = await syntheticCorpus('cremad', { speakers: 4, sentences: 2, preset: 'clean' })
     const stats: Record<string, { rms: number[]; dur: number[]; zcr: number[] }> = {}
     const bySpeaker: Record<string, number[]> = {}
     for (const c of corpus.clips.filter((x) => x.sentence === 'TIE')) {

@@ -8,6 +8,8 @@
 import * as core from './001-core'
 import * as corpusSplits from './101-corpus-splits'
 import * as models from './301-models'
+import * as modelNamesUnique from './302-model-names-unique'
+import * as trainingRunPid from './303-training-run-pid'
 import * as experimentRuns from './401-experiment-runs'
 import * as experimentRunPid from './402-experiment-run-pid'
 import * as deskActions from './501-desk-actions'
@@ -23,6 +25,8 @@ export const MIGRATIONS: Migration[] = [
   { id: '001-core', up: core.up },
   { id: '101-corpus-splits', up: corpusSplits.up },
   { id: '301-models', up: models.up },
+  { id: '302-model-names-unique', up: modelNamesUnique.up },
+  { id: '303-training-run-pid', up: trainingRunPid.up },
   { id: '401-experiment-runs', up: experimentRuns.up },
   { id: '402-experiment-run-pid', up: experimentRunPid.up },
   { id: '501-desk-actions', up: deskActions.up },

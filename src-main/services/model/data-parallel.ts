@@ -1,12 +1,12 @@
 /**
  * Data-parallel training steps for the wasm backend. Under Node the wasm backend runs
  * single-threaded (docs/engine.md), so a batch is split between this thread and N-1 worker
- * threads (engine/grad-worker.ts), each with its own wasm instance and a copy of the
+ * threads (model/grad-worker.ts), each with its own wasm instance and a copy of the
  * weights; this thread sums the gradients and applies them with the one optimiser, so
  * Adam's state and the weights live here only.
  * - Contrastive pair batches: each thread computes the gradient of the mean loss over its
  *   share of the pairs; weighted by share size they sum to the whole batch's gradient.
- * - Class-balanced item batches (distance loss, which couples every item of the batch):
+ * - Class-balanced item batches (every other loss couples all items of the batch):
  *   each thread embeds its share, this thread computes the loss and dL/dE on the whole
  *   batch, and each thread returns sum_i dE_i . dE_i/dtheta for its share (one extra
  *   forward pass per share and two barriers per step: 1.5x with a free core, slower than
@@ -22,9 +22,10 @@ import { pathToFileURL } from 'node:url'
 import { Worker } from 'node:worker_threads'
 import * as tf from '@tensorflow/tfjs'
 import { workerFile } from '../workers'
-import type { EmbeddingModel } from '../model/networks'
-import { pairBatchLoss } from '../model/step'
-import type { Architecture, LossConfig } from '../model/types'
+import { activeFraction, type LossOutput } from './losses'
+import type { EmbeddingModel } from './networks'
+import { globalNorm, lossGrads, pairBatchOutput, type StepResult } from './step'
+import type { Architecture, LossConfig } from './types'
 import type { GradReply, GradRequest } from './grad-worker'
 
 const fromSources = import.meta.url.endsWith('.ts')
@@ -148,8 +149,11 @@ export class DataParallelTrainer {
     return out
   }
 
-  /** sum_k scale_k * g_k over this thread's gradients and the workers' flat ones, applied with `optimizer`. */
-  private apply(optimizer: tf.Optimizer, vars: tf.Variable[], local: tf.Tensor[], localScale: number, remote: { grads: Float32Array; scale: number }[]): void {
+  /**
+   * sum_k scale_k * g_k over this thread's gradients and the workers' flat ones, applied with
+   * `optimizer`; returns the global norm of the summed gradient.
+   */
+  private apply(optimizer: tf.Optimizer, vars: tf.Variable[], local: tf.Tensor[], localScale: number, remote: { grads: Float32Array; scale: number }[]): tf.Scalar {
     const named: tf.NamedTensorMap = {}
     tf.tidy(() => {
       let o = 0 // offset of this variable in each worker's flat gradient
@@ -163,15 +167,17 @@ export class DataParallelTrainer {
         o += v.size
       })
     })
+    const norm = globalNorm(Object.values(named))
     optimizer.applyGradients(named)
     tf.dispose(Object.values(named))
+    return norm
   }
 
   /**
    * One optimisation step on a pair batch `x` = rows [a_0..a_{P-1}, b_0..b_{P-1}] (row-major,
-   * `per` floats each). Returns the batch's mean loss (a scalar the caller disposes).
+   * `per` floats each). Returns the batch's mean loss, active share and gradient norm (scalars the caller disposes).
    */
-  async pairStep(net: EmbeddingModel, frozen: number, optimizer: tf.Optimizer, x: Float32Array, same: Float32Array, per: number, loss: LossConfig): Promise<tf.Scalar> {
+  async pairStep(net: EmbeddingModel, frozen: number, optimizer: tf.Optimizer, x: Float32Array, same: Float32Array, per: number, loss: LossConfig): Promise<StepResult> {
     const P = same.length
     const shares = pairShares(P, this.threads)
     const vars = net.trainableVariables(frozen)
@@ -190,25 +196,30 @@ export class DataParallelTrainer {
     const local = tf.tidy(() => {
       const xt = tf.tensor(shareRows(shares[0]), [2 * (e0 - s0), ...this.itemShape])
       const st = tf.tensor1d(same.subarray(s0, e0))
-      const r = tf.variableGrads(() => pairBatchLoss(net, xt, st, loss, frozen), vars)
-      return { value: r.value, grads: vars.map((v) => r.grads[v.name]) }
+      return lossGrads(vars, () => pairBatchOutput(net, xt, st, loss, frozen))
     })
     try {
       const replies = await Promise.all(remote)
       const w = (k: number) => (shares[k][1] - shares[k][0]) / P
-      this.apply(optimizer, vars, local.grads, w(0), replies.map((r, k) => ({ grads: r.grads, scale: w(k + 1) })))
+      const gradNorm = this.apply(optimizer, vars, local.grads, w(0), replies.map((r, k) => ({ grads: r.grads, scale: w(k + 1) })))
       const rest = replies.reduce((sum, r, k) => sum + r.loss * w(k + 1), 0)
-      return tf.tidy(() => tf.add(tf.mul(local.value, w(0)), rest) as tf.Scalar)
+      const restActive = replies.reduce((sum, r, k) => sum + r.active * w(k + 1), 0)
+      return tf.tidy(() => ({
+        loss: tf.add(tf.mul(local.value, w(0)), rest) as tf.Scalar,
+        active: tf.add(tf.mul(local.active, w(0)), restActive) as tf.Scalar,
+        gradNorm,
+      }))
     } finally {
-      tf.dispose([local.value, ...local.grads])
+      tf.dispose([local.value, local.active, ...local.grads])
     }
   }
 
   /**
    * One optimisation step on an item batch `x` (n rows of `per` floats) whose loss couples all
-   * items (`lossOf` maps the batch's embeddings [n, D] to a scalar). Returns the loss.
+   * items (`lossOf` maps the batch's embeddings [n, D] to a LossOutput). Returns the loss, active
+   * share and gradient norm.
    */
-  async itemStep(net: EmbeddingModel, frozen: number, optimizer: tf.Optimizer, x: Float32Array, per: number, lossOf: (e: tf.Tensor2D) => tf.Scalar): Promise<tf.Scalar> {
+  async itemStep(net: EmbeddingModel, frozen: number, optimizer: tf.Optimizer, x: Float32Array, per: number, lossOf: (e: tf.Tensor2D) => LossOutput): Promise<StepResult> {
     const n = x.length / per
     const shares = pairShares(n, this.threads)
     const vars = net.trainableVariables(frozen)
@@ -223,9 +234,14 @@ export class DataParallelTrainer {
         e0t.dispose()
         throw err
       })
+      let active: tf.Scalar | null = null
       const { value, dEs } = tf.tidy(() => {
         const E = tf.concat([e0t, ...remoteE.map((r, k) => tf.tensor2d(r.emb, [shares[k + 1][1] - shares[k + 1][0], D]))], 0) as tf.Tensor2D
-        const { value, grad } = tf.valueAndGrad((e: tf.Tensor) => lossOf(e as tf.Tensor2D))(E)
+        const { value, grad } = tf.valueAndGrad((e: tf.Tensor) => {
+          const o = lossOf(e as tf.Tensor2D)
+          active = tf.keep(activeFraction(o))
+          return o.loss
+        })(E)
         return { value, dEs: tf.split(grad, shares.map(([s, e]) => e - s), 0) }
       })
       e0t.dispose()
@@ -237,14 +253,14 @@ export class DataParallelTrainer {
       tf.dispose(dEs)
       try {
         const replies = await Promise.all(vjps)
-        this.apply(optimizer, vars, local, 1, replies.map((r) => ({ grads: r.grads, scale: 1 })))
+        const gradNorm = this.apply(optimizer, vars, local, 1, replies.map((r) => ({ grads: r.grads, scale: 1 })))
+        return { loss: value, active: active!, gradNorm }
       } catch (err) {
-        value.dispose()
+        tf.dispose([value, active!])
         throw err
       } finally {
         tf.dispose(local)
       }
-      return value
     } finally {
       x0.dispose()
     }

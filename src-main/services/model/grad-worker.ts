@@ -1,18 +1,19 @@
 /**
- * Worker thread of data-parallel training (engine/data-parallel.ts): its own TensorFlow.js
+ * Worker thread of data-parallel training (model/data-parallel.ts): its own TensorFlow.js
  * instance (wasm backend) with a copy of the network. Messages, answered in order:
  * - 'pairs': set the weights, return the gradient of the mean contrastive loss over this
- *   share of a pair batch, flat in the order of `trainableVariables(frozen)`, and the loss;
+ *   share of a pair batch, flat in the order of `trainableVariables(frozen)`, the loss and the
+ *   share's active fraction;
  * - 'embed': set the weights, return the embeddings of this share of an item batch (kept);
  * - 'vjp': for the kept share and dL/dE of its embeddings (the loss is computed over the
  *   whole batch on the calling thread), return the gradient sum_i dE_i . dE_i/dtheta.
  */
 import { parentPort, workerData } from 'node:worker_threads'
 import * as tf from '@tensorflow/tfjs'
-import { initBackend } from './backend'
-import { buildNetwork } from '../model/networks'
-import { pairBatchLoss } from '../model/step'
-import type { Architecture, LossConfig } from '../model/types'
+import { initBackend } from '../engine/backend'
+import { buildNetwork } from './networks'
+import { lossGrads, pairBatchOutput } from './step'
+import type { Architecture, LossConfig } from './types'
 
 export type GradRequest =
   /** `weights`: every layer's kernel then bias, flattened; `x`: items [a_0..a_{p-1}, b_0..b_{p-1}]. */
@@ -21,7 +22,7 @@ export type GradRequest =
   | { type: 'vjp'; dE: Float32Array; frozen: number }
 export type GradReply =
   | { type: 'ready'; backend: string }
-  | { type: 'grads'; grads: Float32Array; loss: number }
+  | { type: 'grads'; grads: Float32Array; loss: number; active: number }
   | { type: 'emb'; emb: Float32Array }
   | { type: 'error'; message: string }
 
@@ -42,13 +43,14 @@ function setWeights(w: Float32Array): void {
   }
 }
 
-function flatGrads(grads: tf.NamedTensorMap, trainable: tf.Variable[]): Float32Array {
+/** Gradients in the order of `trainable` (an array in that order, or a map by variable name), flat. */
+function flatGrads(grads: tf.Tensor[] | tf.NamedTensorMap, trainable: tf.Variable[]): Float32Array {
   const flat = new Float32Array(trainable.reduce((s, v) => s + v.size, 0))
   let o = 0
-  for (const v of trainable) {
-    flat.set(grads[v.name].dataSync() as Float32Array, o)
+  trainable.forEach((v, i) => {
+    flat.set((Array.isArray(grads) ? grads[i] : grads[v.name]).dataSync() as Float32Array, o)
     o += v.size
-  }
+  })
   return flat
 }
 
@@ -60,8 +62,10 @@ function handle(m: GradRequest): GradReply {
     return tf.tidy(() => {
       const x = tf.tensor(m.x, [2 * p, ...itemShape])
       const same = tf.tensor1d(m.same)
-      const { value, grads } = tf.variableGrads(() => pairBatchLoss(net, x, same, m.loss, m.frozen), trainable)
-      return { type: 'grads' as const, grads: flatGrads(grads, trainable), loss: value.dataSync()[0] }
+      const { value, grads, active } = lossGrads(trainable, () => pairBatchOutput(net, x, same, m.loss, m.frozen))
+      const share = active.dataSync()[0]
+      active.dispose() // kept by lossGrads, so outside this tidy's reach
+      return { type: 'grads' as const, grads: flatGrads(grads, trainable), loss: value.dataSync()[0], active: share }
     })
   }
   if (m.type === 'embed') {
@@ -79,7 +83,7 @@ function handle(m: GradRequest): GradReply {
   return tf.tidy(() => {
     const dE = tf.tensor2d(m.dE, [x.shape[0], net.embeddingDim])
     const { grads } = tf.variableGrads(() => tf.sum(tf.mul(net.embed(x, m.frozen), dE)) as tf.Scalar, trainable)
-    return { type: 'grads' as const, grads: flatGrads(grads, trainable), loss: 0 }
+    return { type: 'grads' as const, grads: flatGrads(grads, trainable), loss: 0, active: 0 }
   })
 }
 

@@ -1,5 +1,5 @@
 /**
- * Data-parallel training on the wasm backend (engine/data-parallel.ts): a step split over
+ * Data-parallel training on the wasm backend (model/data-parallel.ts): a step split over
  * this thread and a worker thread must give the gradient of the whole batch, and a
  * training run must be reproducible from its seed at a given thread count.
  */
@@ -10,10 +10,10 @@ import * as tf from '@tensorflow/tfjs'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { initBackend } from '../../../src-main/services/engine/backend'
 import { JobCancelledError } from '../../../src-main/services/jobs/registry'
-import { DataParallelTrainer, pairShares, trainThreads } from '../../../src-main/services/engine/data-parallel'
+import { DataParallelTrainer, pairShares, trainThreads } from '../../../src-main/services/model/data-parallel'
 import { buildNetwork, defaultTrainConfig, makeRng, trainSiamese, type ItemSet } from '../../../src-main/services/model/index'
-import { distanceLossMasked } from '../../../src-main/services/model/losses'
-import { distanceMasks, itemBatchLoss, optimiseStep, pairBatchLoss } from '../../../src-main/services/model/step'
+import { balancedLoss, disposeMasks, lossConfigFor } from '../../../src-main/services/model/losses'
+import { batchMasks, itemBatchOutput, optimiseStep, pairBatchOutput, type StepResult } from '../../../src-main/services/model/step'
 import type { Architecture } from '../../../src-main/services/model/types'
 
 const arch: Architecture = { kind: 'cnn', frames: 16, mels: 12, channels: [4, 8], embedding: 8 }
@@ -31,6 +31,13 @@ afterAll(async () => {
 function rand(n: number, seed: number): Float32Array {
   const r = makeRng(seed)
   return Float32Array.from({ length: n }, () => r() * 2 - 1)
+}
+
+/** Loss, active share and gradient norm of a two-thread step equal the single-thread step's. */
+function expectSameStep(a: StepResult, b: StepResult): void {
+  for (const k of ['loss', 'active', 'gradNorm'] as const) expect(b[k].dataSync()[0]).toBeCloseTo(a[k].dataSync()[0], 5)
+  expect(a.gradNorm.dataSync()[0]).toBeGreaterThan(0)
+  tf.dispose([a.loss, a.active, a.gradNorm, b.loss, b.active, b.gradNorm])
 }
 
 describe('data-parallel training steps', () => {
@@ -67,14 +74,12 @@ describe('data-parallel training steps', () => {
       for (let s = 0; s < 3; s++) {
         const x = rand(2 * P * 16 * 12, 100 + s)
         const same = Float32Array.from({ length: P }, (_, i) => (i + s) % 2)
-        const lA = tf.tidy(() => {
-          const xt = tf.tensor(x, [2 * P, 16, 12])
-          const st = tf.tensor1d(same)
-          return optimiseStep(optA, a.trainableVariables(frozen), () => pairBatchLoss(a, xt, st, loss))
-        })
+        const xt = tf.tensor(x, [2 * P, 16, 12])
+        const st = tf.tensor1d(same)
+        const lA = optimiseStep(optA, a.trainableVariables(frozen), () => pairBatchOutput(a, xt, st, loss))
+        tf.dispose([xt, st])
         const lB = await trainer.pairStep(b, frozen, optB, x, same, 16 * 12, loss)
-        expect(lB.dataSync()[0]).toBeCloseTo(lA.dataSync()[0], 5)
-        tf.dispose([lA, lB])
+        expectSameStep(lA, lB)
       }
       const wa = a.getWeights()
       const wb = b.getWeights()
@@ -94,7 +99,8 @@ describe('data-parallel training steps', () => {
     }
   }, 60_000)
 
-  it('an item-batch step (distance loss, two passes) over two threads equals the single-thread step', async () => {
+  it.each(['distance', 'triplet', 'protonet', 'supcon'] as const)('an item-batch step (%s loss, two passes) over two threads equals the single-thread step', async (name) => {
+    const dl = lossConfigFor(name)
     for (const frozen of [0, 1]) {
       const a = buildNetwork(arch, 9)
       const b = buildNetwork(arch, 9)
@@ -102,17 +108,14 @@ describe('data-parallel training steps', () => {
       const optB = tf.train.sgd(0.05)
       const n = 9 // odd: unequal shares
       const ids = Array.from({ length: n }, (_, i) => i % 3)
-      const masks = distanceMasks(ids)
-      const dl = { name: 'distance' as const, margin: 0.5, temperature: 0.1 }
+      const masks = batchMasks(ids)
       for (let s = 0; s < 3; s++) {
         const x = rand(n * 16 * 12, 200 + s)
-        const lA = tf.tidy(() => {
-          const xt = tf.tensor(x, [n, 16, 12])
-          return optimiseStep(optA, a.trainableVariables(frozen), () => itemBatchLoss(a, xt, masks, dl, frozen))
-        })
-        const lB = await trainer.itemStep(b, frozen, optB, x, 16 * 12, (e) => distanceLossMasked(e, masks, dl.margin, dl.temperature))
-        expect(lB.dataSync()[0]).toBeCloseTo(lA.dataSync()[0], 5)
-        tf.dispose([lA, lB])
+        const xt = tf.tensor(x, [n, 16, 12])
+        const lA = optimiseStep(optA, a.trainableVariables(frozen), () => itemBatchOutput(a, xt, masks, dl, frozen))
+        xt.dispose()
+        const lB = await trainer.itemStep(b, frozen, optB, x, 16 * 12, (e) => balancedLoss(e, masks, dl))
+        expectSameStep(lA, lB)
       }
       const wa = a.getWeights()
       const wb = b.getWeights()
@@ -123,7 +126,8 @@ describe('data-parallel training steps', () => {
         moved = Math.max(moved, tf.tidy(() => tf.max(tf.abs(tf.sub(w, init[i]))).dataSync()[0]))
       })
       expect(moved).toBeGreaterThan(1e-4)
-      tf.dispose([masks.same, masks.diff, masks.valid, ...init])
+      disposeMasks(masks)
+      tf.dispose(init)
       a.dispose()
       b.dispose()
     }

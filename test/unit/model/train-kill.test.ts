@@ -1,0 +1,58 @@
+/**
+ * kill -9 of `ser train` mid-run (issue 10, 7(c), training part): the row is not left
+ * 'running' (it reads 'interrupted'), `ser train --resume RUN` continues from the
+ * checkpoint instead of epoch 1, and the workspace ends with one run and one model.
+ */
+import { spawn } from 'node:child_process'
+import fs from 'node:fs'
+import path from 'node:path'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { listRuns } from '../../../src-main/services/model/registry'
+import { tinyWorkspace } from './trained-workspace'
+
+const root = path.resolve(import.meta.dirname, '..', '..', '..')
+
+/** Runs the CLI; with `killOn`, SIGKILLs it at the first stderr line matching it. */
+function cli(args: string[], killOn?: RegExp): Promise<{ code: number | null; signal: string | null; stderr: string; stdout: string }> {
+  return new Promise((resolve, reject) => {
+    const p = spawn(process.execPath, ['--import', 'tsx', path.join(root, 'src-main/cli/index.ts'), ...args], { cwd: root, stdio: ['ignore', 'pipe', 'pipe'] })
+    let stderr = ''
+    let stdout = ''
+    p.stdout.on('data', (d) => (stdout += d))
+    p.stderr.on('data', (d) => {
+      stderr += d
+      if (killOn && killOn.test(stderr)) p.kill('SIGKILL')
+    })
+    p.on('error', reject)
+    p.on('close', (code, signal) => resolve({ code, signal, stderr, stdout }))
+  })
+}
+
+describe('a killed training run', () => {
+  let ws: Awaited<ReturnType<typeof tinyWorkspace>>
+  beforeAll(async () => {
+    ws = await tinyWorkspace()
+  }, 240_000)
+  afterAll(() => ws?.cleanup())
+
+  it('is marked interrupted, resumes from its checkpoint, and leaves one run and one model', async () => {
+    const out = path.join(ws.dir, 'models', 'killed')
+    const args = ['--workspace', ws.dir, 'train', '--source', ws.dataset, '--out', out, '--name', 'killed', '--epochs', '8', '--steps', '15', '--shots', '3']
+    // The epoch line is printed after that epoch's checkpoint is on disk.
+    const first = await cli(args, /pre-training epoch 3\/8/)
+    expect(first.signal).toBe('SIGKILL')
+    expect(fs.existsSync(path.join(out, '.checkpoints', 'pretrain', 'checkpoint.bin'))).toBe(true)
+    expect(ws.db.prepare('SELECT state FROM training_runs').pluck().all()).toEqual(['running'])
+    const [run] = listRuns(ws)
+    expect(run).toMatchObject({ state: 'interrupted', resumable: true, name: 'killed' })
+
+    const second = await cli(['--workspace', ws.dir, 'train', '--resume', String(run.id)])
+    expect(second.code, second.stderr).toBe(0)
+    expect(second.stderr).toMatch(/pre-training epoch [4-8]\/8 .*\(resumed from checkpoint\)/)
+    expect(second.stderr).not.toMatch(/pre-training epoch 1\/8/)
+    expect(second.stdout).toMatch(/held-out: accuracy .* \(Wilson\), UAR .* \(bootstrap over \d+ speakers\), n = \d+ clips/)
+    expect(ws.db.prepare('SELECT id, state FROM training_runs').all()).toEqual([{ id: run.id, state: 'done' }])
+    expect(ws.db.prepare('SELECT name FROM models').pluck().all()).toEqual(['killed'])
+    expect(fs.existsSync(path.join(out, '.checkpoints'))).toBe(false)
+  }, 400_000)
+})
