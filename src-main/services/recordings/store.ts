@@ -10,6 +10,7 @@ import fs from 'node:fs'
 import path from 'node:path'
 import { encodeWav16 } from '../audio/index'
 import type { Workspace } from '../store/workspace'
+import { parseStamp } from '../../../src-shared/stamp'
 import {
   EmotionSchema,
   MAX_RECORDING_SEC,
@@ -181,7 +182,7 @@ const MONTHS = ['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', '
 
 /** SQLite's 'YYYY-MM-DD HH:MM:SS' (UTC) as '1 Dec 2026, 10:03 UTC'; anything else as it is. */
 function when(createdAt: string): string {
-  const d = new Date(/[zZ]|[+-]\d\d:?\d\d$/.test(createdAt) ? createdAt : `${createdAt.replace(' ', 'T')}Z`)
+  const d = new Date(parseStamp(createdAt))
   if (Number.isNaN(d.getTime())) return createdAt
   const hm = d.toISOString().slice(11, 16)
   return `${d.getUTCDate()} ${MONTHS[d.getUTCMonth()]} ${d.getUTCFullYear()}, ${hm} UTC`

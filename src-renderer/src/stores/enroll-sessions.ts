@@ -5,17 +5,16 @@
  * session when more than SESSION_GAP_MIN minutes passed since the previous take of that
  * person; a dataset's clips of one speaker count as one session (the corpus does not say more).
  */
+import { parseStamp } from '../../../src-shared/stamp'
+
+export { parseStamp }
+
 export const SESSION_GAP_MIN = 30
 
 export interface Sitting {
   key: string
   /** e.g. '1 Dec, 10:02–10:09' or 'dataset 3, speaker 1001'. */
   label: string
-}
-
-/** SQLite's 'YYYY-MM-DD HH:MM:SS' is UTC without a zone; ISO strings pass through. */
-export function parseStamp(s: string): number {
-  return new Date(/[zZ]|[+-]\d\d:?\d\d$/.test(s) ? s : `${s.replace(' ', 'T')}Z`).getTime()
 }
 
 const hm = (t: number) => new Date(t).toLocaleTimeString(undefined, { hour: '2-digit', minute: '2-digit' })
