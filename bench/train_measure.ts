@@ -1,8 +1,8 @@
 /**
  * One throughput measurement of the engine's real training loop (trainSiamese), run in
  * its own process by bench/train.bench.ts so its peak RSS is its own.
- * Usage: tsx bench/train_measure.ts mlp|cnn PAIRS STEPS [contrastive|distance]
- * (distance: class-balanced batches of 2*PAIRS items, 4 classes; "pairs" then counts item pairs)
+ * Usage: tsx bench/train_measure.ts mlp|cnn PAIRS STEPS [contrastive|distance|triplet|protonet|supcon]
+ * (every loss but contrastive: class-balanced batches of 2*PAIRS items, 4 classes; "pairs" then counts item pairs)
  * Prints one JSON line: backend, pairs per second, peak RSS, peak tf memory.
  */
 import * as tf from '@tensorflow/tfjs'
@@ -12,6 +12,8 @@ import { buildNetwork, defaultArchitecture } from '../src-main/services/model/ne
 import { defaultTrainConfig, trainSiamese } from '../src-main/services/model/train'
 import { makeRng } from '../src-main/services/model/sampling'
 import type { ItemSet } from '../src-main/services/model/types'
+import { lossConfigFor } from '../src-main/services/model/losses'
+import { LossNameSchema } from '../src-shared/losses'
 
 const [arch = 'mlp', pairsArg = '64', stepsArg = '50', lossArg = 'contrastive'] = process.argv.slice(2)
 const info = await initBackend()
@@ -23,7 +25,7 @@ const x = new Float32Array(n * per).map(() => rng() * 2 - 1)
 const data: ItemSet = { x, itemShape: shape, labels: Array.from({ length: n }, (_, i) => `c${i % 6}`), speakers: Array.from({ length: n }, (_, i) => `s${i % 10}`) }
 const cfg = defaultTrainConfig(defaultArchitecture(arch as 'mlp' | 'cnn', shape), {
   pairsPerBatch: Number(pairsArg),
-  loss: { name: lossArg === 'distance' ? 'distance' : 'contrastive', margin: 1, temperature: 0.1 },
+  loss: lossConfigFor(LossNameSchema.parse(lossArg)),
   classesPerBatch: 4,
   perClass: (2 * Number(pairsArg)) / 4,
   stepsPerEpoch: Number(stepsArg),
@@ -43,7 +45,7 @@ console.log(
     threads: info.threads,
     simd: info.simd,
     // threads a training step is split over (model/data-parallel.ts; SER_TRAIN_THREADS overrides)
-    trainThreads: Math.min(trainThreads(undefined, cfg.arch, info.name), lossArg === "distance" ? 2 * cfg.pairsPerBatch : cfg.pairsPerBatch),
+    trainThreads: Math.min(trainThreads(undefined, cfg.arch, info.name), lossArg !== "contrastive" ? 2 * cfg.pairsPerBatch : cfg.pairsPerBatch),
     pairsPerSecond: r.history[r.history.length - 1].pairsPerSecond,
     peakRssMiB: process.resourceUsage().maxRSS / 1024,
     peakTensorMiB: peakBytes / 2 ** 20,

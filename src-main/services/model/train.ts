@@ -11,6 +11,7 @@ import { JobCancelledError } from '../jobs/registry'
 import { DEFAULT_LOSS, type EpochDiagnostics } from '../../../src-shared/losses'
 import { DataParallelTrainer, trainThreads } from './data-parallel'
 import { PhaseDiagnostics } from './diagnostics'
+import { withSingleShotCopies } from './augment'
 import { balancedLoss, disposeMasks, lossConfigFor } from './losses'
 import { loadCheckpoint, saveCheckpoint, type CheckpointState } from './checkpoint'
 import { prototypeAccuracy } from './inference-core'
@@ -123,7 +124,8 @@ export async function trainSiamese(
     }
   }
   // weight_change is measured from the phase's start, also across a resume (older checkpoints: from the resume).
-  const diag = phaseStart && phaseStart.length === vars.length ? new PhaseDiagnostics(phaseStart) : PhaseDiagnostics.begin(vars)
+  if (phaseStart && phaseStart.length !== vars.length) phaseStart = (tf.dispose(phaseStart), null)
+  const diag = phaseStart ? new PhaseDiagnostics(phaseStart) : PhaseDiagnostics.begin(vars)
 
   const labelIds = new Map<string, number>()
   for (const l of data.labels) if (!labelIds.has(l)) labelIds.set(l, labelIds.size)
@@ -351,7 +353,16 @@ function targetSplit(target: ItemSet, opts: FinetuneOptions, validationSpeakers:
   const pool = opts.indices ?? target.labels.map((_, i) => i)
   const sp = speakerSplit(rng, target.speakers, validationSpeakers, pool)
   const train = opts.shots === null ? sp.train : selectShots(rng, target.labels, sp.train, opts.shots)
-  return { train, val: sp.heldOut }
+  return { train, val: sp.heldOut, pool: sp.train }
+}
+
+/**
+ * Normalised training data, a single-shot class given its jittered copy (augment.ts); the jitter's
+ * scale comes from `pool` (the training speakers' items; the shots themselves when not given).
+ */
+function trainingData(target: ItemSet, normaliser: Normaliser | null, split: { train: number[]; val: number[]; pool?: number[] }, seed: number) {
+  const aug = withSingleShotCopies(normaliseSet(target, normaliser), split.train, split.pool ?? split.train, String(seed))
+  return { data: aug.data, split: { train: aug.train, val: split.val } }
 }
 
 const FINETUNE_DEFAULTS: Partial<TrainConfig> = { epochs: 30, stepsPerEpoch: 10, patience: 8, pairsPerBatch: 64, learningRate: 1e-3, validationSpeakers: 0.25 }
@@ -361,8 +372,9 @@ export async function finetune(base: TrainedModel, target: ItemSet, opts: Finetu
   const cfg = defaultTrainConfig(base.net.arch, { ...FINETUNE_DEFAULTS, ...opts.overrides, loss: opts.loss, seed: opts.seed, frozenLayers: opts.frozenLayers })
   const split = opts.split ?? targetSplit(target, opts, cfg.validationSpeakers)
   const net = base.net.clone()
-  const r = await trainSiamese(net, normaliseSet(target, base.normaliser), cfg, split, ctx)
-  return finish(net, base.normaliser, target, cfg, opts.shots, r)
+  const t = trainingData(target, base.normaliser, split, opts.seed)
+  const r = await trainSiamese(net, t.data, cfg, t.split, ctx)
+  return finish(net, base.normaliser, t.data, cfg, opts.shots, r)
 }
 
 /** Baseline: the same network trained from scratch on the target's K shots alone. */
@@ -376,6 +388,7 @@ export async function trainOnTargetOnly(
   const split = targetSplit(target, { ...opts, frozenLayers: 0 }, cfg.validationSpeakers)
   const normaliser = fitNormaliser(target, split.train)
   const net = buildNetwork(arch, opts.seed)
-  const r = await trainSiamese(net, normaliseSet(target, normaliser), cfg, split, ctx)
-  return finish(net, normaliser, target, cfg, opts.shots, r)
+  const t = trainingData(target, normaliser, split, opts.seed)
+  const r = await trainSiamese(net, t.data, cfg, t.split, ctx)
+  return finish(net, normaliser, t.data, cfg, opts.shots, r)
 }

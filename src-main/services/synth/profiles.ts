@@ -156,16 +156,21 @@ export function renderPlan(c: ClipRender, rnd: () => number, realism: SynthReali
   if (Math.abs(formant - 1) > 0.005) sox.push('pitch', (-1200 * Math.log2(formant)).toFixed(0))
   if (Math.abs(treble) >= 0.5) sox.push('treble', treble.toFixed(1), '3000')
   const quality: string[] = []
+  const effect = (name: string, ...args: string[]) => {
+    if (quality.includes(name)) return
+    quality.push(name)
+    sox.push(name, ...args)
+  }
   const present = em.qualityProb >= 1 || rnd() < em.qualityProb
-  if (present && p.drive) quality.push('overdrive') && sox.push('overdrive', (p.drive * k).toFixed(1), '20')
-  if (present && p.tremor) quality.push('tremolo') && sox.push('tremolo', (5 + rnd() * 3).toFixed(1), Math.min(90, p.tremor * k).toFixed(0))
-  if (present && p.lowpass) quality.push('lowpass') && sox.push('lowpass', String(Math.round(p.lowpass / Math.max(0.5, k))))
+  if (present && p.drive) effect('overdrive', (p.drive * k).toFixed(1), '20')
+  if (present && p.tremor) effect('tremolo', (5 + rnd() * 3).toFixed(1), Math.min(90, p.tremor * k).toFixed(0))
+  if (present && p.lowpass) effect('lowpass', String(Math.round(p.lowpass / Math.max(0.5, k))))
   if (em.qualityLeak > 0 && rnd() < em.qualityLeak) {
     // a mild voice-quality effect that does not belong to this emotion: creak, a shaky or a dull voice
     const kind = Math.floor(rnd() * 3)
-    if (kind === 0 && !quality.includes('overdrive')) quality.push('overdrive') && sox.push('overdrive', (1 + rnd() * 3).toFixed(1), '20')
-    if (kind === 1 && !quality.includes('tremolo')) quality.push('tremolo') && sox.push('tremolo', (4 + rnd() * 3).toFixed(1), (10 + rnd() * 20).toFixed(0))
-    if (kind === 2 && !quality.includes('lowpass')) quality.push('lowpass') && sox.push('lowpass', String(Math.round(3500 + rnd() * 2500)))
+    if (kind === 0) effect('overdrive', (1 + rnd() * 3).toFixed(1), '20')
+    if (kind === 1) effect('tremolo', (4 + rnd() * 3).toFixed(1), (10 + rnd() * 20).toFixed(0))
+    if (kind === 2) effect('lowpass', String(Math.round(3500 + rnd() * 2500)))
   }
   // peak-normalised to the emotion's loudness; the channel sets the recording level
   sox.push(...(c.room ?? []), 'rate', '-v', String(c.rate), 'gain', '-n', gain.toFixed(1))
