@@ -60,6 +60,11 @@ export const EnrollRequestSchema = z.object({
   epochs: z.number().int().min(1).max(200).default(20),
   /** Most folds of the held-out estimate (fewer when an emotion has fewer examples). */
   folds: z.number().int().min(2).max(10).default(5),
+  /**
+   * Hold out whole recording sessions instead of single examples: the session of every
+   * chosen clip (clip id -> session key). null: stratified k-fold over the examples.
+   */
+  sessions: z.record(z.string().regex(/^\d{1,12}$/), z.string().min(1).max(100)).nullable().default(null),
   seed: z.number().int().default(1),
 })
 export type EnrollRequest = z.input<typeof EnrollRequestSchema>

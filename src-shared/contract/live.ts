@@ -5,6 +5,7 @@
  */
 import { z } from 'zod'
 import { MAX_ENTRIES, MAX_ITEMS, MAX_TEXT, Real, boundedRecord } from './limits'
+import { HeldOutEstimateSchema } from './models'
 
 export const LIVE_RATE = 16000
 /** Longest chunk the server takes: 1 s of audio. */
@@ -16,12 +17,34 @@ export const LiveSessionIdSchema = z.string().regex(/^live-\d{1,9}$/, 'a live se
 /** 'default' = the shipped model; 'model:<id>' = a trained model with its own profile; 'profile:<id>' = an enrolled profile. */
 export const LiveSourceIdSchema = z.string().regex(/^(default|model:\d{1,9}|profile:\d{1,9})$/, "a live source is 'default', 'model:<id>' or 'profile:<id>'")
 
+/**
+ * Where a source's model came from, from its card: what it was trained on, by how many
+ * speakers, whether that speech was generated (espeak-ng) or recorded, and when.
+ */
+export const ModelProvenanceSchema = z.object({
+  model: z.string(),
+  /** The corpus the network was trained on (the card's sourceCorpus). */
+  corpus: z.string(),
+  /** Fine-tuned afterwards on (targetCorpus), e.g. 'recordings of Ada'; null when not. */
+  tunedOn: z.string().nullable(),
+  /** Distinct speakers used to build it (every role but held-out); null on cards without the record. */
+  speakers: z.number().int().nullable(),
+  /** generated: synthesised speech (the test-corpus generator); recorded: people; unknown: the card does not say. */
+  speech: z.enum(['generated', 'recorded', 'unknown']),
+  createdAt: z.string(),
+  /** The shipped demonstration model (or a profile built on it). */
+  demo: z.boolean(),
+  heldOut: HeldOutEstimateSchema.nullable(),
+})
+export type ModelProvenance = z.infer<typeof ModelProvenanceSchema>
+
 export const LiveSourceSchema = z.object({
   id: LiveSourceIdSchema,
   label: z.string().max(MAX_TEXT),
   kind: z.enum(['default', 'model', 'profile']),
   classes: z.array(z.string().max(MAX_TEXT)).max(MAX_ITEMS),
   extractor: z.enum(['egemaps', 'logmel']),
+  provenance: ModelProvenanceSchema,
 })
 export type LiveSource = z.infer<typeof LiveSourceSchema>
 

@@ -11,6 +11,7 @@ import { chromium, type Page } from '@playwright/test'
 import { CHROMIUM_ARGS } from '../../playwright.config'
 import { encodeWav16, loadForAnalysis } from '../../src-main/services/audio/index'
 import { findChromium } from '../../src-main/services/system/environment'
+import { wilson } from '../../src-shared/wilson'
 import { syntheticCorpus } from '../helpers/corpora'
 import { expect, screenshot, test } from './fixtures'
 
@@ -117,6 +118,10 @@ test('Enroll view: records examples from the microphone, enrolls a profile with 
   await app.getByTestId('enroll-person').press('Enter')
   await expect(app.getByTestId('example-list').locator('tbody tr')).toHaveCount(EMOTIONS.length * K)
   await expect(app.getByTestId('enroll-chosen')).toHaveText(`${K} angry · ${K} sad`)
+  // All six takes were made minutes apart: one session, which flatters a held-out figure; holding out a session needs two.
+  await expect(app.getByTestId('enroll-one-session')).toContainText(`All ${EMOTIONS.length * K} examples come from one recording session`)
+  await expect(app.getByTestId('enroll-holdout-session')).toBeDisabled()
+  await expect(app.getByTestId('example-session')).toHaveCount(EMOTIONS.length * K)
   await app.getByTestId('enroll-name').fill('Ada angry vs sad')
   await app.getByTestId('enroll-epochs').fill('30')
   // Every state the progress panel shows, however fast the job runs.
@@ -146,6 +151,18 @@ test('Enroll view: records examples from the microphone, enrolls a profile with 
   console.log(`held-out accuracy ${acc}; ${await app.getByTestId('heldout-base').innerText()}; ${seen.length} progress states seen`)
   // Angry and sad generated speech differ plainly in pitch, loudness and rate: chance is 0.5.
   expect(acc).toBeGreaterThan(0.5)
+  // never a bare percentage: n, the 95% Wilson interval and chance stand beside it
+  const n = EMOTIONS.length * K
+  const ci = app.getByTestId('heldout-interval')
+  await expect(ci).toContainText(`n = ${n} held-out answers`)
+  await expect(ci).toContainText('chance 50%')
+  const w = wilson(Math.round(acc * n), n)
+  expect(Number(await ci.getAttribute('data-low'))).toBeCloseTo(w.low, 9)
+  expect(Number(await ci.getAttribute('data-high'))).toBeCloseTo(w.high, 9)
+  await expect(ci).toContainText(`95% interval ${Math.round(w.low * 100)}–${Math.round(w.high * 100)}%`)
+  // plain words instead of "calibrated temperature 0.0118; answers farther than 0.630 ..."
+  await expect(result).not.toContainText('temperature')
+  await expect(app.getByTestId('heldout-uncertain')).toContainText('“Uncertain” instead of an emotion')
   await expect(app.getByTestId('heldout-method')).toContainText(`leave-some-out on the ${EMOTIONS.length * K} examples`)
   const map = app.getByTestId('embedding-map')
   await expect(map.locator('circle')).toHaveCount(EMOTIONS.length * K)

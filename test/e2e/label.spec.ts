@@ -120,6 +120,11 @@ test.describe('Labelling desk', () => {
       [first[1].id, 'surprised', 'saved'],
       [first[2].id, 'happy', 'saved'],
     ])
+    // the desk resumes at the first clip still to do, so a keypress cannot silently relabel clip 1
+    const todo = after.findIndex((r) => r.state === 'none')
+    expect(todo).toBe(3)
+    await expect(rows(app).nth(todo)).toHaveClass(/current/)
+    await expect(rows(app).first()).not.toHaveClass(/current/)
   })
 
   test('a region on the waveform and a whole-clip label go out as a TextGrid and come back in', async ({ app }) => {

@@ -103,3 +103,96 @@ test('silence on the microphone shows no emotion', async ({ shell }) => {
     await browser.close()
   }
 })
+
+/** Every bar's drawn width against the number beside it, read in one go so a frame cannot land in between. */
+async function barMismatches(page: Page): Promise<string[]> {
+  return page.evaluate(() => {
+    const out: string[] = []
+    for (const row of document.querySelectorAll<HTMLElement>('[data-testid^="live-bar-"]')) {
+      const text = row.querySelector('.value')?.textContent?.trim() ?? ''
+      if (!text.endsWith('%')) continue
+      const track = row.querySelector('.track')!.getBoundingClientRect().width
+      const fill = row.querySelector('.fill')!.getBoundingClientRect().width
+      const drawn = (fill / track) * 100
+      if (Math.abs(drawn - Number(text.slice(0, -1))) > 1) out.push(`${row.dataset.testid}: drawn ${drawn.toFixed(1)}%, says ${text}`)
+    }
+    return out
+  })
+}
+
+test('each bar is as wide as its number says, within 1%, whenever it is looked at', async ({ shell }) => {
+  test.setTimeout(120_000)
+  const { browser, page } = await openLive(shell, await speechStream({ emotion: 'angry' }))
+  try {
+    await expect(page.getByTestId('live-vad')).toHaveText('speech', { timeout: 20_000 })
+    const bad: string[] = []
+    let checked = 0
+    for (let i = 0; i < 40; i++) {
+      if ((await page.getByTestId('live-bars').getAttribute('class'))?.includes('gated')) {
+        await page.waitForTimeout(97)
+        continue
+      }
+      bad.push(...(await barMismatches(page)))
+      checked++
+      // not a multiple of the 250 ms hop, so the samples fall at every phase of an update
+      await page.waitForTimeout(97)
+    }
+    expect(checked).toBeGreaterThan(10)
+    expect(bad).toEqual([])
+  } finally {
+    await browser.close()
+  }
+})
+
+test('the Live view states what the model was trained on, explains its timeline, and remembers smoothing and the microphone', async ({ shell }) => {
+  test.setTimeout(120_000)
+  const { browser, page, errors } = await openLive(shell, await speechStream({ emotion: 'sad' }))
+  try {
+    // provenance of the shipped default, in words
+    const prov = page.getByTestId('live-provenance')
+    await expect(prov).toContainText('Demonstration model')
+    await expect(prov).toContainText('generated (synthesised) speech')
+    await expect(prov).toContainText(/of \d+ speakers/)
+    await expect(prov).toContainText('synthetic-cremad')
+    await expect(prov).toContainText('train on it in Train')
+    await expect(page.getByTestId('live-provenance-heldout')).toContainText(/On \d+ clips of \d+ speakers it never trained on: accuracy \d+% \(95% interval \d+–\d+%\), chance \d+%/)
+    // the legend names every class the model answers and the grey ticks
+    const legend = page.getByTestId('live-legend')
+    for (const c of ['angry', 'disgust', 'fearful', 'happy', 'neutral', 'sad']) await expect(legend.locator(`[data-class="${c}"]`)).toBeVisible()
+    await expect(legend).toContainText('silence: no estimate')
+    // the top emotion never reads as a question mark next to a percentage
+    await expect(page.getByTestId('live-vad')).toHaveText('speech', { timeout: 20_000 })
+    await expect(page.getByTestId('live-top')).not.toContainText('?')
+
+    // smoothing: chosen, shown, averaged
+    await page.getByTestId('live-smoothing').selectOption('3')
+    await expect(page.getByTestId('live-smoothing-shown')).toContainText('3 s (mean of the speech frames of the last 3 s')
+    await expect(page.getByText(/mean of \d+ frames/)).toBeVisible()
+
+    // the inputs have names once the microphone is in use; choose the last one
+    await page.getByTestId('live-stop').click()
+    await expect(page.getByTestId('live-state')).toHaveText('idle')
+    const options = page.getByTestId('live-device').locator('option')
+    await expect.poll(() => options.count()).toBeGreaterThan(1)
+    const last = options.last()
+    const [id, label] = [await last.getAttribute('value'), (await last.innerText()).trim()]
+    expect(id).toBeTruthy()
+    await page.getByTestId('live-device').selectOption(id!)
+    await page.getByTestId('live-start').click()
+    await expect(page.getByTestId('live-state')).toHaveText('running')
+    await expect(page.getByTestId('live-capture-info')).toContainText(label)
+    await page.getByTestId('live-stop').click()
+    await expect(page.getByTestId('live-state')).toHaveText('idle')
+
+    // both are remembered after a reload
+    await page.reload()
+    await page.getByTestId('connection').filter({ hasText: 'open' }).waitFor()
+    await page.getByTestId('nav-live').click()
+    await expect(page.getByTestId('live-smoothing')).toHaveValue('3')
+    await expect(page.getByTestId('live-device')).toHaveValue(id!)
+    await screenshot(page, 'live-provenance')
+    expect(errors).toEqual([])
+  } finally {
+    await browser.close()
+  }
+})

@@ -11,6 +11,7 @@ import { makeRng } from '../model/sampling'
 import { embedAll, finetune, type TrainedModel } from '../model/train'
 import type { EpochReport, ItemSet } from '../model/types'
 import type { HeldOut } from '../../../src-shared/contract/enroll'
+import { EnrollError } from './examples'
 
 /** Fold of each item: per class, shuffled and dealt round-robin, continuing where the last class stopped. */
 export function stratifiedFolds(labels: string[], k: number, seed: number): number[] {
@@ -28,6 +29,23 @@ export function stratifiedFolds(labels: string[], k: number, seed: number): numb
     for (const i of idx) fold[i] = next++ % k
   }
   return fold
+}
+
+/**
+ * Leave-one-session-out folds: fold f holds every example of the f-th session (sorted
+ * by key), so no take of the held-out sitting shapes what classifies it. Every emotion
+ * must then be present outside each session, or that fold has no prototype for it.
+ */
+export function sessionFolds(labels: string[], sessions: string[]): { fold: number[]; keys: string[] } {
+  if (sessions.length !== labels.length) throw new EnrollError(`${sessions.length} session keys for ${labels.length} examples`)
+  const keys = [...new Set(sessions)].sort()
+  if (keys.length < 2) throw new EnrollError('holding out a whole session needs examples from at least two recording sessions; all of these come from one')
+  for (const k of keys) {
+    const outside = new Set(labels.filter((_, i) => sessions[i] !== k))
+    const missing = [...new Set(labels)].filter((c) => !outside.has(c))
+    if (missing.length) throw new EnrollError(`holding out session ${k} would leave no ${missing.join(', ')} example to learn from: record each emotion in at least two sessions`)
+  }
+  return { fold: sessions.map((s) => keys.indexOf(s)), keys }
 }
 
 export interface TuneOptions {
@@ -72,10 +90,12 @@ export async function crossValidate(
   base: TrainedModel,
   data: ItemSet & { clipIds: number[] },
   k: number,
-  o: TuneOptions & { onFold?: (fold: number, folds: number) => void },
+  o: TuneOptions & { onFold?: (fold: number, folds: number) => void; sessions?: string[] },
 ): Promise<CrossValResult> {
   const classes = [...new Set(data.labels)].sort()
-  const fold = stratifiedFolds(data.labels, k, o.seed)
+  const bySession = o.sessions ? sessionFolds(data.labels, o.sessions) : null
+  if (bySession) k = bySession.keys.length
+  const fold = bySession ? bySession.fold : stratifiedFolds(data.labels, k, o.seed)
   const dim = base.net.embeddingDim
   const baseEmb = embedAll(base, data)
   const truth: string[] = []
@@ -108,9 +128,11 @@ export async function crossValidate(
   const baseAcc = classificationMetrics(truth, basePredicted).accuracy
   const n = data.labels.length
   const method =
-    `stratified ${k}-fold leave-some-out on the ${n} examples: each example was held out once, ` +
+    (bySession
+      ? `leave-one-session-out on the ${n} examples from ${k} recording sessions: each whole session was held out once, `
+      : `stratified ${k}-fold leave-some-out on the ${n} examples: each example was held out once, `) +
     (o.finetune ? `the model fine-tuned (${o.epochs} epochs, ${o.frozenLayers} frozen layer${o.frozenLayers === 1 ? '' : 's'}) and ` : '') +
-    `the emotion prototypes built from the other ${k - 1} fold${k === 2 ? '' : 's'} only, then the example classified by its nearest prototype`
+    `the emotion prototypes built from the other ${k - 1} ${bySession ? 'session' : 'fold'}${k === 2 ? '' : 's'} only, then the example classified by its nearest prototype`
   return { heldOut: { method, folds: k, accuracy: m.accuracy, uar: m.uar, macroF1: m.macroF1, baseAccuracy: baseAcc, confusion: m.confusion, predictions }, rows }
 }
 

@@ -12,6 +12,6 @@
 export { runEnrollment, type EnrollSpec, type EnrollRunProgress } from './run'
 export { enrollInWorker, closeEnrollPool } from './jobs'
 export { EnrollError, checkExamples, loadExamples, MIN_PER_CLASS } from './examples'
-export { stratifiedFolds, crossValidate, calibrateFromRows } from './crossval'
+export { stratifiedFolds, sessionFolds, crossValidate, calibrateFromRows } from './crossval'
 export { embeddingMap } from './map'
 export { listProfiles, loadEnrolledProfile, profileResult, removeProfile, baseModelDir, profileNameTaken } from './profiles'

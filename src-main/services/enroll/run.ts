@@ -20,7 +20,7 @@ import { loadModel, saveModel, saveProfile } from '../model/storage'
 import { embedAll } from '../model/train'
 import { openWorkspace } from '../store/workspace'
 import { EnrollRequestSchema, type EnrollProgress, type EnrollRequest, type EnrollResult } from '../../../src-shared/contract/enroll'
-import { calibrateFromRows, crossValidate, tune } from './crossval'
+import { calibrateFromRows, crossValidate, sessionFolds, tune } from './crossval'
 import { EnrollError, loadExamples } from './examples'
 import { embeddingMap } from './map'
 import { baseModelDir, profileNameTaken } from './profiles'
@@ -59,7 +59,15 @@ export async function runEnrollment(specIn: EnrollSpec, onProgress: (p: EnrollRu
       onProgress: (f, m) => report(0.1 * f, `features: ${m ?? ''}`, { phase: 'features' }),
     })
     const minCount = Math.min(...Object.values(data.counts))
-    const k = Math.min(spec.folds, minCount)
+    const sessions = spec.sessions
+      ? data.clipIds.map((id) => {
+          const s = spec.sessions![String(id)]
+          if (!s) throw new EnrollError(`clip ${id} has no recording session, but whole sessions are to be held out`)
+          return s
+        })
+      : undefined
+    // leave-one-session-out: one fold per session (checked by sessionFolds)
+    const k = sessions ? sessionFolds(data.labels, sessions).keys.length : Math.min(spec.folds, minCount)
     // Trainings: one per fold, then the final one; features take the first 10% of the bar.
     const steps = spec.finetune ? k + 1 : 1
     const at = (step: number, within: number) => 0.1 + 0.85 * ((step + within) / steps)
@@ -83,6 +91,7 @@ export async function runEnrollment(specIn: EnrollSpec, onProgress: (p: EnrollRu
     let foldNo = 0
     const cv = await crossValidate(base, data, k, {
       ...tuneOpts(0, 'folds'),
+      sessions,
       onFold: (f) => {
         foldNo = f
         report(at(spec.finetune ? f : 0, 0), `held-out fold ${f + 1}/${k}`, { phase: 'folds', step: f + 1, steps })
@@ -122,7 +131,9 @@ export async function runEnrollment(specIn: EnrollSpec, onProgress: (p: EnrollRu
           {
             ece: cal.ece,
             seed: `${spec.seed}-enroll-ci`,
-            data: `out-of-fold examples of ${spec.person} (stratified ${k}-fold: held out by clip, since the profile is for this person; ECE cross-fitted on the two halves)`,
+            data: sessions
+              ? `out-of-fold examples of ${spec.person} (leave-one-session-out over ${k} recording sessions; ECE cross-fitted on the two halves)`
+              : `out-of-fold examples of ${spec.person} (stratified ${k}-fold: held out by clip, since the profile is for this person; ECE cross-fitted on the two halves)`,
           },
         ),
       }),

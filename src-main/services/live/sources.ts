@@ -9,6 +9,7 @@ import type { LiveSource } from '../../../src-shared/contract/live'
 import { defaultModelDir } from '../model/default-model'
 import { getModel, listModels } from '../model/registry'
 import { readCard } from '../model/storage'
+import { provenanceOf } from './provenance'
 import type { Workspace } from '../store/workspace'
 
 export interface ResolvedSource extends LiveSource {
@@ -22,9 +23,10 @@ export class LiveSourceError extends Error {
 
 function fromModelDir(id: string, kind: LiveSource['kind'], dir: string, profilePath: string, label: string): ResolvedSource {
   const card = readCard(dir)
+  const demo = path.resolve(dir) === path.resolve(defaultModelDir())
   if (!fs.existsSync(profilePath)) throw new LiveSourceError(`${label}: profile file missing: ${profilePath}`)
   const p = JSON.parse(fs.readFileSync(profilePath, 'utf8')) as { classes?: string[] }
-  return { id, kind, label, classes: p.classes ?? card.labels, extractor: card.extractor.name, modelDir: dir, profilePath }
+  return { id, kind, label, classes: p.classes ?? card.labels, extractor: card.extractor.name, provenance: provenanceOf(card, demo), modelDir: dir, profilePath }
 }
 
 export function resolveSource(ws: Workspace, id: string): ResolvedSource {

@@ -6,6 +6,7 @@
  * `method` says which. Seeded, so a card is reproducible.
  */
 import type { HeldOutEstimate, Interval } from '../../../src-shared/contract/models'
+import { wilson } from '../../../src-shared/wilson'
 import { predict, type Profile } from './inference'
 import { classificationMetrics, expectedCalibrationError } from './inference-core'
 import { makeRng, randInt } from './sampling'
@@ -14,16 +15,7 @@ import type { ItemSet } from './types'
 
 export type { HeldOutEstimate, Interval }
 
-const Z95 = 1.959963984540054
-
-export function wilson(successes: number, n: number, z = Z95): { low: number; high: number } {
-  if (n === 0) return { low: 0, high: 1 }
-  const p = successes / n
-  const den = 1 + (z * z) / n
-  const centre = (p + (z * z) / (2 * n)) / den
-  const half = (z * Math.sqrt((p * (1 - p)) / n + (z * z) / (4 * n * n))) / den
-  return { low: Math.max(0, centre - half), high: Math.min(1, centre + half) }
-}
+export { wilson }
 
 function percentile(sorted: number[], q: number): number {
   const pos = (sorted.length - 1) * q

@@ -10,6 +10,7 @@ import fs from 'node:fs'
 import path from 'node:path'
 import { encodeWav16 } from '../audio/index'
 import type { Workspace } from '../store/workspace'
+import { parseStamp } from '../../../src-shared/stamp'
 import {
   EmotionSchema,
   MAX_RECORDING_SEC,
@@ -113,7 +114,7 @@ export function saveRecording(ws: Workspace, input: SaveRecordingInput): Recordi
   const bytes = encodeWav16(int16ToExactFloat(input.samples), rate)
   const hash = crypto.createHash('sha256').update(bytes).digest('hex')
   const dup = ws.db.prepare('SELECT id FROM clips WHERE dataset_id = ? AND content_hash = ?').pluck().get(datasetId, hash) as number | undefined
-  if (dup !== undefined) throw new RecordingError(`an identical recording is already stored (clip ${dup}); nothing was added`)
+  if (dup !== undefined) throw new RecordingError(`an identical recording is already stored (${describeTake(ws, dup)}); nothing was added`)
   const tmp = `${file}.${process.pid}.tmp`
   const fd = fs.openSync(tmp, 'w')
   try {
@@ -175,6 +176,28 @@ function toRecording(r: Row): Recording {
 export function getRecording(ws: Workspace, clipId: number): Recording | null {
   const r = ws.db.prepare(`${SELECT} AND c.id = ?`).get(clipId) as Row | undefined
   return r ? toRecording(r) : null
+}
+
+const MONTHS = ['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', 'Oct', 'Nov', 'Dec']
+
+/** SQLite's 'YYYY-MM-DD HH:MM:SS' (UTC) as '1 Dec 2026, 10:03 UTC'; anything else as it is. */
+function when(createdAt: string): string {
+  const d = new Date(parseStamp(createdAt))
+  if (Number.isNaN(d.getTime())) return createdAt
+  const hm = d.toISOString().slice(11, 16)
+  return `${d.getUTCDate()} ${MONTHS[d.getUTCMonth()]} ${d.getUTCFullYear()}, ${hm} UTC`
+}
+
+/**
+ * A recording as a person knows it, not by clip id: "Ada's take 3 of angry, recorded
+ * 1 Dec 2026, 10:03 UTC" (take = its place among that person's takes of that emotion).
+ */
+export function describeTake(ws: Workspace, clipId: number): string {
+  const r = getRecording(ws, clipId)
+  if (!r) return 'a recording that has since been removed'
+  const takes = listRecordings(ws, { person: r.person }).filter((x) => x.emotion === r.emotion)
+  const take = takes.findIndex((x) => x.clipId === clipId) + 1
+  return `${r.person}'s take ${take} of ${r.emotion ?? 'unlabelled speech'}, recorded ${when(r.createdAt)}`
 }
 
 /** A person's recordings (or everyone's), oldest first. */

@@ -3,10 +3,12 @@ import { computed, ref, shallowRef, watch } from 'vue'
 import { api, errorMessage } from '../api/client'
 import { makeGuard } from './guard'
 import { floatToInt16, int16ToBase64, startCapture, type Level, type MicCapture } from '../audio'
+import { useDatasetsStore } from './datasets'
 import { useJobsStore } from './jobs'
 import type { EnrollProgress, EnrollResult, ProfileListItem } from '../../../src-shared/contract/enroll'
 import type { PersonSummary, Recording } from '../../../src-shared/contract/recordings'
 import type { Emotion } from '../../../src-shared/emotions'
+import { distinctSittings, recordingSittings, type Sitting } from './enroll-sessions'
 
 type ModelItem = Awaited<ReturnType<typeof api.models.list.query>>[number]
 type EnrollRequest = Parameters<typeof api.enroll.start.mutate>[0]
@@ -18,6 +20,8 @@ export interface Example {
   durationSec: number
   source: string
   peakDb: number | null
+  /** The recording session it comes from (see enroll-sessions.ts). */
+  sitting: Sitting
 }
 
 /**
@@ -50,11 +54,16 @@ export const useEnrollStore = defineStore('enroll', () => {
 
   const job = computed(() => (jobId.value ? jobs.byId[jobId.value] ?? null : null))
   const progress = computed(() => (job.value?.detail as EnrollProgress | null) ?? null)
-  const examples = computed<Example[]>(() => [
-    ...recordings.value.map((r) => ({ clipId: r.clipId, emotion: r.emotion, durationSec: r.durationSec, source: 'recorded', peakDb: r.peakDb })),
-    ...extra.value.filter((e) => !recordings.value.some((r) => r.clipId === e.clipId)),
-  ])
+  const examples = computed<Example[]>(() => {
+    const sit = recordingSittings(recordings.value)
+    return [
+      ...recordings.value.map((r) => ({ clipId: r.clipId, emotion: r.emotion, durationSec: r.durationSec, source: 'recorded', peakDb: r.peakDb, sitting: sit.get(r.clipId)! })),
+      ...extra.value.filter((e) => !recordings.value.some((r) => r.clipId === e.clipId)),
+    ]
+  })
   const chosen = computed(() => examples.value.filter((e) => selected.value.has(e.clipId)))
+  /** The sessions the chosen examples come from: one means a held-out figure over them flatters. */
+  const chosenSittings = computed(() => distinctSittings(chosen.value.map((e) => e.sitting)))
   const chosenCounts = computed(() => {
     const c: Record<string, number> = {}
     for (const e of chosen.value) if (e.emotion) c[e.emotion] = (c[e.emotion] ?? 0) + 1
@@ -95,7 +104,9 @@ export const useEnrollStore = defineStore('enroll', () => {
   async function addFromDataset(datasetId: number, speaker: string): Promise<number> {
     const page = await guard(() => api.datasets.clips.query({ datasetId, speaker, limit: 500, offset: 0 }))
     if (!page) return 0
-    const add = page.clips.filter((c) => c.emotion).map((c) => ({ clipId: c.id, emotion: c.emotion, durationSec: c.durationSec, source: c.relPath, peakDb: null }))
+    const name = useDatasetsStore().datasets.find((d) => d.id === datasetId)?.name ?? `dataset ${datasetId}`
+    const sitting = { key: `ds-${datasetId}-${speaker}`, label: `${name}, speaker ${speaker}` }
+    const add = page.clips.filter((c) => c.emotion).map((c) => ({ clipId: c.id, emotion: c.emotion, durationSec: c.durationSec, source: c.relPath, peakDb: null, sitting }))
     extra.value = [...extra.value.filter((e) => !add.some((a) => a.clipId === e.clipId)), ...add]
     selected.value = new Set([...selected.value, ...add.map((a) => a.clipId)])
     return add.length
@@ -195,11 +206,14 @@ export const useEnrollStore = defineStore('enroll', () => {
     })
   }
 
-  async function start(req: Omit<EnrollRequest, 'person' | 'clipIds'>): Promise<void> {
+  /** `holdOutSessions`: score each whole recording session on a profile built from the others. */
+  async function start(req: Omit<EnrollRequest, 'person' | 'clipIds' | 'sessions'> & { holdOutSessions?: boolean }): Promise<void> {
+    const { holdOutSessions, ...rest } = req
     await guard(async () => {
       result.value = null
       shownProfileId.value = null
-      jobId.value = (await api.enroll.start.mutate({ ...req, person: person.value, clipIds: chosen.value.map((e) => e.clipId) })).jobId
+      const sessions = holdOutSessions ? Object.fromEntries(chosen.value.map((e) => [String(e.clipId), e.sitting.key])) : null
+      jobId.value = (await api.enroll.start.mutate({ ...rest, sessions, person: person.value, clipIds: chosen.value.map((e) => e.clipId) })).jobId
     })
   }
 
@@ -242,7 +256,7 @@ export const useEnrollStore = defineStore('enroll', () => {
 
   return {
     person, persons, recordings, extra, selected, models, profiles, error, jobId, job, progress, result, shownProfileId,
-    recording, recordingEmotion, seconds, level, recordError, examples, chosen, chosenCounts,
+    recording, recordingEmotion, seconds, level, recordError, examples, chosen, chosenCounts, chosenSittings,
     refresh, loadPerson, toggle, addFromDataset, startRecording, stopRecording, discard, removeRecording, start, cancel, showProfile, removeProfile,
   }
 })

@@ -114,7 +114,8 @@ export const useLabelsStore = defineStore('labels', () => {
       clips.value = page.clips
       total.value = page.total
       progress.value = page.progress
-      if (currentId.value === null || !page.clips.some((c) => c.id === currentId.value)) currentId.value = page.clips[0]?.id ?? null
+      // a fresh desk (or a reload) opens on the first clip still to do, not on one already labelled
+      if (currentId.value === null || !page.clips.some((c) => c.id === currentId.value)) currentId.value = (page.clips.find((c) => !c.mine && !c.regions) ?? page.clips[0])?.id ?? null
       error.value = null
     })
     await Promise.all([loadUndoState(), loadLabels()])

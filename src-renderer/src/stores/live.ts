@@ -1,8 +1,9 @@
 import { defineStore } from 'pinia'
 import { computed, ref, shallowRef } from 'vue'
 import { api, errorMessage } from '../api/client'
-import { floatToInt16, int16ToBase64, startCapture, type Level, type MicCapture } from '../audio'
+import { floatToInt16, int16ToBase64, listInputDevices, startCapture, type Level, type MicCapture } from '../audio'
 import type { LiveFrame, LiveSource, LiveStartResult } from '../../../src-shared/contract/live'
+import { parseSmoothing, shownEstimate, type Smoothing } from './live-display'
 
 /** Frames kept for the timeline: 30 s at the default 250 ms hop. */
 const TIMELINE_FRAMES = 120
@@ -11,6 +12,29 @@ const LATENCY_WINDOW = 20
 /** Chunks that may be on the way to the server before new ones are dropped (and counted lost). */
 const MAX_UNANSWERED = 20
 const CHUNK_MS = 100
+/** Remembered between visits and reloads (this browser profile only). */
+const KEY_SMOOTHING = 'ser.live.smoothing'
+const KEY_DEVICE = 'ser.live.deviceId'
+
+function remembered(key: string): string | null {
+  try {
+    return localStorage.getItem(key)
+  } catch {
+    return null // storage disabled: nothing is remembered, nothing breaks
+  }
+}
+function remember(key: string, value: string): void {
+  try {
+    localStorage.setItem(key, value)
+  } catch {
+    /* storage disabled */
+  }
+}
+
+export interface InputDevice {
+  deviceId: string
+  label: string
+}
 
 function median(xs: number[]): number | null {
   if (!xs.length) return null
@@ -44,6 +68,11 @@ export const useLiveStore = defineStore('live', () => {
   const sent = ref(0)
   const dropped = ref(0)
   const endedReason = ref<string | null>(null)
+  const smoothing = ref<Smoothing>(parseSmoothing(remembered(KEY_SMOOTHING)))
+  /** '' = the system's default input. */
+  const deviceId = ref(remembered(KEY_DEVICE) ?? '')
+  const devices = ref<InputDevice[]>([])
+  const notice = ref<string | null>(null)
 
   let mic: MicCapture | null = null
   let unsubscribe: (() => void) | null = null
@@ -54,6 +83,29 @@ export const useLiveStore = defineStore('live', () => {
   const classes = computed(() => session.value?.source.classes ?? sources.value.find((s) => s.id === sourceId.value)?.classes ?? [])
   const latencyMedian = computed(() => median(serverLatencies.value))
   const roundTripMedian = computed(() => median(roundTrips.value))
+  const shown = computed(() => shownEstimate(timeline.value, smoothing.value))
+  const source = computed(() => session.value?.source ?? sources.value.find((s) => s.id === sourceId.value) ?? null)
+
+  function setSmoothing(v: Smoothing): void {
+    smoothing.value = v
+    remember(KEY_SMOOTHING, String(v))
+  }
+  function setDevice(id: string): void {
+    deviceId.value = id
+    remember(KEY_DEVICE, id)
+  }
+
+  /** The inputs the browser offers; their names appear once the page may use the microphone (after the first Start). */
+  async function refreshDevices(): Promise<void> {
+    try {
+      const list = await listInputDevices()
+      devices.value = list
+        .filter((d) => d.deviceId && d.deviceId !== 'default' && d.deviceId !== 'communications')
+        .map((d, i) => ({ deviceId: d.deviceId, label: d.label || `microphone ${i + 1}` }))
+    } catch {
+      devices.value = []
+    }
+  }
 
   async function refreshSources(): Promise<void> {
     try {
@@ -97,6 +149,7 @@ export const useLiveStore = defineStore('live', () => {
     if (state.value !== 'idle') return
     state.value = 'starting'
     error.value = null
+    notice.value = null
     endedReason.value = null
     latest.value = null
     timeline.value = []
@@ -122,8 +175,15 @@ export const useLiveStore = defineStore('live', () => {
         },
       )
       unsubscribe = () => sub.unsubscribe()
+      // a remembered input that is no longer connected falls back to the default, and says so
+      const known = !deviceId.value || !devices.value.length || devices.value.some((d) => d.deviceId === deviceId.value)
+      if (!known) {
+        notice.value = 'The remembered microphone is not connected; using the default input.'
+        deviceId.value = ''
+      }
       mic = await startCapture({
         chunkMs: CHUNK_MS,
+        deviceId: deviceId.value || undefined,
         onChunk: (c) => {
           level.value = c.level
           send(c.samples, c.index)
@@ -135,6 +195,7 @@ export const useLiveStore = defineStore('live', () => {
       })
       captureInfo.value = { method: mic.method, deviceRate: mic.deviceRate, deviceLabel: mic.deviceLabel }
       state.value = 'running'
+      void refreshDevices()
     } catch (err) {
       error.value = errorMessage(err)
       state.value = 'running'
@@ -176,6 +237,15 @@ export const useLiveStore = defineStore('live', () => {
     sent,
     dropped,
     endedReason,
+    smoothing,
+    shown,
+    source,
+    deviceId,
+    devices,
+    notice,
+    setSmoothing,
+    setDevice,
+    refreshDevices,
     refreshSources,
     start,
     stop,

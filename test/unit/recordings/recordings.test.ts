@@ -119,6 +119,17 @@ describe('bad input gets a clear error', () => {
     const s = signal(0.6, 7)
     saveRecording(ws, { person: 'Y', emotion: 'sad', samples: s })
     expect(() => saveRecording(ws, { person: 'Y', emotion: 'sad', samples: s })).toThrow(/identical recording is already stored/)
+    // named by take, person and time, never by clip id
+    saveRecording(ws, { person: 'Y', emotion: 'sad', samples: signal(0.6, 8) })
+    const again = (() => {
+      try {
+        saveRecording(ws, { person: 'Y', emotion: 'sad', samples: signal(0.6, 8) })
+      } catch (err) {
+        return (err as Error).message
+      }
+    })()
+    expect(again).toMatch(/^an identical recording is already stored \(Y's take 2 of sad, recorded \d{1,2} [A-Z][a-z]{2} \d{4}, \d\d:\d\d UTC\); nothing was added$/)
+    expect(again).not.toMatch(/clip \d/)
     const { sessionId } = await caller.recordings.start({ person: 'Long', emotion: null })
     const second = b64(signal(1, 9).subarray(0, MAX_CHUNK_SAMPLES))
     for (let seq = 0; seq < 120; seq++) await caller.recordings.append({ sessionId, seq, pcm: second })
