@@ -14,7 +14,7 @@ import { closeImportPool } from '../../services/corpus/index'
 import { closeFeaturePool } from '../../services/features/index'
 import { JobCancelledError } from '../../services/jobs/registry'
 import { openWorkspace, defaultWorkspaceDir } from '../../services/store/workspace'
-import { claimsText, findTask, openPlanFolder, planStatusText, prepareExperiment, readPlan, readPlanStatus, runTask, shardTasks, stageTask, taskContext, writeOutputs } from '../../services/experiment/index'
+import { claimsText, findTask, openPlanFolder, prepareExperiment, readPlan, readPlanStatus, runTask, shardTasks, stageTask, taskContext, writeOutputs } from '../../services/experiment/index'
 import type { PlanTask } from '../../services/experiment/plan-format'
 import { statusReport } from '../../services/cluster/index'
 import { configFromOptions, stderrProgress, type GridOptions } from './experiment-options'
@@ -71,7 +71,7 @@ export function registerPlanCommands(experiment: Command): void {
 
   experiment
     .command('task <dir>')
-    .description("run tasks of a plan folder: --id K, --shard I/N [--stage S], or --stage S --index I (a Slurm array index; default $SLURM_ARRAY_TASK_ID). Finished tasks are skipped; a task whose dependencies have not finished fails")
+    .description('run tasks of a plan folder: --id K, --shard I/N [--stage S], or --stage S --index I (a Slurm array index; default $SLURM_ARRAY_TASK_ID). Finished tasks are skipped; a task whose dependencies have not finished fails')
     .option('--id <id>', 'one task by its id')
     .option('--shard <i/n>', 'every n-th task starting at i (1-based), in plan order')
     .option('--stage <name>', 'features, tune, pretrain or evaluate')
