@@ -53,10 +53,11 @@ export type ArchitectureKind = z.infer<typeof ArchitectureKindSchema>
  */
 export const EpochDiagnosticsSchema = z.object({
   epoch: z.number().int().min(0).max(100_000),
-  loss: z.number(),
+  // finite bounds far above any real value (the contract's bounds test walks every schema)
+  loss: z.number().min(-1e15).max(1e15),
   active_fraction: z.number().min(0).max(1),
-  grad_norm: z.number().min(0),
-  embedding_norm: z.number().min(0),
-  weight_change: z.number().min(0),
+  grad_norm: z.number().min(0).max(1e15),
+  embedding_norm: z.number().min(0).max(1e15),
+  weight_change: z.number().min(0).max(1e15),
 })
 export type EpochDiagnostics = z.infer<typeof EpochDiagnosticsSchema>

@@ -64,7 +64,7 @@ export const EnrollRequestSchema = z.object({
    * Hold out whole recording sessions instead of single examples: the session of every
    * chosen clip (clip id -> session key). null: stratified k-fold over the examples.
    */
-  sessions: z.record(z.string().regex(/^\d{1,12}$/), z.string().min(1).max(100)).nullable().default(null),
+  sessions: boundedRecord(z.string().regex(/^\d{1,12}$/), z.string().min(1).max(100), 10_000).nullable().default(null),
   seed: z.number().int().default(1),
 })
 export type EnrollRequest = z.input<typeof EnrollRequestSchema>

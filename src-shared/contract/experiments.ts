@@ -124,10 +124,10 @@ export const PretrainRecordSchema = z.object({
   speakers: SpeakerRolesSchema.pick({ pretrain: true, validation: true, tuning: true }),
   epochs: z.number().int().min(0),
   best_epoch: z.number().int().nullable(),
-  val_accuracy: z.number().nullable(),
-  hyper: z.object({ margin: z.number(), temperature: z.number(), learningRate: z.number() }),
+  val_accuracy: Real.nullable(),
+  hyper: z.object({ margin: Real, temperature: Real, learningRate: Real }),
   diagnostics: z.array(EpochDiagnosticsSchema).max(10_000),
-  seconds: z.number().min(0),
+  seconds: Real.min(0),
 })
 export type PretrainRecord = z.infer<typeof PretrainRecordSchema>
 
@@ -135,8 +135,8 @@ export type PretrainRecord = z.infer<typeof PretrainRecordSchema>
 export const LossTuningSchema = z.object({
   source: z.string().max(60),
   loss: LossNameSchema,
-  chosen: z.object({ margin: z.number(), temperature: z.number(), learningRate: z.number() }),
-  trials: z.array(z.object({ params: z.record(z.string(), z.number()), score: z.number().nullable() })).max(1000),
+  chosen: z.object({ margin: Real, temperature: Real, learningRate: Real }),
+  trials: z.array(z.object({ params: boundedRecord(z.string().max(MAX_TEXT), Real, MAX_ENTRIES), score: Real.nullable() })).max(1000),
   budget: z.number().int(),
   criterion: z.string().max(2000),
   trainSpeakers: Speakers,
@@ -145,13 +145,13 @@ export const LossTuningSchema = z.object({
 export type LossTuning = z.infer<typeof LossTuningSchema>
 
 /** A mean with its n and a 95% interval (hierarchical bootstrap: folds, then pre-training seeds, then support draws). */
-export const StatSchema = z.object({ mean: z.number(), sd: z.number(), n: z.number().int(), ci: z.tuple([z.number(), z.number()]).nullable() })
+export const StatSchema = z.object({ mean: Real, sd: Real, n: z.number().int(), ci: z.tuple([Real, Real]).nullable() })
 export type Stat = z.infer<typeof StatSchema>
 
 export const SummaryRowSchema = z.object({
   key: z.string().max(300),
   method: MethodSchema,
-  source: z.string().nullable(),
+  source: z.string().max(MAX_TEXT).nullable(),
   pretrain_loss: LossNameSchema.nullable(),
   finetune_loss: LossNameSchema.nullable(),
   frozen: z.number().int().nullable(),
@@ -175,8 +175,8 @@ export const UnitsSchema = z.object({ folds: z.number().int(), pretrainSeeds: z.
 /** One paired effect (UAR difference as a fraction), overall or for one shots value. */
 export const EffectSchema = z.object({
   shots: z.union([ShotsSchema, z.literal('pooled')]),
-  effect: z.number().nullable(),
-  ci: z.tuple([z.number(), z.number()]).nullable(),
+  effect: Real.nullable(),
+  ci: z.tuple([Real, Real]).nullable(),
   units: UnitsSchema,
   verdict: VerdictSchema,
   /** Why an inconclusive verdict is inconclusive (null otherwise). */
@@ -187,20 +187,20 @@ export type Effect = z.infer<typeof EffectSchema>
 export const ClaimIdSchema = z.enum(['distance-loss', 'source-vs-frozen', 'finetune-vs-pretrained', 'siamese-vs-softmax'])
 export const ClaimResultSchema = z.object({
   id: ClaimIdSchema,
-  claim: z.string(),
+  claim: z.string().max(MAX_TEXT),
   /** The pooled verdict (effect averaged over the shots values). */
   verdict: VerdictSchema,
   reason: z.string().max(500).nullable(),
   /** The decision rule, in words. */
   rule: z.string().max(MAX_TEXT),
   /** The numbers behind the verdict, in words. */
-  explanation: z.string(),
-  effect: z.number().nullable(),
-  ci: z.tuple([z.number(), z.number()]).nullable(),
+  explanation: z.string().max(MAX_TEXT),
+  effect: Real.nullable(),
+  ci: z.tuple([Real, Real]).nullable(),
   units: UnitsSchema,
   /** The effect for each shots value, each with its own interval and verdict. */
   perShots: z.array(EffectSchema).max(50),
-  details: z.array(z.object({ label: z.string(), value: z.number() })).max(500),
+  details: z.array(z.object({ label: z.string().max(MAX_TEXT), value: Real })).max(500),
 })
 export type ClaimResult = z.infer<typeof ClaimResultSchema>
 
@@ -223,7 +223,7 @@ export type LossRow = z.infer<typeof LossRowSchema>
 
 export const HeadlineSchema = z.object({
   text: z.string().max(4000),
-  best: z.object({ label: z.string(), key: z.string(), uar: StatSchema }).nullable(),
+  best: z.object({ label: z.string().max(MAX_TEXT), key: z.string().max(MAX_TEXT), uar: StatSchema }).nullable(),
   /** Whether any Siamese variant's paired difference to the softmax baseline has an interval above 0. */
   siameseBeatsSoftmax: z.boolean(),
 })
@@ -252,15 +252,15 @@ export const EmbeddingMapSchema = z.object({
 })
 export type EmbeddingMap = z.infer<typeof EmbeddingMapSchema>
 
-export const CurvePointSchema = z.object({ source: z.string(), loss: LossNameSchema, pretrainSeed: z.number().int(), epoch: z.number().int(), trainLoss: z.number(), valAccuracy: z.number().nullable() })
+export const CurvePointSchema = z.object({ source: z.string().max(MAX_TEXT), loss: LossNameSchema, pretrainSeed: z.number().int(), epoch: z.number().int(), trainLoss: Real, valAccuracy: Real.nullable() })
 export type CurvePoint = z.infer<typeof CurvePointSchema>
 
 /** What the Experiments view shows of a run: the same tables and plots as report.html. */
 export const RunDetailSchema = z.object({
   run: ExperimentRunSchema,
-  summary: z.array(SummaryRowSchema),
-  claims: z.array(ClaimResultSchema),
-  losses: z.array(LossRowSchema),
+  summary: z.array(SummaryRowSchema).max(MAX_ITEMS),
+  claims: z.array(ClaimResultSchema).max(MAX_ITEMS),
+  losses: z.array(LossRowSchema).max(MAX_ITEMS),
   headline: HeadlineSchema,
   /** Plots as self-contained SVG strings (shown as data: images). */
   plots: z.array(z.object({ title: z.string().max(MAX_TEXT), svg: z.string().max(MAX_TEXT) })).max(MAX_ITEMS),

@@ -22,16 +22,16 @@ export const LiveSourceIdSchema = z.string().regex(/^(default|model:\d{1,9}|prof
  * speakers, whether that speech was generated (espeak-ng) or recorded, and when.
  */
 export const ModelProvenanceSchema = z.object({
-  model: z.string(),
+  model: z.string().max(MAX_TEXT),
   /** The corpus the network was trained on (the card's sourceCorpus). */
-  corpus: z.string(),
+  corpus: z.string().max(MAX_TEXT),
   /** Fine-tuned afterwards on (targetCorpus), e.g. 'recordings of Ada'; null when not. */
-  tunedOn: z.string().nullable(),
+  tunedOn: z.string().max(MAX_TEXT).nullable(),
   /** Distinct speakers used to build it (every role but held-out); null on cards without the record. */
   speakers: z.number().int().nullable(),
   /** generated: synthesised speech (the test-corpus generator); recorded: people; unknown: the card does not say. */
   speech: z.enum(['generated', 'recorded', 'unknown']),
-  createdAt: z.string(),
+  createdAt: z.string().max(MAX_TEXT),
   /** The shipped demonstration model (or a profile built on it). */
   demo: z.boolean(),
   heldOut: HeldOutEstimateSchema.nullable(),
@@ -82,7 +82,7 @@ export const LivePushSchema = z
     /** The audio: base64 Int16 (what the app sends) ... */
     pcm16: Pcm16Base64Schema.optional(),
     /** ... or plain float samples in [-1, 1] (tools, tests). */
-    samples: z.array(z.number().finite().min(-1).max(1)).min(1).max(MAX_CHUNK_SAMPLES).optional(),
+    samples: z.array(Real.finite().min(-1).max(1)).min(1).max(MAX_CHUNK_SAMPLES).optional(),
   })
   .refine((v) => (v.pcm16 === undefined) !== (v.samples === undefined), 'send exactly one of pcm16 or samples')
 export type LivePushInput = z.infer<typeof LivePushSchema>
