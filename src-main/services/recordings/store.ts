@@ -5,6 +5,7 @@
  * The file is written (temp + rename) before the row, and removed again if the
  * row cannot be written, so the two never disagree.
  */
+import { writeAtomic } from '../store/atomic-file'
 import crypto from 'node:crypto'
 import fs from 'node:fs'
 import path from 'node:path'
@@ -115,15 +116,7 @@ export function saveRecording(ws: Workspace, input: SaveRecordingInput): Recordi
   const hash = crypto.createHash('sha256').update(bytes).digest('hex')
   const dup = ws.db.prepare('SELECT id FROM clips WHERE dataset_id = ? AND content_hash = ?').pluck().get(datasetId, hash) as number | undefined
   if (dup !== undefined) throw new RecordingError(`an identical recording is already stored (${describeTake(ws, dup)}); nothing was added`)
-  const tmp = `${file}.${process.pid}.tmp`
-  const fd = fs.openSync(tmp, 'w')
-  try {
-    fs.writeSync(fd, bytes)
-    fs.fsyncSync(fd)
-  } finally {
-    fs.closeSync(fd)
-  }
-  fs.renameSync(tmp, file)
+  writeAtomic(file, bytes)
   const level = levelDb(input.samples)
   try {
     const clipId = ws.db.transaction(() => {
