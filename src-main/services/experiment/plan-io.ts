@@ -4,35 +4,17 @@
  * folder fsynced) so a reader on a shared file system never sees half of one.
  */
 import fs from 'node:fs'
-import os from 'node:os'
 import path from 'node:path'
+import { writeAtomic } from '../store/atomic-file'
 import { PLAN_FORMAT, taskFileName, type Plan, type PlanTask, type TaskFailureFile, type TaskResultFile } from './plan-format'
 
 export const PLAN_FILE = 'plan.json'
 export const TASKS_DIR = 'tasks'
 
-/** tmp + fsync + rename + fsync of the folder: the file is either absent or complete, also after a crash. */
+/** tmp + fsync + rename + fsync of the folder (store/atomic-file.ts), creating the folder first. */
 export function writeDurable(file: string, data: string | Uint8Array): void {
   fs.mkdirSync(path.dirname(file), { recursive: true })
-  const tmp = `${file}.${os.hostname()}.${process.pid}.tmp`
-  const fd = fs.openSync(tmp, 'w')
-  try {
-    fs.writeSync(fd, typeof data === 'string' ? Buffer.from(data) : data)
-    fs.fsyncSync(fd)
-  } finally {
-    fs.closeSync(fd)
-  }
-  fs.renameSync(tmp, file)
-  try {
-    const dfd = fs.openSync(path.dirname(file), 'r')
-    try {
-      fs.fsyncSync(dfd)
-    } finally {
-      fs.closeSync(dfd)
-    }
-  } catch {
-    /* some file systems refuse to fsync a folder; the rename is still atomic */
-  }
+  writeAtomic(file, data)
 }
 
 export function writePlan(dir: string, plan: Plan): void {

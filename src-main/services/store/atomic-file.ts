@@ -3,14 +3,16 @@
  * (model files and checkpoints, recorded takes).
  */
 import fs from 'node:fs'
+import os from 'node:os'
 import path from 'node:path'
 
 /**
  * Writes to a temporary name, fsyncs the data, renames, then fsyncs the folder: after a
  * power cut or kill the file is either the old one or the whole new one, never a torn one.
  */
-export function writeAtomic(file: string, data: Buffer | string): void {
-  const tmp = `${file}.${process.pid}.tmp`
+export function writeAtomic(file: string, data: Uint8Array | string): void {
+  // host and pid in the temporary name: tasks on several nodes may write into one shared folder
+  const tmp = `${file}.${os.hostname()}.${process.pid}.tmp`
   const fd = fs.openSync(tmp, 'w')
   try {
     fs.writeFileSync(fd, data)
