@@ -103,6 +103,8 @@ export const ClipRowSchema = z.object({
   emotion: z.string().max(MAX_TEXT).nullable(),
   intensity: z.string().max(MAX_TEXT).nullable(),
   sentence: z.string().max(MAX_TEXT).nullable(),
+  /** set by the clips query: the audio file is gone (moved or deleted) */
+  audioMissing: z.boolean().optional(),
 })
 export type ClipRow = z.infer<typeof ClipRowSchema>
 
@@ -118,6 +120,28 @@ export const RelinkReportSchema = z.object({
   mismatched: z.array(z.string().max(MAX_TEXT)).max(MAX_ITEMS),
 })
 export type RelinkReport = z.infer<typeof RelinkReportSchema>
+
+/** A dataset's clips whose audio files are gone (stat-ed on the server), with the message a person reads. */
+export const MissingAudioSchema = z.object({
+  datasetId: z.number().int(),
+  checked: z.number().int().nonnegative(),
+  missing: z.number().int().nonnegative(),
+  /** the first missing files, relative to the dataset's folder */
+  examples: z.array(z.string().max(MAX_TEXT)).max(MAX_ITEMS),
+  message: z.string().max(MAX_TEXT).nullable(),
+})
+export type MissingAudio = z.infer<typeof MissingAudioSchema>
+
+/** One clip's audio file: there or not, and the dataset to relink when not. */
+export const ClipAudioStatusSchema = z.object({
+  clipId: z.number().int(),
+  datasetId: z.number().int(),
+  datasetName: z.string().max(MAX_TEXT),
+  rootPath: z.string().max(MAX_TEXT).nullable(),
+  missing: z.boolean(),
+  message: z.string().max(MAX_TEXT).nullable(),
+})
+export type ClipAudioStatus = z.infer<typeof ClipAudioStatusSchema>
 
 export const SplitRequestSchema = z.object({ datasetId: z.number().int(), k: z.number().int().min(2).max(100), seed: z.string().max(100).default('0') })
 
