@@ -41,3 +41,20 @@ export function describeLabelRule(rule: LabelRule): string {
 export function labelRuleName(rule: LabelRule): string {
   return rule.kind === 'annotator' ? `annotator ${rule.annotator}` : rule.kind === 'corpus' ? 'corpus label' : 'majority'
 }
+
+/** What a model card records: the rule each training dataset's labels were read under, and a plain-words line. */
+export const CardLabelRuleSchema = z.object({
+  source: LabelRuleSchema,
+  target: LabelRuleSchema.nullable(),
+  text: z.string().max(2000),
+})
+export type CardLabelRule = z.infer<typeof CardLabelRuleSchema>
+
+export function cardLabelRule(source: { name: string; rule: LabelRule }, target: { name: string; rule: LabelRule } | null): CardLabelRule {
+  const line = (d: { name: string; rule: LabelRule }) => `${d.name}: ${describeLabelRule(d.rule)}`
+  return {
+    source: source.rule,
+    target: target?.rule ?? null,
+    text: `Each clip's label was ${[source, ...(target ? [target] : [])].map(line).join('; ')}.`,
+  }
+}

@@ -11,10 +11,13 @@ import {
   ImportRequestSchema,
   LayoutDetectionSchema,
   RelinkReportSchema,
+  SetLabelRuleSchema,
   SplitRequestSchema,
   SplitsSchema,
 } from '../../../src-shared/contract/datasets'
 import { datasetStats, detectLayout, getSplits, importCorpus, listClips, listDatasets, makeSplits, relinkDataset } from '../../services/corpus/index'
+import { LabelRuleError, setLabelRule } from '../../services/store/label-rule'
+import { LabelRuleSchema } from '../../../src-shared/label-rule'
 import { procedure, router } from '../trpc'
 
 const DatasetId = z.object({ datasetId: z.number().int().positive() })
@@ -43,6 +46,19 @@ export const datasetsRouter = router({
     knownDataset(ctx, input.datasetId)
     return datasetStats(ctx.services.ws, input.datasetId)
   }),
+  /** Chooses which label counts as a clip's label for this dataset's counts and for training. */
+  setLabelRule: procedure
+    .input(SetLabelRuleSchema)
+    .output(LabelRuleSchema)
+    .mutation(({ ctx, input }) => {
+      knownDataset(ctx, input.datasetId)
+      try {
+        return setLabelRule(ctx.services.ws, input.datasetId, input.rule)
+      } catch (err) {
+        if (err instanceof LabelRuleError) throw new TRPCError({ code: 'BAD_REQUEST', message: err.message })
+        throw err
+      }
+    }),
   clips: procedure.input(ClipQuerySchema).output(ClipPageSchema).query(({ ctx, input }) => listClips(ctx.services.ws, input)),
   detect: procedure
     .input(z.object({ dir: z.string().min(1).max(4096) }))

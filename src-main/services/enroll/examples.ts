@@ -8,6 +8,7 @@ import { extractForClips, LOGMEL_DEFAULTS } from '../features/index'
 import { fitFrames } from '../model/data'
 import type { ItemSet, ModelCardData } from '../model/types'
 import type { Workspace } from '../store/workspace'
+import { labelSql } from '../store/label-rule'
 
 export class EnrollError extends Error {
   override name = 'EnrollError'
@@ -28,7 +29,8 @@ interface ClipRow {
   emotion: string | null
 }
 
-const CURRENT_LABEL = `(SELECT l.emotion FROM labels l WHERE l.clip_id = c.id AND l.deleted_at IS NULL AND l.start_sec IS NULL ORDER BY l.id DESC LIMIT 1)`
+/** A clip's label under its dataset's label rule (store/label-rule.ts). */
+const CURRENT_LABEL = labelSql('dataset')
 
 /** Checks the clips and their labels without computing anything (the router calls it before starting a job). */
 export function checkExamples(ws: Workspace, clipIds: number[]): { rows: ClipRow[]; counts: Record<string, number> } {
@@ -45,7 +47,7 @@ export function checkExamples(ws: Workspace, clipIds: number[]): { rows: ClipRow
   if (missing.length) throw new EnrollError(`no clip with id ${missing.slice(0, 10).join(', ')}${missing.length > 10 ? ', …' : ''}`)
   const unlabelled = rows.filter((r) => !r.emotion)
   if (unlabelled.length) {
-    throw new EnrollError(`${unlabelled.length} chosen clip(s) have no emotion label (e.g. ${unlabelled[0].path}): label them or leave them out`)
+    throw new EnrollError(`${unlabelled.length} chosen clip(s) have no emotion label under their dataset's label rule (e.g. ${unlabelled[0].path}): label them, change the rule in Datasets, or leave them out`)
   }
   const counts: Record<string, number> = {}
   for (const r of rows) counts[r.emotion!] = (counts[r.emotion!] ?? 0) + 1
