@@ -52,6 +52,7 @@ test.describe('Datasets view', () => {
       for (const who of ['ann', 'bob']) for (const c of clips) await api.labels.set.mutate({ clipId: c.id, emotion: 'sad', annotator: who })
     }, corpus.dir)
 
+    await app.reload() // the view was loaded before the API import
     await app.getByTestId('nav-datasets').click()
     await app.getByTestId('dataset-list').locator('[data-dataset="rule-e2e"]').click()
     const stats = app.getByTestId('dataset-stats')
