@@ -44,17 +44,36 @@ export function labelRuleName(rule: LabelRule): string {
 
 /** What a model card records: the rule each training dataset's labels were read under, and a plain-words line. */
 export const CardLabelRuleSchema = z.object({
-  source: LabelRuleSchema,
+  /** the pre-training corpus's rule (null: an enrolled model whose base card did not record it) */
+  source: LabelRuleSchema.nullable(),
+  /** the fine-tuning or enrollment data's rule (null: none, or examples from datasets with different rules; the text names each) */
   target: LabelRuleSchema.nullable(),
-  text: z.string().max(2000),
+  text: z.string().max(4000),
 })
 export type CardLabelRule = z.infer<typeof CardLabelRuleSchema>
 
-export function cardLabelRule(source: { name: string; rule: LabelRule }, target: { name: string; rule: LabelRule } | null): CardLabelRule {
-  const line = (d: { name: string; rule: LabelRule }) => `${d.name}: ${describeLabelRule(d.rule)}`
-  return {
-    source: source.rule,
-    target: target?.rule ?? null,
-    text: `Each clip's label was ${[source, ...(target ? [target] : [])].map(line).join('; ')}.`,
-  }
+export interface NamedRule {
+  name: string
+  rule: LabelRule
+}
+
+/** The card's record: `source` is the pre-training data (null: unknown), `targets` the fine-tuning or enrollment datasets. */
+export function cardLabelRule(source: NamedRule | null, targets: NamedRule[]): CardLabelRule {
+  const line = (d: NamedRule) => `${d.name}: ${describeLabelRule(d.rule)}`
+  const parts = [...(source ? [line(source)] : ['pre-training data: not recorded by the base model']), ...targets.map(line)]
+  const same = targets.length > 0 && targets.every((t) => JSON.stringify(t.rule) === JSON.stringify(targets[0].rule))
+  return { source: source?.rule ?? null, target: same ? targets[0].rule : null, text: `Each clip's label was ${parts.join('; ')}.` }
+}
+
+/** A rule as one word: 'corpus', 'majority' or 'annotator:NAME' (the select's values and `ser label-rule`). */
+export function labelRuleKey(rule: LabelRule): string {
+  return rule.kind === 'annotator' ? `annotator:${rule.annotator}` : rule.kind
+}
+
+/** The inverse of labelRuleKey; an unknown word is a clear error. */
+export function parseLabelRule(key: string): LabelRule {
+  const k = key.trim()
+  const parsed = LabelRuleSchema.safeParse(k.startsWith('annotator:') ? { kind: 'annotator', annotator: k.slice('annotator:'.length) } : { kind: k })
+  if (!parsed.success) throw new Error(`not a label rule: '${key}' (use corpus, majority or annotator:NAME; ${parsed.error.issues[0]?.message ?? 'invalid'})`)
+  return parsed.data
 }

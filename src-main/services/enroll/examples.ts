@@ -8,7 +8,8 @@ import { extractForClips, LOGMEL_DEFAULTS } from '../features/index'
 import { fitFrames } from '../model/data'
 import type { ItemSet, ModelCardData } from '../model/types'
 import type { Workspace } from '../store/workspace'
-import { labelSql } from '../store/label-rule'
+import { getLabelRule, labelSql } from '../store/label-rule'
+import type { NamedRule } from '../../../src-shared/label-rule'
 
 export class EnrollError extends Error {
   override name = 'EnrollError'
@@ -20,10 +21,13 @@ export const MIN_PER_CLASS = 2
 export interface Examples extends ItemSet {
   clipIds: number[]
   counts: Record<string, number>
+  /** the label rule of each dataset the examples came from, read with their labels */
+  labelRules: NamedRule[]
 }
 
 interface ClipRow {
   id: number
+  dataset_id: number
   path: string
   content_hash: string
   emotion: string | null
@@ -37,7 +41,7 @@ export function checkExamples(ws: Workspace, clipIds: number[]): { rows: ClipRow
   const ids = [...new Set(clipIds)]
   if (ids.length !== clipIds.length) throw new EnrollError('the same clip was chosen twice')
   const rows: ClipRow[] = []
-  const get = ws.db.prepare(`SELECT c.id, c.path, c.content_hash, ${CURRENT_LABEL} AS emotion FROM clips c WHERE c.id = ?`)
+  const get = ws.db.prepare(`SELECT c.id, c.dataset_id, c.path, c.content_hash, ${CURRENT_LABEL} AS emotion FROM clips c WHERE c.id = ?`)
   const missing: number[] = []
   for (const id of ids) {
     const r = get.get(id) as ClipRow | undefined
@@ -67,7 +71,13 @@ export async function loadExamples(
   person: string,
   opts: { signal?: AbortSignal; onProgress?: (fraction: number, message?: string) => void } = {},
 ): Promise<Examples> {
-  const { rows, counts } = checkExamples(ws, clipIds)
+  // one read transaction: the labels and the rules they were read under are the same snapshot
+  const { rows, counts, labelRules } = ws.db.transaction(() => {
+    const checked = checkExamples(ws, clipIds)
+    const datasets = [...new Set(checked.rows.map((r) => r.dataset_id))]
+    const name = ws.db.prepare('SELECT name FROM datasets WHERE id = ?').pluck()
+    return { ...checked, labelRules: datasets.map((id) => ({ name: name.get(id) as string, rule: getLabelRule(ws, id) })) }
+  })()
   const extractor = card.extractor.name
   let feats: Map<number | string, Float32Array>
   try {
@@ -86,5 +96,5 @@ export async function loadExamples(
     if (v.length !== per) throw new EnrollError(`features of ${r.path} have ${v.length} values, model ${card.name} expects ${per}`)
     x.set(v, i * per)
   })
-  return { x, itemShape, labels: rows.map((r) => r.emotion!), speakers: rows.map(() => person), clipIds: rows.map((r) => r.id), counts }
+  return { x, itemShape, labels: rows.map((r) => r.emotion!), speakers: rows.map(() => person), clipIds: rows.map((r) => r.id), counts, labelRules }
 }

@@ -126,7 +126,7 @@ export async function runTraining(specIn: TrainSpec, onProgress: (p: RunProgress
         metrics,
         speakers: split.roles,
         heldOut,
-        labelRule: cardLabelRule({ name: spec.source, rule: src.labelRule }, tgt && spec.target ? { name: spec.target, rule: tgt.labelRule } : null),
+        labelRule: cardLabelRule({ name: spec.source, rule: src.labelRule }, tgt && spec.target ? [{ name: spec.target, rule: tgt.labelRule }] : []),
         createdAt: spec.createdAt,
       }),
     )

@@ -14,6 +14,7 @@ import {
 } from '../../../src-main/services/enroll/index'
 import { filesToItems, predict } from '../../../src-main/services/model/index'
 import { saveRecording } from '../../../src-main/services/recordings/index'
+import { readCard } from '../../../src-main/services/model/storage'
 import { setLabelRule } from '../../../src-main/services/store/label-rule'
 import type { EnrollResult } from '../../../src-shared/contract/enroll'
 import { tempWorkspace } from '../../helpers/workspace'
@@ -178,5 +179,7 @@ describe('enrollment on a person\'s recordings (real features, real fine-tuning)
     expect(r.heldOut.accuracy).toBeLessThan(0.5)
     // Yet the profile fits its own support set: why held-out, not training, accuracy is what the view shows.
     expect(r.counts).toEqual({ angry: 4, sad: 4, happy: 4 })
+    // the enrolled model's card says whose labels the examples carried
+    expect(readCard(path.join(ws.dir, 'profiles', 'mixed')).labelRule?.target).toEqual({ kind: 'annotator', annotator: 'shuffler' })
   }, 120_000)
 })

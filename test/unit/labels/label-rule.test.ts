@@ -1,8 +1,10 @@
+import { execFileSync } from 'node:child_process'
+import path from 'node:path'
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 import { datasetStats, listClips } from '../../../src-main/services/corpus/index'
 import { setLabel } from '../../../src-main/services/labels/index'
 import { effectiveLabels, getLabelRule, LabelRuleError, setLabelRule } from '../../../src-main/services/store/label-rule'
-import { DEFAULT_LABEL_RULE } from '../../../src-shared/label-rule'
+import { DEFAULT_LABEL_RULE, cardLabelRule, labelRuleKey, parseLabelRule } from '../../../src-shared/label-rule'
 import { tempWorkspace } from '../../helpers/workspace'
 import { seedClips } from './helpers'
 
@@ -56,7 +58,7 @@ describe('label rule resolver', () => {
     expect(labels(datasetId, { kind: 'majority' })[2]).toBe('happy')
   })
 
-  it('today\'s "latest label from anyone" is not what any rule gives on clip 4', () => {
+  it('the default rule (majority) is not today\'s "latest label from anyone": on clip 4 the corpus breaks the tie', () => {
     const { datasetId } = seed()
     const latest = ws.db
       .prepare('SELECT emotion FROM labels WHERE clip_id = (SELECT MAX(id) FROM clips) AND deleted_at IS NULL AND start_sec IS NULL ORDER BY id DESC LIMIT 1')
@@ -103,4 +105,30 @@ describe('dataset counts and clip lists follow the stored rule', () => {
     // an explicit rule (a preview, or one pinned by a training run) overrides the stored one
     expect(listClips(ws, { datasetId }, { kind: 'corpus' }).clips.every((r) => r.emotion === 'angry')).toBe(true)
   })
+})
+
+describe('the rule as a word, on the card, and on the command line', () => {
+  it('corpus, majority and annotator:NAME round-trip; anything else is a clear error', () => {
+    for (const r of [{ kind: 'corpus' }, { kind: 'majority' }, { kind: 'annotator', annotator: 'ann b' }] as const) expect(parseLabelRule(labelRuleKey(r))).toEqual(r)
+    expect(() => parseLabelRule('latest')).toThrow(/not a label rule: 'latest'/)
+    expect(() => parseLabelRule('annotator:')).toThrow(/an annotator name is required/)
+  })
+
+  it('the card names every dataset\'s rule in words; examples from datasets with different rules have no single target rule', () => {
+    const c = cardLabelRule(null, [{ name: 'a', rule: { kind: 'corpus' } }, { name: 'b', rule: { kind: 'majority' } }])
+    expect(c.source).toBeNull()
+    expect(c.target).toBeNull()
+    expect(c.text).toBe("Each clip's label was pre-training data: not recorded by the base model; a: the corpus label (clips without one are left out); b: " +
+      "the majority of annotators' labels (a tie goes to the corpus label if it is one of the tied emotions, otherwise the clip is left out; a clip no annotator labelled keeps its corpus label).")
+  })
+
+  it('ser label-rule shows and sets a dataset\'s rule, with the counts it gives', () => {
+    const { datasetId } = seed()
+    const ser = (...args: string[]) =>
+      JSON.parse(execFileSync('npx', ['tsx', path.resolve('src-main/cli/index.ts'), '--workspace', ws.dir, '--json', 'label-rule', 'desk', ...args], { encoding: 'utf8', stdio: 'pipe' }))
+    expect(ser()).toMatchObject({ dataset: 'desk', labelRule: { kind: 'majority' }, annotators: ['ann', 'bob'] })
+    expect(ser('annotator:bob')).toMatchObject({ labelRule: { kind: 'annotator', annotator: 'bob' }, byEmotion: { sad: 3, happy: 1, unlabelled: 1 } })
+    expect(getLabelRule(ws, datasetId)).toEqual({ kind: 'annotator', annotator: 'bob' })
+    expect(() => ser('latest')).toThrow(/not a label rule: 'latest'/)
+  }, 60_000)
 })
