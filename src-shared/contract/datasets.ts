@@ -2,6 +2,7 @@
 import { z } from 'zod'
 import { MAX_ENTRIES, MAX_ITEMS, MAX_TEXT, Real, boundedRecord } from './limits'
 import { EMOTIONS } from '../emotions'
+import { LabelRuleSchema } from '../label-rule'
 
 export const LayoutSchema = z.enum(['ravdess', 'cremad', 'enterface', 'folder', 'manifest', 'recordings'])
 export type Layout = z.infer<typeof LayoutSchema>
@@ -70,10 +71,14 @@ export const DatasetStatsSchema = z.object({
   datasetId: z.number().int(),
   clips: z.number().int(),
   durationSec: Real,
-  /** clips by current label (latest non-deleted whole-clip label); 'unlabelled' for none */
+  /** clips by their label under `labelRule` (src-shared/label-rule.ts); 'unlabelled' for none */
   byEmotion: Counts,
   bySpeaker: Counts,
   speakers: z.array(z.object({ code: z.string().max(MAX_TEXT), gender: z.enum(['female', 'male']).nullable(), clips: z.number().int() })).max(MAX_ITEMS),
+  /** the dataset's rule for which label counts (the counts above follow it) */
+  labelRule: LabelRuleSchema,
+  /** human annotators who have labelled clips of this dataset: the names an annotator rule may choose */
+  annotators: z.array(z.string().max(MAX_TEXT)).max(MAX_ITEMS),
 })
 export type DatasetStats = z.infer<typeof DatasetStatsSchema>
 
@@ -142,6 +147,7 @@ export const ClipAudioStatusSchema = z.object({
   message: z.string().max(MAX_TEXT).nullable(),
 })
 export type ClipAudioStatus = z.infer<typeof ClipAudioStatusSchema>
+export const SetLabelRuleSchema = z.object({ datasetId: z.number().int().positive(), rule: LabelRuleSchema })
 
 export const SplitRequestSchema = z.object({ datasetId: z.number().int(), k: z.number().int().min(2).max(100), seed: z.string().max(100).default('0') })
 

@@ -5,6 +5,7 @@
  */
 import { z } from 'zod'
 import { ArchitectureKindSchema, DEFAULT_LOSS, LossNameSchema } from '../losses'
+import { CardLabelRuleSchema } from '../label-rule'
 import { MAX_ENTRIES, MAX_ITEMS, MAX_JSON_CHARS, MAX_TEXT, Real, boundedRecord, boundedUnknown } from './limits'
 
 export const ArchitectureSchema = z.discriminatedUnion('kind', [
@@ -91,6 +92,8 @@ export const ModelCardSchema = z.object({
   speakers: SpeakerRolesSchema.optional(),
   /** The held-out estimate on `speakers.heldOut` (null: no speaker was left to hold out). */
   heldOut: HeldOutEstimateSchema.nullable().optional(),
+  /** Which label counted as each clip's label in training (src-shared/label-rule.ts); absent on cards written before it was recorded. */
+  labelRule: CardLabelRuleSchema.optional(),
   /** sha256 of the two TensorFlow.js files, so a corrupted or swapped file is refused. */
   files: z.object({ 'model.json': z.string().regex(/^[0-9a-f]{64}$/), 'weights.bin': z.string().regex(/^[0-9a-f]{64}$/) }),
 })

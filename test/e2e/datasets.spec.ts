@@ -73,6 +73,49 @@ test.describe('Datasets view', () => {
     await expect(report).toContainText(`0 added, ${corpus.clips.length} unchanged`, { timeout: 90_000 })
   })
 
+  test('states which label counts, and choosing another rule changes the counts (and is kept)', async ({ app }) => {
+    const corpus = await syntheticCorpus('cremad', { speakers: 3, sentences: 2 })
+    const n: Record<string, number> = {}
+    for (const c of corpus.clips) n[c.emotion] = (n[c.emotion] ?? 0) + 1
+    // Two annotators call every angry clip sad, through the real API.
+    await app.evaluate(async (dir) => {
+      const api = (window as unknown as { __serApi: any }).__serApi
+      const { jobId } = await api.datasets.import.mutate({ dir, name: 'rule-e2e' })
+      const { datasetId } = await api.datasets.importReport.query({ jobId })
+      const { clips } = await api.datasets.clips.query({ datasetId, emotion: 'angry', limit: 1000 })
+      for (const who of ['ann', 'bob']) for (const c of clips) await api.labels.set.mutate({ clipId: c.id, emotion: 'sad', annotator: who })
+    }, corpus.dir)
+
+    await app.reload() // the view was loaded before the API import
+    await app.getByTestId('nav-datasets').click()
+    await app.getByTestId('dataset-list').locator('[data-dataset="rule-e2e"]').click()
+    const stats = app.getByTestId('dataset-stats')
+    const bar = (key: string) => stats.locator(`[data-key="${key}"] .bar-value`).first()
+    const rule = app.getByTestId('label-rule-text')
+    // the default, majority: both annotators' sad wins over the corpus's angry
+    await expect(rule).toContainText("majority of annotators' labels")
+    await expect(bar('sad')).toHaveText(String(n.sad + n.angry))
+    await expect(stats.locator('[data-key="angry"]')).toHaveCount(0)
+
+    await app.getByTestId('label-rule-select').selectOption('corpus')
+    await expect(rule).toContainText('the corpus label')
+    await expect(bar('angry')).toHaveText(String(n.angry))
+    await expect(bar('sad')).toHaveText(String(n.sad))
+
+    await app.getByTestId('label-rule-select').selectOption('annotator:bob')
+    await expect(rule).toContainText('annotator bob')
+    await expect(bar('sad')).toHaveText(String(n.angry))
+    await expect(bar('unlabelled')).toHaveText(String(corpus.clips.length - n.angry))
+    await screenshot(app, 'datasets-label-rule')
+
+    // the rule is the dataset's setting: it is there after a reload
+    await app.reload()
+    await app.getByTestId('nav-datasets').click()
+    await app.getByTestId('dataset-list').locator('[data-dataset="rule-e2e"]').click()
+    await expect(app.getByTestId('label-rule-select')).toHaveValue('annotator:bob')
+    await expect(bar('sad')).toHaveText(String(n.angry))
+  })
+
   test('a folder that does not exist gets a clear error and nothing changes', async ({ app }) => {
     await app.getByTestId('nav-datasets').click()
     await app.getByTestId('import-dir').fill('/no/such/folder')

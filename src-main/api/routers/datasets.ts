@@ -13,10 +13,13 @@ import {
   LayoutDetectionSchema,
   MissingAudioSchema,
   RelinkReportSchema,
+  SetLabelRuleSchema,
   SplitRequestSchema,
   SplitsSchema,
 } from '../../../src-shared/contract/datasets'
 import { clipAudioStatus, datasetStats, detectLayout, getSplits, importCorpus, listClips, listDatasets, makeSplits, missingAudio, pathsMissing, relinkDataset } from '../../services/corpus/index'
+import { LabelRuleError, setLabelRule } from '../../services/store/label-rule'
+import { LabelRuleSchema } from '../../../src-shared/label-rule'
 import { procedure, router } from '../trpc'
 
 const DatasetId = z.object({ datasetId: z.number().int().positive() })
@@ -45,6 +48,19 @@ export const datasetsRouter = router({
     knownDataset(ctx, input.datasetId)
     return datasetStats(ctx.services.ws, input.datasetId)
   }),
+  /** Chooses which label counts as a clip's label for this dataset's counts and for training. */
+  setLabelRule: procedure
+    .input(SetLabelRuleSchema)
+    .output(LabelRuleSchema)
+    .mutation(({ ctx, input }) => {
+      knownDataset(ctx, input.datasetId)
+      try {
+        return setLabelRule(ctx.services.ws, input.datasetId, input.rule)
+      } catch (err) {
+        if (err instanceof LabelRuleError) throw new TRPCError({ code: 'BAD_REQUEST', message: err.message })
+        throw err
+      }
+    }),
   /** A page of clips, each flagged when its audio file is gone (a page is at most a few hundred stats). */
   clips: procedure.input(ClipQuerySchema).output(ClipPageSchema).query(async ({ ctx, input }) => {
     const page = listClips(ctx.services.ws, input)

@@ -11,6 +11,7 @@ import fs from 'node:fs'
 import path from 'node:path'
 import { z } from 'zod'
 import { ArchitectureKindSchema, DEFAULT_LOSS, LossNameSchema } from '../../../src-shared/losses'
+import { cardLabelRule } from '../../../src-shared/label-rule'
 import { initBackend } from '../engine/backend'
 import { openWorkspace } from '../store/workspace'
 import { makeCard } from './card'
@@ -125,6 +126,7 @@ export async function runTraining(specIn: TrainSpec, onProgress: (p: RunProgress
         metrics,
         speakers: split.roles,
         heldOut,
+        labelRule: cardLabelRule({ name: spec.source, rule: src.labelRule }, tgt && spec.target ? [{ name: spec.target, rule: tgt.labelRule }] : []),
         createdAt: spec.createdAt,
       }),
     )
