@@ -420,6 +420,7 @@ test.describe('Labelling desk', () => {
     await expect(app.getByTestId('blind-on')).toBeVisible()
     await check()
     // my own label is still shown in blind mode
+    await app.getByTestId('advance').uncheck()
     await app.locator('[data-testid="current-clip"]').click()
     await app.keyboard.press('4')
     await expect(app.locator('[data-testid="clip-labels"] tr.own')).toContainText('sad')
