@@ -396,8 +396,11 @@ test.describe('Labelling desk', () => {
     await expect(table).toContainText('ivan')
     await expect(wave.locator('.region-tag', { hasText: 'surprised (ivan)' })).toHaveCount(1)
     await expect(rows(app).nth(14).locator('.meta')).toContainText('+')
+    // the file names: CREMA-D's carry the emotion ("…_SAD_LO.wav")
+    const names = (await rows(app).locator('.name').evaluateAll((els) => els.map((e) => e.getAttribute('title')!))).map((n) => n.split('/').pop()!)
+    expect(names.length).toBeGreaterThan(14)
     const seeing = await deskDom()
-    for (const w of [corpus, 'ivan', 'calm', 'surprised']) expect(seeing).toContain(w)
+    for (const w of [corpus, 'ivan', 'calm', 'surprised', names[14]]) expect(seeing).toContain(w)
 
     await app.getByTestId('blind-toggle').check()
     await expect(app.getByTestId('blind-on')).toBeVisible()
@@ -407,6 +410,8 @@ test.describe('Labelling desk', () => {
       await expect(rows(app).nth(14).locator('.meta')).not.toContainText('+')
       const blind = await deskDom()
       for (const w of [corpus, 'ivan', 'calm', 'surprised', 'corpus label']) expect(blind, `"${w}" is in the blind desk`).not.toContain(w)
+      expect(names.filter((n) => blind.includes(n)), 'clip names in the blind desk').toEqual([])
+      await expect(app.getByTestId('current-clip')).toHaveText(`clip ${clipId}`)
     }
     await check()
     await screenshot(app, 'label-blind')
