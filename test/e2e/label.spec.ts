@@ -47,6 +47,18 @@ async function longRecording(): Promise<string> {
 
 const rows = (page: Page) => page.locator('[data-testid="desk-clips"] li')
 
+/** The desk on clip row `row` (advance off), its waveform drawn. */
+async function openClip(page: Page, annotator: string, row: number) {
+  await ensureDataset(page)
+  await openDesk(page, annotator)
+  await page.getByTestId('advance').uncheck()
+  await rows(page).nth(row).click()
+  await page.locator('[data-testid="current-clip"]').click()
+  const wave = page.getByTestId('waveform-canvas')
+  await expect(wave).toHaveAttribute('data-ready', 'yes', { timeout: 20_000 })
+  return wave
+}
+
 /** Every clip row: id, shown label and its save state. */
 async function readRows(page: Page): Promise<{ id: string; label: string; state: string }[]> {
   return rows(page).evaluateAll((els) => els.map((e) => ({ id: e.getAttribute('data-clip-id')!, label: e.getAttribute('data-label')!, state: e.getAttribute('data-state')! })))
@@ -281,13 +293,7 @@ test.describe('Labelling desk', () => {
   })
 
   test('the time axis is labelled in seconds; the spectrogram has a Hz/kHz axis and no blank top band', async ({ app }) => {
-    await ensureDataset(app)
-    await openDesk(app, 'hana')
-    await app.getByTestId('advance').uncheck()
-    await rows(app).nth(12).click()
-    await app.locator('[data-testid="current-clip"]').click()
-    const wave = app.getByTestId('waveform-canvas')
-    await expect(wave).toHaveAttribute('data-ready', 'yes', { timeout: 20_000 })
+    const wave = await openClip(app, 'hana', 12)
     // wavesurfer's Timeline labelled only "0" on a short clip; now several labels in seconds, evenly spaced
     const notches = wave.locator('[part~="timeline-notch-primary"]')
     await expect.poll(() => notches.count()).toBeGreaterThanOrEqual(3)
@@ -329,12 +335,7 @@ test.describe('Labelling desk', () => {
   })
 
   test('nothing in the desk header moves or resizes while a clip plays', async ({ app }) => {
-    await ensureDataset(app)
-    await openDesk(app, 'hana')
-    await app.getByTestId('advance').uncheck()
-    await rows(app).nth(13).click()
-    await app.locator('[data-testid="current-clip"]').click()
-    await expect(app.getByTestId('waveform-canvas')).toHaveAttribute('data-ready', 'yes', { timeout: 20_000 })
+    await openClip(app, 'hana', 13)
     const boxes = () =>
       app.locator('.label-view header.top > *, .label-view .toolbar > *').evaluateAll((els) =>
         els.map((e) => {
