@@ -434,7 +434,7 @@ test.describe('Labelling desk', () => {
     await expect(table).toContainText('corpus label')
   })
 
-  test("exports every clip's labels of the dataset as one zip: a TextGrid and an Audacity track per clip, named after it", async ({ app }) => {
+  test("exports every clip's labels of the dataset as one zip, or into a folder: a TextGrid and an Audacity track per clip, named after it", async ({ app }) => {
     await ensureDataset(app)
     await openDesk(app, 'kim')
     await app.getByTestId('advance').uncheck()
@@ -464,6 +464,28 @@ test.describe('Labelling desk', () => {
     expect(Object.keys(files).every((k) => /\.(TextGrid|txt)$/.test(k))).toBe(true)
     expect(Object.keys(files).filter((k) => k.endsWith('.txt'))).toHaveLength(2)
     fs.rmSync(path.dirname(file), { recursive: true, force: true })
+
+    // Into a folder (File System Access API): the picker is answered with the page's origin-private folder, a real directory handle.
+    await app.evaluate(async () => {
+      const root = (await navigator.storage.getDirectory()) as any
+      for await (const name of root.keys()) await root.removeEntry(name, { recursive: true })
+      ;(window as any).showDirectoryPicker = async () => root
+    })
+    await app.getByTestId('export-format').selectOption('folder')
+    await app.getByTestId('export-labels').click()
+    await expect(app.getByTestId('transfer-message')).toContainText(`${Object.keys(files).length} file(s) in folder`)
+    const written = await app.evaluate(async () => {
+      const out: Record<string, string> = {}
+      const walk = async (dir: any, prefix: string): Promise<void> => {
+        for await (const [name, h] of dir.entries()) {
+          if (h.kind === 'directory') await walk(h, `${prefix}${name}/`)
+          else out[`${prefix}${name}`] = await (await h.getFile()).text()
+        }
+      }
+      await walk(await navigator.storage.getDirectory(), '')
+      return out
+    })
+    expect(written).toEqual(files)
   })
 })
 
