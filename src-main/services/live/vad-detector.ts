@@ -19,10 +19,14 @@ export interface VoicingChoice {
   fallback: string | null
 }
 
-export function makeVoicing(requested: VadDetectorName = DEFAULT_VAD_DETECTOR, warn: (message: string) => void = console.warn): VoicingChoice {
+export function makeVoicing(
+  requested: VadDetectorName = DEFAULT_VAD_DETECTOR,
+  warn: (message: string) => void = console.warn,
+  loadSilero: () => FrameVoicing = () => new SileroVoicing(),
+): VoicingChoice {
   if (requested === 'gate') return { voicing: new PitchVoicing(), requested, fallback: null }
   try {
-    return { voicing: new SileroVoicing(), requested, fallback: null }
+    return { voicing: loadSilero(), requested, fallback: null }
   } catch (err) {
     const fallback = `${(err as Error).message}; using the energy + voicing gate instead`
     warn(`live VAD: ${fallback}`)

