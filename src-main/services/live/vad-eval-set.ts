@@ -15,7 +15,7 @@
 import seedrandom from 'seedrandom'
 import type { Emotion } from '../../../src-shared/emotions'
 import { makeBabbleBeds } from '../synth/babble'
-import { activeRms, makeNoise, sampleRng } from '../synth/channel'
+import { activeRms, makeNoise, sampleRng, unitRms } from '../synth/channel'
 import { resolveRealism } from '../synth/options'
 import { makeSpeaker, renderPlan } from '../synth/profiles'
 import { renderVoice, runLimited } from '../synth/render'
@@ -101,14 +101,6 @@ export async function renderEvalSpeech(o: EvalSetOptions = {}): Promise<EvalSpee
     at += Math.ceil(c.length / VAD.frame)
   })
   return { samples, labels, utterances: clips.length, talkers }
-}
-
-function unitRms(x: Float32Array): Float32Array {
-  let s = 0
-  for (const v of x) s += v * v
-  const k = s > 0 ? 1 / Math.sqrt(s / x.length) : 0
-  for (let i = 0; i < x.length; i++) x[i] *= k
-  return x
 }
 
 /** Notes and chords of a pentatonic scale, 0.15-0.6 s each, plucked (10 ms attack, 0.35 s decay); unit RMS. */
