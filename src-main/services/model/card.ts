@@ -3,7 +3,7 @@ import { initBackend } from '../engine/backend'
 import type { TrainedModel } from './train'
 import type { ModelCardData } from './types'
 import type { Profile } from './inference'
-import type { HeldOutEstimate, SpeakerRoles } from '../../../src-shared/contract/models'
+import type { HeldOutEstimate, SpeakerRoles, TrainingData } from '../../../src-shared/contract/models'
 
 export interface CardInput {
   name: string
@@ -15,6 +15,8 @@ export interface CardInput {
   /** The model's one speaker split (roles.ts). */
   speakers?: SpeakerRoles
   heldOut?: HeldOutEstimate | null
+  /** The corpora and each role's clips (run.ts). */
+  data?: TrainingData
   /** Fixed date for reproducible builds; now otherwise. */
   createdAt?: string
 }
@@ -52,5 +54,6 @@ export async function makeCard(model: TrainedModel, input: CardInput): Promise<O
       : null,
     ...(input.speakers ? { speakers: input.speakers } : {}),
     ...(input.heldOut !== undefined ? { heldOut: input.heldOut } : {}),
+    ...(input.data ? { data: input.data } : {}),
   }
 }

@@ -39,7 +39,8 @@ export function fitFrames(spec: Float32Array, mels: number, frames: number): Flo
   return out
 }
 
-export async function datasetItems(ws: Workspace, datasetRef: string, opts: DatasetItemsOptions): Promise<ItemSet & { clipIds: number[] }> {
+/** The clips training may use: a current label and a speaker (and one of `classes` when given). */
+export function labelledClips(ws: Workspace, datasetRef: string, classes?: string[]) {
   const ds = resolveDataset(ws, datasetRef)
   const rows = []
   for (let offset = 0; ; offset += 10000) {
@@ -47,8 +48,13 @@ export async function datasetItems(ws: Workspace, datasetRef: string, opts: Data
     rows.push(...page.clips)
     if (rows.length >= page.total || page.clips.length === 0) break
   }
-  const usable = rows.filter((c) => c.emotion && c.speaker && (!opts.classes || opts.classes.includes(c.emotion)))
+  const usable = rows.filter((c) => c.emotion && c.speaker && (!classes || classes.includes(c.emotion)))
   if (usable.length === 0) throw new Error(`dataset '${ds.name}' has no labelled clips with a speaker`)
+  return usable as (typeof usable[number] & { emotion: string; speaker: string })[]
+}
+
+export async function datasetItems(ws: Workspace, datasetRef: string, opts: DatasetItemsOptions): Promise<ItemSet & { clipIds: number[] }> {
+  const usable = labelledClips(ws, datasetRef, opts.classes)
   const feats = await extractForClips(
     ws,
     usable.map((c) => ({ id: c.id, path: c.path, content_hash: c.contentHash })),

@@ -97,6 +97,7 @@ export interface ModelCardData {
   calibration: { temperature: number; uncertainDistance: number; ece: number | null } | null
   speakers?: import('../../../src-shared/contract/models').SpeakerRoles
   heldOut?: import('../../../src-shared/contract/models').HeldOutEstimate | null
+  data?: import('../../../src-shared/contract/models').TrainingData
   files: { 'model.json': string; 'weights.bin': string }
 }
 
