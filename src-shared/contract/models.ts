@@ -212,6 +212,8 @@ export const ModelDetailSchema = z.object({
   speech: z.enum(['generated', 'recorded', 'unknown']),
   /** Enrolled profiles built on it (a model in use is not deleted). */
   usedBy: z.array(z.string().max(MAX_TEXT)).max(MAX_ITEMS),
+  /** The folder that holds it, and whether Delete removes it (false: registered from outside the workspace, left on disk). */
+  folder: z.object({ path: z.string().max(MAX_TEXT), removedOnDelete: z.boolean() }).nullable(),
   /** Null when it may be deleted; else why not. */
   undeletable: z.string().max(MAX_TEXT).nullable(),
 })

@@ -26,6 +26,7 @@ import {
   ModelRegistryError,
   modelUsers,
   nameTakenMessage,
+  ownsFolder,
   undeletableReason,
   renameModel,
   resolveModelDir,
@@ -99,9 +100,10 @@ export const modelsRouter = router({
         const item = modelListItems(ws).find((m) => m.id === input.id)
         if (!item) throw new ModelRegistryError(`model ${input.id} cannot be read (its folder or card is missing)`, 'not-found')
         const speech = provenanceOf(card, item.builtIn).speech
-        if (item.builtIn) return { item, card, history: [], runId: null, speech, usedBy: [], undeletable: 'the shipped default model is part of the app: it cannot be renamed or deleted' }
+        if (item.builtIn) return { item, card, history: [], runId: null, speech, usedBy: [], folder: null, undeletable: 'the shipped default model is part of the app: it cannot be renamed or deleted' }
         const row = getModel(ws, Number(input.id))!
-        return { item, card, ...modelHistory(ws, row.id), speech, usedBy: modelUsers(ws, row.id), undeletable: undeletableReason(ws, row) }
+        const folder = { path: row.dir, removedOnDelete: ownsFolder(ws, row) }
+        return { item, card, ...modelHistory(ws, row.id), speech, usedBy: modelUsers(ws, row.id), folder, undeletable: undeletableReason(ws, row) }
       }),
     ),
   /** How many shots per class the chosen datasets allow (the Train form checks against it; train refuses more). */

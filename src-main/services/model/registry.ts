@@ -172,6 +172,12 @@ export function undeletableReason(ws: Workspace, row: ModelRow): string | null {
   return null
 }
 
+/** Whether delete removes the model's folder: one the workspace made directly under models/ (never a link, never the shipped model). */
+export function ownsFolder(ws: Workspace, row: ModelRow): boolean {
+  const dir = path.resolve(row.dir)
+  return path.dirname(dir) === path.resolve(ws.subdir('models')) && dir !== path.resolve(defaultModelDir()) && fs.existsSync(dir) && !fs.lstatSync(dir).isSymbolicLink()
+}
+
 /**
  * Removes a model's row, and its folder when the workspace made it directly under models/
  * (a folder registered from elsewhere is left on disk). Refused while a profile uses it or it
@@ -183,10 +189,9 @@ export function deleteModel(ws: Workspace, id: number): void {
   if (!row) throw new ModelRegistryError(`no model with id ${id}`, 'not-found')
   const why = undeletableReason(ws, row)
   if (why) throw new ModelRegistryError(why, 'conflict')
-  const root = path.resolve(ws.subdir('models'))
   const dir = path.resolve(row.dir)
-  const owned = path.dirname(dir) === root && dir !== path.resolve(defaultModelDir()) && fs.existsSync(dir) && !fs.lstatSync(dir).isSymbolicLink()
-  const aside = path.join(root, `.deleting-${id}-${Date.now().toString(36)}`)
+  const owned = ownsFolder(ws, row)
+  const aside = path.join(path.dirname(dir), `.deleting-${id}-${Date.now().toString(36)}`)
   if (owned) fs.renameSync(dir, aside)
   try {
     deleteModelRow(ws, id)
