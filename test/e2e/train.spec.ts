@@ -44,8 +44,10 @@ test('Train view: pre-trains and fine-tunes a model with a live learning curve, 
   await expect(row).toContainText(/\d+ clips, 2 speakers/)
   await expect(row).toContainText('bootstrap over 2 speakers')
   await expect(row).toContainText('0.125')
-  await expect(progress.locator('.legend').first()).toContainText('pretrain: train loss')
-  await expect(progress.locator('.legend').first()).toContainText('finetune: train loss')
+  // one pair of charts per phase, each on its own epochs: pre-training 1..4 (fine-tuning's count is its own)
+  await expect(progress.getByTestId('curves-pretrain').locator('.legend').first()).toContainText('train loss')
+  await expect(progress.getByTestId('curves-finetune').locator('.legend').first()).toContainText('validation loss')
+  expect((await progress.getByTestId('curves-pretrain').locator('figure').first().getByTestId('x-tick').allTextContents()).map((t) => t.trim())).toEqual(['1', '2', '3', '4'])
   await screenshot(app, 'train-done')
 
   // A cancelled run keeps its checkpoint; Resume restarts it in the same row and folder.
