@@ -23,19 +23,11 @@ import {
 import { checkTrainRequest, shotBudgetOf } from '../../../src-main/services/model/request-check'
 import { labelledClips } from '../../../src-main/services/model/data'
 import { planSplit } from '../../../src-main/services/model/roles'
-import type { EpochReport, ModelCardData } from '../../../src-main/services/model/types'
-import { defaultModelDir } from '../../../src-main/services/model/default-model'
+import type { EpochReport } from '../../../src-main/services/model/types'
 import { tempDir, tempWorkspace } from '../../helpers/workspace'
+import { card, modelDir } from './model-folder'
 import { tinyWorkspace } from './trained-workspace'
 
-const card = (name: string) => ({ ...(JSON.parse(fs.readFileSync(path.join(defaultModelDir(), 'card.json'), 'utf8')) as ModelCardData), name })
-
-function modelDir(root: string, sub: string, name: string): string {
-  const dir = path.join(root, sub)
-  fs.mkdirSync(dir, { recursive: true })
-  fs.writeFileSync(path.join(dir, 'card.json'), JSON.stringify(card(name)))
-  return dir
-}
 
 const epoch = (e: number, trainLoss: number, valLoss: number | null = 0.5): EpochReport =>
   ({ epoch: e, epochs: 3, trainLoss, valLoss, valAccuracy: 0.4, pairsPerSecond: 100, resumed: false }) as EpochReport
