@@ -1,5 +1,6 @@
 import type { Page } from '@playwright/test'
 import { syntheticCorpus } from '../helpers/corpora'
+import { importDatasets } from './datasets-api'
 import { expect, screenshot, test } from './fixtures'
 
 /** The message a rejected API call gives (the same client the views use), or 'accepted'. */
@@ -40,16 +41,7 @@ test('Train form and server refuse source = target, more shots than the target h
   test.setTimeout(480_000)
   const source = await syntheticCorpus('cremad', { speakers: 8, sentences: 1 })
   const target = await syntheticCorpus('ravdess', { speakers: 8, reps: 1 })
-  await app.evaluate(
-    async ([src, tgt]) => {
-      const api = (window as unknown as { __serApi: any }).__serApi
-      for (const [dir, name] of [[src, 'synth-src'], [tgt, 'synth-tgt']]) {
-        const { jobId } = await api.datasets.import.mutate({ dir, name })
-        await api.datasets.importReport.query({ jobId })
-      }
-    },
-    [source.dir, target.dir],
-  )
+  await importDatasets(app, [[source.dir, 'synth-src'], [target.dir, 'synth-tgt']])
   await app.getByTestId('nav-train').click()
   await app.getByTestId('train-name').fill('m-model')
   await app.getByTestId('train-source').selectOption('synth-src')
