@@ -3,7 +3,7 @@ import { initBackend } from '../engine/backend'
 import type { TrainedModel } from './train'
 import type { ModelCardData } from './types'
 import type { Profile } from './inference'
-import type { HeldOutEstimate, SpeakerRoles } from '../../../src-shared/contract/models'
+import type { HeldOutEstimate, SpeakerRoles, TrainingData } from '../../../src-shared/contract/models'
 import type { CardLabelRule } from '../../../src-shared/label-rule'
 
 export interface CardInput {
@@ -18,6 +18,8 @@ export interface CardInput {
   heldOut?: HeldOutEstimate | null
   /** Which label counted as each clip's label (the rules datasetItems read under). */
   labelRule?: CardLabelRule
+  /** The corpora and each role's clips (run.ts). */
+  data?: TrainingData
   /** Fixed date for reproducible builds; now otherwise. */
   createdAt?: string
 }
@@ -56,5 +58,6 @@ export async function makeCard(model: TrainedModel, input: CardInput): Promise<O
     ...(input.speakers ? { speakers: input.speakers } : {}),
     ...(input.heldOut !== undefined ? { heldOut: input.heldOut } : {}),
     ...(input.labelRule ? { labelRule: input.labelRule } : {}),
+    ...(input.data ? { data: input.data } : {}),
   }
 }

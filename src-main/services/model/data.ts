@@ -41,8 +41,8 @@ export function fitFrames(spec: Float32Array, mels: number, frames: number): Flo
   return out
 }
 
-/** Items of a dataset, labelled under its label rule, read once and pinned so every page (and the card) uses the same one. */
-export async function datasetItems(ws: Workspace, datasetRef: string, opts: DatasetItemsOptions): Promise<ItemSet & { clipIds: number[]; labelRule: LabelRule }> {
+/** The clips training may use under the dataset's label rule: a label and a speaker (and one of `classes` when given). */
+export function labelledClips(ws: Workspace, datasetRef: string, classes?: string[]) {
   const ds = resolveDataset(ws, datasetRef)
   const labelRule = getLabelRule(ws, ds.id)
   const rows = []
@@ -51,8 +51,14 @@ export async function datasetItems(ws: Workspace, datasetRef: string, opts: Data
     rows.push(...page.clips)
     if (rows.length >= page.total || page.clips.length === 0) break
   }
-  const usable = rows.filter((c) => c.emotion && c.speaker && (!opts.classes || opts.classes.includes(c.emotion)))
+  const usable = rows.filter((c) => c.emotion && c.speaker && (!classes || classes.includes(c.emotion)))
   if (usable.length === 0) throw new Error(`dataset '${ds.name}' has no labelled clips with a speaker under its label rule (${labelRuleName(labelRule)})`)
+  return { labelRule, clips: usable as (typeof usable[number] & { emotion: string; speaker: string })[] }
+}
+
+/** Items of a dataset, labelled under its label rule, read once and pinned so every page (and the card) uses the same one. */
+export async function datasetItems(ws: Workspace, datasetRef: string, opts: DatasetItemsOptions): Promise<ItemSet & { clipIds: number[]; labelRule: LabelRule }> {
+  const { labelRule, clips: usable } = labelledClips(ws, datasetRef, opts.classes)
   const feats = await extractForClips(
     ws,
     usable.map((c) => ({ id: c.id, path: c.path, content_hash: c.contentHash })),

@@ -98,6 +98,7 @@ export interface ModelCardData {
   speakers?: import('../../../src-shared/contract/models').SpeakerRoles
   heldOut?: import('../../../src-shared/contract/models').HeldOutEstimate | null
   labelRule?: import('../../../src-shared/label-rule').CardLabelRule
+  data?: import('../../../src-shared/contract/models').TrainingData
   files: { 'model.json': string; 'weights.bin': string }
 }
 
