@@ -154,3 +154,24 @@ test('every view with a dataset, labels and a trained model renders, fits 1280x8
 
   await checkEveryView(browser, 'filled')
 })
+
+test('the checks find what they look for: overflow, an axe violation, a control Tab skips, a field with only a placeholder', async ({ browser }) => {
+  const context = await browser.newContext({ viewport: SIZES[0] })
+  const page = await context.newPage()
+  await page.setContent(`
+    <main class="content" style="width: 400px; overflow: auto">
+      <div data-testid="wide" style="width: 900px">a row too wide for its view</div>
+      <input data-testid="placeholder-only" placeholder="only a placeholder">
+      <select data-testid="nameless"><option>one</option></select>
+      <button data-testid="skipped" tabindex="-1">skipped by Tab</button>
+      <button data-testid="reached">reached by Tab</button>
+    </main>
+    <div data-testid="page-wide" style="width: 3000px">wider than the window</div>`)
+  const overflow = (await horizontalOverflow(page)).join('\n')
+  expect(overflow).toMatch(/document\.scrollingElement scrolls horizontally.*data-testid=page-wide/)
+  expect(overflow).toMatch(/main\.content scrolls horizontally.*data-testid=wide/)
+  expect((await seriousAxeViolations(page)).join('\n')).toMatch(/critical select-name .*\n.*nameless/)
+  expect(await unnamedFields(page)).toEqual(['input[data-testid=placeholder-only]', 'select[data-testid=nameless] "one"'])
+  expect(await unreachableByKeyboard(page)).toEqual(['button[data-testid=skipped] "skipped by Tab" (tabindex=-1)'])
+  await context.close()
+})

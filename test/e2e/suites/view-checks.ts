@@ -54,7 +54,8 @@ export async function seriousAxeViolations(page: Page): Promise<string[]> {
     .map(
       (v) =>
         `${v.impact} ${v.id} (${v.help}, ${v.helpUrl}):\n` +
-        v.nodes.map((n) => `    ${n.target.join(' ')}: ${(n.failureSummary ?? '').replace(/\s*\n\s*/g, ' ')}`).join('\n'),
+        // axe's selector is the shortest unique one ('select'); the element's own HTML says which it is
+        v.nodes.map((n) => `    ${n.target.join(' ')} ${n.html.replace(/\s+/g, ' ').slice(0, 160)}: ${(n.failureSummary ?? '').replace(/\s*\n\s*/g, ' ')}`).join('\n'),
     )
 }
 
