@@ -1,5 +1,5 @@
 /**
- * Every view in a real browser, on a fresh workspace ("empty") and after a small generated
+ * Every view in a real browser (and a model's page, where the build has one), on a fresh workspace ("empty") and after a small generated
  * corpus is imported, three clips labelled and a model trained ("filled"): a view-specific
  * element is visible, a screenshot at 1280x800 and 1920x1080 goes to
  * artifacts/screenshots/<view>-<state>-<w>x<h>.png, nothing scrolls sideways at 1280x800,
@@ -95,24 +95,51 @@ async function openApp(browser: Browser, size: (typeof SIZES)[number]): Promise<
   return { page, errors }
 }
 
+/** The screenshot, then at 1280x800 the overflow and accessibility checks, of what the page shows now. */
+async function checkHere(page: Page, name: string, state: State, size: (typeof SIZES)[number]): Promise<void> {
+  const at = `${size.width}x${size.height}`
+  const where = `${name} view, ${state}, ${at}`
+  await screenshot(page, `${name}-${state}-${at}`)
+  if (size.width !== 1280) return
+  expect.soft(await horizontalOverflow(page), `${where}: horizontal overflow`).toEqual([])
+  expect.soft(await seriousAxeViolations(page), `${where}: axe-core serious/critical violations`).toEqual([])
+  expect.soft(await unnamedFields(page), `${where}: fields without a label (<label>, aria-label or aria-labelledby)`).toEqual([])
+  expect.soft(await unreachableByKeyboard(page), `${where}: controls Tab never reaches`).toEqual([])
+}
+
+/**
+ * A model's page, opened from its row in Train (the shipped default when empty, the trained one when
+ * filled), where the build has one: the row's name is then a link (data-testid=model-link).
+ */
+async function checkModelPage(page: Page, state: State, size: (typeof SIZES)[number]): Promise<void> {
+  const name = state === 'empty' ? 'default' : MODEL
+  await page.getByTestId('nav-train').click()
+  const row = page.getByTestId('model-list').locator(`[data-model="${name}"]`)
+  await expect(row, `train view, ${state}: no row for model ${name}`).toBeVisible()
+  const link = row.getByTestId('model-link')
+  if (!(await link.count())) {
+    test.info().annotations.push({ type: 'model page', description: 'this build has no model page (no model-link in the Train list): not checked' })
+    return
+  }
+  await link.click()
+  await expect(page.getByTestId('view-model'), `model page, ${state}: it did not render`).toBeVisible()
+  await expect(page.getByTestId('model-name'), `model page, ${state}: it does not name model ${name}`).toContainText(name)
+  await checkHere(page, 'model', state, size)
+}
+
 async function checkEveryView(browser: Browser, state: State): Promise<void> {
   for (const size of SIZES) {
     const { page, errors } = await openApp(browser, size)
-    const at = `${size.width}x${size.height}`
     for (const view of VIEWS) {
-      const where = `${view.name} view, ${state}, ${at}`
+      const where = `${view.name} view, ${state}, ${size.width}x${size.height}`
       await page.getByTestId(`nav-${view.name}`).click()
       await expect(page.getByTestId(`view-${view.name}`), `${where}: the view did not render`).toBeVisible()
       if (state === 'filled' && view.fill) await view.fill(page)
       await expect(view.ready[state](page), `${where}: its content did not render`).toBeVisible()
-      await screenshot(page, `${view.name}-${state}-${at}`)
-      if (size.width !== 1280) continue
-      expect.soft(await horizontalOverflow(page), `${where}: horizontal overflow`).toEqual([])
-      expect.soft(await seriousAxeViolations(page), `${where}: axe-core serious/critical violations`).toEqual([])
-      expect.soft(await unnamedFields(page), `${where}: fields without a label (<label>, aria-label or aria-labelledby)`).toEqual([])
-      expect.soft(await unreachableByKeyboard(page), `${where}: controls Tab never reaches`).toEqual([])
+      await checkHere(page, view.name, state, size)
     }
-    expect(errors, `uncaught errors in the page at ${at}`).toEqual([])
+    await checkModelPage(page, state, size)
+    expect(errors, `uncaught errors in the page at ${size.width}x${size.height}`).toEqual([])
     await page.context().close()
   }
 }
