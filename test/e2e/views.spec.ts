@@ -175,6 +175,8 @@ test('every view with a dataset, labels and a trained model renders, fits 1280x8
   await page.getByTestId('train-name').fill(MODEL)
   await page.getByTestId('train-source').selectOption(DATASET)
   await page.getByTestId('train-epochs').fill('2')
+  await page.getByLabel('Shots per class').fill('2') // 3 speakers: the form refuses more shots than the shot speakers have
+  await expect(page.getByTestId('train-start'), `Start training stays disabled: ${await page.getByTestId('train-form').innerText()}`).toBeEnabled()
   await page.getByTestId('train-start').click()
   await expect(page.getByTestId('train-progress').locator('h3')).toContainText('done', { timeout: 300_000 })
   await page.context().close()
