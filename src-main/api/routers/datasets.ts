@@ -15,6 +15,7 @@ import {
   SplitsSchema,
 } from '../../../src-shared/contract/datasets'
 import { datasetStats, detectLayout, getSplits, importCorpus, listClips, listDatasets, makeSplits, relinkDataset } from '../../services/corpus/index'
+import { JobRefSchema } from '../../../src-shared/contract/jobs'
 import { procedure, router } from '../trpc'
 
 const DatasetId = z.object({ datasetId: z.number().int().positive() })
@@ -51,7 +52,7 @@ export const datasetsRouter = router({
   /** Starts an import job and returns its id; progress arrives through jobs.updates. */
   import: procedure
     .input(ImportRequestSchema)
-    .output(z.object({ jobId: z.string() }))
+    .output(JobRefSchema)
     .mutation(({ ctx, input }) => {
       const dir = existingFolder(input.dir)
       const { id } = ctx.services.jobs.start('import', `Import ${input.name ?? path.basename(dir)}`, async (job) => {
@@ -63,7 +64,7 @@ export const datasetsRouter = router({
     }),
   /** Waits for an import job and returns its report (rejected files with reasons included). */
   importReport: procedure
-    .input(z.object({ jobId: z.string().max(32).regex(/^job-\d+$/) }))
+    .input(JobRefSchema)
     .output(ImportReportSchema)
     .query(async ({ ctx, input }) => {
       const job = ctx.services.jobs.get(input.jobId)

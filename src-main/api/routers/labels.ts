@@ -43,6 +43,7 @@ import {
 } from '../../services/labels/index'
 import { ModelRegistryError, resolveModelDir } from '../../services/model/registry'
 import type { AppServices } from '../context'
+import { JobRefSchema } from '../../../src-shared/contract/jobs'
 import { procedure, router } from '../trpc'
 
 /** Problems of the request or the file become BAD_REQUEST with their message; anything else stays a server error. */
@@ -66,7 +67,6 @@ function modelDir(s: AppServices, id: string): string | undefined {
   }
 }
 
-const JobId = z.object({ jobId: z.string().max(32).regex(/^job-\d+$/) })
 
 export const labelsRouter = router({
   clips: procedure.input(DeskClipQuerySchema).output(DeskClipPageSchema).query(({ ctx, input }) => run(() => deskClips(ctx.services.ws, input))),
@@ -93,7 +93,7 @@ export const labelsRouter = router({
   /** Scores the annotator's unlabelled clips with a model as a job (progress, cancel); the result via `suggestions`. */
   suggest: procedure
     .input(SuggestRequestSchema)
-    .output(JobId)
+    .output(JobRefSchema)
     .mutation(({ ctx, input }) => {
       const dir = modelDir(ctx.services, input.modelId)
       const { id } = ctx.services.jobs.start('features', 'Find the clips the model is least sure of', (job) =>
@@ -102,7 +102,7 @@ export const labelsRouter = router({
       return { jobId: id }
     }),
   suggestions: procedure
-    .input(JobId)
+    .input(JobRefSchema)
     .output(SuggestResultSchema)
     .query(async ({ ctx, input }) => {
       const job = ctx.services.jobs.get(input.jobId)

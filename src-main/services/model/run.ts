@@ -25,6 +25,7 @@ import { saveModel, saveProfile } from './storage'
 import { defaultTrainConfig, finetune, pretrain } from './train'
 import type { EpochReport } from './types'
 import { lossConfigFor } from './losses'
+import type { TrainPhase } from '../../../src-shared/contract/jobs'
 
 export const TrainSpecSchema = z.object({
   workspace: z.string(),
@@ -47,7 +48,7 @@ export const TrainSpecSchema = z.object({
 export type TrainSpec = z.input<typeof TrainSpecSchema>
 
 export interface RunProgress {
-  phase: 'features' | 'pretrain' | 'finetune' | 'calibrate' | 'save'
+  phase: TrainPhase
   fraction: number | null
   message: string
   epoch?: EpochReport

@@ -53,7 +53,7 @@ export const useEnrollStore = defineStore('enroll', () => {
   let session: { id: string; seq: number; chain: Promise<unknown>; captured: number; stopAt: number; failed: boolean } | null = null
 
   const job = computed(() => (jobId.value ? jobs.byId[jobId.value] ?? null : null))
-  const progress = computed(() => (job.value?.detail as EnrollProgress | null) ?? null)
+  const progress = computed<EnrollProgress | null>(() => (job.value?.detail?.kind === 'enroll' ? job.value.detail : null))
   const examples = computed<Example[]>(() => {
     const sit = recordingSittings(recordings.value)
     return [

@@ -29,9 +29,8 @@ export const useTrainStore = defineStore('train', () => {
   watch(
     () => job.value?.detail,
     (detail) => {
-      const e = detail as { epoch?: number; trainLoss?: number; valLoss?: number | null; valAccuracy?: number | null } | null
-      if (!e || typeof e.epoch !== 'number' || typeof e.trainLoss !== 'number') return
-      const phase = (job.value?.message ?? '').split(':')[0] || 'training'
+      if (detail?.kind !== 'train' || !detail.epoch) return
+      const { phase, epoch: e } = detail
       const last = liveEpochs.value.at(-1)
       if (last && last.epoch === e.epoch && last.phase === phase) return
       liveEpochs.value = [...liveEpochs.value, { epoch: e.epoch, trainLoss: e.trainLoss, valLoss: e.valLoss ?? null, valAccuracy: e.valAccuracy ?? null, phase }]
