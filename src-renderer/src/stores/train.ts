@@ -1,6 +1,7 @@
 import { defineStore } from 'pinia'
 import { computed, ref, watch } from 'vue'
-import { api, errorMessage } from '../api/client'
+import { api } from '../api/client'
+import { makeGuard } from './guard'
 import { useJobsStore } from './jobs'
 
 type ModelItem = Awaited<ReturnType<typeof api.models.list.query>>[number]
@@ -43,35 +44,28 @@ export const useTrainStore = defineStore('train', () => {
     },
   )
 
+  const guard = makeGuard(error)
+
   async function refresh(): Promise<void> {
-    try {
+    await guard(async () => {
       ;[models.value, runs.value] = await Promise.all([api.models.list.query(), api.models.runs.query()])
-      error.value = null
-    } catch (err) {
-      error.value = errorMessage(err)
-    }
+    })
   }
 
   async function start(req: TrainRequest): Promise<void> {
-    try {
-      error.value = null
-      liveEpochs.value = []
+    liveEpochs.value = []
+    await guard(async () => {
       jobId.value = (await api.models.train.mutate(req)).jobId
-    } catch (err) {
-      error.value = errorMessage(err)
-    }
+    })
   }
 
   /** Restarts an interrupted, failed or cancelled run from its checkpoint folder (same settings). */
   async function resume(runId: number): Promise<void> {
-    try {
-      error.value = null
-      liveEpochs.value = []
+    liveEpochs.value = []
+    await guard(async () => {
       jobId.value = (await api.models.resume.mutate({ runId })).jobId
       await refresh()
-    } catch (err) {
-      error.value = errorMessage(err)
-    }
+    })
   }
 
   async function cancel(): Promise<void> {
