@@ -1,12 +1,12 @@
-/** The labelling desk (services/labels): every write is one SQLite transaction, acknowledged only after commit. */
+/** The labelling service (services/labels): every write is one SQLite transaction, acknowledged only after commit. */
 import { TRPCError } from '@trpc/server'
 import { z } from 'zod'
 import {
   ActionResultSchema,
   AgreementSchema,
   AnnotatorSchema,
-  DeskClipPageSchema,
-  DeskClipQuerySchema,
+  LabelClipPageSchema,
+  LabelClipQuerySchema,
   ExportRequestSchema,
   ExportResultSchema,
   ImportRequestSchema,
@@ -28,7 +28,7 @@ import {
   TextGridError,
   agreementReport,
   clipLabels,
-  deskClips,
+  labelClips,
   exportLabels,
   importLabels,
   progress,
@@ -69,7 +69,7 @@ function modelDir(s: AppServices, id: string): string | undefined {
 
 
 export const labelsRouter = router({
-  clips: procedure.input(DeskClipQuerySchema).output(DeskClipPageSchema).query(({ ctx, input }) => run(() => deskClips(ctx.services.ws, input))),
+  clips: procedure.input(LabelClipQuerySchema).output(LabelClipPageSchema).query(({ ctx, input }) => run(() => labelClips(ctx.services.ws, input))),
   progress: procedure
     .input(z.object({ datasetId: z.number().int().positive(), annotator: AnnotatorSchema }))
     .output(ProgressSchema)

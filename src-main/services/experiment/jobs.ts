@@ -13,7 +13,7 @@ import type { ExperimentConfigInput } from '../../../src-shared/contract/experim
 import { finishRun } from './runs'
 import { finishExperiment } from './runner'
 import { prepareExperiment, type PreparedExperiment } from './prepare'
-import type { WorkerMessage } from './worker'
+import type { WorkerMessage } from './plan-worker'
 
 // Experiments queue one after another: each uses the whole training backend.
 const pool = singleThreadPool('experiment')

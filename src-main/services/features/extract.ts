@@ -11,7 +11,7 @@ import { createPool } from '../workers'
 import type { Workspace } from '../store/workspace'
 import { JobCancelledError } from '../jobs/registry'
 import { cacheGet, cachePut } from './cache'
-import type { FeatureResult, FeatureTask } from './worker'
+import type { FeatureResult, FeatureTask } from './extract-worker'
 
 export type ExtractorName = 'egemaps' | 'logmel'
 

@@ -3,7 +3,7 @@
  * the renderer's capture code run in Node: device-rate blocks of 128 samples (what an
  * AudioWorklet delivers) into the Chunker, which resamples to 16 kHz and cuts 100 ms
  * chunks; the chunks, concatenated, are what services/live extracts features from. The
- * import path is the feature worker on the file (services/features/worker.ts). Both
+ * import path is the feature worker on the file (services/features/extract-worker.ts). Both
  * resample with src-shared/resample.ts, so the 16 kHz signals are equal to the bit and so
  * are the features; the tolerance below (1e-5 relative per feature, 1e-3 dB per log-mel
  * cell) only allows float rounding. Measured before one resampler (a Blackman-windowed
@@ -16,7 +16,7 @@ import { describe, expect, it } from 'vitest'
 import { Chunker } from '../../../src-renderer/src/audio/chunker'
 import { decodeAudioFile, toMono } from '../../../src-main/services/audio/index'
 import { extractEgemaps, logMel, EGEMAPS_NAMES } from '../../../src-main/services/features/index'
-import runFeatureTask from '../../../src-main/services/features/worker'
+import runFeatureTask from '../../../src-main/services/features/extract-worker'
 import { SPEECH, speechWav } from '../features/helpers'
 
 const BLOCK = 128
