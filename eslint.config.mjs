@@ -140,5 +140,14 @@ export default tseslint.config(
     },
   },
   ...layerBlocks,
+  // The renderer asks through the in-app dialog (composables/dialog.ts): Electron has no
+  // window.prompt, and the browser's boxes cannot be labelled, styled or tested.
+  {
+    files: [`src-renderer/**/*.${SOURCE}`],
+    rules: {
+      'no-restricted-globals': ['error', ...['prompt', 'confirm', 'alert'].map((name) => ({ name, message: `use the in-app dialog (composables/dialog.ts), not ${name}()` }))],
+      'no-restricted-properties': ['error', ...['window', 'globalThis', 'self'].flatMap((object) => ['prompt', 'confirm', 'alert'].map((property) => ({ object, property, message: `use the in-app dialog (composables/dialog.ts), not ${object}.${property}()` })))],
+    },
+  },
 )
 

@@ -8,6 +8,7 @@
  * part of the stream, as % of one core; the chunks are base64-encoded before
  * the clock starts (the renderer does that, not the server).
  * Also: what the chunk encoding on the wire costs (base64 Int16 vs a JSON number array).
+ * The frames name the VAD detector that ran (the default, Silero; bench/live-vad.bench.ts compares it with the gate).
  * Targets: median <= 150 ms, <= 15% of one core.
  */
 import { appRouter } from '../src-main/api/router'
@@ -15,6 +16,7 @@ import { createCallerFactory } from '../src-main/api/trpc'
 import { loadForAnalysis } from '../src-main/services/audio/index'
 import { JobRegistry } from '../src-main/services/jobs/registry'
 import { closeLivePool, liveSessionsFor } from '../src-main/services/live/sessions'
+import { DEFAULT_VAD_DETECTOR } from '../src-main/services/live/vad-detector'
 import { openWorkspace } from '../src-main/services/store/workspace'
 import { LivePushSchema, type LiveFrame } from '../src-shared/contract/live'
 import { floatToInt16, int16ToBase64 } from '../src-renderer/src/audio/pcm'
@@ -73,10 +75,12 @@ export async function bench(ctx: BenchContext): Promise<BenchRow[]> {
     const lat = steady.map((x) => x.f.latencyMs!)
     const compute = steady.map((x) => x.f.computeMs!)
     if (lat.length < 5) throw new Error(`only ${lat.length} speech frames in the steady state: the VAD gate stayed closed?`)
+    const detectors = [...new Set(frames.map((x) => x.f.vad.detector))]
+    if (detectors.join() !== DEFAULT_VAD_DETECTOR) throw new Error(`the live frames say VAD ${detectors.join(', ')}, not the default ${DEFAULT_VAD_DETECTOR}: did Silero fail to load in the worker?`)
     const median = quantile(lat, 0.5)
     const p95 = quantile(lat, 0.95)
     const cpuPct = ((cpu.user + cpu.system) / 1000 / wall) * 100
-    ctx.log(`${frames.length} frames, ${steady.length} with probabilities in ${(wall / 1000).toFixed(1)} s steady state; lost chunks ${stats.lostChunks}`)
+    ctx.log(`${frames.length} frames, ${steady.length} with probabilities in ${(wall / 1000).toFixed(1)} s steady state; lost chunks ${stats.lostChunks}; VAD ${detectors.join(', ')}`)
     ctx.log(`latency median ${median.toFixed(1)} ms, p95 ${p95.toFixed(1)} ms; compute median ${quantile(compute, 0.5).toFixed(1)} ms; CPU ${cpuPct.toFixed(1)}% of one core`)
 
     // Wire format: zod validation + decoding per chunk, and its JSON size

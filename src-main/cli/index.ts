@@ -7,6 +7,7 @@ import * as doctor from './commands/doctor'
 import * as importCmd from './commands/import'
 import * as synth from './commands/synth'
 import * as split from './commands/split'
+import * as labelRule from './commands/label-rule'
 import * as features from './commands/features'
 import * as train from './commands/train'
 import * as evaluate from './commands/evaluate'
@@ -18,6 +19,7 @@ const COMMANDS: { register(program: Command): void }[] = [
   importCmd,
   synth,
   split,
+  labelRule,
   features,
   train,
   evaluate,

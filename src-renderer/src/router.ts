@@ -5,6 +5,7 @@ import EnrollView from './views/EnrollView.vue'
 import ExperimentsView from './views/ExperimentsView.vue'
 import TrainView from './views/TrainView.vue'
 import LiveView from './views/LiveView.vue'
+import ModelView from './views/ModelView.vue'
 
 /** The places of the app; the order is the sidebar's and the menu's (Ctrl+1..6). */
 export const VIEWS = [
@@ -19,5 +20,11 @@ export const VIEWS = [
 export const router = createRouter({
   // Hash history: works from file:// in Electron and keeps the shell's #token out of requests.
   history: createWebHashHistory(),
-  routes: [{ path: '/', redirect: '/datasets' }, ...VIEWS.map((v) => ({ path: v.path, name: v.name, component: v.component })), { path: '/:rest(.*)*', redirect: '/datasets' }],
+  routes: [
+    { path: '/', redirect: '/datasets' },
+    ...VIEWS.map((v) => ({ path: v.path, name: v.name, component: v.component })),
+    // a model's page, opened from every list that names the model (not in the sidebar)
+    { path: '/models/:id(default|\\d+)', name: 'model', component: ModelView },
+    { path: '/:rest(.*)*', redirect: '/datasets' },
+  ],
 })

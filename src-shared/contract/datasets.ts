@@ -2,6 +2,7 @@
 import { z } from 'zod'
 import { MAX_ENTRIES, MAX_ITEMS, MAX_TEXT, Real, boundedRecord } from './limits'
 import { EMOTIONS } from '../emotions'
+import { LabelRuleSchema } from '../label-rule'
 
 export const LayoutSchema = z.enum(['ravdess', 'cremad', 'enterface', 'folder', 'manifest', 'recordings'])
 export type Layout = z.infer<typeof LayoutSchema>
@@ -70,10 +71,14 @@ export const DatasetStatsSchema = z.object({
   datasetId: z.number().int(),
   clips: z.number().int(),
   durationSec: Real,
-  /** clips by current label (latest non-deleted whole-clip label); 'unlabelled' for none */
+  /** clips by their label under `labelRule` (src-shared/label-rule.ts); 'unlabelled' for none */
   byEmotion: Counts,
   bySpeaker: Counts,
   speakers: z.array(z.object({ code: z.string().max(MAX_TEXT), gender: z.enum(['female', 'male']).nullable(), clips: z.number().int() })).max(MAX_ITEMS),
+  /** the dataset's rule for which label counts (the counts above follow it) */
+  labelRule: LabelRuleSchema,
+  /** human annotators who have labelled clips of this dataset: the names an annotator rule may choose */
+  annotators: z.array(z.string().max(MAX_TEXT)).max(MAX_ITEMS),
 })
 export type DatasetStats = z.infer<typeof DatasetStatsSchema>
 
@@ -103,6 +108,8 @@ export const ClipRowSchema = z.object({
   emotion: z.string().max(MAX_TEXT).nullable(),
   intensity: z.string().max(MAX_TEXT).nullable(),
   sentence: z.string().max(MAX_TEXT).nullable(),
+  /** set by the clips query: the audio file is gone (moved or deleted) */
+  audioMissing: z.boolean().optional(),
 })
 export type ClipRow = z.infer<typeof ClipRowSchema>
 
@@ -118,6 +125,29 @@ export const RelinkReportSchema = z.object({
   mismatched: z.array(z.string().max(MAX_TEXT)).max(MAX_ITEMS),
 })
 export type RelinkReport = z.infer<typeof RelinkReportSchema>
+
+/** A dataset's clips whose audio files are gone (stat-ed on the server), with the message a person reads. */
+export const MissingAudioSchema = z.object({
+  datasetId: z.number().int(),
+  checked: z.number().int().nonnegative(),
+  missing: z.number().int().nonnegative(),
+  /** the first missing files, relative to the dataset's folder */
+  examples: z.array(z.string().max(MAX_TEXT)).max(MAX_ITEMS),
+  message: z.string().max(MAX_TEXT).nullable(),
+})
+export type MissingAudio = z.infer<typeof MissingAudioSchema>
+
+/** One clip's audio file: there or not, and the dataset to relink when not. */
+export const ClipAudioStatusSchema = z.object({
+  clipId: z.number().int(),
+  datasetId: z.number().int(),
+  datasetName: z.string().max(MAX_TEXT),
+  rootPath: z.string().max(MAX_TEXT).nullable(),
+  missing: z.boolean(),
+  message: z.string().max(MAX_TEXT).nullable(),
+})
+export type ClipAudioStatus = z.infer<typeof ClipAudioStatusSchema>
+export const SetLabelRuleSchema = z.object({ datasetId: z.number().int().positive(), rule: LabelRuleSchema })
 
 export const SplitRequestSchema = z.object({ datasetId: z.number().int(), k: z.number().int().min(2).max(100), seed: z.string().max(100).default('0') })
 

@@ -18,9 +18,10 @@ export const TrainEpochSchema = z.object({
   diagnostics: EpochDiagnosticsSchema,
 })
 
-export const TRAIN_PHASES = ['features', 'pretrain', 'finetune', 'calibrate', 'save'] as const
-export const TrainPhaseSchema = z.enum(TRAIN_PHASES)
-export type TrainPhase = z.infer<typeof TrainPhaseSchema>
+/** The steps of a training job (src-shared/contract/models.ts TrainPhaseSchema: the two of them that have epochs). */
+export const TRAIN_JOB_PHASES = ['features', 'pretrain', 'finetune', 'calibrate', 'save'] as const
+export const TrainJobPhaseSchema = z.enum(TRAIN_JOB_PHASES)
+export type TrainJobPhase = z.infer<typeof TrainJobPhaseSchema>
 
 /**
  * What a job is doing now, typed per kind (discriminated by `kind`); every variant names its
@@ -28,7 +29,7 @@ export type TrainPhase = z.infer<typeof TrainPhaseSchema>
  */
 export const JobDetailSchema = z.discriminatedUnion('kind', [
   /** A training run; `epoch` is the epoch just finished (pretrain, finetune), else null. */
-  z.object({ kind: z.literal('train'), phase: TrainPhaseSchema, epoch: TrainEpochSchema.nullable() }),
+  z.object({ kind: z.literal('train'), phase: TrainJobPhaseSchema, epoch: TrainEpochSchema.nullable() }),
   /** An enrollment: its phase and step (src-shared/contract/enroll.ts). */
   EnrollProgressSchema.extend({ kind: z.literal('enroll') }),
   /** An experiment plan: running its tasks, stopping after the current one, writing the report. */

@@ -138,6 +138,30 @@ export type ExportRequest = z.input<typeof ExportRequestSchema>
 export const ExportResultSchema = z.object({ filename: z.string().max(MAX_TEXT), mimeType: z.string().max(MAX_TEXT), text: z.string().max(MAX_DOCUMENT_CHARS), labels: z.number().int() })
 export type ExportResult = z.infer<typeof ExportResultSchema>
 
+/** Every clip's labels of a dataset, one TextGrid and one Audacity label track per clip, as a zip. */
+export const DatasetArchiveRequestSchema = z.object({
+  datasetId: Id,
+  /** whose labels go into the Audacity tracks (one annotator per track); the TextGrids hold every annotator's tier */
+  annotator: AnnotatorSchema,
+  includeCorpus: z.boolean().default(false),
+})
+export type DatasetArchiveRequest = z.input<typeof DatasetArchiveRequestSchema>
+/** The largest archive sent back: base64 of a zip of at most about 48 MB. */
+export const MAX_ARCHIVE_BASE64_CHARS = MAX_DOCUMENT_CHARS
+export const DatasetArchiveSchema = z.object({
+  filename: z.string().max(MAX_TEXT),
+  mimeType: z.literal('application/zip'),
+  /** the zip file, base64-encoded (JSON carries no bytes) */
+  base64: z.string().max(MAX_ARCHIVE_BASE64_CHARS),
+  /** clips with at least one label in the archive, of `total` in the dataset */
+  clips: z.number().int().min(0).max(MAX_ITEMS),
+  total: z.number().int().min(0).max(MAX_ITEMS),
+  textGrids: z.number().int().min(0).max(MAX_ITEMS),
+  audacity: z.number().int().min(0).max(MAX_ITEMS),
+  labels: z.number().int().min(0).max(MAX_ITEMS),
+})
+export type DatasetArchive = z.infer<typeof DatasetArchiveSchema>
+
 export const ImportRequestSchema = z
   .object({
     format: ExportFormatSchema,

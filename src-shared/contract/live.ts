@@ -102,6 +102,8 @@ export const LiveFrameSchema = z.object({
   seq: z.number().int(),
   vad: z.object({
     state: VadStateSchema,
+    /** The frame detector that ran: the learned Silero VAD or the energy + voicing gate (also its fallback). */
+    detector: z.enum(['gate', 'silero']),
     /** Window level, dBFS (RMS). */
     levelDb: Real,
     /** Fraction of the window's 10 ms frames judged voiced. */

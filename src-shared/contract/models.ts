@@ -5,6 +5,7 @@
  */
 import { z } from 'zod'
 import { ArchitectureKindSchema, DEFAULT_LOSS, LossNameSchema } from '../losses'
+import { CardLabelRuleSchema } from '../label-rule'
 import { MAX_ENTRIES, MAX_ITEMS, MAX_JSON_CHARS, MAX_TEXT, Real, boundedRecord, boundedUnknown } from './limits'
 
 export const ArchitectureSchema = z.discriminatedUnion('kind', [
@@ -70,6 +71,15 @@ export const HeldOutEstimateSchema = z.object({
 })
 export type HeldOutEstimate = z.infer<typeof HeldOutEstimateSchema>
 
+const ClipCount = z.number().int().min(0).max(100_000_000)
+
+/** The corpora of a run and the labelled clips each role took from them (services/model/roles.ts). */
+export const TrainingDataSchema = z.object({
+  corpora: z.array(z.object({ name: z.string().max(MAX_TEXT), role: z.enum(['source', 'target']), clips: ClipCount, speakers: ClipCount })).max(2),
+  roleClips: z.object({ pretrain: ClipCount, validation: ClipCount, finetune: ClipCount, calibration: ClipCount, heldOut: ClipCount }),
+})
+export type TrainingData = z.infer<typeof TrainingDataSchema>
+
 export const ModelCardSchema = z.object({
   format: z.literal('ser-siamese/1'),
   name: z.string().max(MAX_TEXT).min(1),
@@ -91,6 +101,10 @@ export const ModelCardSchema = z.object({
   speakers: SpeakerRolesSchema.optional(),
   /** The held-out estimate on `speakers.heldOut` (null: no speaker was left to hold out). */
   heldOut: HeldOutEstimateSchema.nullable().optional(),
+  /** Which label counted as each clip's label in training (src-shared/label-rule.ts); absent on cards written before it was recorded. */
+  labelRule: CardLabelRuleSchema.optional(),
+  /** What the run trained on, counted when it ran (absent on cards written before it was recorded). */
+  data: TrainingDataSchema.optional(),
   /** sha256 of the two TensorFlow.js files, so a corrupted or swapped file is refused. */
   files: z.object({ 'model.json': z.string().regex(/^[0-9a-f]{64}$/), 'weights.bin': z.string().regex(/^[0-9a-f]{64}$/) }),
 })
@@ -119,8 +133,13 @@ export type ModelListItem = z.infer<typeof ModelListItemSchema>
 
 export const ModelIdSchema = z.string().regex(/^(default|\d{1,12})$/, "a model id is 'default' or a number")
 
-/** Model names as the registry stores them (unique per workspace). */
+/** Model names as the registry stores them (unique per workspace, ignoring case). */
 export const ModelNameSchema = z.string().trim().min(1).max(80).regex(/^[\w .()#:-]+$/, 'letters, digits, spaces, dots, dashes, underscores, brackets, # and : only')
+
+/** A workspace model's id: the shipped default is never renamed or deleted. */
+export const WorkspaceModelIdSchema = z.string().regex(/^\d{1,12}$/, 'a workspace model id is a number (the shipped default cannot be renamed or deleted)')
+export const ModelRenameSchema = z.object({ id: WorkspaceModelIdSchema, name: ModelNameSchema })
+export const ModelRemoveSchema = z.object({ id: WorkspaceModelIdSchema })
 
 export const TrainRequestSchema = z.object({
   name: ModelNameSchema,
@@ -131,6 +150,8 @@ export const TrainRequestSchema = z.object({
   epochs: z.number().int().min(1).max(500).default(30),
   stepsPerEpoch: z.number().int().min(1).max(1000).default(50),
   shots: z.number().int().min(1).max(1000).nullable().default(5),
+  /** Fine-tuning epochs (used only with a target); early stopping may end it sooner. */
+  finetuneEpochs: z.number().int().min(1).max(500).default(30),
   frozenLayers: z.number().int().min(0).max(8).default(1),
   seed: z.number().int().min(-2147483648).max(2147483647).default(1),
 })
@@ -138,7 +159,12 @@ export type TrainRequest = z.input<typeof TrainRequestSchema>
 
 export const TrainingRunStateSchema = z.enum(['running', 'done', 'failed', 'cancelled', 'interrupted'])
 
+export const TrainPhaseSchema = z.enum(['pretrain', 'finetune'])
+export type TrainPhase = z.infer<typeof TrainPhaseSchema>
+
+/** One epoch of a run as it is kept in its training_runs row (phase absent on rows written before it was recorded). */
 export const EpochPointSchema = z.object({
+  phase: TrainPhaseSchema.optional(),
   epoch: Real,
   epochs: Real,
   trainLoss: Real,
@@ -161,3 +187,37 @@ export const TrainingRunSchema = z.object({
   history: z.array(EpochPointSchema).max(MAX_ITEMS),
 })
 export type TrainingRun = z.infer<typeof TrainingRunSchema>
+export type EpochPoint = z.infer<typeof EpochPointSchema>
+
+/** How many shots per class the dataset the shots come from allows (its fine-tune speakers' clips). */
+export const ShotsQuerySchema = z.object({
+  source: z.string().min(1).max(200),
+  target: z.string().min(1).max(200).nullable().default(null),
+  seed: z.number().int().min(-2147483648).max(2147483647).default(1),
+})
+export const ShotBudgetSchema = z.object({
+  dataset: z.string().max(MAX_TEXT),
+  /** Speakers whose clips give the shots. */
+  speakers: z.number().int().min(0),
+  perClass: boundedRecord(z.string().max(MAX_TEXT), z.number().int().min(0), MAX_ENTRIES),
+  /** The largest K every class can give (0: some class has no clip there). */
+  max: z.number().int().min(0),
+})
+export type ShotBudget = z.infer<typeof ShotBudgetSchema>
+
+/** Everything the model page shows about one model. */
+export const ModelDetailSchema = z.object({
+  item: ModelListItemSchema,
+  card: ModelCardSchema,
+  /** Per-epoch history of the run that made it, both phases (empty: not recorded, e.g. the shipped default). */
+  history: z.array(EpochPointSchema).max(1000),
+  runId: z.number().int().nullable(),
+  speech: z.enum(['generated', 'recorded', 'unknown']),
+  /** Enrolled profiles built on it (a model in use is not deleted). */
+  usedBy: z.array(z.string().max(MAX_TEXT)).max(MAX_ITEMS),
+  /** The folder that holds it, and whether Delete removes it (false: registered from outside the workspace, left on disk). */
+  folder: z.object({ path: z.string().max(MAX_TEXT), removedOnDelete: z.boolean() }).nullable(),
+  /** Null when it may be deleted; else why not. */
+  undeletable: z.string().max(MAX_TEXT).nullable(),
+})
+export type ModelDetail = z.infer<typeof ModelDetailSchema>

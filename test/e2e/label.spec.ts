@@ -3,6 +3,7 @@ import fs from 'node:fs'
 import os from 'node:os'
 import path from 'node:path'
 import type { Page } from '@playwright/test'
+import { strFromU8, unzipSync } from 'fflate'
 import { syntheticCorpus } from '../helpers/corpora'
 import { EMOTIONS } from '../../src-shared/emotions'
 import { startShellProcess } from '../helpers/shell-process'
@@ -45,6 +46,18 @@ async function longRecording(): Promise<string> {
 }
 
 const rows = (page: Page) => page.locator('[data-testid="desk-clips"] li')
+
+/** The desk on clip row `row` (advance off), its waveform drawn. */
+async function openClip(page: Page, annotator: string, row: number) {
+  await ensureDataset(page)
+  await openDesk(page, annotator)
+  await page.getByTestId('advance').uncheck()
+  await rows(page).nth(row).click()
+  await page.locator('[data-testid="current-clip"]').click()
+  const wave = page.getByTestId('waveform-canvas')
+  await expect(wave).toHaveAttribute('data-ready', 'yes', { timeout: 20_000 })
+  return wave
+}
 
 /** Every clip row: id, shown label and its save state. */
 async function readRows(page: Page): Promise<{ id: string; label: string; state: string }[]> {
@@ -277,6 +290,202 @@ test.describe('Labelling desk', () => {
     await expect(mine.filter({ hasText: 'angry' })).toContainText(`${start.toFixed(2)}–${end.toFixed(2)} s`)
     await expect(mine.filter({ hasText: 'fearful' })).toHaveCount(0)
     fs.rmSync(dir, { recursive: true, force: true })
+  })
+
+  test('the time axis is labelled in seconds; the spectrogram has a Hz/kHz axis and no blank top band', async ({ app }) => {
+    const wave = await openClip(app, 'hana', 12)
+    // wavesurfer's Timeline labelled only "0" on a short clip; now several labels in seconds, evenly spaced
+    const notches = wave.locator('[part~="timeline-notch-primary"]')
+    await expect.poll(() => notches.count()).toBeGreaterThanOrEqual(3)
+    const labels = (await notches.allTextContents()).map((t) => t.trim())
+    for (const l of labels) expect(l).toMatch(/^\d+(\.\d+)? s$/)
+    const secs = labels.map((l) => parseFloat(l))
+    expect(secs[0]).toBe(0)
+    const steps = secs.slice(1).map((v, i) => +(v - secs[i]).toFixed(3))
+    expect(new Set(steps).size).toBe(1)
+    expect(steps[0]).toBeGreaterThan(0)
+
+    await app.getByTestId('spectrogram-toggle').check()
+    await expect(wave).toHaveAttribute('data-ready', 'yes', { timeout: 20_000 })
+    const spec = app.getByTestId('spectrogram')
+    await expect(spec.locator('canvas').first()).toBeVisible()
+    /** Distinct colours in the top tenth and in the middle of the picture (the widest canvas; the axis is a narrow one). */
+    const bands = () =>
+      spec.locator('canvas').evaluateAll((els) => {
+        const canvases = els as HTMLCanvasElement[]
+        const picture = canvases.reduce((a, b) => (b.width > a.width ? b : a))
+        const ctx = picture.getContext('2d')!
+        const colours = (y0: number, y1: number) => {
+          const d = ctx.getImageData(Math.floor(picture.width * 0.1), y0, Math.floor(picture.width * 0.8), Math.max(1, y1 - y0)).data
+          const set = new Set<number>()
+          for (let i = 0; i < d.length; i += 4) set.add((d[i] << 16) | (d[i + 1] << 8) | d[i + 2])
+          return set.size
+        }
+        const h = picture.height
+        return { top: colours(0, Math.floor(h * 0.1)), middle: colours(Math.floor(h * 0.45), Math.floor(h * 0.55)), axis: canvases.filter((c) => c !== picture && c.width > 0 && c.width < picture.width / 2).length }
+      })
+    await expect.poll(async () => (await bands()).middle, { timeout: 20_000 }).toBeGreaterThan(10) // control: the picture is drawn
+    const b = await bands()
+    expect(b.top, 'the top tenth of the spectrogram is one flat colour').toBeGreaterThan(10)
+    expect(b.axis).toBeGreaterThan(0) // the Hz / kHz labels
+    const top = Number(await spec.getAttribute('data-frequency-max'))
+    expect(top).toBeGreaterThanOrEqual(4000)
+    expect(top).toBeLessThanOrEqual(Number(await spec.getAttribute('data-decode-rate')) / 2)
+    await screenshot(app, 'label-axes')
+  })
+
+  test('nothing in the desk header moves or resizes while a clip plays', async ({ app }) => {
+    await openClip(app, 'hana', 13)
+    const boxes = () =>
+      app.locator('.label-view header.top > *, .label-view .toolbar > *').evaluateAll((els) =>
+        els.map((e) => {
+          const r = e.getBoundingClientRect()
+          return `${e.getAttribute('data-testid') ?? e.tagName}:${r.x.toFixed(1)},${r.y.toFixed(1)},${r.width.toFixed(1)},${r.height.toFixed(1)}`
+        }),
+      )
+    const still = await boxes()
+    expect(still.length).toBeGreaterThan(8)
+    const readout = app.locator('.label-view .toolbar .time')
+    const before = await readout.innerText()
+    await app.getByTestId('speed').selectOption('0.5') // a longer play, so the header is read several times
+    expect(await boxes()).toEqual(still)
+    await app.locator('[data-testid="current-clip"]').click()
+    await app.keyboard.press(' ')
+    await expect(app.getByTestId('play')).toContainText('pause')
+    const seen: string[][] = []
+    for (let i = 0; i < 8 && (await app.getByTestId('play').innerText()).includes('pause'); i++) {
+      seen.push(await boxes())
+      await app.waitForTimeout(100)
+    }
+    expect(seen.length).toBeGreaterThan(2)
+    expect(await readout.innerText()).not.toBe(before) // the time did advance while the boxes were read
+    for (const b of seen) expect(b).toEqual(still)
+  })
+
+  test("blind mode hides the corpus label and other annotators' labels, is shown, and survives a reload", async ({ app }) => {
+    await ensureDataset(app)
+    await openDesk(app, 'jane')
+    await app.getByTestId('advance').uncheck()
+    const clipId = Number(await rows(app).nth(14).getAttribute('data-clip-id'))
+    // another annotator's whole-clip label and region on the clip
+    const corpus = await app.evaluate(async (clipId) => {
+      const api = (window as unknown as { __serApi: any }).__serApi
+      await api.labels.set.mutate({ clipId, emotion: 'calm', annotator: 'ivan' })
+      await api.labels.set.mutate({ clipId, emotion: 'surprised', annotator: 'ivan', startSec: 0.2, endSec: 0.6 })
+      return (await api.labels.forClip.query({ clipId })).find((l: { source: string }) => l.source === 'corpus').emotion as string
+    }, clipId)
+    await app.reload()
+    await app.getByTestId('nav-label').click()
+    await rows(app).nth(14).click()
+    await app.locator('[data-testid="current-clip"]').click()
+    const wave = app.getByTestId('waveform-canvas')
+    await expect(wave).toHaveAttribute('data-ready', 'yes', { timeout: 20_000 })
+    /** Everything the desk renders, shadow roots (the waveform's regions) included, less the emotion keys (they name every emotion). */
+    const deskDom = () =>
+      app.getByTestId('view-label').evaluate((root) => {
+        const copy = (el: Element): string => {
+          const own = el.cloneNode(true) as Element
+          own.querySelectorAll('[data-testid="emotion-pad"]').forEach((p) => p.remove())
+          const shadows = [...el.querySelectorAll('*')].filter((e) => e.shadowRoot).map((e) => [...e.shadowRoot!.children].map(copy).join(''))
+          return own.outerHTML + shadows.join('')
+        }
+        return copy(root)
+      })
+    // seeing: the corpus label, ivan's labels and region, and the count of other annotators
+    const table = app.getByTestId('clip-labels')
+    await expect(table).toContainText('corpus label')
+    await expect(table).toContainText('ivan')
+    await expect(wave.locator('.region-tag', { hasText: 'surprised (ivan)' })).toHaveCount(1)
+    await expect(rows(app).nth(14).locator('.meta')).toContainText('+')
+    // the file names: CREMA-D's carry the emotion ("…_SAD_LO.wav")
+    const names = (await rows(app).locator('.name').evaluateAll((els) => els.map((e) => e.getAttribute('title')!))).map((n) => n.split('/').pop()!)
+    expect(names.length).toBeGreaterThan(14)
+    const seeing = await deskDom()
+    for (const w of [corpus, 'ivan', 'calm', 'surprised', names[14]]) expect(seeing).toContain(w)
+
+    await app.getByTestId('blind-toggle').check()
+    await expect(app.getByTestId('blind-on')).toBeVisible()
+    const check = async () => {
+      await expect(table).toHaveCount(0)
+      await expect(wave.locator('.region-tag')).toHaveCount(0)
+      await expect(rows(app).nth(14).locator('.meta')).not.toContainText('+')
+      const blind = await deskDom()
+      for (const w of [corpus, 'ivan', 'calm', 'surprised', 'corpus label']) expect(blind, `"${w}" is in the blind desk`).not.toContain(w)
+      expect(names.filter((n) => blind.includes(n)), 'clip names in the blind desk').toEqual([])
+      await expect(app.getByTestId('current-clip')).toHaveText(`clip ${clipId}`)
+    }
+    await check()
+    await screenshot(app, 'label-blind')
+
+    // remembered across a reload
+    await app.reload()
+    await app.getByTestId('nav-label').click()
+    await rows(app).nth(14).click()
+    await expect(wave).toHaveAttribute('data-ready', 'yes', { timeout: 20_000 })
+    await expect(app.getByTestId('blind-toggle')).toBeChecked()
+    await expect(app.getByTestId('blind-on')).toBeVisible()
+    await check()
+    // my own label is still shown in blind mode
+    await app.getByTestId('advance').uncheck()
+    await app.locator('[data-testid="current-clip"]').click()
+    await app.keyboard.press('4')
+    await expect(app.locator('[data-testid="clip-labels"] tr.own')).toContainText('sad')
+    await app.getByTestId('blind-toggle').uncheck()
+    await expect(table).toContainText('corpus label')
+  })
+
+  test("exports every clip's labels of the dataset as one zip, or into a folder: a TextGrid and an Audacity track per clip, named after it", async ({ app }) => {
+    await ensureDataset(app)
+    await openDesk(app, 'kim')
+    await app.getByTestId('advance').uncheck()
+    const labelled: string[] = []
+    for (const [i, key] of [[24, '5'], [25, '6']] as const) {
+      await rows(app).nth(i).click()
+      labelled.push((await rows(app).nth(i).locator('.name').getAttribute('title'))!)
+      await app.locator('[data-testid="current-clip"]').click()
+      await app.keyboard.press(key)
+      await expect(rows(app).nth(i)).toHaveAttribute('data-state', 'saved')
+    }
+    await app.getByTestId('export-format').selectOption('archive')
+    const [download] = await Promise.all([app.waitForEvent('download'), app.getByTestId('export-labels').click()])
+    expect(download.suggestedFilename()).toBe('desk-labels.zip')
+    const file = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'ser-zip-')), download.suggestedFilename())
+    await download.saveAs(file)
+    const files = Object.fromEntries(Object.entries(unzipSync(fs.readFileSync(file))).map(([k, v]) => [k, strFromU8(v)]))
+    await expect(app.getByTestId('transfer-message')).toContainText('2 Audacity track(s) of yours')
+    for (const [i, rel] of labelled.entries()) {
+      const base = rel.replace(/\.[^.]+$/, '')
+      const emotion = ['angry', 'fearful'][i]
+      expect(files[`${base}.TextGrid`], `${base}.TextGrid in ${Object.keys(files).join(', ')}`).toContain('name = "kim"')
+      expect(files[`${base}.TextGrid`]).toContain(`text = "${emotion}"`)
+      expect(files[`${base}.txt`]).toMatch(new RegExp(`^0\\.000000\\t\\d+\\.\\d{6}\\t${emotion}\\n$`))
+    }
+    // every file is a clip's TextGrid or track; the tracks are kim's two
+    expect(Object.keys(files).every((k) => /\.(TextGrid|txt)$/.test(k))).toBe(true)
+    expect(Object.keys(files).filter((k) => k.endsWith('.txt'))).toHaveLength(2)
+    fs.rmSync(path.dirname(file), { recursive: true, force: true })
+
+    // Into a folder (File System Access API): the picker is answered with the page's origin-private folder, a real directory handle.
+    await app.evaluate(async () => {
+      const root = (await navigator.storage.getDirectory()) as any
+      for await (const name of root.keys()) await root.removeEntry(name, { recursive: true })
+      ;(window as any).showDirectoryPicker = async () => root
+    })
+    await app.getByTestId('export-format').selectOption('folder')
+    await app.getByTestId('export-labels').click()
+    await expect(app.getByTestId('transfer-message')).toContainText(`${Object.keys(files).length} file(s) in folder`)
+    const written = await app.evaluate(async () => {
+      const out: Record<string, string> = {}
+      const walk = async (dir: any, prefix: string): Promise<void> => {
+        for await (const [name, h] of dir.entries()) {
+          if (h.kind === 'directory') await walk(h, `${prefix}${name}/`)
+          else out[`${prefix}${name}`] = await (await h.getFile()).text()
+        }
+      }
+      await walk(await navigator.storage.getDirectory(), '')
+      return out
+    })
+    expect(written).toEqual(files)
   })
 })
 

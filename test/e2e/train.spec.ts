@@ -1,4 +1,5 @@
 import { syntheticCorpus } from '../helpers/corpora'
+import { importDatasets } from './datasets-api'
 import { expect, screenshot, test } from './fixtures'
 
 test('Train view: pre-trains and fine-tunes a model with a live learning curve, then lists it', async ({ app }) => {
@@ -6,17 +7,7 @@ test('Train view: pre-trains and fine-tunes a model with a live learning curve, 
   test.setTimeout(600_000)
   const source = await syntheticCorpus('cremad', { speakers: 8, sentences: 2 })
   const target = await syntheticCorpus('ravdess', { speakers: 8, reps: 1 })
-  // Import through the same API the Datasets view uses (its own e2e test covers the UI).
-  await app.evaluate(
-    async ([src, tgt]) => {
-      const api = (window as unknown as { __serApi: any }).__serApi
-      for (const [dir, name] of [[src, 'source-e2e'], [tgt, 'target-e2e']]) {
-        const { jobId } = await api.datasets.import.mutate({ dir, name })
-        await api.datasets.importReport.query({ jobId })
-      }
-    },
-    [source.dir, target.dir],
-  )
+  await importDatasets(app, [[source.dir, 'source-e2e'], [target.dir, 'target-e2e']])
   await app.getByTestId('nav-train').click()
   await app.getByTestId('train-name').fill('e2e-model')
   await app.getByTestId('train-source').selectOption('source-e2e')
@@ -44,8 +35,10 @@ test('Train view: pre-trains and fine-tunes a model with a live learning curve, 
   await expect(row).toContainText(/\d+ clips, 2 speakers/)
   await expect(row).toContainText('bootstrap over 2 speakers')
   await expect(row).toContainText('0.125')
-  await expect(progress.locator('.legend').first()).toContainText('pretrain: train loss')
-  await expect(progress.locator('.legend').first()).toContainText('finetune: train loss')
+  // one pair of charts per phase, each on its own epochs: pre-training 1..4 (fine-tuning's count is its own)
+  await expect(progress.getByTestId('curves-pretrain').locator('.legend').first()).toContainText('train loss')
+  await expect(progress.getByTestId('curves-finetune').locator('.legend').first()).toContainText('validation loss')
+  expect((await progress.getByTestId('curves-pretrain').locator('figure').first().getByTestId('x-tick').allTextContents()).map((t) => t.trim())).toEqual(['1', '2', '3', '4'])
   await screenshot(app, 'train-done')
 
   // A cancelled run keeps its checkpoint; Resume restarts it in the same row and folder.

@@ -3,6 +3,7 @@ import path from 'node:path'
 import { TRPCError } from '@trpc/server'
 import { z } from 'zod'
 import {
+  ClipAudioStatusSchema,
   ClipPageSchema,
   ClipQuerySchema,
   DatasetRowSchema,
@@ -10,11 +11,15 @@ import {
   ImportReportSchema,
   ImportRequestSchema,
   LayoutDetectionSchema,
+  MissingAudioSchema,
   RelinkReportSchema,
+  SetLabelRuleSchema,
   SplitRequestSchema,
   SplitsSchema,
 } from '../../../src-shared/contract/datasets'
-import { datasetStats, detectLayout, getSplits, importCorpus, listClips, listDatasets, makeSplits, relinkDataset } from '../../services/corpus/index'
+import { clipAudioStatus, datasetStats, detectLayout, getSplits, importCorpus, listClips, listDatasets, makeSplits, missingAudio, pathsMissing, relinkDataset } from '../../services/corpus/index'
+import { LabelRuleError, setLabelRule } from '../../services/store/label-rule'
+import { LabelRuleSchema } from '../../../src-shared/label-rule'
 import { JobRefSchema } from '../../../src-shared/contract/jobs'
 import { procedure, router } from '../trpc'
 
@@ -44,7 +49,38 @@ export const datasetsRouter = router({
     knownDataset(ctx, input.datasetId)
     return datasetStats(ctx.services.ws, input.datasetId)
   }),
-  clips: procedure.input(ClipQuerySchema).output(ClipPageSchema).query(({ ctx, input }) => listClips(ctx.services.ws, input)),
+  /** Chooses which label counts as a clip's label for this dataset's counts and for training. */
+  setLabelRule: procedure
+    .input(SetLabelRuleSchema)
+    .output(LabelRuleSchema)
+    .mutation(({ ctx, input }) => {
+      knownDataset(ctx, input.datasetId)
+      try {
+        return setLabelRule(ctx.services.ws, input.datasetId, input.rule)
+      } catch (err) {
+        if (err instanceof LabelRuleError) throw new TRPCError({ code: 'BAD_REQUEST', message: err.message })
+        throw err
+      }
+    }),
+  /** A page of clips, each flagged when its audio file is gone (a page is at most a few hundred stats). */
+  clips: procedure.input(ClipQuerySchema).output(ClipPageSchema).query(async ({ ctx, input }) => {
+    const page = listClips(ctx.services.ws, input)
+    const gone = await pathsMissing(page.clips.map((c) => c.path))
+    return { ...page, clips: page.clips.map((c, i) => ({ ...c, audioMissing: gone[i] })) }
+  }),
+  /** How many of the dataset's audio files are gone; stat-ed off the event loop, a few at a time. */
+  missing: procedure.input(DatasetId).output(MissingAudioSchema).query(({ ctx, input, signal }) => {
+    knownDataset(ctx, input.datasetId)
+    return missingAudio(ctx.services.ws, input.datasetId, signal)
+  }),
+  /** One clip's audio file: there or not, and its dataset (the label desk's Relink). */
+  clipAudio: procedure
+    .input(z.object({ clipId: z.number().int().positive() }))
+    .output(ClipAudioStatusSchema)
+    .query(({ ctx, input }) => {
+      if (!ctx.services.ws.db.prepare('SELECT 1 FROM clips WHERE id = ?').get(input.clipId)) throw new TRPCError({ code: 'NOT_FOUND', message: `no clip with id ${input.clipId}` })
+      return clipAudioStatus(ctx.services.ws, input.clipId)
+    }),
   detect: procedure
     .input(z.object({ dir: z.string().min(1).max(4096) }))
     .output(LayoutDetectionSchema)

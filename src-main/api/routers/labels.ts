@@ -5,6 +5,8 @@ import {
   ActionResultSchema,
   AgreementSchema,
   AnnotatorSchema,
+  DatasetArchiveRequestSchema,
+  DatasetArchiveSchema,
   LabelClipPageSchema,
   LabelClipQuerySchema,
   ExportRequestSchema,
@@ -29,6 +31,7 @@ import {
   agreementReport,
   clipLabels,
   labelClips,
+  exportDatasetArchive,
   exportLabels,
   importLabels,
   progress,
@@ -89,6 +92,8 @@ export const labelsRouter = router({
     .output(AgreementSchema)
     .query(({ ctx, input }) => agreementReport(wholeClipLabelsByAnnotator(ctx.services.ws, input.datasetId, input.includeCorpus))),
   export: procedure.input(ExportRequestSchema).output(ExportResultSchema).query(({ ctx, input }) => run(() => exportLabels(ctx.services.ws, input))),
+  /** Every labelled clip of a dataset: a TextGrid and an Audacity track each, in one zip (base64). */
+  exportArchive: procedure.input(DatasetArchiveRequestSchema).output(DatasetArchiveSchema).query(({ ctx, input }) => run(() => exportDatasetArchive(ctx.services.ws, input))),
   import: procedure.input(ImportRequestSchema).output(ImportResultSchema).mutation(({ ctx, input }) => run(() => importLabels(ctx.services.ws, input))),
   /** Scores the annotator's unlabelled clips with a model as a job (progress, cancel); the result via `suggestions`. */
   suggest: procedure

@@ -3,19 +3,31 @@ import { TRPCError } from '@trpc/server'
 import { z } from 'zod'
 import {
   ModelCardSchema,
+  ModelDetailSchema,
   ModelIdSchema,
   ModelListItemSchema,
-  ModelNameSchema,
+  ModelRemoveSchema,
+  ModelRenameSchema,
+  ShotBudgetSchema,
+  ShotsQuerySchema,
   TrainingRunSchema,
   TrainRequestSchema,
 } from '../../../src-shared/contract/models'
+import { provenanceOf } from '../../services/live/provenance'
+import { checkTrainRequest, shotBudgetOf } from '../../services/model/request-check'
 import { trainInWorker } from '../../services/model/jobs'
 import {
   deleteModel,
+  getModel,
   listRuns,
+  modelHistory,
   modelListItems,
   modelNameTaken,
   ModelRegistryError,
+  modelUsers,
+  nameTakenMessage,
+  ownsFolder,
+  undeletableReason,
   renameModel,
   resolveModelDir,
   runSpecForResume,
@@ -37,8 +49,6 @@ function guard<T>(fn: () => T): T {
   }
 }
 
-const NumericId = z.object({ id: z.string().regex(/^\d{1,12}$/, 'a workspace model id is a number (the shipped default cannot be changed)') })
-
 function startTraining(s: AppServices, spec: TrainSpec & { name: string }): { jobId: string; out: string } {
   const { id } = s.jobs.start('train', `Train ${spec.name}`, (job) =>
     trainInWorker(spec, job).then((r) => {
@@ -57,7 +67,8 @@ export const modelsRouter = router({
     .output(z.object({ jobId: z.string(), out: z.string() }))
     .mutation(({ ctx, input }) => {
       const ws = ctx.services.ws
-      if (modelNameTaken(ws, input.name)) throw new TRPCError({ code: 'CONFLICT', message: `a model named '${input.name}' already exists: choose another name, or rename or delete the old one` })
+      if (modelNameTaken(ws, input.name)) throw new TRPCError({ code: 'CONFLICT', message: nameTakenMessage(input.name) })
+      guard(() => checkTrainRequest(ws, input))
       const slug = input.name.replace(/[^\w.-]+/g, '-').toLowerCase()
       const out = path.join(ws.subdir('models'), `${slug}-${Date.now().toString(36)}`)
       return startTraining(ctx.services, { ...input, workspace: ws.dir, out })
@@ -78,12 +89,34 @@ export const modelsRouter = router({
     .input(z.object({ id: ModelIdSchema }))
     .output(ModelCardSchema)
     .query(({ ctx, input }) => guard(() => readCard(resolveModelDir(ctx.services.ws, input.id)))),
+  /** What the model page shows: card, both phases' curves, the data, who uses it, whether it may go. */
+  detail: procedure
+    .input(z.object({ id: ModelIdSchema }))
+    .output(ModelDetailSchema)
+    .query(({ ctx, input }) =>
+      guard(() => {
+        const ws = ctx.services.ws
+        const card = readCard(resolveModelDir(ws, input.id))
+        const item = modelListItems(ws).find((m) => m.id === input.id)
+        if (!item) throw new ModelRegistryError(`model ${input.id} cannot be read (its folder or card is missing)`, 'not-found')
+        const speech = provenanceOf(card, item.builtIn).speech
+        if (item.builtIn) return { item, card, history: [], runId: null, speech, usedBy: [], folder: null, undeletable: 'the shipped default model is part of the app: it cannot be renamed or deleted' }
+        const row = getModel(ws, Number(input.id))!
+        const folder = { path: row.dir, removedOnDelete: ownsFolder(ws, row) }
+        return { item, card, ...modelHistory(ws, row.id), speech, usedBy: modelUsers(ws, row.id), folder, undeletable: undeletableReason(ws, row) }
+      }),
+    ),
+  /** How many shots per class the chosen datasets allow (the Train form checks against it; train refuses more). */
+  shotBudget: procedure
+    .input(ShotsQuerySchema)
+    .output(ShotBudgetSchema)
+    .query(({ ctx, input }) => guard(() => shotBudgetOf(ctx.services.ws, input))),
   rename: procedure
-    .input(NumericId.extend({ name: ModelNameSchema }))
+    .input(ModelRenameSchema)
     .output(z.object({ id: z.string(), name: z.string() }))
     .mutation(({ ctx, input }) => guard(() => ({ id: input.id, name: renameModel(ctx.services.ws, Number(input.id), input.name).name }))),
   remove: procedure
-    .input(NumericId)
+    .input(ModelRemoveSchema)
     .output(z.object({ removed: z.literal(true) }))
     .mutation(({ ctx, input }) =>
       guard(() => {

@@ -14,6 +14,7 @@ import { output, withWorkspace, type GlobalOptions } from '../context'
 /** What a person reads after training: where it went, the split, and the held-out figure with n, intervals and chance. */
 function describeCard(dir: string, backend: string, card: ModelCardData): string {
   const lines = [`saved ${card.name} to ${dir} (backend ${backend}; trained on ${card.sourceCorpus}${card.targetCorpus ? ` -> ${card.targetCorpus}` : ''})`]
+  if (card.labelRule) lines.push(`  labels: ${card.labelRule.text}`)
   if (card.speakers) lines.push(`  speakers: ${SPEAKER_ROLES.map((r) => `${r} ${card.speakers![r].length}`).join(', ')} (held-out speakers are in no other role)`)
   if (card.heldOut) lines.push(`  held-out: ${describeEstimate(card.heldOut)}`, `    on ${card.heldOut.data}`)
   else lines.push('  held-out: none (too few speakers to hold any out)')

@@ -296,6 +296,37 @@ export function isInside(root: string, p: string): boolean {
   return !!r && !r.startsWith('..') && !path.isAbsolute(r)
 }
 
+/** What csv-parse's error codes mean, in words that do not quote the file's bytes. */
+const CSV_PROBLEMS: Record<string, string> = {
+  INVALID_OPENING_QUOTE: 'a quote (") inside a field that does not start with one',
+  CSV_INVALID_CLOSING_QUOTE: 'text right after a closing quote (")',
+  CSV_QUOTE_NOT_CLOSED: 'a quote (") opened here is never closed',
+  CSV_RECORD_INCONSISTENT_FIELDS_LENGTH: 'a row with another number of fields than the header',
+  CSV_NON_TRIMABLE_CHAR_AFTER_CLOSING_QUOTE: 'text right after a closing quote (")',
+}
+
+/** Thrown when the manifest as a whole cannot be used; the import stops with this message. */
+export class ManifestError extends Error {
+  override name = 'ManifestError'
+}
+
+/** The manifest's rows; a parse error names the file (relative to the corpus folder) and the line. */
+function readManifestRows(root: string, rel: string): Record<string, string>[] {
+  let bytes: Buffer
+  try {
+    bytes = fs.readFileSync(path.join(root, rel))
+  } catch (err) {
+    throw new ManifestError(`cannot read the manifest ${rel}: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`)
+  }
+  try {
+    return parseCsv(bytes, { columns: (h: string[]) => h.map((x) => x.trim().toLowerCase()), skip_empty_lines: true, trim: true, relax_column_count: true }) as Record<string, string>[]
+  } catch (err) {
+    const e = err as Error & { code?: string; lines?: number }
+    const problem = (e.code && CSV_PROBLEMS[e.code]) ?? e.message.replace(/,? value is .*$/s, '')
+    throw new ManifestError(`the manifest ${rel} cannot be parsed${e.lines ? ` at line ${e.lines}` : ''}: ${problem}`)
+  }
+}
+
 export const manifest: Adapter = {
   layout: 'manifest',
   detect(root, files) {
@@ -308,7 +339,7 @@ export const manifest: Adapter = {
     const size = fs.statSync(path.join(root, m.rel)).size
     if (size > MAX_MANIFEST_BYTES) return [{ ...entry(root, m.rel), status: 'rejected', reason: `${m.rel}: manifest is ${size} bytes, above the limit of ${MAX_MANIFEST_BYTES}` }]
     const realRoot = fs.realpathSync(root)
-    const rows = parseCsv(fs.readFileSync(path.join(root, m.rel)), { columns: (h: string[]) => h.map((x) => x.trim().toLowerCase()), skip_empty_lines: true, trim: true, relax_column_count: true }) as Record<string, string>[]
+    const rows = readManifestRows(root, m.rel)
     const out: PlanEntry[] = []
     rows.forEach((r, i) => {
       const p = r.path ?? r.file ?? ''

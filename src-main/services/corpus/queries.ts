@@ -3,11 +3,13 @@ import crypto from 'node:crypto'
 import fs from 'node:fs'
 import path from 'node:path'
 import type { Workspace } from '../store/workspace'
+import { datasetAnnotators, getLabelRule, labelSql } from '../store/label-rule'
+import type { LabelRule } from '../../../src-shared/label-rule'
 import { manifestPathProblem } from './adapters'
 import { ClipQuerySchema, type ClipPage, type ClipQuery, type ClipRow, type DatasetRow, type DatasetStats, type Layout, type RelinkReport } from '../../../src-shared/contract/datasets'
 
-/** The current whole-clip label: the latest one not deleted. */
-export const CURRENT_LABEL_SQL = `(SELECT l.emotion FROM labels l WHERE l.clip_id = c.id AND l.deleted_at IS NULL AND l.start_sec IS NULL ORDER BY l.id DESC LIMIT 1)`
+/** A clip's label: the effective one under its dataset's label rule (store/label-rule.ts). */
+export const CURRENT_LABEL_SQL = labelSql('dataset')
 
 export function listDatasets(ws: Workspace): DatasetRow[] {
   const rows = ws.db
@@ -28,12 +30,14 @@ function requireDataset(ws: Workspace, datasetId: number): { id: number; root_pa
   return d
 }
 
-export function datasetStats(ws: Workspace, datasetId: number): DatasetStats {
+/** Counts under the dataset's stored rule, or under `rule` (a preview, or a rule pinned by a training run). */
+export function datasetStats(ws: Workspace, datasetId: number, rule?: LabelRule): DatasetStats {
   requireDataset(ws, datasetId)
   const db = ws.db
+  const labelRule = rule ?? getLabelRule(ws, datasetId)
   const totals = db.prepare('SELECT COUNT(*) AS n, COALESCE(SUM(duration_sec), 0) AS d FROM clips WHERE dataset_id = ?').get(datasetId) as { n: number; d: number }
   const byEmotion: Record<string, number> = {}
-  for (const r of db.prepare(`SELECT ${CURRENT_LABEL_SQL} AS e, COUNT(*) AS n FROM clips c WHERE c.dataset_id = ? GROUP BY e`).all(datasetId) as { e: string | null; n: number }[]) {
+  for (const r of db.prepare(`SELECT ${labelSql(labelRule)} AS e, COUNT(*) AS n FROM clips c WHERE c.dataset_id = ? GROUP BY e`).all(datasetId) as { e: string | null; n: number }[]) {
     byEmotion[r.e ?? 'unlabelled'] = r.n
   }
   const speakers = db
@@ -45,13 +49,15 @@ export function datasetStats(ws: Workspace, datasetId: number): DatasetStats {
   const bySpeaker: Record<string, number> = Object.fromEntries(speakers.map((s) => [s.code, s.clips]))
   const none = db.prepare('SELECT COUNT(*) FROM clips WHERE dataset_id = ? AND speaker_id IS NULL').pluck().get(datasetId) as number
   if (none) bySpeaker['(none)'] = none
-  return { datasetId, clips: totals.n, durationSec: totals.d, byEmotion, bySpeaker, speakers }
+  return { datasetId, clips: totals.n, durationSec: totals.d, byEmotion, bySpeaker, speakers, labelRule, annotators: datasetAnnotators(ws, datasetId) }
 }
 
-export function listClips(ws: Workspace, query: ClipQuery): ClipPage {
+/** A page of clips; `emotion` is each clip's label under the dataset's rule, or under `rule` when given. */
+export function listClips(ws: Workspace, query: ClipQuery, rule?: LabelRule): ClipPage {
   const q = ClipQuerySchema.parse(query)
+  const label = rule ? labelSql(rule) : CURRENT_LABEL_SQL
   const where = ['c.dataset_id = @datasetId']
-  if (q.emotion !== undefined) where.push(`${CURRENT_LABEL_SQL} = @emotion`)
+  if (q.emotion !== undefined) where.push(`${label} = @emotion`)
   if (q.speaker !== undefined) where.push('s.code = @speaker')
   if (q.search) where.push("c.rel_path LIKE @search ESCAPE '\\'")
   const params = { ...q, search: q.search ? `%${q.search.replace(/[\\%_]/g, (m) => '\\' + m)}%` : undefined }
@@ -62,7 +68,7 @@ export function listClips(ws: Workspace, query: ClipQuery): ClipPage {
     .prepare(
       `SELECT c.id, c.dataset_id AS datasetId, c.path, c.rel_path AS relPath, c.content_hash AS contentHash,
         c.duration_sec AS durationSec, c.sample_rate AS sampleRate, c.channels, c.format,
-        s.code AS speaker, s.gender, ${CURRENT_LABEL_SQL} AS emotion, c.intensity, c.sentence
+        s.code AS speaker, s.gender, ${label} AS emotion, c.intensity, c.sentence
        ${from} ORDER BY c.rel_path LIMIT @limit OFFSET @offset`,
     )
     .all({ ...named, limit: q.limit, offset: q.offset }) as ClipRow[]

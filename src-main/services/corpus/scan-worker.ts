@@ -2,7 +2,7 @@
  * Piscina worker ('corpus-scan'): the folder walk, layout detection and the adapter's
  * import plan, off the server's main thread (a tree of 100 000 files takes seconds).
  */
-import { ADAPTERS, type PlanEntry, type PlanOptions } from './adapters'
+import { ADAPTERS, ManifestError, type PlanEntry, type PlanOptions } from './adapters'
 import { detectLayoutFromFiles, detectLayoutHere, listTree, requireFolder } from './scan'
 import type { Layout, LayoutDetection } from '../../../src-shared/contract/datasets'
 
@@ -22,7 +22,14 @@ export function planCorpus(dir: string, layout: Layout | undefined, opts: PlanOp
   }
   const adapter = ADAPTERS.find((a) => a.layout === layout)
   if (!adapter) return { ok: false, reason: `no adapter for layout ${layout}` }
-  const plan = adapter.plan(root, files, opts)
+  let plan: PlanEntry[]
+  try {
+    plan = adapter.plan(root, files, opts)
+  } catch (err) {
+    // a manifest that cannot be parsed: its message names the file and the line
+    if (err instanceof ManifestError) return { ok: false, reason: err.message }
+    throw err
+  }
   for (const r of refused) plan.push({ rel: r.rel, abs: r.abs, status: 'rejected', reason: r.reason })
   return { ok: true, layout, detection, plan }
 }

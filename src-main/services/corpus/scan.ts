@@ -37,7 +37,8 @@ export function listTree(root: string): Tree {
     try {
       entries = fs.readdirSync(dir, { withFileTypes: true })
     } catch (err) {
-      throw new Error(`cannot read folder ${dir}: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`)
+      // named relative to the chosen folder, as every other import message
+      throw new Error(`cannot read the folder ${rel || '.'} (in ${root}): ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`)
     }
     for (const e of entries) {
       if (e.name.startsWith('.')) continue
@@ -77,6 +78,13 @@ export function listTree(root: string): Tree {
   return { files, refused }
 }
 
+/** The reason for a folder without audio, naming a few of the files it does hold (relative paths). */
+function noAudio(files: string[]): string {
+  if (!files.length) return 'the folder is empty (hidden files are not read)'
+  const shown = files.slice(0, 3).join(', ')
+  return `no audio files (.wav, .flac, .mp3, .ogg, .avi) in this folder or below it; it holds ${files.length} other file(s): ${shown}${files.length > 3 ? ', ...' : ''}`
+}
+
 /** The regular files of listTree. */
 export function listFiles(root: string): string[] {
   return listTree(root).files
@@ -90,6 +98,7 @@ export function listFiles(root: string): string[] {
 export function detectLayoutFromFiles(root: string, files: string[]): LayoutDetection {
   const candidates = ADAPTERS.map((a) => ({ layout: a.layout as Layout, ...a.detect(root, files) }))
   const best = candidates.filter((c) => c.score >= 0.5).sort((a, b) => b.score - a.score)[0]
+  if (!best && !files.some((f) => AUDIO_EXT.test(f))) return { layout: null, score: 0, reason: noAudio(files), candidates }
   if (!best) return { layout: null, score: 0, reason: `no known layout explains at least half of the files (${candidates.map((c) => `${c.layout}: ${c.reason}`).join('; ')})`, candidates }
   return { layout: best.layout, score: best.score, reason: best.reason, candidates }
 }

@@ -8,6 +8,8 @@ import { extractForClips, LOGMEL_DEFAULTS } from '../features/index'
 import { fitFrames } from '../model/data'
 import type { ItemSet, ModelCardData } from '../model/types'
 import type { Workspace } from '../store/workspace'
+import { getLabelRule, labelSql } from '../store/label-rule'
+import type { NamedRule } from '../../../src-shared/label-rule'
 
 export class EnrollError extends Error {
   override name = 'EnrollError'
@@ -19,23 +21,27 @@ export const MIN_PER_CLASS = 2
 export interface Examples extends ItemSet {
   clipIds: number[]
   counts: Record<string, number>
+  /** the label rule of each dataset the examples came from, read with their labels */
+  labelRules: NamedRule[]
 }
 
 interface ClipRow {
   id: number
+  dataset_id: number
   path: string
   content_hash: string
   emotion: string | null
 }
 
-const CURRENT_LABEL = `(SELECT l.emotion FROM labels l WHERE l.clip_id = c.id AND l.deleted_at IS NULL AND l.start_sec IS NULL ORDER BY l.id DESC LIMIT 1)`
+/** A clip's label under its dataset's label rule (store/label-rule.ts). */
+const CURRENT_LABEL = labelSql('dataset')
 
 /** Checks the clips and their labels without computing anything (the router calls it before starting a job). */
 export function checkExamples(ws: Workspace, clipIds: number[]): { rows: ClipRow[]; counts: Record<string, number> } {
   const ids = [...new Set(clipIds)]
   if (ids.length !== clipIds.length) throw new EnrollError('the same clip was chosen twice')
   const rows: ClipRow[] = []
-  const get = ws.db.prepare(`SELECT c.id, c.path, c.content_hash, ${CURRENT_LABEL} AS emotion FROM clips c WHERE c.id = ?`)
+  const get = ws.db.prepare(`SELECT c.id, c.dataset_id, c.path, c.content_hash, ${CURRENT_LABEL} AS emotion FROM clips c WHERE c.id = ?`)
   const missing: number[] = []
   for (const id of ids) {
     const r = get.get(id) as ClipRow | undefined
@@ -45,7 +51,7 @@ export function checkExamples(ws: Workspace, clipIds: number[]): { rows: ClipRow
   if (missing.length) throw new EnrollError(`no clip with id ${missing.slice(0, 10).join(', ')}${missing.length > 10 ? ', …' : ''}`)
   const unlabelled = rows.filter((r) => !r.emotion)
   if (unlabelled.length) {
-    throw new EnrollError(`${unlabelled.length} chosen clip(s) have no emotion label (e.g. ${unlabelled[0].path}): label them or leave them out`)
+    throw new EnrollError(`${unlabelled.length} chosen clip(s) have no emotion label under their dataset's label rule (e.g. ${unlabelled[0].path}): label them, change the rule in Datasets, or leave them out`)
   }
   const counts: Record<string, number> = {}
   for (const r of rows) counts[r.emotion!] = (counts[r.emotion!] ?? 0) + 1
@@ -65,7 +71,13 @@ export async function loadExamples(
   person: string,
   opts: { signal?: AbortSignal; onProgress?: (fraction: number, message?: string) => void } = {},
 ): Promise<Examples> {
-  const { rows, counts } = checkExamples(ws, clipIds)
+  // one read transaction: the labels and the rules they were read under are the same snapshot
+  const { rows, counts, labelRules } = ws.db.transaction(() => {
+    const checked = checkExamples(ws, clipIds)
+    const datasets = [...new Set(checked.rows.map((r) => r.dataset_id))]
+    const name = ws.db.prepare('SELECT name FROM datasets WHERE id = ?').pluck()
+    return { ...checked, labelRules: datasets.map((id) => ({ name: name.get(id) as string, rule: getLabelRule(ws, id) })) }
+  })()
   const extractor = card.extractor.name
   let feats: Map<number | string, Float32Array>
   try {
@@ -84,5 +96,5 @@ export async function loadExamples(
     if (v.length !== per) throw new EnrollError(`features of ${r.path} have ${v.length} values, model ${card.name} expects ${per}`)
     x.set(v, i * per)
   })
-  return { x, itemShape, labels: rows.map((r) => r.emotion!), speakers: rows.map(() => person), clipIds: rows.map((r) => r.id), counts }
+  return { x, itemShape, labels: rows.map((r) => r.emotion!), speakers: rows.map(() => person), clipIds: rows.map((r) => r.id), counts, labelRules }
 }

@@ -20,6 +20,7 @@ import { loadModel, saveModel, saveProfile } from '../model/storage'
 import { embedAll } from '../model/train'
 import { openWorkspace } from '../store/workspace'
 import { EnrollRequestSchema, type EnrollProgress, type EnrollRequest, type EnrollResult } from '../../../src-shared/contract/enroll'
+import { cardLabelRule } from '../../../src-shared/label-rule'
 import { calibrateFromRows, crossValidate, sessionFolds, tune } from './crossval'
 import { EnrollError, loadExamples } from './examples'
 import { embeddingMap } from './map'
@@ -124,6 +125,7 @@ export async function runEnrollment(specIn: EnrollSpec, onProgress: (p: EnrollRu
         calibration: profile,
         metrics: { heldOutAccuracy: cv.heldOut.accuracy, heldOutUar: cv.heldOut.uar, heldOutMacroF1: cv.heldOut.macroF1, baseHeldOutAccuracy: cv.heldOut.baseAccuracy },
         speakers: enrolledRoles(baseCard, spec.person),
+        labelRule: cardLabelRule(baseCard.labelRule?.source ? { name: baseCard.sourceCorpus, rule: baseCard.labelRule.source } : null, data.labelRules),
         heldOut: heldOutEstimate(
           cv.heldOut.predictions.map((p) => p.label),
           cv.heldOut.predictions.map((p) => p.predicted),

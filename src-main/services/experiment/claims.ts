@@ -77,7 +77,7 @@ const sameBase = (r: ResultRecord) => `${r.source}|${r.pretrain_loss}|${r.pretra
 
 export function claimDistanceLoss(records: ResultRecord[], shots: Shots[]): ClaimResult {
   const ps = pairs(records, (r) => r.method === 'finetune' && r.finetune_loss === 'distance', (r) => r.method === 'finetune' && r.finetune_loss === 'contrastive', (r) => `${sameBase(r)}|${r.frozen}`)
-  const e = effects(ps, shots, true, 'the grid has no fine-tuning with both the distance and the contrastive loss (use --finetune-loss contrastive,distance)')
+  const e = effects(ps, shots, true, 'the grid has no fine-tuning with both the distance and the contrastive loss (choose both the contrastive and the distance fine-tuning loss in the Experiments form)')
   const details = [...new Set(ps.map((p) => p.a.pretrain_loss))].map((pl) => ({ label: `distance - contrastive fine-tuning, bases pre-trained with ${pl}`, value: mean(ps.filter((p) => p.a.pretrain_loss === pl).map((p) => p.d)) }))
   if (ps.length) details.push({ label: 'fraction of pairs where distance wins', value: ps.filter((p) => p.d > 0).length / ps.length })
   return claimFrom({ id: 'distance-loss', claim: 'The modified distance loss improves fine-tuning over the contrastive loss.', rule: `Effect = UAR(fine-tuned with the distance loss) - UAR(fine-tuned with the contrastive loss), paired on the base (source, pre-training loss and seed), frozen layers, shots, fold and support draw. ${RULE}.` }, e, 'Distance minus contrastive fine-tuning', details)

@@ -22,7 +22,7 @@ interface ClipInfo {
   content_hash: string
   duration_sec: number
 }
-interface Row {
+export interface Row {
   clip_id: number
   rel_path: string
   content_hash: string
@@ -44,7 +44,7 @@ function clipInfo(ws: Workspace, clipId: number): ClipInfo {
   return c
 }
 
-function liveRows(ws: Workspace, where: string, params: unknown[], annotator?: string, includeCorpus = false): Row[] {
+export function liveRows(ws: Workspace, where: string, params: unknown[], annotator?: string, includeCorpus = false): Row[] {
   const extra = [annotator ? 'AND l.annotator = ?' : '', includeCorpus ? '' : "AND l.source != 'corpus'"].join(' ')
   return ws.db
     .prepare(
@@ -56,7 +56,22 @@ function liveRows(ws: Workspace, where: string, params: unknown[], annotator?: s
 }
 
 const stem = (rel: string) => path.posix.basename(rel.replace(/\\/g, '/')).replace(/\.[^.]+$/, '')
-const safe = (s: string) => s.replace(/[^A-Za-z0-9._-]+/g, '_')
+export const safe = (s: string) => s.replace(/[^A-Za-z0-9._-]+/g, '_')
+
+/** One clip's labels as a Praat TextGrid: one tier per annotator (overlapping regions on extra tiers). */
+export function clipTextGrid(durationSec: number, rows: Row[]): string {
+  const toInterval = intervalOf(durationSec)
+  const annotators = [...new Set(rows.map((r) => r.annotator))]
+  const tiers: TgTier[] = annotators.flatMap((a) => layerIntervals(a, rows.filter((r) => r.annotator === a).map(toInterval)))
+  return writeTextGrid({ xmin: 0, xmax: durationSec, tiers })
+}
+
+/** One annotator's labels on a clip as an Audacity label track (a whole-clip label spans the clip). */
+export function clipAudacity(durationSec: number, rows: Row[]): string {
+  return writeAudacity(rows.map(intervalOf(durationSec)))
+}
+
+const intervalOf = (durationSec: number) => (r: Row) => ({ start: r.start_sec ?? 0, end: r.end_sec ?? durationSec, text: r.emotion })
 
 export function exportLabels(ws: Workspace, req: ExportRequest): ExportResult {
   const includeCorpus = req.includeCorpus ?? false
@@ -75,14 +90,11 @@ export function exportLabels(ws: Workspace, req: ExportRequest): ExportResult {
   if (req.clipId === undefined) throw new LabelError(`${req.format} export covers one clip: give clipId`)
   const clip = clipInfo(ws, req.clipId)
   const rows = liveRows(ws, 'l.clip_id = ?', [clip.id], req.annotator, includeCorpus)
-  const toInterval = (r: Row) => ({ start: r.start_sec ?? 0, end: r.end_sec ?? clip.duration_sec, text: r.emotion })
   if (req.format === 'audacity') {
     if (!req.annotator) throw new LabelError('an Audacity label track holds one annotator\'s labels: give annotator')
-    return { filename: `${safe(stem(clip.rel_path))}-${safe(req.annotator)}.txt`, mimeType: 'text/plain', text: writeAudacity(rows.map(toInterval)), labels: rows.length }
+    return { filename: `${safe(stem(clip.rel_path))}-${safe(req.annotator)}.txt`, mimeType: 'text/plain', text: clipAudacity(clip.duration_sec, rows), labels: rows.length }
   }
-  const annotators = [...new Set(rows.map((r) => r.annotator))]
-  const tiers: TgTier[] = annotators.flatMap((a) => layerIntervals(a, rows.filter((r) => r.annotator === a).map(toInterval)))
-  return { filename: `${safe(stem(clip.rel_path))}.TextGrid`, mimeType: 'text/plain', text: writeTextGrid({ xmin: 0, xmax: clip.duration_sec, tiers }), labels: rows.length }
+  return { filename: `${safe(stem(clip.rel_path))}.TextGrid`, mimeType: 'text/plain', text: clipTextGrid(clip.duration_sec, rows), labels: rows.length }
 }
 
 interface Incoming {

@@ -7,7 +7,8 @@
  * Memory is fixed after construction.
  */
 import { StatWindow, SampleRing } from './ring'
-import { VoiceActivity, type VadSummary } from './vad'
+import { VoiceActivity, type VadDetectorName, type VadSummary } from './vad'
+import { makeVoicing } from './vad-detector'
 import { LIVE_RATE } from '../../../src-shared/contract/live'
 
 export { LIVE_RATE }
@@ -30,6 +31,8 @@ export interface WindowPredictor {
 export interface PipelineOptions {
   windowMs?: number
   hopMs?: number
+  /** Frame detector (default DEFAULT_VAD_DETECTOR; the gate stands in, with a warning, when Silero cannot load). */
+  detector?: VadDetectorName
 }
 
 export interface PipelineFrame {
@@ -61,6 +64,8 @@ export class LivePipeline {
   private readonly ring: SampleRing
   private readonly window: Float32Array
   private readonly vad: VoiceActivity
+  /** The detector in use, the one asked for, and why they differ (null when they do not). */
+  readonly detector: { name: VadDetectorName; requested: VadDetectorName; fallback: string | null }
   private readonly compute = new StatWindow(200)
   private nextHop: number
   private frames = 0
@@ -79,7 +84,9 @@ export class LivePipeline {
     this.hopSamples = Math.round((hopMs * LIVE_RATE) / 1000)
     this.ring = new SampleRing(this.windowSamples)
     this.window = new Float32Array(this.windowSamples)
-    this.vad = new VoiceActivity(Math.round(this.windowSamples / 160))
+    const { voicing, requested, fallback } = makeVoicing(opts.detector)
+    this.detector = { name: voicing.name, requested, fallback }
+    this.vad = new VoiceActivity(Math.round(this.windowSamples / 160), voicing)
     this.nextHop = this.hopSamples
   }
 

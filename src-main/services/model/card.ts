@@ -3,7 +3,8 @@ import { initBackend } from '../engine/backend'
 import type { TrainedModel } from './train'
 import type { ModelCardData } from './types'
 import type { Profile } from './inference'
-import type { HeldOutEstimate, SpeakerRoles } from '../../../src-shared/contract/models'
+import type { HeldOutEstimate, SpeakerRoles, TrainingData } from '../../../src-shared/contract/models'
+import type { CardLabelRule } from '../../../src-shared/label-rule'
 
 export interface CardInput {
   name: string
@@ -15,6 +16,10 @@ export interface CardInput {
   /** The model's one speaker split (roles.ts). */
   speakers?: SpeakerRoles
   heldOut?: HeldOutEstimate | null
+  /** Which label counted as each clip's label (the rules datasetItems read under). */
+  labelRule?: CardLabelRule
+  /** The corpora and each role's clips (run.ts). */
+  data?: TrainingData
   /** Fixed date for reproducible builds; now otherwise. */
   createdAt?: string
 }
@@ -52,5 +57,7 @@ export async function makeCard(model: TrainedModel, input: CardInput): Promise<O
       : null,
     ...(input.speakers ? { speakers: input.speakers } : {}),
     ...(input.heldOut !== undefined ? { heldOut: input.heldOut } : {}),
+    ...(input.labelRule ? { labelRule: input.labelRule } : {}),
+    ...(input.data ? { data: input.data } : {}),
   }
 }

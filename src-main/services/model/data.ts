@@ -6,6 +6,8 @@
 import { extractForClips, EXTRACTOR_VERSION, LOGMEL_DEFAULTS } from '../features/index'
 import { listClips, listDatasets } from '../corpus/index'
 import type { Workspace } from '../store/workspace'
+import { getLabelRule } from '../store/label-rule'
+import { labelRuleName, type LabelRule } from '../../../src-shared/label-rule'
 import type { ItemSet } from './types'
 
 export { EXTRACTOR_VERSION }
@@ -39,16 +41,24 @@ export function fitFrames(spec: Float32Array, mels: number, frames: number): Flo
   return out
 }
 
-export async function datasetItems(ws: Workspace, datasetRef: string, opts: DatasetItemsOptions): Promise<ItemSet & { clipIds: number[] }> {
+/** The clips training may use under the dataset's label rule: a label and a speaker (and one of `classes` when given). */
+export function labelledClips(ws: Workspace, datasetRef: string, classes?: string[]) {
   const ds = resolveDataset(ws, datasetRef)
+  const labelRule = getLabelRule(ws, ds.id)
   const rows = []
   for (let offset = 0; ; offset += 10000) {
-    const page = listClips(ws, { datasetId: ds.id, limit: 10000, offset })
+    const page = listClips(ws, { datasetId: ds.id, limit: 10000, offset }, labelRule)
     rows.push(...page.clips)
     if (rows.length >= page.total || page.clips.length === 0) break
   }
-  const usable = rows.filter((c) => c.emotion && c.speaker && (!opts.classes || opts.classes.includes(c.emotion)))
-  if (usable.length === 0) throw new Error(`dataset '${ds.name}' has no labelled clips with a speaker`)
+  const usable = rows.filter((c) => c.emotion && c.speaker && (!classes || classes.includes(c.emotion)))
+  if (usable.length === 0) throw new Error(`dataset '${ds.name}' has no labelled clips with a speaker under its label rule (${labelRuleName(labelRule)})`)
+  return { labelRule, clips: usable as (typeof usable[number] & { emotion: string; speaker: string })[] }
+}
+
+/** Items of a dataset, labelled under its label rule, read once and pinned so every page (and the card) uses the same one. */
+export async function datasetItems(ws: Workspace, datasetRef: string, opts: DatasetItemsOptions): Promise<ItemSet & { clipIds: number[]; labelRule: LabelRule }> {
+  const { labelRule, clips: usable } = labelledClips(ws, datasetRef, opts.classes)
   const feats = await extractForClips(
     ws,
     usable.map((c) => ({ id: c.id, path: c.path, content_hash: c.contentHash })),
@@ -64,7 +74,7 @@ export async function datasetItems(ws: Workspace, datasetRef: string, opts: Data
     if (!f) throw new Error(`no features for clip ${c.path}`)
     x.set(opts.extractor === 'egemaps' ? f : fitFrames(f, mels, frames), i * per)
   })
-  return { x, itemShape, labels: usable.map((c) => c.emotion!), speakers: usable.map((c) => c.speaker!), clipIds: usable.map((c) => c.id) }
+  return { x, itemShape, labels: usable.map((c) => c.emotion!), speakers: usable.map((c) => c.speaker!), clipIds: usable.map((c) => c.id), labelRule }
 }
 
 /** Items `idx` of `d`, in that order (one copy of the rows). */

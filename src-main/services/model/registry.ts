@@ -10,6 +10,7 @@ import fs from 'node:fs'
 import path from 'node:path'
 import {
   ModelCardSchema,
+  type EpochPoint,
   type ModelListItem,
   type TrainingRun,
   TrainingRunSchema,
@@ -96,10 +97,14 @@ export function modelListItems(ws: Workspace): ModelListItem[] {
   return out
 }
 
+/** Whether another model has this name; case is ignored ('Model' and 'model' look the same in a list). */
 export function modelNameTaken(ws: Workspace, name: string, exceptDir?: string): boolean {
-  const dir = ws.db.prepare('SELECT dir FROM models WHERE name = ?').pluck().get(name.trim()) as string | undefined
-  return dir !== undefined && (exceptDir === undefined || dir !== path.resolve(exceptDir))
+  const dirs = ws.db.prepare('SELECT dir FROM models WHERE lower(name) = lower(?)').pluck().all(name.trim()) as string[]
+  return dirs.some((dir) => exceptDir === undefined || dir !== path.resolve(exceptDir))
 }
+
+/** The one message for a name that is taken, at training time and at rename. */
+export const nameTakenMessage = (name: string) => `a model named '${name}' already exists: choose another name, or rename or delete the old one on its model page`
 
 /**
  * `name` when it is free (or already this folder's), else `name` + the date and time, and a
@@ -116,6 +121,7 @@ export function uniqueModelName(ws: Workspace, name: string, dir: string, now = 
 
 /** One upsert keyed by folder: a model trained again (or resumed) into the same folder keeps its id. */
 export function registerModel(ws: Workspace, m: { name: string; dir: string; card: ModelCardData }): number {
+  if (modelNameTaken(ws, m.name, m.dir)) throw new ModelRegistryError(nameTakenMessage(m.name), 'conflict')
   try {
     return Number(
       ws.db
@@ -125,7 +131,7 @@ export function registerModel(ws: Workspace, m: { name: string; dir: string; car
     )
   } catch (err) {
     if (/UNIQUE constraint failed: models\.name/.test((err as Error).message)) {
-      throw new ModelRegistryError(`a model named '${m.name}' already exists: choose another name, or rename or delete the old one`, 'conflict')
+      throw new ModelRegistryError(nameTakenMessage(m.name), 'conflict')
     }
     throw err
   }
@@ -138,7 +144,7 @@ export function renameModel(ws: Workspace, id: number, newName: string): ModelRo
   const name = newName.trim()
   if (!name) throw new ModelRegistryError('a model needs a name')
   if (name === row.name) return row
-  if (modelNameTaken(ws, name)) throw new ModelRegistryError(`a model named '${name}' already exists: choose another name`, 'conflict')
+  if (modelNameTaken(ws, name, row.dir)) throw new ModelRegistryError(nameTakenMessage(name), 'conflict')
   const card = { ...readCard(row.dir), name }
   const parsed = ModelCardSchema.parse(card)
   ws.db.transaction(() => {
@@ -153,16 +159,47 @@ export function renameModel(ws: Workspace, id: number, newName: string): ModelRo
   return { ...row, name }
 }
 
-/** Removes a model's row (and its folder when the workspace made it under models/). Refused while a profile uses it. */
+/** The profiles built on a model (enrollment); such a model is not deleted on its own. */
+export function modelUsers(ws: Workspace, id: number): string[] {
+  return ws.db.prepare('SELECT name FROM profiles WHERE model_id = ? ORDER BY name').pluck().all(id) as string[]
+}
+
+/** Why a model may not be deleted now (null: it may). */
+export function undeletableReason(ws: Workspace, row: ModelRow): string | null {
+  const users = modelUsers(ws, row.id)
+  if (users.length) return `model '${row.name}' belongs to profile ${users.map((u) => `'${u}'`).join(', ')}: remove the profile in the Enroll view instead`
+  if (runningRunFor(ws, row.dir)) return `model '${row.name}' is being trained: cancel the run first`
+  return null
+}
+
+/** Whether delete removes the model's folder: one the workspace made directly under models/ (never a link, never the shipped model). */
+export function ownsFolder(ws: Workspace, row: ModelRow): boolean {
+  const dir = path.resolve(row.dir)
+  return path.dirname(dir) === path.resolve(ws.subdir('models')) && dir !== path.resolve(defaultModelDir()) && fs.existsSync(dir) && !fs.lstatSync(dir).isSymbolicLink()
+}
+
+/**
+ * Removes a model's row, and its folder when the workspace made it directly under models/
+ * (a folder registered from elsewhere is left on disk). Refused while a profile uses it or it
+ * trains. The folder is first renamed aside, so a failed removal never leaves a half model
+ * under its own name; its training runs stay listed, without a model (ON DELETE SET NULL).
+ */
 export function deleteModel(ws: Workspace, id: number): void {
   const row = getModel(ws, id)
   if (!row) throw new ModelRegistryError(`no model with id ${id}`, 'not-found')
-  const users = ws.db.prepare('SELECT name FROM profiles WHERE model_id = ?').pluck().all(id) as string[]
-  if (users.length) throw new ModelRegistryError(`model '${row.name}' belongs to profile ${users.map((u) => `'${u}'`).join(', ')}: remove the profile in the Enroll view instead`, 'conflict')
-  if (runningRunFor(ws, row.dir)) throw new ModelRegistryError(`model '${row.name}' is being trained: cancel the run first`, 'conflict')
-  deleteModelRow(ws, id)
-  const root = path.resolve(ws.subdir('models'))
-  if (path.dirname(path.resolve(row.dir)) === root) fs.rmSync(row.dir, { recursive: true, force: true })
+  const why = undeletableReason(ws, row)
+  if (why) throw new ModelRegistryError(why, 'conflict')
+  const dir = path.resolve(row.dir)
+  const owned = ownsFolder(ws, row)
+  const aside = path.join(path.dirname(dir), `.deleting-${id}-${Date.now().toString(36)}`)
+  if (owned) fs.renameSync(dir, aside)
+  try {
+    deleteModelRow(ws, id)
+  } catch (err) {
+    if (owned) fs.renameSync(aside, dir)
+    throw err
+  }
+  if (owned) fs.rmSync(aside, { recursive: true, force: true })
 }
 
 /** The row only (enroll/profiles.ts removes a profile and its model in one transaction). */
@@ -241,6 +278,43 @@ export function beginRun(ws: Workspace, spec: { out: string }, backend: string):
   })()
 }
 
+// A damaged point (a NaN loss saved as null) drops that point only, not the whole curve.
+const History = z.array(EpochPointSchema.passthrough().nullable().catch(null)).catch([])
+function readHistory(json: string | null): EpochPoint[] {
+  try {
+    return History.parse(json ? JSON.parse(json) : []).filter((p) => p !== null)
+  } catch {
+    return []
+  }
+}
+const finite = (v: number | null) => (v !== null && Number.isFinite(v) ? v : null)
+
+/**
+ * Keeps one epoch of a running run in its row, so the curves survive a reload, a closed
+ * view and a crash. An epoch recorded again (a run restarted from an earlier checkpoint)
+ * replaces that epoch and every later one of its phase.
+ */
+export function recordEpoch(ws: Workspace, runId: number, point: EpochPoint): void {
+  ws.db.transaction(() => {
+    const json = ws.db.prepare('SELECT history_json FROM training_runs WHERE id = ?').pluck().get(runId) as string | null | undefined
+    if (json === undefined) return
+    const p = EpochPointSchema.safeParse({ ...point, valLoss: finite(point.valLoss), valAccuracy: finite(point.valAccuracy) })
+    if (!p.success) return // a diverged epoch (NaN training loss) is not drawn; training itself reports it
+    const kept = readHistory(json).filter((q) => q.phase !== point.phase || q.epoch < point.epoch)
+    const next = [...kept, p.data].sort((a, b) => phaseRank(a) - phaseRank(b) || a.epoch - b.epoch)
+    ws.db.prepare('UPDATE training_runs SET history_json = ? WHERE id = ?').run(JSON.stringify(next), runId)
+  })()
+}
+const phaseRank = (p: EpochPoint) => (p.phase === 'finetune' ? 1 : 0)
+
+/** The per-epoch history of the latest finished run that made this model (empty when none is recorded). */
+export function modelHistory(ws: Workspace, modelId: number): { runId: number | null; history: EpochPoint[] } {
+  const r = ws.db.prepare("SELECT id, history_json FROM training_runs WHERE model_id = ? AND state = 'done' ORDER BY id DESC LIMIT 1").get(modelId) as
+    | { id: number; history_json: string | null }
+    | undefined
+  return r ? { runId: r.id, history: readHistory(r.history_json) } : { runId: null, history: [] }
+}
+
 export function finishRun(ws: Workspace, id: number, end: { state: 'done'; modelId: number; history: unknown[] } | { state: 'failed' | 'cancelled'; error: string }): void {
   if (end.state === 'done') {
     ws.db
@@ -278,7 +352,7 @@ function toRun(r: RunRow): TrainingRun {
     startedAt: r.started_at,
     modelId: r.model_id,
     resumable: r.state !== 'done' && r.state !== 'running' && typeof (spec as { source?: unknown }).source === 'string',
-    history: z.array(EpochPointSchema.passthrough()).catch([]).parse(r.history_json ? JSON.parse(r.history_json) : []),
+    history: readHistory(r.history_json),
   })
 }
 

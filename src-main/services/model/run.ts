@@ -11,6 +11,7 @@ import fs from 'node:fs'
 import path from 'node:path'
 import { z } from 'zod'
 import { ArchitectureKindSchema, DEFAULT_LOSS, LossNameSchema } from '../../../src-shared/losses'
+import { cardLabelRule } from '../../../src-shared/label-rule'
 import { initBackend } from '../engine/backend'
 import { openWorkspace } from '../store/workspace'
 import { makeCard } from './card'
@@ -19,13 +20,14 @@ import { datasetItems, EXTRACTOR_VERSION, subset } from './data'
 import { scoreHeldOut } from './estimate'
 import { buildProfile, calibrate } from './inference'
 import { defaultArchitecture } from './networks'
-import { beginRun, finishRun, registerModel, uniqueModelName } from './registry'
-import { planSplit } from './roles'
+import { beginRun, finishRun, recordEpoch, registerModel, uniqueModelName } from './registry'
+import { planSplit, type RunSplit } from './roles'
 import { saveModel, saveProfile } from './storage'
 import { defaultTrainConfig, finetune, pretrain } from './train'
-import type { EpochReport } from './types'
+import type { EpochReport, ItemSet } from './types'
+import type { TrainingData } from '../../../src-shared/contract/models'
 import { lossConfigFor } from './losses'
-import type { TrainPhase } from '../../../src-shared/contract/jobs'
+import type { TrainJobPhase } from '../../../src-shared/contract/jobs'
 
 export const TrainSpecSchema = z.object({
   workspace: z.string(),
@@ -40,6 +42,8 @@ export const TrainSpecSchema = z.object({
   epochs: z.number().int().positive().default(30),
   stepsPerEpoch: z.number().int().positive().default(50),
   shots: z.number().int().positive().nullable().default(5),
+  /** Fine-tuning epochs (the fine-tune default, 30, when absent). */
+  finetuneEpochs: z.number().int().positive().optional(),
   frozenLayers: z.number().int().min(0).default(1),
   seed: z.number().int().default(1),
   /** Fixed card date (ISO) for byte-reproducible builds (scripts/build-default-model.ts). */
@@ -48,7 +52,7 @@ export const TrainSpecSchema = z.object({
 export type TrainSpec = z.input<typeof TrainSpecSchema>
 
 export interface RunProgress {
-  phase: TrainPhase
+  phase: TrainJobPhase
   fraction: number | null
   message: string
   epoch?: EpochReport
@@ -76,17 +80,24 @@ export async function runTraining(specIn: TrainSpec, onProgress: (p: RunProgress
       {
         signal,
         checkpointDir: path.join(ckpt, 'pretrain'),
-        onEpoch: (r) => onProgress({ phase: 'pretrain', fraction: r.epoch / r.epochs, message: `pre-training epoch ${r.epoch}/${r.epochs}`, epoch: r }),
+        onEpoch: (r) => {
+          recordEpoch(ws, runId!, { ...r, phase: 'pretrain' })
+          onProgress({ phase: 'pretrain', fraction: r.epoch / r.epochs, message: `pre-training epoch ${r.epoch}/${r.epochs}`, epoch: r })
+        },
       },
       split.pretrain,
     )
     let model = base
     const enrolSet = tgt ?? src
     if (tgt && split.finetune) {
-      model = await finetune(base, tgt, { frozenLayers: spec.frozenLayers, shots: spec.shots, loss, seed: spec.seed, split: split.finetune }, {
+      const overrides = spec.finetuneEpochs !== undefined ? { epochs: spec.finetuneEpochs } : undefined
+      model = await finetune(base, tgt, { frozenLayers: spec.frozenLayers, shots: spec.shots, loss, seed: spec.seed, split: split.finetune, overrides }, {
         signal,
         checkpointDir: path.join(ckpt, 'finetune'),
-        onEpoch: (r) => onProgress({ phase: 'finetune', fraction: r.epoch / r.epochs, message: `fine-tuning epoch ${r.epoch}/${r.epochs}`, epoch: r }),
+        onEpoch: (r) => {
+          recordEpoch(ws, runId!, { ...r, phase: 'finetune' })
+          onProgress({ phase: 'finetune', fraction: r.epoch / r.epochs, message: `fine-tuning epoch ${r.epoch}/${r.epochs}`, epoch: r })
+        },
       })
     }
     onProgress({ phase: 'calibrate', fraction: null, message: 'enrolling and calibrating' })
@@ -126,6 +137,8 @@ export async function runTraining(specIn: TrainSpec, onProgress: (p: RunProgress
         metrics,
         speakers: split.roles,
         heldOut,
+        labelRule: cardLabelRule({ name: spec.source, rule: src.labelRule }, tgt && spec.target ? [{ name: spec.target, rule: tgt.labelRule }] : []),
+        data: trainingData(spec, src, tgt, split),
         createdAt: spec.createdAt,
       }),
     )
@@ -133,12 +146,29 @@ export async function runTraining(specIn: TrainSpec, onProgress: (p: RunProgress
     for (const sub of ['pretrain', 'finetune']) removeCheckpoint(path.join(ckpt, sub))
     fs.rmSync(ckpt, { recursive: true, force: true })
     const modelId = registerModel(ws, { name: card.name, dir: out, card })
-    finishRun(ws, runId, { state: 'done', modelId, history: model.history })
+    // Both phases' curves (the model's own history is its last phase only).
+    const history = [...base.history.map((h) => ({ ...h, phase: 'pretrain' as const })), ...(model === base ? [] : model.history.map((h) => ({ ...h, phase: 'finetune' as const })))]
+    finishRun(ws, runId, { state: 'done', modelId, history })
     return { dir: out, card, backend: backend.name, history: model.history, modelId, runId }
   } catch (err) {
     if (runId !== null) finishRun(ws, runId, { state: signal?.aborted ? 'cancelled' : 'failed', error: (err as Error).message })
     throw err
   } finally {
     ws.close()
+  }
+}
+
+/** The corpora and the clips each role took, for the card (what the model page shows). */
+function trainingData(spec: { source: string; target: string | null }, src: ItemSet, tgt: ItemSet | null, split: RunSplit): TrainingData {
+  const corpus = (name: string, role: 'source' | 'target', d: ItemSet) => ({ name, role, clips: d.labels.length, speakers: new Set(d.speakers).size })
+  return {
+    corpora: [corpus(spec.source, 'source', src), ...(tgt && spec.target ? [corpus(spec.target, 'target', tgt)] : [])],
+    roleClips: {
+      pretrain: split.pretrain.train.length,
+      validation: split.pretrain.val.length + (split.finetune?.val.length ?? 0),
+      finetune: split.shots.length,
+      calibration: split.calibration.length,
+      heldOut: split.heldOut.length,
+    },
   }
 }

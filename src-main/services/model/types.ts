@@ -97,6 +97,8 @@ export interface ModelCardData {
   calibration: { temperature: number; uncertainDistance: number; ece: number | null } | null
   speakers?: import('../../../src-shared/contract/models').SpeakerRoles
   heldOut?: import('../../../src-shared/contract/models').HeldOutEstimate | null
+  labelRule?: import('../../../src-shared/label-rule').CardLabelRule
+  data?: import('../../../src-shared/contract/models').TrainingData
   files: { 'model.json': string; 'weights.bin': string }
 }
 

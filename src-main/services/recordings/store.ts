@@ -11,6 +11,7 @@ import fs from 'node:fs'
 import path from 'node:path'
 import { encodeWav16 } from '../audio/index'
 import type { Workspace } from '../store/workspace'
+import { labelSql } from '../store/label-rule'
 import { parseStamp } from '../../../src-shared/stamp'
 import {
   EmotionSchema,
@@ -27,7 +28,8 @@ export class RecordingError extends Error {
   override name = 'RecordingError'
 }
 
-const CURRENT_LABEL = `(SELECT l.emotion FROM labels l WHERE l.clip_id = c.id AND l.deleted_at IS NULL AND l.start_sec IS NULL ORDER BY l.id DESC LIMIT 1)`
+/** A clip's label under its dataset's label rule (store/label-rule.ts). */
+const CURRENT_LABEL = labelSql('dataset')
 
 /** A folder name for a person: ASCII slug, or a hash for names with nothing ASCII in them. */
 export function personFolder(person: string): string {

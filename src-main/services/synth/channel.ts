@@ -81,7 +81,8 @@ export function activeRms(x: Float32Array, rate: number): number {
   return active.length ? Math.sqrt(active.reduce((a, v) => a + v, 0) / active.length) : 0
 }
 
-function unitRms(x: Float32Array): Float32Array {
+/** Scales `x` in place to unit RMS (a silent `x` stays silent). */
+export function unitRms(x: Float32Array): Float32Array {
   let s = 0
   for (const v of x) s += v * v
   const k = s > 0 ? 1 / Math.sqrt(s / x.length) : 0

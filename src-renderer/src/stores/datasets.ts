@@ -1,6 +1,6 @@
 import { defineStore } from 'pinia'
 import { computed, ref, watch } from 'vue'
-import { api } from '../api/client'
+import { api, errorMessage } from '../api/client'
 import { makeGuard } from './guard'
 import { useJobsStore } from './jobs'
 
@@ -9,6 +9,7 @@ type Stats = Awaited<ReturnType<typeof api.datasets.stats.query>>
 type ClipPage = Awaited<ReturnType<typeof api.datasets.clips.query>>
 type ImportReport = Awaited<ReturnType<typeof api.datasets.importReport.query>>
 type Detection = Awaited<ReturnType<typeof api.datasets.detect.query>>
+type MissingAudio = Awaited<ReturnType<typeof api.datasets.missing.query>>
 
 export const PAGE_SIZE = 50
 
@@ -24,15 +25,34 @@ export const useDatasetsStore = defineStore('datasets', () => {
   const importJobId = ref<string | null>(null)
   const lastReport = ref<ImportReport | null>(null)
   const detection = ref<Detection | null>(null)
+  /** an import that failed as a whole (shown in the import panel, where the user is looking) */
+  const importError = ref<string | null>(null)
+  /** per dataset: its missing audio files, 'checking' while the server stats them */
+  const missing = ref<Record<number, MissingAudio | 'checking'>>({})
 
   const selected = computed(() => datasets.value.find((d) => d.id === selectedId.value) ?? null)
   const importJob = computed(() => (importJobId.value ? jobs.byId[importJobId.value] ?? null : null))
 
   const guard = makeGuard(error)
+  const importGuard = makeGuard(importError)
+
+  /** Asks the server which audio files are gone, one dataset after another; the list does not wait for it. */
+  async function checkMissing(ids: number[]): Promise<void> {
+    for (const id of ids) missing.value[id] = 'checking'
+    for (const id of ids) {
+      try {
+        missing.value[id] = await api.datasets.missing.query({ datasetId: id })
+      } catch (err) {
+        delete missing.value[id]
+        error.value = errorMessage(err)
+      }
+    }
+  }
 
   async function refresh(): Promise<void> {
     await guard(async () => {
       datasets.value = await api.datasets.list.query()
+      void checkMissing(datasets.value.map((d) => d.id))
       if (selectedId.value === null && datasets.value.length) selectedId.value = datasets.value[0].id
       if (selectedId.value !== null) await loadSelected()
     })
@@ -64,15 +84,15 @@ export const useDatasetsStore = defineStore('datasets', () => {
   })
 
   async function detect(dir: string): Promise<void> {
-    detection.value = (await guard(() => api.datasets.detect.query({ dir }))) ?? null
+    detection.value = (await importGuard(() => api.datasets.detect.query({ dir }))) ?? null
   }
 
   async function startImport(dir: string, name?: string): Promise<void> {
     lastReport.value = null
-    const started = await guard(() => api.datasets.import.mutate({ dir, name: name || undefined }))
+    const started = await importGuard(() => api.datasets.import.mutate({ dir, name: name || undefined }))
     if (!started) return
     importJobId.value = started.jobId
-    const report = await guard(() => api.datasets.importReport.query({ jobId: started.jobId }))
+    const report = await importGuard(() => api.datasets.importReport.query({ jobId: started.jobId }))
     if (report) {
       lastReport.value = report
       selectedId.value = report.datasetId
@@ -85,12 +105,5 @@ export const useDatasetsStore = defineStore('datasets', () => {
     if (importJobId.value) await jobs.cancel(importJobId.value)
   }
 
-  async function relink(newRoot: string): Promise<string | undefined> {
-    if (selectedId.value === null) return
-    const r = await guard(() => api.datasets.relink.mutate({ datasetId: selectedId.value!, newRoot }))
-    await refresh()
-    return r ? `${r.relinked} relinked, ${r.missing.length} missing, ${r.mismatched.length} with other content` : undefined
-  }
-
-  return { datasets, selectedId, selected, stats, page, filter, error, importJob, importJobId, lastReport, detection, refresh, loadSelected, detect, startImport, cancelImport, relink }
+  return { datasets, selectedId, selected, stats, page, filter, error, importJob, importJobId, lastReport, detection, importError, missing, refresh, loadSelected, detect, startImport, cancelImport }
 })

@@ -24,6 +24,7 @@ export type { Op, OpState } from '../components/label/saveQueue'
 export const SPEEDS = [0.5, 0.75, 1, 1.25, 1.5, 2] as const
 /** Server-side faults are retried this often before the operation is reported as failed. */
 const MAX_SERVER_RETRIES = 3
+const BLIND_KEY = 'ser.desk.blind'
 
 export const useLabelsStore = defineStore('labels', () => {
   const system = useSystemStore()
@@ -54,6 +55,9 @@ export const useLabelsStore = defineStore('labels', () => {
   /** The model "label next" asks: 'default' (shipped) or a workspace model id, as models.list gives them. */
   const suggestModel = ref('default')
   const models = ref<{ id: string; name: string }[]>([])
+  /** Blind mode: the corpus label and other annotators' labels are not shown (they bias the annotator); kept across reloads. */
+  const blind = ref(safeStorage()?.getItem(BLIND_KEY) === '1')
+  watch(blind, (b) => safeStorage()?.setItem(BLIND_KEY, b ? '1' : '0'))
   let draining = false
   let legacyKey: string | null = null
   let retryTimer: ReturnType<typeof setTimeout> | null = null
@@ -62,6 +66,8 @@ export const useLabelsStore = defineStore('labels', () => {
   const current = computed(() => clips.value.find((c) => c.id === currentId.value) ?? null)
   const currentIndex = computed(() => clips.value.findIndex((c) => c.id === currentId.value))
   const mine = computed(() => labels.value.filter((l) => l.annotator === annotator.value && l.source !== 'corpus'))
+  /** The labels the desk shows: in blind mode only this annotator's own. */
+  const visibleLabels = computed(() => (blind.value ? mine.value : labels.value))
   /** The latest pending whole-clip operation per clip: what the list shows instead of the saved label. */
   const pendingByClip = computed(() => {
     const m = new Map<number, Op>()
@@ -352,7 +358,7 @@ export const useLabelsStore = defineStore('labels', () => {
   }
 
   return {
-    EMOTIONS, datasets, datasetId, status, search, clips, total, progress, currentId, current, currentIndex, labels, mine, queue,
+    EMOTIONS, datasets, datasetId, status, search, clips, total, progress, currentId, current, currentIndex, labels, mine, visibleLabels, blind, queue,
     pendingByClip, unsavedCount, error, notice, speed, advance, undoInfo, suggestions, suggestJobId, suggestModel, models, annotator,
     resumeUnsent, loadDatasets, loadClips, loadLabels, labelClip, addRegion, updateLabel, removeLabel, undo, redo, select, next, previous,
     changeSpeed, exportLabels, importLabels, suggest, labelNext, drain,

@@ -20,8 +20,11 @@ export async function visitEveryView(page: Page, screenshotPrefix: string): Prom
 
 /** Sets the annotator through the UI, reloads, and finds it again: renderer -> IPC -> SQLite -> back. */
 export async function annotatorSurvivesReload(page: Page, name: string): Promise<void> {
-  page.once('dialog', (d) => void d.accept(name))
   await page.getByTestId('annotator').click()
+  // the in-app dialog (components/AppDialog.vue): Electron has no window.prompt
+  const input = page.getByRole('dialog', { name: 'Annotator name' }).getByLabel(/Your name/)
+  await input.fill(name)
+  await input.press('Enter')
   await expect(page.getByTestId('annotator')).toContainText(name)
   await page.reload()
   await expect(page.getByTestId('annotator')).toContainText(name)

@@ -14,6 +14,8 @@ import {
 } from '../../../src-main/services/enroll/index'
 import { filesToItems, predict } from '../../../src-main/services/model/index'
 import { saveRecording } from '../../../src-main/services/recordings/index'
+import { readCard } from '../../../src-main/services/model/storage'
+import { setLabelRule } from '../../../src-main/services/store/label-rule'
 import type { EnrollResult } from '../../../src-shared/contract/enroll'
 import { tempWorkspace } from '../../helpers/workspace'
 import { recordExamples } from './helpers'
@@ -167,14 +169,17 @@ describe('enrollment on a person\'s recordings (real features, real fine-tuning)
   }, 120_000)
 
   it('does not leak held-out examples: with labels that ignore the audio, held-out accuracy falls to chance', async () => {
-    // Relabel the same 12 clips so each label holds a mix of the real emotions (newer label rows win).
+    // Relabel the same 12 clips so each label holds a mix of the real emotions, and make the shuffler's labels count (the dataset's label rule).
     const mixed = ['angry', 'sad', 'happy', 'angry', 'sad', 'happy', 'angry', 'sad', 'happy', 'angry', 'sad', 'happy']
     const add = ws.db.prepare("INSERT INTO labels (clip_id, emotion, annotator, source) VALUES (?, ?, 'shuffler', 'annotator')")
     clipIds.forEach((id, i) => add.run(id, mixed[i]))
+    setLabelRule(ws, ws.db.prepare('SELECT dataset_id FROM clips WHERE id = ?').pluck().get(clipIds[0]) as number, { kind: 'annotator', annotator: 'shuffler' })
     const r = await runEnrollment({ workspace: ws.dir, out: path.join(ws.dir, 'profiles', 'mixed'), name: 'Ada mixed', person: 'Ada', clipIds, epochs: 6, seed: 3 })
     console.log(`held-out accuracy with audio-blind labels ${r.heldOut.accuracy.toFixed(3)} (base ${r.heldOut.baseAccuracy.toFixed(3)})`)
     expect(r.heldOut.accuracy).toBeLessThan(0.5)
     // Yet the profile fits its own support set: why held-out, not training, accuracy is what the view shows.
     expect(r.counts).toEqual({ angry: 4, sad: 4, happy: 4 })
+    // the enrolled model's card says whose labels the examples carried
+    expect(readCard(path.join(ws.dir, 'profiles', 'mixed')).labelRule?.target).toEqual({ kind: 'annotator', annotator: 'shuffler' })
   }, 120_000)
 })

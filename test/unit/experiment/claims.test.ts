@@ -54,7 +54,7 @@ describe('verdicts', () => {
     const c = claimDistanceLoss(recordsFor({ ...one, losses: ['distance'] }, () => 6), shots)
     expect(c.verdict).toBe('inconclusive')
     expect(c.effect).toBeNull()
-    expect(c.reason).toMatch(/--finetune-loss contrastive,distance/)
+    expect(c.reason).toMatch(/choose both the contrastive and the distance fine-tuning loss in the Experiments form/)
     expect(claimSourceVsFrozen(recordsFor(one, () => 6), shots).reason).toMatch(/1 source\(s\) and 2 frozen/)
   })
 

@@ -1,7 +1,7 @@
 /** A job's detail is typed per kind and names its phase (the UI no longer parses the message). */
 import { describe, expect, it } from 'vitest'
 import { JobRegistry } from '../../../src-main/services/jobs/registry'
-import { JobDetailSchema, JobInfoSchema, TRAIN_PHASES } from '../../../src-shared/contract/jobs'
+import { JobDetailSchema, JobInfoSchema, TRAIN_JOB_PHASES } from '../../../src-shared/contract/jobs'
 
 const epoch = {
   epoch: 3, epochs: 10, trainLoss: 0.41, valLoss: 0.5, valAccuracy: 0.62, pairsPerSecond: 900, resumed: false,
@@ -29,6 +29,6 @@ describe('job detail', () => {
   })
 
   it('every training phase is a valid detail', () => {
-    for (const phase of TRAIN_PHASES) expect(JobDetailSchema.safeParse({ kind: 'train', phase, epoch: null }).success).toBe(true)
+    for (const phase of TRAIN_JOB_PHASES) expect(JobDetailSchema.safeParse({ kind: 'train', phase, epoch: null }).success).toBe(true)
   })
 })

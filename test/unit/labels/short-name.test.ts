@@ -1,6 +1,6 @@
 /** Clip names on the desk are shortened in the middle: the end tells takes apart. */
 import { describe, expect, it } from 'vitest'
-import { middleEllipsis } from '../../../src-renderer/src/components/label/short-name'
+import { middleEllipsis, shownName } from '../../../src-renderer/src/components/label/short-name'
 
 describe('middleEllipsis', () => {
   it('keeps short names, and the distinguishing end of long ones', () => {
@@ -17,5 +17,13 @@ describe('middleEllipsis', () => {
 
   it('refuses a width that leaves nothing to show', () => {
     expect(() => middleEllipsis('abcdefgh', 3)).toThrow(/at least 5/)
+  })
+
+  it('blind mode shows the clip by id, never its name (corpus names carry the emotion)', () => {
+    const c = { id: 14, relPath: 'AudioWAV/1001_IEO_SAD_LO.wav' }
+    expect(shownName(c, false)).toEqual({ text: 'AudioWAV/1001_IEO_SAD_LO.wav', title: 'AudioWAV/1001_IEO_SAD_LO.wav' })
+    const blind = shownName(c, true)
+    expect(blind.text).toBe('clip 14')
+    expect(JSON.stringify(blind)).not.toMatch(/SAD|1001/)
   })
 })

@@ -20,22 +20,12 @@ import {
   runSpecForResume,
   uniqueModelName,
 } from '../../../src-main/services/model/registry'
-import type { ModelCardData } from '../../../src-main/services/model/types'
 import { migrate } from '../../../src-main/services/store/workspace'
 import { MIGRATIONS } from '../../../src-main/services/store/migrations/index'
 import { defaultModelDir } from '../../../src-main/services/model/default-model'
 import { tempDir, tempWorkspace } from '../../helpers/workspace'
+import { card, modelDir } from './model-folder'
 
-const card = (name: string) => ({ ...(JSON.parse(fs.readFileSync(path.join(defaultModelDir(), 'card.json'), 'utf8')) as ModelCardData), name })
-
-/** A model folder as training leaves it: card.json and a profile naming the model. */
-function modelDir(root: string, sub: string, name: string): string {
-  const dir = path.join(root, sub)
-  fs.mkdirSync(dir, { recursive: true })
-  fs.writeFileSync(path.join(dir, 'card.json'), JSON.stringify(card(name)))
-  fs.writeFileSync(path.join(dir, 'profile.json'), JSON.stringify({ format: 'ser-profile/1', model: name }))
-  return dir
-}
 
 /** The pid of a process that has exited. */
 function deadPid(): number {

@@ -1,7 +1,8 @@
 /**
  * kill -9 of `ser train` mid-run (issue 10, 7(c), training part): the row is not left
  * 'running' (it reads 'interrupted'), `ser train --resume RUN` continues from the
- * checkpoint instead of epoch 1, and the workspace ends with one run and one model.
+ * checkpoint instead of epoch 1, the workspace ends with one run and one model, and the
+ * run's per-epoch curve (kept in its row as it trains) covers the epochs before the kill.
  */
 import { spawn } from 'node:child_process'
 import fs from 'node:fs'
@@ -45,6 +46,8 @@ describe('a killed training run', () => {
     expect(ws.db.prepare('SELECT state FROM training_runs').pluck().all()).toEqual(['running'])
     const [run] = listRuns(ws)
     expect(run).toMatchObject({ state: 'interrupted', resumable: true, name: 'killed' })
+    // the curve so far outlives the process: each epoch is in the run's row once it is checkpointed
+    expect(run.history.slice(0, 3).map((p) => `${p.phase} ${p.epoch}`)).toEqual(['pretrain 1', 'pretrain 2', 'pretrain 3'])
 
     const second = await cli(['--workspace', ws.dir, 'train', '--resume', String(run.id)])
     expect(second.code, second.stderr).toBe(0)
@@ -53,6 +56,10 @@ describe('a killed training run', () => {
     expect(second.stdout).toMatch(/held-out: accuracy .* \(Wilson\), UAR .* \(bootstrap over \d+ speakers\), n = \d+ clips/)
     expect(ws.db.prepare('SELECT id, state FROM training_runs').all()).toEqual([{ id: run.id, state: 'done' }])
     expect(ws.db.prepare('SELECT name FROM models').pluck().all()).toEqual(['killed'])
+    // one curve over the whole run, the epochs before the kill included, none twice
+    const epochs = listRuns(ws)[0].history.map((p) => p.epoch)
+    expect(epochs).toEqual(epochs.map((_, i) => i + 1))
+    expect(epochs.length).toBeGreaterThanOrEqual(4)
     expect(fs.existsSync(path.join(out, '.checkpoints'))).toBe(false)
   }, 400_000)
 })

@@ -8,6 +8,7 @@
  */
 import * as core from './001-core'
 import * as corpusSplits from './101-corpus-splits'
+import * as datasetLabelRule from './102-dataset-label-rule'
 import * as models from './301-models'
 import * as modelNamesUnique from './302-model-names-unique'
 import * as trainingRunPid from './303-training-run-pid'
@@ -26,6 +27,7 @@ export interface Migration {
 export const MIGRATIONS: Migration[] = [
   { id: '001-core', up: core.up },
   { id: '101-corpus-splits', up: corpusSplits.up },
+  { id: '102-dataset-label-rule', up: datasetLabelRule.up },
   { id: '301-models', up: models.up },
   { id: '302-model-names-unique', up: modelNamesUnique.up },
   { id: '303-training-run-pid', up: trainingRunPid.up },

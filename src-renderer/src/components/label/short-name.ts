@@ -10,3 +10,13 @@ export function middleEllipsis(name: string, max = 38): string {
   const head = max - 1 - tail
   return `${name.slice(0, head)}…${name.slice(name.length - tail)}`
 }
+
+/**
+ * The name the desk shows for a clip. In blind mode it is "clip <id>": corpus names carry
+ * the label (CREMA-D "…_SAD_LO", RAVDESS's third field, a folder per emotion), so hiding
+ * the corpus label means hiding the name too.
+ */
+export function shownName(clip: { id: number; relPath: string }, blind: boolean, max = 38): { text: string; title: string } {
+  if (blind) return { text: `clip ${clip.id}`, title: 'blind mode: the file name is hidden (corpus names often carry the emotion)' }
+  return { text: middleEllipsis(clip.relPath, max), title: clip.relPath }
+}
