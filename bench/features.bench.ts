@@ -10,7 +10,7 @@ import fs from 'node:fs'
 import path from 'node:path'
 import type { BenchContext, BenchRow } from './harness'
 import { extractEgemaps } from '../src-main/services/features/index'
-import { readWav } from '../src-main/services/features/audio-input'
+import { readWav } from '../test/helpers/wav'
 
 const VOICES = [
   ['en+m3', 40, 160], ['en+f2', 75, 180], ['en+m1', 60, 200], ['en+f4', 30, 120],

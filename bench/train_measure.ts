@@ -13,7 +13,7 @@ import { defaultTrainConfig, trainSiamese } from '../src-main/services/model/tra
 import { makeRng } from '../src-main/services/model/sampling'
 import type { ItemSet } from '../src-main/services/model/types'
 import { lossConfigFor } from '../src-main/services/model/losses'
-import { LossNameSchema } from '../src-shared/losses'
+import { ArchitectureKindSchema, LossNameSchema } from '../src-shared/losses'
 
 const [arch = 'mlp', pairsArg = '64', stepsArg = '50', lossArg = 'contrastive'] = process.argv.slice(2)
 const info = await initBackend()
@@ -23,7 +23,7 @@ const per = shape.reduce((a, b) => a * b, 1)
 const rng = makeRng(1)
 const x = new Float32Array(n * per).map(() => rng() * 2 - 1)
 const data: ItemSet = { x, itemShape: shape, labels: Array.from({ length: n }, (_, i) => `c${i % 6}`), speakers: Array.from({ length: n }, (_, i) => `s${i % 10}`) }
-const cfg = defaultTrainConfig(defaultArchitecture(arch as 'mlp' | 'cnn', shape), {
+const cfg = defaultTrainConfig(defaultArchitecture(ArchitectureKindSchema.parse(arch), shape), {
   pairsPerBatch: Number(pairsArg),
   loss: lossConfigFor(LossNameSchema.parse(lossArg)),
   classesPerBatch: 4,

@@ -1,7 +1,7 @@
 /**
  * The canonical emotion label set. Every corpus adapter maps its own codes onto
  * these names (see docs/corpora.md); the order is the keyboard order of the
- * labelling desk (keys 1-8) and RAVDESS's emotion codes 01-08.
+ * Label view (keys 1-8) and RAVDESS's emotion codes 01-08.
  */
 export const EMOTIONS = [
   'neutral',

@@ -1,7 +1,7 @@
 /**
  * What a workspace remembers about itself in its `settings` table, under keys the
  * renderer cannot write (system.settings.set refuses the `internal.` prefix):
- * - a random id, so the desk's unsent queue is keyed by the workspace, not by the
+ * - a random id, so the Label view's unsent queue is keyed by the workspace, not by the
  *   folder it happens to be in or the address the shell happens to have;
  * - the browser shell's last port, reused when free, so a page left open across a
  *   restart finds the server again (and sends what it could not send before).

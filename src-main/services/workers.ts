@@ -18,12 +18,12 @@ export const WORKER_ENTRIES = {
   'corpus-scan': 'corpus/scan-worker',
   'audio-playback': 'audio/playback-worker',
   suggest: 'labels/suggest-worker',
-  features: 'features/worker',
+  features: 'features/extract-worker',
   train: 'model/train-worker',
   'train-grad': 'model/grad-worker',
-  enroll: 'enroll/worker',
-  live: 'live/worker',
-  experiment: 'experiment/worker',
+  enroll: 'enroll/enroll-worker',
+  live: 'live/session-worker',
+  experiment: 'experiment/plan-worker',
 } as const
 export type WorkerName = keyof typeof WORKER_ENTRIES
 

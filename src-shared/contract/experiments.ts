@@ -6,7 +6,7 @@
  */
 import { z } from 'zod'
 import { MAX_DOCUMENT_CHARS, MAX_ENTRIES, MAX_ITEMS, MAX_TEXT, Real, boundedRecord } from './limits'
-import { EpochDiagnosticsSchema, LossNameSchema, PAPER_LOSSES } from '../losses'
+import { ArchitectureKindSchema, EpochDiagnosticsSchema, LossNameSchema, PAPER_LOSSES } from '../losses'
 
 export { LossNameSchema }
 /** Labelled target examples per class for fine-tuning and enrollment, or 'all' of the training speakers' clips. */
@@ -51,7 +51,7 @@ export const ExperimentConfigSchema = z.object({
   folds: z.number().int().min(2).max(20).default(4),
   /** Support draws (seeds 1..seeds) per fold. */
   seeds: z.number().int().min(1).max(20).default(2),
-  model: z.enum(['mlp', 'cnn']).default('mlp'),
+  model: ArchitectureKindSchema.default('mlp'),
   /** 'common': classes every source and the target share (default); 'all': every target class; or an explicit list. */
   classes: z.union([z.enum(['common', 'all']), z.array(z.string().min(1).max(60)).min(2).max(50)]).default('common'),
   /** Training length (defaults: the engine's; smaller values make quick runs for tests). */
@@ -99,7 +99,7 @@ export const ResultRecordSchema = z.object({
   fold: z.number().int().min(0),
   /** The support draw (and the training seed of the fine-tuning). */
   seed: z.number().int(),
-  model: z.enum(['mlp', 'cnn']),
+  model: ArchitectureKindSchema,
   classes: z.array(z.string().max(60)).max(50),
   n_support: z.number().int().min(0),
   n_test: z.number().int().min(1),

@@ -1,9 +1,9 @@
-/** The labelling desk: labels with undo/redo, progress, agreement, export/import (services/labels). */
+/** The labelling service (services/labels): labels with undo/redo, progress, agreement, export/import (services/labels). */
 import { z } from 'zod'
 import { MAX_DOCUMENT_CHARS, MAX_ENTRIES, MAX_ITEMS, MAX_LABEL_FILE_CHARS, MAX_TEXT, Real, boundedRecord } from './limits'
 import { EMOTIONS } from '../emotions'
 
-export const DeskEmotionSchema = z.enum(EMOTIONS)
+export const LabelEmotionSchema = z.enum(EMOTIONS)
 /** Who labels: a short name, no control characters (it becomes a TextGrid tier name). */
 export const AnnotatorSchema = z
   .string()
@@ -31,7 +31,7 @@ export type Label = z.infer<typeof LabelSchema>
 export const SetLabelSchema = z
   .object({
     clipId: Id,
-    emotion: DeskEmotionSchema,
+    emotion: LabelEmotionSchema,
     annotator: AnnotatorSchema,
     /** both absent: a whole-clip label (replaces this annotator's previous one); both present: a new region */
     startSec: Sec.optional(),
@@ -46,7 +46,7 @@ export const UpdateRegionSchema = z
   .object({
     labelId: Id,
     annotator: AnnotatorSchema,
-    emotion: DeskEmotionSchema.optional(),
+    emotion: LabelEmotionSchema.optional(),
     startSec: Sec.optional(),
     endSec: Sec.optional(),
     requestId: RequestId,
@@ -70,7 +70,7 @@ export const UndoStateRequestSchema = z.object({ annotator: AnnotatorSchema })
 export const UndoStateSchema = z.object({ canUndo: z.string().max(MAX_TEXT).nullable(), canRedo: z.string().max(MAX_TEXT).nullable() })
 export type UndoState = z.infer<typeof UndoStateSchema>
 
-export const DeskClipQuerySchema = z.object({
+export const LabelClipQuerySchema = z.object({
   datasetId: Id,
   annotator: AnnotatorSchema,
   status: z.enum(['all', 'todo', 'done']).default('all'),
@@ -78,9 +78,9 @@ export const DeskClipQuerySchema = z.object({
   limit: z.number().int().min(1).max(5000).default(500),
   offset: z.number().int().min(0).default(0),
 })
-export type DeskClipQuery = z.input<typeof DeskClipQuerySchema>
+export type LabelClipQuery = z.input<typeof LabelClipQuerySchema>
 
-export const DeskClipSchema = z.object({
+export const LabelClipSchema = z.object({
   id: z.number().int(),
   relPath: z.string().max(MAX_TEXT),
   durationSec: Real,
@@ -92,7 +92,7 @@ export const DeskClipSchema = z.object({
   /** other human annotators with a live label on the clip */
   others: z.number().int(),
 })
-export type DeskClip = z.infer<typeof DeskClipSchema>
+export type LabelClip = z.infer<typeof LabelClipSchema>
 
 export const ProgressSchema = z.object({
   total: z.number().int(),
@@ -103,8 +103,8 @@ export const ProgressSchema = z.object({
 })
 export type Progress = z.infer<typeof ProgressSchema>
 
-export const DeskClipPageSchema = z.object({ total: z.number().int(), clips: z.array(DeskClipSchema).max(MAX_ITEMS), progress: ProgressSchema })
-export type DeskClipPage = z.infer<typeof DeskClipPageSchema>
+export const LabelClipPageSchema = z.object({ total: z.number().int(), clips: z.array(LabelClipSchema).max(MAX_ITEMS), progress: ProgressSchema })
+export type LabelClipPage = z.infer<typeof LabelClipPageSchema>
 
 export const AgreementSchema = z.object({
   /** Krippendorff's alpha (nominal); null when fewer than two annotators overlap on any clip */

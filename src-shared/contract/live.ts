@@ -6,8 +6,10 @@
 import { z } from 'zod'
 import { MAX_ENTRIES, MAX_ITEMS, MAX_TEXT, Real, boundedRecord } from './limits'
 import { HeldOutEstimateSchema } from './models'
+import { ANALYSIS_RATE } from '../audio'
 
-export const LIVE_RATE = 16000
+/** Live audio arrives at the analysis rate (the capture worklet resamples to it). */
+export const LIVE_RATE = ANALYSIS_RATE
 /** Longest chunk the server takes: 1 s of audio. */
 export const MAX_CHUNK_SAMPLES = LIVE_RATE
 const MAX_B64 = Math.ceil((MAX_CHUNK_SAMPLES * 2) / 3) * 4

@@ -13,11 +13,12 @@
 import { z } from 'zod'
 import { MAX_ENTRIES, MAX_TEXT, Real, boundedRecord } from './limits'
 import { EMOTIONS } from '../emotions'
+import { ANALYSIS_RATE } from '../audio'
 
 /** The only rate recordings are sent at (the analysis rate). */
-export const RECORDING_RATE = 16000
+export const RECORDING_RATE = ANALYSIS_RATE
 /** At most 1 s of audio per chunk: keeps every IPC message small. */
-export const MAX_CHUNK_SAMPLES = 16000
+export const MAX_CHUNK_SAMPLES = ANALYSIS_RATE
 /** A recording longer than this is refused (enrollment examples are a few seconds). */
 export const MAX_RECORDING_SEC = 120
 /** Shorter than this is not an example of anything. */

@@ -20,6 +20,7 @@ import {
 import { clipAudioStatus, datasetStats, detectLayout, getSplits, importCorpus, listClips, listDatasets, makeSplits, missingAudio, pathsMissing, relinkDataset } from '../../services/corpus/index'
 import { LabelRuleError, setLabelRule } from '../../services/store/label-rule'
 import { LabelRuleSchema } from '../../../src-shared/label-rule'
+import { JobRefSchema } from '../../../src-shared/contract/jobs'
 import { procedure, router } from '../trpc'
 
 const DatasetId = z.object({ datasetId: z.number().int().positive() })
@@ -87,7 +88,7 @@ export const datasetsRouter = router({
   /** Starts an import job and returns its id; progress arrives through jobs.updates. */
   import: procedure
     .input(ImportRequestSchema)
-    .output(z.object({ jobId: z.string() }))
+    .output(JobRefSchema)
     .mutation(({ ctx, input }) => {
       const dir = existingFolder(input.dir)
       const { id } = ctx.services.jobs.start('import', `Import ${input.name ?? path.basename(dir)}`, async (job) => {
@@ -99,7 +100,7 @@ export const datasetsRouter = router({
     }),
   /** Waits for an import job and returns its report (rejected files with reasons included). */
   importReport: procedure
-    .input(z.object({ jobId: z.string().max(32).regex(/^job-\d+$/) }))
+    .input(JobRefSchema)
     .output(ImportReportSchema)
     .query(async ({ ctx, input }) => {
       const job = ctx.services.jobs.get(input.jobId)

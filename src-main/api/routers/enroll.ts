@@ -3,6 +3,7 @@ import { TRPCError } from '@trpc/server'
 import { z } from 'zod'
 import { EnrollRequestSchema, EnrollResultSchema, ProfileIdSchema, ProfileListItemSchema } from '../../../src-shared/contract/enroll'
 import { baseModelDir, checkExamples, EnrollError, enrollInWorker, listProfiles, profileNameTaken, profileResult, removeProfile } from '../../services/enroll/index'
+import { JobRefSchema } from '../../../src-shared/contract/jobs'
 import { procedure, router } from '../trpc'
 
 function guard<T>(fn: () => T): T {
@@ -35,7 +36,7 @@ export const enrollRouter = router({
    */
   start: procedure
     .input(EnrollRequestSchema)
-    .output(z.object({ jobId: z.string(), out: z.string() }))
+    .output(JobRefSchema.extend({ out: z.string() }))
     .mutation(({ ctx, input }) =>
       guard(() => {
         const ws = ctx.services.ws
@@ -54,7 +55,7 @@ export const enrollRouter = router({
     ),
   /** Waits for an enrollment job and returns its result. */
   result: procedure
-    .input(z.object({ jobId: z.string().max(32).regex(/^job-\d+$/) }))
+    .input(JobRefSchema)
     .output(EnrollResultSchema)
     .query(async ({ ctx, input }) => {
       const job = ctx.services.jobs.get(input.jobId)

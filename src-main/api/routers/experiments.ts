@@ -12,6 +12,7 @@ import { ExperimentRunSchema, RunDetailSchema, StartExperimentSchema, type RunDe
 import { computeOutputs, getRun, listRuns, markStaleRuns, readRunReport } from '../../services/experiment/index'
 import { activeExperimentDirs, experimentInWorker, prepareApiExperiment } from '../../services/experiment/jobs'
 import type { Workspace } from '../../services/store/workspace'
+import { JobRefSchema } from '../../../src-shared/contract/jobs'
 import { procedure, router } from '../trpc'
 
 const RunId = z.object({ id: z.number().int().positive() })
@@ -52,7 +53,7 @@ export const experimentsRouter = router({
    */
   start: procedure
     .input(StartExperimentSchema)
-    .output(z.object({ jobId: z.string(), out: z.string(), total: z.number().int(), resume: z.boolean() }))
+    .output(JobRefSchema.extend({ out: z.string(), total: z.number().int(), resume: z.boolean() }))
     .mutation(({ ctx, input }) => {
       const ws = ctx.services.ws
       let prepared

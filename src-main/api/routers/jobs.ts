@@ -1,12 +1,12 @@
 import { z } from 'zod'
-import { JobIdSchema, JobInfoSchema, type JobInfo } from '../../../src-shared/contract/jobs'
+import { JobIdInputSchema, JobInfoSchema, type JobInfo } from '../../../src-shared/contract/jobs'
 import { EventStream } from '../event-stream'
 import { procedure, router } from '../trpc'
 
 export const jobsRouter = router({
   list: procedure.output(z.array(JobInfoSchema)).query(({ ctx }) => ctx.services.jobs.list()),
   cancel: procedure
-    .input(JobIdSchema)
+    .input(JobIdInputSchema)
     .output(z.object({ cancelled: z.boolean() }))
     .mutation(({ ctx, input }) => ({ cancelled: ctx.services.jobs.cancel(input.id) })),
   /** Every job change, starting with a snapshot of the current ones. */

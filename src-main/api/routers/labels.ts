@@ -1,4 +1,4 @@
-/** The labelling desk (services/labels): every write is one SQLite transaction, acknowledged only after commit. */
+/** The labelling service (services/labels): every write is one SQLite transaction, acknowledged only after commit. */
 import { TRPCError } from '@trpc/server'
 import { z } from 'zod'
 import {
@@ -7,8 +7,8 @@ import {
   AnnotatorSchema,
   DatasetArchiveRequestSchema,
   DatasetArchiveSchema,
-  DeskClipPageSchema,
-  DeskClipQuerySchema,
+  LabelClipPageSchema,
+  LabelClipQuerySchema,
   ExportRequestSchema,
   ExportResultSchema,
   ImportRequestSchema,
@@ -30,7 +30,7 @@ import {
   TextGridError,
   agreementReport,
   clipLabels,
-  deskClips,
+  labelClips,
   exportDatasetArchive,
   exportLabels,
   importLabels,
@@ -46,6 +46,7 @@ import {
 } from '../../services/labels/index'
 import { ModelRegistryError, resolveModelDir } from '../../services/model/registry'
 import type { AppServices } from '../context'
+import { JobRefSchema } from '../../../src-shared/contract/jobs'
 import { procedure, router } from '../trpc'
 
 /** Problems of the request or the file become BAD_REQUEST with their message; anything else stays a server error. */
@@ -69,10 +70,9 @@ function modelDir(s: AppServices, id: string): string | undefined {
   }
 }
 
-const JobId = z.object({ jobId: z.string().max(32).regex(/^job-\d+$/) })
 
 export const labelsRouter = router({
-  clips: procedure.input(DeskClipQuerySchema).output(DeskClipPageSchema).query(({ ctx, input }) => run(() => deskClips(ctx.services.ws, input))),
+  clips: procedure.input(LabelClipQuerySchema).output(LabelClipPageSchema).query(({ ctx, input }) => run(() => labelClips(ctx.services.ws, input))),
   progress: procedure
     .input(z.object({ datasetId: z.number().int().positive(), annotator: AnnotatorSchema }))
     .output(ProgressSchema)
@@ -98,7 +98,7 @@ export const labelsRouter = router({
   /** Scores the annotator's unlabelled clips with a model as a job (progress, cancel); the result via `suggestions`. */
   suggest: procedure
     .input(SuggestRequestSchema)
-    .output(JobId)
+    .output(JobRefSchema)
     .mutation(({ ctx, input }) => {
       const dir = modelDir(ctx.services, input.modelId)
       const { id } = ctx.services.jobs.start('features', 'Find the clips the model is least sure of', (job) =>
@@ -107,7 +107,7 @@ export const labelsRouter = router({
       return { jobId: id }
     }),
   suggestions: procedure
-    .input(JobId)
+    .input(JobRefSchema)
     .output(SuggestResultSchema)
     .query(async ({ ctx, input }) => {
       const job = ctx.services.jobs.get(input.jobId)

@@ -18,7 +18,7 @@ const SettingKey = z
 
 export const systemRouter = router({
   doctor: procedure.output(DoctorReportSchema).query(({ ctx }) => doctor(ctx.services.ws)),
-  /** The workspace's stable id: what the desk keys its unsent queue by (src-main/api/workspace-identity.ts). */
+  /** The workspace's stable id: what the Label view keys its unsent queue by (src-main/api/workspace-identity.ts). */
   workspace: procedure.output(WorkspaceIdentitySchema).query(({ ctx }) => ({ id: workspaceId(ctx.services.ws), dir: ctx.services.ws.dir })),
   backend: procedure.output(BackendInfoSchema).query(() => initBackend()),
   /** Round trip through the real database: the e2e tests use it to prove the wiring. */

@@ -12,6 +12,7 @@ import { AudioDecodeError, type DecodedAudio } from './errors'
 import { resample, toMono } from './resample'
 import { readAudioBytes } from './limits'
 import { decodeWav } from './wav'
+import { ANALYSIS_RATE } from '../../../src-shared/audio'
 
 export { AudioDecodeError, type DecodedAudio } from './errors'
 export { toMono, resample } from './resample'
@@ -19,8 +20,8 @@ export { encodeWav16 } from './wav'
 export { demuxAviAudio, type DecodeOptions } from './avi'
 export { MAX_CLIP_SEC, MAX_RATE_X_CHANNELS, MAX_TOTAL_SAMPLES, MAX_FILE_BYTES, FFMPEG_TIMEOUT_MS, checkReadable, readAudioBytes, fileKind } from './limits'
 
-/** Sample rate every analysis (features, models, live view) works at. */
-export const ANALYSIS_RATE = 16000
+/** Sample rate every analysis (features, models, live view) works at (declared in src-shared/audio.ts). */
+export { ANALYSIS_RATE }
 
 /** File extensions the importer treats as audio. */
 export const AUDIO_EXTENSIONS = ['.wav', '.wave', '.flac', '.mp3', '.ogg', '.oga', '.avi'] as const
@@ -82,8 +83,11 @@ export async function decodedToAnalysis(decoded: DecodedAudio): Promise<Float32A
   return resample(toMono(decoded), decoded.sampleRate, ANALYSIS_RATE)
 }
 
-/** Decodes any supported file to mono float samples at ANALYSIS_RATE (16 kHz). */
-export async function loadForAnalysis(file: string): Promise<Float32Array> {
-  return decodedToAnalysis(await decodeAudioFile(file))
+/**
+ * Decodes any supported file to mono float samples at ANALYSIS_RATE (16 kHz), resampled
+ * with src-shared/resample.ts, the filter the microphone capture uses too.
+ */
+export async function loadForAnalysis(file: string, opts: DecodeOptions = {}): Promise<Float32Array> {
+  return decodedToAnalysis(await decodeAudioFile(file, opts))
 }
 

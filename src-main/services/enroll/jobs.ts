@@ -16,7 +16,7 @@ export const closeEnrollPool = pool.close
 
 export async function enrollInWorker(spec: EnrollSpec, ctx: JobContext): Promise<EnrollResult> {
   try {
-    return await runWithPort(pool.get(), { spec }, (p: EnrollRunProgress) => ctx.progress(p.fraction, p.message, p.detail), ctx.signal)
+    return await runWithPort(pool.get(), { spec }, (p: EnrollRunProgress) => ctx.progress(p.fraction, p.message, { kind: 'enroll', ...p.detail }), ctx.signal)
   } catch (err) {
     if (ctx.signal.aborted) {
       // The thread died mid-write: nothing in `out` is referenced by the database yet.

@@ -13,7 +13,7 @@ import type { ExperimentConfigInput } from '../../../src-shared/contract/experim
 import { finishRun } from './runs'
 import { finishExperiment } from './runner'
 import { prepareExperiment, type PreparedExperiment } from './prepare'
-import type { WorkerMessage } from './worker'
+import type { WorkerMessage } from './plan-worker'
 
 // Experiments queue one after another: each uses the whole training backend.
 const pool = singleThreadPool('experiment')
@@ -39,16 +39,16 @@ export async function experimentInWorker(ws: Workspace, prepared: PreparedExperi
   let timer: NodeJS.Timeout | undefined
   const onAbort = () => {
     port1.postMessage({ type: 'cancel' })
-    ctx.progress(null, 'stopping after the current evaluation…')
+    ctx.progress(null, 'stopping after the current evaluation…', { kind: 'experiment', phase: 'stopping' })
     timer = setTimeout(() => hardStop.abort(), GRACE_MS)
   }
-  port1.on('message', (m: WorkerMessage) => ctx.progress(m.fraction, m.message))
+  port1.on('message', (m: WorkerMessage) => ctx.progress(m.fraction, m.message, { kind: 'experiment', phase: ctx.signal.aborted ? 'stopping' : 'run' }))
   ctx.signal.addEventListener('abort', onAbort, { once: true })
   active.add(prepared.out)
   try {
     const r = await pool.get().run({ workspace: ws.dir, prepared, force, port: port2 }, { transferList: [port2], signal: hardStop.signal })
     if (r.cancelled || ctx.signal.aborted) throw new JobCancelledError()
-    ctx.progress(1, 'writing results and report')
+    ctx.progress(1, 'writing results and report', { kind: 'experiment', phase: 'report' })
     const out = await finishExperiment(ws, r.runId, r.outDir)
     return { outDir: r.outDir, records: out.records.length }
   } catch (err) {

@@ -9,6 +9,7 @@ import path from 'node:path'
 import type { Workspace } from '../store/workspace'
 import type { CorpusRef, ExperimentConfig, ExperimentConfigInput } from '../../../src-shared/contract/experiments'
 import { defaultArchitecture } from '../model/networks'
+import type { ArchitectureKind } from '../../../src-shared/losses'
 import { listDatasets } from '../corpus/index'
 import { checkCorpusRef, corpusFolder } from './corpora'
 import { checkAllowed, chosenFolders } from './guard'
@@ -35,7 +36,7 @@ export interface PreparedExperiment {
   resume: boolean
 }
 
-function weightedLayers(kind: 'mlp' | 'cnn'): number {
+function weightedLayers(kind: ArchitectureKind): number {
   const a = defaultArchitecture(kind, kind === 'mlp' ? [88] : [128, 64])
   return a.kind === 'mlp' ? a.hidden.length + 1 : a.channels.length + 1
 }

@@ -54,12 +54,8 @@ export function readFeatures(dir: string, corpus: string, cache?: Map<string, It
   return items
 }
 
-export function subset(d: ItemSet, idx: number[]): ItemSet {
-  const per = d.itemShape.reduce((a, b) => a * b, 1)
-  const x = new Float32Array(idx.length * per)
-  idx.forEach((i, r) => x.set(d.x.subarray(i * per, (i + 1) * per), r * per))
-  return { x, itemShape: d.itemShape, labels: idx.map((i) => d.labels[i]), speakers: idx.map((i) => d.speakers[i]) }
-}
+/** The one subset() (services/model/data.ts), re-exported for the experiment tasks. */
+export { subset } from '../model/data'
 
 export const indicesWhere = (d: ItemSet, keep: (i: number) => boolean) => d.labels.flatMap((_, i) => (keep(i) ? [i] : []))
 

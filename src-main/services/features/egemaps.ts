@@ -11,9 +11,10 @@ import { findPulses, jitterShimmerFrames, hnrFrames } from './voicequality'
 import { spectralFrames } from './spectral'
 import { harmonicFrames } from './harmonics'
 import { sma3, pick, mean, std, stddevNorm, fullFunctionals, runs } from './functionals'
-import { resampleTo } from './resample'
+import { resampleTo } from '../../../src-shared/resample'
+import { ANALYSIS_RATE } from '../../../src-shared/audio'
 
-export const ANALYSIS_RATE = 16000
+export { ANALYSIS_RATE }
 
 /** Per-frame descriptors (unsmoothed; NaN where a voiced-only descriptor is undefined). */
 export interface EgemapsLlds {

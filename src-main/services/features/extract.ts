@@ -11,7 +11,7 @@ import { createPool } from '../workers'
 import type { Workspace } from '../store/workspace'
 import { JobCancelledError } from '../jobs/registry'
 import { cacheGet, cachePut } from './cache'
-import type { FeatureResult, FeatureTask } from './worker'
+import type { FeatureResult, FeatureTask } from './extract-worker'
 
 export type ExtractorName = 'egemaps' | 'logmel'
 
@@ -20,7 +20,10 @@ export type ExtractorName = 'egemaps' | 'logmel'
  * cached rows of other versions are then recomputed.
  */
 // v02.4: every input is decoded by services/audio and mixed to mono (stereo and 24-bit WAVs were read as channel 1 or refused)
-export const EXTRACTOR_VERSION = 'egemaps-v02.4+logmel-2'
+// logmel-3: every clip is resampled to 16 kHz by the one shared resampler (src-shared/resample.ts)
+// before extraction; log-mel ran at the file's own rate before. eGeMAPS already resampled with
+// the same filter, so its values are unchanged (bit for bit at 16 kHz) and it keeps v02.4.
+export const EXTRACTOR_VERSION = 'egemaps-v02.4+logmel-3'
 
 export interface ClipRef {
   id: number | string

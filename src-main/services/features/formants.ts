@@ -12,7 +12,7 @@
  */
 import { praatGaussian } from './framing'
 import { scratchF32, scratchF64 } from './scratch'
-import { resampleRange, resampledLength } from './resample'
+import { resampleRange, resampledLength } from '../../../src-shared/resample'
 
 /**
  * The filter of the 11 kHz copy: Hann-windowed sinc, 8 zero crossings each

@@ -7,6 +7,5 @@ export { extractEgemaps, egemapsLlds, egemapsFunctionals, type EgemapsLlds } fro
 export { logMel, mfcc, melFilterbank, LOGMEL_DEFAULTS, type MelOptions, type Spectrogram } from './mel'
 export { pitchAc, PITCH_DEFAULTS, type PitchTrack, type PitchOptions } from './pitch'
 export { extractForClips, closeFeaturePool, EXTRACTOR_VERSION, type ClipRef, type ExtractOptions, type ExtractorName } from './extract'
-export { fitNormaliser, applyNormaliser, type NormaliserStats, type NormaliseMode } from './normalise'
 export { voiceReport, type VoiceReport } from './report'
 export { pruneStale } from './cache'

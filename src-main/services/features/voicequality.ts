@@ -125,6 +125,26 @@ export function findPulses(x: Float32Array, sampleRate: number, pitch: PitchTrac
  * around the peak-picked guess, parabolic refinement); cc[0] receives the
  * correlation at the chosen lag (-Infinity when no local maximum was found).
  */
+/**
+ * Cross products of one period with the signal at four consecutive lags, in one pass:
+ * out[q + k] = sum over i < N of s[a0 + i] * s[b0 + i + k], k = 0..3 (the shifted samples
+ * slide along, one new load per i).
+ */
+function lagDots4(s: Float32Array | Float64Array, a0: number, b0: number, N: number, out: Float64Array, q: number): void {
+  let s0 = 0, s1 = 0, s2 = 0, s3 = 0
+  let y0 = s[b0], y1 = s[b0 + 1], y2 = s[b0 + 2]
+  for (let i = 0; i < N; i++) {
+    const p = s[a0 + i]
+    const y3 = s[b0 + i + 3]
+    s0 += p * y0
+    s1 += p * y1
+    s2 += p * y2
+    s3 += p * y3
+    y0 = y1; y1 = y2; y2 = y3
+  }
+  out[q] = s0; out[q + 1] = s1; out[q + 2] = s2; out[q + 3] = s3
+}
+
 const ccDots = new Float64Array(9)
 
 function ccLag(x: Float32Array, at: number, guess: number, N: number, cc: Float64Array): number {
@@ -142,18 +162,7 @@ function ccLag(x: Float32Array, at: number, guess: number, N: number, cc: Float6
   for (let q = 0; q < 9; ) {
     const b0 = at + guess - 4 + q - h
     if (aOk && q + 3 < 9 && b0 >= 0 && b0 + 3 + N <= x.length) {
-      let s0 = 0, s1 = 0, s2 = 0, s3 = 0
-      let y0 = x[b0], y1 = x[b0 + 1], y2 = x[b0 + 2]
-      for (let i = 0; i < N; i++) {
-        const p = x[a0 + i]
-        const y3 = x[b0 + i + 3]
-        s0 += p * y0
-        s1 += p * y1
-        s2 += p * y2
-        s3 += p * y3
-        y0 = y1; y1 = y2; y2 = y3
-      }
-      dots[q] = s0; dots[q + 1] = s1; dots[q + 2] = s2; dots[q + 3] = s3
+      lagDots4(x, a0, b0, N, dots, q)
       q += 4
     } else {
       let s0 = 0
@@ -291,23 +300,7 @@ export function hnrFrames(x: Float32Array, sampleRate: number, pitch: PitchTrack
     if (rs.length < nl + 3) rs = new Float64Array(nl + 3)
     let q = 0
     for (; q < nl; q += 4) {
-      const lag = l0 + q
-      let s0 = 0, s1 = 0, s2 = 0, s3 = 0
-      // b0..b3 = seg[lag + i .. lag + i + 3], slid along (one new load per i)
-      let b0 = seg[lag], b1 = seg[lag + 1], b2 = seg[lag + 2]
-      for (let i = 0; i < N; i++) {
-        const a = seg[i]
-        const b3 = seg[lag + i + 3]
-        s0 += a * b0
-        s1 += a * b1
-        s2 += a * b2
-        s3 += a * b3
-        b0 = b1; b1 = b2; b2 = b3
-      }
-      rs[q] = s0
-      rs[q + 1] = s1
-      rs[q + 2] = s2
-      rs[q + 3] = s3
+      lagDots4(seg, 0, l0 + q, N, rs, q)
     }
     let best = -Infinity, rm1 = 0, rp1 = 0
     let r0 = 0, r1 = 0

@@ -1,11 +1,11 @@
 import { EventEmitter } from 'node:events'
-import type { JobInfo, JobKind } from '../../../src-shared/contract/jobs'
+import type { JobDetail, JobInfo, JobKind } from '../../../src-shared/contract/jobs'
 
 /** What a long-running task receives: where to report progress, and a signal that says "stop". */
 export interface JobContext {
   signal: AbortSignal
-  /** fraction in [0, 1] (or null when unknown) and a short human message. */
-  progress(fraction: number | null, message?: string, detail?: unknown): void
+  /** fraction in [0, 1] (or null when unknown), a short human message, and the typed phase (JobDetail). */
+  progress(fraction: number | null, message?: string, detail?: JobDetail | null): void
 }
 
 export class JobCancelledError extends Error {

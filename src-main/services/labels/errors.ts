@@ -1,4 +1,4 @@
-/** A request the desk refuses (bad range, someone else's label, a reused request id): a BAD_REQUEST with this message. */
+/** A request the labelling service refuses (bad range, someone else's label, a reused request id): a BAD_REQUEST with this message. */
 export class LabelError extends Error {
   override name = 'LabelError'
 }

@@ -1,8 +1,8 @@
-/** Read side of the desk: clip queue with this annotator's labels, and progress counts. */
+/** Read side of the labelling service: clip queue with this annotator's labels, and progress counts. */
 import type { Workspace } from '../store/workspace'
-import { DeskClipQuerySchema, type DeskClip, type DeskClipPage, type DeskClipQuery, type Progress } from '../../../src-shared/contract/labels'
+import { LabelClipQuerySchema, type LabelClip, type LabelClipPage, type LabelClipQuery, type Progress } from '../../../src-shared/contract/labels'
 
-/** Human labels only: 'corpus' labels are what a corpus claims, not the desk's work. */
+/** Human labels only: 'corpus' labels are what a corpus claims, not the work of the Label view. */
 const MINE = `(SELECT l.emotion FROM labels l WHERE l.clip_id = c.id AND l.annotator = @annotator AND l.source != 'corpus'
   AND l.deleted_at IS NULL AND l.start_sec IS NULL ORDER BY l.id DESC LIMIT 1)`
 const REGIONS = `(SELECT COUNT(*) FROM labels l WHERE l.clip_id = c.id AND l.annotator = @annotator AND l.source != 'corpus'
@@ -30,8 +30,8 @@ export function progress(ws: Workspace, datasetId: number, annotator: string): P
   return { total, labelled, todo: total - labelled, byEmotion }
 }
 
-export function deskClips(ws: Workspace, query: DeskClipQuery): DeskClipPage {
-  const q = DeskClipQuerySchema.parse(query)
+export function labelClips(ws: Workspace, query: LabelClipQuery): LabelClipPage {
+  const q = LabelClipQuerySchema.parse(query)
   requireDataset(ws, q.datasetId)
   const where = ['c.dataset_id = @datasetId']
   if (q.status === 'todo') where.push(`NOT ${DONE}`)
@@ -47,7 +47,7 @@ export function deskClips(ws: Workspace, query: DeskClipQuery): DeskClipPage {
         ${MINE} AS mine, ${REGIONS} AS regions, ${OTHERS} AS others
        ${from} ORDER BY c.rel_path, c.id LIMIT @limit OFFSET @offset`,
     )
-    .all({ ...params, limit: q.limit, offset: q.offset }) as DeskClip[]
+    .all({ ...params, limit: q.limit, offset: q.offset }) as LabelClip[]
   return { total, clips, progress: progress(ws, q.datasetId, q.annotator) }
 }
 

@@ -1,5 +1,5 @@
 /**
- * Request ids of desk writes (table label_requests, migration 504). A retried
+ * Request ids of label writes (table label_requests, migration 504). A retried
  * request is answered from here BEFORE any other check: the label it changed may
  * be gone by now (the retry of a removal), the clip may be labelled differently,
  * and none of that matters, it was already done. An id is bound to its annotator,

@@ -169,7 +169,7 @@ function liveOwnLabel(db: Db, labelId: number, annotator: string): LabelRow {
   const r = db.prepare('SELECT * FROM labels WHERE id = ?').get(successor(db, labelId, annotator)) as LabelRow | undefined
   if (!r) throw new LabelError(`no label with id ${labelId}`)
   if (r.deleted_at) throw new LabelError(`label ${labelId} was already removed`)
-  if (r.source === 'corpus') throw new LabelError(`label ${labelId} comes from the corpus and cannot be changed at the desk`)
+  if (r.source === 'corpus') throw new LabelError(`label ${labelId} comes from the corpus and cannot be changed in the Label view`)
   if (r.annotator !== annotator) throw new LabelError(`label ${labelId} belongs to ${r.annotator}, not ${annotator}`)
   return r
 }

@@ -9,8 +9,9 @@
 import { StatWindow, SampleRing } from './ring'
 import { VoiceActivity, type VadDetectorName, type VadSummary } from './vad'
 import { makeVoicing } from './vad-detector'
+import { LIVE_RATE } from '../../../src-shared/contract/live'
 
-export const LIVE_RATE = 16000
+export { LIVE_RATE }
 
 /** Epoch milliseconds with sub-ms precision, comparable between worker threads. */
 export const epochNow = () => performance.timeOrigin + performance.now()

@@ -1,5 +1,5 @@
 /**
- * Live sessions: one worker thread per microphone run (services/live/worker.ts).
+ * Live sessions: one worker thread per microphone run (services/live/session-worker.ts).
  * Chunks are decoded here and handed to the worker; its results come back as
  * LiveFrames to the session's subscribers, with the latency measured from the
  * chunk's arrival in this process to the frame being delivered. Bounded: at
@@ -15,7 +15,7 @@ import { createPool } from '../workers'
 import { epochNow, type PipelineFrame } from './pipeline'
 import { StatWindow } from './ring'
 import { listSources, resolveSource } from './sources'
-import type { LiveTask, WorkerIn } from './worker'
+import type { LiveTask, WorkerIn } from './session-worker'
 
 export class LiveSessionError extends Error {
   override name = 'LiveSessionError'

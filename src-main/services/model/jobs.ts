@@ -17,7 +17,7 @@ const pool = singleThreadPool('train')
 export const closeTrainPool = pool.close
 
 export async function trainInWorker(spec: TrainSpec, ctx: JobContext): Promise<{ dir: string; card: ModelCardData; backend: string }> {
-  const report = (p: RunProgress) => ctx.progress(p.fraction, `${p.phase}: ${p.message}`, p.epoch ?? null)
+  const report = (p: RunProgress) => ctx.progress(p.fraction, `${p.phase}: ${p.message}`, { kind: 'train', phase: p.phase, epoch: p.epoch ?? null })
   try {
     return await runWithPort(pool.get(), { spec }, report, ctx.signal)
   } catch (err) {

@@ -18,8 +18,9 @@
 import * as tf from '@tensorflow/tfjs'
 import { convBlockWasm } from '../engine/conv-block'
 import type { Architecture, ItemSet, ResolvedArchitecture } from './types'
+import type { ArchitectureKind } from '../../../src-shared/losses'
 
-export function defaultArchitecture(kind: 'mlp' | 'cnn', input: number[]): Architecture {
+export function defaultArchitecture(kind: ArchitectureKind, input: number[]): Architecture {
   if (kind === 'mlp') return { kind: 'mlp', inputDim: input[0], hidden: [256, 128], embedding: 64, normalize: 'l2' }
   return { kind: 'cnn', frames: input[0], mels: input[1], channels: [16, 32, 64], embedding: 64, normalize: 'l2' }
 }

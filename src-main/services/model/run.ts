@@ -27,6 +27,7 @@ import { defaultTrainConfig, finetune, pretrain } from './train'
 import type { EpochReport, ItemSet } from './types'
 import type { TrainingData } from '../../../src-shared/contract/models'
 import { lossConfigFor } from './losses'
+import type { TrainJobPhase } from '../../../src-shared/contract/jobs'
 
 export const TrainSpecSchema = z.object({
   workspace: z.string(),
@@ -51,7 +52,7 @@ export const TrainSpecSchema = z.object({
 export type TrainSpec = z.input<typeof TrainSpecSchema>
 
 export interface RunProgress {
-  phase: 'features' | 'pretrain' | 'finetune' | 'calibrate' | 'save'
+  phase: TrainJobPhase
   fraction: number | null
   message: string
   epoch?: EpochReport

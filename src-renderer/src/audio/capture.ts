@@ -22,7 +22,7 @@
  *   Errors: startCapture rejects with MicrophoneError { kind: 'denied' | 'no-device' | 'busy' |
  *   'unsupported' | 'other' } and a message a person can act on.
  *   Also: listInputDevices(), encodeWav16(samples, rate) / floatToInt16 / int16ToBase64 /
- *   measureLevel (./pcm), StreamingResampler (./resampler).
+ *   measureLevel (./pcm), StreamingResampler (src-shared/resample.ts: the import path's filter, docs/audio.md).
  *
  * Permission is asked only inside startCapture, so call it from a click handler.
  * The AudioWorklet does the resampling off the main thread; where the worklet

@@ -5,9 +5,10 @@
  * directly. Memory is fixed: one resampler and one chunk-sized buffer.
  */
 import { measureLevel, type Level } from './pcm'
-import { StreamingResampler } from './resampler'
+import { StreamingResampler } from '../../../src-shared/resample'
+import { ANALYSIS_RATE } from '../../../src-shared/audio'
 
-export const ANALYSIS_RATE = 16000
+export { ANALYSIS_RATE }
 
 export interface RawChunk {
   /** Mono Float32 PCM at ANALYSIS_RATE, exactly chunkSamples long. */

@@ -53,7 +53,7 @@ export const useEnrollStore = defineStore('enroll', () => {
   let session: { id: string; seq: number; chain: Promise<unknown>; captured: number; stopAt: number; failed: boolean } | null = null
 
   const job = computed(() => (jobId.value ? jobs.byId[jobId.value] ?? null : null))
-  const progress = computed(() => (job.value?.detail as EnrollProgress | null) ?? null)
+  const progress = computed<EnrollProgress | null>(() => (job.value?.detail?.kind === 'enroll' ? job.value.detail : null))
   const examples = computed<Example[]>(() => {
     const sit = recordingSittings(recordings.value)
     return [
@@ -71,6 +71,8 @@ export const useEnrollStore = defineStore('enroll', () => {
   })
 
   const guard = makeGuard(error)
+  // The recorder's own line: kept until the next recording starts (startRecording clears it).
+  const recordGuard = makeGuard(recordError, false)
 
   async function refresh(): Promise<void> {
     await guard(async () => {
@@ -117,13 +119,9 @@ export const useEnrollStore = defineStore('enroll', () => {
     if (recording.value) return
     recordError.value = null
     seconds.value = 0
-    let sessionId: string
-    try {
-      sessionId = (await api.recordings.start.mutate({ person: person.value, emotion: emotion as Emotion | null })).sessionId
-    } catch (err) {
-      recordError.value = errorMessage(err)
-      return
-    }
+    const started = await recordGuard(() => api.recordings.start.mutate({ person: person.value, emotion: emotion as Emotion | null }))
+    if (!started) return
+    const sessionId = started.sessionId
     const s = { id: sessionId, seq: 0, chain: Promise.resolve() as Promise<unknown>, captured: 0, stopAt: autoStopSec > 0 ? Math.round(autoStopSec * 16000) : Infinity, failed: false }
     session = s
     recording.value = true
@@ -177,16 +175,14 @@ export const useEnrollStore = defineStore('enroll', () => {
     await releaseMic()
     await s.chain
     if (s.failed) return null
-    try {
+    const saved = await recordGuard(async () => {
       const rec = await api.recordings.finish.mutate({ sessionId: s.id })
       recordings.value = [...recordings.value, rec]
       if (rec.emotion) selected.value = new Set([...selected.value, rec.clipId])
       persons.value = await api.recordings.persons.query()
       return rec
-    } catch (err) {
-      recordError.value = errorMessage(err)
-      return null
-    }
+    })
+    return saved ?? null
   }
 
   /** Stops without saving. */

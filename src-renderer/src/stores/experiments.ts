@@ -1,6 +1,7 @@
 import { defineStore } from 'pinia'
 import { computed, ref, watch } from 'vue'
-import { api, errorMessage } from '../api/client'
+import { api } from '../api/client'
+import { makeGuard } from './guard'
 import { useJobsStore } from './jobs'
 
 type Run = Awaited<ReturnType<typeof api.experiments.list.query>>[number]
@@ -20,14 +21,12 @@ export const useExperimentsStore = defineStore('experiments', () => {
 
   const job = computed(() => (jobId.value ? jobs.byId[jobId.value] ?? null : null))
   const running = computed(() => job.value?.state === 'running')
+  const guard = makeGuard(error)
+  const detailGuard = makeGuard(detailError)
 
   async function refresh(): Promise<void> {
-    try {
-      runs.value = await api.experiments.list.query()
-      error.value = null
-    } catch (err) {
-      error.value = errorMessage(err)
-    }
+    const r = await guard(() => api.experiments.list.query())
+    if (r) runs.value = r
   }
 
   async function select(id: number | null): Promise<void> {
@@ -36,21 +35,15 @@ export const useExperimentsStore = defineStore('experiments', () => {
     detail.value = null
     detailError.value = null
     if (id === null) return
-    try {
-      const d = await api.experiments.detail.query({ id })
-      if (selectedId.value === id) detail.value = d
-    } catch (err) {
-      if (selectedId.value === id) detailError.value = errorMessage(err)
-    }
+    const d = await detailGuard(() => api.experiments.detail.query({ id }))
+    if (d && selectedId.value === id) detail.value = d
   }
 
   async function openReport(): Promise<void> {
-    if (selectedId.value === null) return
-    try {
-      reportHtml.value = (await api.experiments.report.query({ id: selectedId.value })).html
-    } catch (err) {
-      detailError.value = errorMessage(err)
-    }
+    const id = selectedId.value
+    if (id === null) return
+    const r = await detailGuard(() => api.experiments.report.query({ id }))
+    if (r) reportHtml.value = r.html
   }
 
   // When the job ends (done, cancelled or failed), list the runs again and show its run.
@@ -67,15 +60,11 @@ export const useExperimentsStore = defineStore('experiments', () => {
   const lastOut = ref<string | null>(null)
 
   async function start(req: StartRequest): Promise<void> {
-    try {
-      error.value = null
-      const r = await api.experiments.start.mutate(req)
-      jobId.value = r.jobId
-      lastOut.value = r.out
-      await refresh()
-    } catch (err) {
-      error.value = errorMessage(err)
-    }
+    const r = await guard(() => api.experiments.start.mutate(req))
+    if (!r) return
+    jobId.value = r.jobId
+    lastOut.value = r.out
+    await refresh()
   }
 
   async function cancel(): Promise<void> {

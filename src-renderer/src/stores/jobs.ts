@@ -2,6 +2,7 @@ import { defineStore } from 'pinia'
 import { computed, ref } from 'vue'
 import { api, errorMessage } from '../api/client'
 import type { JobInfo } from '../../../src-shared/contract/jobs'
+import { makeGuard } from './guard'
 
 /** Background jobs (import, features, training, experiments), kept live by a subscription. */
 export const useJobsStore = defineStore('jobs', () => {
@@ -25,8 +26,10 @@ export const useJobsStore = defineStore('jobs', () => {
   const all = computed(() => Object.values(byId.value).sort((a, b) => b.startedAt.localeCompare(a.startedAt)))
   const running = computed(() => all.value.filter((j) => j.state === 'running'))
 
+  const guard = makeGuard(error)
+
   async function cancel(id: string): Promise<void> {
-    await api.jobs.cancel.mutate({ id })
+    await guard(() => api.jobs.cancel.mutate({ id }))
   }
 
   return { byId, all, running, error, start, cancel }

@@ -1,5 +1,5 @@
 /**
- * The labelling desk's state. Every write goes through one ordered queue
+ * The Label view's state (services/labels behind it). Every write goes through one ordered queue
  * (components/label/saveQueue.ts): an operation is shown as "saving" until its
  * mutation resolves (the server has committed it to SQLite), "unsaved" while the
  * server cannot be reached (retried in order; the request id makes a retry
@@ -14,7 +14,7 @@ import { makeGuard } from './guard'
 import { adoptStoredQueues, classifyError, newRequestId, persistQueue, sendOp, type ActionResult, type Op, type OpCall } from '../components/label/saveQueue'
 import { useSystemStore } from './system'
 
-type DeskClip = Awaited<ReturnType<typeof api.labels.clips.query>>['clips'][number]
+type LabelClip = Awaited<ReturnType<typeof api.labels.clips.query>>['clips'][number]
 type Progress = Awaited<ReturnType<typeof api.labels.clips.query>>['progress']
 type Label = Awaited<ReturnType<typeof api.labels.forClip.query>>[number]
 type DatasetRow = Awaited<ReturnType<typeof api.datasets.list.query>>[number]
@@ -39,7 +39,7 @@ export const useLabelsStore = defineStore('labels', () => {
   const datasetId = ref<number | null>(null)
   const status = ref<'all' | 'todo' | 'done'>('all')
   const search = ref('')
-  const clips = ref<DeskClip[]>([])
+  const clips = ref<LabelClip[]>([])
   const total = ref(0)
   const progress = ref<Progress | null>(null)
   const currentId = ref<number | null>(null)
@@ -120,7 +120,7 @@ export const useLabelsStore = defineStore('labels', () => {
       clips.value = page.clips
       total.value = page.total
       progress.value = page.progress
-      // a fresh desk (or a reload) opens on the first clip still to do, not on one already labelled
+      // a fresh Label view (or a reload) opens on the first clip still to do, not on one already labelled
       if (currentId.value === null || !page.clips.some((c) => c.id === currentId.value)) currentId.value = (page.clips.find((c) => !c.mine && !c.regions) ?? page.clips[0])?.id ?? null
       error.value = null
     })
@@ -365,7 +365,7 @@ export const useLabelsStore = defineStore('labels', () => {
   }
 })
 
-/** localStorage, or null where the page may not use it (then the desk simply starts on the first dataset). */
+/** localStorage, or null where the page may not use it (then the Label view simply starts on the first dataset). */
 function safeStorage(): Storage | null {
   try {
     return window.localStorage

@@ -4,6 +4,7 @@ import { api, errorMessage } from '../api/client'
 import { floatToInt16, int16ToBase64, listInputDevices, startCapture, type Level, type MicCapture } from '../audio'
 import type { LiveFrame, LiveSource, LiveStartResult } from '../../../src-shared/contract/live'
 import { parseSmoothing, shownEstimate, type Smoothing } from './live-display'
+import { makeGuard } from './guard'
 
 /** Frames kept for the timeline: 30 s at the default 250 ms hop. */
 const TIMELINE_FRAMES = 120
@@ -58,6 +59,8 @@ export const useLiveStore = defineStore('live', () => {
   const sourceId = ref('default')
   const state = ref<'idle' | 'starting' | 'running' | 'stopping'>('idle')
   const error = ref<string | null>(null)
+  // Refreshing the sources keeps a session's error line (only a new start clears it).
+  const keepError = makeGuard(error, false)
   const session = ref<LiveStartResult | null>(null)
   const latest = shallowRef<LiveFrame | null>(null)
   const timeline = shallowRef<LiveFrame[]>([])
@@ -108,12 +111,10 @@ export const useLiveStore = defineStore('live', () => {
   }
 
   async function refreshSources(): Promise<void> {
-    try {
-      sources.value = await api.live.sources.query()
-      if (!sources.value.some((s) => s.id === sourceId.value) && sources.value.length) sourceId.value = sources.value[0].id
-    } catch (err) {
-      error.value = errorMessage(err)
-    }
+    const list = await keepError(() => api.live.sources.query())
+    if (!list) return
+    sources.value = list
+    if (!sources.value.some((s) => s.id === sourceId.value) && sources.value.length) sourceId.value = sources.value[0].id
   }
 
   function onFrame(f: LiveFrame): void {

@@ -1,6 +1,7 @@
 import { defineStore } from 'pinia'
 import { ref } from 'vue'
-import { api, errorMessage } from '../api/client'
+import { api } from '../api/client'
+import { makeGuard } from './guard'
 import type { ModelDetail } from '../../../src-shared/contract/models'
 
 /** The model page: one model's detail, and its rename and delete (the registry refuses what it must). */
@@ -9,45 +10,38 @@ export const useModelsStore = defineStore('models', () => {
   const error = ref<string | null>(null)
   const loading = ref(false)
   const deleted = ref<string | null>(null)
+  // the error line stays until a call succeeds (rename keeps showing why the last one failed)
+  const guard = makeGuard(error, false)
 
   async function load(id: string): Promise<void> {
     loading.value = true
     deleted.value = null
-    try {
-      detail.value = await api.models.detail.query({ id })
-      error.value = null
-    } catch (err) {
-      detail.value = null
-      error.value = errorMessage(err)
-    } finally {
-      loading.value = false
-    }
+    const d = await guard(() => api.models.detail.query({ id }))
+    detail.value = d ?? null
+    if (d) error.value = null
+    loading.value = false
   }
 
   /** True when renamed; otherwise `error` says why (a taken name, a bad character). */
   async function rename(id: string, name: string): Promise<boolean> {
-    try {
+    const ok = await guard(async () => {
       await api.models.rename.mutate({ id, name })
       await load(id)
       return true
-    } catch (err) {
-      error.value = errorMessage(err)
-      return false
-    }
+    })
+    return ok ?? false
   }
 
   async function remove(id: string): Promise<boolean> {
     const name = detail.value?.item.name ?? id
-    try {
+    const ok = await guard(async () => {
       await api.models.remove.mutate({ id })
       detail.value = null
       deleted.value = name
       error.value = null
       return true
-    } catch (err) {
-      error.value = errorMessage(err)
-      return false
-    }
+    })
+    return ok ?? false
   }
 
   return { detail, error, loading, deleted, load, rename, remove }

@@ -1,6 +1,7 @@
 import { defineStore } from 'pinia'
 import { ref } from 'vue'
-import { api, errorMessage } from '../api/client'
+import { api } from '../api/client'
+import { makeGuard } from './guard'
 
 type Doctor = Awaited<ReturnType<typeof api.system.doctor.query>>
 
@@ -10,14 +11,13 @@ export const useSystemStore = defineStore('system', () => {
   const error = ref<string | null>(null)
   const annotator = ref<string>('')
 
+  const guard = makeGuard(error)
+
   async function load(): Promise<void> {
-    try {
+    await guard(async () => {
       doctor.value = await api.system.doctor.query()
       annotator.value = ((await api.system.settings.get.query({ key: 'annotator' })) as string | null) ?? ''
-      error.value = null
-    } catch (err) {
-      error.value = errorMessage(err)
-    }
+    })
   }
 
   async function setAnnotator(name: string): Promise<void> {

@@ -1,6 +1,7 @@
 import { defineStore } from 'pinia'
 import { computed, ref, watch } from 'vue'
 import { api, errorMessage } from '../api/client'
+import { makeGuard } from './guard'
 import { useJobsStore } from './jobs'
 import type { EpochPoint } from '../../../src-shared/contract/models'
 
@@ -43,10 +44,10 @@ export const useTrainStore = defineStore('train', () => {
   watch(
     () => job.value?.detail,
     (detail) => {
-      const e = detail as Partial<EpochPoint> | null
-      if (!e || typeof e.epoch !== 'number' || typeof e.trainLoss !== 'number') return
-      const p = (job.value?.message ?? '').split(':')[0]
-      const phase = PHASES.has(p) ? (p as EpochPoint['phase']) : undefined
+      // the job's typed detail (src-shared/contract/jobs.ts JobDetail) names the phase
+      if (detail?.kind !== 'train' || !detail.epoch) return
+      const e = detail.epoch
+      const phase = PHASES.has(detail.phase) ? (detail.phase as EpochPoint['phase']) : undefined
       const last = liveEpochs.value.at(-1)
       if (last && last.epoch === e.epoch && last.phase === phase) return
       const point = { epoch: e.epoch, epochs: e.epochs ?? e.epoch, trainLoss: e.trainLoss, valLoss: e.valLoss ?? null, valAccuracy: e.valAccuracy ?? null, pairsPerSecond: e.pairsPerSecond ?? 0, phase }
@@ -78,13 +79,12 @@ export const useTrainStore = defineStore('train', () => {
     return [...saved, ...liveEpochs.value].sort((a, b) => rank(a) - rank(b) || a.epoch - b.epoch)
   })
 
+  const guard = makeGuard(error)
+
   async function refresh(): Promise<void> {
-    try {
+    await guard(async () => {
       ;[models.value, runs.value] = await Promise.all([api.models.list.query(), api.models.runs.query()])
-      error.value = null
-    } catch (err) {
-      error.value = errorMessage(err)
-    }
+    })
   }
 
   let budgetAsk = 0
@@ -109,29 +109,23 @@ export const useTrainStore = defineStore('train', () => {
   }
 
   async function start(req: TrainRequest): Promise<void> {
-    try {
-      error.value = null
-      liveEpochs.value = []
-      olderThan.value = Math.max(0, ...runs.value.map((r) => r.id))
-      resumed.value = null
+    liveEpochs.value = []
+    olderThan.value = Math.max(0, ...runs.value.map((r) => r.id))
+    resumed.value = null
+    await guard(async () => {
       jobId.value = (await api.models.train.mutate(req)).jobId
       await refresh()
-    } catch (err) {
-      error.value = errorMessage(err)
-    }
+    })
   }
 
   /** Restarts an interrupted, failed or cancelled run from its checkpoint folder (same settings). */
   async function resume(runId: number): Promise<void> {
-    try {
-      error.value = null
-      liveEpochs.value = []
-      resumed.value = runId
+    liveEpochs.value = []
+    resumed.value = runId
+    await guard(async () => {
       jobId.value = (await api.models.resume.mutate({ runId })).jobId
       await refresh()
-    } catch (err) {
-      error.value = errorMessage(err)
-    }
+    })
   }
 
   async function cancel(): Promise<void> {

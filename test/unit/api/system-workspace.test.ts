@@ -9,7 +9,7 @@ afterAll(() => ws.cleanup())
 const caller = createCallerFactory(appRouter)({ services: { ws, jobs: new JobRegistry() }, transport: 'direct' })
 
 describe('system.workspace and internal settings', () => {
-  it('gives a stable workspace id (what the desk keys its unsent queue by)', async () => {
+  it('gives a stable workspace id (what the Label view keys its unsent queue by)', async () => {
     const a = await caller.system.workspace()
     expect(a.id).toMatch(/^[0-9a-f]{32}$/)
     expect(a.dir).toBe(ws.dir)

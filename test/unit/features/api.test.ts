@@ -8,7 +8,7 @@ import { afterAll, describe, expect, it } from 'vitest'
 import { tempWorkspace } from '../../helpers/workspace'
 import { SPEECH, speechWav, readWav } from './helpers'
 import {
-  extractForClips, closeFeaturePool, EXTRACTOR_VERSION, extractEgemaps, fitNormaliser, applyNormaliser,
+  extractForClips, closeFeaturePool, EXTRACTOR_VERSION, extractEgemaps,
   logMel, mfcc, melFilterbank, EGEMAPS_NAMES,
 } from '../../../src-main/services/features/index'
 
@@ -51,26 +51,6 @@ describe('extractForClips', () => {
     const p = extractForClips(ws, many, { extractor: 'egemaps', signal: ctl.signal })
     ctl.abort()
     await expect(p).rejects.toThrow(/cancel/)
-  })
-})
-
-describe('normalisation', () => {
-  const vecs = [[1, 10], [3, 10], [10, 0], [14, 4]]
-  it('dataset z-scores have mean 0, std 1 (constant dims stay centred)', () => {
-    const s = fitNormaliser(vecs, undefined, 'dataset')
-    const z = applyNormaliser(JSON.parse(JSON.stringify(s)), vecs)
-    const m0 = z.reduce((a, v) => a + v[0], 0) / z.length
-    expect(m0).toBeCloseTo(0, 6)
-    expect(Math.sqrt(z.reduce((a, v) => a + v[0] ** 2, 0) / z.length)).toBeCloseTo(1, 6)
-  })
-  it('per-speaker stats, unknown speaker falls back to the dataset', () => {
-    const s = fitNormaliser(vecs, ['a', 'a', 'b', 'b'], 'speaker')
-    const z = applyNormaliser(s, vecs, ['a', 'a', 'b', 'b'])
-    expect(z[0][0]).toBeCloseTo(-1, 6)
-    expect(z[3][0]).toBeCloseTo(1, 6)
-    const u = applyNormaliser(s, [[7, 6]], ['zz'])
-    expect(u[0][0]).toBeCloseTo((7 - 7) / s.dataset.std[0], 6)
-    expect(() => fitNormaliser(vecs, undefined, 'speaker')).toThrow(/group/)
   })
 })
 

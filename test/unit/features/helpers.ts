@@ -13,7 +13,7 @@ export const PRAAT_DIR = path.resolve(here, '../../praat')
 const cacheDir = path.join(os.tmpdir(), `ser-features-test-${process.pid}`)
 
 /** The product's own fast WAV reader (services/audio covers decoding in depth). */
-export { readWav } from '../../../src-main/services/features/audio-input'
+export { readWav } from '../../helpers/wav'
 
 export function writeWav16(file: string, samples: Float32Array, sampleRate: number): void {
   const b = Buffer.alloc(44 + samples.length * 2)

@@ -1,5 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
-import { clipLabels, deskClips, progress, redo, removeLabel, setLabel, undo, undoState, updateRegion } from '../../../src-main/services/labels/index'
+import { clipLabels, labelClips, progress, redo, removeLabel, setLabel, undo, undoState, updateRegion } from '../../../src-main/services/labels/index'
 import { openWorkspace } from '../../../src-main/services/store/workspace'
 import { tempWorkspace } from '../../helpers/workspace'
 import { seedClips } from './helpers'
@@ -117,10 +117,10 @@ describe('label writes', () => {
     setLabel(ws, { clipId: clipIds[2], emotion: 'angry', annotator: 'ann', startSec: 0.2, endSec: 1 })
     setLabel(ws, { clipId: clipIds[3], emotion: 'calm', annotator: 'bob' })
     expect(progress(ws, datasetId, 'ann')).toEqual({ total: 4, labelled: 2, todo: 2, byEmotion: { angry: 2 } })
-    const todo = deskClips(ws, { datasetId, annotator: 'ann', status: 'todo' })
+    const todo = labelClips(ws, { datasetId, annotator: 'ann', status: 'todo' })
     expect(todo.clips.map((c) => c.id)).toEqual([clipIds[0], clipIds[3]])
     expect(todo.clips[1].others).toBe(1)
-    const done = deskClips(ws, { datasetId, annotator: 'ann', status: 'done' })
+    const done = labelClips(ws, { datasetId, annotator: 'ann', status: 'done' })
     expect(done.clips.map((c) => [c.mine, c.regions])).toEqual([['angry', 0], [null, 1]])
   })
 })

@@ -2,7 +2,7 @@
 import { describe, expect, it } from 'vitest'
 import { Chunker, type RawChunk } from '../../../src-renderer/src/audio/chunker'
 import { encodeWav16, floatToInt16, int16ToBase64, int16ToFloat, measureLevel } from '../../../src-renderer/src/audio/pcm'
-import { StreamingResampler } from '../../../src-renderer/src/audio/resampler'
+import { StreamingResampler, resampleTo } from '../../../src-shared/resample'
 
 const tone = (rate: number, hz: number, seconds: number, amp = 0.5) =>
   Float32Array.from({ length: Math.round(rate * seconds) }, (_, i) => amp * Math.sin((2 * Math.PI * hz * i) / rate))
@@ -49,6 +49,18 @@ describe('StreamingResampler', () => {
     let maxDiff = 0
     for (let i = 0; i < a.length; i++) maxDiff = Math.max(maxDiff, Math.abs(a[i] - b[i]))
     expect(maxDiff).toBeLessThan(1e-5)
+  })
+
+  it('streams exactly what resampleTo gives for the whole input (the import path), for any block sizes', () => {
+    for (const rate of [44100, 48000, 22050]) {
+      const x = Float32Array.from({ length: Math.round(rate * 0.7) }, (_, i) => Math.sin(i * 0.37) * 0.4 + ((i * 7919) % 101) / 400 - 0.125)
+      const whole = resampleTo(x, rate, 16000)
+      const y = streamed(new StreamingResampler(rate, 16000), x, [1, 128, 7, 3000])
+      expect(y.length).toBe(whole.length)
+      let differ = 0
+      for (let i = 0; i < y.length; i++) if (y[i] !== whole[i]) differ++
+      expect(differ).toBe(0)
+    }
   })
 
   it('removes what would alias: a 10 kHz tone at 48 kHz is below -50 dB after resampling', () => {

@@ -1,5 +1,5 @@
 /**
- * The desk's write queue as plain data: each user action is an operation with a
+ * The Label view's write queue as plain data: each user action is an operation with a
  * request id chosen here, sent in order, and kept (also in localStorage, so a
  * reload or a closed tab during an outage loses nothing) until the server has
  * answered, which it does only after the SQLite commit. A retry with the same
@@ -60,7 +60,7 @@ export function classifyError(err: unknown): 'retry' | 'refused' {
   return !code || code === 'INTERNAL_SERVER_ERROR' ? 'retry' : 'refused'
 }
 
-// One key per workspace and tab (a tab id that survives reloads), so two open desks never overwrite
+// One key per workspace and tab (a tab id that survives reloads), so two open Label views never overwrite
 // each other's queue, and a tab that meets another workspace's server keeps the first one's queue.
 const PREFIX = 'ser-desk-queue:'
 const ORPHAN_AFTER_MS = 30_000
