@@ -13,6 +13,7 @@ import {
   TrainingRunSchema,
   TrainRequestSchema,
 } from '../../../src-shared/contract/models'
+import { JobRefSchema } from '../../../src-shared/contract/jobs'
 import { provenanceOf } from '../../services/live/provenance'
 import { checkTrainRequest, shotBudgetOf } from '../../services/model/request-check'
 import { trainInWorker } from '../../services/model/jobs'
@@ -64,7 +65,7 @@ export const modelsRouter = router({
   /** Starts a training job (pre-train on source, optionally fine-tune on target); progress carries each epoch. */
   train: procedure
     .input(TrainRequestSchema)
-    .output(z.object({ jobId: z.string(), out: z.string() }))
+    .output(JobRefSchema.extend({ out: z.string().max(4096) }))
     .mutation(({ ctx, input }) => {
       const ws = ctx.services.ws
       if (modelNameTaken(ws, input.name)) throw new TRPCError({ code: 'CONFLICT', message: nameTakenMessage(input.name) })
@@ -78,7 +79,7 @@ export const modelsRouter = router({
   /** Restarts an interrupted, failed or cancelled run with its own spec and checkpoint folder. */
   resume: procedure
     .input(z.object({ runId: z.number().int().positive() }))
-    .output(z.object({ jobId: z.string(), out: z.string() }))
+    .output(JobRefSchema.extend({ out: z.string().max(4096) }))
     .mutation(({ ctx, input }) =>
       guard(() => {
         const spec = runSpecForResume(ctx.services.ws, input.runId)
