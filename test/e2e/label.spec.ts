@@ -385,7 +385,8 @@ test.describe('Labelling desk', () => {
       app.getByTestId('view-label').evaluate((root) => {
         const copy = (el: Element): string => {
           const own = el.cloneNode(true) as Element
-          own.querySelectorAll('[data-testid="emotion-pad"]').forEach((p) => p.remove())
+          // the emotion buttons, and names people chose (models, datasets: "Ada angry vs sad" from another spec) are not labels
+          own.querySelectorAll('[data-testid="emotion-pad"], [data-testid="suggest-model"], [data-testid="desk-dataset"]').forEach((p) => p.remove())
           const shadows = [...el.querySelectorAll('*')].filter((e) => e.shadowRoot).map((e) => [...e.shadowRoot!.children].map(copy).join(''))
           return own.outerHTML + shadows.join('')
         }

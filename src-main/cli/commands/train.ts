@@ -76,8 +76,8 @@ export function register(program: Command): void {
         const r = await trainInWorker(spec, {
           signal: controller.signal,
           progress: (_f, message, detail) => {
-            const e = detail as { trainLoss?: number; valAccuracy?: number | null; resumed?: boolean } | null
-            const line = e?.trainLoss !== undefined ? `${message} loss ${e.trainLoss.toFixed(4)} val acc ${e.valAccuracy?.toFixed(3) ?? '-'}${e.resumed ? ' (resumed from checkpoint)' : ''}` : (message ?? '')
+            const e = detail?.kind === 'train' ? detail.epoch : null
+            const line = e ? `${message} loss ${e.trainLoss.toFixed(4)} val acc ${e.valAccuracy?.toFixed(3) ?? '-'}${e.resumed ? ' (resumed from checkpoint)' : ''}` : (message ?? '')
             if (line !== lastLine) process.stderr.write(`${line}\n`)
             lastLine = line
           },
