@@ -5,6 +5,7 @@ import { initBackend } from '../../services/engine/backend'
 import { describeEstimate } from '../../services/model/estimate'
 import { closeTrainPool, trainInWorker } from '../../services/model/jobs'
 import { runSpecForResume } from '../../services/model/registry'
+import { checkTrainRequest } from '../../services/model/request-check'
 import { SPEAKER_ROLES } from '../../../src-shared/contract/models'
 import type { TrainSpec } from '../../services/model/run'
 import type { ModelCardData } from '../../services/model/types'
@@ -34,7 +35,8 @@ export function register(program: Command): void {
     .option('--arch <arch>', 'mlp (eGeMAPS) or cnn (log-mel)', 'mlp')
     .addOption(new Option('--loss <loss>', 'metric-learning loss (docs/engine.md)').choices(LOSS_NAMES).default(DEFAULT_LOSS))
     .option('--margin <m>', 'loss margin', parseFloat)
-    .option('--epochs <n>', 'epochs per phase', (v) => parseInt(v, 10), 30)
+    .option('--epochs <n>', 'pre-training epochs (and fine-tuning epochs unless --finetune-epochs is given)', (v) => parseInt(v, 10), 30)
+    .option('--finetune-epochs <n>', 'fine-tuning epochs (1-500; default: --epochs)', (v) => parseInt(v, 10))
     .option('--steps <n>', 'steps per epoch', (v) => parseInt(v, 10), 50)
     .option('--shots <k>', 'labelled examples per class for fine-tuning / enrollment', (v) => parseInt(v, 10), 5)
     .option('--frozen <n>', 'layers frozen while fine-tuning', (v) => parseInt(v, 10), 1)
@@ -50,6 +52,10 @@ export function register(program: Command): void {
         spec = { ...((await withWorkspace(opts, async (ws) => runSpecForResume(ws, id))) as unknown as TrainSpec), workspace }
       } else {
         if (!o.source || !o.out) throw new Error('give --source and --out (or --resume RUN to continue a run)')
+        const fe = o.finetuneEpochs as number | undefined
+        if (fe !== undefined && (!Number.isInteger(fe) || fe < 1 || fe > 500)) throw new Error(`--finetune-epochs takes a whole number from 1 to 500, got '${fe}'`)
+        // the same checks as the Train view's Start (source = target, more shots than the fine-tune speakers have)
+        await withWorkspace(opts, async (ws) => checkTrainRequest(ws, { source: o.source, target: o.target ?? null, seed: o.seed, shots: o.target ? o.shots : null }))
         spec = {
           workspace,
           source: o.source,
@@ -62,6 +68,7 @@ export function register(program: Command): void {
           epochs: o.epochs,
           stepsPerEpoch: o.steps,
           shots: o.shots,
+          ...(fe !== undefined ? { finetuneEpochs: fe } : {}),
           frozenLayers: o.frozen,
           seed: o.seed,
         }

@@ -8,7 +8,9 @@ import { spawn } from 'node:child_process'
 import fs from 'node:fs'
 import path from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { closeImportPool, importCorpus } from '../../../src-main/services/corpus/index'
 import { listRuns } from '../../../src-main/services/model/registry'
+import { syntheticCorpus } from '../../helpers/corpora'
 import { tinyWorkspace } from './trained-workspace'
 
 const root = path.resolve(import.meta.dirname, '..', '..', '..')
@@ -62,4 +64,22 @@ describe('a killed training run', () => {
     expect(epochs.length).toBeGreaterThanOrEqual(4)
     expect(fs.existsSync(path.join(out, '.checkpoints'))).toBe(false)
   }, 400_000)
+
+  it('refuses what the Train view refuses, before training: source = target, more shots than the target has, fine-tune epochs out of range', async () => {
+    const target = await syntheticCorpus('ravdess', { speakers: 4, sentences: 1, seed: 'cli-checks' })
+    await importCorpus(ws, target.dir, { name: 'tiny-rav' })
+    await closeImportPool()
+    const base = ['--workspace', ws.dir, 'train', '--source', ws.dataset, '--out', path.join(ws.dir, 'models', 'refused'), '--epochs', '1', '--steps', '2']
+    const runsBefore = listRuns(ws).length
+    const same = await cli([...base, '--target', ws.dataset])
+    expect(same.code).not.toBe(0)
+    expect(same.stderr).toMatch(/target dataset must differ from the source/)
+    const tooMany = await cli([...base, '--target', 'tiny-rav', '--shots', '99'])
+    expect(tooMany.code).not.toBe(0)
+    expect(tooMany.stderr).toMatch(/99 shots per class asked, but the \d+ fine-tune speakers of 'tiny-rav' have fewer clips of: .*Choose at most \d+ shots per class/)
+    const epochs = await cli([...base, '--target', 'tiny-rav', '--shots', '1', '--finetune-epochs', '0'])
+    expect(epochs.code).not.toBe(0)
+    expect(epochs.stderr).toMatch(/--finetune-epochs takes a whole number from 1 to 500, got '0'/)
+    expect(listRuns(ws).length).toBe(runsBefore) // nothing started
+  }, 240_000)
 })
