@@ -20,7 +20,7 @@ export function statOf(rs: ResultRecord[], f: (r: ResultRecord) => number, seed 
   return { mean: rs.length ? b.estimate : NaN, sd: sd(v), n: v.length, ci: b.ci }
 }
 
-const METHOD_ORDER = { softmax: 0, target_only: 1, pretrained_only: 2, finetune: 3 } as const
+const METHOD_ORDER = { softmax: 0, target_only: 1, pretrained_only: 2, finetune: 3, recommended: 4 } as const
 const shotsNum = (s: Shots) => (s === 'all' ? Infinity : s)
 
 type ConfigFields = Pick<SummaryRow, 'method' | 'source' | 'pretrain_loss' | 'finetune_loss' | 'frozen' | 'shots'>
