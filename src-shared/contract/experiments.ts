@@ -153,8 +153,17 @@ export const LossTuningSchema = z.object({
 })
 export type LossTuning = z.infer<typeof LossTuningSchema>
 
-/** A mean with its n and a 95% interval (hierarchical bootstrap: folds, then pre-training seeds, then support draws). */
-export const StatSchema = z.object({ mean: Real, sd: Real, n: z.number().int(), ci: z.tuple([Real, Real]).nullable() })
+/** A mean with its n and a 95% interval (crossed bootstrap: folds; bases once per replicate; draws within folds). */
+export const StatSchema = z.object({
+  mean: Real,
+  sd: Real,
+  n: z.number().int(),
+  /** null when there are too few units for an interval (`note` says which; `perUnit` holds the values instead). */
+  ci: z.tuple([Real, Real]).nullable(),
+  note: z.string().max(500).nullable().optional(),
+  /** The value per fold (or per base), shown in place of an interval over fewer than 5 units. */
+  perUnit: z.array(z.object({ unit: z.string().max(200), value: Real })).max(1000).optional(),
+})
 export type Stat = z.infer<typeof StatSchema>
 
 export const SummaryRowSchema = z.object({
@@ -179,7 +188,15 @@ export const VerdictSchema = z.enum(['supported', 'contradicted', 'inconclusive'
 export type Verdict = z.infer<typeof VerdictSchema>
 
 /** How many units of each level of the hierarchy an effect rests on. */
-export const UnitsSchema = z.object({ folds: z.number().int(), pretrainSeeds: z.number().int(), supportDraws: z.number().int(), pairs: z.number().int() })
+export const UnitsSchema = z.object({
+  folds: z.number().int(),
+  /** Distinct pre-trained bases (source x pre-training loss x seed); 0 for arms without one. */
+  bases: z.number().int(),
+  /** Fewest pre-training seeds behind one source x pre-training loss. */
+  pretrainSeeds: z.number().int(),
+  supportDraws: z.number().int(),
+  pairs: z.number().int(),
+})
 
 /** One paired effect (UAR difference as a fraction), overall or for one shots value. */
 export const EffectSchema = z.object({

@@ -66,7 +66,7 @@ table.small td{font-size:12px}.claim{border-left:4px solid #ccc;padding-left:1em
 <p>Sources ${esc(config.sources.map((s) => s.name).join(', '))}; target ${esc(config.target.name)}; model ${esc(config.model)}; pre-training losses ${esc(pretrainLossesOf(config).join(', '))} x fine-tuning losses ${esc(finetuneLossesOf(config).join(', '))}; ${config.pretrainSeeds} pre-training seed(s); frozen layers ${esc(config.frozen.join(', '))}; shots per class ${esc(config.shots.join(', '))}; ${config.folds} folds x ${config.seeds} support draws; ${input.records.length} evaluations (${input.tasks.done} of ${input.tasks.total} tasks done${input.tasks.done < input.tasks.total ? ': PARTIAL RESULTS' : ''}). Backend ${esc(meta.backend)}. Started ${esc(meta.createdAt)}${meta.finishedAt ? `, merged ${esc(meta.finishedAt)}` : ' (unfinished)'}.</p>
 <p class="headline"><b>${esc(input.headline.text)}</b></p>
 <h2>Verdicts</h2>
-<p>Method, loss formulas and verdict rules: docs/method.md in the repository. Every interval is a 95% hierarchical bootstrap over folds, then pre-training seeds, then support draws; chance UAR is ${pct(chance)} %.</p>
+<p>Method, loss formulas and verdict rules: docs/method.md in the repository. Every interval is a 95% crossed bootstrap: speaker folds resampled, pre-trained bases resampled once per replicate and shared by every fold, support draws resampled within their fold; no interval rests on fewer than 5 folds or bases (the values per fold or base are shown instead). A supported or contradicted verdict needs both bounds at least 0.05 UAR points from 0. Chance UAR is ${pct(chance)} %.</p>
 ${input.claims.map(claimHtml).join('\n')}
 <h2>The recommended recipe</h2>
 ${recommendedHtml(input.recommended, config)}

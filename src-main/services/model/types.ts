@@ -52,6 +52,8 @@ export interface TrainConfig {
   learningRate: number
   /** Early stopping patience in epochs on the validation metric (0 = off). */
   patience: number
+  /** Early stopping never stops before this many epochs (absent = 0). */
+  minEpochs?: number
   /** Fraction of speakers held out for validation (speaker-independent), 0 = no validation. */
   validationSpeakers: number
   seed: number
