@@ -99,7 +99,7 @@ export async function importCorpus(ws: Workspace, dir: string, opts: ImportOptio
   type Done = { e: (typeof clips)[number]; r: ProbeResult }
   const pending: Done[] = []
   // Each batch is one write of the corpus labels (store/labels.ts `writeLabels`, which keeps the undo log).
-  const action = { annotator: 'corpus', clipId: null, kind: 'import' as const, description: `import corpus labels of ${name}` }
+  const action = { annotator: 'corpus', clipId: null, datasetId, kind: 'import' as const, description: `import corpus labels of ${name}` }
   const flush = (batch: Done[]) => writeLabels(db, action, (w) => {
     for (const { e, r } of batch) {
       if (!r.ok) {

@@ -164,7 +164,7 @@ function applyImport(ws: Workspace, req: LabelImportRequest): LabelImportResult 
   }
   let added = 0
   let unchanged = 0
-  const action = { annotator: req.annotator, clipId, kind: 'import' as const, description: `import ${req.format}` }
+  const action = { annotator: req.annotator, clipId, datasetId: req.datasetId ?? null, kind: 'import' as const, description: `import ${req.format}` }
   // Nothing written: the action is kept as discarded (not worth undoing).
   const result = writeLabels(ws.db, action, (w) => {
     const gone = new Set<number>()

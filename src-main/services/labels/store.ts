@@ -41,15 +41,15 @@ function checkRange(db: Db, clipId: number, start: number, end: number): void {
  * the undo log) and answers with the action and its clip's labels as they are now.
  */
 export function recordAction(ws: Workspace, a: ActionInput, change: Parameters<typeof writeLabels>[2]): ActionResult {
-  const { actionId } = writeLabels(ws.db, a, change)
-  return { actionId, clipId: a.clipId, description: a.description, labels: a.clipId ? clipLabels(ws, a.clipId) : [] }
+  const { actionId, datasetId } = writeLabels(ws.db, a, change)
+  return { actionId, clipId: a.clipId, datasetId, description: a.description, labels: a.clipId ? clipLabels(ws, a.clipId) : [] }
 }
 
 /** The answer a write gave, rebuilt for its retry: the action and its clip's labels as they are now. */
 function actionAnswer(ws: Workspace, p: PriorRequest, prefix = ''): ActionResult | null {
   if (p.actionId === null) return null
   const a = actionRow(ws.db, p.actionId)!
-  return { actionId: a.id, clipId: a.clip_id, description: `${prefix}${a.description}`, labels: a.clip_id ? clipLabels(ws, a.clip_id) : [] }
+  return { actionId: a.id, clipId: a.clip_id, datasetId: a.dataset_id, description: `${prefix}${a.description}`, labels: a.clip_id ? clipLabels(ws, a.clip_id) : [] }
 }
 const replayAction = (ws: Workspace) => (p: PriorRequest) => actionAnswer(ws, p)!
 const applied = (r: ActionResult) => ({ value: r, actionId: r.actionId })
@@ -127,6 +127,11 @@ export function removeLabel(ws: Workspace, input: { labelId: number; annotator: 
   })
 }
 
+/** Where undo and redo may reach: one dataset (what the Label view is showing), or, without one, everything of the annotator's. */
+export interface UndoScope {
+  datasetId?: number
+}
+
 type Step = 'undo' | 'redo'
 
 /**
@@ -134,26 +139,28 @@ type Step = 'undo' | 'redo'
  * copies of the removed rows come back); redo re-applies the earliest undone one.
  * A repeated requestId returns the first answer instead of stepping again.
  */
-function step(ws: Workspace, kind: Step, annotator: string, requestId?: string): ActionResult | null {
+function step(ws: Workspace, kind: Step, annotator: string, requestId: string | undefined, scope: UndoScope): ActionResult | null {
   const db = ws.db
-  return once(ws, { requestId, annotator, kind, payload: {} }, (p) => actionAnswer(ws, p, `${kind} `), () => {
-    const a = lastAction(db, annotator, kind === 'undo' ? 'done' : 'undone')
+  return once(ws, { requestId, annotator, kind, payload: { datasetId: scope.datasetId } }, (p) => actionAnswer(ws, p, `${kind} `), () => {
+    const a = lastAction(db, annotator, kind === 'undo' ? 'done' : 'undone', scope.datasetId)
     if (!a) return { value: null, actionId: null }
     stepAction(db, a, kind)
-    return { value: { actionId: a.id, clipId: a.clip_id, description: `${kind} ${a.description}`, labels: a.clip_id ? clipLabels(ws, a.clip_id) : [] }, actionId: a.id }
+    const value = { actionId: a.id, clipId: a.clip_id, datasetId: a.dataset_id, description: `${kind} ${a.description}`, labels: a.clip_id ? clipLabels(ws, a.clip_id) : [] }
+    return { value, actionId: a.id }
   })
 }
 
-export function undo(ws: Workspace, annotator: string, requestId?: string): ActionResult | null {
-  return step(ws, 'undo', annotator, requestId)
+/** Undoes the annotator's latest change, within `scope.datasetId` when given (the Label view always gives its dataset). */
+export function undo(ws: Workspace, annotator: string, requestId?: string, scope: UndoScope = {}): ActionResult | null {
+  return step(ws, 'undo', annotator, requestId, scope)
 }
 
-export function redo(ws: Workspace, annotator: string, requestId?: string): ActionResult | null {
-  return step(ws, 'redo', annotator, requestId)
+export function redo(ws: Workspace, annotator: string, requestId?: string, scope: UndoScope = {}): ActionResult | null {
+  return step(ws, 'redo', annotator, requestId, scope)
 }
 
-export function undoState(ws: Workspace, annotator: string): UndoState {
-  const done = lastAction(ws.db, annotator, 'done')
-  const undone = lastAction(ws.db, annotator, 'undone')
+export function undoState(ws: Workspace, annotator: string, scope: UndoScope = {}): UndoState {
+  const done = lastAction(ws.db, annotator, 'done', scope.datasetId)
+  const undone = lastAction(ws.db, annotator, 'undone', scope.datasetId)
   return { canUndo: done?.description ?? null, canRedo: undone?.description ?? null }
 }

@@ -30,6 +30,7 @@ export interface ActionRow {
   before_ids: string
   after_ids: string
   state: 'done' | 'undone' | 'discarded'
+  dataset_id: number | null
 }
 
 export interface NewLabel {
@@ -44,6 +45,8 @@ export interface NewLabel {
 export interface ActionInput {
   annotator: string
   clipId: number | null
+  /** the dataset of a clip-less action (a dataset-wide import); taken from the clip otherwise */
+  datasetId?: number | null
   kind: 'set' | 'region' | 'update' | 'delete' | 'import'
   description: string
 }
@@ -76,7 +79,12 @@ function softDelete(db: Db, ids: number[]): void {
  * action of `a.annotator` (ending that annotator's redo chain), in one immediate transaction.
  * `discardEmpty`: a change that wrote nothing leaves a discarded action (not worth undoing).
  */
-export function writeLabels(db: Db, a: ActionInput, change: (w: LabelWriter) => void, opts: { discardEmpty?: boolean } = {}): { actionId: number; added: number[] } {
+export function writeLabels(
+  db: Db,
+  a: ActionInput,
+  change: (w: LabelWriter) => void,
+  opts: { discardEmpty?: boolean } = {},
+): { actionId: number; datasetId: number | null; added: number[] } {
   return db.transaction(() => {
     const removed: number[] = []
     const added: number[] = []
@@ -93,14 +101,14 @@ export function writeLabels(db: Db, a: ActionInput, change: (w: LabelWriter) => 
       },
       liveOf: (clipId, annotator) => live.all(clipId, annotator) as LabelRow[],
     })
-    db.prepare("UPDATE label_actions SET state = 'discarded' WHERE annotator = ? AND state = 'undone'").run(a.annotator)
+    const datasetId = a.clipId !== null ? clipDataset(db, a.clipId) : (a.datasetId ?? null)
+    // A new action ends this annotator's redo chain in its dataset (undo and redo are per dataset).
+    db.prepare("UPDATE label_actions SET state = 'discarded' WHERE annotator = ? AND state = 'undone' AND dataset_id IS ?").run(a.annotator, datasetId)
     const state = opts.discardEmpty && !added.length && !removed.length ? 'discarded' : 'done'
-    const id = Number(
-      db
-        .prepare('INSERT INTO label_actions (annotator, clip_id, kind, description, before_ids, after_ids, state) VALUES (?, ?, ?, ?, ?, ?, ?)')
-        .run(a.annotator, a.clipId, a.kind, a.description, JSON.stringify(removed), JSON.stringify(added), state).lastInsertRowid,
-    )
-    return { actionId: id, added }
+    const sql = 'INSERT INTO label_actions (annotator, clip_id, dataset_id, kind, description, before_ids, after_ids, state) VALUES (?, ?, ?, ?, ?, ?, ?, ?)'
+    const ids = [JSON.stringify(removed), JSON.stringify(added)]
+    const id = Number(db.prepare(sql).run(a.annotator, a.clipId, datasetId, a.kind, a.description, ...ids, state).lastInsertRowid)
+    return { actionId: id, datasetId, added }
   }).immediate()
 }
 
@@ -117,10 +125,20 @@ export function actionRow(db: Db, id: number): ActionRow | undefined {
   return db.prepare('SELECT * FROM label_actions WHERE id = ?').get(id) as ActionRow | undefined
 }
 
-/** Undo takes the latest done action; redo the earliest undone one (they were undone latest-first). */
-export function lastAction(db: Db, annotator: string, state: 'done' | 'undone'): ActionRow | undefined {
+function clipDataset(db: Db, clipId: number): number | null {
+  return (db.prepare('SELECT dataset_id FROM clips WHERE id = ?').pluck().get(clipId) as number | undefined) ?? null
+}
+
+/**
+ * Undo takes the latest done action; redo the earliest undone one (they were undone latest-first);
+ * within one dataset when `datasetId` is given.
+ */
+export function lastAction(db: Db, annotator: string, state: 'done' | 'undone', datasetId?: number): ActionRow | undefined {
   const order = state === 'done' ? 'DESC' : 'ASC'
-  return db.prepare(`SELECT * FROM label_actions WHERE annotator = ? AND state = ? ORDER BY id ${order} LIMIT 1`).get(annotator, state) as ActionRow | undefined
+  const inDataset = datasetId === undefined ? '' : 'AND dataset_id = @datasetId'
+  return db
+    .prepare(`SELECT * FROM label_actions WHERE annotator = @annotator AND state = @state ${inDataset} ORDER BY id ${order} LIMIT 1`)
+    .get({ annotator, state, datasetId }) as ActionRow | undefined
 }
 
 /** The action that replaced exactly label `id` by an edit of this annotator (null: none). */
