@@ -18,7 +18,7 @@ import { prototypeAccuracy } from './inference-core'
 import { buildNetwork, EmbeddingModel } from './networks'
 import { fitNormaliser, normaliseSet } from './normalise'
 import { makeRng, samplePairs, sampleClassBalanced, selectShots, speakerSplit, type Rng } from './sampling'
-import { batchMasks, gatherRows, itemBatchOutput, optimiseStep, pairBatchOutput, type StepResult } from './step'
+import { batchMasks, gatherRows, itemBatchOutput, optimiseStep, pairStep, type StepResult } from './step'
 import type { EpochReport, ItemSet, LossConfig, Normaliser, TrainConfig, TrainContext } from './types'
 
 export interface TrainedModel {
@@ -165,10 +165,7 @@ export async function trainSiamese(
           if (parallel) {
             step = await parallel.pairStep(net, cfg.frozenLayers, optimizer, buf, pb.same, per, cfg.loss)
           } else {
-            const x = tf.tensor(buf, [2 * P, ...data.itemShape])
-            const same = tf.tensor1d(pb.same)
-            step = optimiseStep(optimizer, vars, () => pairBatchOutput(net, x, same, cfg.loss, cfg.frozenLayers))
-            tf.dispose([x, same])
+            step = pairStep(net, optimizer, vars, buf, pb.same, data.itemShape, cfg.loss, cfg.frozenLayers)
           }
           pairs += P
         } else {
