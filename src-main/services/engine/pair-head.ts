@@ -8,16 +8,26 @@
  */
 
 /**
- * e: [2P, D] rows a_0..a_{P-1}, b_0..b_{P-1}; same[p] = 1 for a same-class pair.
- * Writes dL/de into de (same layout) and returns the loss and the share of active pairs.
+ * e: [U, D] embeddings; pair p joins rows ia[p] and ib[p] (pairs share items: each item is embedded
+ * once); same[p] = 1 for a same-class pair. Adds dL/de into de (zeroed by the caller; an item in
+ * several pairs gets the sum) and returns the loss and the share of active pairs.
  */
-export function contrastiveHead(e: Float32Array, same: ArrayLike<number>, D: number, margin: number, threshold: number, de: Float32Array): { loss: number; active: number } {
+export function contrastiveHead(
+  e: Float32Array,
+  ia: ArrayLike<number>,
+  ib: ArrayLike<number>,
+  same: ArrayLike<number>,
+  D: number,
+  margin: number,
+  threshold: number,
+  de: Float32Array,
+): { loss: number; active: number } {
   const P = same.length
   let loss = 0
   let active = 0
   for (let p = 0; p < P; p++) {
-    const a = p * D
-    const b = (P + p) * D
+    const a = ia[p] * D
+    const b = ib[p] * D
     let s = 0
     for (let k = 0; k < D; k++) {
       const t = e[a + k] - e[b + k]
@@ -29,11 +39,11 @@ export function contrastiveHead(e: Float32Array, same: ArrayLike<number>, D: num
     loss += y * d * d + (1 - y) * hinge * hinge
     if (y * d + (1 - y) * hinge > threshold) active++
     // dL/dd = (2 y d - 2 (1 - y) hinge) / P; dd/da = (a - b) / d
-    const g = ((2 * y * d - (hinge > 0 ? 2 * (1 - y) * hinge : 0)) / P) / d
+    const g = (2 * y * d - (hinge > 0 ? 2 * (1 - y) * hinge : 0)) / P / d
     for (let k = 0; k < D; k++) {
       const t = (e[a + k] - e[b + k]) * g
-      de[a + k] = t
-      de[b + k] = -t
+      de[a + k] += t
+      de[b + k] -= t
     }
   }
   return { loss: loss / P, active: active / Math.max(1, P) }

@@ -112,10 +112,11 @@ export function pairStep(
   itemShape: number[],
   loss: LossConfig,
   frozen = 0,
+  rows?: ArrayLike<number>,
 ): StepResult {
   const P = same.length
   if (fusedAdam(optimizer)) {
-    const fused = fusedPairGrads(net, x, same, loss, frozen)
+    const fused = fusedPairGrads(net, x, same, loss, frozen, rows)
     if (fused) {
       try {
         const norm = adamApplyWasm(optimizer, vars, fused.grads)
@@ -138,7 +139,9 @@ export function pairStep(
  * Loss, active share and gradients (in the order of trainableVariables(frozen); caller disposes)
  * of a contrastive pair batch for the MLP on wasm with ~20 kernel dispatches instead of ~200:
  * frozen layers and the dense stack forward (engine/dense-stack.ts), the loss and its gradient
- * in one loop (engine/pair-head.ts), the stack's backward pass. null where it does not apply
+ * in one loop (engine/pair-head.ts), the stack's backward pass. `rows` (the item index of each of
+ * the 2P rows of x) lets an item drawn into several pairs be embedded once: few-shot fine-tuning
+ * draws 2P rows from a few dozen items. null where it does not apply
  * (another backend or network, another loss, SER_FUSED_KERNELS=0). Same arithmetic as the
  * composed ops up to float rounding (test/unit/model/training-identical.test.ts).
  */
@@ -148,15 +151,30 @@ export function fusedPairGrads(
   same: ArrayLike<number>,
   loss: LossConfig,
   frozen = 0,
+  rows?: ArrayLike<number>,
 ): { loss: number; active: number; grads: tf.Tensor[] } | null {
   if (tf.getBackend() !== 'wasm' || !fusedKernels() || net.arch.kind !== 'mlp' || loss.name !== 'contrastive') return null
   const L = net.layers
   const f = Math.min(Math.max(0, frozen), L.length - 1)
   const P = same.length
-  const n = 2 * P
+  const per = x.length / (2 * P)
+  // slot[r]: the row of the unique-item batch that row r of x maps to
+  const slot = new Int32Array(2 * P)
+  const first: number[] = []
+  if (rows) {
+    const seen = new Map<number, number>()
+    for (let r = 0; r < 2 * P; r++) {
+      let k = seen.get(rows[r])
+      if (k === undefined) seen.set(rows[r], (k = first.push(r) - 1))
+      slot[r] = k
+    }
+  } else for (let r = 0; r < 2 * P; r++) slot[r] = first.push(r) - 1
+  const n = first.length
+  const xu = n === 2 * P ? x : new Float32Array(n * per)
+  if (xu !== x) first.forEach((r, k) => xu.set(x.subarray(r * per, (r + 1) * per), k * per))
   const held: tf.Tensor[] = []
   try {
-    let h = tf.tensor2d(x, [n, x.length / n])
+    let h = tf.tensor2d(xu, [n, per])
     held.push(h)
     for (let i = 0; i < f; i++) {
       h = tf.fused.matMul({ a: h, b: L[i].kernel as tf.Tensor2D, bias: L[i].bias, activation: 'relu' }) as tf.Tensor2D
@@ -169,7 +187,7 @@ export function fusedPairGrads(
     held.push(...outs.slice(1), ...(normalize ? [value] : []))
     const D = value.shape[1]
     const de = new Float32Array(n * D)
-    const head = contrastiveHead(value.dataSync() as Float32Array, same, D, loss.margin, ACTIVE_THRESHOLD, de)
+    const head = contrastiveHead(value.dataSync() as Float32Array, slot.subarray(0, P), slot.subarray(P), same, D, loss.margin, ACTIVE_THRESHOLD, de)
     const dy = tf.tensor2d(de, [n, D])
     held.push(dy)
     return { loss: head.loss, active: head.active, grads: denseBackward(outs, ws, dy, normalize) }

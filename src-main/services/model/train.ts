@@ -165,7 +165,7 @@ export async function trainSiamese(
           if (parallel) {
             step = await parallel.pairStep(net, cfg.frozenLayers, optimizer, buf, pb.same, per, cfg.loss)
           } else {
-            step = pairStep(net, optimizer, vars, buf, pb.same, data.itemShape, cfg.loss, cfg.frozenLayers)
+            step = pairStep(net, optimizer, vars, buf, pb.same, data.itemShape, cfg.loss, cfg.frozenLayers, rows)
           }
           pairs += P
         } else {

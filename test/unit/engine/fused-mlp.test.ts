@@ -111,6 +111,25 @@ describe('fused MLP training ops on wasm', () => {
     wnet.dispose()
   })
 
+  it('fused contrastive step: items drawn into several pairs embedded once give the same loss and gradients', async () => {
+    const arch = archOf('l2')
+    const items = rand(5 * 7, 13)
+    // 6 pairs over 5 items: rows of x are copies of those items
+    const rows = [0, 1, 2, 0, 3, 4, 1, 1, 4, 2, 0, 3]
+    const x = new Float32Array(rows.length * 7)
+    rows.forEach((r, k) => x.set(items.subarray(r * 7, (r + 1) * 7), k * 7))
+    const same = [0, 1, 0, 1, 0, 1]
+    const cfg = { name: 'contrastive' as const, margin: 1.2, temperature: 0.1 }
+    const net = netFor(arch)
+    const plain = fusedPairGrads(net, x, same, cfg, 0)!
+    const dedup = fusedPairGrads(net, x, same, cfg, 0, rows)!
+    expect(dedup.loss).toBeCloseTo(plain.loss, 6)
+    expect(dedup.active).toBe(plain.active)
+    dedup.grads.forEach((g, i) => expectClose(g.dataSync(), plain.grads[i].dataSync(), 1e-5))
+    tf.dispose([...plain.grads, ...dedup.grads])
+    net.dispose()
+  })
+
   it("Adam: three fused steps leave the weights, moments and iterations tf.train.adam's cpu steps leave", async () => {
     const shapes = [[5, 3], [3]]
     const gradsAt = (k: number) => shapes.map((s, i) => tf.tensor(rand(s.reduce((a, b) => a * b, 1), 100 + 10 * k + i), s))
