@@ -144,7 +144,7 @@ describe('fused MLP training ops on wasm', () => {
         if (backend === 'wasm') {
           expect(isAdam(opt)).toBe(true)
           adamApplyWasm(opt, vars, g)
-        } else opt.applyGradients(Object.fromEntries(vars.map((v, i) => [v.name, g[i]])) as tf.NamedTensorMap)
+        } else opt.applyGradients(vars.map((v, i) => ({ name: v.name, tensor: g[i] })))
         tf.dispose(g)
       }
       const state = (await opt.getWeights()).map((w) => ({ name: w.name.replace(`adam-test-${backend}-`, ''), values: Array.from(w.tensor.dataSync()) }))
