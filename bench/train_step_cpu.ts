@@ -1,13 +1,22 @@
+/**
+ * CPU time of one MLP training step (64 contrastive pairs, Adam, the step's diagnostics) through
+ * pairStep, the function the training loop calls: `tsx bench/train_step_cpu.ts`, and with
+ * SER_FUSED_KERNELS=0 for the composed ops. CPU time of this process (process.cpuUsage), which
+ * other work on a shared machine inflates far less than wall time. 50 warm-up steps, then
+ * 5 rounds of 100 steps; prints the fastest round and all of them.
+ */
 import * as tf from '@tensorflow/tfjs'
 import { initBackend } from '../src-main/services/engine/backend'
 import { buildNetwork, defaultArchitecture } from '../src-main/services/model/networks'
 import { pairStep } from '../src-main/services/model/step'
 import { lossConfigFor } from '../src-main/services/model/losses'
+import { makeRng } from '../src-main/services/model/sampling'
 await initBackend()
 const net = buildNetwork(defaultArchitecture('mlp', [88]), 1)
 const vars = net.trainableVariables(0)
 const opt = tf.train.adam(1e-3)
-const x = Float32Array.from({ length: 128 * 88 }, () => Math.random() * 2 - 1)
+const rng = makeRng(1)
+const x = Float32Array.from({ length: 128 * 88 }, () => rng() * 2 - 1)
 const same = Float32Array.from({ length: 64 }, (_, i) => (i % 3 === 0 ? 1 : 0))
 const loss = lossConfigFor('contrastive')
 const run = () => { const r = pairStep(net, opt, vars, x, same, [88], loss); tf.dispose([r.loss, r.active, r.gradNorm]) }
