@@ -26,7 +26,7 @@ export function statOf(rs: ResultRecord[], f: (r: ResultRecord) => number, seed 
   return out
 }
 
-const METHOD_ORDER = { softmax: 0, target_only: 1, pretrained_only: 2, finetune: 3 } as const
+const METHOD_ORDER = { softmax: 0, target_only: 1, pretrained_only: 2, finetune: 3, recommended: 4 } as const
 const shotsNum = (s: Shots) => (s === 'all' ? Infinity : s)
 
 type ConfigFields = Pick<SummaryRow, 'method' | 'source' | 'pretrain_loss' | 'finetune_loss' | 'frozen' | 'shots'>
