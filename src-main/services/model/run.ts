@@ -43,7 +43,7 @@ export const TrainSpecSchema = z.object({
   epochs: z.number().int().positive().default(30),
   stepsPerEpoch: z.number().int().positive().default(50),
   shots: z.number().int().positive().nullable().default(5),
-  /** Fine-tuning epochs (the fine-tune default, 30, when absent). */
+  /** Fine-tuning epochs; absent: `epochs` (what `ser train --help` promises; finetuneEpochsOf). */
   finetuneEpochs: z.number().int().positive().optional(),
   frozenLayers: z.number().int().min(0).default(1),
   /** 'recommended' (with a target): keep the base or fine-tune, frozen layers and loss chosen by recipe.ts; --loss and --frozen are then the fallback. */
@@ -53,6 +53,9 @@ export const TrainSpecSchema = z.object({
   createdAt: z.string().optional(),
 })
 export type TrainSpec = z.input<typeof TrainSpecSchema>
+
+/** Fine-tuning runs for `finetuneEpochs`, or for `epochs` when it is not given. */
+export const finetuneEpochsOf = (spec: { epochs: number; finetuneEpochs?: number }) => spec.finetuneEpochs ?? spec.epochs
 
 export interface RunProgress {
   phase: TrainJobPhase
@@ -92,10 +95,10 @@ export async function runTraining(specIn: TrainSpec, onProgress: (p: RunProgress
     )
     let model = base
     const enrolSet = tgt ?? src
-    const recipe = tgt && split.finetune && spec.recipe === 'recommended' ? await chooseForTarget(base, tgt, split, { ...spec, loss }, signal, (message) => onProgress({ phase: 'finetune', fraction: null, message })) : null
+    const recipe = tgt && split.finetune && spec.recipe === 'recommended' ? await chooseForTarget(base, tgt, split, { ...spec, loss, finetuneEpochs: finetuneEpochsOf(spec) }, signal, (message) => onProgress({ phase: 'finetune', fraction: null, message })) : null
     const ft = recipe ? recipe.train : { finetune: true, loss, frozenLayers: spec.frozenLayers, learningRate: undefined }
     if (tgt && split.finetune && ft.finetune) {
-      const overrides = { ...(spec.finetuneEpochs !== undefined ? { epochs: spec.finetuneEpochs } : {}), ...(ft.learningRate !== undefined ? { learningRate: ft.learningRate } : {}) }
+      const overrides = { epochs: finetuneEpochsOf(spec), ...(ft.learningRate !== undefined ? { learningRate: ft.learningRate } : {}) }
       model = await finetune(base, tgt, { frozenLayers: ft.frozenLayers, shots: spec.shots, loss: ft.loss, seed: spec.seed, split: split.finetune, overrides }, {
         signal,
         checkpointDir: path.join(ckpt, 'finetune'),
