@@ -272,8 +272,8 @@ export const RecommendedVariantSchema = z.object({
   vsBestCandidate: z.array(z.object({ best: z.string().max(MAX_TEXT), effect: EffectSchema })).max(50),
   /** recommended - the best arm of the whole grid at that shots value (any method, source or loss). */
   vsBestOverall: z.array(z.object({ best: z.string().max(MAX_TEXT), effect: EffectSchema })).max(50),
-  /** "never significantly worse": no per-shots interval of vsBestCandidate lies below 0. */
-  neverWorse: z.boolean(),
+  /** "never significantly worse": no per-shots interval of vsBestCandidate lies below 0 (null: some shots value has no interval, so it cannot be told). */
+  neverWorse: z.boolean().nullable(),
 })
 export type RecommendedVariant = z.infer<typeof RecommendedVariantSchema>
 export const RecommendedSummarySchema = z.object({ text: z.string().max(MAX_TEXT), variants: z.array(RecommendedVariantSchema).max(100) })
