@@ -9,6 +9,9 @@ import { execFileSync } from 'node:child_process'
 import fs from 'node:fs'
 import os from 'node:os'
 import path from 'node:path'
+import { encodeWav16 } from '../../src-main/services/audio/index'
+import { resampleTo } from '../../src-shared/resample'
+import { readWav } from './wav'
 
 export const ASTERISK_DIR = process.env.SER_ASTERISK_SOUNDS ?? '/usr/share/asterisk/sounds/en_US_f_Allison'
 
@@ -38,4 +41,26 @@ export function widebandPrompts(n = 60): string[] {
     }
     return wav
   })
+}
+
+/**
+ * One WAV (48 kHz, as Chromium's fake microphone plays it) of `n` prompts one after the other with
+ * 0.3 s pauses: the telephone (8 kHz) files or the wideband (G.722) ones. Cached under os.tmpdir().
+ */
+export function promptStream(kind: 'telephone' | 'wideband', n = 12): string {
+  const out = path.join(os.tmpdir(), 'ser-asterisk-g722', `stream-${kind}-${n}.wav`)
+  if (fs.existsSync(out)) return out
+  const rate = 48000
+  const parts: Float32Array[] = []
+  for (const f of kind === 'telephone' ? telephonePrompts(n) : widebandPrompts(n)) {
+    const { samples, sampleRate } = readWav(f)
+    parts.push(resampleTo(samples, sampleRate, rate), new Float32Array(rate * 0.3))
+  }
+  const all = new Float32Array(parts.reduce((s, p) => s + p.length, 0))
+  let at = 0
+  for (const p of parts) all.set(p, at), (at += p.length)
+  const tmp = `${out}.${process.pid}.tmp`
+  fs.writeFileSync(tmp, encodeWav16(all, rate))
+  fs.renameSync(tmp, out)
+  return out
 }
