@@ -19,7 +19,7 @@ export interface RecordingReport {
 
 export const RECORDING_LIMITS = {
   /** Below this the recording has (almost) nothing above 4 kHz: the band the model's voices were heard in is missing. */
-  minHighBandDb: -45,
+  minHighBandDb: -55,
   maxClippedShare: 0.05,
   minSnrDb: 3,
   minSpeechSeconds: 0.4,
