@@ -4,7 +4,8 @@
  * the card with this schema and refuses a mismatched extractor version.
  */
 import { z } from 'zod'
-import { ArchitectureKindSchema, DEFAULT_LOSS, LossNameSchema } from '../losses'
+import { ArchitectureKindSchema, DEFAULT_LOSS, LossNameSchema, RecipeSchema } from '../losses'
+import { RecipeChoiceSchema } from './recipe'
 import { CardLabelRuleSchema } from '../label-rule'
 import { UnfamiliarityCardSchema } from './unfamiliar'
 import { MAX_ENTRIES, MAX_ITEMS, MAX_JSON_CHARS, MAX_TEXT, Real, boundedRecord, boundedUnknown } from './limits'
@@ -53,6 +54,20 @@ export const SPEAKER_ROLES = ['pretrain', 'validation', 'finetune', 'calibration
 export const IntervalSchema = z.object({ value: Real, low: Real, high: Real, method: z.string().max(200) })
 export type Interval = z.infer<typeof IntervalSchema>
 
+/**
+ * A UAR with a bootstrap interval over speakers, or, over fewer than MIN_INTERVAL_UNITS (5)
+ * speakers, no interval (`low`/`high` null, `method` says "too few speakers for an interval")
+ * and the value of each speaker instead.
+ */
+export const UarEstimateSchema = z.object({
+  value: Real,
+  low: Real.nullable(),
+  high: Real.nullable(),
+  method: z.string().max(300),
+  perSpeaker: z.array(z.object({ speaker: z.string().max(300), value: Real, n: z.number().int() })).max(100_000).optional(),
+})
+export type UarEstimate = z.infer<typeof UarEstimateSchema>
+
 /** A held-out figure as every surface shows it: n, 95% intervals, chance level, and what it was measured on. */
 export const HeldOutEstimateSchema = z.object({
   /** Clips scored. */
@@ -60,8 +75,9 @@ export const HeldOutEstimateSchema = z.object({
   /** Distinct speakers among them. */
   speakers: z.number().int().min(0),
   classes: z.array(z.string().max(100)).max(1000),
+  /** Wilson over clips: ignores speaker variation (the method says so). */
   accuracy: IntervalSchema,
-  uar: IntervalSchema,
+  uar: UarEstimateSchema,
   macroF1: Real,
   /** Expected calibration error on these clips, with a temperature fitted on other data (null: uncalibrated). */
   ece: Real.nullable(),
@@ -108,6 +124,8 @@ export const ModelCardSchema = z.object({
   data: TrainingDataSchema.optional(),
   /** The unfamiliarity score's reference and calibrated threshold (absent on cards written before it existed; null: too few speakers). */
   unfamiliarity: UnfamiliarityCardSchema.nullable().optional(),
+  /** The recommended recipe's choice, when the model was trained with `--recipe recommended` (or enrolled with it). */
+  recipe: RecipeChoiceSchema.optional(),
   /** sha256 of the two TensorFlow.js files, so a corrupted or swapped file is refused. */
   files: z.object({ 'model.json': z.string().regex(/^[0-9a-f]{64}$/), 'weights.bin': z.string().regex(/^[0-9a-f]{64}$/) }),
 })
@@ -156,6 +174,8 @@ export const TrainRequestSchema = z.object({
   /** Fine-tuning epochs (used only with a target); early stopping may end it sooner. */
   finetuneEpochs: z.number().int().min(1).max(500).default(30),
   frozenLayers: z.number().int().min(0).max(8).default(1),
+  /** 'recommended': with a target, keep the base or fine-tune, the frozen layers and the loss are chosen by cross-validation over the target's fine-tune and validation speakers. */
+  recipe: RecipeSchema.default('fixed'),
   seed: z.number().int().min(-2147483648).max(2147483647).default(1),
 })
 export type TrainRequest = z.input<typeof TrainRequestSchema>

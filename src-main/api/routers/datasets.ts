@@ -18,7 +18,9 @@ import {
   SplitsSchema,
 } from '../../../src-shared/contract/datasets'
 import { clipAudioStatus, datasetStats, detectLayout, getSplits, importCorpus, listClips, listDatasets, makeSplits, missingAudio, pathsMissing, relinkDataset } from '../../services/corpus/index'
-import { LabelRuleError, setLabelRule } from '../../services/store/label-rule'
+import { setLabelRule } from '../../services/store/label-rule'
+import { clipRow } from '../../services/store/clips'
+import { datasetRow } from '../../services/store/datasets'
 import { LabelRuleSchema } from '../../../src-shared/label-rule'
 import { JobRefSchema } from '../../../src-shared/contract/jobs'
 import { procedure, router } from '../trpc'
@@ -40,7 +42,7 @@ function existingFolder(dir: string): string {
 }
 
 function knownDataset(ctx: { services: { ws: { db: import('better-sqlite3').Database } } }, id: number): void {
-  if (!ctx.services.ws.db.prepare('SELECT 1 FROM datasets WHERE id = ?').get(id)) throw new TRPCError({ code: 'NOT_FOUND', message: `no dataset with id ${id}` })
+  if (!datasetRow(ctx.services.ws.db, id)) throw new TRPCError({ code: 'NOT_FOUND', message: `no dataset with id ${id}` })
 }
 
 export const datasetsRouter = router({
@@ -55,12 +57,7 @@ export const datasetsRouter = router({
     .output(LabelRuleSchema)
     .mutation(({ ctx, input }) => {
       knownDataset(ctx, input.datasetId)
-      try {
-        return setLabelRule(ctx.services.ws, input.datasetId, input.rule)
-      } catch (err) {
-        if (err instanceof LabelRuleError) throw new TRPCError({ code: 'BAD_REQUEST', message: err.message })
-        throw err
-      }
+      return setLabelRule(ctx.services.ws, input.datasetId, input.rule)
     }),
   /** A page of clips, each flagged when its audio file is gone (a page is at most a few hundred stats). */
   clips: procedure.input(ClipQuerySchema).output(ClipPageSchema).query(async ({ ctx, input }) => {
@@ -78,7 +75,7 @@ export const datasetsRouter = router({
     .input(z.object({ clipId: z.number().int().positive() }))
     .output(ClipAudioStatusSchema)
     .query(({ ctx, input }) => {
-      if (!ctx.services.ws.db.prepare('SELECT 1 FROM clips WHERE id = ?').get(input.clipId)) throw new TRPCError({ code: 'NOT_FOUND', message: `no clip with id ${input.clipId}` })
+      if (!clipRow(ctx.services.ws.db, input.clipId)) throw new TRPCError({ code: 'NOT_FOUND', message: `no clip with id ${input.clipId}` })
       return clipAudioStatus(ctx.services.ws, input.clipId)
     }),
   detect: procedure

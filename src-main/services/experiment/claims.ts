@@ -2,7 +2,7 @@
  * The paper's claims and the comparisons around them, as paired effects on this run's
  * records (docs/method.md, "Verdicts"). A pair is two records on the same target fold,
  * support draw and shots (and the same base where both have one); its effect is the UAR
- * difference. Intervals: hierarchical bootstrap (bootstrap.ts). Every effect is given per
+ * difference. Intervals: crossed bootstrap (bootstrap.ts). Every effect is given per
  * shots value and pooled over the shots values (each weighted equally).
  *   distance-loss           finetune(finetune_loss distance) - finetune(contrastive), same base and frozen
  *   finetune-vs-pretrained  finetune - pretrained_only on the same base (what fine-tuning adds)
@@ -10,7 +10,8 @@
  *   source-vs-frozen        range of mean UAR over sources - range over frozen settings
  */
 import type { ClaimResult, Effect, ResultRecord, Shots } from '../../../src-shared/contract/experiments'
-import { hierarchicalBootstrap, verdictOf, weightedMean, MIN_FOLDS, MIN_PRETRAIN_SEEDS, type BootstrapResult, type Weighted } from './bootstrap'
+import { crossedBootstrap, verdictOf, weightedMean, type BootstrapResult, type Levels, type Weighted } from './bootstrap'
+import { MIN_INTERVAL_UNITS } from '../../../src-shared/units'
 import { variantKey, variantLabel } from './variants'
 
 export interface Pair {
@@ -19,10 +20,17 @@ export interface Pair {
   d: number
 }
 
-const levelsOf = (p: Pair) => ({ fold: p.a.fold, pretrainSeed: p.a.pretrain_seed ?? p.b.pretrain_seed, seed: p.a.seed })
-const pp = (v: number) => `${v >= 0 ? '+' : ''}${(100 * v).toFixed(1)}`
+/** The pre-trained base of a record ('source|pretrain_loss|seed'), or null for arms without one. */
+export const baseOf = (r: ResultRecord): string | null => (r.pretrain_seed === null ? null : `${r.source}|${r.pretrain_loss}|${r.pretrain_seed}`)
+export const recordLevels = (r: ResultRecord): Levels => ({ fold: r.fold, base: baseOf(r), seed: r.seed })
+const levelsOf = (p: Pair): Levels => ({ fold: p.a.fold, base: baseOf(p.a) ?? baseOf(p.b), seed: p.a.seed })
+/** UAR points with one decimal; a value that rounds to 0 is '0.0' (never '-0.0'). */
+export const pp = (v: number) => {
+  const t = (100 * v).toFixed(1)
+  return t === '0.0' || t === '-0.0' ? '0.0' : `${v > 0 ? '+' : ''}${t}`
+}
 const ciText = (ci: [number, number] | null) => (ci ? `[${pp(ci[0])}, ${pp(ci[1])}]` : '[no interval]')
-export const RULE = `95% interval from a hierarchical bootstrap (folds, then pre-training seeds, then support draws). supported: the interval lies above 0; contradicted: it lies below 0; inconclusive: it includes 0, or fewer than ${MIN_FOLDS} folds (or, for arms on pre-trained bases, fewer than ${MIN_PRETRAIN_SEEDS} pre-training seeds), or the grid lacks the comparison`
+export const RULE = `95% interval from a crossed bootstrap (speaker folds; pre-trained bases once per replicate, shared by every fold; support draws within their fold). supported: both bounds lie above 0 by at least 0.05 UAR points (a bound shown as 0.0 is not outside 0); contradicted: both lie below 0 by at least that; inconclusive: the interval includes or touches 0, or it rests on fewer than ${MIN_INTERVAL_UNITS} folds (or, for arms on pre-trained bases, fewer than ${MIN_INTERVAL_UNITS} bases), or the grid lacks the comparison`
 
 /** Pairs of A records with the B record that matches on `match` plus fold, seed and shots. */
 export function pairs(records: ResultRecord[], isA: (r: ResultRecord) => boolean, isB: (r: ResultRecord) => boolean, match: (r: ResultRecord) => string): Pair[] {
@@ -34,11 +42,11 @@ export function pairs(records: ResultRecord[], isA: (r: ResultRecord) => boolean
   })
 }
 
-function effect(ps: Pair[], shots: Shots | 'pooled', needsPretrainSeeds: boolean, missing: string): Effect & { boot: BootstrapResult } {
+function effect(ps: Pair[], shots: Shots | 'pooled', needsBases: boolean, missing: string): Effect & { boot: BootstrapResult } {
   // Pooled: each shots value weighs equally (the leaf mean is over the shots values' means).
   const stat = shots === 'pooled' ? pooledMean : weightedMean((p: Pair) => p.d)
-  const boot = hierarchicalBootstrap(ps, levelsOf, stat, { seed: `effect-${shots}` })
-  const v = verdictOf(boot, { needsPretrainSeeds, missing })
+  const boot = crossedBootstrap(ps, levelsOf, stat, { seed: `effect-${shots}` })
+  const v = verdictOf(boot, { needsBases, missing })
   return { shots, effect: ps.length ? boot.estimate : null, ci: boot.ci, units: boot.units, verdict: v.verdict, reason: v.reason, boot }
 }
 
@@ -55,21 +63,21 @@ function pooledMean(s: Weighted<Pair>[]): number {
   return means.length ? means.reduce((a, b) => a + b, 0) / means.length : NaN
 }
 
-export function effects(ps: Pair[], shotsOrder: Shots[], needsPretrainSeeds: boolean, missing: string): { pooled: Effect; perShots: Effect[] } {
+export function effects(ps: Pair[], shotsOrder: Shots[], needsBases: boolean, missing: string): { pooled: Effect; perShots: Effect[] } {
   const strip = ({ boot: _b, ...e }: Effect & { boot: BootstrapResult }): Effect => e
   return {
-    pooled: strip(effect(ps, 'pooled', needsPretrainSeeds, missing)),
-    perShots: shotsOrder.map((k) => strip(effect(ps.filter((p) => p.a.shots === k), k, needsPretrainSeeds, missing))),
+    pooled: strip(effect(ps, 'pooled', needsBases, missing)),
+    perShots: shotsOrder.map((k) => strip(effect(ps.filter((p) => p.a.shots === k), k, needsBases, missing))),
   }
 }
 
 function claimFrom(base: Pick<ClaimResult, 'id' | 'claim' | 'rule'>, e: { pooled: Effect; perShots: Effect[] }, what: string, details: ClaimResult['details']): ClaimResult {
-  const per = e.perShots.map((x) => `${x.shots} shots ${x.effect === null ? 'n/a' : pp(x.effect)} ${ciText(x.ci)} ${x.verdict}`).join('; ')
+  const per = e.perShots.map((x) => `${x.shots} shots${x.variant ? ` (${x.variant})` : ''} ${x.effect === null ? 'n/a' : pp(x.effect)} ${ciText(x.ci)} ${x.verdict}`).join('; ')
   const p = e.pooled
   const explanation =
     p.effect === null
       ? `Not in this grid: ${p.reason}.`
-      : `${what}: ${pp(p.effect)} UAR points pooled over the shots values, 95% interval ${ciText(p.ci)} over ${p.units.folds} folds x ${p.units.pretrainSeeds} pre-training seed(s) x ${p.units.supportDraws} support draws (${p.units.pairs} pairs). Per shots: ${per}. Verdict: ${p.verdict}${p.reason ? ` (${p.reason})` : ''}.`
+      : `${what}: ${pp(p.effect)} UAR points pooled over the shots values, 95% interval ${ciText(p.ci)} over ${p.units.folds} folds x ${p.units.bases} pre-trained base(s) x ${p.units.supportDraws} support draws (${p.units.pairs} pairs). Per shots: ${per}. Verdict: ${p.verdict}${p.reason ? ` (${p.reason})` : ''}.`
   return { ...base, verdict: p.verdict, reason: p.reason, explanation, effect: p.effect, ci: p.ci, units: p.units, perShots: e.perShots, details }
 }
 
@@ -102,19 +110,41 @@ export function siameseVsSoftmax(records: ResultRecord[], shots: Shots[]): { cla
   const best = [...variants].sort((a, b) => (b.pooled.effect ?? -Infinity) - (a.pooled.effect ?? -Infinity))[0]
   const anyAbove = variants.some((v) => v.pooled.verdict === 'supported')
   const allBelow = variants.every((v) => v.pooled.verdict === 'contradicted')
-  const perShots = shots.map((k, i) => [...variants].sort((a, b) => (b.perShots[i].effect ?? -Infinity) - (a.perShots[i].effect ?? -Infinity))[0].perShots[i])
+  const perShots = shots.map((k, i) => {
+    const v = [...variants].sort((a, b) => (b.perShots[i].effect ?? -Infinity) - (a.perShots[i].effect ?? -Infinity))[0]
+    return { ...v.perShots[i], variant: v.label }
+  })
   const c = claimFrom(base, { pooled: best.pooled, perShots }, `Best variant (${best.label}) minus softmax`, variants.map((v) => ({ label: `${v.label} - softmax (pooled)`, value: v.pooled.effect ?? NaN })).filter((d) => Number.isFinite(d.value)))
   const verdict = anyAbove ? 'supported' : allBelow ? 'contradicted' : 'inconclusive'
   const reason = verdict === 'inconclusive' ? (best.pooled.reason ?? 'no variant\'s interval lies above 0, and not every one lies below 0') : null
-  return { claim: { ...c, verdict, reason, explanation: `${c.explanation} Over all ${variants.length} variants: ${variants.filter((v) => v.pooled.verdict === 'supported').length} above softmax, ${variants.filter((v) => v.pooled.verdict === 'contradicted').length} below, the rest inconclusive. Verdict: ${verdict}.` }, variants }
+  return { claim: { ...c, variant: best.label, verdict, reason, explanation: `${c.explanation} Over all ${variants.length} variants: ${variants.filter((v) => v.pooled.verdict === 'supported').length} above softmax, ${variants.filter((v) => v.pooled.verdict === 'contradicted').length} below, the rest inconclusive. Verdict: ${verdict}.` }, variants }
 }
 
 function mean(v: number[]): number {
   return v.length ? v.reduce((a, b) => a + b, 0) / v.length : NaN
 }
 
+const CORPORA = [
+  { layout: 'cremad', name: 'CREMA-D', re: /crema/i },
+  { layout: 'ravdess', name: 'RAVDESS', re: /ravdess|rav\b/i },
+  { layout: 'enterface', name: "eNTERFACE'05", re: /enterface|ent\b/i },
+] as const
+
+/** Claim 2 with one source: which source to add (a corpus of another layout than the source and the target) and how. */
+export function oneSourceHint(sources: string[], target?: string): string {
+  const used = [...sources, target ?? ''].join(' ')
+  const free = CORPORA.filter((c) => !c.re.test(used))
+  const pick = free[0] ?? CORPORA.find((c) => !c.re.test(sources.join(' '))) ?? CORPORA[0]
+  const had = sources.length ? `only source ${sources.join(', ')}` : 'no source'
+  return (
+    `the grid has ${had}; comparing sources needs a second source corpus: add one such as ${pick.name} ` +
+    `(Experiments form: "+ another source", then pick its dataset or folder; CLI: repeat --source, e.g. --source ${pick.layout}=/path/to/${pick.layout}; ` +
+    `no copy at hand? \`ser synth --layout ${pick.layout} --speakers 12 --out /tmp/${pick.layout}\` writes a generated one)`
+  )
+}
+
 /** Source vs frozen: a range statistic on weighted records, bootstrapped over the same hierarchy. */
-export function claimSourceVsFrozen(records: ResultRecord[], shots: Shots[]): ClaimResult {
+export function claimSourceVsFrozen(records: ResultRecord[], shots: Shots[], target?: string): ClaimResult {
   const ft = records.filter((r) => r.method === 'finetune')
   const base = { id: 'source-vs-frozen' as const, claim: 'The choice of source corpus matters more than the number of frozen layers.', rule: `Effect = (max - min over sources of the mean fine-tuned UAR) - (max - min over frozen settings), means over all other settings. A range over more levels grows with noise, so with 2 sources and 3 frozen settings the test leans against the claim. ${RULE}.` }
   const sources = new Set(ft.map((r) => r.source))
@@ -132,12 +162,11 @@ export function claimSourceVsFrozen(records: ResultRecord[], shots: Shots[]): Cl
     return Math.max(...m) - Math.min(...m)
   }
   const stat = (s: Weighted<ResultRecord>[]) => range(s, (r) => String(r.source)) - range(s, (r) => String(r.frozen))
-  const lv = (r: ResultRecord) => ({ fold: r.fold, pretrainSeed: r.pretrain_seed, seed: r.seed })
-  const missing = `the grid has ${sources.size} source(s) and ${frozen.size} frozen setting(s); the comparison needs at least two of each`
+  const missing = sources.size < 2 ? `${oneSourceHint([...sources].map(String), target)}${frozen.size < 2 ? `; it also needs a second frozen setting (--frozen 0,1)` : ''}` : `the grid has ${sources.size} source(s) and ${frozen.size} frozen setting(s); the comparison needs at least two of each (--frozen 0,1, or tick a second frozen setting in the Experiments form)`
   const one = (rs: ResultRecord[], k: Shots | 'pooled'): Effect => {
-    if (sources.size < 2 || frozen.size < 2) return { shots: k, effect: null, ci: null, units: { folds: 0, pretrainSeeds: 0, supportDraws: 0, pairs: 0 }, verdict: 'inconclusive', reason: missing }
-    const b = hierarchicalBootstrap(rs, lv, stat, { resamples: 1000, seed: `source-frozen-${k}` })
-    const v = verdictOf(b, { needsPretrainSeeds: true, missing })
+    if (sources.size < 2 || frozen.size < 2) return { shots: k, effect: null, ci: null, units: { folds: 0, bases: 0, pretrainSeeds: 0, supportDraws: 0, pairs: 0 }, verdict: 'inconclusive', reason: missing }
+    const b = crossedBootstrap(rs, recordLevels, stat, { resamples: 1000, seed: `source-frozen-${k}` })
+    const v = verdictOf(b, { needsBases: true, missing })
     return { shots: k, effect: b.estimate, ci: b.ci, units: b.units, verdict: v.verdict, reason: v.reason }
   }
   const e = { pooled: one(ft, 'pooled'), perShots: shots.map((k) => one(ft.filter((r) => r.shots === k), k)) }
@@ -145,6 +174,6 @@ export function claimSourceVsFrozen(records: ResultRecord[], shots: Shots[]): Cl
   return claimFrom(base, e, 'Range over sources minus range over frozen settings', [...byLevel((r) => String(r.source), 'source'), ...byLevel((r) => String(r.frozen), 'frozen')])
 }
 
-export function evaluateClaims(records: ResultRecord[], shots: Shots[]): ClaimResult[] {
-  return [claimDistanceLoss(records, shots), claimSourceVsFrozen(records, shots), claimFinetuneVsPretrained(records, shots), siameseVsSoftmax(records, shots).claim]
+export function evaluateClaims(records: ResultRecord[], shots: Shots[], target?: string): ClaimResult[] {
+  return [claimDistanceLoss(records, shots), claimSourceVsFrozen(records, shots, target), claimFinetuneVsPretrained(records, shots), siameseVsSoftmax(records, shots).claim]
 }

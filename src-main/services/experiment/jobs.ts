@@ -10,7 +10,9 @@ import { singleThreadPool } from '../workers'
 import { JobCancelledError, type JobContext } from '../jobs/registry'
 import type { Workspace } from '../store/workspace'
 import type { ExperimentConfigInput } from '../../../src-shared/contract/experiments'
+import { conflict } from '../../../src-shared/errors'
 import { finishRun } from './runs'
+import { runningRunRows } from '../store/experiment-runs'
 import { finishExperiment } from './runner'
 import { prepareExperiment, type PreparedExperiment } from './prepare'
 import type { WorkerMessage } from './plan-worker'
@@ -29,7 +31,7 @@ export function activeExperimentDirs(): Set<string> {
 /** prepareExperiment for the API: folders must lie inside the workspace or a folder the user picked; one run per folder. */
 export function prepareApiExperiment(ws: Workspace, config: ExperimentConfigInput, out: string | undefined, force: boolean): PreparedExperiment {
   const p = prepareExperiment(ws, config, { out, force, caller: 'api' })
-  if (active.has(p.out)) throw new Error(`an experiment is already running in ${p.out}`)
+  if (active.has(p.out)) throw conflict(`an experiment is already running in ${p.out}`)
   return p
 }
 
@@ -54,8 +56,7 @@ export async function experimentInWorker(ws: Workspace, prepared: PreparedExperi
   } catch (err) {
     if (ctx.signal.aborted) {
       // A terminated worker could not mark its row; the folder resumes when started again.
-      const row = ws.db.prepare("SELECT id FROM experiment_runs WHERE out_dir = ? AND status = 'running'").get(prepared.out) as { id: number } | undefined
-      if (row) finishRun(ws, row.id, 'cancelled', null)
+      for (const row of runningRunRows(ws.db, prepared.out)) finishRun(ws, row.id, 'cancelled', null)
       throw new JobCancelledError()
     }
     throw err

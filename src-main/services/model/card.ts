@@ -23,6 +23,8 @@ export interface CardInput {
   data?: TrainingData
   /** The unfamiliarity reference and threshold (unfamiliar.ts). */
   unfamiliarity?: UnfamiliarityCard | null
+  /** The recommended recipe's choice (recipe.ts), when one was made. */
+  recipe?: ModelCardData['recipe']
   /** Fixed date for reproducible builds; now otherwise. */
   createdAt?: string
 }
@@ -63,5 +65,6 @@ export async function makeCard(model: TrainedModel, input: CardInput): Promise<O
     ...(input.labelRule ? { labelRule: input.labelRule } : {}),
     ...(input.data ? { data: input.data } : {}),
     ...(input.unfamiliarity !== undefined ? { unfamiliarity: input.unfamiliarity } : {}),
+    ...(input.recipe ? { recipe: input.recipe } : {}),
   }
 }

@@ -52,6 +52,8 @@ export interface TrainConfig {
   learningRate: number
   /** Early stopping patience in epochs on the validation metric (0 = off). */
   patience: number
+  /** Early stopping never stops before this many epochs (absent = 0). */
+  minEpochs?: number
   /** Fraction of speakers held out for validation (speaker-independent), 0 = no validation. */
   validationSpeakers: number
   seed: number
@@ -100,6 +102,7 @@ export interface ModelCardData {
   labelRule?: import('../../../src-shared/label-rule').CardLabelRule
   data?: import('../../../src-shared/contract/models').TrainingData
   unfamiliarity?: import('../../../src-shared/contract/unfamiliar').UnfamiliarityCard | null
+  recipe?: import('../../../src-shared/contract/recipe').RecipeChoice
   files: { 'model.json': string; 'weights.bin': string }
 }
 
