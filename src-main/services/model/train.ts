@@ -160,8 +160,11 @@ export interface FinetuneOptions {
   seed: number
   /** Items of `target` that may be used (the test speakers excluded by the caller). */
   indices?: number[]
-  /** The caller's shots and early-stopping items (model/roles.ts); overrides indices, shots and validationSpeakers. */
-  split?: { train: number[]; val: number[] }
+  /**
+   * The caller's shots and early-stopping items (model/roles.ts); overrides indices, shots and validationSpeakers.
+   * `pool`: the items whose spread scales a single shot's jittered copy (augment.ts; default: the shots).
+   */
+  split?: { train: number[]; val: number[]; pool?: number[] }
   overrides?: Partial<TrainConfig>
 }
 
