@@ -12,6 +12,7 @@ import { EMOTIONS, type Emotion } from '../../../src-shared/emotions'
 import { api, connectionState, errorMessage } from '../api/client'
 import { makeGuard } from './guard'
 import { adoptStoredQueues, classifyError, newRequestId, persistQueue, sendOp, type ActionResult, type Op, type OpCall } from '../components/label/saveQueue'
+import { useJobsStore } from './jobs'
 import { useSystemStore } from './system'
 
 type LabelClip = Awaited<ReturnType<typeof api.labels.clips.query>>['clips'][number]
@@ -25,6 +26,17 @@ export const SPEEDS = [0.5, 0.75, 1, 1.25, 1.5, 2] as const
 /** Server-side faults are retried this often before the operation is reported as failed. */
 const MAX_SERVER_RETRIES = 3
 const BLIND_KEY = 'ser.desk.blind'
+const AUTOPLAY_KEY = 'ser.desk.autoplay'
+
+/**
+ * A line under the emotion keys. An undo/redo notice belongs to the clip it changed and goes
+ * when the annotator moves to another clip; the "being sent" notice goes once the queue is empty.
+ */
+export interface Notice {
+  text: string
+  clipId: number | null
+  kind: 'undo' | 'resume' | 'info'
+}
 
 export const useLabelsStore = defineStore('labels', () => {
   const system = useSystemStore()
@@ -46,12 +58,18 @@ export const useLabelsStore = defineStore('labels', () => {
   const labels = ref<Label[]>([])
   const queue = ref<Op[]>([])
   const error = ref<string | null>(null)
-  const notice = ref<string | null>(null)
+  const notice = ref<Notice | null>(null)
   const speed = ref<number>(1)
   const advance = ref(true)
+  /** Play each clip as soon as it is shown (Praat/ELAN habit); kept across reloads. */
+  const autoplay = ref(safeStorage()?.getItem(AUTOPLAY_KEY) === '1')
+  watch(autoplay, (a) => safeStorage()?.setItem(AUTOPLAY_KEY, a ? '1' : '0'))
   const undoInfo = ref<{ canUndo: string | null; canRedo: string | null }>({ canUndo: null, canRedo: null })
   const suggestions = ref<Suggestion[]>([])
   const suggestJobId = ref<string | null>(null)
+  const jobs = useJobsStore()
+  /** How far "label next" scoring is (0..1; null when none runs or no report came yet): the button shows it. */
+  const suggestProgress = computed(() => (suggestJobId.value ? jobs.byId[suggestJobId.value]?.fraction ?? 0 : null))
   /** The model "label next" asks: 'default' (shipped) or a workspace model id, as models.list gives them. */
   const suggestModel = ref('default')
   const models = ref<{ id: string; name: string }[]>([])
@@ -92,7 +110,7 @@ export const useLabelsStore = defineStore('labels', () => {
     const left = stored.filter((o, i) => !queue.value.some((q) => q.requestId === o.requestId) && stored.findIndex((x) => x.requestId === o.requestId) === i)
     if (left.length) {
       queue.value.push(...left)
-      notice.value = `${left.length} unsaved change(s) from before the reload are being sent`
+      notice.value = { text: `${left.length} unsaved change(s) from before the reload are being sent`, clipId: null, kind: 'resume' }
       void drain()
     }
   }
@@ -136,7 +154,7 @@ export const useLabelsStore = defineStore('labels', () => {
 
   async function loadUndoState(): Promise<void> {
     if (!annotator.value) return
-    const s = await guard(() => api.labels.undoState.query({ annotator: annotator.value }))
+    const s = await guard(() => api.labels.undoState.query({ annotator: annotator.value, datasetId: datasetId.value ?? undefined }))
     if (s) undoInfo.value = s
   }
 
@@ -148,7 +166,15 @@ export const useLabelsStore = defineStore('labels', () => {
   })
   watch([status, annotator], () => void loadClips())
   watch(suggestModel, () => (suggestions.value = []))
-  watch(currentId, () => void loadLabels())
+  watch(currentId, (id) => {
+    // an undo/redo notice is about its clip: moving on leaves it behind
+    if (notice.value?.kind === 'undo' && notice.value.clipId !== id) notice.value = null
+    void loadLabels()
+  })
+  // "N unsaved change(s) ... are being sent" is over once they are
+  watch(unsavedCount, (n) => {
+    if (n === 0 && notice.value?.kind === 'resume') notice.value = null
+  })
   watch([queue, workspace], () => persistQueue(workspace.value, queue.value), { deep: true })
 
   /** A committed action: update the clip row and (if shown) the clip's labels. */
@@ -186,11 +212,7 @@ export const useLabelsStore = defineStore('labels', () => {
       queue.value.shift()
       serverRetries.delete(op.requestId)
       applyResult(r)
-      if (op.call.kind === 'undo' || op.call.kind === 'redo') {
-        notice.value = r ? r.description : `nothing to ${op.call.kind}`
-        // Undo takes you to where the change was.
-        if (r?.clipId != null && clips.value.some((c) => c.id === r.clipId)) currentId.value = r.clipId
-      }
+      if (op.call.kind === 'undo' || op.call.kind === 'redo') undoNotice(op.call.kind, op.call.input.datasetId, r)
       return true
     } catch (err) {
       const reached = (err as { data?: unknown }).data != null
@@ -207,6 +229,20 @@ export const useLabelsStore = defineStore('labels', () => {
       error.value = `${op.text}: not saved: ${errorMessage(err)}`
       return true
     }
+  }
+
+  /**
+   * Undo takes you to where the change was (always in the dataset it was made in, the one on
+   * screen when Ctrl+Z was pressed); when the annotator has moved to another dataset since, the
+   * notice names the dataset and clip instead of jumping there.
+   */
+  function undoNotice(kind: 'undo' | 'redo', inDataset: number | undefined, r: ActionResult | null): void {
+    const dsName = (id: number | null | undefined) => datasets.value.find((d) => d.id === id)?.name ?? `dataset ${id}`
+    if (!r) return void (notice.value = { text: `nothing to ${kind} in ${dsName(inDataset)}`, clipId: currentId.value, kind: 'undo' })
+    const here = r.datasetId === datasetId.value && r.clipId !== null && clips.value.some((c) => c.id === r.clipId)
+    if (here) currentId.value = r.clipId
+    const where = here ? '' : ` (in ${dsName(r.datasetId)}${r.clipId !== null ? `, clip ${r.clipId}` : ''})`
+    notice.value = { text: `${r.description}${where}`, clipId: here ? r.clipId : currentId.value, kind: 'undo' }
   }
 
   /** Sends queued operations in order; stops at the first one that could not be saved, and tries again later. */
@@ -247,6 +283,8 @@ export const useLabelsStore = defineStore('labels', () => {
 
   watch(connectionState, (s) => {
     if (s !== 'open') workspaceChecked = false
+    // a page that could not load at all (opened at a restarted server's old address) loads now
+    else if (!workspace.value || !datasets.value.length) void loadDatasets()
     else void drain().then(() => loadClips())
   })
 
@@ -282,11 +320,12 @@ export const useLabelsStore = defineStore('labels', () => {
     enqueue({ clipId: l?.clipId ?? currentId.value, text: 'remove', wholeClip: l?.startSec === null, call: { kind: 'remove', input: { labelId, annotator: annotator.value } } })
   }
 
+  /** Undo and redo reach only the dataset on screen (the server keeps each action's dataset). */
   function undo(): void {
-    if (annotator.value) enqueue({ clipId: null, text: 'undo', wholeClip: false, call: { kind: 'undo', input: { annotator: annotator.value } } })
+    if (annotator.value && datasetId.value !== null) enqueue({ clipId: null, text: 'undo', wholeClip: false, call: { kind: 'undo', input: { annotator: annotator.value, datasetId: datasetId.value } } })
   }
   function redo(): void {
-    if (annotator.value) enqueue({ clipId: null, text: 'redo', wholeClip: false, call: { kind: 'redo', input: { annotator: annotator.value } } })
+    if (annotator.value && datasetId.value !== null) enqueue({ clipId: null, text: 'redo', wholeClip: false, call: { kind: 'redo', input: { annotator: annotator.value, datasetId: datasetId.value } } })
   }
 
   function select(id: number): void {
@@ -338,7 +377,7 @@ export const useLabelsStore = defineStore('labels', () => {
     suggestJobId.value = null
     if (!r) return
     suggestions.value = r.suggestions
-    notice.value = `${r.model}: ${r.scored} unlabelled clip(s) scored; least sure first`
+    notice.value = { text: `${r.model}: ${r.scored} unlabelled clip(s) scored${r.cached ? ` (${r.cached} from the score cache)` : ''}; least sure first`, clipId: null, kind: 'info' }
     if (r.suggestions.length) {
       if (!clips.value.some((c) => c.id === r.suggestions[0].clipId)) status.value = 'all'
       currentId.value = r.suggestions[0].clipId
@@ -359,7 +398,7 @@ export const useLabelsStore = defineStore('labels', () => {
 
   return {
     EMOTIONS, datasets, datasetId, status, search, clips, total, progress, currentId, current, currentIndex, labels, mine, visibleLabels, blind, queue,
-    pendingByClip, unsavedCount, error, notice, speed, advance, undoInfo, suggestions, suggestJobId, suggestModel, models, annotator,
+    pendingByClip, unsavedCount, error, notice, speed, advance, autoplay, undoInfo, suggestions, suggestJobId, suggestProgress, suggestModel, models, annotator,
     resumeUnsent, loadDatasets, loadClips, loadLabels, labelClip, addRegion, updateLabel, removeLabel, undo, redo, select, next, previous,
     changeSpeed, exportLabels, importLabels, suggest, labelNext, drain,
   }
