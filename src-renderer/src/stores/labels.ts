@@ -344,28 +344,6 @@ export const useLabelsStore = defineStore('labels', () => {
     speed.value = step === 0 ? 1 : SPEEDS[Math.max(0, Math.min(SPEEDS.length - 1, (i < 0 ? 2 : i) + step))]
   }
 
-  async function exportLabels(format: 'csv' | 'json' | 'textgrid' | 'audacity'): Promise<{ filename: string; mimeType: string; text: string; labels: number } | undefined> {
-    const perClip = format === 'textgrid' || format === 'audacity'
-    if (perClip ? currentId.value === null : datasetId.value === null) return
-    return guard(() =>
-      api.labels.export.query(
-        perClip
-          ? { format, clipId: currentId.value!, annotator: format === 'audacity' ? annotator.value : undefined }
-          : { format, datasetId: datasetId.value! },
-      ),
-    )
-  }
-
-  async function importLabels(format: 'csv' | 'json' | 'textgrid' | 'audacity', text: string): Promise<string | null> {
-    const perClip = format === 'textgrid' || format === 'audacity'
-    if (perClip ? currentId.value === null : datasetId.value === null) return null
-    const target = perClip ? { clipId: currentId.value! } : { datasetId: datasetId.value! }
-    const r = await guard(() => api.labels.import.mutate({ format, text, annotator: annotator.value, requestId: newRequestId(), ...target }))
-    if (!r) return null
-    await loadClips()
-    return `${r.added} label(s) added, ${r.unchanged} already there`
-  }
-
   /** Scores the unlabelled clips with the model (a job: progress and cancel in the status bar). */
   async function suggest(): Promise<void> {
     if (datasetId.value === null || suggestJobId.value) return
@@ -400,7 +378,7 @@ export const useLabelsStore = defineStore('labels', () => {
     EMOTIONS, datasets, datasetId, status, search, clips, total, progress, currentId, current, currentIndex, labels, mine, visibleLabels, blind, queue,
     pendingByClip, unsavedCount, error, notice, speed, advance, autoplay, undoInfo, suggestions, suggestJobId, suggestProgress, suggestModel, models, annotator,
     resumeUnsent, loadDatasets, loadClips, loadLabels, labelClip, addRegion, updateLabel, removeLabel, undo, redo, select, next, previous,
-    changeSpeed, exportLabels, importLabels, suggest, labelNext, drain,
+    changeSpeed, suggest, labelNext, drain,
   }
 })
 
