@@ -11,6 +11,7 @@
  */
 import path from 'node:path'
 import { runWithPort, singleThreadPool } from '../workers'
+import { unlabelledClips } from '../store/label-queries'
 import { initBackend } from '../engine/backend'
 import { extractForClips, EXTRACTOR_VERSION } from '../features/index'
 import { fitFrames } from '../model/data'
@@ -65,13 +66,7 @@ type ClipRow = { id: number; path: string; content_hash: string; rel_path: strin
 type Score = { top: string; probabilities: Record<string, number> }
 
 export async function suggestHere(ws: Workspace, o: SuggestOptions): Promise<SuggestResult> {
-  const clips = ws.db
-    .prepare(
-      `SELECT c.id, c.path, c.content_hash, c.rel_path FROM clips c WHERE c.dataset_id = ?
-       AND NOT EXISTS (SELECT 1 FROM labels l WHERE l.clip_id = c.id AND l.annotator = ? AND l.source != 'corpus' AND l.deleted_at IS NULL)
-       ORDER BY c.rel_path LIMIT ?`,
-    )
-    .all(o.datasetId, o.annotator, o.maxScored ?? MAX_SCORED) as ClipRow[]
+  const clips: ClipRow[] = unlabelledClips(ws, o.datasetId, o.annotator, o.maxScored ?? MAX_SCORED)
   const dir = path.resolve(o.modelDir ?? defaultModelDir())
   const name = readCard(dir).name
   if (!clips.length) return { model: name, scored: 0, cached: 0, suggestions: [] }
