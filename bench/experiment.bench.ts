@@ -24,8 +24,8 @@
  * the CNN's time per evaluation to the MLP's.
  * Smaller validation runs state their size in every row (and are not held to the target):
  * SER_BENCH_SOURCE_SPEAKERS / SER_BENCH_TARGET_SPEAKERS (default 91 / 24), SER_BENCH_GRID
- * (JSON merged into the MLP grid, e.g. '{"pretrainSeeds":1,"folds":2}'), SER_BENCH_CNN=0
- * (skip the CNN grid).
+ * (JSON merged into the MLP grid, e.g. '{"pretrainSeeds":1,"folds":2}'), SER_BENCH_CNN_GRID
+ * (the same for the CNN grid), SER_BENCH_CNN=0 (skip the CNN grid).
  * `--quick`: the estimate's smaller audio sample and 4 pre-training epochs (extrapolated x5).
  */
 import os from 'node:os'
@@ -184,9 +184,10 @@ async function fullRun(ctx: BenchContext, rows: BenchRow[]): Promise<void> {
       note: loadText(mlp.load),
     })
     if (process.env.SER_BENCH_CNN === '0') return
-    const cnn = await timedGrid(ctx, ws, { ...corpora, ...CNN_GRID }, path.join(ctx.tmpDir, 'full-cnn'), 'cnn')
+    const cnnGrid = { ...CNN_GRID, ...(JSON.parse(process.env.SER_BENCH_CNN_GRID ?? '{}') as Partial<ExperimentConfigInput>) }
+    const cnn = await timedGrid(ctx, ws, { ...corpora, ...cnnGrid }, path.join(ctx.tmpDir, 'full-cnn'), 'cnn')
     rows.push({
-      name: `CNN experiment end to end (smaller grid ${JSON.stringify(CNN_GRID)}; ${cnn.evaluations} evaluations; log-mel features included) on ${sizes}`,
+      name: `CNN experiment end to end (smaller grid ${JSON.stringify(cnnGrid)}; ${cnn.evaluations} evaluations; log-mel features included) on ${sizes}`,
       value: cnn.sec,
       unit: 's',
       note: loadText(cnn.load),

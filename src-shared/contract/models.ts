@@ -7,6 +7,7 @@ import { z } from 'zod'
 import { ArchitectureKindSchema, DEFAULT_LOSS, LossNameSchema, RecipeSchema } from '../losses'
 import { RecipeChoiceSchema } from './recipe'
 import { CardLabelRuleSchema } from '../label-rule'
+import { UnfamiliarityCardSchema } from './unfamiliar'
 import { MAX_ENTRIES, MAX_ITEMS, MAX_JSON_CHARS, MAX_TEXT, Real, boundedRecord, boundedUnknown } from './limits'
 
 export const ArchitectureSchema = z.discriminatedUnion('kind', [
@@ -53,6 +54,20 @@ export const SPEAKER_ROLES = ['pretrain', 'validation', 'finetune', 'calibration
 export const IntervalSchema = z.object({ value: Real, low: Real, high: Real, method: z.string().max(200) })
 export type Interval = z.infer<typeof IntervalSchema>
 
+/**
+ * A UAR with a bootstrap interval over speakers, or, over fewer than MIN_INTERVAL_UNITS (5)
+ * speakers, no interval (`low`/`high` null, `method` says "too few speakers for an interval")
+ * and the value of each speaker instead.
+ */
+export const UarEstimateSchema = z.object({
+  value: Real,
+  low: Real.nullable(),
+  high: Real.nullable(),
+  method: z.string().max(300),
+  perSpeaker: z.array(z.object({ speaker: z.string().max(300), value: Real, n: z.number().int() })).max(100_000).optional(),
+})
+export type UarEstimate = z.infer<typeof UarEstimateSchema>
+
 /** A held-out figure as every surface shows it: n, 95% intervals, chance level, and what it was measured on. */
 export const HeldOutEstimateSchema = z.object({
   /** Clips scored. */
@@ -60,8 +75,9 @@ export const HeldOutEstimateSchema = z.object({
   /** Distinct speakers among them. */
   speakers: z.number().int().min(0),
   classes: z.array(z.string().max(100)).max(1000),
+  /** Wilson over clips: ignores speaker variation (the method says so). */
   accuracy: IntervalSchema,
-  uar: IntervalSchema,
+  uar: UarEstimateSchema,
   macroF1: Real,
   /** Expected calibration error on these clips, with a temperature fitted on other data (null: uncalibrated). */
   ece: Real.nullable(),
@@ -106,6 +122,8 @@ export const ModelCardSchema = z.object({
   labelRule: CardLabelRuleSchema.optional(),
   /** What the run trained on, counted when it ran (absent on cards written before it was recorded). */
   data: TrainingDataSchema.optional(),
+  /** The unfamiliarity score's reference and calibrated threshold (absent on cards written before it existed; null: too few speakers). */
+  unfamiliarity: UnfamiliarityCardSchema.nullable().optional(),
   /** The recommended recipe's choice, when the model was trained with `--recipe recommended` (or enrolled with it). */
   recipe: RecipeChoiceSchema.optional(),
   /** sha256 of the two TensorFlow.js files, so a corrupted or swapped file is refused. */

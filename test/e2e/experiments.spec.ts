@@ -31,8 +31,9 @@ test('Experiments view: runs a small grid with progress, cancel and resume, show
   await app.getByTestId('exp-steps').fill('8')
   await app.getByTestId('exp-finetune-epochs').fill('3')
   await app.getByTestId('exp-finetune-steps').fill('4')
-  // per fold and shots: softmax + target-only x 2 losses + 2 bases x (pre-trained only + fine-tuned x 2 losses x 2 frozen) = 13
-  await expect(app.getByTestId('exp-start')).toHaveText('Run 52 evaluations')
+  // per fold and shots: softmax + target-only x 2 losses + 2 bases x (pre-trained only + fine-tuned x 2 losses x 2 frozen + recommended) = 15
+  await expect(app.getByTestId('exp-start')).toHaveText('Run 60 evaluations')
+  await expect(app.getByTestId('exp-folds-note')).toContainText('With 2 folds no effect gets an interval')
   // tasks: 2 features + 2 tunings + 2 bases + 2 folds x 2 shots x (1 + 2) evaluate = 18
 
   // Start, watch it progress, cancel it mid-grid.
@@ -61,9 +62,9 @@ test('Experiments view: runs a small grid with progress, cancel and resume, show
   await expect(detail.getByTestId('exp-headline')).toContainText('Best overall:')
   await expect(detail.getByTestId('exp-losses').locator('tbody tr')).toHaveCount(2 * 2)
   await expect(detail.getByTestId('exp-claim')).toHaveCount(4)
-  // 2 folds are too few units for any verdict but inconclusive
-  await expect(detail.getByTestId('exp-claim').first()).toContainText('inconclusive (too few units: 2 fold')
-  await expect(detail.getByTestId('exp-claim').nth(1)).toContainText('1 source(s) and 2 frozen')
+  // 2 folds are too few units for an interval: every verdict inconclusive, saying why
+  await expect(detail.getByTestId('exp-claim').first()).toContainText('inconclusive (too few folds for an interval: 2 fold')
+  await expect(detail.getByTestId('exp-claim').nth(1)).toContainText('comparing sources needs a second source corpus')
   expect(await detail.getByTestId('exp-plot').count()).toBeGreaterThanOrEqual(4)
   await expect(detail.getByTestId('exp-plot').first().locator('img')).toHaveJSProperty('complete', true)
   expect(await detail.getByTestId('exp-plot').first().locator('img').evaluate((img: HTMLImageElement) => img.naturalWidth)).toBeGreaterThan(100)

@@ -10,9 +10,11 @@ import { TRPCError } from '@trpc/server'
 import { z } from 'zod'
 import { ExperimentRunSchema, RunDetailSchema, StartExperimentSchema, type RunDetail } from '../../../src-shared/contract/experiments'
 import { computeOutputs, getRun, listRuns, markStaleRuns, readRunReport } from '../../services/experiment/index'
+import { boundPlots } from '../../services/experiment/detail'
 import { activeExperimentDirs, experimentInWorker, prepareApiExperiment } from '../../services/experiment/jobs'
 import type { Workspace } from '../../services/store/workspace'
 import { JobRefSchema } from '../../../src-shared/contract/jobs'
+import { ServiceError } from '../../../src-shared/errors'
 import { procedure, router } from '../trpc'
 
 const RunId = z.object({ id: z.number().int().positive() })
@@ -35,7 +37,7 @@ async function runDetail(ws: Workspace, id: number): Promise<RunDetail> {
   if (cached?.stamp === stamp) return { ...cached.detail, run }
   if (!fs.existsSync(path.join(run.outDir, 'plan.json'))) throw new TRPCError({ code: 'NOT_FOUND', message: `${run.outDir} holds no experiment plan (an experiment of an older version?)` })
   const out = await computeOutputs(run.outDir)
-  const detail: RunDetail = { run, summary: out.summary, claims: out.claims, losses: out.losses, headline: out.headline, recommended: out.recommended, plots: out.plots, markdown: out.markdown, hasReport: fs.existsSync(path.join(run.outDir, 'report.html')) }
+  const detail: RunDetail = { run, summary: out.summary, claims: out.claims, losses: out.losses, headline: out.headline, recommended: out.recommended, plots: boundPlots(out.plots), markdown: out.markdown, hasReport: fs.existsSync(path.join(run.outDir, 'report.html')) }
   detailCache.set(id, { stamp, detail })
   return detail
 }
@@ -60,8 +62,8 @@ export const experimentsRouter = router({
       try {
         prepared = prepareApiExperiment(ws, input.config, input.out, input.force)
       } catch (err) {
-        const message = (err as Error).message
-        throw new TRPCError({ code: /not found|no dataset|neither a folder/.test(message) ? 'NOT_FOUND' : /refusing|already running|not an experiment folder/.test(message) ? 'CONFLICT' : 'BAD_REQUEST', message })
+        // a missing corpus (not_found) or a busy or foreign folder (conflict) carries its code; any other refusal is the request's
+        throw err instanceof ServiceError ? err : new ServiceError('invalid', (err as Error).message)
       }
       const title = `Experiment ${input.config.sources.map((s) => s.name).join(' + ')} → ${input.config.target.name}`
       const { id } = ctx.services.jobs.start('experiment', title, async (job) => {

@@ -18,7 +18,8 @@ import { fitFrames } from '../model/data'
 import { defaultModelDir } from '../model/default-model'
 import { predict } from '../model/inference'
 import { loadModel, loadProfile, readCard } from '../model/storage'
-import { cachedScores, modelKey, storeScores } from '../store/suggest-scores'
+import { verdictsFor } from '../model/unfamiliar'
+import { cachedScores, modelKey, storeScores, type CachedScore } from '../store/suggest-scores'
 import type { Workspace } from '../store/workspace'
 import type { SuggestResult } from '../../../src-shared/contract/labels'
 
@@ -63,7 +64,7 @@ export async function suggestNext(ws: Workspace, o: SuggestOptions): Promise<Sug
 
 /** The scoring itself, on the calling thread (the worker's entry). */
 type ClipRow = { id: number; path: string; content_hash: string; rel_path: string }
-type Score = { top: string; probabilities: Record<string, number> }
+type Score = CachedScore
 
 export async function suggestHere(ws: Workspace, o: SuggestOptions): Promise<SuggestResult> {
   const clips: ClipRow[] = unlabelledClips(ws, o.datasetId, o.annotator, o.maxScored ?? MAX_SCORED)
@@ -79,12 +80,14 @@ export async function suggestHere(ws: Workspace, o: SuggestOptions): Promise<Sug
   const scoreOf = (c: ClipRow): Score | undefined => cached.get(c.content_hash) ?? fresh.get(c.id)
   const usable = clips.filter((c) => scoreOf(c))
   o.onProgress?.(1, `${usable.length} clips scored`)
+  // unfamiliar clips first (the model knows least there; their `top` is no suggestion), then by margin
   const ranked = usable
     .map((c) => {
       const p = scoreOf(c)!
-      return { clipId: c.id, relPath: c.rel_path, top: p.top, uncertainty: marginUncertainty(p.probabilities), probabilities: p.probabilities }
+      const uncertainty = p.unfamiliar?.unfamiliar ? 1 : marginUncertainty(p.probabilities)
+      return { clipId: c.id, relPath: c.rel_path, top: p.top, uncertainty, probabilities: p.probabilities, unfamiliar: p.unfamiliar?.unfamiliar ? p.unfamiliar : null }
     })
-    .sort((a, b) => b.uncertainty - a.uncertainty || a.relPath.localeCompare(b.relPath))
+    .sort((a, b) => Number(!!b.unfamiliar) - Number(!!a.unfamiliar) || b.uncertainty - a.uncertainty || a.relPath.localeCompare(b.relPath))
   return { model: name, scored: usable.length, cached: usable.length - fresh.size, suggestions: ranked.slice(0, o.count) }
 }
 
@@ -108,7 +111,9 @@ async function scoreClips(ws: Workspace, dir: string, clips: ClipRow[], o: Sugge
     const f = feats.get(c.id)!
     x.set(card.arch.kind === 'mlp' ? f : fitFrames(f, itemShape[1], itemShape[0]), i * per)
   })
-  const preds = predict(model, profile, { x, itemShape, labels: usable.map(() => '?'), speakers: usable.map(() => '?') })
-  usable.forEach((c, i) => out.set(c.id, { top: preds[i].top, probabilities: preds[i].probabilities }))
+  const items = { x, itemShape, labels: usable.map(() => '?'), speakers: usable.map(() => '?') }
+  const preds = predict(model, profile, items)
+  const verdicts = verdictsFor(card, profile, items, preds, null)
+  usable.forEach((c, i) => out.set(c.id, { top: preds[i].top, probabilities: preds[i].probabilities, unfamiliar: verdicts[i] }))
   return out
 }

@@ -12,14 +12,18 @@ import { readCard } from '../model/storage'
 import { provenanceOf } from './provenance'
 import type { Workspace } from '../store/workspace'
 import { profileRow, profileRows } from '../store/profiles'
+import { ServiceError, type ServiceErrorCode } from '../../../src-shared/errors'
 
 export interface ResolvedSource extends LiveSource {
   modelDir: string
   profilePath: string
 }
 
-export class LiveSourceError extends Error {
+export class LiveSourceError extends ServiceError {
   override name = 'LiveSourceError'
+  constructor(message: string, code: ServiceErrorCode = 'invalid') {
+    super(code, message)
+  }
 }
 
 function fromModelDir(id: string, kind: LiveSource['kind'], dir: string, profilePath: string, label: string): ResolvedSource {
@@ -40,11 +44,11 @@ export function resolveSource(ws: Workspace, id: string): ResolvedSource {
   const num = Number(m[2])
   if (m[1] === 'model') {
     const row = getModel(ws, num)
-    if (!row) throw new LiveSourceError(`no model with id ${num}`)
+    if (!row) throw new LiveSourceError(`no model with id ${num}`, 'not_found')
     return fromModelDir(id, 'model', row.dir, path.join(row.dir, 'profile.json'), `Model ${row.name}`)
   }
   const row = profileRow(ws.db, num)
-  if (!row) throw new LiveSourceError(`no profile with id ${num}`)
+  if (!row) throw new LiveSourceError(`no profile with id ${num}`, 'not_found')
   const dir = row.model_id === null ? null : getModel(ws, row.model_id)?.dir
   return fromModelDir(id, 'profile', dir ?? defaultModelDir(), row.profile_path, `Profile ${row.name}`)
 }
