@@ -33,7 +33,7 @@ describe('experiments.detail at a realistic size', () => {
     expect(Math.max(...d.plots.map((p) => p.svg?.length ?? 0))).toBeGreaterThan(100_000)
     expect(d.plots.every((p) => p.svg !== null && p.note === null)).toBe(true)
     expect(d.plots.length).toBeGreaterThanOrEqual(8)
-  })
+  }, 600_000) // writing and rendering a whole grid: minutes when other work shares the cores
 
   it('sends a plot above the inline limit as a note pointing to report.html, never an error', () => {
     const [small, big] = boundPlots([{ title: 'a', svg: '<svg/>' }, { title: 'b', svg: `<svg>${'x'.repeat(2000)}</svg>` }], 1000)
