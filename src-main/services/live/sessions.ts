@@ -183,7 +183,7 @@ export class LiveSessions {
   }
 
   private deliver(s: Session, f: PipelineFrame): void {
-    const latencyMs = f.probabilities ? epochNow() - f.arrivedAt : null
+    const latencyMs = f.probabilities || f.unfamiliar ? epochNow() - f.arrivedAt : null
     if (latencyMs !== null) s.latency.add(latencyMs)
     if (f.computeMs !== null) s.compute.add(f.computeMs)
     s.frames++
@@ -195,6 +195,7 @@ export class LiveSessions {
       probabilities: f.probabilities,
       top: f.top,
       uncertain: f.uncertain,
+      unfamiliar: f.unfamiliar,
       latencyMs,
       computeMs: f.computeMs,
     }

@@ -18,6 +18,7 @@ import { makeCard } from './card'
 import { removeCheckpoint } from './checkpoint'
 import { datasetItems, EXTRACTOR_VERSION, subset } from './data'
 import { scoreHeldOut } from './estimate'
+import { buildUnfamiliarity, concatItems } from './unfamiliar'
 import { buildProfile, calibrate } from './inference'
 import { defaultArchitecture } from './networks'
 import { beginRun, finishRun, recordEpoch, registerModel, uniqueModelName } from './registry'
@@ -129,6 +130,14 @@ export async function runTraining(specIn: TrainSpec, onProgress: (p: RunProgress
           `${spec.seed}-heldout`,
         )
       : null
+    // Unfamiliarity: reference = the clips trained on; threshold = speakers never trained on (calibration, validation); held-out measures it.
+    const validation = [subset(src, split.pretrain.val), ...(tgt && split.finetune ? [subset(tgt, split.finetune.val)] : [])]
+    const unfamiliarity = buildUnfamiliarity({
+      normaliser: model.normaliser,
+      reference: concatItems([subset(src, split.pretrain.train), ...(tgt ? [subset(tgt, split.shots)] : [])]),
+      calibration: concatItems([subset(enrolSet, split.calibration), ...validation]),
+      heldOut: split.heldOut.length ? subset(enrolSet, split.heldOut) : null,
+    })
     // The card's ECE is the held-out one: the calibration speakers' own ECE would flatter it.
     if (heldOut) profile.ece = heldOut.ece
     onProgress({ phase: 'save', fraction: null, message: `saving to ${out}` })
@@ -153,6 +162,7 @@ export async function runTraining(specIn: TrainSpec, onProgress: (p: RunProgress
         heldOut,
         labelRule: cardLabelRule({ name: spec.source, rule: src.labelRule }, tgt && spec.target ? [{ name: spec.target, rule: tgt.labelRule }] : []),
         data: trainingData(spec, src, tgt, split),
+        unfamiliarity,
         ...(recipe ? { recipe: recipe.choice } : {}),
         createdAt: spec.createdAt,
       }),
