@@ -7,11 +7,14 @@
 import crypto from 'node:crypto'
 import fs from 'node:fs'
 import path from 'node:path'
+import { UnfamiliarVerdictSchema, type UnfamiliarVerdict } from '../../../src-shared/contract/unfamiliar'
 import type { Workspace } from './workspace'
 
 export interface CachedScore {
   top: string
   probabilities: Record<string, number>
+  /** The model's unfamiliarity verdict for the clip, or null (no verdict, or an unreadable row). */
+  unfamiliar: UnfamiliarVerdict | null
 }
 
 /** A key that changes whenever a file of the model folder changes. */
@@ -26,18 +29,27 @@ export function modelKey(dir: string): string {
 
 /** The cached scores of these clips' audio (content hashes) under this model and extractor. */
 export function cachedScores(ws: Workspace, key: string, extractor: string, hashes: string[]): Map<string, CachedScore> {
-  const get = ws.db.prepare('SELECT top, probabilities_json FROM suggest_scores WHERE model_key = ? AND content_hash = ? AND extractor = ?')
+  const get = ws.db.prepare('SELECT top, probabilities_json, unfamiliar_json FROM suggest_scores WHERE model_key = ? AND content_hash = ? AND extractor = ?')
   const out = new Map<string, CachedScore>()
   for (const h of new Set(hashes)) {
-    const r = get.get(key, h, extractor) as { top: string; probabilities_json: string } | undefined
-    if (r) out.set(h, { top: r.top, probabilities: JSON.parse(r.probabilities_json) as Record<string, number> })
+    const r = get.get(key, h, extractor) as { top: string; probabilities_json: string; unfamiliar_json: string | null } | undefined
+    if (!r) continue
+    const verdict = r.unfamiliar_json === null ? null : UnfamiliarVerdictSchema.safeParse(JSON.parse(r.unfamiliar_json))
+    out.set(h, {
+      top: r.top,
+      probabilities: JSON.parse(r.probabilities_json) as Record<string, number>,
+      unfamiliar: verdict?.success ? verdict.data : null,
+    })
   }
   return out
 }
 
-export function storeScores(ws: Workspace, key: string, extractor: string, scores: { contentHash: string; top: string; probabilities: Record<string, number> }[]): void {
-  const put = ws.db.prepare('INSERT OR REPLACE INTO suggest_scores (model_key, content_hash, extractor, top, probabilities_json) VALUES (?, ?, ?, ?, ?)')
+export function storeScores(ws: Workspace, key: string, extractor: string, scores: (CachedScore & { contentHash: string })[]): void {
+  const sql = 'INSERT OR REPLACE INTO suggest_scores (model_key, content_hash, extractor, top, probabilities_json, unfamiliar_json) VALUES (?, ?, ?, ?, ?, ?)'
+  const put = ws.db.prepare(sql)
   ws.db.transaction(() => {
-    for (const s of scores) put.run(key, s.contentHash, extractor, s.top, JSON.stringify(s.probabilities))
+    for (const s of scores) {
+      put.run(key, s.contentHash, extractor, s.top, JSON.stringify(s.probabilities), s.unfamiliar ? JSON.stringify(s.unfamiliar) : null)
+    }
   })()
 }
