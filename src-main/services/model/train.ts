@@ -67,7 +67,7 @@ export function defaultTrainConfig(arch: TrainConfig['arch'], overrides: Partial
 
 /**
  * How a run executes (not what it computes): the TrainContext plus the number of threads
- * each step is split over on the wasm backend (engine/data-parallel.ts; default min(2, cores)
+ * each step is split over on the wasm backend (model/data-parallel.ts; default min(2, cores)
  * for the CNN, 1 for the MLP; SER_TRAIN_THREADS overrides the default). Results are
  * reproducible for a seed and thread count; another thread count only changes float rounding.
  */

@@ -3,7 +3,6 @@
  * of per-clip feature vectors (eGeMAPS, 88 floats) or spectrograms (frames x mels),
  * with a label and a speaker id per item, so the engine is testable without audio.
  */
-import type { BackendName } from '../engine/backend'
 import type { EpochDiagnostics, LossName } from '../../../src-shared/losses'
 
 /** n items, each of shape `itemShape` (e.g. [88] or [frames, mels]), stored row-major in `x`. */
@@ -78,33 +77,8 @@ export interface Normaliser {
   std: number[]
 }
 
-/** Everything the app needs about a trained model; persisted as card.json next to model.json. */
-export interface ModelCardData {
-  format: 'ser-siamese/1'
-  name: string
-  createdAt: string
-  arch: ResolvedArchitecture
-  extractor: { name: 'egemaps' | 'logmel'; version: string; params?: Record<string, unknown> }
-  normaliser: Normaliser | null
-  /** Classes seen in (pre-)training; profiles may add others at enrollment. */
-  labels: string[]
-  sourceCorpus: string
-  targetCorpus: string | null
-  loss: LossConfig
-  frozenLayers: number
-  shots: number | null
-  backend: { name: BackendName; threads: number | null; simd: boolean | null; tfjs: string }
-  metrics: Record<string, number>
-  training: { seed: number; epochs: number; pairsPerBatch: number; learningRate: number }
-  calibration: { temperature: number; uncertainDistance: number; ece: number | null } | null
-  speakers?: import('../../../src-shared/contract/models').SpeakerRoles
-  heldOut?: import('../../../src-shared/contract/models').HeldOutEstimate | null
-  labelRule?: import('../../../src-shared/label-rule').CardLabelRule
-  data?: import('../../../src-shared/contract/models').TrainingData
-  unfamiliarity?: import('../../../src-shared/contract/unfamiliar').UnfamiliarityCard | null
-  recipe?: import('../../../src-shared/contract/recipe').RecipeChoice
-  files: { 'model.json': string; 'weights.bin': string }
-}
+/** Everything the app needs about a trained model; persisted as card.json next to model.json (the type of ModelCardSchema). */
+export type ModelCardData = import('../../../src-shared/contract/models').ModelCard
 
 /** Progress sink for training (maps onto JobContext.progress). */
 export interface TrainContext {

@@ -67,9 +67,15 @@ describe('label writes', () => {
     setLabel(ws, { clipId: clipIds[0], emotion: 'fearful', annotator: 'bob' })
     undo(ws, 'ann')
     expect(live(clipIds[0], 'bob').map((l) => l.emotion)).toEqual(['fearful'])
-    // nothing was ever deleted from the table
-    const deletes = ws.db.prepare('SELECT COUNT(*) FROM labels WHERE deleted_at IS NULL').pluck().get() as number
-    expect(allRows()).toBeGreaterThan(deletes)
+    // nothing was ever deleted from the table: every row an action made or replaced is still
+    // there (soft-deleted at most), and the ids have no gap (a hard delete would leave one)
+    const ids = ws.db.prepare('SELECT id FROM labels ORDER BY id').pluck().all() as number[]
+    const logged = (ws.db.prepare('SELECT before_ids, after_ids FROM label_actions').all() as { before_ids: string; after_ids: string }[])
+      .flatMap((a) => [...(JSON.parse(a.before_ids) as number[]), ...(JSON.parse(a.after_ids) as number[])])
+    expect(logged.filter((id) => !ids.includes(id))).toEqual([])
+    expect(ids.at(-1)! - ids[0] + 1).toBe(ids.length)
+    const liveRows = ws.db.prepare('SELECT COUNT(*) FROM labels WHERE deleted_at IS NULL').pluck().get() as number
+    expect(allRows()).toBeGreaterThan(liveRows)
   })
 
   it('a repeated requestId applies once (a retry after a lost answer)', () => {

@@ -4,7 +4,7 @@
  */
 import { spawn } from 'node:child_process'
 import path from 'node:path'
-import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { afterAll, describe, expect, it } from 'vitest'
 import { closeImportPool, importCorpus } from '../../../src-main/services/corpus/index'
 import { listRuns } from '../../../src-main/services/model/registry'
 import { syntheticCorpus } from '../../helpers/corpora'
@@ -22,17 +22,20 @@ function cli(args: string[]): Promise<{ code: number | null; stderr: string }> {
   })
 }
 
+/** The tiny source workspace with a 5-speaker target dataset next to it. */
+async function withTarget(name: string) {
+  const w = await tinyWorkspace()
+  await importCorpus(w, (await syntheticCorpus('ravdess', { speakers: 5, sentences: 1, seed: name })).dir, { name })
+  await closeImportPool()
+  return w
+}
+
 describe('ser train --epochs N --target X', () => {
-  let ws: Awaited<ReturnType<typeof tinyWorkspace>>
-  beforeAll(async () => {
-    ws = await tinyWorkspace()
-    const target = await syntheticCorpus('ravdess', { speakers: 5, sentences: 1, seed: 'ft-epochs' })
-    await importCorpus(ws, target.dir, { name: 'rav-ft-epochs' })
-    await closeImportPool()
-  }, 300_000)
+  let ws: Awaited<ReturnType<typeof tinyWorkspace>> | undefined
   afterAll(() => ws?.cleanup())
 
   it('fine-tunes for --epochs when --finetune-epochs is not given', async () => {
+    ws = await withTarget('rav-ft-epochs')
     const out = path.join(ws.dir, 'models', 'ft-epochs')
     const r = await cli(['--workspace', ws.dir, 'train', '--source', ws.dataset, '--target', 'rav-ft-epochs', '--shots', '2', '--epochs', '3', '--steps', '2', '--out', out])
     expect(r.code, r.stderr).toBe(0)
@@ -43,5 +46,5 @@ describe('ser train --epochs N --target X', () => {
     const ft = run.history.filter((p) => p.phase === 'finetune')
     expect(ft.length).toBeGreaterThan(0)
     expect(Math.max(...ft.map((p) => p.epoch))).toBeLessThanOrEqual(3)
-  }, 400_000)
+  }, 600_000)
 })
