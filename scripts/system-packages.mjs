@@ -70,13 +70,22 @@ export const TOOLS = {
     choco: null,
     page: 'https://pytorch.org/get-started/locally/ (install it for the python3 that `npm run bench` runs)',
   },
+  'stress-ng': {
+    purpose: 'two CPU-bound processes beside the end-to-end specs that once failed on a busy machine (`npm test` runs them twice under that load)',
+    apt: ['stress-ng'],
+    dnf: ['stress-ng'],
+    brew: ['stress-ng'],
+    winget: null,
+    choco: null,
+    page: 'https://github.com/ColinIanKing/stress-ng (Linux; on Windows use WSL with Debian)',
+  },
   // Headed Electron runs where an Electron binary exists; not checked by the preflight.
   xvfb: { purpose: 'a display for headed Electron test runs', apt: ['xvfb', 'xauth'], dnf: ['xorg-x11-server-Xvfb'], brew: null, winget: null, choco: null, page: 'not needed outside Linux' },
 }
 
 /** What each command needs. `start` needs no system tool: see preflight.mjs for what it checks. */
 export const NEEDS = {
-  test: ['chromium', 'espeak-ng', 'sox', 'ffmpeg', 'praat', 'slurm'],
+  test: ['chromium', 'espeak-ng', 'sox', 'ffmpeg', 'praat', 'slurm', 'stress-ng'],
   'test:unit': ['espeak-ng', 'sox', 'ffmpeg', 'praat', 'slurm'],
   bench: ['espeak-ng', 'sox', 'ffmpeg', 'praat', 'python3-torch'],
   start: [],
