@@ -20,6 +20,7 @@
  * In main, `loadEnrolledProfile(ws, id)` (src-main/services/enroll) returns { model, card, profile } ready for
  * services/model predict(model, profile, items).
  */
+import { EnrollBasisSchema } from './basis'
 import { z } from 'zod'
 import { MAX_ENTRIES, MAX_ITEMS, MAX_TEXT, Real, boundedRecord } from './limits'
 import { PersonSchema } from './recordings'
@@ -109,6 +110,8 @@ export const EnrollResultSchema = z.object({
   calibration: z.object({ temperature: Real, uncertainDistance: Real }),
   backend: z.string().max(MAX_TEXT),
   elapsedSec: Real,
+  /** What the profile rests on (null for profiles enrolled before it was recorded). */
+  basis: EnrollBasisSchema.nullable().default(null),
 })
 export type EnrollResult = z.infer<typeof EnrollResultSchema>
 

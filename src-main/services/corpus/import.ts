@@ -6,6 +6,8 @@
  * again (its path is updated if the file moved). Progress and cancel follow the
  * JobContext contract (services/jobs/registry.ts).
  */
+import { readCorpusMark } from './mark'
+import { setDatasetSpeech } from '../store/dataset-speech'
 import path from 'node:path'
 import fs from 'node:fs'
 import type { Piscina } from 'piscina'
@@ -67,6 +69,12 @@ export async function importCorpus(ws: Workspace, dir: string, opts: ImportOptio
   if (!planned.ok) throw new ImportError(`cannot import ${root}: ${planned.reason}`)
   const { layout, detection, plan } = planned
   const name = opts.name ?? path.basename(root)
+  let mark: ReturnType<typeof readCorpusMark>
+  try {
+    mark = readCorpusMark(root)
+  } catch (err) {
+    throw new ImportError(`cannot import ${root}: ${(err as Error).message}`)
+  }
 
   const db = ws.db
   const existing = db.prepare('SELECT id, layout FROM datasets WHERE name = ?').get(name) as { id: number; layout: string } | undefined
@@ -77,6 +85,8 @@ export async function importCorpus(ws: Workspace, dir: string, opts: ImportOptio
     ? existing.id
     : Number(db.prepare('INSERT INTO datasets (name, layout, root_path) VALUES (?, ?, ?)').run(name, layout, root).lastInsertRowid)
   if (existing) db.prepare('UPDATE datasets SET root_path = ? WHERE id = ?').run(root, datasetId)
+  // generated or recorded, from the folder's mark (never from the name); what a person set stays
+  setDatasetSpeech(ws, datasetId, mark ? mark.speech : 'recorded', mark ? 'mark' : 'unmarked')
 
   const rejected: FileIssue[] = []
   const skipped: FileIssue[] = []

@@ -14,7 +14,7 @@ export const CURRENT_LABEL_SQL = labelSql('dataset')
 export function listDatasets(ws: Workspace): DatasetRow[] {
   const rows = ws.db
     .prepare(
-      `SELECT d.id, d.name, d.layout, d.root_path AS rootPath, d.created_at AS createdAt,
+      `SELECT d.id, d.name, d.layout, d.root_path AS rootPath, d.created_at AS createdAt, d.speech, d.speech_source AS speechSource,
         (SELECT COUNT(*) FROM clips c WHERE c.dataset_id = d.id) AS clips,
         (SELECT COUNT(*) FROM speakers s WHERE s.dataset_id = d.id) AS speakers,
         (SELECT COALESCE(SUM(duration_sec), 0) FROM clips c WHERE c.dataset_id = d.id) AS durationSec

@@ -5,6 +5,7 @@
  * The file is written (temp + rename) before the row, and removed again if the
  * row cannot be written, so the two never disagree.
  */
+import { setDatasetSpeech } from '../store/dataset-speech'
 import { writeAtomic } from '../store/atomic-file'
 import crypto from 'node:crypto'
 import fs from 'node:fs'
@@ -62,7 +63,9 @@ export function ensureRecordingsDataset(ws: Workspace): number {
     throw new RecordingError(`a dataset named '${RECORDINGS_DATASET}' already exists with layout ${row.layout}; rename it to record into this workspace`)
   }
   if (row) return row.id
-  return Number(ws.db.prepare("INSERT INTO datasets (name, layout, root_path) VALUES (?, 'recordings', ?)").run(RECORDINGS_DATASET, root).lastInsertRowid)
+  const id = Number(ws.db.prepare("INSERT INTO datasets (name, layout, root_path) VALUES (?, 'recordings', ?)").run(RECORDINGS_DATASET, root).lastInsertRowid)
+  setDatasetSpeech(ws, id, 'recorded', 'unmarked') // microphone takes are people speaking
+  return id
 }
 
 function levelDb(samples: Int16Array): { peakDb: number; rmsDb: number } {
