@@ -61,3 +61,12 @@ export const EpochDiagnosticsSchema = z.object({
   weight_change: z.number().min(0).max(1e15),
 })
 export type EpochDiagnostics = z.infer<typeof EpochDiagnosticsSchema>
+
+/**
+ * How a fine-tuning recipe is set: 'fixed' (the loss, frozen layers and fine-tune-or-not the
+ * person gave) or 'recommended' (chosen for the data at hand by cross-validation over its
+ * labelled speakers, or examples, only: services/model/recipe.ts, docs/method.md).
+ */
+export const RECIPES = ['fixed', 'recommended'] as const
+export const RecipeSchema = z.enum(RECIPES)
+export type Recipe = z.infer<typeof RecipeSchema>

@@ -24,6 +24,8 @@ import { EnrollBasisSchema } from './basis'
 import { z } from 'zod'
 import { MAX_ENTRIES, MAX_ITEMS, MAX_TEXT, Real, boundedRecord } from './limits'
 import { PersonSchema } from './recordings'
+import { RecipeChoiceSchema } from './recipe'
+import { RecipeSchema } from '../losses'
 
 export const ProfileIdSchema = z.string().regex(/^(default|\d{1,12})$/, "a profile id is 'default' or a number")
 
@@ -57,6 +59,12 @@ export const EnrollRequestSchema = z.object({
   baseModel: z.string().regex(/^(default|\d{1,12})$/).default('default'),
   /** false: keep the base network and only enrol prototypes (fast; often enough). */
   finetune: z.boolean().default(true),
+  /**
+   * 'fixed': `finetune` and `frozenLayers` as given (fine-tuning with the base's loss). 'recommended': the
+   * recipe (keep the base, or fine-tune with a loss and frozen layers) is chosen by cross-validation on
+   * the examples, the same chooser as `ser train --recipe recommended` and the experiment's recommended arm.
+   */
+  recipe: RecipeSchema.default('fixed'),
   frozenLayers: z.number().int().min(0).max(8).default(1),
   epochs: z.number().int().min(1).max(200).default(20),
   /** Most folds of the held-out estimate (fewer when an emotion has fewer examples). */
@@ -105,6 +113,8 @@ export const EnrollResultSchema = z.object({
   counts: boundedRecord(z.string().max(MAX_TEXT), z.number().int(), MAX_ENTRIES),
   heldOut: HeldOutSchema,
   map: EmbeddingMapSchema,
+  /** The recommended recipe: the final choice (on every example) and each held-out fold's own choice; null with a fixed recipe. */
+  recipe: z.object({ choice: RecipeChoiceSchema, folds: z.array(z.string().max(MAX_TEXT)).max(100) }).nullable().default(null),
   /** The same examples under the base network before fine-tuning (absent when not fine-tuned). */
   baseMap: EmbeddingMapSchema.nullable().default(null),
   calibration: z.object({ temperature: Real, uncertainDistance: Real }),

@@ -7,6 +7,7 @@
 import { z } from 'zod'
 import { MAX_DOCUMENT_CHARS, MAX_ENTRIES, MAX_ITEMS, MAX_TEXT, Real, boundedRecord } from './limits'
 import { ArchitectureKindSchema, EpochDiagnosticsSchema, LossNameSchema, PAPER_LOSSES } from '../losses'
+import { RecipeChoiceSchema } from './recipe'
 
 export { LossNameSchema }
 /** Labelled target examples per class for fine-tuning and enrollment, or 'all' of the training speakers' clips. */
@@ -63,11 +64,15 @@ export const ExperimentConfigSchema = z.object({
   tuneBudget: z.number().int().min(1).max(100).default(6),
   /** Epochs of each tuning trial. */
   tuneEpochs: z.number().int().min(1).max(200).default(6),
+  /** The `recommended` arm: per base and support draw, the recipe chosen by cross-validation over the support speakers. */
+  recommended: z.boolean().default(true),
+  /** Rotations of that cross-validation (query speaker groups among the support speakers). */
+  recommendFolds: z.number().int().min(2).max(10).default(3),
 })
 export type ExperimentConfig = z.infer<typeof ExperimentConfigSchema>
 export type ExperimentConfigInput = z.input<typeof ExperimentConfigSchema>
 
-export const MethodSchema = z.enum(['finetune', 'pretrained_only', 'target_only', 'softmax'])
+export const MethodSchema = z.enum(['finetune', 'pretrained_only', 'target_only', 'softmax', 'recommended'])
 export type Method = z.infer<typeof MethodSchema>
 
 const Speakers = z.array(z.string().max(200)).max(100_000)
@@ -87,7 +92,9 @@ export const ResultRecordSchema = z.object({
    * finetune: a base pre-trained on `source` with `pretrain_loss`, fine-tuned with `finetune_loss`;
    * pretrained_only: the same base unchanged, prototypes of the K support clips;
    * target_only: the same network trained with `finetune_loss` on the support clips alone;
-   * softmax: plain classifier on the support clips.
+   * softmax: plain classifier on the support clips;
+   * recommended: the base with the recipe (unchanged, or fine-tuned with a loss and frozen layers) chosen by
+   * cross-validation over the fold's support speakers; the choice is in `recipe` (finetune_loss and frozen stay null).
    */
   method: MethodSchema,
   source: z.string().max(60).nullable(),
@@ -113,6 +120,8 @@ export const ResultRecordSchema = z.object({
   /** confusion[truth][predicted] = count, over `classes`. */
   confusion: boundedRecord(z.string().max(MAX_TEXT), boundedRecord(z.string().max(MAX_TEXT), z.number().int(), MAX_ENTRIES), MAX_ENTRIES),
   seconds: Real.min(0),
+  /** The `recommended` arm's choice and every candidate's cross-validated scores (absent for the other arms). */
+  recipe: RecipeChoiceSchema.optional(),
 })
 export type ResultRecord = z.infer<typeof ResultRecordSchema>
 
@@ -144,8 +153,17 @@ export const LossTuningSchema = z.object({
 })
 export type LossTuning = z.infer<typeof LossTuningSchema>
 
-/** A mean with its n and a 95% interval (hierarchical bootstrap: folds, then pre-training seeds, then support draws). */
-export const StatSchema = z.object({ mean: Real, sd: Real, n: z.number().int(), ci: z.tuple([Real, Real]).nullable() })
+/** A mean with its n and a 95% interval (crossed bootstrap: folds; bases once per replicate; draws within folds). */
+export const StatSchema = z.object({
+  mean: Real,
+  sd: Real,
+  n: z.number().int(),
+  /** null when there are too few units for an interval (`note` says which; `perUnit` holds the values instead). */
+  ci: z.tuple([Real, Real]).nullable(),
+  note: z.string().max(500).nullable().optional(),
+  /** The value per fold (or per base), shown in place of an interval over fewer than 5 units. */
+  perUnit: z.array(z.object({ unit: z.string().max(200), value: Real })).max(1000).optional(),
+})
 export type Stat = z.infer<typeof StatSchema>
 
 export const SummaryRowSchema = z.object({
@@ -170,7 +188,15 @@ export const VerdictSchema = z.enum(['supported', 'contradicted', 'inconclusive'
 export type Verdict = z.infer<typeof VerdictSchema>
 
 /** How many units of each level of the hierarchy an effect rests on. */
-export const UnitsSchema = z.object({ folds: z.number().int(), pretrainSeeds: z.number().int(), supportDraws: z.number().int(), pairs: z.number().int() })
+export const UnitsSchema = z.object({
+  folds: z.number().int(),
+  /** Distinct pre-trained bases (source x pre-training loss x seed); 0 for arms without one. */
+  bases: z.number().int(),
+  /** Fewest pre-training seeds behind one source x pre-training loss. */
+  pretrainSeeds: z.number().int(),
+  supportDraws: z.number().int(),
+  pairs: z.number().int(),
+})
 
 /** One paired effect (UAR difference as a fraction), overall or for one shots value. */
 export const EffectSchema = z.object({
@@ -229,6 +255,26 @@ export const HeadlineSchema = z.object({
 })
 export type Headline = z.infer<typeof HeadlineSchema>
 
+/**
+ * The recommended arm of one source x pre-training loss: how often it made each choice, and its
+ * margin over the best fixed arm on the same bases (and over the best arm of the grid) per shots value.
+ */
+export const RecommendedVariantSchema = z.object({
+  source: z.string().max(60),
+  pretrain_loss: LossNameSchema,
+  label: z.string().max(MAX_TEXT),
+  choices: z.array(z.object({ shots: ShotsSchema, n: z.number().int(), counts: z.array(z.object({ label: z.string().max(MAX_TEXT), n: z.number().int() })).max(200) })).max(50),
+  /** recommended - the best fixed arm among its candidates (pre-trained only, each fine-tuning loss x frozen, same bases). */
+  vsBestCandidate: z.array(z.object({ best: z.string().max(MAX_TEXT), effect: EffectSchema })).max(50),
+  /** recommended - the best arm of the whole grid at that shots value (any method, source or loss). */
+  vsBestOverall: z.array(z.object({ best: z.string().max(MAX_TEXT), effect: EffectSchema })).max(50),
+  /** "never significantly worse": no per-shots interval of vsBestCandidate lies below 0. */
+  neverWorse: z.boolean(),
+})
+export type RecommendedVariant = z.infer<typeof RecommendedVariantSchema>
+export const RecommendedSummarySchema = z.object({ text: z.string().max(MAX_TEXT), variants: z.array(RecommendedVariantSchema).max(100) })
+export type RecommendedSummary = z.infer<typeof RecommendedSummarySchema>
+
 export const RunStatusSchema = z.enum(['running', 'done', 'failed', 'cancelled'])
 export const ExperimentRunSchema = z.object({
   id: z.number().int(),
@@ -262,6 +308,7 @@ export const RunDetailSchema = z.object({
   claims: z.array(ClaimResultSchema).max(MAX_ITEMS),
   losses: z.array(LossRowSchema).max(MAX_ITEMS),
   headline: HeadlineSchema,
+  recommended: RecommendedSummarySchema.default({ text: '', variants: [] }),
   /** Plots as self-contained SVG strings (shown as data: images). */
   plots: z.array(z.object({ title: z.string().max(MAX_TEXT), svg: z.string().max(MAX_TEXT) })).max(MAX_ITEMS),
   markdown: z.string().max(MAX_DOCUMENT_CHARS),

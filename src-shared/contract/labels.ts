@@ -60,13 +60,16 @@ export const RemoveLabelSchema = z.object({ labelId: Id, annotator: AnnotatorSch
 export const ActionResultSchema = z.object({
   actionId: z.number().int(),
   clipId: z.number().int().nullable(),
+  /** the dataset of the change (null only for actions recorded before datasets were kept with them) */
+  datasetId: z.number().int().nullable(),
   description: z.string().max(MAX_TEXT),
   labels: z.array(LabelSchema).max(MAX_ITEMS),
 })
 export type ActionResult = z.infer<typeof ActionResultSchema>
 
-export const UndoRequestSchema = z.object({ annotator: AnnotatorSchema, requestId: RequestId })
-export const UndoStateRequestSchema = z.object({ annotator: AnnotatorSchema })
+/** datasetId: undo/redo only within that dataset (the one the Label view shows); absent: the annotator's latest anywhere. */
+export const UndoRequestSchema = z.object({ annotator: AnnotatorSchema, requestId: RequestId, datasetId: Id.optional() })
+export const UndoStateRequestSchema = z.object({ annotator: AnnotatorSchema, datasetId: Id.optional() })
 export const UndoStateSchema = z.object({ canUndo: z.string().max(MAX_TEXT).nullable(), canRedo: z.string().max(MAX_TEXT).nullable() })
 export type UndoState = z.infer<typeof UndoStateSchema>
 
@@ -153,10 +156,12 @@ export const DatasetArchiveSchema = z.object({
   mimeType: z.literal('application/zip'),
   /** the zip file, base64-encoded (JSON carries no bytes) */
   base64: z.string().max(MAX_ARCHIVE_BASE64_CHARS),
-  /** clips with at least one label in the archive, of `total` in the dataset */
+  /** clips with at least one label in the archive, of `total` in the dataset (every clip has its files) */
   clips: z.number().int().min(0).max(MAX_ITEMS),
   total: z.number().int().min(0).max(MAX_ITEMS),
+  /** one per clip */
   textGrids: z.number().int().min(0).max(MAX_ITEMS),
+  /** Audacity tracks holding labels of the requesting annotator (every clip has a track, empty where there are none) */
   audacity: z.number().int().min(0).max(MAX_ITEMS),
   labels: z.number().int().min(0).max(MAX_ITEMS),
 })

@@ -4,7 +4,8 @@
  * the card with this schema and refuses a mismatched extractor version.
  */
 import { z } from 'zod'
-import { ArchitectureKindSchema, DEFAULT_LOSS, LossNameSchema } from '../losses'
+import { ArchitectureKindSchema, DEFAULT_LOSS, LossNameSchema, RecipeSchema } from '../losses'
+import { RecipeChoiceSchema } from './recipe'
 import { CardLabelRuleSchema } from '../label-rule'
 import { MAX_ENTRIES, MAX_ITEMS, MAX_JSON_CHARS, MAX_TEXT, Real, boundedRecord, boundedUnknown } from './limits'
 
@@ -105,6 +106,8 @@ export const ModelCardSchema = z.object({
   labelRule: CardLabelRuleSchema.optional(),
   /** What the run trained on, counted when it ran (absent on cards written before it was recorded). */
   data: TrainingDataSchema.optional(),
+  /** The recommended recipe's choice, when the model was trained with `--recipe recommended` (or enrolled with it). */
+  recipe: RecipeChoiceSchema.optional(),
   /** sha256 of the two TensorFlow.js files, so a corrupted or swapped file is refused. */
   files: z.object({ 'model.json': z.string().regex(/^[0-9a-f]{64}$/), 'weights.bin': z.string().regex(/^[0-9a-f]{64}$/) }),
 })
@@ -153,6 +156,8 @@ export const TrainRequestSchema = z.object({
   /** Fine-tuning epochs (used only with a target); early stopping may end it sooner. */
   finetuneEpochs: z.number().int().min(1).max(500).default(30),
   frozenLayers: z.number().int().min(0).max(8).default(1),
+  /** 'recommended': with a target, keep the base or fine-tune, the frozen layers and the loss are chosen by cross-validation over the target's fine-tune and validation speakers. */
+  recipe: RecipeSchema.default('fixed'),
   seed: z.number().int().min(-2147483648).max(2147483647).default(1),
 })
 export type TrainRequest = z.input<typeof TrainRequestSchema>

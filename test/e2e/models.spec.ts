@@ -70,6 +70,10 @@ test('Train form and server refuse source = target, more shots than the target h
   await expect(progress.locator('h3').first()).toContainText('done', { timeout: 300_000 })
   // a 3-epoch pre-training is drawn on epochs 1..3 and the 2 fine-tuning epochs on 1..2 (not one axis 0..N)
   await expectCurves(app, { pretrain: 3, finetune: 2 })
+  // no stale red "already exists" beside the run that just succeeded: the form moves on to a fresh name
+  await expect(app.getByTestId('train-form-problem')).toHaveCount(0)
+  await expect(app.getByTestId('train-name')).toHaveValue('m-model-2')
+  await expect(app.getByTestId('train-name-next')).toContainText("'m-model' is trained")
 
   // a taken name is refused by the form and by the server, also in another case
   await app.getByTestId('train-name').fill('m-model')

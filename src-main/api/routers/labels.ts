@@ -84,9 +84,9 @@ export const labelsRouter = router({
   set: procedure.input(SetLabelSchema).output(ActionResultSchema).mutation(({ ctx, input }) => run(() => setLabel(ctx.services.ws, input))),
   update: procedure.input(UpdateRegionSchema).output(ActionResultSchema).mutation(({ ctx, input }) => run(() => updateRegion(ctx.services.ws, input))),
   remove: procedure.input(RemoveLabelSchema).output(ActionResultSchema).mutation(({ ctx, input }) => run(() => removeLabel(ctx.services.ws, input))),
-  undo: procedure.input(UndoRequestSchema).output(ActionResultSchema.nullable()).mutation(({ ctx, input }) => run(() => undo(ctx.services.ws, input.annotator, input.requestId))),
-  redo: procedure.input(UndoRequestSchema).output(ActionResultSchema.nullable()).mutation(({ ctx, input }) => run(() => redo(ctx.services.ws, input.annotator, input.requestId))),
-  undoState: procedure.input(UndoStateRequestSchema).output(UndoStateSchema).query(({ ctx, input }) => undoState(ctx.services.ws, input.annotator)),
+  undo: procedure.input(UndoRequestSchema).output(ActionResultSchema.nullable()).mutation(({ ctx, input }) => run(() => undo(ctx.services.ws, input.annotator, input.requestId, { datasetId: input.datasetId }))),
+  redo: procedure.input(UndoRequestSchema).output(ActionResultSchema.nullable()).mutation(({ ctx, input }) => run(() => redo(ctx.services.ws, input.annotator, input.requestId, { datasetId: input.datasetId }))),
+  undoState: procedure.input(UndoStateRequestSchema).output(UndoStateSchema).query(({ ctx, input }) => undoState(ctx.services.ws, input.annotator, { datasetId: input.datasetId })),
   agreement: procedure
     .input(z.object({ datasetId: z.number().int().positive(), includeCorpus: z.boolean().default(false) }))
     .output(AgreementSchema)

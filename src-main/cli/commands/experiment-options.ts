@@ -26,6 +26,8 @@ export interface GridOptions extends GlobalOptions {
   finetuneSteps?: string
   tuneBudget?: string
   tuneEpochs?: string
+  recommended?: boolean
+  recommendFolds?: string
 }
 
 export function addGridOptions(cmd: Command): Command {
@@ -50,6 +52,8 @@ export function addGridOptions(cmd: Command): Command {
     .option('--finetune-steps <n>', 'fine-tuning steps per epoch', '10')
     .option('--tune-budget <n>', 'tuning trials per loss (the same for every loss)', '6')
     .option('--tune-epochs <n>', 'epochs of each tuning trial', '6')
+    .option('--no-recommended', 'leave out the recommended arm (the recipe chosen per fold by cross-validation over its support speakers)')
+    .option('--recommend-folds <n>', "rotations of the recommended arm's cross-validation over the support speakers", '3')
 }
 
 const int = (v: string | undefined, what: string): number => parseList(v ?? '', parseInteger, what)[0]
@@ -78,6 +82,8 @@ export function configFromOptions(o: GridOptions): ExperimentConfigInput {
     finetuneSteps: int(o.finetuneSteps, '--finetune-steps'),
     tuneBudget: int(o.tuneBudget, '--tune-budget'),
     tuneEpochs: int(o.tuneEpochs, '--tune-epochs'),
+    recommended: o.recommended !== false,
+    recommendFolds: int(o.recommendFolds, '--recommend-folds'),
   }
 }
 

@@ -119,8 +119,8 @@ export function registerPlanCommands(experiment: Command): void {
       const r = await writeOutputs(abs)
       const st = readPlanStatus(abs)
       if (!r.complete) process.stderr.write(`warning: ${st.pending + st.failed} of ${st.total} tasks have not finished (${st.failed} failed); the results are partial\n`)
-      if (o.json) process.stdout.write(JSON.stringify({ out: abs, complete: r.complete, headline: r.headline, claims: r.claims, losses: r.losses, summary: r.summary, records: r.records }, null, 2) + '\n')
-      else process.stdout.write(`${r.markdown}\n\n${claimsText(r.claims, r.headline)}\n\nReport: ${path.join(abs, 'report.html')}\n`)
+      if (o.json) process.stdout.write(JSON.stringify({ out: abs, complete: r.complete, headline: r.headline, claims: r.claims, recommended: r.recommended, losses: r.losses, summary: r.summary, records: r.records }, null, 2) + '\n')
+      else process.stdout.write(`${r.markdown}\n\n${claimsText(r.claims, r.headline, r.recommended)}\n\nReport: ${path.join(abs, 'report.html')}\n`)
     })
 
   experiment

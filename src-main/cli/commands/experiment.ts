@@ -33,8 +33,8 @@ export function register(program: Command): void {
       )
       if (process.stderr.isTTY) process.stderr.write('\n')
       process.stderr.write(`${r.resumed ? 'resumed and finished' : 'finished'}: ${r.records.length} evaluations in ${r.outDir} (results.json, results.csv, report.html)\n`)
-      if (o.json) process.stdout.write(JSON.stringify({ out: r.outDir, config: r.config, headline: r.headline, claims: r.claims, losses: r.losses, summary: r.summary, records: r.records }, null, 2) + '\n')
-      else process.stdout.write(`${r.markdown}\n\n${claimsText(r.claims, r.headline)}\n\nReport: ${path.join(r.outDir, 'report.html')}\n`)
+      if (o.json) process.stdout.write(JSON.stringify({ out: r.outDir, config: r.config, headline: r.headline, claims: r.claims, recommended: r.recommended, losses: r.losses, summary: r.summary, records: r.records }, null, 2) + '\n')
+      else process.stdout.write(`${r.markdown}\n\n${claimsText(r.claims, r.headline, r.recommended)}\n\nReport: ${path.join(r.outDir, 'report.html')}\n`)
     } catch (err) {
       if (err instanceof JobCancelledError) {
         process.stderr.write(`\ninterrupted; the finished tasks are kept in ${out ?? 'the output folder'}: run the same command again to resume\n`)

@@ -1,6 +1,6 @@
 import path from 'node:path'
 import { Option, type Command } from 'commander'
-import { DEFAULT_LOSS, LOSS_NAMES } from '../../../src-shared/losses'
+import { DEFAULT_LOSS, LOSS_NAMES, RECIPES } from '../../../src-shared/losses'
 import { initBackend } from '../../services/engine/backend'
 import { describeEstimate } from '../../services/model/estimate'
 import { closeTrainPool, trainInWorker } from '../../services/model/jobs'
@@ -16,6 +16,7 @@ import { output, withWorkspace, type GlobalOptions } from '../context'
 function describeCard(dir: string, backend: string, card: ModelCardData): string {
   const lines = [`saved ${card.name} to ${dir} (backend ${backend}; trained on ${card.sourceCorpus}${card.targetCorpus ? ` -> ${card.targetCorpus}` : ''})`]
   if (card.labelRule) lines.push(`  labels: ${card.labelRule.text}`)
+  if (card.recipe) lines.push(`  recipe (recommended): ${card.recipe.label}; ${card.recipe.reason}`)
   if (card.speakers) lines.push(`  speakers: ${SPEAKER_ROLES.map((r) => `${r} ${card.speakers![r].length}`).join(', ')} (held-out speakers are in no other role)`)
   if (card.heldOut) lines.push(`  held-out: ${describeEstimate(card.heldOut)}`, `    on ${card.heldOut.data}`)
   else lines.push('  held-out: none (too few speakers to hold any out)')
@@ -40,6 +41,11 @@ export function register(program: Command): void {
     .option('--steps <n>', 'steps per epoch', (v) => parseInt(v, 10), 50)
     .option('--shots <k>', 'labelled examples per class for fine-tuning / enrollment', (v) => parseInt(v, 10), 5)
     .option('--frozen <n>', 'layers frozen while fine-tuning', (v) => parseInt(v, 10), 1)
+    .addOption(
+      new Option('--recipe <recipe>', 'fixed: fine-tune with --loss and --frozen; recommended: keep the base or fine-tune, the frozen layers and the loss chosen by cross-validation over the target\'s fine-tune and validation speakers (needs --target)')
+        .choices(RECIPES)
+        .default('fixed'),
+    )
     .option('--seed <n>', 'random seed', (v) => parseInt(v, 10), 1)
     .option('--json', 'print machine-readable JSON on stdout')
     .action(async (o, cmd: Command) => {
@@ -52,6 +58,7 @@ export function register(program: Command): void {
         spec = { ...((await withWorkspace(opts, async (ws) => runSpecForResume(ws, id))) as unknown as TrainSpec), workspace }
       } else {
         if (!o.source || !o.out) throw new Error('give --source and --out (or --resume RUN to continue a run)')
+        if (o.recipe === 'recommended' && !o.target) throw new Error('--recipe recommended chooses how to fine-tune on a target: give --target')
         const fe = o.finetuneEpochs as number | undefined
         if (fe !== undefined && (!Number.isInteger(fe) || fe < 1 || fe > 500)) throw new Error(`--finetune-epochs takes a whole number from 1 to 500, got '${fe}'`)
         // the same checks as the Train view's Start (source = target, more shots than the fine-tune speakers have)
@@ -70,6 +77,7 @@ export function register(program: Command): void {
           shots: o.shots,
           ...(fe !== undefined ? { finetuneEpochs: fe } : {}),
           frozenLayers: o.frozen,
+          recipe: o.recipe,
           seed: o.seed,
         }
       }

@@ -7,29 +7,16 @@
  * The out-of-fold distances also calibrate the final profile's temperature.
  */
 import { classificationMetrics, dist, expectedCalibrationError, prototypes, quantile, softmaxNeg } from '../model/inference-core'
-import { makeRng } from '../model/sampling'
 import { embedAll, finetune, type TrainedModel } from '../model/train'
 import type { EpochReport, ItemSet } from '../model/types'
 import type { HeldOut } from '../../../src-shared/contract/enroll'
+import type { Recipe } from '../../../src-shared/losses'
+import type { RecipeChoice } from '../../../src-shared/contract/recipe'
 import { EnrollError } from './examples'
+import { chooseForExamples, trainChosen } from './recipe'
+import { stratifiedFolds } from './stratified'
 
-/** Fold of each item: per class, shuffled and dealt round-robin, continuing where the last class stopped. */
-export function stratifiedFolds(labels: string[], k: number, seed: number): number[] {
-  const rng = makeRng(`${seed}-enroll-folds`)
-  const fold = new Array<number>(labels.length).fill(-1)
-  const byClass = new Map<string, number[]>()
-  labels.forEach((l, i) => byClass.set(l, [...(byClass.get(l) ?? []), i]))
-  let next = 0
-  for (const c of [...byClass.keys()].sort()) {
-    const idx = byClass.get(c)!
-    for (let i = idx.length - 1; i > 0; i--) {
-      const j = Math.floor(rng() * (i + 1))
-      ;[idx[i], idx[j]] = [idx[j], idx[i]]
-    }
-    for (const i of idx) fold[i] = next++ % k
-  }
-  return fold
-}
+export { stratifiedFolds }
 
 /**
  * Leave-one-session-out folds: fold f holds every example of the f-th session (sorted
@@ -55,6 +42,9 @@ export interface TuneOptions {
   seed: number
   signal?: AbortSignal
   onEpoch?: (r: EpochReport) => void
+  /** 'recommended': the recipe (keep the base, or fine-tune with a loss and frozen layers) is chosen on the given examples; `finetune` and `frozenLayers` are then unused. */
+  recipe?: Recipe
+  onChoosing?: (message: string) => void
 }
 
 /** The base model fine-tuned on `indices` of `data` (one speaker, so no validation split), or the base itself. */
@@ -66,6 +56,14 @@ export async function tune(base: TrainedModel, data: ItemSet, indices: number[],
     { frozenLayers: o.frozenLayers, shots: null, loss: base.loss, seed: o.seed, indices, overrides: { epochs: o.epochs, validationSpeakers: 0, patience: 0 } },
     { signal: o.signal, onEpoch: o.onEpoch },
   )
+}
+
+/** tune(), or with the recommended recipe: choose on `indices` only, then train the chosen recipe on them. */
+export async function tuneWith(base: TrainedModel, data: ItemSet, indices: number[], o: TuneOptions): Promise<{ model: TrainedModel; choice: RecipeChoice | null }> {
+  if (o.recipe !== 'recommended') return { model: await tune(base, data, indices, o), choice: null }
+  const fallback = o.finetune ? { finetune: true as const, loss: base.loss.name, frozen: o.frozenLayers } : { finetune: false as const }
+  const choice = await chooseForExamples(base, data, indices, { ...o, fallback })
+  return { model: await trainChosen(base, data, indices, choice, o), choice }
 }
 
 /** Distances from items `query` to the class prototypes of items `support`, both taken from `emb`. */
@@ -82,6 +80,8 @@ const argmin = (d: number[]) => d.reduce((b, v, i) => (v < d[b] ? i : b), 0)
 
 export interface CrossValResult {
   heldOut: HeldOut
+  /** The recommended recipe's choice in each fold (on that fold's training examples only); [] with a fixed recipe. */
+  choices: RecipeChoice[]
   /** Out-of-fold distance rows (to every class) with the true class index, for calibration. */
   rows: { d: number[]; y: number }[]
 }
@@ -103,12 +103,14 @@ export async function crossValidate(
   const basePredicted: string[] = []
   const predictions: HeldOut['predictions'] = []
   const rows: CrossValResult['rows'] = []
+  const choices: RecipeChoice[] = []
   for (let f = 0; f < k; f++) {
     o.onFold?.(f, k)
     const train = fold.flatMap((g, i) => (g === f ? [] : [i]))
     const test = fold.flatMap((g, i) => (g === f ? [i] : []))
     const baseD = distancesTo(baseEmb, dim, data.labels, train, test, classes)
-    const model = await tune(base, data, train, o)
+    const { model, choice } = await tuneWith(base, data, train, o)
+    if (choice) choices.push(choice)
     try {
       const emb = model === base ? baseEmb : embedAll(model, data)
       const d = distancesTo(emb, dim, data.labels, train, test, classes)
@@ -131,9 +133,11 @@ export async function crossValidate(
     (bySession
       ? `leave-one-session-out on the ${n} examples from ${k} recording sessions: each whole session was held out once, `
       : `stratified ${k}-fold leave-some-out on the ${n} examples: each example was held out once, `) +
-    (o.finetune ? `the model fine-tuned (${o.epochs} epochs, ${o.frozenLayers} frozen layer${o.frozenLayers === 1 ? '' : 's'}) and ` : '') +
+    (o.recipe === 'recommended'
+      ? `the recipe chosen by an inner cross-validation on the other ${bySession ? 'sessions' : 'folds'}' examples only (${choices.map((c) => c.label).join('; ')}), the model trained with it and `
+      : o.finetune ? `the model fine-tuned (${o.epochs} epochs, ${o.frozenLayers} frozen layer${o.frozenLayers === 1 ? '' : 's'}) and ` : '') +
     `the emotion prototypes built from the other ${k - 1} ${bySession ? 'session' : 'fold'}${k === 2 ? '' : 's'} only, then the example classified by its nearest prototype`
-  return { heldOut: { method, folds: k, accuracy: m.accuracy, uar: m.uar, macroF1: m.macroF1, baseAccuracy: baseAcc, confusion: m.confusion, predictions }, rows }
+  return { choices, heldOut: { method, folds: k, accuracy: m.accuracy, uar: m.uar, macroF1: m.macroF1, baseAccuracy: baseAcc, confusion: m.confusion, predictions }, rows }
 }
 
 type Row = { d: number[]; y: number }

@@ -23,7 +23,7 @@ import { embedAll } from '../model/train'
 import { openWorkspace } from '../store/workspace'
 import { EnrollRequestSchema, type EnrollProgress, type EnrollRequest, type EnrollResult } from '../../../src-shared/contract/enroll'
 import { cardLabelRule } from '../../../src-shared/label-rule'
-import { calibrateFromRows, crossValidate, sessionFolds, tune } from './crossval'
+import { calibrateFromRows, crossValidate, sessionFolds, tuneWith } from './crossval'
 import { EnrollError, loadExamples } from './examples'
 import { embeddingMap } from './map'
 import { baseModelDir, profileNameTaken } from './profiles'
@@ -72,14 +72,18 @@ export async function runEnrollment(specIn: EnrollSpec, onProgress: (p: EnrollRu
     // leave-one-session-out: one fold per session (checked by sessionFolds)
     const k = sessions ? sessionFolds(data.labels, sessions).keys.length : Math.min(spec.folds, minCount)
     // Trainings: one per fold, then the final one; features take the first 10% of the bar.
-    const steps = spec.finetune ? k + 1 : 1
+    const recommended = spec.recipe === 'recommended'
+    const trains = spec.finetune || recommended
+    const steps = trains ? k + 1 : 1
     const at = (step: number, within: number) => 0.1 + 0.85 * ((step + within) / steps)
     const tuneOpts = (step: number, phase: 'folds' | 'final') => ({
       finetune: spec.finetune,
       frozenLayers: spec.frozenLayers,
+      recipe: spec.recipe,
       epochs: spec.epochs,
       seed: spec.seed,
       signal,
+      onChoosing: (m: string) => report(null, `${phase === 'folds' ? `held-out fold ${step + 1}/${k}` : 'final recipe'}: ${m}`, { phase, step: step + 1, steps }),
       onEpoch: (r: { epoch: number; epochs: number; trainLoss: number }) =>
         report(at(step, r.epoch / r.epochs), `${phase === 'folds' ? `held-out fold ${step + 1}/${k}` : 'final fine-tuning'}: epoch ${r.epoch}/${r.epochs}`, {
           phase,
@@ -97,15 +101,16 @@ export async function runEnrollment(specIn: EnrollSpec, onProgress: (p: EnrollRu
       sessions,
       onFold: (f) => {
         foldNo = f
-        report(at(spec.finetune ? f : 0, 0), `held-out fold ${f + 1}/${k}`, { phase: 'folds', step: f + 1, steps })
+        report(at(trains ? f : 0, 0), `held-out fold ${f + 1}/${k}`, { phase: 'folds', step: f + 1, steps })
       },
       onEpoch: (r) => tuneOpts(foldNo, 'folds').onEpoch(r),
+      onChoosing: (m) => tuneOpts(foldNo, 'folds').onChoosing(m),
     })
     if (signal?.aborted) throw new JobCancelledError()
 
-    report(at(spec.finetune ? k : 0, 0), spec.finetune ? 'final fine-tuning on every example' : 'enrolling prototypes', { phase: 'final', step: steps, steps })
+    report(at(trains ? k : 0, 0), recommended ? 'choosing the recipe on every example' : spec.finetune ? 'final fine-tuning on every example' : 'enrolling prototypes', { phase: 'final', step: steps, steps })
     const all = data.labels.map((_, i) => i)
-    const model = await tune(base, data, all, tuneOpts(k, 'final'))
+    const { model, choice } = await tuneWith(base, data, all, tuneOpts(k, 'final'))
     const profile = buildProfile(model, data)
     const cal = calibrateFromRows(cv.rows)
     Object.assign(profile, { temperature: cal.temperature, uncertainDistance: cal.uncertainDistance, ece: cal.ece })
@@ -127,6 +132,7 @@ export async function runEnrollment(specIn: EnrollSpec, onProgress: (p: EnrollRu
         calibration: profile,
         metrics: { heldOutAccuracy: cv.heldOut.accuracy, heldOutUar: cv.heldOut.uar, heldOutMacroF1: cv.heldOut.macroF1, baseHeldOutAccuracy: cv.heldOut.baseAccuracy },
         speakers: enrolledRoles(baseCard, spec.person),
+        ...(choice ? { recipe: choice } : {}),
         labelRule: cardLabelRule(baseCard.labelRule?.source ? { name: baseCard.sourceCorpus, rule: baseCard.labelRule.source } : null, data.labelRules),
         heldOut: heldOutEstimate(
           cv.heldOut.predictions.map((p) => p.label),
@@ -149,7 +155,8 @@ export async function runEnrollment(specIn: EnrollSpec, onProgress: (p: EnrollRu
       name: spec.name,
       person: spec.person,
       baseModel: spec.baseModel === 'default' ? 'default' : baseCard.name,
-      finetuned: spec.finetune,
+      finetuned: model !== base,
+      recipe: choice ? { choice, folds: cv.choices.map((c) => c.label) } : null,
       classes,
       counts: data.counts,
       heldOut: cv.heldOut,

@@ -2,7 +2,7 @@
  * The paper's claims and the comparisons around them, as paired effects on this run's
  * records (docs/method.md, "Verdicts"). A pair is two records on the same target fold,
  * support draw and shots (and the same base where both have one); its effect is the UAR
- * difference. Intervals: hierarchical bootstrap (bootstrap.ts). Every effect is given per
+ * difference. Intervals: crossed bootstrap (bootstrap.ts). Every effect is given per
  * shots value and pooled over the shots values (each weighted equally).
  *   distance-loss           finetune(finetune_loss distance) - finetune(contrastive), same base and frozen
  *   finetune-vs-pretrained  finetune - pretrained_only on the same base (what fine-tuning adds)
@@ -10,7 +10,8 @@
  *   source-vs-frozen        range of mean UAR over sources - range over frozen settings
  */
 import type { ClaimResult, Effect, ResultRecord, Shots } from '../../../src-shared/contract/experiments'
-import { hierarchicalBootstrap, verdictOf, weightedMean, MIN_FOLDS, MIN_PRETRAIN_SEEDS, type BootstrapResult, type Weighted } from './bootstrap'
+import { crossedBootstrap, verdictOf, weightedMean, type BootstrapResult, type Levels, type Weighted } from './bootstrap'
+import { MIN_INTERVAL_UNITS } from '../../../src-shared/units'
 import { variantKey, variantLabel } from './variants'
 
 export interface Pair {
@@ -19,10 +20,17 @@ export interface Pair {
   d: number
 }
 
-const levelsOf = (p: Pair) => ({ fold: p.a.fold, pretrainSeed: p.a.pretrain_seed ?? p.b.pretrain_seed, seed: p.a.seed })
-const pp = (v: number) => `${v >= 0 ? '+' : ''}${(100 * v).toFixed(1)}`
+/** The pre-trained base of a record ('source|pretrain_loss|seed'), or null for arms without one. */
+export const baseOf = (r: ResultRecord): string | null => (r.pretrain_seed === null ? null : `${r.source}|${r.pretrain_loss}|${r.pretrain_seed}`)
+export const recordLevels = (r: ResultRecord): Levels => ({ fold: r.fold, base: baseOf(r), seed: r.seed })
+const levelsOf = (p: Pair): Levels => ({ fold: p.a.fold, base: baseOf(p.a) ?? baseOf(p.b), seed: p.a.seed })
+/** UAR points with one decimal; a value that rounds to 0 is '0.0' (never '-0.0'). */
+export const pp = (v: number) => {
+  const t = (100 * v).toFixed(1)
+  return t === '0.0' || t === '-0.0' ? '0.0' : `${v > 0 ? '+' : ''}${t}`
+}
 const ciText = (ci: [number, number] | null) => (ci ? `[${pp(ci[0])}, ${pp(ci[1])}]` : '[no interval]')
-export const RULE = `95% interval from a hierarchical bootstrap (folds, then pre-training seeds, then support draws). supported: the interval lies above 0; contradicted: it lies below 0; inconclusive: it includes 0, or fewer than ${MIN_FOLDS} folds (or, for arms on pre-trained bases, fewer than ${MIN_PRETRAIN_SEEDS} pre-training seeds), or the grid lacks the comparison`
+export const RULE = `95% interval from a crossed bootstrap (speaker folds; pre-trained bases once per replicate, shared by every fold; support draws within their fold). supported: both bounds lie above 0 by at least 0.05 UAR points (a bound shown as 0.0 is not outside 0); contradicted: both lie below 0 by at least that; inconclusive: the interval includes or touches 0, or it rests on fewer than ${MIN_INTERVAL_UNITS} folds (or, for arms on pre-trained bases, fewer than ${MIN_INTERVAL_UNITS} bases), or the grid lacks the comparison`
 
 /** Pairs of A records with the B record that matches on `match` plus fold, seed and shots. */
 export function pairs(records: ResultRecord[], isA: (r: ResultRecord) => boolean, isB: (r: ResultRecord) => boolean, match: (r: ResultRecord) => string): Pair[] {
@@ -34,11 +42,11 @@ export function pairs(records: ResultRecord[], isA: (r: ResultRecord) => boolean
   })
 }
 
-function effect(ps: Pair[], shots: Shots | 'pooled', needsPretrainSeeds: boolean, missing: string): Effect & { boot: BootstrapResult } {
+function effect(ps: Pair[], shots: Shots | 'pooled', needsBases: boolean, missing: string): Effect & { boot: BootstrapResult } {
   // Pooled: each shots value weighs equally (the leaf mean is over the shots values' means).
   const stat = shots === 'pooled' ? pooledMean : weightedMean((p: Pair) => p.d)
-  const boot = hierarchicalBootstrap(ps, levelsOf, stat, { seed: `effect-${shots}` })
-  const v = verdictOf(boot, { needsPretrainSeeds, missing })
+  const boot = crossedBootstrap(ps, levelsOf, stat, { seed: `effect-${shots}` })
+  const v = verdictOf(boot, { needsBases, missing })
   return { shots, effect: ps.length ? boot.estimate : null, ci: boot.ci, units: boot.units, verdict: v.verdict, reason: v.reason, boot }
 }
 
@@ -55,11 +63,11 @@ function pooledMean(s: Weighted<Pair>[]): number {
   return means.length ? means.reduce((a, b) => a + b, 0) / means.length : NaN
 }
 
-export function effects(ps: Pair[], shotsOrder: Shots[], needsPretrainSeeds: boolean, missing: string): { pooled: Effect; perShots: Effect[] } {
+export function effects(ps: Pair[], shotsOrder: Shots[], needsBases: boolean, missing: string): { pooled: Effect; perShots: Effect[] } {
   const strip = ({ boot: _b, ...e }: Effect & { boot: BootstrapResult }): Effect => e
   return {
-    pooled: strip(effect(ps, 'pooled', needsPretrainSeeds, missing)),
-    perShots: shotsOrder.map((k) => strip(effect(ps.filter((p) => p.a.shots === k), k, needsPretrainSeeds, missing))),
+    pooled: strip(effect(ps, 'pooled', needsBases, missing)),
+    perShots: shotsOrder.map((k) => strip(effect(ps.filter((p) => p.a.shots === k), k, needsBases, missing))),
   }
 }
 
@@ -69,7 +77,7 @@ function claimFrom(base: Pick<ClaimResult, 'id' | 'claim' | 'rule'>, e: { pooled
   const explanation =
     p.effect === null
       ? `Not in this grid: ${p.reason}.`
-      : `${what}: ${pp(p.effect)} UAR points pooled over the shots values, 95% interval ${ciText(p.ci)} over ${p.units.folds} folds x ${p.units.pretrainSeeds} pre-training seed(s) x ${p.units.supportDraws} support draws (${p.units.pairs} pairs). Per shots: ${per}. Verdict: ${p.verdict}${p.reason ? ` (${p.reason})` : ''}.`
+      : `${what}: ${pp(p.effect)} UAR points pooled over the shots values, 95% interval ${ciText(p.ci)} over ${p.units.folds} folds x ${p.units.bases} pre-trained base(s) x ${p.units.supportDraws} support draws (${p.units.pairs} pairs). Per shots: ${per}. Verdict: ${p.verdict}${p.reason ? ` (${p.reason})` : ''}.`
   return { ...base, verdict: p.verdict, reason: p.reason, explanation, effect: p.effect, ci: p.ci, units: p.units, perShots: e.perShots, details }
 }
 
@@ -132,12 +140,11 @@ export function claimSourceVsFrozen(records: ResultRecord[], shots: Shots[]): Cl
     return Math.max(...m) - Math.min(...m)
   }
   const stat = (s: Weighted<ResultRecord>[]) => range(s, (r) => String(r.source)) - range(s, (r) => String(r.frozen))
-  const lv = (r: ResultRecord) => ({ fold: r.fold, pretrainSeed: r.pretrain_seed, seed: r.seed })
   const missing = `the grid has ${sources.size} source(s) and ${frozen.size} frozen setting(s); the comparison needs at least two of each`
   const one = (rs: ResultRecord[], k: Shots | 'pooled'): Effect => {
-    if (sources.size < 2 || frozen.size < 2) return { shots: k, effect: null, ci: null, units: { folds: 0, pretrainSeeds: 0, supportDraws: 0, pairs: 0 }, verdict: 'inconclusive', reason: missing }
-    const b = hierarchicalBootstrap(rs, lv, stat, { resamples: 1000, seed: `source-frozen-${k}` })
-    const v = verdictOf(b, { needsPretrainSeeds: true, missing })
+    if (sources.size < 2 || frozen.size < 2) return { shots: k, effect: null, ci: null, units: { folds: 0, bases: 0, pretrainSeeds: 0, supportDraws: 0, pairs: 0 }, verdict: 'inconclusive', reason: missing }
+    const b = crossedBootstrap(rs, recordLevels, stat, { resamples: 1000, seed: `source-frozen-${k}` })
+    const v = verdictOf(b, { needsBases: true, missing })
     return { shots: k, effect: b.estimate, ci: b.ci, units: b.units, verdict: v.verdict, reason: v.reason }
   }
   const e = { pooled: one(ft, 'pooled'), perShots: shots.map((k) => one(ft.filter((r) => r.shots === k), k)) }

@@ -15,6 +15,7 @@ import { embedAll, finetune, trainOnTargetOnly, type TrainedModel } from '../mod
 import { softmaxBaseline } from '../model/softmax'
 import { loadModel } from '../model/storage'
 import { pca2 } from '../model/pca'
+import { chooseRecipe, chosenCandidate, type Candidate } from '../model/recipe'
 import type { ItemSet, TrainConfig } from '../model/types'
 import type { EmbeddingMap } from '../../../src-shared/contract/experiments'
 import { asVectors, trainingSet } from './core'
@@ -22,6 +23,7 @@ import { baseEvaluations, targetEvaluations, type Evaluation } from './grid'
 import { classificationMetrics } from './metrics'
 import { readTaskResult, writeDurable } from './plan-io'
 import { pretrainId, targetTuningSource, type EvaluateParams } from './plan'
+import { finetuneLossesOf } from './grid'
 import { classesOf, featuresResults, indicesWhere, readFeatures, subset, targetFolds, type TaskContext } from './task-data'
 import { baseDir, diagnosticsOf, tunedLoss, type PretrainResult } from './train-tasks'
 
@@ -55,9 +57,14 @@ export async function evaluateTask(ctx: TaskContext, p: EvaluateParams): Promise
   const arch = defaultArchitecture(config.model, target.itemShape)
   const ft: Partial<TrainConfig> = { validationSpeakers: 0, epochs: config.finetuneEpochs, stepsPerEpoch: config.finetuneSteps, patience: 0 }
   const records: ResultRecord[] = []
+  // What each arm on this base predicted, by candidate (the recommended arm's final model is the chosen arm's).
+  const byCandidate = new Map<string, { predicted: string[]; diagnostics: ResultRecord['diagnostics'] }>()
+  const candidateKey = (c: Candidate) => (c.finetune ? `${c.loss}|${c.frozen}` : 'unchanged')
   const record = (e: Evaluation, predicted: string[], speakers: SpeakerRoles, diagnostics: ResultRecord['diagnostics'], t0: number): ResultRecord => {
     const m = classificationMetrics(classes, test.labels, predicted)
     const { key: _key, ...fields } = e
+    if (e.method === 'pretrained_only') byCandidate.set('unchanged', { predicted, diagnostics })
+    if (e.method === 'finetune') byCandidate.set(`${e.finetune_loss}|${e.frozen}`, { predicted, diagnostics })
     return {
       ...fields, model: config.model, classes, n_support: support.labels.length, n_test: test.labels.length,
       accuracy: m.accuracy, uar: m.uar, macro_f1: m.macroF1, speakers, diagnostics, confusion: m.confusion, seconds: (performance.now() - t0) / 1000,
@@ -97,6 +104,22 @@ export async function evaluateTask(ctx: TaskContext, p: EvaluateParams): Promise
       const t0 = performance.now()
       if (e.method === 'pretrained_only') {
         records.push(record(e, protoPredict(base), baseRoles, [], t0))
+        continue
+      }
+      if (e.method === 'recommended') {
+        // Cross-validation over the fold's support speakers only: the clips of the other folds, never this fold's test speakers.
+        const pool = subset(target, poolIdx)
+        const candidates: Candidate[] = [{ finetune: false }, ...finetuneLossesOf(config).flatMap((loss) => config.frozen.map((frozen) => ({ finetune: true as const, loss, frozen })))]
+        const recipe = await chooseRecipe(base, pool, {
+          groups: pool.speakers, unit: 'speaker', folds: config.recommendFolds, shots: p.shots === 'all' ? null : p.shots, candidates,
+          lossFor: (loss) => tunedLoss(ctx, b.source, loss), epochs: config.finetuneEpochs, stepsPerEpoch: config.finetuneSteps, seed: p.seed,
+          key: `${pretrainId(b)}-f${p.fold}-r${p.seed}-k${p.shots}`, signal: ctx.signal,
+          onProgress: (_d, _t, label) => ctx.progress(null, `recommended recipe from ${b.source} (${b.pretrain_loss}, seed ${b.pretrain_seed}), ${p.shots} shots, fold ${p.fold}, draw ${p.seed}: ${label}`),
+        })
+        const chosen = byCandidate.get(candidateKey(chosenCandidate(recipe)))
+        if (!chosen) throw new Error(`the recommended recipe chose ${recipe.label}, which this task did not evaluate`)
+        const roles = { ...baseRoles, support: [...new Set([...baseRoles.support, ...recipe.speakers])].sort() }
+        records.push({ ...record(e, chosen.predicted, roles, chosen.diagnostics, t0), recipe })
         continue
       }
       const t = tunedLoss(ctx, b.source, e.finetune_loss!)

@@ -6,8 +6,9 @@
  */
 import fs from 'node:fs'
 import path from 'node:path'
-import { EmbeddingMapSchema, type ClaimResult, type CurvePoint, type EmbeddingMap, type ExperimentConfig, type Headline, type LossRow, type LossTuning, type PretrainRecord, type ResultRecord, type SummaryRow } from '../../../src-shared/contract/experiments'
+import { EmbeddingMapSchema, type ClaimResult, type CurvePoint, type EmbeddingMap, type ExperimentConfig, type Headline, type LossRow, type LossTuning, type PretrainRecord, type RecommendedSummary, type ResultRecord, type SummaryRow } from '../../../src-shared/contract/experiments'
 import { evaluateClaims } from './claims'
+import { recommendedSummary } from './recommended'
 import type { Plot } from './plots'
 import { renderReport, type RunMeta } from './report'
 import { markdownTable, writeAtomic, writeResults, RESULTS_FORMAT } from './results'
@@ -28,6 +29,8 @@ export interface RunOutputs {
   claims: ClaimResult[]
   losses: LossRow[]
   headline: Headline
+  /** The recommended arm's choices and margins (recommended.ts). */
+  recommended: RecommendedSummary
   plots: Plot[]
   markdown: string
 }
@@ -120,9 +123,10 @@ export async function computeOutputs(dir: string, withPlots = true): Promise<Run
   const losses = lossTable(records, config.shots)
   const classes = records[0]?.classes.length ?? 0
   const head = headline(records, config.shots, classes ? 1 / classes : null)
+  const recommended = recommendedSummary(records, config.shots)
   // Vega is loaded only where plots are drawn: importing it breaks tsx's loader in worker threads.
   const plots = withPlots ? await (await import('./plots')).buildPlots({ records, summary, claims, losses, curves: res.curves, embedding: readEmbedding(dir), shots: config.shots }) : []
-  return { records, summary, claims, losses, headline: head, plots, markdown: markdownTable(summary), results: res }
+  return { records, summary, claims, losses, headline: head, recommended, plots, markdown: markdownTable(summary), results: res }
 }
 
 /** `ser experiment merge`: writes results.json, results.csv and report.html, and marks the folder done when every task has finished. */
@@ -132,8 +136,8 @@ export async function writeOutputs(dir: string): Promise<RunOutputs & { complete
   const meta = { ...buildMeta(dir, out.results, manifest?.createdAt ?? readPlan(dir).createdAt), finishedAt: new Date().toISOString() }
   writeAtomic(path.join(dir, META_FILE), JSON.stringify(meta, null, 2))
   const { results, ...rest } = out
-  writeResults(dir, out.records, { config: results.config, meta, headline: out.headline, claims: out.claims, losses: out.losses, summary: out.summary, pretraining: results.pretraining, tasks: { done: results.tasksDone, total: results.tasksTotal } })
-  writeAtomic(path.join(dir, 'report.html'), renderReport({ config: results.config, records: out.records, summary: out.summary, claims: out.claims, losses: out.losses, headline: out.headline, pretraining: results.pretraining, plots: out.plots, meta, tasks: { done: results.tasksDone, total: results.tasksTotal } }))
+  writeResults(dir, out.records, { config: results.config, meta, headline: out.headline, claims: out.claims, recommended: out.recommended, losses: out.losses, summary: out.summary, pretraining: results.pretraining, tasks: { done: results.tasksDone, total: results.tasksTotal } })
+  writeAtomic(path.join(dir, 'report.html'), renderReport({ config: results.config, records: out.records, summary: out.summary, claims: out.claims, losses: out.losses, headline: out.headline, recommended: out.recommended, pretraining: results.pretraining, plots: out.plots, meta, tasks: { done: results.tasksDone, total: results.tasksTotal } }))
   const complete = results.tasksDone === results.tasksTotal
   if (complete && manifest) markDone(dir, manifest)
   return { ...rest, complete }

@@ -6,6 +6,7 @@
  *   pretrained_only  source x pretrain_loss x pretrain_seed (the base unchanged)
  *   target_only      finetune_loss (no base)
  *   softmax          (no base, no loss)
+ *   recommended      source x pretrain_loss x pretrain_seed: the recipe chosen among pretrained_only and the finetune settings
  * each at every (shots, fold, seed). The support set of a (fold, seed, shots) is the same
  * for every arm (a paired comparison); plan.ts groups evaluations into tasks.
  */
@@ -54,10 +55,11 @@ export function finetuneLossesOf(c: Pick<ExperimentConfig, 'losses' | 'finetuneL
   return c.finetuneLosses ?? c.losses
 }
 
-/** The evaluations of one pre-trained base at one (shots, fold, seed): pretrained_only, then finetune per loss x frozen. */
+/** The evaluations of one pre-trained base at one (shots, fold, seed): pretrained_only, finetune per loss x frozen, then recommended (its choice is among those). */
 export function baseEvaluations(config: ExperimentConfig, b: { source: string; pretrain_loss: LossName; pretrain_seed: number }, at: { shots: Shots; fold: number; seed: number }): Evaluation[] {
   const out: Omit<Evaluation, 'key'>[] = [{ method: 'pretrained_only', ...b, finetune_loss: null, frozen: null, ...at }]
   for (const fl of finetuneLossesOf(config)) for (const frozen of config.frozen) out.push({ method: 'finetune', ...b, finetune_loss: fl, frozen, ...at })
+  if (config.recommended) out.push({ method: 'recommended', ...b, finetune_loss: null, frozen: null, ...at })
   return out.map((e) => ({ ...e, key: taskKey(e) }))
 }
 
@@ -95,7 +97,7 @@ export function gridSize(config: ExperimentConfig): { evaluations: number; bases
   const fl = finetuneLossesOf(config).length
   const bases = config.sources.length * pl * config.pretrainSeeds
   const draws = config.folds * config.seeds * config.shots.length
-  return { evaluations: draws * (1 + fl + bases * (1 + fl * config.frozen.length)), bases, tunings: config.sources.length * new Set([...pretrainLossesOf(config), ...finetuneLossesOf(config)]).size, draws }
+  return { evaluations: draws * (1 + fl + bases * (1 + fl * config.frozen.length + (config.recommended ? 1 : 0))), bases, tunings: config.sources.length * new Set([...pretrainLossesOf(config), ...finetuneLossesOf(config)]).size, draws }
 }
 
 /** The largest grid one configuration may describe (each evaluation trains a network). */

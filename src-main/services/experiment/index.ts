@@ -1,7 +1,7 @@
 /**
  * Experiments: the paper's grid as a plan of tasks (features -> tune -> pretrain ->
  * evaluate) with speaker-independent evaluation, results (JSON/CSV), three-way verdicts
- * with hierarchical-bootstrap intervals and a self-contained HTML report, run in one
+ * with crossed-bootstrap intervals and a self-contained HTML report, run in one
  * process or as separate tasks (a cluster). See docs/experiments.md and docs/method.md.
  */
 export { runExperiment, runPrepared, runPlan, openPlanFolder, finishExperiment, type ExperimentOptions, type ExperimentOutcome } from './runner'
@@ -17,7 +17,7 @@ export { runTask, taskContext, provideFeatures } from './tasks'
 export { classificationMetrics, confusionMatrix, metricsFromConfusion, mean, sd } from './metrics'
 export { aggregate, markdownTable, recordsToCsv, writeResults, readResults, validateRecord, CSV_COLUMNS, RESULTS_FORMAT } from './results'
 export { evaluateClaims, claimDistanceLoss, claimSourceVsFrozen, claimFinetuneVsPretrained, siameseVsSoftmax } from './claims'
-export { hierarchicalBootstrap, verdictOf } from './bootstrap'
+export { crossedBootstrap, nestedBootstrap, verdictOf } from './bootstrap'
 export { headline, lossTable } from './summary'
 export { openRunFolder, checkRunFolder, readManifest, RunFolderError, hashConfig, clearRunFiles, MARKER } from './state'
 export { computeOutputs, writeOutputs, readMeta, collectResults } from './finish'

@@ -4,7 +4,8 @@ import { methodLabel } from './results'
 
 export const esc = (s: unknown) => String(s).replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]!)
 export const pct = (v: number) => (100 * v).toFixed(1)
-export const pp = (v: number) => `${v >= 0 ? '+' : ''}${(100 * v).toFixed(1)}`
+export { pp } from './claims'
+import { pp } from './claims'
 const ci = (c: [number, number] | null, f: (v: number) => string) => (c ? `[${f(c[0])}, ${f(c[1])}]` : '–')
 const stat = (s: Stat | null) => (s ? `${pct(s.mean)} ${ci(s.ci, pct)}` : '–')
 export const VERDICT_COLOUR = { supported: '#0a7d32', contradicted: '#b00020', inconclusive: '#8a6d00' } as const

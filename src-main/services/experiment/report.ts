@@ -4,9 +4,10 @@
  * with their intervals, every loss side by side, how the losses were tuned, what was
  * run on which data, the summary table and the plots. Cites docs/method.md.
  */
-import type { ClaimResult, ExperimentConfig, Headline, LossRow, LossTuning, PretrainRecord, ResultRecord, SummaryRow } from '../../../src-shared/contract/experiments'
+import type { ClaimResult, ExperimentConfig, Headline, LossRow, LossTuning, PretrainRecord, RecommendedSummary, ResultRecord, SummaryRow } from '../../../src-shared/contract/experiments'
 import type { Plot } from './plots'
 import { claimHtml, esc, lossTableHtml, pct, pretrainHtml, summaryHtml, tuningHtml } from './report-tables'
+import { recommendedHtml } from './report-recommended'
 import { finetuneLossesOf, pretrainLossesOf } from './grid'
 
 export interface RunMeta {
@@ -22,8 +23,12 @@ export interface RunMeta {
 }
 
 /** The verdicts as plain sentences (also printed by the CLI). */
-export function claimsText(claims: ClaimResult[], head?: Headline): string {
-  return [...(head ? [head.text] : []), ...claims.map((c, i) => `${i + 1}. ${c.claim} ${c.verdict.toUpperCase()}${c.reason ? ` (${c.reason})` : ''}. ${c.explanation}`)].join('\n')
+export function claimsText(claims: ClaimResult[], head?: Headline, recommended?: RecommendedSummary): string {
+  return [
+    ...(head ? [head.text] : []),
+    ...claims.map((c, i) => `${i + 1}. ${c.claim} ${c.verdict.toUpperCase()}${c.reason ? ` (${c.reason})` : ''}. ${c.explanation}`),
+    ...(recommended?.variants.length ? [`Recommended recipe: ${recommended.text}`] : []),
+  ].join('\n')
 }
 
 export interface ReportInput {
@@ -33,6 +38,7 @@ export interface ReportInput {
   claims: ClaimResult[]
   losses: LossRow[]
   headline: Headline
+  recommended: RecommendedSummary
   pretraining: PretrainRecord[]
   plots: Plot[]
   meta: RunMeta
@@ -60,8 +66,10 @@ table.small td{font-size:12px}.claim{border-left:4px solid #ccc;padding-left:1em
 <p>Sources ${esc(config.sources.map((s) => s.name).join(', '))}; target ${esc(config.target.name)}; model ${esc(config.model)}; pre-training losses ${esc(pretrainLossesOf(config).join(', '))} x fine-tuning losses ${esc(finetuneLossesOf(config).join(', '))}; ${config.pretrainSeeds} pre-training seed(s); frozen layers ${esc(config.frozen.join(', '))}; shots per class ${esc(config.shots.join(', '))}; ${config.folds} folds x ${config.seeds} support draws; ${input.records.length} evaluations (${input.tasks.done} of ${input.tasks.total} tasks done${input.tasks.done < input.tasks.total ? ': PARTIAL RESULTS' : ''}). Backend ${esc(meta.backend)}. Started ${esc(meta.createdAt)}${meta.finishedAt ? `, merged ${esc(meta.finishedAt)}` : ' (unfinished)'}.</p>
 <p class="headline"><b>${esc(input.headline.text)}</b></p>
 <h2>Verdicts</h2>
-<p>Method, loss formulas and verdict rules: docs/method.md in the repository. Every interval is a 95% hierarchical bootstrap over folds, then pre-training seeds, then support draws; chance UAR is ${pct(chance)} %.</p>
+<p>Method, loss formulas and verdict rules: docs/method.md in the repository. Every interval is a 95% crossed bootstrap: speaker folds resampled, pre-trained bases resampled once per replicate and shared by every fold, support draws resampled within their fold; no interval rests on fewer than 5 folds or bases (the values per fold or base are shown instead). A supported or contradicted verdict needs both bounds at least 0.05 UAR points from 0. Chance UAR is ${pct(chance)} %.</p>
 ${input.claims.map(claimHtml).join('\n')}
+<h2>The recommended recipe</h2>
+${recommendedHtml(input.recommended, config)}
 <h2>Every loss side by side</h2>
 ${lossTableHtml(input.losses)}
 <h2>How the losses were tuned</h2>
@@ -73,7 +81,7 @@ ${pretrainHtml(input.pretraining)}
 <p>Classes (${meta.classes.length}, chance UAR ${pct(chance)} %): ${esc(meta.classes.join(', '))}. ${config.classes === 'common' ? 'These are the classes that the target and every source share (the default); clips of other classes are left out of pre-training, fine-tuning and testing.' : config.classes === 'all' ? 'All classes of the target were used (the fine-tuned models enrol classes a source may lack).' : 'The classes were given explicitly.'}</p>
 <p><b>Speaker-independent evaluation.</b> The target's speakers are split into ${config.folds} folds (every speaker in exactly one fold, balanced in emotion counts). For fold k the test set is every clip of fold k's speakers; the support / fine-tuning clips (K per class, drawn with the seed) come only from the other folds' speakers, so no speaker is in both. Every record in results.json lists the speakers of each role: the source's pre-training, early-stopping validation and tuning speakers, and the target's support and test speakers.</p>
 <ul>${folds}</ul>
-<p>Arms: <b>fine-tuned</b> = a base pre-trained on the source with the pre-training loss, fine-tuned on the K support clips per class with the fine-tuning loss and the first N layers frozen, classified by the nearest class prototype of the support embeddings; <b>pre-trained only</b> = the same base unchanged, prototypes of the same support clips; <b>target only</b> = the same network trained with the loss on the support clips alone; <b>softmax</b> = a plain softmax classifier (same hidden layers) on the same features and support clips. Metrics: accuracy, UAR (unweighted average recall) and macro-F1 over the test clips, mean and 95% interval.</p>
+<p>Arms: <b>fine-tuned</b> = a base pre-trained on the source with the pre-training loss, fine-tuned on the K support clips per class with the fine-tuning loss and the first N layers frozen, classified by the nearest class prototype of the support embeddings; <b>pre-trained only</b> = the same base unchanged, prototypes of the same support clips; <b>recommended</b> = the same base with the recipe (unchanged, or fine-tuned with one of the fine-tuning losses and frozen settings) chosen by cross-validation over the fold's support speakers only; <b>target only</b> = the same network trained with the loss on the support clips alone; <b>softmax</b> = a plain softmax classifier (same hidden layers) on the same features and support clips. Metrics: accuracy, UAR (unweighted average recall) and macro-F1 over the test clips, mean and 95% interval.</p>
 ${meta.notes.length ? `<ul>${meta.notes.map((n) => `<li>${esc(n)}</li>`).join('')}</ul>` : ''}
 <h2>Summary</h2>
 ${summaryHtml(input.summary)}

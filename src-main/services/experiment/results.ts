@@ -25,13 +25,14 @@ import { writeDurable as writeAtomic } from './plan-io'
 /** The columns of results.csv, in order (lists joined with ';', confusion as JSON). */
 export const CSV_COLUMNS = [
   'method', 'source', 'pretrain_loss', 'finetune_loss', 'pretrain_seed', 'frozen', 'shots', 'fold', 'seed', 'model', 'classes', 'n_support', 'n_test',
-  'accuracy', 'uar', 'macro_f1', 'pretrain_speakers', 'validation_speakers', 'tuning_speakers', 'support_speakers', 'test_speakers', 'epochs', 'confusion', 'seconds',
+  'accuracy', 'uar', 'macro_f1', 'pretrain_speakers', 'validation_speakers', 'tuning_speakers', 'support_speakers', 'test_speakers', 'epochs', 'confusion', 'seconds', 'recipe',
 ] as const
 
 type Column = (typeof CSV_COLUMNS)[number]
 function cell(r: ResultRecord, c: Column): unknown {
   if (c.endsWith('_speakers')) return r.speakers[c.slice(0, -'_speakers'.length) as keyof ResultRecord['speakers']].join(';')
   if (c === 'epochs') return r.diagnostics.length
+  if (c === 'recipe') return r.recipe?.label ?? null
   return r[c as keyof ResultRecord]
 }
 
@@ -62,7 +63,7 @@ export function readResults(outDir: string): ResultRecord[] {
 }
 
 export function methodLabel(r: { method: string; source: string | null }): string {
-  return r.method === 'finetune' ? `fine-tuned from ${r.source}` : r.method === 'pretrained_only' ? `pre-trained only (${r.source})` : r.method === 'target_only' ? 'target only (no pre-training)' : 'softmax classifier'
+  return r.method === 'finetune' ? `fine-tuned from ${r.source}` : r.method === 'recommended' ? `recommended recipe (${r.source})` : r.method === 'pretrained_only' ? `pre-trained only (${r.source})` : r.method === 'target_only' ? 'target only (no pre-training)' : 'softmax classifier'
 }
 
 const p1 = (v: number) => (100 * v).toFixed(1)

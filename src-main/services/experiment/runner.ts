@@ -86,7 +86,7 @@ export async function runPrepared(ws: Workspace, prepared: PreparedExperiment, o
   try {
     say(0, resumed ? `resuming ${outDir}` : `starting ${outDir}: ${plan.tasks.length} tasks, ${prepared.total} evaluations`)
     await runPlan(outDir, plan, { ws, signal, progress: say, only: opts.only })
-    const empty = { records: [], summary: [], claims: [], losses: [], headline: { text: '', best: null, siameseBeatsSoftmax: false }, plots: [], markdown: '' }
+    const empty = { records: [], summary: [], claims: [], losses: [], headline: { text: '', best: null, siameseBeatsSoftmax: false }, recommended: { text: '', variants: [] }, plots: [], markdown: '' }
     if (opts.finish === false) return { ...empty, outDir, runId, resumed, config }
     say(1, 'writing results and report')
     const out = await finishExperiment(ws, runId, outDir)

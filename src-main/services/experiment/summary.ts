@@ -1,26 +1,32 @@
 /**
  * From records to what a reader compares: one summary row per configuration (mean, sd,
- * n and a hierarchical-bootstrap 95% interval of each metric), the per-loss table (every
+ * n and a crossed-bootstrap 95% interval of each metric, none over fewer than 5 folds or bases), the per-loss table (every
  * loss side by side at each shots value, ranked) and the headline (the best variant
  * overall and whether any Siamese variant beats the softmax baseline).
  */
 import type { Headline, LossRow, ResultRecord, Shots, Stat, SummaryRow } from '../../../src-shared/contract/experiments'
 import type { LossName } from '../../../src-shared/losses'
-import { hierarchicalBootstrap, weightedMean } from './bootstrap'
-import { effects, pairs, siameseVsSoftmax } from './claims'
+import { intervalOrNone, weightedMean, type Weighted } from './bootstrap'
+import { effects, pairs, pp, recordLevels as lv, siameseVsSoftmax } from './claims'
 import { configKey } from './grid'
 import { mean, sd } from './metrics'
 import { variantKey, variantLabel } from './variants'
 
-const lv = (r: ResultRecord) => ({ fold: r.fold, pretrainSeed: r.pretrain_seed, seed: r.seed })
-
-export function statOf(rs: ResultRecord[], f: (r: ResultRecord) => number, seed = 'stat'): Stat {
+/** A mean with its crossed-bootstrap interval, or, over fewer than 5 folds (or bases), its value per fold (or base) and why there is no interval. */
+export function statOf(rs: ResultRecord[], f: (r: ResultRecord) => number, seed = 'stat', stat?: (s: Weighted<ResultRecord>[]) => number): Stat {
   const v = rs.map(f)
-  const b = hierarchicalBootstrap(rs, lv, weightedMean(f), { resamples: 1000, seed })
-  return { mean: rs.length ? b.estimate : NaN, sd: sd(v), n: v.length, ci: b.ci }
+  const b = intervalOrNone(rs, lv, stat ?? weightedMean(f), { resamples: 1000, seed, needsBases: rs.some((r) => r.pretrain_seed !== null) })
+  const out: Stat = { mean: rs.length ? b.estimate : NaN, sd: sd(v), n: v.length, ci: b.ci, note: b.tooFew }
+  if (b.tooFew) {
+    const byFold = b.units.folds < 5
+    const unit = (r: ResultRecord) => (byFold ? `fold ${r.fold}` : `${r.source}, ${r.pretrain_loss}, seed ${r.pretrain_seed}`)
+    const keys = [...new Set(rs.map(unit))].sort()
+    out.perUnit = keys.map((k) => ({ unit: k, value: mean(rs.filter((r) => unit(r) === k).map(f)) }))
+  }
+  return out
 }
 
-const METHOD_ORDER = { softmax: 0, target_only: 1, pretrained_only: 2, finetune: 3 } as const
+const METHOD_ORDER = { softmax: 0, target_only: 1, pretrained_only: 2, finetune: 3, recommended: 4 } as const
 const shotsNum = (s: Shots) => (s === 'all' ? Infinity : s)
 
 type ConfigFields = Pick<SummaryRow, 'method' | 'source' | 'pretrain_loss' | 'finetune_loss' | 'frozen' | 'shots'>
@@ -82,8 +88,7 @@ export function lossTable(records: ResultRecord[], shots: Shots[]): LossRow[] {
 }
 
 const pct = (v: number) => (100 * v).toFixed(1)
-const pp = (v: number) => `${v >= 0 ? '+' : ''}${(100 * v).toFixed(1)}`
-const ci = (c: [number, number] | null, f: (v: number) => string) => (c ? `[${f(c[0])}, ${f(c[1])}]` : '[no interval]')
+const ci = (c: [number, number] | null, f: (v: number) => string, note?: string | null) => (c ? `[${f(c[0])}, ${f(c[1])}]` : `[no interval: ${note ?? 'none'}]`)
 
 /** The best variant by UAR pooled over shots values, and whether any Siamese variant beats softmax. */
 export function headline(records: ResultRecord[], shots: Shots[], chance: number | null): Headline {
@@ -94,8 +99,7 @@ export function headline(records: ResultRecord[], shots: Shots[], chance: number
       const means = shots.map((k) => weightedMean((r: ResultRecord) => r.uar)(smp.filter((x) => x.item.shots === k))).filter(Number.isFinite)
       return means.length ? mean(means) : NaN
     }
-    const b = hierarchicalBootstrap(rs, lv, s, { resamples: 1000, seed: 'headline' })
-    return { mean: b.estimate, sd: sd(rs.map((r) => r.uar)), n: rs.length, ci: b.ci }
+    return statOf(rs, (r) => r.uar, 'headline', s)
   }
   const ranked = keys.map((key) => ({ key, rs: records.filter((r) => variantKey(r) === key) })).map((v) => ({ ...v, uar: pooled(v.rs) })).sort((a, b) => b.uar.mean - a.uar.mean)
   const best = ranked[0]
@@ -105,7 +109,7 @@ export function headline(records: ResultRecord[], shots: Shots[], chance: number
   const top = vs.variants.length ? [...vs.variants].sort((a, b) => (b.pooled.effect ?? -Infinity) - (a.pooled.effect ?? -Infinity))[0] : null
   const chanceText = chance === null ? '' : ` (chance ${pct(chance)}%)`
   const text = [
-    `Best overall: ${label}, UAR ${pct(best.uar.mean)}% ${ci(best.uar.ci, pct)} averaged over the shots values ${shots.join(', ')}${chanceText}, n = ${best.uar.n} evaluations.`,
+    `Best overall: ${label}, UAR ${pct(best.uar.mean)}% ${ci(best.uar.ci, pct, best.uar.note)} averaged over the shots values ${shots.join(', ')}${chanceText}, n = ${best.uar.n} evaluations.`,
     top
       ? beats
         ? `A Siamese variant beats the softmax baseline: the best, ${top.label}, by ${pp(top.pooled.effect!)} UAR points ${ci(top.pooled.ci, pp)} (interval above 0; ${vs.variants.filter((v) => v.pooled.verdict === 'supported').length} of ${vs.variants.length} variants).`

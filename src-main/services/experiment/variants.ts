@@ -8,6 +8,7 @@ export function variantKey(r: Pick<ResultRecord, 'method' | 'source' | 'pretrain
 export function variantLabel(r: Pick<ResultRecord, 'method' | 'source' | 'pretrain_loss' | 'finetune_loss' | 'frozen'>): string {
   if (r.method === 'softmax') return 'softmax classifier'
   if (r.method === 'target_only') return `target only (${r.finetune_loss})`
+  if (r.method === 'recommended') return `recommended recipe on ${r.source} (${r.pretrain_loss})`
   if (r.method === 'pretrained_only') return `pre-trained only on ${r.source} (${r.pretrain_loss})`
   return `fine-tuned from ${r.source} (pre-trained ${r.pretrain_loss}, fine-tuned ${r.finetune_loss}, frozen ${r.frozen})`
 }

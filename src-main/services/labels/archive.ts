@@ -1,9 +1,12 @@
 /**
- * Whole-dataset export: every labelled clip of a dataset as a Praat TextGrid
- * (every annotator's tier) and an Audacity label track (one annotator's labels),
- * named after the clip and laid out like the corpus (`spk1/clip.TextGrid` next to
+ * Whole-dataset export: every clip of a dataset as a Praat TextGrid (every
+ * annotator's tier) and an Audacity label track (one annotator's labels), named
+ * after the clip and laid out like the corpus (`spk1/clip.TextGrid` next to
  * `spk1/clip.txt`), in one zip (fflate). The single-clip writers of io.ts make
- * each file, so a file in the zip is the file the one-clip export gives.
+ * each labelled clip's files, so such a file in the zip is the file the one-clip
+ * export gives; a clip nobody labelled gets a TextGrid with empty tiers (one per
+ * annotator in the export, the requesting annotator at least) and an empty track,
+ * ready to be labelled in Praat or Audacity.
  */
 import { zipSync, strToU8 } from 'fflate'
 import type { Workspace } from '../store/workspace'
@@ -11,6 +14,7 @@ import { MAX_ARCHIVE_BASE64_CHARS, type DatasetArchive, type DatasetArchiveReque
 import { clipAudacity, clipTextGrid, liveRows, safe, type Row } from './io'
 import { requireDataset } from './queries'
 import { LabelError } from './store'
+import { writeTextGrid } from './textgrid'
 
 interface ClipRow {
   id: number
@@ -36,33 +40,33 @@ export function datasetLabelFiles(ws: Workspace, req: DatasetArchiveRequest): { 
     list.push(r)
     byClip.set(r.clip_id, list)
   }
+  // the tiers of an unlabelled clip's TextGrid: everyone in the export, the requesting annotator first
+  const tierNames = [...new Set([req.annotator, ...[...byClip.values()].flat().map((r) => r.annotator)])]
   const files = new Map<string, string>()
   const used = new Set<string>()
-  let textGrids = 0
+  let labelled = 0
   let audacity = 0
   let labels = 0
   for (const c of clips) {
-    const rows = byClip.get(c.id)
-    if (!rows?.length) continue
+    const rows = byClip.get(c.id) ?? []
     let base = baseName(c.rel_path)
     // two clips whose names only differ in characters made safe: the second keeps its id
     if (used.has(base.toLowerCase())) base = `${base}-${c.id}`
     used.add(base.toLowerCase())
-    files.set(`${base}.TextGrid`, clipTextGrid(c.duration_sec, rows))
-    textGrids++
+    const empty = () => writeTextGrid({ xmin: 0, xmax: c.duration_sec, tiers: tierNames.map((n) => ({ name: n, intervals: [] })) })
+    files.set(`${base}.TextGrid`, rows.length ? clipTextGrid(c.duration_sec, rows) : empty())
+    if (rows.length) labelled++
     labels += rows.length
     const mine = rows.filter((r) => r.annotator === req.annotator && r.source !== 'corpus')
-    if (mine.length) {
-      files.set(`${base}.txt`, clipAudacity(c.duration_sec, mine))
-      audacity++
-    }
+    files.set(`${base}.txt`, clipAudacity(c.duration_sec, mine))
+    if (mine.length) audacity++
   }
-  return { name, files, total: clips.length, clips: textGrids, textGrids, audacity, labels }
+  return { name, files, total: clips.length, clips: labelled, textGrids: clips.length, audacity, labels }
 }
 
 export function exportDatasetArchive(ws: Workspace, req: DatasetArchiveRequest): DatasetArchive {
   const got = datasetLabelFiles(ws, req)
-  if (!got.files.size) throw new LabelError(`dataset "${got.name}" has no labels to export${req.includeCorpus ? '' : ' (corpus labels were left out)'}`)
+  if (!got.files.size) throw new LabelError(`dataset "${got.name}" has no clips to export`)
   const entries: Record<string, Uint8Array> = {}
   for (const [p, text] of got.files) entries[p] = strToU8(text)
   const zip = zipSync(entries, { level: 6 })

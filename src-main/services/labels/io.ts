@@ -188,7 +188,7 @@ function applyImport(ws: Workspace, req: LabelImportRequest): LabelImportResult 
   }
   let added = 0
   let unchanged = 0
-  const result = recordAction(ws, { annotator: req.annotator, clipId, kind: 'import', description: `import ${req.format}` }, (db) => {
+  const result = recordAction(ws, { annotator: req.annotator, clipId, datasetId: req.datasetId ?? null, kind: 'import', description: `import ${req.format}` }, (db) => {
     const removed: number[] = []
     const addedIds: number[] = []
     const live = db.prepare("SELECT id, emotion, start_sec, end_sec FROM labels WHERE clip_id = ? AND annotator = ? AND deleted_at IS NULL AND source != 'corpus'")

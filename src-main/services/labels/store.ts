@@ -33,6 +33,7 @@ interface ActionRow {
   before_ids: string
   after_ids: string
   state: 'done' | 'undone' | 'discarded'
+  dataset_id: number | null
 }
 
 const NOW = "strftime('%Y-%m-%dT%H:%M:%fZ','now')"
@@ -47,6 +48,10 @@ export function clipLabels(ws: Workspace, clipId: number): Label[] {
     .prepare('SELECT * FROM labels WHERE clip_id = ? AND deleted_at IS NULL ORDER BY start_sec IS NOT NULL, start_sec, id')
     .all(clipId) as LabelRow[]
   return rows.map(toLabel)
+}
+
+function clipDataset(db: Db, clipId: number): number | null {
+  return (db.prepare('SELECT dataset_id FROM clips WHERE id = ?').pluck().get(clipId) as number | undefined) ?? null
 }
 
 function clipDuration(db: Db, clipId: number): number {
@@ -87,6 +92,8 @@ function copyRows(db: Db, ids: number[]): number[] {
 export interface ActionInput {
   annotator: string
   clipId: number | null
+  /** the dataset of a clip-less action (a dataset-wide import); taken from the clip otherwise */
+  datasetId?: number | null
   kind: 'set' | 'region' | 'update' | 'delete' | 'import'
   description: string
 }
@@ -100,14 +107,15 @@ export function recordAction(ws: Workspace, a: ActionInput, change: (db: Db) => 
   return db.transaction((): ActionResult => {
     const { removed, added } = change(db)
     softDelete(db, removed)
-    // A new action ends the redo chain of this annotator.
-    db.prepare("UPDATE label_actions SET state = 'discarded' WHERE annotator = ? AND state = 'undone'").run(a.annotator)
+    const datasetId = a.clipId !== null ? clipDataset(db, a.clipId) : (a.datasetId ?? null)
+    // A new action ends this annotator's redo chain in its dataset (undo and redo are per dataset).
+    db.prepare("UPDATE label_actions SET state = 'discarded' WHERE annotator = ? AND state = 'undone' AND dataset_id IS ?").run(a.annotator, datasetId)
     const id = Number(
       db
-        .prepare('INSERT INTO label_actions (annotator, clip_id, kind, description, before_ids, after_ids) VALUES (?, ?, ?, ?, ?, ?)')
-        .run(a.annotator, a.clipId, a.kind, a.description, JSON.stringify(removed), JSON.stringify(added)).lastInsertRowid,
+        .prepare('INSERT INTO label_actions (annotator, clip_id, dataset_id, kind, description, before_ids, after_ids) VALUES (?, ?, ?, ?, ?, ?, ?)')
+        .run(a.annotator, a.clipId, datasetId, a.kind, a.description, JSON.stringify(removed), JSON.stringify(added)).lastInsertRowid,
     )
-    return { actionId: id, clipId: a.clipId, description: a.description, labels: a.clipId ? clipLabels(ws, a.clipId) : [] }
+    return { actionId: id, clipId: a.clipId, datasetId, description: a.description, labels: a.clipId ? clipLabels(ws, a.clipId) : [] }
   }).immediate()
 }
 
@@ -115,7 +123,7 @@ export function recordAction(ws: Workspace, a: ActionInput, change: (db: Db) => 
 function actionAnswer(ws: Workspace, p: PriorRequest, prefix = ''): ActionResult | null {
   if (p.actionId === null) return null
   const a = ws.db.prepare('SELECT * FROM label_actions WHERE id = ?').get(p.actionId) as ActionRow
-  return { actionId: a.id, clipId: a.clip_id, description: `${prefix}${a.description}`, labels: a.clip_id ? clipLabels(ws, a.clip_id) : [] }
+  return { actionId: a.id, clipId: a.clip_id, datasetId: a.dataset_id, description: `${prefix}${a.description}`, labels: a.clip_id ? clipLabels(ws, a.clip_id) : [] }
 }
 const replayAction = (ws: Workspace) => (p: PriorRequest) => actionAnswer(ws, p)!
 const applied = (r: ActionResult) => ({ value: r, actionId: r.actionId })
@@ -202,10 +210,18 @@ export function removeLabel(ws: Workspace, input: { labelId: number; annotator: 
   })
 }
 
-function lastAction(db: Db, annotator: string, state: 'done' | 'undone'): ActionRow | undefined {
+/** Where undo and redo may reach: one dataset (what the Label view is showing), or, without one, everything of the annotator's. */
+export interface UndoScope {
+  datasetId?: number
+}
+
+function lastAction(db: Db, annotator: string, state: 'done' | 'undone', scope: UndoScope = {}): ActionRow | undefined {
   const order = state === 'done' ? 'DESC' : 'ASC'
+  const inDataset = scope.datasetId === undefined ? '' : 'AND dataset_id = @datasetId'
   // Undo takes the latest done action; redo the earliest undone one (they were undone latest-first).
-  return db.prepare(`SELECT * FROM label_actions WHERE annotator = ? AND state = ? ORDER BY id ${order} LIMIT 1`).get(annotator, state) as ActionRow | undefined
+  return db
+    .prepare(`SELECT * FROM label_actions WHERE annotator = @annotator AND state = @state ${inDataset} ORDER BY id ${order} LIMIT 1`)
+    .get({ annotator, state, datasetId: scope.datasetId }) as ActionRow | undefined
 }
 
 type Step = 'undo' | 'redo'
@@ -215,30 +231,32 @@ type Step = 'undo' | 'redo'
  * copies of the removed rows come back); redo re-applies the earliest undone one.
  * A repeated requestId returns the first answer instead of stepping again.
  */
-function step(ws: Workspace, kind: Step, annotator: string, requestId?: string): ActionResult | null {
+function step(ws: Workspace, kind: Step, annotator: string, requestId: string | undefined, scope: UndoScope): ActionResult | null {
   const db = ws.db
-  return once(ws, { requestId, annotator, kind, payload: {} }, (p) => actionAnswer(ws, p, `${kind} `), () => {
-    const a = lastAction(db, annotator, kind === 'undo' ? 'done' : 'undone')
+  return once(ws, { requestId, annotator, kind, payload: { datasetId: scope.datasetId } }, (p) => actionAnswer(ws, p, `${kind} `), () => {
+    const a = lastAction(db, annotator, kind === 'undo' ? 'done' : 'undone', scope)
     if (!a) return { value: null, actionId: null }
     const [drop, bring] = kind === 'undo' ? [a.after_ids, a.before_ids] : [a.before_ids, a.after_ids]
     softDelete(db, JSON.parse(drop) as number[])
     const copies = JSON.stringify(copyRows(db, JSON.parse(bring) as number[]))
     if (kind === 'undo') db.prepare("UPDATE label_actions SET state = 'undone', before_ids = ? WHERE id = ?").run(copies, a.id)
     else db.prepare("UPDATE label_actions SET state = 'done', after_ids = ? WHERE id = ?").run(copies, a.id)
-    return { value: { actionId: a.id, clipId: a.clip_id, description: `${kind} ${a.description}`, labels: a.clip_id ? clipLabels(ws, a.clip_id) : [] }, actionId: a.id }
+    const value = { actionId: a.id, clipId: a.clip_id, datasetId: a.dataset_id, description: `${kind} ${a.description}`, labels: a.clip_id ? clipLabels(ws, a.clip_id) : [] }
+    return { value, actionId: a.id }
   })
 }
 
-export function undo(ws: Workspace, annotator: string, requestId?: string): ActionResult | null {
-  return step(ws, 'undo', annotator, requestId)
+/** Undoes the annotator's latest change, within `scope.datasetId` when given (the Label view always gives its dataset). */
+export function undo(ws: Workspace, annotator: string, requestId?: string, scope: UndoScope = {}): ActionResult | null {
+  return step(ws, 'undo', annotator, requestId, scope)
 }
 
-export function redo(ws: Workspace, annotator: string, requestId?: string): ActionResult | null {
-  return step(ws, 'redo', annotator, requestId)
+export function redo(ws: Workspace, annotator: string, requestId?: string, scope: UndoScope = {}): ActionResult | null {
+  return step(ws, 'redo', annotator, requestId, scope)
 }
 
-export function undoState(ws: Workspace, annotator: string): UndoState {
-  const done = lastAction(ws.db, annotator, 'done')
-  const undone = ws.db.prepare("SELECT description FROM label_actions WHERE annotator = ? AND state = 'undone' ORDER BY id ASC LIMIT 1").pluck().get(annotator) as string | undefined
-  return { canUndo: done?.description ?? null, canRedo: undone ?? null }
+export function undoState(ws: Workspace, annotator: string, scope: UndoScope = {}): UndoState {
+  const done = lastAction(ws.db, annotator, 'done', scope)
+  const undone = lastAction(ws.db, annotator, 'undone', scope)
+  return { canUndo: done?.description ?? null, canRedo: undone?.description ?? null }
 }

@@ -20,6 +20,8 @@ export interface CardInput {
   labelRule?: CardLabelRule
   /** The corpora and each role's clips (run.ts). */
   data?: TrainingData
+  /** The recommended recipe's choice (recipe.ts), when one was made. */
+  recipe?: ModelCardData['recipe']
   /** Fixed date for reproducible builds; now otherwise. */
   createdAt?: string
 }
@@ -59,5 +61,6 @@ export async function makeCard(model: TrainedModel, input: CardInput): Promise<O
     ...(input.heldOut !== undefined ? { heldOut: input.heldOut } : {}),
     ...(input.labelRule ? { labelRule: input.labelRule } : {}),
     ...(input.data ? { data: input.data } : {}),
+    ...(input.recipe ? { recipe: input.recipe } : {}),
   }
 }

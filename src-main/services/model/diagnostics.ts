@@ -25,10 +25,10 @@ export class PhaseDiagnostics {
     return new PhaseDiagnostics(vars.map((v) => tf.clone(v)))
   }
 
-  /** Adds a step's figures and disposes them. */
+  /** Adds a step's figures (the caller disposes them). */
   add(r: StepResult): void {
     const next = [r.loss, r.active, r.gradNorm].map((t, k) => tf.add(this.sums[k], t) as tf.Scalar)
-    tf.dispose([...this.sums, r.loss, r.active, r.gradNorm])
+    tf.dispose(this.sums)
     this.sums = next
     this.steps++
   }

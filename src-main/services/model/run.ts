@@ -10,7 +10,7 @@
 import fs from 'node:fs'
 import path from 'node:path'
 import { z } from 'zod'
-import { ArchitectureKindSchema, DEFAULT_LOSS, LossNameSchema } from '../../../src-shared/losses'
+import { ArchitectureKindSchema, DEFAULT_LOSS, LossNameSchema, RecipeSchema } from '../../../src-shared/losses'
 import { cardLabelRule } from '../../../src-shared/label-rule'
 import { initBackend } from '../engine/backend'
 import { openWorkspace } from '../store/workspace'
@@ -27,6 +27,7 @@ import { defaultTrainConfig, finetune, pretrain } from './train'
 import type { EpochReport, ItemSet } from './types'
 import type { TrainingData } from '../../../src-shared/contract/models'
 import { lossConfigFor } from './losses'
+import { chooseForTarget } from './run-recipe'
 import type { TrainJobPhase } from '../../../src-shared/contract/jobs'
 
 export const TrainSpecSchema = z.object({
@@ -45,6 +46,8 @@ export const TrainSpecSchema = z.object({
   /** Fine-tuning epochs (the fine-tune default, 30, when absent). */
   finetuneEpochs: z.number().int().positive().optional(),
   frozenLayers: z.number().int().min(0).default(1),
+  /** 'recommended' (with a target): keep the base or fine-tune, frozen layers and loss chosen by recipe.ts; --loss and --frozen are then the fallback. */
+  recipe: RecipeSchema.default('fixed'),
   seed: z.number().int().default(1),
   /** Fixed card date (ISO) for byte-reproducible builds (scripts/build-default-model.ts). */
   createdAt: z.string().optional(),
@@ -89,9 +92,11 @@ export async function runTraining(specIn: TrainSpec, onProgress: (p: RunProgress
     )
     let model = base
     const enrolSet = tgt ?? src
-    if (tgt && split.finetune) {
-      const overrides = spec.finetuneEpochs !== undefined ? { epochs: spec.finetuneEpochs } : undefined
-      model = await finetune(base, tgt, { frozenLayers: spec.frozenLayers, shots: spec.shots, loss, seed: spec.seed, split: split.finetune, overrides }, {
+    const recipe = tgt && split.finetune && spec.recipe === 'recommended' ? await chooseForTarget(base, tgt, split, { ...spec, loss }, signal, (message) => onProgress({ phase: 'finetune', fraction: null, message })) : null
+    const ft = recipe ? recipe.train : { finetune: true, loss, frozenLayers: spec.frozenLayers, learningRate: undefined }
+    if (tgt && split.finetune && ft.finetune) {
+      const overrides = { ...(spec.finetuneEpochs !== undefined ? { epochs: spec.finetuneEpochs } : {}), ...(ft.learningRate !== undefined ? { learningRate: ft.learningRate } : {}) }
+      model = await finetune(base, tgt, { frozenLayers: ft.frozenLayers, shots: spec.shots, loss: ft.loss, seed: spec.seed, split: split.finetune, overrides }, {
         signal,
         checkpointDir: path.join(ckpt, 'finetune'),
         onEpoch: (r) => {
@@ -139,6 +144,7 @@ export async function runTraining(specIn: TrainSpec, onProgress: (p: RunProgress
         heldOut,
         labelRule: cardLabelRule({ name: spec.source, rule: src.labelRule }, tgt && spec.target ? [{ name: spec.target, rule: tgt.labelRule }] : []),
         data: trainingData(spec, src, tgt, split),
+        ...(recipe ? { recipe: recipe.choice } : {}),
         createdAt: spec.createdAt,
       }),
     )

@@ -1,24 +1,22 @@
 /**
  * Siamese training: pre-training on a source corpus, fine-tuning with N frozen
  * layers on K shots per class, and the target-only baseline, all through one loop
- * (trainSiamese) that streams epoch reports, honours an AbortSignal, checkpoints
+ * (trainSiamese: a loop with callbacks, train-loop.ts) that streams epoch reports, honours an AbortSignal, checkpoints
  * every epoch and resumes from the checkpoint folder after a crash or kill.
  * Early stopping watches prototype accuracy on a speaker-independent validation split.
  */
 import crypto from 'node:crypto'
 import * as tf from '@tensorflow/tfjs'
-import { JobCancelledError } from '../jobs/registry'
 import { DEFAULT_LOSS, type EpochDiagnostics } from '../../../src-shared/losses'
-import { DataParallelTrainer, trainThreads } from './data-parallel'
-import { PhaseDiagnostics } from './diagnostics'
 import { withSingleShotCopies } from './augment'
-import { balancedLoss, disposeMasks, lossConfigFor } from './losses'
-import { loadCheckpoint, saveCheckpoint, type CheckpointState } from './checkpoint'
-import { prototypeAccuracy } from './inference-core'
+import { lossConfigFor } from './losses'
+import type { CheckpointState } from './checkpoint'
 import { buildNetwork, EmbeddingModel } from './networks'
 import { fitNormaliser, normaliseSet } from './normalise'
-import { makeRng, samplePairs, sampleClassBalanced, selectShots, speakerSplit, type Rng } from './sampling'
-import { batchMasks, gatherRows, itemBatchOutput, optimiseStep, pairBatchOutput, type StepResult } from './step'
+import { makeRng, selectShots, speakerSplit } from './sampling'
+import { Checkpoint, Diagnostics, EarlyStopping, History, Progress, StoppedTraining, Validation } from './train-callbacks'
+import { runTrainingLoop, type LoopState, type TrainCallback } from './train-loop'
+import { SiameseSteps } from './train-steps'
 import type { EpochReport, ItemSet, LossConfig, Normaliser, TrainConfig, TrainContext } from './types'
 
 export interface TrainedModel {
@@ -62,6 +60,8 @@ export function defaultTrainConfig(arch: TrainConfig['arch'], overrides: Partial
  */
 export interface TrainOptions extends TrainContext {
   threads?: number
+  /** Further callbacks, run after the built-in ones (train-loop.ts). */
+  callbacks?: TrainCallback[]
 }
 
 export interface TrainResult {
@@ -70,13 +70,14 @@ export interface TrainResult {
   resumedFromEpoch: number
   trainIndices: number[]
   valIndices: number[]
+  /** First epoch whose active_fraction fell to <= 0.01 (train-callbacks.ts STOPPED_ACTIVE), or null. */
+  stoppedTrainingAt: number | null
 }
-
-const yieldToLoop = () => new Promise<void>((r) => setImmediate(r))
 
 /**
  * The core loop, on already-normalised data. Trains `net` in place and leaves it at
- * the best validation epoch (or the last one without validation).
+ * the best validation epoch (or the last one without validation). The loop and its
+ * callbacks: train-loop.ts, train-callbacks.ts; the steps: train-steps.ts.
  */
 export async function trainSiamese(
   net: EmbeddingModel,
@@ -85,210 +86,47 @@ export async function trainSiamese(
   split: { train: number[]; val: number[] },
   ctx: TrainOptions = {},
 ): Promise<TrainResult> {
-  const per = data.itemShape.reduce((p, q) => p * q, 1)
-  const vars = net.trainableVariables(cfg.frozenLayers)
-  const optimizer = tf.train.adam(cfg.learningRate)
-  const configKey = crypto
+  const state: LoopState = {
+    net,
+    vars: net.trainableVariables(cfg.frozenLayers),
+    optimizer: tf.train.adam(cfg.learningRate),
+    epochs: cfg.epochs,
+    rng: makeRng(cfg.seed),
+    startEpoch: 0,
+    history: [],
+    stopTraining: false,
+  }
+  const hasVal = split.val.length > 0
+  const diagnostics = new Diagnostics(data, split.train)
+  const stopped = new StoppedTraining()
+  const early = hasVal ? new EarlyStopping({ patience: cfg.patience, minEpochs: cfg.minEpochs }) : null
+  const callbacks: TrainCallback[] = [diagnostics, stopped, new Validation(data, split, cfg.loss), ...(early ? [early] : []), new History()]
+  if (ctx.checkpointDir) callbacks.push(new Checkpoint(ctx.checkpointDir, checkpointKey(cfg, data, split), { diagnostics, early }))
+  callbacks.push(new Progress(ctx.onEpoch), ...(ctx.callbacks ?? []))
+  const steps = await SiameseSteps.start(data, cfg, split.train, ctx.threads)
+  try {
+    await runTrainingLoop(state, steps.runEpoch, callbacks, ctx.signal)
+  } finally {
+    await steps.close()
+    state.optimizer.dispose()
+  }
+  return {
+    history: state.history,
+    best: early?.best ?? null,
+    resumedFromEpoch: state.startEpoch,
+    trainIndices: split.train,
+    valIndices: split.val,
+    stoppedTrainingAt: stopped.stoppedAt,
+  }
+}
+
+/** Identifies a run's configuration; a checkpoint of another configuration is not resumed. */
+function checkpointKey(cfg: TrainConfig, data: ItemSet, split: { train: number[]; val: number[] }): string {
+  return crypto
     .createHash('sha256')
     .update(JSON.stringify({ cfg, n: data.labels.length, train: split.train, val: split.val }))
     .digest('hex')
     .slice(0, 16)
-  let rng: Rng = makeRng(cfg.seed)
-  let history: EpochReport[] = []
-  let best: CheckpointState['best'] = null
-  let bestWeights: tf.Tensor[] | null = null
-  let sinceBest = 0
-  let startEpoch = 0
-  let phaseStart: tf.Tensor[] | null = null
-
-  if (ctx.checkpointDir) {
-    const ck = loadCheckpoint(ctx.checkpointDir)
-    if (ck && ck.state.configKey === configKey) {
-      net.setWeights(ck.tensors.weights)
-      ck.tensors.weights.forEach((t) => t.dispose())
-      // Adam creates its slots on the first step; restore after a dummy step with zero learning rate would
-      // shift state, so set the slots directly (same order as `vars`).
-      await optimizer.setWeights(ck.tensors.optimizer)
-      bestWeights = ck.tensors.bestWeights
-      rng = makeRng(cfg.seed, ck.state.rngState)
-      history = ck.state.history as EpochReport[]
-      best = ck.state.best
-      sinceBest = ck.state.sinceBest
-      startEpoch = ck.state.epoch
-      phaseStart = ck.tensors.phaseStart ?? null
-    } else if (ck) {
-      ck.tensors.weights.forEach((t) => t.dispose())
-      ck.tensors.bestWeights?.forEach((t) => t.dispose())
-      ck.tensors.optimizer.forEach((t) => t.tensor.dispose())
-      tf.dispose(ck.tensors.phaseStart ?? [])
-    }
-  }
-  // weight_change is measured from the phase's start, also across a resume (older checkpoints: from the resume).
-  if (phaseStart && phaseStart.length !== vars.length) phaseStart = (tf.dispose(phaseStart), null)
-  const diag = phaseStart ? new PhaseDiagnostics(phaseStart) : PhaseDiagnostics.begin(vars)
-
-  const labelIds = new Map<string, number>()
-  for (const l of data.labels) if (!labelIds.has(l)) labelIds.set(l, labelIds.size)
-  const valRng = makeRng(`${cfg.seed}-val`)
-  const usePairs = cfg.loss.name === 'contrastive'
-  const P = cfg.pairsPerBatch
-  const C = cfg.classesPerBatch ?? 8
-  const K = cfg.perClass ?? 8
-  let buf: Float32Array | undefined
-  const threads = Math.min(trainThreads(ctx.threads, cfg.arch, tf.getBackend()), usePairs ? P : C * K)
-  const parallel = threads > 1 ? await startParallel(threads, cfg, data.itemShape, ctx.threads !== undefined || !!process.env.SER_TRAIN_THREADS) : null
-  try {
-    for (let epoch = startEpoch; epoch < cfg.epochs; epoch++) {
-      if (ctx.signal?.aborted) throw new JobCancelledError()
-      const t0 = performance.now()
-      let hardNegative: ((a: number, c: number[]) => number) | undefined
-      if (cfg.hardNegatives > 0 && usePairs) {
-        const emb = net.embedItems(data, split.train)
-        const pos = new Map(split.train.map((g, i) => [g, i]))
-        const D = net.embeddingDim
-        const dist = (i: number, j: number) => {
-          let s = 0
-          for (let k = 0; k < D; k++) s += (emb[i * D + k] - emb[j * D + k]) ** 2
-          return s
-        }
-        hardNegative = (a, cands) => cands.reduce((bestC, c) => (dist(pos.get(a)!, pos.get(c)!) < dist(pos.get(a)!, pos.get(bestC)!) ? c : bestC))
-      }
-      let pairs = 0
-      for (let s = 0; s < cfg.stepsPerEpoch; s++) {
-        let step: StepResult
-        if (usePairs) {
-          const pb = samplePairs(rng, data.labels, split.train, P, { hardFraction: cfg.hardNegatives, hardNegative })
-          const rows = new Int32Array(2 * P)
-          rows.set(pb.a, 0)
-          rows.set(pb.b, P)
-          buf = gatherRows(data.x, per, rows, buf)
-          if (parallel) {
-            step = await parallel.pairStep(net, cfg.frozenLayers, optimizer, buf, pb.same, per, cfg.loss)
-          } else {
-            const x = tf.tensor(buf, [2 * P, ...data.itemShape])
-            const same = tf.tensor1d(pb.same)
-            step = optimiseStep(optimizer, vars, () => pairBatchOutput(net, x, same, cfg.loss, cfg.frozenLayers))
-            tf.dispose([x, same])
-          }
-          pairs += P
-        } else {
-          const b = sampleClassBalanced(rng, data.labels, split.train, C, K)
-          const rows = gatherRows(data.x, per, b.items)
-          const masks = batchMasks(b.classIds, b.items)
-          try {
-            if (parallel) {
-              step = await parallel.itemStep(net, cfg.frozenLayers, optimizer, rows, per, (e) => balancedLoss(e, masks, cfg.loss))
-            } else {
-              const x = tf.tensor(rows, [b.items.length, ...data.itemShape])
-              step = optimiseStep(optimizer, vars, () => itemBatchOutput(net, x, masks, cfg.loss, cfg.frozenLayers))
-              x.dispose()
-            }
-          } finally {
-            disposeMasks(masks)
-          }
-          pairs += (b.items.length * (b.items.length - 1)) / 2
-        }
-        diag.add(step)
-      }
-      const diagnostics = await diag.end(epoch + 1, net, vars, data, split.train)
-      const trainLoss = diagnostics.loss
-      const seconds = (performance.now() - t0) / 1000
-
-      let valLoss: number | null = null
-      let valAccuracy: number | null = null
-      if (split.val.length > 0) {
-        const v = validate(net, data, split, cfg.loss, labelIds, valRng)
-        valLoss = v.loss
-        valAccuracy = v.accuracy
-        const better = !best || valAccuracy > best.valAccuracy + 1e-9 || (Math.abs(valAccuracy - best.valAccuracy) <= 1e-9 && valLoss < best.valLoss)
-        if (better) {
-          best = { epoch: epoch + 1, valAccuracy, valLoss }
-          bestWeights?.forEach((t) => t.dispose())
-          bestWeights = net.getWeights().map((w) => w.clone())
-          sinceBest = 0
-        } else sinceBest++
-      }
-      const report: EpochReport = {
-        epoch: epoch + 1,
-        epochs: cfg.epochs,
-        trainLoss,
-        valLoss,
-        valAccuracy,
-        pairsPerSecond: pairs / seconds,
-        resumed: epoch === startEpoch && startEpoch > 0,
-        diagnostics,
-      }
-      history.push(report)
-      const stop = cfg.patience > 0 && split.val.length > 0 && sinceBest >= cfg.patience
-      if (ctx.checkpointDir) {
-        await saveCheckpoint(
-          ctx.checkpointDir,
-          { configKey, epoch: stop ? cfg.epochs : epoch + 1, rngState: rng.state(), history, best, sinceBest },
-          { weights: net.getWeights(), bestWeights, optimizer: await optimizer.getWeights(), phaseStart: diag.start },
-        )
-      }
-      ctx.onEpoch?.(report)
-      await yieldToLoop()
-      if (stop) break
-    }
-  } finally {
-    await parallel?.close()
-    diag.dispose()
-  }
-  if (bestWeights) {
-    net.setWeights(bestWeights)
-    bestWeights.forEach((t) => t.dispose())
-  }
-  optimizer.dispose()
-  return { history, best, resumedFromEpoch: startEpoch, trainIndices: split.train, valIndices: split.val }
-}
-
-/**
- * Starts the data-parallel workers. When the thread count was asked for, a failure is the
- * run's failure; when it is only the default, the run goes on single-threaded and says so
- * on stderr (slower, same results up to float rounding).
- */
-async function startParallel(threads: number, cfg: TrainConfig, itemShape: number[], requested: boolean): Promise<DataParallelTrainer | null> {
-  try {
-    return await DataParallelTrainer.start(threads, cfg.arch, itemShape)
-  } catch (err) {
-    if (requested) throw err
-    console.warn(`training: ${threads} threads unavailable, training on one (${(err as Error).message})`)
-    return null
-  }
-}
-
-function validate(
-  net: EmbeddingModel,
-  data: ItemSet,
-  split: { train: number[]; val: number[] },
-  loss: LossConfig,
-  labelIds: Map<string, number>,
-  _rng: Rng,
-): { loss: number; accuracy: number } {
-  const sup = split.train.length > 2000 ? split.train.filter((_, i) => i % Math.ceil(split.train.length / 2000) === 0) : split.train
-  const val = split.val.length > 1000 ? split.val.filter((_, i) => i % Math.ceil(split.val.length / 1000) === 0) : split.val
-  const es = net.embedItems(data, sup)
-  const ev = net.embedItems(data, val)
-  const accuracy = prototypeAccuracy(es, sup.map((i) => data.labels[i]), ev, val.map((i) => data.labels[i]), net.embeddingDim)
-  // Validation loss: the distance loss on the validation items (needs labels only), so both
-  // losses are compared on one scale; contrastive runs report it too.
-  const m = batchMasks(val.map((i) => labelIds.get(data.labels[i])!))
-  try {
-    if (m.nValid === 0) return { loss: NaN, accuracy }
-    const l = tf.tidy(() => {
-      const o = balancedLoss(tf.tensor2d(ev, [val.length, net.embeddingDim]), m, valLoss(loss))
-      return o.loss.dataSync()[0]
-    })
-    return { loss: l, accuracy }
-  } finally {
-    disposeMasks(m)
-  }
-}
-
-/** The loss the validation items are scored with: the run's own, or the distance loss for contrastive (pairs). */
-function valLoss(loss: LossConfig): LossConfig {
-  return loss.name === 'contrastive' ? lossConfigFor('distance') : loss
 }
 
 /** Embeddings of all items of `data` after the model's normaliser. */
@@ -309,8 +147,11 @@ export interface FinetuneOptions {
   seed: number
   /** Items of `target` that may be used (the test speakers excluded by the caller). */
   indices?: number[]
-  /** The caller's shots and early-stopping items (model/roles.ts); overrides indices, shots and validationSpeakers. */
-  split?: { train: number[]; val: number[] }
+  /**
+   * The caller's shots and early-stopping items (model/roles.ts); overrides indices, shots and validationSpeakers.
+   * `pool`: the items whose spread scales a single shot's jittered copy (augment.ts; default: the shots).
+   */
+  split?: { train: number[]; val: number[]; pool?: number[] }
   overrides?: Partial<TrainConfig>
 }
 

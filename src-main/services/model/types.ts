@@ -52,6 +52,8 @@ export interface TrainConfig {
   learningRate: number
   /** Early stopping patience in epochs on the validation metric (0 = off). */
   patience: number
+  /** Early stopping never stops before this many epochs (absent = 0). */
+  minEpochs?: number
   /** Fraction of speakers held out for validation (speaker-independent), 0 = no validation. */
   validationSpeakers: number
   seed: number
@@ -99,6 +101,7 @@ export interface ModelCardData {
   heldOut?: import('../../../src-shared/contract/models').HeldOutEstimate | null
   labelRule?: import('../../../src-shared/label-rule').CardLabelRule
   data?: import('../../../src-shared/contract/models').TrainingData
+  recipe?: import('../../../src-shared/contract/recipe').RecipeChoice
   files: { 'model.json': string; 'weights.bin': string }
 }
 

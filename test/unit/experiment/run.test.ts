@@ -38,7 +38,7 @@ describe('experiment plan run', () => {
     await runPlan(a.dir, a.plan)
     const whole = collectResults(a.dir)
     expect(whole.records).toHaveLength(gridSize(config).evaluations)
-    expect(new Set(whole.records.map((r) => r.method))).toEqual(new Set(['softmax', 'target_only', 'pretrained_only', 'finetune']))
+    expect(new Set(whole.records.map((r) => r.method))).toEqual(new Set(['softmax', 'target_only', 'pretrained_only', 'finetune', 'recommended']))
     for (const r of whole.records) {
       const s = r.speakers
       expect(s.support.filter((x) => s.test.includes(x)), `${r.method} fold ${r.fold}`).toEqual([])

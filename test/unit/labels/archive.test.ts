@@ -14,7 +14,7 @@ const unzip = (base64: string) => {
 }
 
 describe('whole-dataset TextGrid + Audacity archive', () => {
-  it('holds one TextGrid and one Audacity track per labelled clip, named after the clip, equal to the one-clip exports', () => {
+  it('holds one TextGrid and one Audacity track per clip (unlabelled ones with empty tiers), named after the clip, equal to the one-clip exports', () => {
     const { datasetId, clipIds } = seedClips(ws, 4, 2.5)
     setLabel(ws, { clipId: clipIds[0], emotion: 'angry', annotator: 'ann' })
     setLabel(ws, { clipId: clipIds[0], emotion: 'sad', annotator: 'ann', startSec: 0.5, endSec: 1.25 })
@@ -23,9 +23,14 @@ describe('whole-dataset TextGrid + Audacity archive', () => {
     // clip 1 and 3: nobody labelled them
     const r = exportDatasetArchive(ws, { datasetId, annotator: 'ann' })
     expect(r.filename).toBe('desk-labels.zip')
-    expect(r).toMatchObject({ total: 4, clips: 2, textGrids: 2, audacity: 1, labels: 4 })
+    expect(r).toMatchObject({ total: 4, clips: 2, textGrids: 4, audacity: 1, labels: 4 })
     const files = unzip(r.base64)
-    expect(Object.keys(files).sort()).toEqual(['spk1/clip00.TextGrid', 'spk1/clip00.txt', 'spk1/clip02.TextGrid'])
+    // every clip, as the README says: the unlabelled ones too
+    expect(Object.keys(files).sort()).toEqual([0, 1, 2, 3].flatMap((i) => [`spk1/clip0${i}.TextGrid`, `spk1/clip0${i}.txt`]))
+    const blank = parseTextGrid(files['spk1/clip01.TextGrid'])
+    expect(blank.xmax).toBe(2.5)
+    expect(blank.tiers.map((t) => [t.name, t.intervals])).toEqual([['ann', [{ start: 0, end: 2.5, text: '' }]], ['bob', [{ start: 0, end: 2.5, text: '' }]]])
+    expect(files['spk1/clip01.txt']).toBe('')
 
     const tg = parseTextGrid(files['spk1/clip00.TextGrid'])
     expect(tg.xmax).toBe(2.5)
@@ -36,19 +41,24 @@ describe('whole-dataset TextGrid + Audacity archive', () => {
       { start: 0, end: 2.5, emotion: 'angry' },
       { start: 0.5, end: 1.25, emotion: 'sad' },
     ])
-    // bob's clip 2 has a TextGrid but no track of ann's
+    // bob's clip 2 has a TextGrid with his label, and ann's track on it is empty
     expect(parseTextGrid(files['spk1/clip02.TextGrid']).tiers[0].intervals).toEqual([{ start: 0, end: 2.5, text: 'fearful' }])
+    expect(files['spk1/clip02.txt']).toBe('')
     // the same bytes as the single-clip writers give
     expect(files['spk1/clip00.TextGrid']).toBe(exportLabels(ws, { format: 'textgrid', clipId: clipIds[0] }).text)
     expect(files['spk1/clip00.txt']).toBe(exportLabels(ws, { format: 'audacity', clipId: clipIds[0], annotator: 'ann' }).text)
   })
 
-  it('includes corpus labels only when asked, and refuses a dataset with nothing to export', () => {
+  it('includes corpus labels only when asked; a dataset nobody labelled still gives every clip, with empty tiers', () => {
     const { datasetId, clipIds } = seedClips(ws, 2)
     ws.db.prepare("INSERT INTO labels (clip_id, emotion, annotator, source) VALUES (?, 'neutral', 'corpus', 'corpus')").run(clipIds[1])
-    expect(() => exportDatasetArchive(ws, { datasetId, annotator: 'ann' })).toThrow(/dataset "desk" has no labels to export \(corpus labels were left out\)/)
+    const none = exportDatasetArchive(ws, { datasetId, annotator: 'ann' })
+    expect(none).toMatchObject({ total: 2, clips: 0, textGrids: 2, labels: 0 })
+    const blank = unzip(none.base64)
+    expect(Object.keys(blank).sort()).toEqual(['spk1/clip00.TextGrid', 'spk1/clip00.txt', 'spk1/clip01.TextGrid', 'spk1/clip01.txt'])
+    expect(parseTextGrid(blank['spk1/clip01.TextGrid']).tiers).toEqual([{ name: 'ann', intervals: [{ start: 0, end: 2, text: '' }] }])
     const files = unzip(exportDatasetArchive(ws, { datasetId, annotator: 'ann', includeCorpus: true }).base64)
-    expect(Object.keys(files)).toEqual(['spk1/clip01.TextGrid'])
+    expect(Object.keys(files).filter((f) => f.endsWith('.TextGrid')).sort()).toEqual(['spk1/clip00.TextGrid', 'spk1/clip01.TextGrid'])
     expect(parseTextGrid(files['spk1/clip01.TextGrid']).tiers[0]).toMatchObject({ name: 'corpus', intervals: [{ start: 0, end: 2, text: 'neutral' }] })
     expect(() => exportDatasetArchive(ws, { datasetId: 999, annotator: 'ann' })).toThrow(/no dataset with id 999/)
   })
@@ -62,5 +72,6 @@ describe('whole-dataset TextGrid + Audacity archive', () => {
     setLabel(ws, { clipId: b, emotion: 'calm', annotator: 'ann' })
     const files = unzip(exportDatasetArchive(ws, { datasetId, annotator: 'ann' }).base64)
     expect(Object.keys(files).sort()).toEqual(['a_b-' + b + '.TextGrid', 'a_b-' + b + '.txt', 'a_b.TextGrid', 'a_b.txt'].sort())
+    expect(exportDatasetArchive(ws, { datasetId, annotator: 'ann' }).total).toBe(2)
   })
 })

@@ -19,6 +19,7 @@ import * as deskActions from './501-desk-actions'
 import * as deskUndoRequests from './502-desk-undo-requests'
 import * as enrollProfiles from './503-enroll-profiles'
 import * as deskRequestBinding from './504-desk-request-binding'
+import * as labelActionDataset from './505-label-action-dataset'
 
 export interface Migration {
   id: string
@@ -39,6 +40,7 @@ export const MIGRATIONS: Migration[] = [
   { id: '502-desk-undo-requests', up: deskUndoRequests.up },
   { id: '503-enroll-profiles', up: enrollProfiles.up },
   { id: '504-desk-request-binding', up: deskRequestBinding.up },
+  { id: '505-label-action-dataset', up: labelActionDataset.up },
 ]
 
 export class MigrationOrderError extends Error {

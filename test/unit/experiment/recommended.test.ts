@@ -1,0 +1,86 @@
+/**
+ * The recommended arm on generated feature sets: one record per base and support draw,
+ * carrying its choice; its chooser saw the fold's support speakers (the other folds) and
+ * never a test speaker; its record is the chosen arm's; results.json, results.csv and the
+ * report state its choices and its margin over the best fixed arm per shots value.
+ * Also the summary on hand-made records: the margin is the paired difference to the best
+ * fixed arm, and a recommended arm that is clearly worse is reported as such.
+ */
+import fs from 'node:fs'
+import path from 'node:path'
+import { afterAll, describe, expect, it } from 'vitest'
+import { collectResults, gridSize, makeConfig, openPlanFolder, provideFeatures, runPlan, taskContext, writeOutputs } from '../../../src-main/services/experiment/index'
+import { recommendedSummary } from '../../../src-main/services/experiment/recommended'
+import { makeSyntheticCorpus } from '../../../src-main/services/model/synthetic'
+import { tempDir } from '../../helpers/workspace'
+import { recordsFor } from './records'
+
+const classes = ['happy', 'sad', 'angry']
+const config = makeConfig({
+  sources: [{ name: 'src', ref: 'generated' }], target: { name: 'tgt', ref: 'generated' }, losses: ['distance'], finetuneLosses: ['distance', 'contrastive'],
+  folds: 3, seeds: 1, pretrainSeeds: 1, shots: [1, 'all'], frozen: [1], pretrainEpochs: 3, stepsPerEpoch: 8, finetuneEpochs: 3, finetuneSteps: 4, tuneBudget: 1, tuneEpochs: 1, recommendFolds: 2,
+})
+const root = tempDir('ser-exp-recommended-')
+afterAll(() => fs.rmSync(root, { recursive: true, force: true }))
+
+describe('the recommended arm', () => {
+  it('chooses on the support speakers only, carries its choice, and is reported with its margin over the best fixed arm', async () => {
+    const { plan, outDir } = openPlanFolder(path.join(root, 'run'), config, gridSize(config).evaluations)
+    provideFeatures(taskContext(outDir, plan), [
+      { corpus: 'src', role: 'source', items: makeSyntheticCorpus({ classes, speakers: 10, perSpeakerPerClass: 4, seed: 3, speakerPrefix: 's' }) },
+      { corpus: 'tgt', role: 'target', items: makeSyntheticCorpus({ classes, speakers: 6, perSpeakerPerClass: 4, seed: 7, speakerPrefix: 't' }) },
+    ], { name: 'egemaps', version: 'test' })
+    await runPlan(outDir, plan)
+    const { records } = collectResults(outDir)
+    expect(records).toHaveLength(gridSize(config).evaluations)
+    const rec = records.filter((r) => r.method === 'recommended')
+    expect(rec).toHaveLength(3 * 2)
+    const allTarget = [...new Set(records.flatMap((r) => [...r.speakers.support, ...r.speakers.test]))].sort()
+    for (const r of rec) {
+      const choice = r.recipe!
+      expect(choice, `fold ${r.fold}`).toBeDefined()
+      // The chooser saw exactly the other folds' speakers: never one of this fold's test speakers.
+      expect(choice.speakers.filter((s) => r.speakers.test.includes(s)), `fold ${r.fold}, ${r.shots} shots`).toEqual([])
+      expect(choice.speakers).toEqual(allTarget.filter((s) => !r.speakers.test.includes(s)))
+      expect(r.speakers.support.filter((s) => r.speakers.test.includes(s))).toEqual([])
+      expect(choice.rotations).toBe(2)
+      expect(choice.candidates.map((c) => c.label)).toEqual(['unchanged base (prototypes only)', 'fine-tune with distance, 1 frozen layer', 'fine-tune with contrastive, 1 frozen layer'])
+      expect(r.finetune_loss).toBeNull()
+      // Its final model is the chosen arm's: the same predictions on the same fold and draw.
+      const same = records.find((x) => x.fold === r.fold && x.seed === r.seed && x.shots === r.shots && x.pretrain_seed === r.pretrain_seed &&
+        (choice.finetune ? x.method === 'finetune' && x.finetune_loss === choice.loss && x.frozen === choice.frozen : x.method === 'pretrained_only'))!
+      expect(r.confusion).toEqual(same.confusion)
+    }
+
+    await writeOutputs(outDir)
+    const json = JSON.parse(fs.readFileSync(path.join(outDir, 'results.json'), 'utf8'))
+    const v = json.recommended.variants[0]
+    expect(v.label).toBe('recommended recipe on src (distance)')
+    expect(v.choices.map((c: { n: number }) => c.n)).toEqual([3, 3])
+    expect(v.choices.map((c: { counts: { n: number }[] }) => c.counts.reduce((a, b) => a + b.n, 0))).toEqual([3, 3])
+    expect(v.vsBestCandidate).toHaveLength(2)
+    for (const m of v.vsBestCandidate) expect(m.effect.units.pairs).toBe(3)
+    const csv = fs.readFileSync(path.join(outDir, 'results.csv'), 'utf8')
+    expect(csv.split('\n')[0]).toMatch(/,recipe$/)
+    const html = fs.readFileSync(path.join(outDir, 'report.html'), 'utf8')
+    expect(html).toContain('<h2>The recommended recipe</h2>')
+    expect(html).toContain('what it chose (times)')
+  }, 300_000)
+
+  it('measures the margin against the best fixed arm, paired, and says when the recommendation is significantly worse', () => {
+    const grid = { sources: [{ name: 'c', ref: '/c' }], target: { name: 'r', ref: '/r' }, folds: 4, seeds: 2, pretrainSeeds: 2, shots: [5], frozen: [0, 1] }
+    // finetune frozen 0 is the best fixed arm (10/12); the recommended arm scores 6/12 or 7/12.
+    const records = recordsFor(grid, (e) => (e.method === 'recommended' ? 6 + (e.fold % 2) : e.method === 'finetune' && e.frozen === 0 ? 10 : 8))
+    const s = recommendedSummary(records, [5])
+    expect(s.variants).toHaveLength(2)
+    for (const v of s.variants) {
+      expect(v.vsBestCandidate[0].best).toMatch(/frozen 0/)
+      expect(v.vsBestCandidate[0].effect.effect).toBeCloseTo((6.5 - 10) / 12, 10)
+      expect(v.vsBestCandidate[0].effect.verdict).toBe('contradicted')
+      expect(v.neverWorse).toBe(false)
+    }
+    expect(s.text).toMatch(/SIGNIFICANTLY WORSE/)
+    const fine = recommendedSummary(recordsFor(grid, (e) => (e.method === 'recommended' || (e.method === 'finetune' && e.frozen === 0) ? 10 : 8)), [5])
+    expect(fine.variants.every((v) => v.neverWorse)).toBe(true)
+  })
+})
