@@ -44,11 +44,13 @@ export function builtFrom(b: EnrollBasis, person: string): string {
 export function checkedHow(b: EnrollBasis, person: string): string {
   return b.check === 'leave-one-session-out'
     ? `checked leave-one-session-out: each of the ${b.sessions} sessions scored by a profile built from the others (all ${person}'s examples, not another person)`
-    : `checked by cross-validation on those same ${b.clips} examples of ${person} (each held out once; not on another day, microphone or person)`
+    : `checked by cross-validation on those same ${b.clips} examples of ${person} (each held out once; ` +
+        'not on another day, microphone or person)'
 }
 
 export function baseWords(b: EnrollBasis): string {
+  const speech = { generated: 'generated speech', recorded: 'recorded speech', unknown: 'speech of unrecorded origin' }[b.base.speech]
   return b.base.demo
     ? `base model: the shipped demonstration model, generated speech (corpus “${b.base.corpus}”)`
-    : `base model “${b.base.name}”, trained on ${b.base.speech === 'generated' ? 'generated speech' : b.base.speech === 'recorded' ? 'recorded speech' : 'speech of unrecorded origin'} (corpus “${b.base.corpus}”)`
+    : `base model “${b.base.name}”, trained on ${speech} (corpus “${b.base.corpus}”)`
 }

@@ -16,6 +16,9 @@ export function readCorpusMark(root: string): CorpusMark | null {
     throw new Error(`the corpus mark ${file} is not JSON: ${(err as Error).message}`)
   }
   const r = CorpusMarkSchema.safeParse(json)
-  if (!r.success) throw new Error(`the corpus mark ${file} is not a ser-corpus/1 mark: ${r.error.issues.map((i) => `${i.path.join('.') || '(root)'}: ${i.message}`).join('; ')}`)
+  if (!r.success) {
+    const issues = r.error.issues.map((i) => `${i.path.join('.') || '(root)'}: ${i.message}`).join('; ')
+    throw new Error(`the corpus mark ${file} is not a ser-corpus/1 mark: ${issues}`)
+  }
   return r.data
 }

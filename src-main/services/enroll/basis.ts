@@ -12,7 +12,12 @@ import { datasetSpeechByName } from '../store/dataset-speech'
 import type { Workspace } from '../store/workspace'
 import type { ModelCardData } from '../model/types'
 
-export function enrollBasis(ws: Workspace, clipIds: readonly number[], sessions: Record<string, string> | null, base: { card: ModelCardData; demo: boolean }): EnrollBasis {
+export function enrollBasis(
+  ws: Workspace,
+  clipIds: readonly number[],
+  sessions: Record<string, string> | null,
+  base: { card: ModelCardData; demo: boolean },
+): EnrollBasis {
   const origins = clipOrigins(ws, clipIds)
   const takes = origins.filter((o) => o.layout === 'recordings')
   const fromData = origins.filter((o) => o.layout !== 'recordings')

@@ -28,7 +28,15 @@ interface Enrolled {
   basis: EnrollBasis | null
 }
 
-function fromModelDir(ws: Workspace, id: string, kind: LiveSource['kind'], dir: string, profilePath: string, label: string, enrolled?: Enrolled): ResolvedSource {
+function fromModelDir(
+  ws: Workspace,
+  id: string,
+  kind: LiveSource['kind'],
+  dir: string,
+  profilePath: string,
+  label: string,
+  enrolled?: Enrolled,
+): ResolvedSource {
   const card = readCard(dir)
   // a profile's own model is fine-tuned from its base: the base's provenance (demonstration model or not) is the profile's
   const demo = enrolled?.basis ? enrolled.basis.base.demo : path.resolve(dir) === path.resolve(defaultModelDir())

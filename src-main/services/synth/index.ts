@@ -132,7 +132,16 @@ export async function synthCorpus(o: SynthOptions): Promise<SynthResult> {
   // the folder is not part of the truth file, so the same seed gives the same bytes wherever it is written
   fs.writeFileSync(path.join(dir, TRUTH_FILE), JSON.stringify({ ...result, dir: '.' }, null, 1))
   // the mark import stores as the dataset's speech origin: generated, whatever the folder is called
-  const mark: CorpusMark = { format: 'ser-corpus/1', speech: 'generated', generator: 'ser synth (espeak-ng + sox)', layout: o.layout, speakers: voices.size, clips: clips.length, seed, preset }
+  const mark: CorpusMark = {
+    format: 'ser-corpus/1',
+    speech: 'generated',
+    generator: 'ser synth (espeak-ng + sox)',
+    layout: o.layout,
+    speakers: voices.size,
+    clips: clips.length,
+    seed,
+    preset,
+  }
   fs.writeFileSync(path.join(dir, CORPUS_MARK_FILE), JSON.stringify(mark, null, 1) + '\n')
   return result
 }

@@ -13,6 +13,13 @@ import { distinctSittings, recordingSittings, type Sitting } from './enroll-sess
 type ModelItem = Awaited<ReturnType<typeof api.models.list.query>>[number]
 type EnrollRequest = Parameters<typeof api.enroll.start.mutate>[0]
 
+/** What adding a dataset speaker's clips did: clips added, the speaker's labelled clips, emotions with fewer than K. */
+export interface AddedClips {
+  added: number
+  labelled: number
+  short: string[]
+}
+
 /** The clip chosen as an example: a recording of the person or a labelled clip from any dataset. */
 export interface Example {
   clipId: number
@@ -107,7 +114,7 @@ export const useEnrollStore = defineStore('enroll', () => {
    * clips in their corpus order, so different sentences are taken), all of them ticked; returns what was added
    * and how many labelled clips the speaker has.
    */
-  async function addFromDataset(datasetId: number, speaker: string, perEmotion: number): Promise<{ added: number; labelled: number; short: string[] }> {
+  async function addFromDataset(datasetId: number, speaker: string, perEmotion: number): Promise<AddedClips> {
     const page = await guard(() => api.datasets.clips.query({ datasetId, speaker, limit: 500, offset: 0 }))
     if (!page) return { added: 0, labelled: 0, short: [] }
     const name = useDatasetsStore().datasets.find((d) => d.id === datasetId)?.name ?? `dataset ${datasetId}`
