@@ -31,8 +31,8 @@ test('Experiments view: runs a small grid with progress, cancel and resume, show
   await app.getByTestId('exp-steps').fill('8')
   await app.getByTestId('exp-finetune-epochs').fill('3')
   await app.getByTestId('exp-finetune-steps').fill('4')
-  // per fold and shots: softmax + target-only x 2 losses + 2 bases x (pre-trained only + fine-tuned x 2 losses x 2 frozen) = 13
-  await expect(app.getByTestId('exp-start')).toHaveText('Run 52 evaluations')
+  // per fold and shots: softmax + target-only x 2 losses + 2 bases x (pre-trained only + fine-tuned x 2 losses x 2 frozen + recommended) = 15
+  await expect(app.getByTestId('exp-start')).toHaveText('Run 60 evaluations')
   // tasks: 2 features + 2 tunings + 2 bases + 2 folds x 2 shots x (1 + 2) evaluate = 18
 
   // Start, watch it progress, cancel it mid-grid.
@@ -57,7 +57,7 @@ test('Experiments view: runs a small grid with progress, cancel and resume, show
   // The run's tables and plots.
   const detail = app.getByTestId('exp-detail')
   await expect(detail).toBeVisible()
-  await expect(detail.getByTestId('exp-summary').locator('tbody tr')).toHaveCount(2 * 13)
+  await expect(detail.getByTestId('exp-summary').locator('tbody tr')).toHaveCount(2 * 15)
   await expect(detail.getByTestId('exp-headline')).toContainText('Best overall:')
   await expect(detail.getByTestId('exp-losses').locator('tbody tr')).toHaveCount(2 * 2)
   await expect(detail.getByTestId('exp-claim')).toHaveCount(4)
