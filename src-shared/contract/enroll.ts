@@ -40,6 +40,8 @@ export const ProfileListItemSchema = z.object({
   createdAt: z.string().max(MAX_TEXT),
   examples: z.number().int().nullable(),
   heldOutAccuracy: Real.nullable(),
+  /** Recording sessions among the examples (null: not recorded, or the shipped default). */
+  sessions: z.number().int().nullable().default(null),
 })
 export type ProfileListItem = z.infer<typeof ProfileListItemSchema>
 

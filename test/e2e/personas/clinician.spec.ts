@@ -72,6 +72,8 @@ test('clinician: enrols a person from K clips per emotion of a listed dataset sp
       return `${s.fontSize} ${s.fontWeight} ${s.color}`
     })
   expect(await weight('heldout-interval')).toBe(await weight('heldout-accuracy'))
+  // the profile list says it too, before its percentage
+  await expect(app.getByTestId('profile-list').locator('[data-profile="Pat from crema"]')).toContainText(/not enough to judge: \d+%/)
   await result.scrollIntoViewIfNeeded()
   await screenshot(app, 'persona-clinician-result')
 
