@@ -40,6 +40,14 @@ const ADAPTERS = {
 }
 
 const SOURCE = '{ts,mts,mjs,js,vue}'
+
+/** Calls that run SQL: any `.prepare(...)`, `.pragma(...)`, and `.exec(...)` of a string (a RegExp's exec takes a variable). */
+export const SQL_CALLS = [
+  "CallExpression[callee.property.name='prepare']",
+  "CallExpression[callee.property.name='pragma']",
+  "CallExpression[callee.property.name='exec'][arguments.0.type=/^(Literal|TemplateLiteral)$/]",
+]
+const SQL_MESSAGE = 'SQL lives in src-main/services/store (one owner module per table): call its function instead (docs/CONVENTIONS.md, Table owners)'
 const MAX_DEPTH = 4
 const up = (n) => '(\\./)?' + '\\.\\./'.repeat(n)
 const folders = (names) => `(${names.join('|')})(/|$)`
@@ -140,6 +148,14 @@ export default tseslint.config(
     },
   },
   ...layerBlocks,
+  // SQL has one owner per table (docs/CONVENTIONS.md, Table owners): only services/store prepares or runs it.
+  {
+    files: [`src-main/**/*.${SOURCE}`],
+    ignores: ['src-main/services/store/**'],
+    rules: {
+      'no-restricted-syntax': ['error', ...SQL_CALLS.map((selector) => ({ selector, message: SQL_MESSAGE }))],
+    },
+  },
   // The renderer asks through the in-app dialog (composables/dialog.ts): Electron has no
   // window.prompt, and the browser's boxes cannot be labelled, styled or tested.
   {

@@ -62,9 +62,9 @@ export const TOOLS = {
     page: 'https://slurm.schedmd.com/download.html (Linux only; on Windows use WSL with Debian)',
   },
   'python3-torch': {
-    purpose: 'PyTorch, the training-speed reference of `npm run bench` (run by /usr/bin/python3)',
-    apt: ['python3-torch'],
-    dnf: ['python3-torch'],
+    purpose: 'PyTorch, the training-speed reference of `npm run bench` (run by /usr/bin/python3), with an optimised BLAS (OpenBLAS): the bench refuses a reference BLAS',
+    apt: ['python3-torch', 'libopenblas0-pthread'],
+    dnf: ['python3-torch', 'openblas-threads'],
     brew: null,
     winget: null,
     choco: null,

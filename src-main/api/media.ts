@@ -12,6 +12,7 @@ import { experimentReportMedia } from '../services/experiment/report-file'
 import { AudioDecodeError, readAudioBytes } from '../services/audio/index'
 import { singleThreadPool } from '../services/workers'
 import type { PlaybackResult } from '../services/audio/playback-worker'
+import { clipRow } from '../services/store/clips'
 
 export interface MediaResponse {
   status: number
@@ -50,7 +51,7 @@ export async function handleMediaRequest(services: AppServices, mediaPath: strin
   if (report) return experimentReportMedia(services.ws, Number(report[1]))
   const m = /^clip\/(\d{1,12})$/.exec(mediaPath)
   if (!m) return mediaText(404, 'unknown media path (expected clip/<id> or experiment/<id>/report.html)')
-  const row = services.ws.db.prepare('SELECT path FROM clips WHERE id = ?').get(Number(m[1])) as { path: string } | undefined
+  const row = clipRow(services.ws.db, Number(m[1]))
   if (!row) return mediaText(404, `no clip with id ${m[1]}`)
   const ext = path.extname(row.path).toLowerCase()
   try {

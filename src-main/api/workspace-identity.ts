@@ -8,19 +8,18 @@
  */
 import crypto from 'node:crypto'
 import type { Workspace } from '../services/store/workspace'
+import { readSetting, writeSetting } from '../services/store/settings'
 
 export const INTERNAL_PREFIX = 'internal.'
 const ID_KEY = 'internal.workspace_id'
 const PORT_KEY = 'internal.shell_port'
 
 function read(ws: Workspace, key: string): unknown {
-  const v = ws.db.prepare('SELECT value_json FROM settings WHERE key = ?').pluck().get(key) as string | undefined
-  return v === undefined ? undefined : JSON.parse(v)
+  return readSetting(ws.db, key)
 }
 
 function write(ws: Workspace, key: string, value: unknown, replace: boolean): void {
-  const conflict = replace ? 'DO UPDATE SET value_json = excluded.value_json' : 'DO NOTHING'
-  ws.db.prepare(`INSERT INTO settings (key, value_json) VALUES (?, ?) ON CONFLICT(key) ${conflict}`).run(key, JSON.stringify(value))
+  writeSetting(ws.db, key, value, replace)
 }
 
 /** The workspace's id, created on first use (32 hex digits). */

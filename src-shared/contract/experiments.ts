@@ -5,7 +5,7 @@
  * docs/experiments.md documents every field.
  */
 import { z } from 'zod'
-import { MAX_DOCUMENT_CHARS, MAX_ENTRIES, MAX_ITEMS, MAX_TEXT, Real, boundedRecord } from './limits'
+import { MAX_DOCUMENT_CHARS, MAX_ENTRIES, MAX_INLINE_SVG_CHARS, MAX_ITEMS, MAX_TEXT, Real, boundedRecord } from './limits'
 import { ArchitectureKindSchema, EpochDiagnosticsSchema, LossNameSchema, PAPER_LOSSES } from '../losses'
 import { RecipeChoiceSchema } from './recipe'
 
@@ -160,7 +160,7 @@ export const StatSchema = z.object({
   n: z.number().int(),
   /** null when there are too few units for an interval (`note` says which; `perUnit` holds the values instead). */
   ci: z.tuple([Real, Real]).nullable(),
-  note: z.string().max(500).nullable().optional(),
+  note: z.string().max(MAX_TEXT).nullable().optional(),
   /** The value per fold (or per base), shown in place of an interval over fewer than 5 units. */
   perUnit: z.array(z.object({ unit: z.string().max(200), value: Real })).max(1000).optional(),
 })
@@ -206,7 +206,9 @@ export const EffectSchema = z.object({
   units: UnitsSchema,
   verdict: VerdictSchema,
   /** Why an inconclusive verdict is inconclusive (null otherwise). */
-  reason: z.string().max(500).nullable(),
+  reason: z.string().max(MAX_TEXT).nullable(),
+  /** The variant this effect is of, where the rows of a claim compare different ones (claim 4: the best variant at each shots value). */
+  variant: z.string().max(MAX_TEXT).nullable().optional(),
 })
 export type Effect = z.infer<typeof EffectSchema>
 
@@ -216,7 +218,7 @@ export const ClaimResultSchema = z.object({
   claim: z.string().max(MAX_TEXT),
   /** The pooled verdict (effect averaged over the shots values). */
   verdict: VerdictSchema,
-  reason: z.string().max(500).nullable(),
+  reason: z.string().max(MAX_TEXT).nullable(),
   /** The decision rule, in words. */
   rule: z.string().max(MAX_TEXT),
   /** The numbers behind the verdict, in words. */
@@ -224,9 +226,11 @@ export const ClaimResultSchema = z.object({
   effect: Real.nullable(),
   ci: z.tuple([Real, Real]).nullable(),
   units: UnitsSchema,
+  /** The variant the pooled effect is of, where the claim picks one (claim 4). */
+  variant: z.string().max(MAX_TEXT).nullable().optional(),
   /** The effect for each shots value, each with its own interval and verdict. */
   perShots: z.array(EffectSchema).max(50),
-  details: z.array(z.object({ label: z.string().max(MAX_TEXT), value: Real })).max(500),
+  details: z.array(z.object({ label: z.string().max(MAX_TEXT), value: Real })).max(MAX_ITEMS),
 })
 export type ClaimResult = z.infer<typeof ClaimResultSchema>
 
@@ -248,7 +252,7 @@ export const LossRowSchema = z.object({
 export type LossRow = z.infer<typeof LossRowSchema>
 
 export const HeadlineSchema = z.object({
-  text: z.string().max(4000),
+  text: z.string().max(MAX_TEXT),
   best: z.object({ label: z.string().max(MAX_TEXT), key: z.string().max(MAX_TEXT), uar: StatSchema }).nullable(),
   /** Whether any Siamese variant's paired difference to the softmax baseline has an interval above 0. */
   siameseBeatsSoftmax: z.boolean(),
@@ -268,8 +272,8 @@ export const RecommendedVariantSchema = z.object({
   vsBestCandidate: z.array(z.object({ best: z.string().max(MAX_TEXT), effect: EffectSchema })).max(50),
   /** recommended - the best arm of the whole grid at that shots value (any method, source or loss). */
   vsBestOverall: z.array(z.object({ best: z.string().max(MAX_TEXT), effect: EffectSchema })).max(50),
-  /** "never significantly worse": no per-shots interval of vsBestCandidate lies below 0. */
-  neverWorse: z.boolean(),
+  /** "never significantly worse": no per-shots interval of vsBestCandidate lies below 0 (null: some shots value has no interval, so it cannot be told). */
+  neverWorse: z.boolean().nullable(),
 })
 export type RecommendedVariant = z.infer<typeof RecommendedVariantSchema>
 export const RecommendedSummarySchema = z.object({ text: z.string().max(MAX_TEXT), variants: z.array(RecommendedVariantSchema).max(100) })
@@ -301,6 +305,9 @@ export type EmbeddingMap = z.infer<typeof EmbeddingMapSchema>
 export const CurvePointSchema = z.object({ source: z.string().max(MAX_TEXT), loss: LossNameSchema, pretrainSeed: z.number().int(), epoch: z.number().int(), trainLoss: Real, valAccuracy: Real.nullable() })
 export type CurvePoint = z.infer<typeof CurvePointSchema>
 
+export const PlotSchema = z.object({ title: z.string().max(MAX_TEXT), svg: z.string().max(MAX_INLINE_SVG_CHARS).nullable(), note: z.string().max(MAX_TEXT).nullable() })
+export type PlotOut = z.infer<typeof PlotSchema>
+
 /** What the Experiments view shows of a run: the same tables and plots as report.html. */
 export const RunDetailSchema = z.object({
   run: ExperimentRunSchema,
@@ -309,8 +316,12 @@ export const RunDetailSchema = z.object({
   losses: z.array(LossRowSchema).max(MAX_ITEMS),
   headline: HeadlineSchema,
   recommended: RecommendedSummarySchema.default({ text: '', variants: [] }),
-  /** Plots as self-contained SVG strings (shown as data: images). */
-  plots: z.array(z.object({ title: z.string().max(MAX_TEXT), svg: z.string().max(MAX_TEXT) })).max(MAX_ITEMS),
+  /**
+   * Plots as self-contained SVG strings (shown as data: images). Bounded by construction
+   * (services/experiment/detail.ts): a plot larger than MAX_INLINE_SVG_CHARS comes with
+   * `svg` null and `note` saying to open report.html, where every plot is.
+   */
+  plots: z.array(PlotSchema).max(MAX_ITEMS),
   markdown: z.string().max(MAX_DOCUMENT_CHARS),
   hasReport: z.boolean(),
 })

@@ -44,6 +44,11 @@ export const MAX_TEXT = 100_000
 /** A whole document the server produces (a label export, a report's Markdown). */
 export const MAX_DOCUMENT_CHARS = 64_000_000
 export const MAX_ITEMS = 1_000_000
+/**
+ * The largest plot the server sends inline (an SVG of this many characters is several MB);
+ * a larger one is sent as a link to report.html instead, so no answer is refused for its size.
+ */
+export const MAX_INLINE_SVG_CHARS = 8_000_000
 export const MAX_ENTRIES = 10_000
 export const MAX_JSON_CHARS = 1_000_000
 /** Above every real value a result carries (ms timestamps are about 1.8e12), below 2^53. */

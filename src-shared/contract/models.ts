@@ -53,6 +53,20 @@ export const SPEAKER_ROLES = ['pretrain', 'validation', 'finetune', 'calibration
 export const IntervalSchema = z.object({ value: Real, low: Real, high: Real, method: z.string().max(200) })
 export type Interval = z.infer<typeof IntervalSchema>
 
+/**
+ * A UAR with a bootstrap interval over speakers, or, over fewer than MIN_INTERVAL_UNITS (5)
+ * speakers, no interval (`low`/`high` null, `method` says "too few speakers for an interval")
+ * and the value of each speaker instead.
+ */
+export const UarEstimateSchema = z.object({
+  value: Real,
+  low: Real.nullable(),
+  high: Real.nullable(),
+  method: z.string().max(300),
+  perSpeaker: z.array(z.object({ speaker: z.string().max(300), value: Real, n: z.number().int() })).max(100_000).optional(),
+})
+export type UarEstimate = z.infer<typeof UarEstimateSchema>
+
 /** A held-out figure as every surface shows it: n, 95% intervals, chance level, and what it was measured on. */
 export const HeldOutEstimateSchema = z.object({
   /** Clips scored. */
@@ -60,8 +74,9 @@ export const HeldOutEstimateSchema = z.object({
   /** Distinct speakers among them. */
   speakers: z.number().int().min(0),
   classes: z.array(z.string().max(100)).max(1000),
+  /** Wilson over clips: ignores speaker variation (the method says so). */
   accuracy: IntervalSchema,
-  uar: IntervalSchema,
+  uar: UarEstimateSchema,
   macroF1: Real,
   /** Expected calibration error on these clips, with a temperature fitted on other data (null: uncalibrated). */
   ece: Real.nullable(),

@@ -61,9 +61,9 @@ test('Experiments view: runs a small grid with progress, cancel and resume, show
   await expect(detail.getByTestId('exp-headline')).toContainText('Best overall:')
   await expect(detail.getByTestId('exp-losses').locator('tbody tr')).toHaveCount(2 * 2)
   await expect(detail.getByTestId('exp-claim')).toHaveCount(4)
-  // 2 folds are too few units for any verdict but inconclusive
-  await expect(detail.getByTestId('exp-claim').first()).toContainText('inconclusive (too few units: 2 fold')
-  await expect(detail.getByTestId('exp-claim').nth(1)).toContainText('1 source(s) and 2 frozen')
+  // 2 folds are too few units for an interval: every verdict inconclusive, saying why
+  await expect(detail.getByTestId('exp-claim').first()).toContainText('inconclusive (too few folds for an interval: 2 fold')
+  await expect(detail.getByTestId('exp-claim').nth(1)).toContainText('comparing sources needs a second source corpus')
   expect(await detail.getByTestId('exp-plot').count()).toBeGreaterThanOrEqual(4)
   await expect(detail.getByTestId('exp-plot').first().locator('img')).toHaveJSProperty('complete', true)
   expect(await detail.getByTestId('exp-plot').first().locator('img').evaluate((img: HTMLImageElement) => img.naturalWidth)).toBeGreaterThan(100)

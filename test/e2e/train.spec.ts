@@ -33,7 +33,10 @@ test('Train view: pre-trains and fine-tunes a model with a live learning curve, 
   expect(Number(high)).toBeGreaterThanOrEqual(value - 5e-4)
   expect(Number(high) - Number(low)).toBeGreaterThan(0.05) // 2 speakers: an honest interval is wide
   await expect(row).toContainText(/\d+ clips, 2 speakers/)
-  await expect(row).toContainText('bootstrap over 2 speakers')
+  // 2 held-out speakers: no bootstrap interval for the UAR, each speaker's value instead
+  await expect(row.getByTestId('heldout-uar')).toContainText('too few speakers for an interval (2, at least 5)')
+  await expect(row.getByTestId('heldout-uar')).toContainText('per speaker:')
+  await expect(row.getByTestId('heldout-uar')).not.toContainText('[')
   await expect(row).toContainText('0.125')
   // one pair of charts per phase, each on its own epochs: pre-training 1..4 (fine-tuning's count is its own)
   await expect(progress.getByTestId('curves-pretrain').locator('.legend').first()).toContainText('train loss')

@@ -21,6 +21,8 @@ import {
 } from '../../../src-shared/contract/datasets'
 import { clipAudioStatus, datasetStats, detectLayout, getSplits, importCorpus, listClips, listDatasets, makeSplits, missingAudio, pathsMissing, relinkDataset } from '../../services/corpus/index'
 import { LabelRuleError, setLabelRule } from '../../services/store/label-rule'
+import { clipRow } from '../../services/store/clips'
+import { datasetRow } from '../../services/store/datasets'
 import { LabelRuleSchema } from '../../../src-shared/label-rule'
 import { JobRefSchema } from '../../../src-shared/contract/jobs'
 import { procedure, router } from '../trpc'
@@ -42,7 +44,7 @@ function existingFolder(dir: string): string {
 }
 
 function knownDataset(ctx: { services: { ws: { db: import('better-sqlite3').Database } } }, id: number): void {
-  if (!ctx.services.ws.db.prepare('SELECT 1 FROM datasets WHERE id = ?').get(id)) throw new TRPCError({ code: 'NOT_FOUND', message: `no dataset with id ${id}` })
+  if (!datasetRow(ctx.services.ws.db, id)) throw new TRPCError({ code: 'NOT_FOUND', message: `no dataset with id ${id}` })
 }
 
 export const datasetsRouter = router({
@@ -89,7 +91,7 @@ export const datasetsRouter = router({
     .input(z.object({ clipId: z.number().int().positive() }))
     .output(ClipAudioStatusSchema)
     .query(({ ctx, input }) => {
-      if (!ctx.services.ws.db.prepare('SELECT 1 FROM clips WHERE id = ?').get(input.clipId)) throw new TRPCError({ code: 'NOT_FOUND', message: `no clip with id ${input.clipId}` })
+      if (!clipRow(ctx.services.ws.db, input.clipId)) throw new TRPCError({ code: 'NOT_FOUND', message: `no clip with id ${input.clipId}` })
       return clipAudioStatus(ctx.services.ws, input.clipId)
     }),
   detect: procedure

@@ -9,6 +9,7 @@ import { doctor } from '../../services/system/doctor'
 import { procedure, router } from '../trpc'
 import { rememberChosenFolder } from '../../services/experiment/guard'
 import { INTERNAL_PREFIX, workspaceId } from '../workspace-identity'
+import { countSettings, readSetting, writeSetting } from '../../services/store/settings'
 
 const SettingKey = z
   .string()
@@ -27,10 +28,8 @@ export const systemRouter = router({
     .output(z.object({ text: z.string(), stored: z.number().int(), at: z.string() }))
     .mutation(({ ctx, input }) => {
       const db = ctx.services.ws.db
-      db.prepare(`INSERT INTO settings (key, value_json) VALUES ('echo', ?)
-                  ON CONFLICT(key) DO UPDATE SET value_json = excluded.value_json`).run(JSON.stringify(input.text))
-      const stored = JSON.parse(db.prepare("SELECT value_json FROM settings WHERE key = 'echo'").pluck().get() as string)
-      return { text: stored, stored: db.prepare('SELECT count(*) FROM settings').pluck().get() as number, at: new Date().toISOString() }
+      writeSetting(db, 'echo', input.text)
+      return { text: readSetting(db, 'echo') as string, stored: countSettings(db), at: new Date().toISOString() }
     }),
   /** A native folder picker in Electron; null when the user cancels or no picker exists (browser shell). */
   pickFolder: procedure
@@ -49,16 +48,13 @@ export const systemRouter = router({
       .input(z.object({ key: z.string().min(1).max(100) }))
       .output(z.unknown())
       .query(({ ctx, input }) => {
-        const v = ctx.services.ws.db.prepare('SELECT value_json FROM settings WHERE key = ?').pluck().get(input.key) as string | undefined
-        return v === undefined ? null : JSON.parse(v)
+        return readSetting(ctx.services.ws.db, input.key) ?? null
       }),
     set: procedure
       .input(z.object({ key: SettingKey, value: boundedUnknown(SETTING_MAX_JSON_CHARS) }))
       .output(z.object({ ok: z.literal(true) }))
       .mutation(({ ctx, input }) => {
-        ctx.services.ws.db
-          .prepare(`INSERT INTO settings (key, value_json) VALUES (?, ?) ON CONFLICT(key) DO UPDATE SET value_json = excluded.value_json`)
-          .run(input.key, JSON.stringify(input.value ?? null))
+        writeSetting(ctx.services.ws.db, input.key, input.value ?? null)
         return { ok: true as const }
       }),
   }),

@@ -13,6 +13,9 @@ import fs from 'node:fs'
 import type { Piscina } from 'piscina'
 import { createPool } from '../workers'
 import type { Workspace } from '../store/workspace'
+import { clipByHash, countClips, insertClip, moveClip, upsertSpeaker } from '../store/clips'
+import { datasetByName, insertDataset, insertImportReport, setDatasetRoot } from '../store/datasets'
+import { writeLabels } from '../store/labels'
 import type { PlanEntry } from './adapters'
 import { closeScanPool, planInWorker } from './offthread'
 import type { ProbeResult, ProbeTask } from './import-worker'
@@ -77,14 +80,12 @@ export async function importCorpus(ws: Workspace, dir: string, opts: ImportOptio
   }
 
   const db = ws.db
-  const existing = db.prepare('SELECT id, layout FROM datasets WHERE name = ?').get(name) as { id: number; layout: string } | undefined
+  const existing = datasetByName(db, name)
   if (existing && existing.layout !== layout) {
     throw new ImportError(`dataset ${JSON.stringify(name)} already exists with layout ${existing.layout}; import ${root} (${layout}) under another name`)
   }
-  const datasetId = existing
-    ? existing.id
-    : Number(db.prepare('INSERT INTO datasets (name, layout, root_path) VALUES (?, ?, ?)').run(name, layout, root).lastInsertRowid)
-  if (existing) db.prepare('UPDATE datasets SET root_path = ? WHERE id = ?').run(root, datasetId)
+  const datasetId = existing ? existing.id : insertDataset(db, { name, layout, root })
+  if (existing) setDatasetRoot(db, datasetId, root)
   // generated or recorded, from the folder's mark (never from the name); what a person set stays
   setDatasetSpeech(ws, datasetId, mark ? mark.speech : 'recorded', mark ? 'mark' : 'unmarked')
 
@@ -96,17 +97,6 @@ export async function importCorpus(ws: Workspace, dir: string, opts: ImportOptio
     else (e.status === 'skipped' ? skipped : rejected).push({ path: e.rel, reason: e.reason })
   }
 
-  const byHash = db.prepare('SELECT id, path, rel_path FROM clips WHERE dataset_id = ? AND content_hash = ?')
-  const upsertSpeaker = db.prepare(
-    `INSERT INTO speakers (dataset_id, code, gender) VALUES (?, ?, ?)
-     ON CONFLICT (dataset_id, code) DO UPDATE SET gender = COALESCE(excluded.gender, speakers.gender) RETURNING id`,
-  )
-  const insertClip = db.prepare(
-    `INSERT INTO clips (dataset_id, speaker_id, path, rel_path, content_hash, duration_sec, sample_rate, channels, format, intensity, sentence, meta_json)
-     VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-  )
-  const insertLabel = db.prepare(`INSERT INTO labels (clip_id, emotion, annotator, source) VALUES (?, ?, 'corpus', 'corpus')`)
-  const movePath = db.prepare('UPDATE clips SET path = ?, rel_path = ? WHERE id = ?')
   const speakerIds = new Map<string, number>()
   const seenHashes = new Map<string, string>()
   let added = 0
@@ -118,7 +108,9 @@ export async function importCorpus(ws: Workspace, dir: string, opts: ImportOptio
 
   type Done = { e: (typeof clips)[number]; r: ProbeResult }
   const pending: Done[] = []
-  const flush = db.transaction((batch: Done[]) => {
+  // Each batch is one write of the corpus labels (store/labels.ts `writeLabels`, which keeps the undo log).
+  const action = { annotator: 'corpus', clipId: null, datasetId, kind: 'import' as const, description: `import corpus labels of ${name}` }
+  const flush = (batch: Done[]) => writeLabels(db, action, (w) => {
     for (const { e, r } of batch) {
       if (!r.ok) {
         rejected.push({ path: e.rel, reason: r.reason })
@@ -130,10 +122,10 @@ export async function importCorpus(ws: Workspace, dir: string, opts: ImportOptio
         continue
       }
       seenHashes.set(r.hash, e.rel)
-      const prior = byHash.get(datasetId, r.hash) as { id: number; path: string; rel_path: string } | undefined
+      const prior = clipByHash(db, datasetId, r.hash)
       if (prior) {
         if (prior.path !== e.abs) {
-          movePath.run(e.abs, e.rel, prior.id)
+          moveClip(db, prior.id, e.abs, e.rel)
           relinked++
         } else unchanged++
       } else {
@@ -142,13 +134,16 @@ export async function importCorpus(ws: Workspace, dir: string, opts: ImportOptio
         if (info.speaker) {
           speakerId = speakerIds.get(info.speaker) ?? null
           if (speakerId === null) {
-            speakerId = (upsertSpeaker.get(datasetId, info.speaker, info.gender) as { id: number }).id
+            speakerId = upsertSpeaker(db, datasetId, info.speaker, info.gender)
             speakerIds.set(info.speaker, speakerId)
           }
         }
         const meta = { ...(info.meta ?? {}), bytes: r.bytes }
-        const clipId = insertClip.run(datasetId, speakerId, e.abs, e.rel, r.hash, r.durationSec, r.sampleRate, r.channels, r.format, info.intensity, info.sentence, JSON.stringify(meta)).lastInsertRowid
-        insertLabel.run(clipId, info.emotion)
+        const clipId = insertClip(db, {
+          datasetId, speakerId, path: e.abs, relPath: e.rel, contentHash: r.hash, durationSec: r.durationSec,
+          sampleRate: r.sampleRate, channels: r.channels, format: r.format, intensity: info.intensity, sentence: info.sentence, meta,
+        })
+        w.add({ clipId, emotion: info.emotion, startSec: null, endSec: null, annotator: 'corpus', source: 'corpus' })
         added++
       }
       audioSec += r.durationSec
@@ -156,7 +151,7 @@ export async function importCorpus(ws: Workspace, dir: string, opts: ImportOptio
       const sp = e.info.speaker ?? '(none)'
       bySpeaker[sp] = (bySpeaker[sp] ?? 0) + 1
     }
-  })
+  }, { discardEmpty: true })
 
   const signal = opts.signal
   // Cancel reaches the workers through shared memory instead of terminating their threads:
@@ -190,7 +185,7 @@ export async function importCorpus(ws: Workspace, dir: string, opts: ImportOptio
   flush(pending.splice(0))
   if (signal?.aborted) cancelled = true
 
-  const totalClips = (db.prepare('SELECT COUNT(*) FROM clips WHERE dataset_id = ?').pluck().get(datasetId) as number) ?? 0
+  const totalClips = countClips(db, datasetId)
   const report: ImportReport = {
     datasetId, name, layout, root, detection,
     considered: plan.length, added, unchanged, relinked, totalClips,
@@ -198,7 +193,7 @@ export async function importCorpus(ws: Workspace, dir: string, opts: ImportOptio
     elapsedSec: +((performance.now() - t0) / 1000).toFixed(3),
     byEmotion, bySpeaker, rejected, skipped, cancelled,
   }
-  db.prepare('INSERT INTO import_reports (dataset_id, report_json) VALUES (?, ?)').run(datasetId, JSON.stringify(report))
+  insertImportReport(db, datasetId, report)
   opts.onProgress?.(1, cancelled ? `cancelled after ${done} files` : `${added} added, ${rejected.length} rejected`)
   return report
 }

@@ -5,6 +5,8 @@
  */
 import fs from 'node:fs'
 import type { Workspace } from '../store/workspace'
+import { datasetClips, requireClipRow } from '../store/clips'
+import { requireDatasetRow } from '../store/datasets'
 import type { ClipAudioStatus, MissingAudio } from '../../../src-shared/contract/datasets'
 
 /** Stats in flight at once (libuv runs 4 threads by default; more only queues). */
@@ -36,9 +38,7 @@ export async function pathsMissing(paths: string[], signal?: AbortSignal): Promi
 }
 
 function datasetRow(ws: Workspace, datasetId: number): { name: string; root_path: string | null } {
-  const d = ws.db.prepare('SELECT name, root_path FROM datasets WHERE id = ?').get(datasetId) as { name: string; root_path: string | null } | undefined
-  if (!d) throw new Error(`no dataset with id ${datasetId}`)
-  return d
+  return requireDatasetRow(ws.db, datasetId)
 }
 
 /** The message a person reads: how many files are gone, from where, a few names, and what to do. */
@@ -52,7 +52,7 @@ export function missingMessage(name: string, root: string | null, missing: strin
 /** Counts the dataset's clips whose audio file is gone and names the first MISSING_EXAMPLES (relative paths). */
 export async function missingAudio(ws: Workspace, datasetId: number, signal?: AbortSignal): Promise<MissingAudio> {
   const d = datasetRow(ws, datasetId)
-  const clips = ws.db.prepare('SELECT path, rel_path FROM clips WHERE dataset_id = ? ORDER BY rel_path').all(datasetId) as { path: string; rel_path: string }[]
+  const clips = datasetClips(ws.db, datasetId)
   const flags = await pathsMissing(clips.map((c) => c.path), signal)
   const missing = clips.filter((_, i) => flags[i]).map((c) => c.rel_path)
   return {
@@ -66,8 +66,7 @@ export async function missingAudio(ws: Workspace, datasetId: number, signal?: Ab
 
 /** Whether one clip's audio file is there, and the dataset to relink when it is not (the label desk's waveform). */
 export async function clipAudioStatus(ws: Workspace, clipId: number): Promise<ClipAudioStatus> {
-  const c = ws.db.prepare('SELECT path, rel_path, dataset_id FROM clips WHERE id = ?').get(clipId) as { path: string; rel_path: string; dataset_id: number } | undefined
-  if (!c) throw new Error(`no clip with id ${clipId}`)
+  const c = requireClipRow(ws.db, clipId)
   const d = datasetRow(ws, c.dataset_id)
   const isMissing = (await pathsMissing([c.path]))[0]
   return {

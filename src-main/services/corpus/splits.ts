@@ -10,7 +10,8 @@
  */
 import seedrandom from 'seedrandom'
 import type { Workspace } from '../store/workspace'
-import { CURRENT_LABEL_SQL } from './queries'
+import { noSpeakerClips, speakerLabelCounts } from '../store/clips'
+import { clipFoldRows, latestSplitId, saveSplit, splitFolds, splitRow } from '../store/splits'
 import type { Splits } from '../../../src-shared/contract/datasets'
 
 interface SpeakerCounts {
@@ -21,12 +22,7 @@ interface SpeakerCounts {
 }
 
 function speakerCounts(ws: Workspace, datasetId: number): { speakers: SpeakerCounts[]; unassigned: number } {
-  const rows = ws.db
-    .prepare(
-      `SELECT s.id, s.code, ${CURRENT_LABEL_SQL} AS e, COUNT(*) AS n
-       FROM clips c JOIN speakers s ON s.id = c.speaker_id WHERE c.dataset_id = ? GROUP BY s.id, e ORDER BY s.code`,
-    )
-    .all(datasetId) as { id: number; code: string; e: string | null; n: number }[]
+  const rows = speakerLabelCounts(ws.db, datasetId)
   const map = new Map<number, SpeakerCounts>()
   for (const r of rows) {
     const s = map.get(r.id) ?? { id: r.id, code: r.code, counts: new Map(), total: 0 }
@@ -35,7 +31,7 @@ function speakerCounts(ws: Workspace, datasetId: number): { speakers: SpeakerCou
     s.total += r.n
     map.set(r.id, s)
   }
-  const unassigned = ws.db.prepare('SELECT COUNT(*) FROM clips WHERE dataset_id = ? AND speaker_id IS NULL').pluck().get(datasetId) as number
+  const unassigned = noSpeakerClips(ws.db, datasetId)
   return { speakers: [...map.values()], unassigned }
 }
 
@@ -84,24 +80,15 @@ export function makeSplits(ws: Workspace, datasetId: number, opts: { k: number; 
   const { speakers } = speakerCounts(ws, datasetId)
   if (speakers.length < k) throw new Error(`dataset ${datasetId} has ${speakers.length} speaker(s); ${k} speaker-independent folds need at least ${k}`)
   const folds = assignFolds(speakers, k, seed)
-  const db = ws.db
-  const splitId = db.transaction(() => {
-    db.prepare('DELETE FROM splits WHERE dataset_id = ? AND k = ? AND seed = ?').run(datasetId, k, seed)
-    const id = Number(db.prepare('INSERT INTO splits (dataset_id, k, seed) VALUES (?, ?, ?)').run(datasetId, k, seed).lastInsertRowid)
-    const ins = db.prepare('INSERT INTO split_folds (split_id, speaker_id, fold) VALUES (?, ?, ?)')
-    speakers.forEach((s, i) => ins.run(id, s.id, folds[i]))
-    return id
-  })()
+  const splitId = saveSplit(ws.db, { datasetId, k, seed }, speakers.map((s, i) => ({ speakerId: s.id, fold: folds[i] })))
   return getSplitById(ws, splitId)!
 }
 
 function getSplitById(ws: Workspace, splitId: number): Splits | null {
-  const s = ws.db.prepare('SELECT id, dataset_id, k, seed, created_at FROM splits WHERE id = ?').get(splitId) as
-    | { id: number; dataset_id: number; k: number; seed: string; created_at: string }
-    | undefined
+  const s = splitRow(ws.db, splitId)
   if (!s) return null
   const { speakers, unassigned } = speakerCounts(ws, s.dataset_id)
-  const foldOf = new Map((ws.db.prepare('SELECT speaker_id, fold FROM split_folds WHERE split_id = ?').all(splitId) as { speaker_id: number; fold: number }[]).map((r) => [r.speaker_id, r.fold]))
+  const foldOf = splitFolds(ws.db, splitId)
   const folds = Array.from({ length: s.k }, (_, fold) => ({ fold, speakers: [] as string[], clips: 0, byEmotion: {} as Record<string, number> }))
   let late = 0
   for (const sp of speakers) {
@@ -119,17 +106,11 @@ function getSplitById(ws: Workspace, splitId: number): Splits | null {
 
 /** The stored split for (k, seed), or the most recent one when neither is given. */
 export function getSplits(ws: Workspace, datasetId: number, opts: { k?: number; seed?: string } = {}): Splits | null {
-  const where = ['dataset_id = ?']
-  const args: (number | string)[] = [datasetId]
-  if (opts.k !== undefined) (where.push('k = ?'), args.push(opts.k))
-  if (opts.seed !== undefined) (where.push('seed = ?'), args.push(opts.seed))
-  const id = ws.db.prepare(`SELECT id FROM splits WHERE ${where.join(' AND ')} ORDER BY id DESC LIMIT 1`).pluck().get(...args) as number | undefined
+  const id = latestSplitId(ws.db, datasetId, opts)
   return id === undefined ? null : getSplitById(ws, id)
 }
 
 /** Fold of every clip of a split (clips whose speaker is not in the split are left out). */
 export function clipFolds(ws: Workspace, splitId: number): { clipId: number; fold: number }[] {
-  return ws.db
-    .prepare('SELECT c.id AS clipId, f.fold FROM split_folds f JOIN clips c ON c.speaker_id = f.speaker_id WHERE f.split_id = ? ORDER BY c.id')
-    .all(splitId) as { clipId: number; fold: number }[]
+  return clipFoldRows(ws.db, splitId)
 }

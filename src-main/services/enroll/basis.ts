@@ -7,7 +7,7 @@
 import type { EnrollBasis } from '../../../src-shared/contract/basis'
 import { SESSION_GAP_MIN } from '../../../src-shared/sittings'
 import { parseStamp } from '../../../src-shared/stamp'
-import { clipOrigins } from '../store/clip-origins'
+import { clipOrigins } from '../store/clips'
 import { datasetSpeechByName } from '../store/dataset-speech'
 import type { Workspace } from '../store/workspace'
 import type { ModelCardData } from '../model/types'
@@ -18,7 +18,7 @@ export function enrollBasis(
   sessions: Record<string, string> | null,
   base: { card: ModelCardData; demo: boolean },
 ): EnrollBasis {
-  const origins = clipOrigins(ws, clipIds)
+  const origins = clipOrigins(ws.db, clipIds)
   const takes = origins.filter((o) => o.layout === 'recordings')
   const fromData = origins.filter((o) => o.layout !== 'recordings')
   const sources = [...new Set(fromData.map((o) => `${o.dataset}${o.speaker ? `, speaker ${o.speaker}` : ''}`))]

@@ -8,7 +8,9 @@ import { extractForClips, LOGMEL_DEFAULTS } from '../features/index'
 import { fitFrames } from '../model/data'
 import type { ItemSet, ModelCardData } from '../model/types'
 import type { Workspace } from '../store/workspace'
-import { getLabelRule, labelSql } from '../store/label-rule'
+import { getLabelRule } from '../store/label-rule'
+import { labelledClip } from '../store/clips'
+import { requireDatasetRow } from '../store/datasets'
 import type { NamedRule } from '../../../src-shared/label-rule'
 
 export class EnrollError extends Error {
@@ -33,18 +35,14 @@ interface ClipRow {
   emotion: string | null
 }
 
-/** A clip's label under its dataset's label rule (store/label-rule.ts). */
-const CURRENT_LABEL = labelSql('dataset')
-
 /** Checks the clips and their labels without computing anything (the router calls it before starting a job). */
 export function checkExamples(ws: Workspace, clipIds: number[]): { rows: ClipRow[]; counts: Record<string, number> } {
   const ids = [...new Set(clipIds)]
   if (ids.length !== clipIds.length) throw new EnrollError('the same clip was chosen twice')
   const rows: ClipRow[] = []
-  const get = ws.db.prepare(`SELECT c.id, c.dataset_id, c.path, c.content_hash, ${CURRENT_LABEL} AS emotion FROM clips c WHERE c.id = ?`)
   const missing: number[] = []
   for (const id of ids) {
-    const r = get.get(id) as ClipRow | undefined
+    const r = labelledClip(ws.db, id)
     if (r) rows.push(r)
     else missing.push(id)
   }
@@ -75,8 +73,7 @@ export async function loadExamples(
   const { rows, counts, labelRules } = ws.db.transaction(() => {
     const checked = checkExamples(ws, clipIds)
     const datasets = [...new Set(checked.rows.map((r) => r.dataset_id))]
-    const name = ws.db.prepare('SELECT name FROM datasets WHERE id = ?').pluck()
-    return { ...checked, labelRules: datasets.map((id) => ({ name: name.get(id) as string, rule: getLabelRule(ws, id) })) }
+    return { ...checked, labelRules: datasets.map((id) => ({ name: requireDatasetRow(ws.db, id).name, rule: getLabelRule(ws, id) })) }
   })()
   const extractor = card.extractor.name
   let feats: Map<number | string, Float32Array>

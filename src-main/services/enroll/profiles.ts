@@ -13,6 +13,7 @@ import { loadModel, loadProfile, readCard } from '../model/storage'
 import type { TrainedModel } from '../model/train'
 import type { ModelCardData } from '../model/types'
 import type { Workspace } from '../store/workspace'
+import { deleteProfileRow, profileNameTaken as nameTaken, profileRow, profileRows, type ProfileRow as StoredProfile } from '../store/profiles'
 import { EnrollResultSchema, type EnrollResult, type ProfileListItem } from '../../../src-shared/contract/enroll'
 import { EnrollError } from './examples'
 
@@ -26,20 +27,7 @@ export function baseModelDir(ws: Workspace, ref: string): string {
   }
 }
 
-interface ProfileRow {
-  id: number
-  name: string
-  person: string | null
-  model_id: number | null
-  profile_path: string
-  classes_json: string
-  result_json: string | null
-  created_at: string
-  model_name: string | null
-  model_dir: string | null
-}
-
-const COLUMNS = 'SELECT id, name, person, model_id, profile_path, classes_json, result_json, created_at FROM profiles'
+type ProfileRow = StoredProfile & { model_name: string | null; model_dir: string | null }
 
 /** A profile row with its model's name and folder from the registry (null when the model is gone). */
 function withModel(ws: Workspace, r: Omit<ProfileRow, 'model_name' | 'model_dir'> | undefined): ProfileRow | undefined {
@@ -55,12 +43,12 @@ function parseResult(json: string | null): EnrollResult | null {
 }
 
 export function profileNameTaken(ws: Workspace, name: string): boolean {
-  return ws.db.prepare('SELECT 1 FROM profiles WHERE name = ?').get(name.trim()) !== undefined
+  return nameTaken(ws.db, name)
 }
 
 /** Saved profiles, newest first, then the shipped default's (when this build has one). */
 export function listProfiles(ws: Workspace): ProfileListItem[] {
-  const rows = (ws.db.prepare(`${COLUMNS} ORDER BY id DESC`).all() as ProfileRow[]).map((r) => withModel(ws, r)!)
+  const rows = profileRows(ws.db).map((r) => withModel(ws, r)!)
   const out: ProfileListItem[] = rows.map((r) => {
     const res = parseResult(r.result_json)
     return {
@@ -102,7 +90,7 @@ export function listProfiles(ws: Workspace): ProfileListItem[] {
 
 /** The stored enrollment result of a profile (what the Enroll view shows for it). */
 export function profileResult(ws: Workspace, id: number): EnrollResult {
-  const r = withModel(ws, ws.db.prepare(`${COLUMNS} WHERE id = ?`).get(id) as ProfileRow | undefined)
+  const r = withModel(ws, profileRow(ws.db, id))
   if (!r) throw new EnrollError(`no profile with id ${id}`)
   const res = parseResult(r.result_json)
   if (!res) throw new EnrollError(`profile ${r.name} has no stored enrollment result`)
@@ -116,7 +104,7 @@ export async function loadEnrolledProfile(ws: Workspace, id: string): Promise<{ 
     const { model, card } = await loadModel(dir, { extractorVersion: EXTRACTOR_VERSION })
     return { model, card, profile: loadProfile(path.join(dir, 'profile.json'), card), name: 'default' }
   }
-  const r = withModel(ws, ws.db.prepare(`${COLUMNS} WHERE id = ?`).get(Number(id)) as ProfileRow | undefined)
+  const r = withModel(ws, profileRow(ws.db, Number(id)))
   if (!r) throw new EnrollError(`no profile with id ${id}`)
   if (!r.model_dir) throw new EnrollError(`the model of profile ${r.name} was removed`)
   const { model, card } = await loadModel(r.model_dir, { extractorVersion: EXTRACTOR_VERSION })
@@ -125,13 +113,13 @@ export async function loadEnrolledProfile(ws: Workspace, id: string): Promise<{ 
 
 /** Removes a profile's row, its model row and its folder (only folders under the workspace's profiles/). */
 export function removeProfile(ws: Workspace, id: number): void {
-  const r = withModel(ws, ws.db.prepare(`${COLUMNS} WHERE id = ?`).get(id) as ProfileRow | undefined)
+  const r = withModel(ws, profileRow(ws.db, id))
   if (!r) throw new EnrollError(`no profile with id ${id}`)
   const root = ws.subdir('profiles')
   const dir = path.dirname(r.profile_path)
   const inside = !path.relative(root, dir).startsWith('..') && path.dirname(dir) === root
   ws.db.transaction(() => {
-    ws.db.prepare('DELETE FROM profiles WHERE id = ?').run(id)
+    deleteProfileRow(ws.db, id)
     if (inside && r.model_id !== null && r.model_dir === dir) deleteModelRow(ws, r.model_id)
   })()
   if (inside) fs.rmSync(dir, { recursive: true, force: true })

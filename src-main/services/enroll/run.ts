@@ -21,6 +21,7 @@ import { buildProfile } from '../model/inference'
 import { loadModel, saveModel, saveProfile } from '../model/storage'
 import { embedAll } from '../model/train'
 import { openWorkspace } from '../store/workspace'
+import { insertProfile, setProfileResult } from '../store/profiles'
 import { EnrollRequestSchema, type EnrollProgress, type EnrollRequest, type EnrollResult } from '../../../src-shared/contract/enroll'
 import { cardLabelRule } from '../../../src-shared/label-rule'
 import { calibrateFromRows, crossValidate, sessionFolds, tuneWith } from './crossval'
@@ -169,13 +170,9 @@ export async function runEnrollment(specIn: EnrollSpec, onProgress: (p: EnrollRu
     }
     const ids = ws.db.transaction(() => {
       const modelId = registerModel(ws, { name: card.name, dir: spec.out, card })
-      const profileId = Number(
-        ws.db
-          .prepare('INSERT INTO profiles (name, model_id, profile_path, classes_json, person) VALUES (?, ?, ?, ?, ?)')
-          .run(spec.name, modelId, profilePath, JSON.stringify(classes), spec.person).lastInsertRowid,
-      )
+      const profileId = insertProfile(ws.db, { name: spec.name, modelId, profilePath, classes, person: spec.person })
       const result: EnrollResult = { ...partial, modelId, profileId, elapsedSec: +((performance.now() - t0) / 1000).toFixed(2) }
-      ws.db.prepare('UPDATE profiles SET result_json = ? WHERE id = ?').run(JSON.stringify(result), profileId)
+      setProfileResult(ws.db, profileId, result)
       return result
     })
     let result: EnrollResult

@@ -72,7 +72,7 @@ export function effects(ps: Pair[], shotsOrder: Shots[], needsBases: boolean, mi
 }
 
 function claimFrom(base: Pick<ClaimResult, 'id' | 'claim' | 'rule'>, e: { pooled: Effect; perShots: Effect[] }, what: string, details: ClaimResult['details']): ClaimResult {
-  const per = e.perShots.map((x) => `${x.shots} shots ${x.effect === null ? 'n/a' : pp(x.effect)} ${ciText(x.ci)} ${x.verdict}`).join('; ')
+  const per = e.perShots.map((x) => `${x.shots} shots${x.variant ? ` (${x.variant})` : ''} ${x.effect === null ? 'n/a' : pp(x.effect)} ${ciText(x.ci)} ${x.verdict}`).join('; ')
   const p = e.pooled
   const explanation =
     p.effect === null
@@ -110,19 +110,41 @@ export function siameseVsSoftmax(records: ResultRecord[], shots: Shots[]): { cla
   const best = [...variants].sort((a, b) => (b.pooled.effect ?? -Infinity) - (a.pooled.effect ?? -Infinity))[0]
   const anyAbove = variants.some((v) => v.pooled.verdict === 'supported')
   const allBelow = variants.every((v) => v.pooled.verdict === 'contradicted')
-  const perShots = shots.map((k, i) => [...variants].sort((a, b) => (b.perShots[i].effect ?? -Infinity) - (a.perShots[i].effect ?? -Infinity))[0].perShots[i])
+  const perShots = shots.map((k, i) => {
+    const v = [...variants].sort((a, b) => (b.perShots[i].effect ?? -Infinity) - (a.perShots[i].effect ?? -Infinity))[0]
+    return { ...v.perShots[i], variant: v.label }
+  })
   const c = claimFrom(base, { pooled: best.pooled, perShots }, `Best variant (${best.label}) minus softmax`, variants.map((v) => ({ label: `${v.label} - softmax (pooled)`, value: v.pooled.effect ?? NaN })).filter((d) => Number.isFinite(d.value)))
   const verdict = anyAbove ? 'supported' : allBelow ? 'contradicted' : 'inconclusive'
   const reason = verdict === 'inconclusive' ? (best.pooled.reason ?? 'no variant\'s interval lies above 0, and not every one lies below 0') : null
-  return { claim: { ...c, verdict, reason, explanation: `${c.explanation} Over all ${variants.length} variants: ${variants.filter((v) => v.pooled.verdict === 'supported').length} above softmax, ${variants.filter((v) => v.pooled.verdict === 'contradicted').length} below, the rest inconclusive. Verdict: ${verdict}.` }, variants }
+  return { claim: { ...c, variant: best.label, verdict, reason, explanation: `${c.explanation} Over all ${variants.length} variants: ${variants.filter((v) => v.pooled.verdict === 'supported').length} above softmax, ${variants.filter((v) => v.pooled.verdict === 'contradicted').length} below, the rest inconclusive. Verdict: ${verdict}.` }, variants }
 }
 
 function mean(v: number[]): number {
   return v.length ? v.reduce((a, b) => a + b, 0) / v.length : NaN
 }
 
+const CORPORA = [
+  { layout: 'cremad', name: 'CREMA-D', re: /crema/i },
+  { layout: 'ravdess', name: 'RAVDESS', re: /ravdess|rav\b/i },
+  { layout: 'enterface', name: "eNTERFACE'05", re: /enterface|ent\b/i },
+] as const
+
+/** Claim 2 with one source: which source to add (a corpus of another layout than the source and the target) and how. */
+export function oneSourceHint(sources: string[], target?: string): string {
+  const used = [...sources, target ?? ''].join(' ')
+  const free = CORPORA.filter((c) => !c.re.test(used))
+  const pick = free[0] ?? CORPORA.find((c) => !c.re.test(sources.join(' '))) ?? CORPORA[0]
+  const had = sources.length ? `only source ${sources.join(', ')}` : 'no source'
+  return (
+    `the grid has ${had}; comparing sources needs a second source corpus: add one such as ${pick.name} ` +
+    `(Experiments form: "+ another source", then pick its dataset or folder; CLI: repeat --source, e.g. --source ${pick.layout}=/path/to/${pick.layout}; ` +
+    `no copy at hand? \`ser synth --layout ${pick.layout} --speakers 12 --out /tmp/${pick.layout}\` writes a generated one)`
+  )
+}
+
 /** Source vs frozen: a range statistic on weighted records, bootstrapped over the same hierarchy. */
-export function claimSourceVsFrozen(records: ResultRecord[], shots: Shots[]): ClaimResult {
+export function claimSourceVsFrozen(records: ResultRecord[], shots: Shots[], target?: string): ClaimResult {
   const ft = records.filter((r) => r.method === 'finetune')
   const base = { id: 'source-vs-frozen' as const, claim: 'The choice of source corpus matters more than the number of frozen layers.', rule: `Effect = (max - min over sources of the mean fine-tuned UAR) - (max - min over frozen settings), means over all other settings. A range over more levels grows with noise, so with 2 sources and 3 frozen settings the test leans against the claim. ${RULE}.` }
   const sources = new Set(ft.map((r) => r.source))
@@ -140,7 +162,7 @@ export function claimSourceVsFrozen(records: ResultRecord[], shots: Shots[]): Cl
     return Math.max(...m) - Math.min(...m)
   }
   const stat = (s: Weighted<ResultRecord>[]) => range(s, (r) => String(r.source)) - range(s, (r) => String(r.frozen))
-  const missing = `the grid has ${sources.size} source(s) and ${frozen.size} frozen setting(s); the comparison needs at least two of each`
+  const missing = sources.size < 2 ? `${oneSourceHint([...sources].map(String), target)}${frozen.size < 2 ? `; it also needs a second frozen setting (--frozen 0,1)` : ''}` : `the grid has ${sources.size} source(s) and ${frozen.size} frozen setting(s); the comparison needs at least two of each (--frozen 0,1, or tick a second frozen setting in the Experiments form)`
   const one = (rs: ResultRecord[], k: Shots | 'pooled'): Effect => {
     if (sources.size < 2 || frozen.size < 2) return { shots: k, effect: null, ci: null, units: { folds: 0, bases: 0, pretrainSeeds: 0, supportDraws: 0, pairs: 0 }, verdict: 'inconclusive', reason: missing }
     const b = crossedBootstrap(rs, recordLevels, stat, { resamples: 1000, seed: `source-frozen-${k}` })
@@ -152,6 +174,6 @@ export function claimSourceVsFrozen(records: ResultRecord[], shots: Shots[]): Cl
   return claimFrom(base, e, 'Range over sources minus range over frozen settings', [...byLevel((r) => String(r.source), 'source'), ...byLevel((r) => String(r.frozen), 'frozen')])
 }
 
-export function evaluateClaims(records: ResultRecord[], shots: Shots[]): ClaimResult[] {
-  return [claimDistanceLoss(records, shots), claimSourceVsFrozen(records, shots), claimFinetuneVsPretrained(records, shots), siameseVsSoftmax(records, shots).claim]
+export function evaluateClaims(records: ResultRecord[], shots: Shots[], target?: string): ClaimResult[] {
+  return [claimDistanceLoss(records, shots), claimSourceVsFrozen(records, shots, target), claimFinetuneVsPretrained(records, shots), siameseVsSoftmax(records, shots).claim]
 }

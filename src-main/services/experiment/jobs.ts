@@ -11,6 +11,7 @@ import { JobCancelledError, type JobContext } from '../jobs/registry'
 import type { Workspace } from '../store/workspace'
 import type { ExperimentConfigInput } from '../../../src-shared/contract/experiments'
 import { finishRun } from './runs'
+import { runningRunRows } from '../store/experiment-runs'
 import { finishExperiment } from './runner'
 import { prepareExperiment, type PreparedExperiment } from './prepare'
 import type { WorkerMessage } from './plan-worker'
@@ -54,8 +55,7 @@ export async function experimentInWorker(ws: Workspace, prepared: PreparedExperi
   } catch (err) {
     if (ctx.signal.aborted) {
       // A terminated worker could not mark its row; the folder resumes when started again.
-      const row = ws.db.prepare("SELECT id FROM experiment_runs WHERE out_dir = ? AND status = 'running'").get(prepared.out) as { id: number } | undefined
-      if (row) finishRun(ws, row.id, 'cancelled', null)
+      for (const row of runningRunRows(ws.db, prepared.out)) finishRun(ws, row.id, 'cancelled', null)
       throw new JobCancelledError()
     }
     throw err

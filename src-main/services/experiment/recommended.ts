@@ -49,14 +49,21 @@ export function recommendedSummary(records: ResultRecord[], shots: Shots[]): Rec
     const vsBestCandidate = shots.map((k) => margin(records, isRec, fixed.filter((r) => r.shots === k && mine(r) && (r.method === 'finetune' || r.method === 'pretrained_only')), k))
     const vsBestOverall = shots.map((k) => margin(records, isRec, fixed.filter((r) => r.shots === k), k))
     const label = variantLabel(rec.find(isRec)!)
-    return { ...f, label, choices, vsBestCandidate, vsBestOverall, neverWorse: vsBestCandidate.every((m) => m.effect.verdict !== 'contradicted') }
+    const worse = vsBestCandidate.some((m) => m.effect.verdict === 'contradicted')
+    return { ...f, label, choices, vsBestCandidate, vsBestOverall, neverWorse: worse ? false : vsBestCandidate.every((m) => m.effect.ci !== null) ? true : null }
   })
   if (!variants.length) return { text: 'No recommended arm in this grid (it runs unless --no-recommended).', variants }
   const ci = (e: Effect) => (e.ci ? `[${pp(e.ci[0])}, ${pp(e.ci[1])}]` : '[no interval]')
   const text = variants
     .map((v) => {
       const per = v.vsBestCandidate.map((m, i) => `${shots[i]} shots ${m.effect.effect === null ? 'n/a' : pp(m.effect.effect)} ${ci(m.effect)} vs ${m.best}`).join('; ')
-      return `${v.label}: ${v.neverWorse ? 'never significantly worse than the best fixed arm it chooses among' : 'SIGNIFICANTLY WORSE than the best fixed arm at some shots value'} (UAR points, recommended minus best: ${per}).`
+      const verdict =
+        v.neverWorse === true
+          ? 'never significantly worse than the best fixed arm it chooses among'
+          : v.neverWorse === false
+            ? 'SIGNIFICANTLY WORSE than the best fixed arm at some shots value'
+            : `cannot tell whether it is worse than the best fixed arm (${v.vsBestCandidate.find((m) => m.effect.ci === null)?.effect.reason ?? 'no interval'})`
+      return `${v.label}: ${verdict} (UAR points, recommended minus best: ${per}).`
     })
     .join(' ')
   return { text, variants }

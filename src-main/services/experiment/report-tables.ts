@@ -1,14 +1,16 @@
 /** The report's HTML tables: verdicts per shots, the per-loss table, tuning, pre-training and the summary. */
 import type { ClaimResult, Effect, LossRow, LossTuning, PretrainRecord, Stat, SummaryRow } from '../../../src-shared/contract/experiments'
 import { methodLabel } from './results'
+import { VERDICT_COLOURS } from '../../../src-shared/verdicts'
 
 export const esc = (s: unknown) => String(s).replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]!)
 export const pct = (v: number) => (100 * v).toFixed(1)
 export { pp } from './claims'
 import { pp } from './claims'
 const ci = (c: [number, number] | null, f: (v: number) => string) => (c ? `[${f(c[0])}, ${f(c[1])}]` : '–')
-const stat = (s: Stat | null) => (s ? `${pct(s.mean)} ${ci(s.ci, pct)}` : '–')
-export const VERDICT_COLOUR = { supported: '#0a7d32', contradicted: '#b00020', inconclusive: '#8a6d00' } as const
+/** A mean with its interval, or, with too few units, its value per unit and why there is no interval. */
+export const stat = (s: Stat | null) => (!s ? '–' : s.ci || !s.note ? `${pct(s.mean)} ${ci(s.ci, pct)}` : `${pct(s.mean)} (${esc(s.note)}; ${(s.perUnit ?? []).map((u) => `${esc(u.unit)}: ${pct(u.value)}`).join(', ')})`)
+export const VERDICT_COLOUR = VERDICT_COLOURS
 
 function effectCells(e: Effect | null): string {
   if (!e || e.effect === null) return `<td class="n">–</td><td class="n">–</td><td>${esc(e?.reason ?? 'n/a')}</td>`
@@ -16,13 +18,13 @@ function effectCells(e: Effect | null): string {
 }
 
 export function claimHtml(c: ClaimResult, i: number): string {
-  const per = [...c.perShots, { shots: 'pooled' as const, effect: c.effect, ci: c.ci, units: c.units, verdict: c.verdict, reason: c.reason }]
-  const rows = per.map((e) => `<tr><td>${esc(e.shots)}</td>${effectCells(e)}<td class="n">${e.units.folds} x ${e.units.pretrainSeeds} x ${e.units.supportDraws} (${e.units.pairs})</td></tr>`).join('')
+  const per = [...c.perShots, { shots: 'pooled' as const, effect: c.effect, ci: c.ci, units: c.units, verdict: c.verdict, reason: c.reason, variant: c.variant ?? null }]
+  const rows = per.map((e) => `<tr><td>${esc(e.shots)}${e.variant ? `: ${esc(e.variant)}` : ''}</td>${effectCells(e)}<td class="n">${e.units.folds} x ${e.units.bases} x ${e.units.supportDraws} (${e.units.pairs})</td></tr>`).join('')
   const details = c.details.map((d) => `<tr><td>${esc(d.label)}</td><td class="n">${d.label.startsWith('fraction') ? pct(d.value) + ' %' : d.label.includes(' - ') ? pp(d.value) : pct(d.value)}</td></tr>`).join('')
   return `<section class="claim"><h3>${i + 1}. ${esc(c.claim)}</h3>
 <p class="verdict" style="color:${VERDICT_COLOUR[c.verdict]}">This run: <b>${esc(c.verdict)}</b>${c.reason ? ` (${esc(c.reason)})` : ''}.</p>
 <p>${esc(c.explanation)}</p>
-<table class="small"><thead><tr><th>shots / class</th><th>effect, UAR points</th><th>95% interval</th><th>verdict</th><th>folds x pre-training seeds x support draws (pairs)</th></tr></thead><tbody>${rows}</tbody></table>
+<table class="small"><thead><tr><th>shots / class</th><th>effect, UAR points</th><th>95% interval</th><th>verdict</th><th>folds x pre-trained bases x support draws (pairs)</th></tr></thead><tbody>${rows}</tbody></table>
 <p class="rule">Decision rule: ${esc(c.rule)}</p>
 ${details ? `<table class="small"><tbody>${details}</tbody></table>` : ''}</section>`
 }

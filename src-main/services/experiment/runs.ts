@@ -1,37 +1,21 @@
 /** The experiment_runs table (migration 401): one row per run folder. */
 import fs from 'node:fs'
 import type { Workspace } from '../store/workspace'
+import { finishRunRow, runningRunRows, runRow, runRows, upsertRunRow, type ExperimentRunRow } from '../store/experiment-runs'
 import { ExperimentConfigSchema, type ExperimentConfig, type ExperimentRun } from '../../../src-shared/contract/experiments'
 import { readPlanStatus } from './plan-status'
 
 type Status = ExperimentRun['status']
 
 export function upsertRun(ws: Workspace, outDir: string, config: ExperimentConfig): number {
-  return Number(
-    ws.db
-      .prepare(
-        `INSERT INTO experiment_runs (out_dir, config_json, status, pid) VALUES (?, ?, 'running', ?)
-         ON CONFLICT(out_dir) DO UPDATE SET config_json = excluded.config_json, status = 'running', error = NULL, finished_at = NULL, pid = excluded.pid
-         RETURNING id`,
-      )
-      .pluck()
-      .get(outDir, JSON.stringify(config), process.pid),
-  )
+  return upsertRunRow(ws.db, outDir, config)
 }
 
 export function finishRun(ws: Workspace, id: number, status: Exclude<Status, 'running'>, error: string | null = null): void {
-  ws.db.prepare("UPDATE experiment_runs SET status = ?, error = ?, finished_at = strftime('%Y-%m-%dT%H:%M:%fZ','now') WHERE id = ?").run(status, error, id)
+  finishRunRow(ws.db, id, status, error)
 }
 
-interface Row {
-  id: number
-  out_dir: string
-  config_json: string
-  status: Status
-  error: string | null
-  created_at: string
-  finished_at: string | null
-}
+type Row = ExperimentRunRow
 
 function toRun(r: Row): ExperimentRun {
   let done: number | null = null
@@ -59,11 +43,11 @@ function toRun(r: Row): ExperimentRun {
 }
 
 export function listRuns(ws: Workspace): ExperimentRun[] {
-  return (ws.db.prepare('SELECT * FROM experiment_runs ORDER BY id DESC').all() as Row[]).map(toRun)
+  return runRows(ws.db).map(toRun)
 }
 
 export function getRun(ws: Workspace, id: number): ExperimentRun | null {
-  const r = ws.db.prepare('SELECT * FROM experiment_runs WHERE id = ?').get(id) as Row | undefined
+  const r = runRow(ws.db, id)
   return r ? toRun(r) : null
 }
 
@@ -84,7 +68,7 @@ function otherProcessAlive(pid: number | null): boolean {
  * one whose process (a CLI run, another window) is still alive is left running.
  */
 export function markStaleRuns(ws: Workspace, activeDirs: Set<string>): void {
-  const rows = ws.db.prepare("SELECT id, out_dir, pid FROM experiment_runs WHERE status = 'running'").all() as { id: number; out_dir: string; pid: number | null }[]
+  const rows = runningRunRows(ws.db)
   for (const r of rows) {
     if (activeDirs.has(r.out_dir) || otherProcessAlive(r.pid)) continue
     finishRun(ws, r.id, 'cancelled', 'interrupted (the process ended); start it again to resume')

@@ -11,16 +11,12 @@
 import { zipSync, strToU8 } from 'fflate'
 import type { Workspace } from '../store/workspace'
 import { MAX_ARCHIVE_BASE64_CHARS, type DatasetArchive, type DatasetArchiveRequest } from '../../../src-shared/contract/labels'
-import { clipAudacity, clipTextGrid, liveRows, safe, type Row } from './io'
-import { requireDataset } from './queries'
+import { clipAudacity, clipTextGrid, safe, type Row } from './io'
+import { liveRows } from '../store/label-queries'
+import { datasetClips } from '../store/clips'
+import { requireDatasetRow } from '../store/datasets'
 import { LabelError } from './store'
 import { writeTextGrid } from './textgrid'
-
-interface ClipRow {
-  id: number
-  rel_path: string
-  duration_sec: number
-}
 
 /** The clip's path without its extension, each folder made file-system safe. */
 function baseName(relPath: string): string {
@@ -31,11 +27,10 @@ function baseName(relPath: string): string {
 
 /** The files of the archive, path -> text: what the zip holds (also what a folder export would write). */
 export function datasetLabelFiles(ws: Workspace, req: DatasetArchiveRequest): { name: string; files: Map<string, string>; total: number; clips: number; textGrids: number; audacity: number; labels: number } {
-  requireDataset(ws, req.datasetId)
-  const name = ws.db.prepare('SELECT name FROM datasets WHERE id = ?').pluck().get(req.datasetId) as string
-  const clips = ws.db.prepare('SELECT id, rel_path, duration_sec FROM clips WHERE dataset_id = ? ORDER BY rel_path, id').all(req.datasetId) as ClipRow[]
+  const { name } = requireDatasetRow(ws.db, req.datasetId)
+  const clips = datasetClips(ws.db, req.datasetId)
   const byClip = new Map<number, Row[]>()
-  for (const r of liveRows(ws, 'c.dataset_id = ?', [req.datasetId], undefined, req.includeCorpus ?? false)) {
+  for (const r of liveRows(ws, { datasetId: req.datasetId }, undefined, req.includeCorpus ?? false)) {
     const list = byClip.get(r.clip_id) ?? []
     list.push(r)
     byClip.set(r.clip_id, list)

@@ -12,47 +12,24 @@ import { AnnotatorSchema, type ExportRequest, type ExportResult, type LabelImpor
 import { LabelFileError, canonicalEmotion, parseAudacity, parseCsv, parseJson, writeAudacity, writeCsv, writeJson, type LabelRecord } from './formats'
 import { requireDataset } from './queries'
 import { once } from './requests'
-import { LabelError, recordAction } from './store'
+import { LabelError } from './store'
+import { clipRow, datasetClips, type StoredClip } from '../store/clips'
+import { requireDatasetRow } from '../store/datasets'
+import { liveRows, type ExportRow } from '../store/label-queries'
+import { actionRow, writeLabels } from '../store/labels'
 import { layerIntervals, parseTextGrid, writeTextGrid, type TgTier } from './textgrid'
 
-interface ClipInfo {
-  id: number
-  dataset_id: number
-  rel_path: string
-  content_hash: string
-  duration_sec: number
-}
-export interface Row {
-  clip_id: number
-  rel_path: string
-  content_hash: string
-  emotion: string
-  start_sec: number | null
-  end_sec: number | null
-  annotator: string
-  source: string
-  created_at: string
-}
+type ClipInfo = StoredClip
+export type Row = ExportRow
 
 /** Tolerance (s) for "this interval covers the whole clip" and for matching existing regions. */
 const WHOLE_TOL = 0.011
 const SAME_TOL = 0.001
 
 function clipInfo(ws: Workspace, clipId: number): ClipInfo {
-  const c = ws.db.prepare('SELECT id, dataset_id, rel_path, content_hash, duration_sec FROM clips WHERE id = ?').get(clipId) as ClipInfo | undefined
+  const c = clipRow(ws.db, clipId)
   if (!c) throw new LabelError(`no clip with id ${clipId}`)
   return c
-}
-
-export function liveRows(ws: Workspace, where: string, params: unknown[], annotator?: string, includeCorpus = false): Row[] {
-  const extra = [annotator ? 'AND l.annotator = ?' : '', includeCorpus ? '' : "AND l.source != 'corpus'"].join(' ')
-  return ws.db
-    .prepare(
-      `SELECT l.clip_id, c.rel_path, c.content_hash, l.emotion, l.start_sec, l.end_sec, l.annotator, l.source, l.created_at
-       FROM labels l JOIN clips c ON c.id = l.clip_id WHERE ${where} AND l.deleted_at IS NULL ${extra}
-       ORDER BY c.rel_path, l.annotator, l.start_sec IS NOT NULL, l.start_sec, l.id`,
-    )
-    .all(...params, ...(annotator ? [annotator] : [])) as Row[]
 }
 
 const stem = (rel: string) => path.posix.basename(rel.replace(/\\/g, '/')).replace(/\.[^.]+$/, '')
@@ -77,9 +54,8 @@ export function exportLabels(ws: Workspace, req: ExportRequest): ExportResult {
   const includeCorpus = req.includeCorpus ?? false
   if (req.format === 'csv' || req.format === 'json') {
     if (req.datasetId === undefined) throw new LabelError(`${req.format} export covers a dataset: give datasetId`)
-    requireDataset(ws, req.datasetId)
-    const name = ws.db.prepare('SELECT name FROM datasets WHERE id = ?').pluck().get(req.datasetId) as string
-    const rows = liveRows(ws, 'c.dataset_id = ?', [req.datasetId], req.annotator, includeCorpus)
+    const { name } = requireDatasetRow(ws.db, req.datasetId)
+    const rows = liveRows(ws, { datasetId: req.datasetId }, req.annotator, includeCorpus)
     const records: LabelRecord[] = rows.map((r) => ({
       clip: r.rel_path, contentHash: r.content_hash, emotion: r.emotion, startSec: r.start_sec, endSec: r.end_sec, annotator: r.annotator, source: r.source, createdAt: r.created_at,
     }))
@@ -89,7 +65,7 @@ export function exportLabels(ws: Workspace, req: ExportRequest): ExportResult {
   }
   if (req.clipId === undefined) throw new LabelError(`${req.format} export covers one clip: give clipId`)
   const clip = clipInfo(ws, req.clipId)
-  const rows = liveRows(ws, 'l.clip_id = ?', [clip.id], req.annotator, includeCorpus)
+  const rows = liveRows(ws, { clipId: clip.id }, req.annotator, includeCorpus)
   if (req.format === 'audacity') {
     if (!req.annotator) throw new LabelError('an Audacity label track holds one annotator\'s labels: give annotator')
     return { filename: `${safe(stem(clip.rel_path))}-${safe(req.annotator)}.txt`, mimeType: 'text/plain', text: clipAudacity(clip.duration_sec, rows), labels: rows.length }
@@ -114,7 +90,7 @@ function checkAnnotator(name: string, where: string): string {
 function fromRecords(ws: Workspace, datasetId: number, records: LabelRecord[]): Incoming[] {
   const byHash = new Map<string, ClipInfo>()
   const byPath = new Map<string, ClipInfo>()
-  for (const c of ws.db.prepare('SELECT id, dataset_id, rel_path, content_hash, duration_sec FROM clips WHERE dataset_id = ?').all(datasetId) as ClipInfo[]) {
+  for (const c of datasetClips(ws.db, datasetId)) {
     byHash.set(c.content_hash, c)
     byPath.set(c.rel_path, c)
   }
@@ -163,7 +139,7 @@ export function importLabels(ws: Workspace, req: LabelImportRequest): LabelImpor
   const payload = { format: req.format, datasetId: req.datasetId, clipId: req.clipId, text: crypto.createHash('sha256').update(req.text).digest('hex') }
   // Ids recorded before migration 504 kept no counts: the action's rows tell how many were added.
   const legacy = (actionId: number | null): LabelImportResult => {
-    const after = actionId === null ? undefined : (ws.db.prepare('SELECT after_ids FROM label_actions WHERE id = ?').pluck().get(actionId) as string | undefined)
+    const after = actionId === null ? undefined : actionRow(ws.db, actionId)?.after_ids
     return { added: after ? (JSON.parse(after) as number[]).length : 0, unchanged: 0, actionId }
   }
   const replay = (p: { actionId: number | null; result: unknown }): LabelImportResult => (p.result as LabelImportResult | undefined) ?? legacy(p.actionId)
@@ -188,36 +164,28 @@ function applyImport(ws: Workspace, req: LabelImportRequest): LabelImportResult 
   }
   let added = 0
   let unchanged = 0
-  const result = recordAction(ws, { annotator: req.annotator, clipId, datasetId: req.datasetId ?? null, kind: 'import', description: `import ${req.format}` }, (db) => {
-    const removed: number[] = []
-    const addedIds: number[] = []
-    const live = db.prepare("SELECT id, emotion, start_sec, end_sec FROM labels WHERE clip_id = ? AND annotator = ? AND deleted_at IS NULL AND source != 'corpus'")
-    const ins = db.prepare("INSERT INTO labels (clip_id, emotion, start_sec, end_sec, annotator, source) VALUES (?, ?, ?, ?, ?, 'import')")
+  const action = { annotator: req.annotator, clipId, datasetId: req.datasetId ?? null, kind: 'import' as const, description: `import ${req.format}` }
+  // Nothing written: the action is kept as discarded (not worth undoing).
+  const result = writeLabels(ws.db, action, (w) => {
     const gone = new Set<number>()
     for (const l of incoming) {
-      const rows = (live.all(l.clipId, l.annotator) as { id: number; emotion: string; start_sec: number | null; end_sec: number | null }[]).filter((r) => !gone.has(r.id))
+      const rows = w.liveOf(l.clipId, l.annotator).filter((r) => !gone.has(r.id))
       if (l.startSec === null) {
         const cur = rows.filter((r) => r.start_sec === null)
         if (cur.length && cur[cur.length - 1].emotion === l.emotion) {
           unchanged++
           continue
         }
-        for (const r of cur) {
-          removed.push(r.id)
-          gone.add(r.id)
-        }
+        // Removed now (not after the loop) so a later duplicate in the same file sees the new one as live.
+        w.remove(cur.map((r) => r.id))
+        for (const r of cur) gone.add(r.id)
       } else if (rows.some((r) => r.start_sec !== null && r.emotion === l.emotion && Math.abs(r.start_sec - l.startSec!) < SAME_TOL && Math.abs(r.end_sec! - l.endSec!) < SAME_TOL)) {
         unchanged++
         continue
       }
-      // Written now (not after the loop) so a later duplicate in the same file sees it as live.
-      if (removed.length) db.prepare(`UPDATE labels SET deleted_at = strftime('%Y-%m-%dT%H:%M:%fZ','now') WHERE id IN (${removed.map(Number).join(',')}) AND deleted_at IS NULL`).run()
-      addedIds.push(Number(ins.run(l.clipId, l.emotion, l.startSec, l.endSec, l.annotator).lastInsertRowid))
+      w.add({ clipId: l.clipId, emotion: l.emotion, startSec: l.startSec, endSec: l.endSec, annotator: l.annotator, source: 'import' })
       added++
     }
-    return { removed, added: addedIds }
-  })
-  // Nothing written: not an action worth undoing.
-  if (added === 0) ws.db.prepare("UPDATE label_actions SET state = 'discarded' WHERE id = ? AND state = 'done'").run(result.actionId)
+  }, { discardEmpty: true })
   return { added, unchanged, actionId: added ? result.actionId : null }
 }

@@ -7,6 +7,7 @@
  */
 import crypto from 'node:crypto'
 import type { Workspace } from '../store/workspace'
+import { insertRequest, requestRow } from '../store/label-requests'
 import { LabelError } from './errors'
 
 export type RequestKind = 'set' | 'update' | 'remove' | 'undo' | 'redo' | 'import'
@@ -38,9 +39,7 @@ export function fingerprint(kind: RequestKind, payload: Record<string, unknown>)
 /** The first answer's ingredients when this request was made before; undefined when it is new. */
 export function priorRequest(ws: Workspace, b: BoundRequest): PriorRequest | undefined {
   if (!b.requestId) return undefined
-  const r = ws.db.prepare('SELECT annotator, kind, fingerprint, action_id, result_json FROM label_requests WHERE request_id = ?').get(b.requestId) as
-    | { annotator: string; kind: RequestKind; fingerprint: string | null; action_id: number | null; result_json: string | null }
-    | undefined
+  const r = requestRow(ws.db, b.requestId)
   if (!r) return undefined
   const reuse = `request id ${b.requestId} was already used`
   if (r.kind !== b.kind) throw new LabelError(`${reuse} for ${r.kind}, not ${b.kind}: a new change needs a new request id`)
@@ -53,9 +52,8 @@ export function priorRequest(ws: Workspace, b: BoundRequest): PriorRequest | und
 
 export function rememberRequest(ws: Workspace, b: BoundRequest, actionId: number | null, result?: unknown): void {
   if (!b.requestId) return
-  ws.db
-    .prepare('INSERT INTO label_requests (request_id, annotator, kind, fingerprint, action_id, result_json) VALUES (?, ?, ?, ?, ?, ?)')
-    .run(b.requestId, b.annotator, b.kind, fingerprint(b.kind, b.payload), actionId, result === undefined ? null : JSON.stringify(result))
+  const json = result === undefined ? null : JSON.stringify(result)
+  insertRequest(ws.db, { request_id: b.requestId, annotator: b.annotator, kind: b.kind, fingerprint: fingerprint(b.kind, b.payload), action_id: actionId, result_json: json })
 }
 
 /**

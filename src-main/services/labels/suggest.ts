@@ -8,6 +8,7 @@
  */
 import path from 'node:path'
 import { runWithPort, singleThreadPool } from '../workers'
+import { unlabelledClips } from '../store/label-queries'
 import { initBackend } from '../engine/backend'
 import { extractForClips, EXTRACTOR_VERSION } from '../features/index'
 import { fitFrames } from '../model/data'
@@ -56,13 +57,7 @@ export async function suggestNext(ws: Workspace, o: SuggestOptions): Promise<Sug
 
 /** The scoring itself, on the calling thread (the worker's entry). */
 export async function suggestHere(ws: Workspace, o: SuggestOptions): Promise<SuggestResult> {
-  const clips = ws.db
-    .prepare(
-      `SELECT c.id, c.path, c.content_hash, c.rel_path FROM clips c WHERE c.dataset_id = ?
-       AND NOT EXISTS (SELECT 1 FROM labels l WHERE l.clip_id = c.id AND l.annotator = ? AND l.source != 'corpus' AND l.deleted_at IS NULL)
-       ORDER BY c.rel_path LIMIT ?`,
-    )
-    .all(o.datasetId, o.annotator, o.maxScored ?? 400) as { id: number; path: string; content_hash: string; rel_path: string }[]
+  const clips = unlabelledClips(ws, o.datasetId, o.annotator, o.maxScored ?? 400)
   const dir = path.resolve(o.modelDir ?? defaultModelDir())
   await initBackend()
   const { model, card } = await loadModel(dir, { extractorVersion: EXTRACTOR_VERSION })

@@ -13,6 +13,7 @@ import { provenanceOf } from './provenance'
 import type { Workspace } from '../store/workspace'
 import { datasetSpeechByName } from '../store/dataset-speech'
 import { EnrollBasisSchema, type EnrollBasis } from '../../../src-shared/contract/basis'
+import { profileRow, profileRows } from '../store/profiles'
 
 export interface ResolvedSource extends LiveSource {
   modelDir: string
@@ -73,9 +74,7 @@ export function resolveSource(ws: Workspace, id: string): ResolvedSource {
     if (!row) throw new LiveSourceError(`no model with id ${num}`)
     return fromModelDir(ws, id, 'model', row.dir, path.join(row.dir, 'profile.json'), `Model ${row.name}`)
   }
-  const row = ws.db.prepare('SELECT name, profile_path, model_id, person, result_json FROM profiles WHERE id = ?').get(num) as
-    | { name: string; profile_path: string; model_id: number | null; person: string | null; result_json: string | null }
-    | undefined
+  const row = profileRow(ws.db, num)
   if (!row) throw new LiveSourceError(`no profile with id ${num}`)
   const dir = row.model_id === null ? null : getModel(ws, row.model_id)?.dir
   return fromModelDir(ws, id, 'profile', dir ?? defaultModelDir(), row.profile_path, `Profile ${row.name}`, enrolledOf(row.result_json, row.person))
@@ -85,9 +84,10 @@ export function resolveSource(ws: Workspace, id: string): ResolvedSource {
 export function listSources(ws: Workspace): LiveSource[] {
   const ids = ['default']
   // a model made by enrollment is offered once, as its profile
-  const enrolled = new Set(ws.db.prepare('SELECT model_id FROM profiles WHERE model_id IS NOT NULL').pluck().all() as number[])
+  const profiles = profileRows(ws.db)
+  const enrolled = new Set(profiles.map((p) => p.model_id))
   for (const m of listModels(ws)) if (!enrolled.has(m.id)) ids.push(`model:${m.id}`)
-  for (const r of ws.db.prepare('SELECT id FROM profiles ORDER BY id DESC').all() as { id: number }[]) ids.push(`profile:${r.id}`)
+  for (const r of profiles) ids.push(`profile:${r.id}`)
   const out: LiveSource[] = []
   for (const id of ids) {
     try {

@@ -24,7 +24,8 @@ import * as tf from '@tensorflow/tfjs'
 import { workerFile } from '../workers'
 import { activeFraction, type LossOutput } from './losses'
 import type { EmbeddingModel } from './networks'
-import { globalNorm, lossGrads, pairBatchOutput, type StepResult } from './step'
+import { adamApplyWasm } from '../engine/adam'
+import { fusedAdam, fusedPairGrads, globalNorm, lossGrads, pairBatchOutput, type StepResult } from './step'
 import type { Architecture, LossConfig } from './types'
 import type { GradReply, GradRequest } from './grad-worker'
 
@@ -167,6 +168,11 @@ export class DataParallelTrainer {
         o += v.size
       })
     })
+    if (fusedAdam(optimizer)) {
+      const norm = adamApplyWasm(optimizer, vars, vars.map((v) => named[v.name]))
+      tf.dispose(Object.values(named))
+      return tf.scalar(norm)
+    }
     const norm = globalNorm(Object.values(named))
     optimizer.applyGradients(named)
     tf.dispose(Object.values(named))
@@ -193,11 +199,14 @@ export class DataParallelTrainer {
       .slice(1)
       .map((sh, k) => this.workers[k].request({ type: 'pairs', weights: weights.slice(), x: shareRows(sh), same: same.slice(sh[0], sh[1]), frozen, loss }, 'grads'))
     const [s0, e0] = shares[0]
-    const local = tf.tidy(() => {
-      const xt = tf.tensor(shareRows(shares[0]), [2 * (e0 - s0), ...this.itemShape])
-      const st = tf.tensor1d(same.subarray(s0, e0))
-      return lossGrads(vars, () => pairBatchOutput(net, xt, st, loss, frozen))
-    })
+    const fused = fusedPairGrads(net, shareRows(shares[0]), same.subarray(s0, e0), loss, frozen)
+    const local = fused
+      ? { value: tf.scalar(fused.loss), active: tf.scalar(fused.active), grads: fused.grads }
+      : tf.tidy(() => {
+          const xt = tf.tensor(shareRows(shares[0]), [2 * (e0 - s0), ...this.itemShape])
+          const st = tf.tensor1d(same.subarray(s0, e0))
+          return lossGrads(vars, () => pairBatchOutput(net, xt, st, loss, frozen))
+        })
     try {
       const replies = await Promise.all(remote)
       const w = (k: number) => (shares[k][1] - shares[k][0]) / P

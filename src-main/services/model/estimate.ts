@@ -1,11 +1,13 @@
 /**
  * Held-out figures as every surface shows them: n, a 95% interval, the chance level and
  * what was scored. Accuracy: Wilson score interval (Wilson 1927; good at small n and near
- * 0 or 1). UAR: percentile bootstrap that resamples whole speakers (clips of one speaker
- * are not independent), or clips when fewer than two speakers were scored; the interval's
- * `method` says which. Seeded, so a card is reproducible.
+ * 0 or 1), over clips: it ignores speaker variation, and its method says so. UAR: percentile
+ * bootstrap that resamples whole speakers (clips of one speaker are not independent), only
+ * over at least MIN_INTERVAL_UNITS (5) speakers; with fewer, no interval: the UAR of each
+ * speaker and "too few speakers for an interval". Seeded, so a card is reproducible.
  */
-import type { HeldOutEstimate, Interval } from '../../../src-shared/contract/models'
+import type { HeldOutEstimate, Interval, UarEstimate } from '../../../src-shared/contract/models'
+import { MIN_INTERVAL_UNITS, WILSON_LABEL, tooFewUnits } from '../../../src-shared/units'
 import { wilson } from '../../../src-shared/wilson'
 import { predict, type Profile } from './inference'
 import { classificationMetrics, expectedCalibrationError } from './inference-core'
@@ -13,7 +15,7 @@ import { makeRng, randInt } from './sampling'
 import type { TrainedModel } from './train'
 import type { ItemSet } from './types'
 
-export type { HeldOutEstimate, Interval }
+export type { HeldOutEstimate, Interval, UarEstimate }
 
 export { wilson }
 
@@ -24,14 +26,16 @@ function percentile(sorted: number[], q: number): number {
   return sorted[lo] + (sorted[hi] - sorted[lo]) * (pos - lo)
 }
 
-/** Percentile bootstrap of the UAR, resampling groups (speakers) or, with < 2 groups, single clips. */
-export function bootstrapUar(truth: string[], predicted: string[], groups: string[], o: { resamples?: number; seed?: string } = {}): Interval {
-  const value = classificationMetrics(truth, predicted).uar
+/** Percentile bootstrap of the UAR over speakers; over fewer than MIN_INTERVAL_UNITS speakers, each speaker's UAR and no interval. */
+export function bootstrapUar(truth: string[], predicted: string[], groups: string[], o: { resamples?: number; seed?: string } = {}): UarEstimate {
+  const value = truth.length ? classificationMetrics(truth, predicted).uar : 0
   const ids = [...new Set(groups)].sort()
-  const bySpeaker = ids.length >= 2
-  const units: number[][] = bySpeaker ? ids.map((g) => groups.flatMap((x, i) => (x === g ? [i] : []))) : truth.map((_, i) => [i])
-  const method = bySpeaker ? `bootstrap over ${ids.length} speakers` : `bootstrap over ${truth.length} clips (one speaker)`
-  if (truth.length === 0) return { value: 0, low: 0, high: 1, method }
+  const units: number[][] = ids.map((g) => groups.flatMap((x, i) => (x === g ? [i] : [])))
+  if (ids.length < MIN_INTERVAL_UNITS) {
+    const perSpeaker = ids.map((speaker, k) => ({ speaker, value: classificationMetrics(units[k].map((i) => truth[i]), units[k].map((i) => predicted[i])).uar, n: units[k].length }))
+    return { value, low: null, high: null, method: tooFewUnits('speakers', ids.length), perSpeaker }
+  }
+  const method = `bootstrap over ${ids.length} speakers`
   const rng = makeRng(o.seed ?? 'uar-bootstrap')
   const B = o.resamples ?? 1000
   const stats: number[] = []
@@ -60,7 +64,7 @@ export function heldOutEstimate(truth: string[], predicted: string[], speakers: 
     n: truth.length,
     speakers: new Set(speakers).size,
     classes: [...new Set(truth)].sort(),
-    accuracy: { value: m.accuracy, low: w.low, high: w.high, method: 'Wilson' },
+    accuracy: { value: m.accuracy, low: w.low, high: w.high, method: WILSON_LABEL },
     uar: bootstrapUar(truth, predicted, speakers, { seed: o.seed }),
     macroF1: m.macroF1,
     ece: o.ece,
@@ -71,11 +75,17 @@ export function heldOutEstimate(truth: string[], predicted: string[], speakers: 
 
 const f3 = (v: number) => v.toFixed(3)
 
-/** One line for people: 'accuracy 0.812 [0.731, 0.872] (Wilson), UAR 0.80 [...] (bootstrap over 5 speakers), n = 96 clips of 5 speakers, chance 0.167'. */
+/** '0.800 [0.712, 0.861]', or with too few speakers '0.700 (too few speakers for an interval (2, at least 5); per speaker: 01 0.692, 02 0.706)'. */
+export function describeUar(u: UarEstimate): string {
+  if (u.low !== null && u.high !== null) return `${f3(u.value)} [${f3(u.low)}, ${f3(u.high)}] (${u.method})`
+  return `${f3(u.value)} (${u.method}; per speaker: ${(u.perSpeaker ?? []).map((s) => `${s.speaker} ${f3(s.value)}`).join(', ')})`
+}
+
+/** One line for people: 'accuracy 0.812 [0.731, 0.872] (Wilson, over clips: ignores speaker variation), UAR 0.80 [...] (bootstrap over 5 speakers), n = 96 clips of 5 speakers, chance 0.167'. */
 export function describeEstimate(e: HeldOutEstimate): string {
   return (
     `accuracy ${f3(e.accuracy.value)} [${f3(e.accuracy.low)}, ${f3(e.accuracy.high)}] (${e.accuracy.method}), ` +
-    `UAR ${f3(e.uar.value)} [${f3(e.uar.low)}, ${f3(e.uar.high)}] (${e.uar.method}), ` +
+    `UAR ${describeUar(e.uar)}, ` +
     `n = ${e.n} clips of ${e.speakers} speaker${e.speakers === 1 ? '' : 's'}, chance: UAR ${f3(e.chance.uar)}, accuracy ${f3(e.chance.accuracy)}` +
     (e.ece !== null ? `, ECE ${f3(e.ece)}` : '')
   )

@@ -12,7 +12,7 @@ import { parentPort, workerData } from 'node:worker_threads'
 import * as tf from '@tensorflow/tfjs'
 import { initBackend } from '../engine/backend'
 import { buildNetwork } from './networks'
-import { lossGrads, pairBatchOutput } from './step'
+import { fusedPairGrads, lossGrads, pairBatchOutput } from './step'
 import type { Architecture, LossConfig } from './types'
 
 export type GradRequest =
@@ -59,6 +59,14 @@ function handle(m: GradRequest): GradReply {
     setWeights(m.weights)
     const trainable = net.trainableVariables(m.frozen)
     const p = m.same.length
+    const fused = fusedPairGrads(net, m.x, m.same, m.loss, m.frozen)
+    if (fused) {
+      try {
+        return { type: 'grads', grads: flatGrads(fused.grads, trainable), loss: fused.loss, active: fused.active }
+      } finally {
+        tf.dispose(fused.grads)
+      }
+    }
     return tf.tidy(() => {
       const x = tf.tensor(m.x, [2 * p, ...itemShape])
       const same = tf.tensor1d(m.same)

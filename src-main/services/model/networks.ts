@@ -17,6 +17,7 @@
  */
 import * as tf from '@tensorflow/tfjs'
 import { convBlockWasm } from '../engine/conv-block'
+import { denseStackWasm } from '../engine/dense-stack'
 import type { Architecture, ItemSet, ResolvedArchitecture } from './types'
 import type { ArchitectureKind } from '../../../src-shared/losses'
 
@@ -110,9 +111,22 @@ export class EmbeddingModel {
    * (the first N weighted layers are not trained) only lets the wasm CNN path skip gradients nobody needs.
    */
   embed(x: tf.Tensor, frozen = 0, raw = false): tf.Tensor2D {
+    if (this.arch.kind === 'mlp' && tf.getBackend() === 'wasm' && fusedKernels()) return this.mlpWasm(x as tf.Tensor2D, frozen, raw)
     return tf.tidy(() => {
       const e = this.forward(x, frozen)
       return raw || this.arch.normalize === 'none' ? e : l2Normalize(e)
+    })
+  }
+
+  /** The MLP on wasm: frozen layers as plain fused matmuls, the trainable rest as one op (engine/dense-stack.ts). */
+  private mlpWasm(x: tf.Tensor2D, frozen: number, raw: boolean): tf.Tensor2D {
+    return tf.tidy(() => {
+      const L = this.layers
+      const f = Math.min(Math.max(0, frozen), L.length - 1)
+      let h = x
+      for (let i = 0; i < f; i++) h = tf.fused.matMul({ a: h, b: L[i].kernel as tf.Tensor2D, bias: L[i].bias, activation: 'relu' }) as tf.Tensor2D
+      const rest = L.slice(f)
+      return denseStackWasm(h, rest.map((l) => l.kernel as tf.Tensor2D), rest.map((l) => l.bias as tf.Tensor1D), !raw && this.arch.normalize !== 'none')
     })
   }
 
@@ -199,6 +213,14 @@ export class EmbeddingModel {
   dispose(): void {
     this.model.dispose()
   }
+}
+
+/**
+ * Whether the wasm backend uses the fused training ops (engine/dense-stack.ts, engine/pair-head.ts,
+ * engine/adam.ts); SER_FUSED_KERNELS=0 runs the composed tfjs ops instead (the reference path).
+ */
+export function fusedKernels(): boolean {
+  return process.env.SER_FUSED_KERNELS !== '0'
 }
 
 export function buildNetwork(arch: Architecture, seed = 1): EmbeddingModel {

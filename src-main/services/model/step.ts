@@ -5,8 +5,11 @@
  * synchronous read-back.
  */
 import * as tf from '@tensorflow/tfjs'
-import { activeFraction, balancedLoss, batchMasks, contrastivePairs, disposeOutput, tidyKeep, type BatchMasks, type LossOutput } from './losses'
-import type { EmbeddingModel } from './networks'
+import { adamApplyWasm, isAdam } from '../engine/adam'
+import { denseBackward, denseForward } from '../engine/dense-stack'
+import { contrastiveHead } from '../engine/pair-head'
+import { ACTIVE_THRESHOLD, activeFraction, balancedLoss, batchMasks, contrastivePairs, disposeOutput, tidyKeep, type BatchMasks, type LossOutput } from './losses'
+import { fusedKernels, type EmbeddingModel } from './networks'
 import type { LossConfig } from './types'
 
 export function gatherRows(x: Float32Array, per: number, rows: ArrayLike<number>, out?: Float32Array): Float32Array {
@@ -76,11 +79,119 @@ export function lossGrads(vars: tf.Variable[], f: () => LossOutput): { value: tf
   return { value, grads: vars.map((v) => grads[v.name]), active: active! }
 }
 
-/** One optimisation step (same arithmetic as optimizer.minimize). */
+/** Whether this step can update with the fused Adam loop (engine/adam.ts): wasm, fused kernels on, tf.train.adam. */
+export function fusedAdam(optimizer: tf.Optimizer): boolean {
+  return tf.getBackend() === 'wasm' && fusedKernels() && isAdam(optimizer)
+}
+
+/** One optimisation step (same arithmetic as optimizer.minimize; on wasm Adam is one loop per variable). */
 export function optimiseStep(optimizer: tf.Optimizer, vars: tf.Variable[], f: () => LossOutput): StepResult {
   const { value, grads, active } = lossGrads(vars, f)
+  if (fusedAdam(optimizer)) {
+    const norm = adamApplyWasm(optimizer, vars, grads)
+    tf.dispose(grads)
+    return { loss: value, active, gradNorm: tf.scalar(norm) }
+  }
   const gradNorm = globalNorm(grads)
   optimizer.applyGradients(Object.fromEntries(vars.map((v, i) => [v.name, grads[i]])))
   tf.dispose(grads)
   return { loss: value, active, gradNorm }
+}
+
+/**
+ * One optimisation step on a pair batch: `x` holds the items [a_0..a_{P-1}, b_0..b_{P-1}]
+ * (flat, itemShape each), `same[p]` = 1 for a same-class pair. The contrastive MLP on wasm runs
+ * the fused step below; everything else the composed ops through optimiseStep.
+ */
+export function pairStep(
+  net: EmbeddingModel,
+  optimizer: tf.Optimizer,
+  vars: tf.Variable[],
+  x: Float32Array,
+  same: ArrayLike<number>,
+  itemShape: number[],
+  loss: LossConfig,
+  frozen = 0,
+  rows?: ArrayLike<number>,
+): StepResult {
+  const P = same.length
+  if (fusedAdam(optimizer)) {
+    const fused = fusedPairGrads(net, x, same, loss, frozen, rows)
+    if (fused) {
+      try {
+        const norm = adamApplyWasm(optimizer, vars, fused.grads)
+        return { loss: tf.scalar(fused.loss), active: tf.scalar(fused.active), gradNorm: tf.scalar(norm) }
+      } finally {
+        tf.dispose(fused.grads)
+      }
+    }
+  }
+  const xs = tf.tensor(x, [2 * P, ...itemShape])
+  const ys = tf.tensor1d(Float32Array.from(same))
+  try {
+    return optimiseStep(optimizer, vars, () => pairBatchOutput(net, xs, ys, loss, frozen))
+  } finally {
+    tf.dispose([xs, ys])
+  }
+}
+
+/**
+ * Loss, active share and gradients (in the order of trainableVariables(frozen); caller disposes)
+ * of a contrastive pair batch for the MLP on wasm with ~20 kernel dispatches instead of ~200:
+ * frozen layers and the dense stack forward (engine/dense-stack.ts), the loss and its gradient
+ * in one loop (engine/pair-head.ts), the stack's backward pass. `rows` (the item index of each of
+ * the 2P rows of x) lets an item drawn into several pairs be embedded once: few-shot fine-tuning
+ * draws 2P rows from a few dozen items. null where it does not apply
+ * (another backend or network, another loss, SER_FUSED_KERNELS=0). Same arithmetic as the
+ * composed ops up to float rounding (test/unit/model/training-identical.test.ts).
+ */
+export function fusedPairGrads(
+  net: EmbeddingModel,
+  x: Float32Array,
+  same: ArrayLike<number>,
+  loss: LossConfig,
+  frozen = 0,
+  rows?: ArrayLike<number>,
+): { loss: number; active: number; grads: tf.Tensor[] } | null {
+  if (tf.getBackend() !== 'wasm' || !fusedKernels() || net.arch.kind !== 'mlp' || loss.name !== 'contrastive') return null
+  const L = net.layers
+  const f = Math.min(Math.max(0, frozen), L.length - 1)
+  const P = same.length
+  const per = x.length / (2 * P)
+  // slot[r]: the row of the unique-item batch that row r of x maps to
+  const slot = new Int32Array(2 * P)
+  const first: number[] = []
+  if (rows) {
+    const seen = new Map<number, number>()
+    for (let r = 0; r < 2 * P; r++) {
+      let k = seen.get(rows[r])
+      if (k === undefined) seen.set(rows[r], (k = first.push(r) - 1))
+      slot[r] = k
+    }
+  } else for (let r = 0; r < 2 * P; r++) slot[r] = first.push(r) - 1
+  const n = first.length
+  const xu = n === 2 * P ? x : new Float32Array(n * per)
+  if (xu !== x) first.forEach((r, k) => xu.set(x.subarray(r * per, (r + 1) * per), k * per))
+  const held: tf.Tensor[] = []
+  try {
+    let h = tf.tensor2d(xu, [n, per])
+    held.push(h)
+    for (let i = 0; i < f; i++) {
+      h = tf.fused.matMul({ a: h, b: L[i].kernel as tf.Tensor2D, bias: L[i].bias, activation: 'relu' }) as tf.Tensor2D
+      held.push(h)
+    }
+    const ws = L.slice(f).map((l) => l.kernel as tf.Tensor2D)
+    const bs = L.slice(f).map((l) => l.bias as tf.Tensor1D)
+    const normalize = net.arch.normalize !== 'none'
+    const { outs, value } = denseForward(h, ws, bs, normalize)
+    held.push(...outs.slice(1), ...(normalize ? [value] : []))
+    const D = value.shape[1]
+    const de = new Float32Array(n * D)
+    const head = contrastiveHead(value.dataSync() as Float32Array, slot.subarray(0, P), slot.subarray(P), same, D, loss.margin, ACTIVE_THRESHOLD, de)
+    const dy = tf.tensor2d(de, [n, D])
+    held.push(dy)
+    return { loss: head.loss, active: head.active, grads: denseBackward(outs, ws, dy, normalize) }
+  } finally {
+    tf.dispose(held)
+  }
 }

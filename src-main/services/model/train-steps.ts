@@ -8,7 +8,7 @@ import * as tf from '@tensorflow/tfjs'
 import { DataParallelTrainer, trainThreads } from './data-parallel'
 import { balancedLoss, disposeMasks } from './losses'
 import { samplePairs, sampleClassBalanced } from './sampling'
-import { batchMasks, gatherRows, itemBatchOutput, optimiseStep, pairBatchOutput, type StepResult } from './step'
+import { batchMasks, gatherRows, itemBatchOutput, optimiseStep, pairStep, type StepResult } from './step'
 import type { EpochRunner, LoopState } from './train-loop'
 import type { EmbeddingModel } from './networks'
 import type { ItemSet, TrainConfig } from './types'
@@ -49,10 +49,7 @@ export class SiameseSteps {
         if (this.parallel) {
           step = await this.parallel.pairStep(state.net, cfg.frozenLayers, state.optimizer, this.buf, pb.same, per, cfg.loss)
         } else {
-          const x = tf.tensor(this.buf, [2 * P, ...data.itemShape])
-          const same = tf.tensor1d(pb.same)
-          step = optimiseStep(state.optimizer, state.vars, () => pairBatchOutput(state.net, x, same, cfg.loss, cfg.frozenLayers))
-          tf.dispose([x, same])
+          step = pairStep(state.net, state.optimizer, state.vars, this.buf, pb.same, data.itemShape, cfg.loss, cfg.frozenLayers, rows)
         }
         pairs += P
       } else {

@@ -12,7 +12,10 @@ import fs from 'node:fs'
 import path from 'node:path'
 import { encodeWav16 } from '../audio/index'
 import type { Workspace } from '../store/workspace'
-import { labelSql } from '../store/label-rule'
+import { clipByHash, deleteClip, insertClip, upsertSpeaker } from '../store/clips'
+import { datasetByName, insertDataset } from '../store/datasets'
+import { writeLabels } from '../store/labels'
+import { recordingRow, recordingRows, type RecordingRow } from '../store/recordings'
 import { parseStamp } from '../../../src-shared/stamp'
 import {
   EmotionSchema,
@@ -28,9 +31,6 @@ import {
 export class RecordingError extends Error {
   override name = 'RecordingError'
 }
-
-/** A clip's label under its dataset's label rule (store/label-rule.ts). */
-const CURRENT_LABEL = labelSql('dataset')
 
 /** A folder name for a person: ASCII slug, or a hash for names with nothing ASCII in them. */
 export function personFolder(person: string): string {
@@ -58,12 +58,12 @@ export function assertInside(root: string, file: string): void {
 
 export function ensureRecordingsDataset(ws: Workspace): number {
   const root = recordingsRoot(ws)
-  const row = ws.db.prepare('SELECT id, layout FROM datasets WHERE name = ?').get(RECORDINGS_DATASET) as { id: number; layout: string } | undefined
+  const row = datasetByName(ws.db, RECORDINGS_DATASET)
   if (row && row.layout !== 'recordings') {
     throw new RecordingError(`a dataset named '${RECORDINGS_DATASET}' already exists with layout ${row.layout}; rename it to record into this workspace`)
   }
   if (row) return row.id
-  const id = Number(ws.db.prepare("INSERT INTO datasets (name, layout, root_path) VALUES (?, 'recordings', ?)").run(RECORDINGS_DATASET, root).lastInsertRowid)
+  const id = insertDataset(ws.db, { name: RECORDINGS_DATASET, layout: 'recordings', root })
   setDatasetSpeech(ws, id, 'recorded', 'unmarked') // microphone takes are people speaking
   return id
 }
@@ -119,28 +119,23 @@ export function saveRecording(ws: Workspace, input: SaveRecordingInput): Recordi
   fs.mkdirSync(folder, { recursive: true })
   const bytes = encodeWav16(int16ToExactFloat(input.samples), rate)
   const hash = crypto.createHash('sha256').update(bytes).digest('hex')
-  const dup = ws.db.prepare('SELECT id FROM clips WHERE dataset_id = ? AND content_hash = ?').pluck().get(datasetId, hash) as number | undefined
+  const dup = clipByHash(ws.db, datasetId, hash)?.id
   if (dup !== undefined) throw new RecordingError(`an identical recording is already stored (${describeTake(ws, dup)}); nothing was added`)
   writeAtomic(file, bytes)
   const level = levelDb(input.samples)
   try {
-    const clipId = ws.db.transaction(() => {
-      const speakerId = (
-        ws.db
-          .prepare('INSERT INTO speakers (dataset_id, code) VALUES (?, ?) ON CONFLICT (dataset_id, code) DO UPDATE SET code = excluded.code RETURNING id')
-          .get(datasetId, person.data) as { id: number }
-      ).id
+    const db = ws.db
+    const clipId = db.transaction(() => {
+      const speakerId = upsertSpeaker(db, datasetId, person.data)
       const meta = { bytes: bytes.length, recordedAt: new Date().toISOString(), ...level }
-      const id = Number(
-        ws.db
-          .prepare(
-            `INSERT INTO clips (dataset_id, speaker_id, path, rel_path, content_hash, duration_sec, sample_rate, channels, format, meta_json)
-             VALUES (?, ?, ?, ?, ?, ?, ?, 1, 'wav/pcm16', ?)`,
-          )
-          .run(datasetId, speakerId, file, path.relative(root, file).split(path.sep).join('/'), hash, sec, rate, JSON.stringify(meta)).lastInsertRowid,
-      )
+      const relPath = path.relative(root, file).split(path.sep).join('/')
+      const id = insertClip(db, { datasetId, speakerId, path: file, relPath, contentHash: hash, durationSec: sec, sampleRate: rate, channels: 1, format: 'wav/pcm16', meta })
       if (emotion) {
-        ws.db.prepare("INSERT INTO labels (clip_id, emotion, annotator, source) VALUES (?, ?, ?, 'annotator')").run(id, emotion, input.annotator ?? person.data)
+        // the same write path as the Label view: the take's label has its undo-log entry
+        const annotator = input.annotator ?? person.data
+        writeLabels(db, { annotator, clipId: id, kind: 'set', description: `label ${emotion}` }, (w) => {
+          w.add({ clipId: id, emotion, startSec: null, endSec: null, annotator, source: 'annotator' })
+        })
       }
       return id
     })()
@@ -151,20 +146,7 @@ export function saveRecording(ws: Workspace, input: SaveRecordingInput): Recordi
   }
 }
 
-interface Row {
-  clipId: number
-  datasetId: number
-  person: string
-  emotion: string | null
-  path: string
-  durationSec: number
-  meta: string | null
-  createdAt: string
-}
-
-const SELECT = `SELECT c.id AS clipId, c.dataset_id AS datasetId, s.code AS person, ${CURRENT_LABEL} AS emotion, c.path, c.duration_sec AS durationSec,
-  c.meta_json AS meta, c.created_at AS createdAt
-  FROM clips c JOIN datasets d ON d.id = c.dataset_id JOIN speakers s ON s.id = c.speaker_id WHERE d.name = '${RECORDINGS_DATASET}' AND d.layout = 'recordings'`
+type Row = RecordingRow
 
 function toRecording(r: Row): Recording {
   const m = (r.meta ? JSON.parse(r.meta) : {}) as { peakDb?: number; rmsDb?: number }
@@ -172,7 +154,7 @@ function toRecording(r: Row): Recording {
 }
 
 export function getRecording(ws: Workspace, clipId: number): Recording | null {
-  const r = ws.db.prepare(`${SELECT} AND c.id = ?`).get(clipId) as Row | undefined
+  const r = recordingRow(ws.db, clipId)
   return r ? toRecording(r) : null
 }
 
@@ -200,10 +182,7 @@ export function describeTake(ws: Workspace, clipId: number): string {
 
 /** A person's recordings (or everyone's), oldest first. */
 export function listRecordings(ws: Workspace, opts: { person?: string } = {}): Recording[] {
-  const rows = (opts.person === undefined
-    ? ws.db.prepare(`${SELECT} ORDER BY c.id`).all()
-    : ws.db.prepare(`${SELECT} AND s.code = ? ORDER BY c.id`).all(opts.person.trim())) as Row[]
-  return rows.map(toRecording)
+  return recordingRows(ws.db, opts.person?.trim()).map(toRecording)
 }
 
 /** Everyone who has recordings, with counts per current label. */
@@ -224,6 +203,6 @@ export function removeRecording(ws: Workspace, clipId: number): void {
   const r = getRecording(ws, clipId)
   if (!r) throw new RecordingError(`no recording with clip id ${clipId}`)
   assertInside(recordingsRoot(ws), r.path)
-  ws.db.prepare('DELETE FROM clips WHERE id = ?').run(clipId)
+  deleteClip(ws.db, clipId)
   fs.rmSync(r.path, { force: true })
 }

@@ -1,5 +1,5 @@
 /**
- * The owner of datasets.speech and datasets.speech_source (migration 103): whether a dataset's audio is
+ * The owner of the columns datasets.speech and datasets.speech_source (migration 103; the rest of the table is datasets.ts): whether a dataset's audio is
  * generated or recorded speech, and how that was decided (the folder's mark, an unmarked folder, a person).
  * The model page and the Live banner read it here, by the corpus name a model card records.
  */

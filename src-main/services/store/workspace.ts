@@ -80,3 +80,8 @@ export function migrate(db: Db, migrations: Migration[]): string[] {
   }
   return pending.map((m) => m.id)
 }
+
+/** The ids of the migrations applied to this workspace (the doctor's report). */
+export function appliedMigrations(db: Db): string[] {
+  return db.prepare('SELECT id FROM schema_migrations ORDER BY id').pluck().all() as string[]
+}

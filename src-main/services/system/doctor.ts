@@ -1,12 +1,12 @@
 import { initBackend } from '../engine/backend'
-import type { Workspace } from '../store/workspace'
+import { appliedMigrations, type Workspace } from '../store/workspace'
 import { findChromium, findElectronBinary, findProgram, packageVersion } from './environment'
 import type { DoctorReport } from '../../../src-shared/contract/system'
 
 /** Everything a user (or a bug report) needs to know about this installation. */
 export async function doctor(ws: Workspace): Promise<DoctorReport> {
   const backend = await initBackend()
-  const migrations = ws.db.prepare('SELECT id FROM schema_migrations ORDER BY id').pluck().all() as string[]
+  const migrations = appliedMigrations(ws.db)
   return {
     app: packageVersion('../../../package.json') ?? appVersion(),
     node: process.versions.node,

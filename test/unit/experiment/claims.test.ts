@@ -62,7 +62,12 @@ describe('verdicts', () => {
     expect(c.verdict).toBe('inconclusive')
     expect(c.effect).toBeNull()
     expect(c.reason).toMatch(/choose both the contrastive and the distance fine-tuning loss in the Experiments form/)
-    expect(claimSourceVsFrozen(recordsFor(one, () => 6), shots).reason).toMatch(/1 source\(s\) and 2 frozen/)
+    const src = claimSourceVsFrozen(recordsFor(one, () => 6), shots, 'ravdess')
+    expect(src.verdict).toBe('inconclusive')
+    // names the source to add (not the source nor the target) and both ways to add it
+    expect(src.reason).toMatch(/only source cremad; comparing sources needs a second source corpus: add one such as eNTERFACE'05/)
+    expect(src.reason).toMatch(/"\+ another source"/)
+    expect(src.reason).toMatch(/--source enterface=/)
   })
 
   it('reports the effect per shots value: it can help at 1 shot and hurt at 5', () => {

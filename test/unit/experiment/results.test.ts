@@ -30,7 +30,7 @@ describe('experiment results', () => {
     const back = readResults(tmp)
     expect(back).toHaveLength(records.length)
     expect(back[0].method).toBe('softmax')
-    expect(back.at(-1)!.method).toBe('finetune')
+    expect(back.at(-1)!.method).toBe('recommended')
     const rows = parse(fs.readFileSync(path.join(tmp, 'results.csv'), 'utf8'), { columns: true }) as Record<string, string>[]
     expect(Object.keys(rows[0])).toEqual([...CSV_COLUMNS])
     expect(rows).toHaveLength(back.length)

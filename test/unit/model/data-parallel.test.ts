@@ -13,7 +13,7 @@ import { JobCancelledError } from '../../../src-main/services/jobs/registry'
 import { DataParallelTrainer, pairShares, trainThreads } from '../../../src-main/services/model/data-parallel'
 import { buildNetwork, defaultTrainConfig, makeRng, trainSiamese, type ItemSet } from '../../../src-main/services/model/index'
 import { balancedLoss, disposeMasks, lossConfigFor } from '../../../src-main/services/model/losses'
-import { batchMasks, itemBatchOutput, optimiseStep, pairBatchOutput, type StepResult } from '../../../src-main/services/model/step'
+import { batchMasks, itemBatchOutput, optimiseStep, pairBatchOutput, pairStep, type StepResult } from '../../../src-main/services/model/step'
 import type { Architecture } from '../../../src-main/services/model/types'
 
 const arch: Architecture = { kind: 'cnn', frames: 16, mels: 12, channels: [4, 8], embedding: 8 }
@@ -130,6 +130,41 @@ describe('data-parallel training steps', () => {
       tf.dispose(init)
       a.dispose()
       b.dispose()
+    }
+  }, 60_000)
+
+  it('MLP: a two-thread fused step (fused grads in both threads, fused Adam) equals the composed single-thread step', async () => {
+    const mlp: Architecture = { kind: 'mlp', inputDim: 10, hidden: [12, 8], embedding: 6 }
+    const dp = await DataParallelTrainer.start(2, mlp, [10])
+    try {
+      for (const frozen of [0, 1]) {
+        const a = buildNetwork(mlp, 9)
+        const b = buildNetwork(mlp, 9)
+        const optA = tf.train.adam(0.01)
+        const optB = tf.train.adam(0.01)
+        const P = 9
+        for (let s = 0; s < 3; s++) {
+          const x = rand(2 * P * 10, 300 + s)
+          const same = Float32Array.from({ length: P }, (_, i) => (i + s) % 2)
+          const before = process.env.SER_FUSED_KERNELS
+          process.env.SER_FUSED_KERNELS = '0'
+          let lA: StepResult
+          try {
+            lA = pairStep(a, optA, a.trainableVariables(frozen), x, same, [10], loss, frozen)
+          } finally {
+            if (before === undefined) delete process.env.SER_FUSED_KERNELS
+            else process.env.SER_FUSED_KERNELS = before
+          }
+          const lB = await dp.pairStep(b, frozen, optB, x, same, 10, loss)
+          expectSameStep(lA, lB)
+        }
+        const wb = b.getWeights()
+        a.getWeights().forEach((w, i) => expect(tf.tidy(() => tf.max(tf.abs(tf.sub(w, wb[i]))).dataSync()[0])).toBeLessThan(1e-5))
+        a.dispose()
+        b.dispose()
+      }
+    } finally {
+      await dp.close()
     }
   }, 60_000)
 

@@ -10,7 +10,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { initBackend } from '../../../src-main/services/engine/backend'
 import { closeFeaturePool } from '../../../src-main/services/features/index'
 import { defaultModelDir } from '../../../src-main/services/model/default-model'
-import { bootstrapUar, chanceLevels, wilson } from '../../../src-main/services/model/estimate'
+import { bootstrapUar, chanceLevels, describeUar, wilson } from '../../../src-main/services/model/estimate'
+import { MIN_INTERVAL_UNITS } from '../../../src-shared/units'
 import { evaluateModel } from '../../../src-main/services/model/evaluate'
 import { heldOutLeaks, planSplit } from '../../../src-main/services/model/roles'
 import { runTraining } from '../../../src-main/services/model/run'
@@ -71,16 +72,29 @@ describe('held-out figures', () => {
     expect(chanceLevels(['a', 'a', 'a', 'b'])).toEqual({ accuracy: 0.75, uar: 0.5 })
   })
 
-  it('the UAR bootstrap resamples speakers (and says so), or clips when there is one speaker', () => {
+  it('no UAR interval over fewer than 5 speakers: each speaker\'s UAR instead, and says so', () => {
     const truth = ['a', 'b', 'a', 'b', 'a', 'b', 'a', 'b']
     const pred = ['a', 'b', 'a', 'b', 'b', 'a', 'b', 'a']
-    const bySpk = bootstrapUar(truth, pred, ['1', '1', '1', '1', '2', '2', '2', '2'])
-    expect(bySpk.method).toBe('bootstrap over 2 speakers')
-    expect(bySpk.value).toBeCloseTo(0.5)
-    // One perfect and one always-wrong speaker: resampling speakers spans 0 to 1.
-    expect(bySpk.low).toBe(0)
-    expect(bySpk.high).toBe(1)
-    expect(bootstrapUar(truth, pred, truth.map(() => 'x')).method).toMatch(/clips/)
+    const two = bootstrapUar(truth, pred, ['1', '1', '1', '1', '2', '2', '2', '2'])
+    expect(two.value).toBeCloseTo(0.5)
+    expect(two.low).toBeNull()
+    expect(two.high).toBeNull()
+    expect(two.method).toBe(`too few speakers for an interval (2, at least ${MIN_INTERVAL_UNITS})`)
+    expect(two.perSpeaker).toEqual([{ speaker: '1', value: 1, n: 4 }, { speaker: '2', value: 0, n: 4 }])
+    // one speaker: no bootstrap over clips either
+    expect(bootstrapUar(truth, pred, truth.map(() => 'x')).low).toBeNull()
+    expect(describeUar(two)).toBe('0.500 (too few speakers for an interval (2, at least 5); per speaker: 1 1.000, 2 0.000)')
+  })
+
+  it('the UAR bootstrap resamples speakers (and says so) from 5 speakers on', () => {
+    const spk = ['1', '2', '3', '4', '5']
+    const truth = spk.flatMap(() => ['a', 'b', 'a', 'b'])
+    const pred = spk.flatMap((s) => (Number(s) % 2 ? ['a', 'b', 'a', 'b'] : ['b', 'a', 'b', 'a']))
+    const five = bootstrapUar(truth, pred, spk.flatMap((s) => [s, s, s, s]))
+    expect(five.method).toBe('bootstrap over 5 speakers')
+    expect(five.low).toBeLessThan(five.value)
+    expect(five.high).toBeGreaterThan(five.value)
+    expect(five.perSpeaker).toBeUndefined()
   })
 })
 
@@ -110,8 +124,10 @@ describe('a trained model and its card', () => {
     expect(ho.speakers).toBe(roles.heldOut.length)
     expect(ho.accuracy.low).toBeLessThanOrEqual(ho.accuracy.value)
     expect(ho.accuracy.high).toBeGreaterThanOrEqual(ho.accuracy.value)
-    expect(ho.accuracy.method).toBe('Wilson')
-    expect(ho.uar.method).toMatch(/bootstrap over \d+ speakers/)
+    expect(ho.accuracy.method).toBe('Wilson, over clips: ignores speaker variation')
+    // 2 held-out speakers: no UAR interval
+    expect(ho.uar.method).toMatch(/too few speakers for an interval \(2, at least 5\)/)
+    expect(ho.uar.low).toBeNull()
     expect(ho.chance.uar).toBeCloseTo(1 / 6)
     expect(card.metrics.heldOutAccuracy).toBe(ho.accuracy.value)
     // The card's ECE is the held-out one, not the calibration speakers' own.

@@ -1,0 +1,134 @@
+/**
+ * Adam's update for the wasm backend as one loop per variable over the wasm heap, in place of
+ * tf.train.adam's ~14 kernel dispatches per variable (mul, add, square, div, sqrt, assign...).
+ * It updates the optimizer's own state - the moments `accumulatedFirstMoment` /
+ * `accumulatedSecondMoment`, `accBeta1` / `accBeta2` and the iteration count - so
+ * getWeights / setWeights (checkpoints, resume) see exactly what tf.train.adam keeps. The
+ * arithmetic is the same formula in float64 stored as float32, i.e. equal to tfjs's float32 ops up
+ * to rounding (test/unit/engine/adam.test.ts). New values go to fresh heap buffers and are
+ * assigned, never written in place, so a clone sharing a variable's buffer keeps its values.
+ */
+import * as tf from '@tensorflow/tfjs'
+
+interface WasmHeapBackend {
+  makeOutput(shape: number[], dtype: 'float32'): tf.TensorInfo
+  typedArrayFromHeap(t: tf.TensorInfo): Float32Array
+}
+
+interface OptimizerVariable {
+  originalName: string
+  variable: tf.Variable
+}
+
+/** The fields of tfjs 4.22's AdamOptimizer this update reads and writes. */
+interface AdamState {
+  learningRate: number
+  beta1: number
+  beta2: number
+  epsilon: number
+  accBeta1: tf.Variable
+  accBeta2: tf.Variable
+  accumulatedFirstMoment: (OptimizerVariable | undefined)[]
+  accumulatedSecondMoment: (OptimizerVariable | undefined)[]
+  incrementIterations(): void
+}
+
+/**
+ * The element loop, monomorphic (Float32Array arguments only) so V8 optimises it: each float32 op
+ * of tf.train.adam rounded with Math.fround in the same order. Returns the sum of squared gradients.
+ */
+function adamLoop(
+  g: Float32Array,
+  m0: Float32Array,
+  s0: Float32Array,
+  w0: Float32Array,
+  m1: Float32Array,
+  s1: Float32Array,
+  w1: Float32Array,
+  b1: number,
+  b2: number,
+  c1: number,
+  c2: number,
+  d1: number,
+  d2: number,
+  eps: number,
+  lr: number,
+): number {
+  const f32 = Math.fround
+  let sq = 0
+  for (let k = 0; k < g.length; k++) {
+    const gk = g[k]
+    sq += gk * gk
+    const mk = f32(f32(m0[k] * b1) + f32(gk * c1))
+    const sk = f32(f32(s0[k] * b2) + f32(f32(gk * gk) * c2))
+    m1[k] = mk
+    s1[k] = sk
+    w1[k] = f32(f32(f32(f32(mk / d1) / f32(f32(Math.sqrt(f32(sk / d2))) + eps)) * lr) + w0[k])
+  }
+  return sq
+}
+
+/** Whether `opt` is a tf.train.adam optimizer whose state this module knows how to update. */
+export function isAdam(opt: tf.Optimizer): boolean {
+  const a = opt as unknown as Partial<AdamState>
+  return (
+    opt.getClassName() === 'Adam' &&
+    typeof a.learningRate === 'number' &&
+    Array.isArray(a.accumulatedFirstMoment) &&
+    Array.isArray(a.accumulatedSecondMoment) &&
+    a.accBeta1 instanceof tf.Variable &&
+    typeof a.incrementIterations === 'function'
+  )
+}
+
+/**
+ * One Adam step: vars[i] -= lr * m_hat / (sqrt(v_hat) + eps) with gradient grads[i] (same shapes).
+ * Returns the gradient's global L2 norm (the step diagnostic), summed in float64.
+ */
+export function adamApplyWasm(opt: tf.Optimizer, vars: tf.Variable[], grads: tf.Tensor[]): number {
+  const a = opt as unknown as AdamState
+  const be = tf.backend() as unknown as WasmHeapBackend
+  const f32 = Math.fround
+  const b1 = f32(a.beta1)
+  const b2 = f32(a.beta2)
+  const c1 = f32(1 - a.beta1)
+  const c2 = f32(1 - a.beta2)
+  const eps = f32(a.epsilon)
+  const lr = f32(-a.learningRate)
+  const acc1 = be.typedArrayFromHeap(a.accBeta1)[0]
+  const acc2 = be.typedArrayFromHeap(a.accBeta2)[0]
+  const d1 = f32(1 - acc1)
+  const d2 = f32(1 - acc2)
+  let sq = 0
+  vars.forEach((v, i) => {
+    for (const [slots, suffix] of [[a.accumulatedFirstMoment, 'm'], [a.accumulatedSecondMoment, 'v']] as const) {
+      if (!slots[i]) slots[i] = { originalName: `${v.name}/${suffix}`, variable: tf.tidy(() => tf.zerosLike(v).variable(false)) }
+    }
+    const m = a.accumulatedFirstMoment[i]!.variable
+    const s = a.accumulatedSecondMoment[i]!.variable
+    const outM = be.makeOutput(v.shape, 'float32')
+    const outS = be.makeOutput(v.shape, 'float32')
+    const outW = be.makeOutput(v.shape, 'float32')
+    // views after every allocation: malloc may grow (and replace) the heap
+    const g = be.typedArrayFromHeap(grads[i])
+    const m0 = be.typedArrayFromHeap(m)
+    const s0 = be.typedArrayFromHeap(s)
+    const w0 = be.typedArrayFromHeap(v)
+    const m1 = be.typedArrayFromHeap(outM)
+    const s1 = be.typedArrayFromHeap(outS)
+    const w1 = be.typedArrayFromHeap(outW)
+    sq += adamLoop(g, m0, s0, w0, m1, s1, w1, b1, b2, c1, c2, d1, d2, eps, lr)
+    for (const [target, info] of [[m, outM], [s, outS], [v, outW]] as const) {
+      const t = tf.engine().makeTensorFromTensorInfo(info)
+      target.assign(t)
+      t.dispose()
+    }
+  })
+  for (const [acc, beta] of [[a.accBeta1, b1], [a.accBeta2, b2]] as const) {
+    const t = tf.scalar(f32(be.typedArrayFromHeap(acc)[0] * beta))
+    acc.assign(t)
+    t.dispose()
+  }
+  a.incrementIterations()
+  return Math.sqrt(sq)
+}

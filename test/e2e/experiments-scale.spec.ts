@@ -1,0 +1,75 @@
+/**
+ * The Experiments view on the results of a default-size grid (issue 20, item 1): 792
+ * evaluations with two pre-training losses and an embedding map, recorded through the real
+ * plan / task-result / merge code (test/helpers/recorded-grid.ts; only the training is
+ * skipped), in a workspace the shell then opens. The view shows every table, the verdicts
+ * (coloured as in the report) and every plot; nothing is refused for its size.
+ */
+import { spawnSync } from 'node:child_process'
+import fs from 'node:fs'
+import os from 'node:os'
+import path from 'node:path'
+import { test as base } from '@playwright/test'
+import { startShellProcess, type ShellProcess } from '../helpers/shell-process'
+import { expect, screenshot } from './fixtures'
+
+const test = base.extend<object, { shell: ShellProcess }>({
+  shell: [
+    // eslint-disable-next-line no-empty-pattern
+    async ({}, use) => {
+      const workspace = fs.mkdtempSync(path.join(os.tmpdir(), 'ser-e2e-scale-'))
+      const out = path.join(workspace, 'experiments', 'recorded-792')
+      const r = spawnSync(process.execPath, ['--import', 'tsx', 'test/helpers/recorded-grid.ts', workspace, out], { encoding: 'utf8', timeout: 300_000 })
+      if (r.status !== 0) throw new Error(`recording the grid failed:\n${r.stdout}\n${r.stderr}`)
+      const shell = await startShellProcess({ workspace })
+      await use(shell)
+      await shell.stop()
+      fs.rmSync(workspace, { recursive: true, force: true })
+    },
+    { scope: 'worker', timeout: 360_000 },
+  ],
+})
+
+test('Experiments view: tables, verdicts and plots of a 792-evaluation grid', async ({ page, shell }) => {
+  test.setTimeout(240_000)
+  const errors: string[] = []
+  page.on('pageerror', (e) => errors.push(e.message))
+  await page.goto(shell.url)
+  await page.getByTestId('connection').filter({ hasText: 'open' }).waitFor()
+  await page.getByTestId('nav-experiments').click()
+  const runRow = page.getByTestId('exp-runs').locator('tbody tr')
+  await expect(runRow).toHaveCount(1)
+  await expect(runRow.first()).toContainText('done')
+  await runRow.first().click()
+
+  const detail = page.getByTestId('exp-detail')
+  await expect(detail).toBeVisible({ timeout: 120_000 })
+  await expect(page.getByTestId('exp-error')).toHaveCount(0)
+  await expect(page.getByTestId('exp-detail-error')).toHaveCount(0)
+  // 13 configurations x 3 shots values; 2 losses x 3 shots values
+  await expect(detail.getByTestId('exp-summary').locator('tbody tr')).toHaveCount(39)
+  await expect(detail.getByTestId('exp-losses').locator('tbody tr')).toHaveCount(6)
+  await expect(detail.getByTestId('exp-headline')).toContainText('Best overall:')
+  await expect(detail.getByTestId('exp-claim')).toHaveCount(4)
+  // 4 folds: no interval, the values per fold instead, and every verdict inconclusive, saying why
+  await expect(detail.getByTestId('exp-claim').first()).toContainText('too few folds for an interval: 4 fold(s)')
+  await expect(detail.getByTestId('exp-summary')).toContainText('too few folds for an interval')
+  await expect(detail.getByTestId('exp-summary')).toContainText('fold 0:')
+  await expect(detail.getByTestId('exp-claim').nth(1)).toContainText('comparing sources needs a second source corpus')
+  const verdict = detail.getByTestId('exp-claim').first().locator('.verdict')
+  await expect(verdict).toHaveAttribute('data-verdict', 'inconclusive')
+  await expect(verdict).toHaveCSS('color', 'rgb(138, 109, 0)')
+  // every plot drawn, the embedding map (> 100 000 characters of SVG) included
+  const plots = detail.getByTestId('exp-plot')
+  expect(await plots.count()).toBeGreaterThanOrEqual(8)
+  await expect(detail.getByTestId('exp-plot-note')).toHaveCount(0)
+  for (const img of await plots.locator('img').all()) {
+    await img.scrollIntoViewIfNeeded()
+    await expect(img).toHaveJSProperty('complete', true)
+    expect(await img.evaluate((i: HTMLImageElement) => i.naturalWidth)).toBeGreaterThan(100)
+  }
+  await expect(plots.filter({ hasText: 'Embedding map' })).toHaveCount(1)
+  await expect(plots.filter({ hasText: 'dashed line: chance 25.0%' })).toHaveCount(1)
+  await screenshot(page, 'experiments-792')
+  expect(errors).toEqual([])
+})
