@@ -29,7 +29,8 @@ async function openLive(shell: ShellProcess, wav: string): Promise<{ browser: Br
   await page.getByTestId('nav-live').click()
   await expect(page.getByTestId('live-source')).toContainText('Default model')
   await page.getByTestId('live-start').click()
-  await expect(page.getByTestId('live-state')).toHaveText('running')
+  // a session starts a worker and loads the model and the VAD: generous on a busy machine
+  await expect(page.getByTestId('live-state')).toHaveText('running', { timeout: 120_000 })
   return { browser, page, errors }
 }
 
