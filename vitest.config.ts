@@ -2,7 +2,7 @@ import { defineConfig } from 'vitest/config'
 
 export default defineConfig({
   test: {
-    include: ['test/unit/**/*.test.ts'],
+    include: ['test/unit/**/*.test.ts', 'src-renderer/test/**/*.test.ts'],
     environment: 'node',
     testTimeout: 120_000,
     hookTimeout: 300_000,

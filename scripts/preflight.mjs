@@ -50,6 +50,12 @@ function checkTool(name, env) {
     const r = py && spawnSync(py, ['-c', 'import torch'], { encoding: 'utf8', timeout: 4000 })
     return r && r.status === 0 ? null : { tool: name, problem: py ? '/usr/bin/python3 cannot `import torch`' : '/usr/bin/python3 is not installed' }
   }
+  if (TOOLS[name].files) {
+    const dir = env.SER_ASTERISK_SOUNDS
+    const files = dir ? TOOLS[name].files.map((f) => path.join(dir, path.basename(f))) : TOOLS[name].files
+    const absent = files.filter((f) => !fs.existsSync(f))
+    return absent.length ? { tool: name, problem: `${absent.join(', ')} not found` } : null
+  }
   const binaries = TOOLS[name].binaries ?? [name]
   const absent = binaries.filter((b) => !which(b, env.PATH))
   if (absent.length) {

@@ -1,5 +1,6 @@
-import { initTRPC } from '@trpc/server'
+import { initTRPC, TRPCError } from '@trpc/server'
 import { ZodError } from 'zod'
+import { ServiceError, TRPC_CODE_OF } from '../../src-shared/errors'
 import type { RequestContext } from './context'
 
 /**
@@ -21,6 +22,22 @@ const t = initTRPC.context<RequestContext>().create({
   isDev: false,
 })
 
+/**
+ * The one place a service's refusal becomes a tRPC error: a ServiceError's code picks the tRPC
+ * code (TRPC_CODE_OF in src-shared/errors.ts), its message goes through unchanged. Nothing
+ * reads the message to choose a code; any other error stays an INTERNAL_SERVER_ERROR. A
+ * subscription's generator throws after the middleware has returned: it throws toTRPCError(err).
+ */
+export function toTRPCError(err: unknown): unknown {
+  return err instanceof ServiceError ? new TRPCError({ code: TRPC_CODE_OF[err.code], message: err.message, cause: err }) : err
+}
+
+export const serviceErrors = t.middleware(async ({ next }) => {
+  const result = await next()
+  if (!result.ok && result.error.cause instanceof ServiceError) throw toTRPCError(result.error.cause)
+  return result
+})
+
 export const router = t.router
-export const procedure = t.procedure
+export const procedure = t.procedure.use(serviceErrors)
 export const createCallerFactory = t.createCallerFactory

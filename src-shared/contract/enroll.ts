@@ -120,6 +120,18 @@ export const EnrollResultSchema = z.object({
   /** The same examples under the base network before fine-tuning (absent when not fine-tuned). */
   baseMap: EmbeddingMapSchema.nullable().default(null),
   calibration: z.object({ temperature: Real, uncertainDistance: Real }),
+  /**
+   * Unfamiliar voices (docs/enrollment.md): `takes` is the profile's own check (distance to the person's takes, threshold from
+   * leave-one-take-out distances at the stated false-alarm rate, n takes); `model` the base model's check and how many of the
+   * person's takes it already finds unlike its training voices. Null in results saved before it existed.
+   */
+  unfamiliarity: z
+    .object({
+      takes: z.object({ threshold: Real, falseAlarmRate: Real, n: z.number().int() }).nullable(),
+      model: z.object({ threshold: Real, falseAlarmRate: Real, flaggedTakes: z.number().int(), n: z.number().int() }).nullable(),
+    })
+    .nullable()
+    .default(null),
   backend: z.string().max(MAX_TEXT),
   elapsedSec: Real,
   /** What the profile rests on (null for profiles enrolled before it was recorded). */

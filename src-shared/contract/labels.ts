@@ -1,5 +1,6 @@
 /** The labelling service (services/labels): labels with undo/redo, progress, agreement, export/import (services/labels). */
 import { z } from 'zod'
+import { UnfamiliarVerdictSchema } from './unfamiliar'
 import { MAX_DOCUMENT_CHARS, MAX_ENTRIES, MAX_ITEMS, MAX_LABEL_FILE_CHARS, MAX_TEXT, Real, boundedRecord } from './limits'
 import { EMOTIONS } from '../emotions'
 
@@ -198,9 +199,14 @@ export const SuggestionSchema = z.object({
   clipId: z.number().int(),
   relPath: z.string().max(MAX_TEXT),
   top: z.string().max(MAX_TEXT),
-  /** 1 - (p_top - p_second): higher is less sure */
+  /** 1 - (p_top - p_second): higher is less sure (1 for an unfamiliar clip) */
   uncertainty: Real,
   probabilities: boundedRecord(z.string().max(MAX_TEXT), Real, MAX_ENTRIES),
+  /**
+   * The model's unfamiliarity verdict (docs/live.md, Unfamiliar; descriptor score only: the audio is not decoded here).
+   * An unfamiliar clip is ranked first (the model knows least there) and its `top` is no suggestion: the view says so.
+   */
+  unfamiliar: UnfamiliarVerdictSchema.nullable().default(null),
 })
 export const SuggestResultSchema = z.object({ model: z.string().max(MAX_TEXT), scored: z.number().int(), suggestions: z.array(SuggestionSchema).max(MAX_ITEMS) })
 export type SuggestResult = z.infer<typeof SuggestResultSchema>

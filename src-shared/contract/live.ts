@@ -3,6 +3,7 @@
  * chunks in (16 kHz mono, Int16 little-endian as base64, at most 1 s each),
  * one frame per hop out through a subscription. See docs/live.md.
  */
+import { UnfamiliarVerdictSchema } from './unfamiliar'
 import { z } from 'zod'
 import { MAX_ENTRIES, MAX_ITEMS, MAX_TEXT, Real, boundedRecord } from './limits'
 import { HeldOutEstimateSchema } from './models'
@@ -125,6 +126,12 @@ export const LiveFrameSchema = z.object({
   probabilities: boundedRecord(z.string().max(MAX_TEXT), Real, MAX_ENTRIES).nullable(),
   top: z.string().max(MAX_TEXT).nullable(),
   uncertain: z.boolean(),
+  /**
+   * The unfamiliarity verdict of a speech window (null when gated). When `unfamiliar` is true the
+   * frame carries no estimate (probabilities and top null): the voice or the recording is outside
+   * what the model learned from (docs/live.md, Unfamiliar).
+   */
+  unfamiliar: UnfamiliarVerdictSchema.nullable(),
   /** Chunk arrival in the server to this frame's probabilities, ms (null when gated). */
   latencyMs: Real.nullable(),
   /** Feature extraction + model time, ms. */

@@ -7,6 +7,7 @@ import { z } from 'zod'
 import { ArchitectureKindSchema, DEFAULT_LOSS, LossNameSchema, RecipeSchema } from '../losses'
 import { RecipeChoiceSchema } from './recipe'
 import { CardLabelRuleSchema } from '../label-rule'
+import { UnfamiliarityCardSchema } from './unfamiliar'
 import { MAX_ENTRIES, MAX_ITEMS, MAX_JSON_CHARS, MAX_TEXT, Real, boundedRecord, boundedUnknown } from './limits'
 
 export const ArchitectureSchema = z.discriminatedUnion('kind', [
@@ -121,6 +122,8 @@ export const ModelCardSchema = z.object({
   labelRule: CardLabelRuleSchema.optional(),
   /** What the run trained on, counted when it ran (absent on cards written before it was recorded). */
   data: TrainingDataSchema.optional(),
+  /** The unfamiliarity score's reference and calibrated threshold (absent on cards written before it existed; null: too few speakers). */
+  unfamiliarity: UnfamiliarityCardSchema.nullable().optional(),
   /** The recommended recipe's choice, when the model was trained with `--recipe recommended` (or enrolled with it). */
   recipe: RecipeChoiceSchema.optional(),
   /** sha256 of the two TensorFlow.js files, so a corrupted or swapped file is refused. */

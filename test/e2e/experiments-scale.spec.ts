@@ -1,6 +1,6 @@
 /**
- * The Experiments view on the results of a default-size grid (issue 20, item 1): 792
- * evaluations with two pre-training losses and an embedding map, recorded through the real
+ * The Experiments view on the results of a default-size grid (issue 20, item 1): 936
+ * evaluations (792 + the recommended arm) with two pre-training losses and an embedding map, recorded through the real
  * plan / task-result / merge code (test/helpers/recorded-grid.ts; only the training is
  * skipped), in a workspace the shell then opens. The view shows every table, the verdicts
  * (coloured as in the report) and every plot; nothing is refused for its size.
@@ -18,7 +18,7 @@ const test = base.extend<object, { shell: ShellProcess }>({
     // eslint-disable-next-line no-empty-pattern
     async ({}, use) => {
       const workspace = fs.mkdtempSync(path.join(os.tmpdir(), 'ser-e2e-scale-'))
-      const out = path.join(workspace, 'experiments', 'recorded-792')
+      const out = path.join(workspace, 'experiments', 'recorded-default')
       const r = spawnSync(process.execPath, ['--import', 'tsx', 'test/helpers/recorded-grid.ts', workspace, out], { encoding: 'utf8', timeout: 300_000 })
       if (r.status !== 0) throw new Error(`recording the grid failed:\n${r.stdout}\n${r.stderr}`)
       const shell = await startShellProcess({ workspace })
@@ -30,7 +30,7 @@ const test = base.extend<object, { shell: ShellProcess }>({
   ],
 })
 
-test('Experiments view: tables, verdicts and plots of a 792-evaluation grid', async ({ page, shell }) => {
+test('Experiments view: tables, verdicts and plots of a default grid (936 evaluations)', async ({ page, shell }) => {
   test.setTimeout(240_000)
   const errors: string[] = []
   page.on('pageerror', (e) => errors.push(e.message))
@@ -46,8 +46,8 @@ test('Experiments view: tables, verdicts and plots of a 792-evaluation grid', as
   await expect(detail).toBeVisible({ timeout: 120_000 })
   await expect(page.getByTestId('exp-error')).toHaveCount(0)
   await expect(page.getByTestId('exp-detail-error')).toHaveCount(0)
-  // 13 configurations x 3 shots values; 2 losses x 3 shots values
-  await expect(detail.getByTestId('exp-summary').locator('tbody tr')).toHaveCount(39)
+  // 15 configurations x 3 shots values; 2 losses x 3 shots values
+  await expect(detail.getByTestId('exp-summary').locator('tbody tr')).toHaveCount(45)
   await expect(detail.getByTestId('exp-losses').locator('tbody tr')).toHaveCount(6)
   await expect(detail.getByTestId('exp-headline')).toContainText('Best overall:')
   await expect(detail.getByTestId('exp-claim')).toHaveCount(4)
@@ -70,6 +70,6 @@ test('Experiments view: tables, verdicts and plots of a 792-evaluation grid', as
   }
   await expect(plots.filter({ hasText: 'Embedding map' })).toHaveCount(1)
   await expect(plots.filter({ hasText: 'dashed line: chance 25.0%' })).toHaveCount(1)
-  await screenshot(page, 'experiments-792')
+  await screenshot(page, 'experiments-default-grid')
   expect(errors).toEqual([])
 })

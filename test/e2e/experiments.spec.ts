@@ -33,6 +33,7 @@ test('Experiments view: runs a small grid with progress, cancel and resume, show
   await app.getByTestId('exp-finetune-steps').fill('4')
   // per fold and shots: softmax + target-only x 2 losses + 2 bases x (pre-trained only + fine-tuned x 2 losses x 2 frozen + recommended) = 15
   await expect(app.getByTestId('exp-start')).toHaveText('Run 60 evaluations')
+  await expect(app.getByTestId('exp-folds-note')).toContainText('With 2 folds no effect gets an interval')
   // tasks: 2 features + 2 tunings + 2 bases + 2 folds x 2 shots x (1 + 2) evaluate = 18
 
   // Start, watch it progress, cancel it mid-grid.

@@ -10,6 +10,7 @@ import { chromium, type Browser, type Page } from '@playwright/test'
 import { CHROMIUM_ARGS } from '../../playwright.config'
 import { findChromium } from '../../src-main/services/system/environment'
 import { silenceFile, speechStream } from '../unit/live/live-speech'
+import { promptStream } from '../helpers/real-speech'
 import type { ShellProcess } from '../helpers/shell-process'
 import { expect, screenshot, test } from './fixtures'
 
@@ -97,6 +98,39 @@ test('the top emotion follows an angry vs a sad voice on the fake microphone, wi
   expect(seen.angry).not.toBe(seen.sad)
   // it often answers disgust for this sad voice, but it moves towards sad: more sad frames than for angry
   expect(sadFrames.sad).toBeGreaterThan(sadFrames.angry)
+})
+
+test('a real human voice over a telephone line is unfamiliar: no emotion is shown as a measurement, the reason and the score are', async ({ shell }) => {
+  test.setTimeout(300_000)
+  // Debian's asterisk prompts (one real speaker, 8 kHz files): speech no generator here made (test/helpers/real-speech.ts)
+  const { browser, page, errors } = await openLive(shell, promptStream('telephone', 12))
+  try {
+    await expect(page.getByTestId('live-vad')).toHaveText('speech', { timeout: 60_000 })
+    await expect(page.getByTestId('live-unfamiliar')).toBeVisible({ timeout: 60_000 })
+    await expect(page.getByTestId('live-unfamiliar')).toContainText('Unfamiliar voice or recording: no estimate')
+    await expect(page.getByTestId('live-unfamiliar-reason').first()).toContainText(/4 kHz|training voices/)
+    await screenshot(page, 'live-unfamiliar')
+    const measured: string[] = []
+    // looked at while 8 s of the fed audio go by (counted in audio, not wall clock: a busy machine only takes longer)
+    const until = (await readTally(page)).audioSec + 8
+    while ((await readTally(page)).audioSec < until) {
+      // every bar's number, and the top: no percentage and no emotion while the voice is unfamiliar (neutral/calm would be allowed)
+      const state = await page.evaluate(() => ({
+        top: document.querySelector('[data-testid="live-top"]')?.textContent?.trim() ?? '',
+        values: [...document.querySelectorAll('[data-testid^="live-bar-"] .value')].map((e) => e.textContent?.trim() ?? ''),
+      }))
+      if (!['—', 'Unfamiliar', 'Uncertain', 'neutral', 'calm'].includes(state.top)) measured.push(`top ${state.top}`)
+      if (state.top !== 'neutral' && state.top !== 'calm') measured.push(...state.values.filter((v) => v.endsWith('%')).map((v) => `bar ${v}`))
+      await page.waitForTimeout(200)
+    }
+    expect(measured).toEqual([])
+    // the timeline draws no emotion for these frames either
+    await expect(page.getByTestId('live-timeline').locator('rect[data-emotion]')).toHaveCount(0)
+    await page.getByTestId('live-stop').click()
+    expect(errors).toEqual([])
+  } finally {
+    await browser.close()
+  }
 })
 
 test('silence on the microphone shows no emotion', async ({ shell }) => {
@@ -192,7 +226,7 @@ test('the Live view states what the model was trained on, explains its timeline,
     expect(id).toBeTruthy()
     await page.getByTestId('live-device').selectOption(id!)
     await page.getByTestId('live-start').click()
-    await expect(page.getByTestId('live-state')).toHaveText('running')
+    await expect(page.getByTestId('live-state')).toHaveText('running', { timeout: 120_000 })
     await expect(page.getByTestId('live-capture-info')).toContainText(label)
     await page.getByTestId('live-stop').click()
     await expect(page.getByTestId('live-state')).toHaveText('idle')

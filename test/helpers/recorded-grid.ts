@@ -1,5 +1,6 @@
 /**
- * A recorded results folder of a default-size experiment grid (792 evaluations), written
+ * A recorded results folder of a default-size experiment grid (936 evaluations: 792 plus the
+ * recommended arm), written
  * through the real code path: the plan of `buildPlan`, one task result per planned task
  * (features, tuning, pre-training with curves, evaluate records with confusion matrices and
  * metrics from `classificationMetrics`), then `writeOutputs` (results.json, results.csv,
@@ -33,7 +34,7 @@ export function recordedGridConfig(overrides: Partial<ExperimentConfigInput> = {
 }
 
 function recordOf(e: Evaluation, rnd: () => number, effects: { fold: number[]; base: Map<string, number>; draw: Map<string, number> }): Omit<ResultRecord, 'model'> {
-  const arm = e.method === 'softmax' ? 0.35 : e.method === 'target_only' ? 0.32 : e.method === 'pretrained_only' ? 0.4 : 0.42 + (e.finetune_loss === 'distance' ? 0.02 : 0) - 0.01 * (e.frozen ?? 0)
+  const arm = e.method === 'softmax' ? 0.35 : e.method === 'target_only' ? 0.32 : e.method === 'pretrained_only' ? 0.4 : e.method === 'recommended' ? 0.43 : 0.42 + (e.finetune_loss === 'distance' ? 0.02 : 0) - 0.01 * (e.frozen ?? 0)
   const shots = e.shots === 'all' ? 0.12 : e.shots === 5 ? 0.06 : 0
   const base = e.pretrain_seed === null ? 0 : effects.base.get(`${e.source}|${e.pretrain_loss}|${e.pretrain_seed}`)!
   const p = Math.min(0.95, Math.max(0.05, arm + shots + effects.fold[e.fold] + base + effects.draw.get(`${e.fold}|${e.seed}`)! + 0.02 * (rnd() - 0.5)))
@@ -52,6 +53,9 @@ function recordOf(e: Evaluation, rnd: () => number, effects: { fold: number[]; b
     speakers: { pretrain: src ? ['c01', 'c02', 'c03'] : [], validation: src ? ['c04'] : [], tuning: src ? ['c05'] : [], support: [`r${e.fold}a`], test: [`r${e.fold}b`] },
     diagnostics: e.method === 'finetune' || e.method === 'target_only' ? [{ epoch: 1, loss: 0.5, active_fraction: 0.6, grad_norm: 1, embedding_norm: 1, weight_change: 0.01 }] : [],
     confusion: m.confusion, seconds: 0.1,
+    ...(e.method === 'recommended'
+      ? { recipe: { label: 'fine-tune distance, frozen 0', finetune: true, loss: 'distance' as const, frozen: 0, reason: 'best cross-validated UAR over the support speakers', rotations: 3, shots: null, unit: 'speaker' as const, speakers: [`r${e.fold}a`], candidates: [] } }
+      : {}),
   }
 }
 

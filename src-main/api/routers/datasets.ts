@@ -20,7 +20,7 @@ import {
   SplitsSchema,
 } from '../../../src-shared/contract/datasets'
 import { clipAudioStatus, datasetStats, detectLayout, getSplits, importCorpus, listClips, listDatasets, makeSplits, missingAudio, pathsMissing, relinkDataset } from '../../services/corpus/index'
-import { LabelRuleError, setLabelRule } from '../../services/store/label-rule'
+import { setLabelRule } from '../../services/store/label-rule'
 import { clipRow } from '../../services/store/clips'
 import { datasetRow } from '../../services/store/datasets'
 import { LabelRuleSchema } from '../../../src-shared/label-rule'
@@ -59,12 +59,7 @@ export const datasetsRouter = router({
     .output(LabelRuleSchema)
     .mutation(({ ctx, input }) => {
       knownDataset(ctx, input.datasetId)
-      try {
-        return setLabelRule(ctx.services.ws, input.datasetId, input.rule)
-      } catch (err) {
-        if (err instanceof LabelRuleError) throw new TRPCError({ code: 'BAD_REQUEST', message: err.message })
-        throw err
-      }
+      return setLabelRule(ctx.services.ws, input.datasetId, input.rule)
     }),
   /** Says whether a dataset's audio is generated or recorded speech (what the model page and Live state). */
   setSpeech: procedure

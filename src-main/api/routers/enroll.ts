@@ -6,15 +6,6 @@ import { baseModelDir, checkExamples, EnrollError, enrollInWorker, listProfiles,
 import { JobRefSchema } from '../../../src-shared/contract/jobs'
 import { procedure, router } from '../trpc'
 
-function guard<T>(fn: () => T): T {
-  try {
-    return fn()
-  } catch (err) {
-    if (err instanceof EnrollError) throw new TRPCError({ code: 'BAD_REQUEST', message: err.message })
-    throw err
-  }
-}
-
 const NumericId = z.object({ id: z.string().regex(/^\d{1,12}$/, 'a saved profile id is a number') })
 
 export const enrollRouter = router({
@@ -24,12 +15,10 @@ export const enrollRouter = router({
   profile: procedure
     .input(z.object({ id: ProfileIdSchema }))
     .output(EnrollResultSchema)
-    .query(({ ctx, input }) =>
-      guard(() => {
-        if (input.id === 'default') throw new EnrollError('the shipped default profile was not enrolled here: it has no enrollment result')
-        return profileResult(ctx.services.ws, Number(input.id))
-      }),
-    ),
+    .query(({ ctx, input }) => {
+      if (input.id === 'default') throw new EnrollError('the shipped default profile was not enrolled here: it has no enrollment result')
+      return profileResult(ctx.services.ws, Number(input.id))
+    }),
   /**
    * Starts an enrollment job after checking everything that can be checked at once
    * (name free, base model known, clips labelled, >= 2 emotions with >= 2 examples each).
@@ -37,22 +26,20 @@ export const enrollRouter = router({
   start: procedure
     .input(EnrollRequestSchema)
     .output(JobRefSchema.extend({ out: z.string() }))
-    .mutation(({ ctx, input }) =>
-      guard(() => {
-        const ws = ctx.services.ws
-        if (profileNameTaken(ws, input.name)) throw new EnrollError(`a profile named '${input.name}' already exists: choose another name`)
-        baseModelDir(ws, input.baseModel)
-        checkExamples(ws, input.clipIds)
-        const slug = input.name.normalize('NFKD').replace(/[^\w.-]+/g, '-').toLowerCase().slice(0, 40) || 'profile'
-        const out = path.join(ws.subdir('profiles'), `${slug}-${Date.now().toString(36)}`)
-        const { id } = ctx.services.jobs.start('enroll', `Enroll ${input.person}: ${input.name}`, async (job) => {
-          const r = await enrollInWorker({ ...input, workspace: ws.dir, out }, job)
-          job.progress(1, `saved profile ${r.name}: held-out accuracy ${(r.heldOut.accuracy * 100).toFixed(0)}%`)
-          return r
-        })
-        return { jobId: id, out }
-      }),
-    ),
+    .mutation(({ ctx, input }) => {
+      const ws = ctx.services.ws
+      if (profileNameTaken(ws, input.name)) throw new EnrollError(`a profile named '${input.name}' already exists: choose another name`, 'conflict')
+      baseModelDir(ws, input.baseModel)
+      checkExamples(ws, input.clipIds)
+      const slug = input.name.normalize('NFKD').replace(/[^\w.-]+/g, '-').toLowerCase().slice(0, 40) || 'profile'
+      const out = path.join(ws.subdir('profiles'), `${slug}-${Date.now().toString(36)}`)
+      const { id } = ctx.services.jobs.start('enroll', `Enroll ${input.person}: ${input.name}`, async (job) => {
+        const r = await enrollInWorker({ ...input, workspace: ws.dir, out }, job)
+        job.progress(1, `saved profile ${r.name}: held-out accuracy ${(r.heldOut.accuracy * 100).toFixed(0)}%`)
+        return r
+      })
+      return { jobId: id, out }
+    }),
   /** Waits for an enrollment job and returns its result. */
   result: procedure
     .input(JobRefSchema)
@@ -69,10 +56,8 @@ export const enrollRouter = router({
   remove: procedure
     .input(NumericId)
     .output(z.object({ removed: z.literal(true) }))
-    .mutation(({ ctx, input }) =>
-      guard(() => {
-        removeProfile(ctx.services.ws, Number(input.id))
-        return { removed: true as const }
-      }),
-    ),
+    .mutation(({ ctx, input }) => {
+      removeProfile(ctx.services.ws, Number(input.id))
+      return { removed: true as const }
+    }),
 })

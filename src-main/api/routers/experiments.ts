@@ -14,6 +14,7 @@ import { boundPlots } from '../../services/experiment/detail'
 import { activeExperimentDirs, experimentInWorker, prepareApiExperiment } from '../../services/experiment/jobs'
 import type { Workspace } from '../../services/store/workspace'
 import { JobRefSchema } from '../../../src-shared/contract/jobs'
+import { ServiceError } from '../../../src-shared/errors'
 import { procedure, router } from '../trpc'
 
 const RunId = z.object({ id: z.number().int().positive() })
@@ -61,8 +62,8 @@ export const experimentsRouter = router({
       try {
         prepared = prepareApiExperiment(ws, input.config, input.out, input.force)
       } catch (err) {
-        const message = (err as Error).message
-        throw new TRPCError({ code: /not found|no dataset|neither a folder/.test(message) ? 'NOT_FOUND' : /refusing|already running|not an experiment folder/.test(message) ? 'CONFLICT' : 'BAD_REQUEST', message })
+        // a missing corpus (not_found) or a busy or foreign folder (conflict) carries its code; any other refusal is the request's
+        throw err instanceof ServiceError ? err : new ServiceError('invalid', (err as Error).message)
       }
       const title = `Experiment ${input.config.sources.map((s) => s.name).join(' + ')} → ${input.config.target.name}`
       const { id } = ctx.services.jobs.start('experiment', title, async (job) => {

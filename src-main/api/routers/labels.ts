@@ -25,9 +25,6 @@ import {
   UpdateRegionSchema,
 } from '../../../src-shared/contract/labels'
 import {
-  LabelError,
-  LabelFileError,
-  TextGridError,
   agreementReport,
   clipLabels,
   labelClips,
@@ -44,57 +41,41 @@ import {
   updateRegion,
   wholeClipLabelsByAnnotator,
 } from '../../services/labels/index'
-import { ModelRegistryError, resolveModelDir } from '../../services/model/registry'
+import { resolveModelDir } from '../../services/model/registry'
 import type { AppServices } from '../context'
 import { JobRefSchema } from '../../../src-shared/contract/jobs'
 import { procedure, router } from '../trpc'
 
-/** Problems of the request or the file become BAD_REQUEST with their message; anything else stays a server error. */
-function run<T>(fn: () => T): T {
-  try {
-    return fn()
-  } catch (err) {
-    if (err instanceof LabelError || err instanceof LabelFileError || err instanceof TextGridError) throw new TRPCError({ code: 'BAD_REQUEST', message: err.message })
-    if (err instanceof Error && /^no dataset with id/.test(err.message)) throw new TRPCError({ code: 'NOT_FOUND', message: err.message })
-    throw err
-  }
-}
-
+/** The folder of a chosen model (undefined: the shipped default); an unknown id is a not_found ServiceError. */
 function modelDir(s: AppServices, id: string): string | undefined {
-  if (id === 'default') return undefined
-  try {
-    return resolveModelDir(s.ws, id)
-  } catch (err) {
-    if (err instanceof ModelRegistryError) throw new TRPCError({ code: 'NOT_FOUND', message: err.message })
-    throw err
-  }
+  return id === 'default' ? undefined : resolveModelDir(s.ws, id)
 }
 
 
 export const labelsRouter = router({
-  clips: procedure.input(LabelClipQuerySchema).output(LabelClipPageSchema).query(({ ctx, input }) => run(() => labelClips(ctx.services.ws, input))),
+  clips: procedure.input(LabelClipQuerySchema).output(LabelClipPageSchema).query(({ ctx, input }) => labelClips(ctx.services.ws, input)),
   progress: procedure
     .input(z.object({ datasetId: z.number().int().positive(), annotator: AnnotatorSchema }))
     .output(ProgressSchema)
-    .query(({ ctx, input }) => run(() => progress(ctx.services.ws, input.datasetId, input.annotator))),
+    .query(({ ctx, input }) => progress(ctx.services.ws, input.datasetId, input.annotator)),
   forClip: procedure
     .input(z.object({ clipId: z.number().int().positive() }))
     .output(z.array(LabelSchema))
     .query(({ ctx, input }) => clipLabels(ctx.services.ws, input.clipId)),
-  set: procedure.input(SetLabelSchema).output(ActionResultSchema).mutation(({ ctx, input }) => run(() => setLabel(ctx.services.ws, input))),
-  update: procedure.input(UpdateRegionSchema).output(ActionResultSchema).mutation(({ ctx, input }) => run(() => updateRegion(ctx.services.ws, input))),
-  remove: procedure.input(RemoveLabelSchema).output(ActionResultSchema).mutation(({ ctx, input }) => run(() => removeLabel(ctx.services.ws, input))),
-  undo: procedure.input(UndoRequestSchema).output(ActionResultSchema.nullable()).mutation(({ ctx, input }) => run(() => undo(ctx.services.ws, input.annotator, input.requestId, { datasetId: input.datasetId }))),
-  redo: procedure.input(UndoRequestSchema).output(ActionResultSchema.nullable()).mutation(({ ctx, input }) => run(() => redo(ctx.services.ws, input.annotator, input.requestId, { datasetId: input.datasetId }))),
+  set: procedure.input(SetLabelSchema).output(ActionResultSchema).mutation(({ ctx, input }) => setLabel(ctx.services.ws, input)),
+  update: procedure.input(UpdateRegionSchema).output(ActionResultSchema).mutation(({ ctx, input }) => updateRegion(ctx.services.ws, input)),
+  remove: procedure.input(RemoveLabelSchema).output(ActionResultSchema).mutation(({ ctx, input }) => removeLabel(ctx.services.ws, input)),
+  undo: procedure.input(UndoRequestSchema).output(ActionResultSchema.nullable()).mutation(({ ctx, input }) => undo(ctx.services.ws, input.annotator, input.requestId, { datasetId: input.datasetId })),
+  redo: procedure.input(UndoRequestSchema).output(ActionResultSchema.nullable()).mutation(({ ctx, input }) => redo(ctx.services.ws, input.annotator, input.requestId, { datasetId: input.datasetId })),
   undoState: procedure.input(UndoStateRequestSchema).output(UndoStateSchema).query(({ ctx, input }) => undoState(ctx.services.ws, input.annotator, { datasetId: input.datasetId })),
   agreement: procedure
     .input(z.object({ datasetId: z.number().int().positive(), includeCorpus: z.boolean().default(false) }))
     .output(AgreementSchema)
     .query(({ ctx, input }) => agreementReport(wholeClipLabelsByAnnotator(ctx.services.ws, input.datasetId, input.includeCorpus))),
-  export: procedure.input(ExportRequestSchema).output(ExportResultSchema).query(({ ctx, input }) => run(() => exportLabels(ctx.services.ws, input))),
+  export: procedure.input(ExportRequestSchema).output(ExportResultSchema).query(({ ctx, input }) => exportLabels(ctx.services.ws, input)),
   /** Every labelled clip of a dataset: a TextGrid and an Audacity track each, in one zip (base64). */
-  exportArchive: procedure.input(DatasetArchiveRequestSchema).output(DatasetArchiveSchema).query(({ ctx, input }) => run(() => exportDatasetArchive(ctx.services.ws, input))),
-  import: procedure.input(ImportRequestSchema).output(ImportResultSchema).mutation(({ ctx, input }) => run(() => importLabels(ctx.services.ws, input))),
+  exportArchive: procedure.input(DatasetArchiveRequestSchema).output(DatasetArchiveSchema).query(({ ctx, input }) => exportDatasetArchive(ctx.services.ws, input)),
+  import: procedure.input(ImportRequestSchema).output(ImportResultSchema).mutation(({ ctx, input }) => importLabels(ctx.services.ws, input)),
   /** Scores the annotator's unlabelled clips with a model as a job (progress, cancel); the result via `suggestions`. */
   suggest: procedure
     .input(SuggestRequestSchema)

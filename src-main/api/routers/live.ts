@@ -1,4 +1,3 @@
-import { TRPCError } from '@trpc/server'
 import { z } from 'zod'
 import {
   LiveFrameSchema,
@@ -11,21 +10,12 @@ import {
   type LiveFrame,
 } from '../../../src-shared/contract/live'
 import { epochNow } from '../../services/live/pipeline'
-import { LiveSessionError, liveSessionsFor } from '../../services/live/sessions'
-import { LiveSourceError } from '../../services/live/sources'
-import { ModelLoadError } from '../../services/model/storage'
+import { liveSessionsFor } from '../../services/live/sessions'
 import { EventStream } from '../event-stream'
-import { procedure, router } from '../trpc'
+import { procedure, router, toTRPCError } from '../trpc'
 import type { RequestContext } from '../context'
 
 const live = (ctx: RequestContext) => liveSessionsFor(ctx.services, ctx.services.ws)
-
-function asTrpc(err: unknown): never {
-  if (err instanceof LiveSessionError || err instanceof LiveSourceError || err instanceof ModelLoadError) {
-    throw new TRPCError({ code: /^no /.test(err.message) ? 'NOT_FOUND' : 'BAD_REQUEST', message: err.message })
-  }
-  throw err
-}
 
 /** Most frames a slow subscriber may have queued before the oldest are dropped. */
 const MAX_QUEUED_FRAMES = 40
@@ -35,18 +25,14 @@ export const liveRouter = router({
   start: procedure
     .input(LiveStartSchema)
     .output(LiveStartResultSchema)
-    .mutation(({ ctx, input }) => live(ctx).start(input).catch(asTrpc)),
+    .mutation(({ ctx, input }) => live(ctx).start(input)),
   /** One chunk of 16 kHz mono audio; the arrival time is taken before anything else so latency includes decoding. */
   push: procedure
     .input(LivePushSchema)
     .output(LivePushResultSchema)
     .mutation(({ ctx, input }) => {
       const arrivedAt = epochNow()
-      try {
-        return live(ctx).push(input, arrivedAt)
-      } catch (err) {
-        return asTrpc(err)
-      }
+      return live(ctx).push(input, arrivedAt)
     }),
   stop: procedure
     .input(z.object({ sessionId: LiveSessionIdSchema }))
@@ -59,7 +45,7 @@ export const liveRouter = router({
     try {
       off = live(ctx).subscribe(input.sessionId, (f) => stream.push(f), () => stream.end())
     } catch (err) {
-      return asTrpc(err)
+      throw toTRPCError(err)
     }
     try {
       yield* stream.drain(signal, (f) => LiveFrameSchema.parse(f))

@@ -39,18 +39,6 @@ import { readCard } from '../../services/model/storage'
 import type { AppServices } from '../context'
 import { procedure, router } from '../trpc'
 
-/** Registry errors become NOT_FOUND / CONFLICT / BAD_REQUEST with their message. */
-function guard<T>(fn: () => T): T {
-  try {
-    return fn()
-  } catch (err) {
-    if (err instanceof ModelRegistryError) {
-      throw new TRPCError({ code: err.code === 'not-found' ? 'NOT_FOUND' : err.code === 'conflict' ? 'CONFLICT' : 'BAD_REQUEST', message: err.message })
-    }
-    throw err
-  }
-}
-
 function startTraining(s: AppServices, spec: TrainSpec & { name: string }): { jobId: string; out: string } {
   const { id } = s.jobs.start('train', `Train ${spec.name}`, (job) =>
     trainInWorker(spec, job).then((r) => {
@@ -70,7 +58,7 @@ export const modelsRouter = router({
     .mutation(({ ctx, input }) => {
       const ws = ctx.services.ws
       if (modelNameTaken(ws, input.name)) throw new TRPCError({ code: 'CONFLICT', message: nameTakenMessage(input.name) })
-      guard(() => checkTrainRequest(ws, input))
+      checkTrainRequest(ws, input)
       const slug = input.name.replace(/[^\w.-]+/g, '-').toLowerCase()
       const out = path.join(ws.subdir('models'), `${slug}-${Date.now().toString(36)}`)
       return startTraining(ctx.services, { ...input, workspace: ws.dir, out })
@@ -81,49 +69,43 @@ export const modelsRouter = router({
   resume: procedure
     .input(z.object({ runId: z.number().int().positive() }))
     .output(JobRefSchema.extend({ out: z.string().max(4096) }))
-    .mutation(({ ctx, input }) =>
-      guard(() => {
-        const spec = runSpecForResume(ctx.services.ws, input.runId)
-        return startTraining(ctx.services, { ...(spec as unknown as TrainSpec & { name: string }), workspace: ctx.services.ws.dir })
-      }),
-    ),
+    .mutation(({ ctx, input }) => {
+      const spec = runSpecForResume(ctx.services.ws, input.runId)
+      return startTraining(ctx.services, { ...(spec as unknown as TrainSpec & { name: string }), workspace: ctx.services.ws.dir })
+    }),
   card: procedure
     .input(z.object({ id: ModelIdSchema }))
     .output(ModelCardSchema)
-    .query(({ ctx, input }) => guard(() => readCard(resolveModelDir(ctx.services.ws, input.id)))),
+    .query(({ ctx, input }) => readCard(resolveModelDir(ctx.services.ws, input.id))),
   /** What the model page shows: card, both phases' curves, the data, who uses it, whether it may go. */
   detail: procedure
     .input(z.object({ id: ModelIdSchema }))
     .output(ModelDetailSchema)
-    .query(({ ctx, input }) =>
-      guard(() => {
+    .query(({ ctx, input }) => {
         const ws = ctx.services.ws
         const card = readCard(resolveModelDir(ws, input.id))
         const item = modelListItems(ws).find((m) => m.id === input.id)
-        if (!item) throw new ModelRegistryError(`model ${input.id} cannot be read (its folder or card is missing)`, 'not-found')
+        if (!item) throw new ModelRegistryError(`model ${input.id} cannot be read (its folder or card is missing)`, 'not_found')
         const speech = provenanceOf(card, item.builtIn, (name) => datasetSpeechByName(ws, name)).speech
         if (item.builtIn) return { item, card, history: [], runId: null, speech, usedBy: [], folder: null, undeletable: 'the shipped default model is part of the app: it cannot be renamed or deleted' }
         const row = getModel(ws, Number(input.id))!
         const folder = { path: row.dir, removedOnDelete: ownsFolder(ws, row) }
         return { item, card, ...modelHistory(ws, row.id), speech, usedBy: modelUsers(ws, row.id), folder, undeletable: undeletableReason(ws, row) }
-      }),
-    ),
+    }),
   /** How many shots per class the chosen datasets allow (the Train form checks against it; train refuses more). */
   shotBudget: procedure
     .input(ShotsQuerySchema)
     .output(ShotBudgetSchema)
-    .query(({ ctx, input }) => guard(() => shotBudgetOf(ctx.services.ws, input))),
+    .query(({ ctx, input }) => shotBudgetOf(ctx.services.ws, input)),
   rename: procedure
     .input(ModelRenameSchema)
     .output(z.object({ id: z.string(), name: z.string() }))
-    .mutation(({ ctx, input }) => guard(() => ({ id: input.id, name: renameModel(ctx.services.ws, Number(input.id), input.name).name }))),
+    .mutation(({ ctx, input }) => ({ id: input.id, name: renameModel(ctx.services.ws, Number(input.id), input.name).name })),
   remove: procedure
     .input(ModelRemoveSchema)
     .output(z.object({ removed: z.literal(true) }))
-    .mutation(({ ctx, input }) =>
-      guard(() => {
-        deleteModel(ctx.services.ws, Number(input.id))
-        return { removed: true as const }
-      }),
-    ),
+    .mutation(({ ctx, input }) => {
+      deleteModel(ctx.services.ws, Number(input.id))
+      return { removed: true as const }
+    }),
 })

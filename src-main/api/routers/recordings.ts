@@ -1,4 +1,3 @@
-import { TRPCError } from '@trpc/server'
 import { z } from 'zod'
 import {
   AppendResultSchema,
@@ -9,18 +8,8 @@ import {
   RecordingStartSchema,
   SessionIdSchema,
 } from '../../../src-shared/contract/recordings'
-import { listPersons, listRecordings, RecordingError, removeRecording, sessionsFor } from '../../services/recordings/index'
+import { listPersons, listRecordings, removeRecording, sessionsFor } from '../../services/recordings/index'
 import { procedure, router } from '../trpc'
-
-/** Service errors are the user's input problems: pass their message on as BAD_REQUEST. */
-function guard<T>(fn: () => T): T {
-  try {
-    return fn()
-  } catch (err) {
-    if (err instanceof RecordingError) throw new TRPCError({ code: 'BAD_REQUEST', message: err.message })
-    throw err
-  }
-}
 
 const Session = z.object({ sessionId: SessionIdSchema })
 
@@ -29,16 +18,16 @@ export const recordingsRouter = router({
   start: procedure
     .input(RecordingStartSchema)
     .output(z.object({ sessionId: z.string(), maxSeconds: z.number(), maxChunkSamples: z.number() }))
-    .mutation(({ ctx, input }) => guard(() => sessionsFor(ctx.services.ws).start(input))),
+    .mutation(({ ctx, input }) => sessionsFor(ctx.services.ws).start(input)),
   append: procedure
     .input(RecordingChunkSchema)
     .output(AppendResultSchema)
-    .mutation(({ ctx, input }) => guard(() => sessionsFor(ctx.services.ws).append(input.sessionId, input.seq, input.pcm))),
+    .mutation(({ ctx, input }) => sessionsFor(ctx.services.ws).append(input.sessionId, input.seq, input.pcm)),
   /** Writes the WAV into the workspace and imports it as a clip of the "recordings" dataset. */
   finish: procedure
     .input(Session)
     .output(RecordingSchema)
-    .mutation(({ ctx, input }) => guard(() => sessionsFor(ctx.services.ws).finish(input.sessionId))),
+    .mutation(({ ctx, input }) => sessionsFor(ctx.services.ws).finish(input.sessionId)),
   cancel: procedure
     .input(Session)
     .output(z.object({ cancelled: z.boolean() }))
@@ -51,10 +40,8 @@ export const recordingsRouter = router({
   remove: procedure
     .input(z.object({ clipId: z.number().int().positive() }))
     .output(z.object({ removed: z.literal(true) }))
-    .mutation(({ ctx, input }) =>
-      guard(() => {
-        removeRecording(ctx.services.ws, input.clipId)
-        return { removed: true as const }
-      }),
-    ),
+    .mutation(({ ctx, input }) => {
+      removeRecording(ctx.services.ws, input.clipId)
+      return { removed: true as const }
+    }),
 })

@@ -31,6 +31,12 @@ export function register(program: Command): void {
           `  protocol: ${r.protocol}`,
           ...(r.warning ? [`  warning: ${r.warning}`] : []),
           ...r.runs.map((x) => `  seed ${x.seed}: ${describeEstimate(x.estimate)}`),
+          ...r.runs.map(
+            (x) =>
+              `  seed ${x.seed}: unfamiliar ${x.unfamiliar.flagged} of ${x.unfamiliar.n} test clips withheld` +
+              (x.unfamiliar.threshold === null ? ' (the card has no unfamiliarity reference)' : ` (threshold ${x.unfamiliar.threshold.toFixed(2)}, set for ${Math.round((x.unfamiliar.falseAlarmRate ?? 0) * 100)}% false alarms)`) +
+              `; accuracy on answered ${x.unfamiliar.accuracyAnswered === null ? '-' : x.unfamiliar.accuracyAnswered.toFixed(3)} (n ${x.unfamiliar.answered}) vs all ${x.unfamiliar.accuracyAll.toFixed(3)}`,
+          ),
           `  over ${r.runs.length} seed(s): accuracy ${r.accuracy.mean.toFixed(3)} ± ${r.accuracy.std.toFixed(3)}, UAR ${r.uar.mean.toFixed(3)} ± ${r.uar.std.toFixed(3)} (mean ± sd of the seeds)`,
         ].join('\n'),
       )

@@ -20,6 +20,7 @@ import type { ModelCardData } from '../model/types'
 import { buildProfile } from '../model/inference'
 import { loadModel, saveModel, saveProfile } from '../model/storage'
 import { embedAll } from '../model/train'
+import { descriptorScores, descriptorsOf, profileFamiliarity } from '../model/unfamiliar'
 import { openWorkspace } from '../store/workspace'
 import { insertProfile, setProfileResult } from '../store/profiles'
 import { EnrollRequestSchema, type EnrollProgress, type EnrollRequest, type EnrollResult } from '../../../src-shared/contract/enroll'
@@ -115,6 +116,12 @@ export async function runEnrollment(specIn: EnrollSpec, onProgress: (p: EnrollRu
     const profile = buildProfile(model, data)
     const cal = calibrateFromRows(cv.rows)
     Object.assign(profile, { temperature: cal.temperature, uncertainDistance: cal.uncertainDistance, ece: cal.ece })
+    // "does not sound like the enrolled person's takes": leave-one-take-out embedding distances (model/unfamiliar.ts)
+    const familiarity = profileFamiliarity(profile.support.map((s) => s.embedding), profile.dim)
+    if (familiarity) profile.familiarity = familiarity
+    // the base model's own check travels with the enrolled model (same input space: fine-tuning keeps the normaliser)
+    const baseUnfamiliarity = baseCard.unfamiliarity ?? null
+    const takeScores = baseUnfamiliarity ? descriptorScores(baseUnfamiliarity.reference, descriptorsOf(model.normaliser, data)) : []
     const map = embeddingMap(embedAll(model, data), model.net.embeddingDim, data.labels, data.clipIds)
     const baseMap = model === base ? null : embeddingMap(embedAll(base, data), base.net.embeddingDim, data.labels, data.clipIds)
 
@@ -131,6 +138,7 @@ export async function runEnrollment(specIn: EnrollSpec, onProgress: (p: EnrollRu
         sourceCorpus: baseCard.sourceCorpus,
         targetCorpus: `recordings of ${spec.person}`,
         calibration: profile,
+        unfamiliarity: baseUnfamiliarity,
         metrics: { heldOutAccuracy: cv.heldOut.accuracy, heldOutUar: cv.heldOut.uar, heldOutMacroF1: cv.heldOut.macroF1, baseHeldOutAccuracy: cv.heldOut.baseAccuracy },
         speakers: enrolledRoles(baseCard, spec.person),
         ...(choice ? { recipe: choice } : {}),
@@ -164,6 +172,10 @@ export async function runEnrollment(specIn: EnrollSpec, onProgress: (p: EnrollRu
       map,
       baseMap,
       calibration: { temperature: cal.temperature, uncertainDistance: cal.uncertainDistance },
+      unfamiliarity: {
+        takes: familiarity ? { threshold: familiarity.threshold, falseAlarmRate: familiarity.falseAlarmRate, n: familiarity.n } : null,
+        model: baseUnfamiliarity ? { threshold: baseUnfamiliarity.threshold, falseAlarmRate: baseUnfamiliarity.falseAlarmRate, flaggedTakes: takeScores.filter((v) => v > baseUnfamiliarity.threshold).length, n: takeScores.length } : null,
+      },
       backend: backend.name,
       elapsedSec: 0,
       basis: enrollBasis(ws, data.clipIds, spec.sessions, { card: baseCard, demo: path.resolve(baseModelDir(ws, spec.baseModel)) === path.resolve(defaultModelDir()) }),

@@ -10,8 +10,8 @@
  * shared by every fold; within each drawn copy of a fold, draw its S support draws with
  * replacement. An item of cell (fold, base, draw) weighs (times its fold-draw was drawn) x
  * (times its base was drawn) / (items in its cell). Items without a base (baselines) are
- * not resampled on the base level. 95% percentile interval, seeded. With the full sample
- * (every multiplicity 1) every cell weighs equally.
+ * not resampled on the base level. 95% expanded percentile interval (`expansion`), seeded.
+ * With the full sample (every multiplicity 1) every cell weighs equally.
  *
  * `nestedBootstrap` keeps the former scheme (bases resampled separately inside each fold,
  * as if nested) for the simulation test that shows why it was replaced.
@@ -156,7 +156,23 @@ export interface BootstrapResult {
 
 export const RESAMPLES = 2000
 
-function run<T>(items: T[], levels: (t: T) => Levels, stat: (s: Weighted<T>[]) => number, replicate: (d: Design<T>, rnd: Rnd) => Weighted<T>[], opts: { resamples?: number; seed?: string }): BootstrapResult {
+/**
+ * The expanded percentile interval (Hesterberg 2015): a bootstrap over m units sees a variance
+ * (m-1)/m of the true one, so the replicates' deviations from the estimate are widened by
+ * sqrt(m/(m-1)), m = the fewer of folds and bases (the coarser random level).
+ */
+export function expansion(u: UnitCounts): number {
+  const m = Math.min(u.folds, u.bases > 0 ? u.bases : Infinity)
+  return m > 1 ? Math.sqrt(m / (m - 1)) : 1
+}
+
+function run<T>(
+  items: T[],
+  levels: (t: T) => Levels,
+  stat: (s: Weighted<T>[]) => number,
+  replicate: (d: Design<T>, rnd: Rnd) => Weighted<T>[],
+  opts: { resamples?: number; seed?: string; expand?: boolean },
+): BootstrapResult {
   const units = countUnits(items, levels)
   if (items.length === 0) return { estimate: NaN, ci: null, units }
   const d = designOf(items, levels)
@@ -169,13 +185,14 @@ function run<T>(items: T[], levels: (t: T) => Levels, stat: (s: Weighted<T>[]) =
   }
   if (!values.length) return { estimate, ci: null, units }
   values.sort((a, b) => a - b)
-  const q = (p: number) => values[Math.min(values.length - 1, Math.max(0, Math.round(p * (values.length - 1))))]
+  const c = opts.expand ? expansion(units) : 1
+  const q = (p: number) => estimate + c * (values[Math.min(values.length - 1, Math.max(0, Math.round(p * (values.length - 1))))] - estimate)
   return { estimate, ci: [q(0.025), q(0.975)], units }
 }
 
 /** The statistic on the full sample (every cell weighs the same) and its crossed-bootstrap 95% interval. */
 export function crossedBootstrap<T>(items: T[], levels: (t: T) => Levels, stat: (sample: Weighted<T>[]) => number, opts: { resamples?: number; seed?: string } = {}): BootstrapResult {
-  return run(items, levels, stat, crossedReplicate, opts)
+  return run(items, levels, stat, crossedReplicate, { ...opts, expand: true })
 }
 
 /** The scheme used until the crossed bootstrap replaced it (bases resampled inside each fold); kept for the simulation test only. */

@@ -7,6 +7,7 @@ import { resolveDataset } from '../model/data'
 import type { Workspace } from '../store/workspace'
 import type { CorpusRef } from '../../../src-shared/contract/experiments'
 import type { Layout } from '../../../src-shared/contract/datasets'
+import { notFound } from '../../../src-shared/errors'
 
 const LAYOUTS: Layout[] = ['ravdess', 'cremad', 'enterface']
 
@@ -16,11 +17,11 @@ const isDir = (p: string) => fs.existsSync(p) && fs.statSync(p).isDirectory()
 export function checkCorpusRef(ws: Workspace | null, c: CorpusRef): void {
   const asDir = path.resolve(c.ref)
   if (isDir(asDir)) return
-  if (/[\\/]/.test(c.ref) || !ws) throw new Error(`${c.name}: folder not found: ${asDir}`)
+  if (/[\\/]/.test(c.ref) || !ws) throw notFound(`${c.name}: folder not found: ${asDir}`)
   try {
     resolveDataset(ws, c.ref)
   } catch (err) {
-    throw new Error(`${c.name}: '${c.ref}' is neither a folder nor a dataset of the workspace (${(err as Error).message})`)
+    throw notFound(`${c.name}: '${c.ref}' is neither a folder nor a dataset of the workspace (${(err as Error).message})`)
   }
 }
 

@@ -10,6 +10,7 @@ import { singleThreadPool } from '../workers'
 import { JobCancelledError, type JobContext } from '../jobs/registry'
 import type { Workspace } from '../store/workspace'
 import type { ExperimentConfigInput } from '../../../src-shared/contract/experiments'
+import { conflict } from '../../../src-shared/errors'
 import { finishRun } from './runs'
 import { runningRunRows } from '../store/experiment-runs'
 import { finishExperiment } from './runner'
@@ -30,7 +31,7 @@ export function activeExperimentDirs(): Set<string> {
 /** prepareExperiment for the API: folders must lie inside the workspace or a folder the user picked; one run per folder. */
 export function prepareApiExperiment(ws: Workspace, config: ExperimentConfigInput, out: string | undefined, force: boolean): PreparedExperiment {
   const p = prepareExperiment(ws, config, { out, force, caller: 'api' })
-  if (active.has(p.out)) throw new Error(`an experiment is already running in ${p.out}`)
+  if (active.has(p.out)) throw conflict(`an experiment is already running in ${p.out}`)
   return p
 }
 

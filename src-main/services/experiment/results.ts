@@ -68,7 +68,8 @@ export function methodLabel(r: { method: string; source: string | null }): strin
 
 const p1 = (v: number) => (100 * v).toFixed(1)
 /** mean [95% interval] in percent. */
-export const statText = (s: { mean: number; ci: [number, number] | null }) => `${p1(s.mean)} ${s.ci ? `[${p1(s.ci[0])}, ${p1(s.ci[1])}]` : '[-]'}`
+export const statText = (s: { mean: number; ci: [number, number] | null; note?: string | null; perUnit?: { unit: string; value: number }[] }) =>
+  s.ci ? `${p1(s.mean)} [${p1(s.ci[0])}, ${p1(s.ci[1])}]` : s.note ? `${p1(s.mean)} (${s.note}; ${(s.perUnit ?? []).map((u) => `${u.unit}: ${p1(u.value)}`).join(', ')})` : `${p1(s.mean)} [-]`
 
 /** The summary as a Markdown table (percentages, mean and 95% interval over pre-training seeds x folds x support draws). */
 export function markdownTable(rows: SummaryRow[]): string {

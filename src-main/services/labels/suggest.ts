@@ -15,6 +15,7 @@ import { fitFrames } from '../model/data'
 import { defaultModelDir } from '../model/default-model'
 import { predict } from '../model/inference'
 import { loadModel, loadProfile } from '../model/storage'
+import { verdictsFor } from '../model/unfamiliar'
 import type { Workspace } from '../store/workspace'
 import type { SuggestResult } from '../../../src-shared/contract/labels'
 
@@ -76,10 +77,20 @@ export async function suggestHere(ws: Workspace, o: SuggestOptions): Promise<Sug
     const f = feats.get(c.id)!
     x.set(card.arch.kind === 'mlp' ? f : fitFrames(f, itemShape[1], itemShape[0]), i * per)
   })
-  const preds = predict(model, profile, { x, itemShape, labels: usable.map(() => '?'), speakers: usable.map(() => '?') })
+  const items = { x, itemShape, labels: usable.map(() => '?'), speakers: usable.map(() => '?') }
+  const preds = predict(model, profile, items)
+  const verdicts = verdictsFor(card, profile, items, preds, null)
   o.onProgress?.(1, `${usable.length} clips scored`)
+  // unfamiliar clips first (the model knows least there; their `top` is no suggestion), then by margin
   const ranked = usable
-    .map((c, i) => ({ clipId: c.id, relPath: c.rel_path, top: preds[i].top, uncertainty: marginUncertainty(preds[i].probabilities), probabilities: preds[i].probabilities }))
-    .sort((a, b) => b.uncertainty - a.uncertainty || a.relPath.localeCompare(b.relPath))
+    .map((c, i) => ({
+      clipId: c.id,
+      relPath: c.rel_path,
+      top: preds[i].top,
+      uncertainty: verdicts[i].unfamiliar ? 1 : marginUncertainty(preds[i].probabilities),
+      probabilities: preds[i].probabilities,
+      unfamiliar: verdicts[i].unfamiliar ? verdicts[i] : null,
+    }))
+    .sort((a, b) => Number(!!b.unfamiliar) - Number(!!a.unfamiliar) || b.uncertainty - a.uncertainty || a.relPath.localeCompare(b.relPath))
   return { model: card.name, scored: usable.length, suggestions: ranked.slice(0, o.count) }
 }

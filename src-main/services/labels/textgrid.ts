@@ -23,8 +23,12 @@ export interface TextGrid {
   tiers: TgTier[]
 }
 
-export class TextGridError extends Error {
+import { ServiceError, type ServiceErrorCode } from '../../../src-shared/errors'
+export class TextGridError extends ServiceError {
   override name = 'TextGridError'
+  constructor(message: string, code: ServiceErrorCode = 'invalid') {
+    super(code, message)
+  }
 }
 
 function q(s: string): string {

@@ -10,6 +10,7 @@ import { StatWindow, SampleRing } from './ring'
 import { VoiceActivity, type VadDetectorName, type VadSummary } from './vad'
 import { makeVoicing } from './vad-detector'
 import { LIVE_RATE } from '../../../src-shared/contract/live'
+import type { UnfamiliarVerdict } from '../../../src-shared/contract/unfamiliar'
 
 export { LIVE_RATE }
 
@@ -20,6 +21,8 @@ export interface WindowPrediction {
   probabilities: Record<string, number>
   top: string
   uncertain: boolean
+  /** Outside what the model (or the enrolled takes) learned from: then the frame shows no estimate. */
+  unfamiliar?: UnfamiliarVerdict
 }
 
 /** Turns one analysis window (16 kHz mono) into per-emotion probabilities. */
@@ -42,6 +45,8 @@ export interface PipelineFrame {
   probabilities: Record<string, number> | null
   top: string | null
   uncertain: boolean
+  /** The window's unfamiliarity verdict (null when gated or the predictor has none). */
+  unfamiliar: UnfamiliarVerdict | null
   /** When the chunk that completed this hop arrived (caller's clock, ms). */
   arrivedAt: number
   computeMs: number | null
@@ -102,13 +107,16 @@ export class LivePipeline {
     this.nextHop += hops * this.hopSamples
     this.frames++
     const vad = this.vad.summary()
-    const frame: PipelineFrame = { t: total / LIVE_RATE, seq, vad, probabilities: null, top: null, uncertain: false, arrivedAt, computeMs: null }
+    const frame: PipelineFrame = { t: total / LIVE_RATE, seq, vad, probabilities: null, top: null, uncertain: false, unfamiliar: null, arrivedAt, computeMs: null }
     if (vad.state !== 'speech') return frame
     const t0 = this.now()
     const p = this.predictor.predictWindow(this.ring.latest(this.window))
     frame.computeMs = this.now() - t0
     this.compute.add(frame.computeMs)
     this.inferences++
+    frame.unfamiliar = p.unfamiliar ?? null
+    // Unfamiliar: no estimate at all, so no view, smoothing or timeline can show one as a measurement.
+    if (p.unfamiliar?.unfamiliar) return frame
     frame.probabilities = p.probabilities
     frame.top = p.top
     frame.uncertain = p.uncertain

@@ -10,6 +10,8 @@ import { predict, type Profile } from '../model/inference'
 import { loadModel, loadProfile } from '../model/storage'
 import type { TrainedModel } from '../model/train'
 import type { ModelCardData } from '../model/types'
+import { recordingReport } from '../model/recording-checks'
+import { verdictsFor } from '../model/unfamiliar'
 import { LIVE_RATE, type WindowPredictor, type WindowPrediction } from './pipeline'
 
 export class ModelWindowPredictor implements WindowPredictor {
@@ -32,8 +34,11 @@ export class ModelWindowPredictor implements WindowPredictor {
 
   predictWindow(samples: Float32Array): WindowPrediction {
     const x = this.features(samples)
-    const [p] = predict(this.model, this.profile, { x, itemShape: this.itemShape, labels: ['?'], speakers: ['?'] })
-    return { probabilities: p.probabilities, top: p.top, uncertain: p.uncertain }
+    const items = { x, itemShape: this.itemShape, labels: ['?'], speakers: ['?'] }
+    const preds = predict(this.model, this.profile, items)
+    const [unfamiliar] = verdictsFor(this.card, this.profile, items, preds, [recordingReport(samples, LIVE_RATE)])
+    const p = preds[0]
+    return { probabilities: p.probabilities, top: p.top, uncertain: p.uncertain, unfamiliar }
   }
 }
 

@@ -16,9 +16,13 @@ import { epochNow, type PipelineFrame } from './pipeline'
 import { StatWindow } from './ring'
 import { listSources, resolveSource } from './sources'
 import type { LiveTask, WorkerIn } from './session-worker'
+import { ServiceError, type ServiceErrorCode } from '../../../src-shared/errors'
 
-export class LiveSessionError extends Error {
+export class LiveSessionError extends ServiceError {
   override name = 'LiveSessionError'
+  constructor(message: string, code: ServiceErrorCode = 'invalid') {
+    super(code, message)
+  }
 }
 
 export interface LiveSessionsOptions {
@@ -92,7 +96,7 @@ export class LiveSessions {
   }
 
   async start(input: { source: string; windowMs: number; hopMs: number }): Promise<LiveStartResult> {
-    if (this.sessions.size >= this.maxSessions) throw new LiveSessionError(`too many live sessions (${this.maxSessions}); stop one first`)
+    if (this.sessions.size >= this.maxSessions) throw new LiveSessionError(`too many live sessions (${this.maxSessions}); stop one first`, 'busy')
     const { modelDir, profilePath, ...source } = resolveSource(this.ws, input.source)
     const { port1, port2 } = new MessageChannel()
     const abort = new AbortController()
@@ -148,7 +152,7 @@ export class LiveSessions {
 
   private get(id: string): Session {
     const s = this.sessions.get(id)
-    if (!s) throw new LiveSessionError(`no live session ${id} (stopped, timed out or never started)`)
+    if (!s) throw new LiveSessionError(`no live session ${id} (stopped, timed out or never started)`, 'not_found')
     return s
   }
 
@@ -179,7 +183,7 @@ export class LiveSessions {
   }
 
   private deliver(s: Session, f: PipelineFrame): void {
-    const latencyMs = f.probabilities ? epochNow() - f.arrivedAt : null
+    const latencyMs = f.probabilities || f.unfamiliar ? epochNow() - f.arrivedAt : null
     if (latencyMs !== null) s.latency.add(latencyMs)
     if (f.computeMs !== null) s.compute.add(f.computeMs)
     s.frames++
@@ -191,6 +195,7 @@ export class LiveSessions {
       probabilities: f.probabilities,
       top: f.top,
       uncertain: f.uncertain,
+      unfamiliar: f.unfamiliar,
       latencyMs,
       computeMs: f.computeMs,
     }

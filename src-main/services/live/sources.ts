@@ -14,14 +14,18 @@ import type { Workspace } from '../store/workspace'
 import { datasetSpeechByName } from '../store/dataset-speech'
 import { EnrollBasisSchema, type EnrollBasis } from '../../../src-shared/contract/basis'
 import { profileRow, profileRows } from '../store/profiles'
+import { ServiceError, type ServiceErrorCode } from '../../../src-shared/errors'
 
 export interface ResolvedSource extends LiveSource {
   modelDir: string
   profilePath: string
 }
 
-export class LiveSourceError extends Error {
+export class LiveSourceError extends ServiceError {
   override name = 'LiveSourceError'
+  constructor(message: string, code: ServiceErrorCode = 'invalid') {
+    super(code, message)
+  }
 }
 
 interface Enrolled {
@@ -71,11 +75,11 @@ export function resolveSource(ws: Workspace, id: string): ResolvedSource {
   const num = Number(m[2])
   if (m[1] === 'model') {
     const row = getModel(ws, num)
-    if (!row) throw new LiveSourceError(`no model with id ${num}`)
+    if (!row) throw new LiveSourceError(`no model with id ${num}`, 'not_found')
     return fromModelDir(ws, id, 'model', row.dir, path.join(row.dir, 'profile.json'), `Model ${row.name}`)
   }
   const row = profileRow(ws.db, num)
-  if (!row) throw new LiveSourceError(`no profile with id ${num}`)
+  if (!row) throw new LiveSourceError(`no profile with id ${num}`, 'not_found')
   const dir = row.model_id === null ? null : getModel(ws, row.model_id)?.dir
   return fromModelDir(ws, id, 'profile', dir ?? defaultModelDir(), row.profile_path, `Profile ${row.name}`, enrolledOf(row.result_json, row.person))
 }

@@ -5,6 +5,7 @@ import type { ModelCardData } from './types'
 import type { Profile } from './inference'
 import type { HeldOutEstimate, SpeakerRoles, TrainingData } from '../../../src-shared/contract/models'
 import type { CardLabelRule } from '../../../src-shared/label-rule'
+import type { UnfamiliarityCard } from '../../../src-shared/contract/unfamiliar'
 
 export interface CardInput {
   name: string
@@ -20,6 +21,8 @@ export interface CardInput {
   labelRule?: CardLabelRule
   /** The corpora and each role's clips (run.ts). */
   data?: TrainingData
+  /** The unfamiliarity reference and threshold (unfamiliar.ts). */
+  unfamiliarity?: UnfamiliarityCard | null
   /** The recommended recipe's choice (recipe.ts), when one was made. */
   recipe?: ModelCardData['recipe']
   /** Fixed date for reproducible builds; now otherwise. */
@@ -61,6 +64,7 @@ export async function makeCard(model: TrainedModel, input: CardInput): Promise<O
     ...(input.heldOut !== undefined ? { heldOut: input.heldOut } : {}),
     ...(input.labelRule ? { labelRule: input.labelRule } : {}),
     ...(input.data ? { data: input.data } : {}),
+    ...(input.unfamiliarity !== undefined ? { unfamiliarity: input.unfamiliarity } : {}),
     ...(input.recipe ? { recipe: input.recipe } : {}),
   }
 }

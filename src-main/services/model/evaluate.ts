@@ -10,7 +10,9 @@
 import type { HeldOutEstimate } from '../../../src-shared/contract/models'
 import type { Workspace } from '../store/workspace'
 import { datasetItems, resolveDataset, subset } from './data'
-import { buildProfile, calibrate } from './inference'
+import { buildProfile, calibrate, predict } from './inference'
+import { verdictsFor } from './unfamiliar'
+import { wilson } from '../../../src-shared/wilson'
 import { scoreHeldOut } from './estimate'
 import { qualify } from './roles'
 import { makeRng, selectShots, speakerSplit } from './sampling'
@@ -31,6 +33,50 @@ export interface EvaluationRun {
   testSpeakers: string[]
   supportSpeakers: string[]
   calibrationSpeakers: string[]
+  /** Test clips the model withholds as unfamiliar (descriptor score only: the audio is not decoded here), and the accuracy of the rest. */
+  unfamiliar: UnfamiliarSummary
+}
+
+export interface UnfamiliarSummary {
+  /** null: the card has no unfamiliarity reference (trained before it existed). */
+  threshold: number | null
+  falseAlarmRate: number | null
+  flagged: number
+  n: number
+  /** Wilson 95% interval of the flagged share. */
+  share: { value: number; low: number; high: number }
+  /** Each reason's count (the reasons of the flagged clips). */
+  reasons: Record<string, number>
+  accuracyAll: number
+  /** Accuracy on the clips it answers (null when it answers none). */
+  accuracyAnswered: number | null
+  answered: number
+}
+
+/** How many of `test` a model withholds and how well it does on the rest. */
+export function unfamiliarSummary(model: TrainedModel, card: ModelCardData, profile: Parameters<typeof predict>[1], test: ItemSet): UnfamiliarSummary {
+  const preds = predict(model, profile, test)
+  const verdicts = verdictsFor(card, profile, test, preds, null)
+  const ok = preds.map((p, i) => p.top === test.labels[i])
+  const kept = verdicts.flatMap((v, i) => (v.unfamiliar ? [] : [i]))
+  const flagged = test.labels.length - kept.length
+  const w = wilson(flagged, test.labels.length)
+  const reasons: Record<string, number> = {}
+  for (const v of verdicts) for (const r of v.reasons) {
+    const key = r.replace(/:.*$/, '')
+    reasons[key] = (reasons[key] ?? 0) + 1
+  }
+  return {
+    threshold: card.unfamiliarity?.threshold ?? null,
+    falseAlarmRate: card.unfamiliarity?.falseAlarmRate ?? null,
+    flagged,
+    n: test.labels.length,
+    share: { value: test.labels.length ? flagged / test.labels.length : 0, low: w.low, high: w.high },
+    reasons,
+    accuracyAll: ok.length ? ok.filter(Boolean).length / ok.length : 0,
+    accuracyAnswered: kept.length ? kept.filter((i) => ok[i]).length / kept.length : null,
+    answered: kept.length,
+  }
 }
 
 export interface Evaluation {
@@ -90,13 +136,15 @@ export function evaluateOn(model: TrainedModel, card: ModelCardData, data: ItemS
     const profile = buildProfile(model, subset(data, support), { method: o.method })
     if (cal.heldOut.length) calibrate(model, profile, subset(data, cal.heldOut))
     const testSpeakers = speakersOf(data, test)
+    const testItems = subset(data, test)
     const words = `${testSpeakers.length} test speakers of ${dataset}${fixedTest ? ' that the model never used' : ''}, disjoint from the ${o.shots}-shot support and calibration speakers`
     return {
       seed,
-      estimate: scoreHeldOut(model, profile, subset(data, test), words, `eval-${seed}-ci`),
+      estimate: scoreHeldOut(model, profile, testItems, words, `eval-${seed}-ci`),
       testSpeakers,
       supportSpeakers: speakersOf(data, support),
       calibrationSpeakers: cal.heldOutSpeakers,
+      unfamiliar: unfamiliarSummary(model, card, profile, testItems),
     }
   })
   const protocol = fixedTest

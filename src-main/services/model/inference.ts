@@ -12,6 +12,7 @@
 import { embedAll, embedAllWithNorms, type TrainedModel } from './train'
 import { classificationMetrics, dist, expectedCalibrationError, prototypes, quantile, softmaxNeg, type ClassMetrics } from './inference-core'
 import type { ItemSet } from './types'
+import { profileDistance, type ProfileFamiliarity } from './unfamiliar'
 
 export { expectedCalibrationError }
 
@@ -32,6 +33,11 @@ export interface Profile {
    * norm is more than NORM_OUTLIER times outside it is 'uncertain'. Absent for older profiles.
    */
   normRange?: [number, number]
+  /**
+   * Enrolled persons: how far (mean distance to the k nearest takes) a voice may lie from the
+   * person's own takes before it "does not sound like the enrolled person's takes" (unfamiliar.ts).
+   */
+  familiarity?: ProfileFamiliarity
 }
 
 /** How far outside the support's raw-norm range a clip may lie before it is 'uncertain'. */
@@ -43,6 +49,8 @@ export interface Prediction {
   /** True when no class is close: the clip is unlike every enrolled emotion. */
   uncertain: boolean
   distances: Record<string, number>
+  /** Distance to the enrolled takes (profiles with `familiarity` only). */
+  takesDistance?: number
 }
 
 export function buildProfile(model: TrainedModel, support: ItemSet, opts: { method?: 'prototype' | 'knn'; k?: number } = {}): Profile {
@@ -101,7 +109,12 @@ function toPrediction(profile: Profile, d: number[], outlier = false): Predictio
 
 export function predict(model: TrainedModel, profile: Profile, items: ItemSet): Prediction[] {
   const { emb, norms } = embedAllWithNorms(model, items)
-  return items.labels.map((_, i) => toPrediction(profile, classDistances(profile, emb, i), normOutlier(profile, norms[i])))
+  const takes = profile.familiarity ? profile.support.map((s) => s.embedding) : null
+  return items.labels.map((_, i) => {
+    const p = toPrediction(profile, classDistances(profile, emb, i), normOutlier(profile, norms[i]))
+    if (takes && profile.familiarity) p.takesDistance = profileDistance(emb, i, takes, profile.dim, profile.familiarity.k)
+    return p
+  })
 }
 
 /**

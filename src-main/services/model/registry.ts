@@ -16,14 +16,12 @@ import { runningRunFor } from '../store/training-runs'
 import { defaultModelDir } from './default-model'
 import { readCard, writeAtomic } from './storage'
 import type { ModelCardData } from './types'
+import { ServiceError, type ServiceErrorCode } from '../../../src-shared/errors'
 
-export class ModelRegistryError extends Error {
+export class ModelRegistryError extends ServiceError {
   override name = 'ModelRegistryError'
-  constructor(
-    message: string,
-    readonly code: 'not-found' | 'conflict' | 'bad-request' = 'bad-request',
-  ) {
-    super(message)
+  constructor(message: string, code: ServiceErrorCode = 'invalid') {
+    super(code, message)
   }
 }
 
@@ -42,7 +40,7 @@ export function resolveModelDir(ws: Workspace, ref: string | number): string {
   if (ref === 'default') return defaultModelDir()
   const id = Number(ref)
   const row = Number.isInteger(id) && id > 0 ? getModel(ws, id) : null
-  if (!row) throw new ModelRegistryError(`no model with id ${ref} (choose one from the model list, or 'default')`, 'not-found')
+  if (!row) throw new ModelRegistryError(`no model with id ${ref} (choose one from the model list, or 'default')`, 'not_found')
   return row.dir
 }
 
@@ -125,7 +123,7 @@ export function registerModel(ws: Workspace, m: { name: string; dir: string; car
 /** Renames a model: its row, its card.json and the profile.json next to it (a profile names its model). */
 export function renameModel(ws: Workspace, id: number, newName: string): ModelRow {
   const row = getModel(ws, id)
-  if (!row) throw new ModelRegistryError(`no model with id ${id}`, 'not-found')
+  if (!row) throw new ModelRegistryError(`no model with id ${id}`, 'not_found')
   const name = newName.trim()
   if (!name) throw new ModelRegistryError('a model needs a name')
   if (name === row.name) return row
@@ -171,7 +169,7 @@ export function ownsFolder(ws: Workspace, row: ModelRow): boolean {
  */
 export function deleteModel(ws: Workspace, id: number): void {
   const row = getModel(ws, id)
-  if (!row) throw new ModelRegistryError(`no model with id ${id}`, 'not-found')
+  if (!row) throw new ModelRegistryError(`no model with id ${id}`, 'not_found')
   const why = undeletableReason(ws, row)
   if (why) throw new ModelRegistryError(why, 'conflict')
   const dir = path.resolve(row.dir)

@@ -28,7 +28,7 @@ const labelled = (ws: Workspace, name: string): Labelled => {
   return { labels: clips.map((c) => c.emotion), speakers: clips.map((c) => c.speaker) }
 }
 
-const bad = (message: string) => new ModelRegistryError(message, 'bad-request')
+const bad = (message: string) => new ModelRegistryError(message, 'invalid')
 
 function sameDataset(source: string, target: string | null): void {
   if (target !== null && target === source) throw bad(`the target dataset must differ from the source ('${source}'): choose another target, or none to pre-train only`)

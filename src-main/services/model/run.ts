@@ -10,7 +10,7 @@
 import fs from 'node:fs'
 import path from 'node:path'
 import { z } from 'zod'
-import { ArchitectureKindSchema, DEFAULT_LOSS, LossNameSchema, RecipeSchema } from '../../../src-shared/losses'
+import { ArchitectureKindSchema, DEFAULT_LOSS, LossNameSchema, RecipeSchema, type LossName } from '../../../src-shared/losses'
 import { cardLabelRule } from '../../../src-shared/label-rule'
 import { initBackend } from '../engine/backend'
 import { openWorkspace } from '../store/workspace'
@@ -18,6 +18,7 @@ import { makeCard } from './card'
 import { removeCheckpoint } from './checkpoint'
 import { datasetItems, EXTRACTOR_VERSION, subset } from './data'
 import { scoreHeldOut } from './estimate'
+import { buildUnfamiliarity, concatItems } from './unfamiliar'
 import { buildProfile, calibrate } from './inference'
 import { defaultArchitecture } from './networks'
 import { beginRun, finishRun, recordEpoch, registerModel, uniqueModelName } from './registry'
@@ -39,11 +40,12 @@ export const TrainSpecSchema = z.object({
   arch: ArchitectureKindSchema.default('mlp'),
   loss: LossNameSchema.default(DEFAULT_LOSS),
   margin: z.number().positive().optional(),
-  temperature: z.number().positive().default(0.1),
+  /** absent: the loss's own default (LOSS_DEFAULTS in src-shared/losses.ts) */
+  temperature: z.number().positive().optional(),
   epochs: z.number().int().positive().default(30),
   stepsPerEpoch: z.number().int().positive().default(50),
   shots: z.number().int().positive().nullable().default(5),
-  /** Fine-tuning epochs (the fine-tune default, 30, when absent). */
+  /** Fine-tuning epochs; absent: `epochs` (what `ser train --help` promises; finetuneEpochsOf). */
   finetuneEpochs: z.number().int().positive().optional(),
   frozenLayers: z.number().int().min(0).default(1),
   /** 'recommended' (with a target): keep the base or fine-tune, frozen layers and loss chosen by recipe.ts; --loss and --frozen are then the fallback. */
@@ -53,6 +55,14 @@ export const TrainSpecSchema = z.object({
   createdAt: z.string().optional(),
 })
 export type TrainSpec = z.input<typeof TrainSpecSchema>
+
+/** The loss of a run: the loss's own defaults (LOSS_DEFAULTS), with the margin and temperature the spec gives. */
+export function specLoss(spec: { loss: LossName; margin?: number; temperature?: number }) {
+  return lossConfigFor(spec.loss, { ...(spec.margin !== undefined ? { margin: spec.margin } : {}), ...(spec.temperature !== undefined ? { temperature: spec.temperature } : {}) })
+}
+
+/** Fine-tuning runs for `finetuneEpochs`, or for `epochs` when it is not given. */
+export const finetuneEpochsOf = (spec: { epochs: number; finetuneEpochs?: number }) => spec.finetuneEpochs ?? spec.epochs
 
 export interface RunProgress {
   phase: TrainJobPhase
@@ -75,7 +85,7 @@ export async function runTraining(specIn: TrainSpec, onProgress: (p: RunProgress
     const tgt = spec.target ? await datasetItems(ws, spec.target, { extractor, signal }) : null
     const split = planSplit(src, tgt, { seed: spec.seed, shots: spec.shots, sourceName: spec.source, targetName: spec.target })
     const arch = defaultArchitecture(spec.arch, src.itemShape)
-    const loss = lossConfigFor(spec.loss, { temperature: spec.temperature, ...(spec.margin !== undefined ? { margin: spec.margin } : {}) })
+    const loss = specLoss(spec)
     const ckpt = path.join(out, '.checkpoints')
     const base = await pretrain(
       src,
@@ -92,10 +102,10 @@ export async function runTraining(specIn: TrainSpec, onProgress: (p: RunProgress
     )
     let model = base
     const enrolSet = tgt ?? src
-    const recipe = tgt && split.finetune && spec.recipe === 'recommended' ? await chooseForTarget(base, tgt, split, { ...spec, loss }, signal, (message) => onProgress({ phase: 'finetune', fraction: null, message })) : null
+    const recipe = tgt && split.finetune && spec.recipe === 'recommended' ? await chooseForTarget(base, tgt, split, { ...spec, loss, finetuneEpochs: finetuneEpochsOf(spec) }, signal, (message) => onProgress({ phase: 'finetune', fraction: null, message })) : null
     const ft = recipe ? recipe.train : { finetune: true, loss, frozenLayers: spec.frozenLayers, learningRate: undefined }
     if (tgt && split.finetune && ft.finetune) {
-      const overrides = { ...(spec.finetuneEpochs !== undefined ? { epochs: spec.finetuneEpochs } : {}), ...(ft.learningRate !== undefined ? { learningRate: ft.learningRate } : {}) }
+      const overrides = { epochs: finetuneEpochsOf(spec), ...(ft.learningRate !== undefined ? { learningRate: ft.learningRate } : {}) }
       model = await finetune(base, tgt, { frozenLayers: ft.frozenLayers, shots: spec.shots, loss: ft.loss, seed: spec.seed, split: split.finetune, overrides }, {
         signal,
         checkpointDir: path.join(ckpt, 'finetune'),
@@ -120,6 +130,14 @@ export async function runTraining(specIn: TrainSpec, onProgress: (p: RunProgress
           `${spec.seed}-heldout`,
         )
       : null
+    // Unfamiliarity: reference = the clips trained on; threshold = speakers never trained on (calibration, validation); held-out measures it.
+    const validation = [subset(src, split.pretrain.val), ...(tgt && split.finetune ? [subset(tgt, split.finetune.val)] : [])]
+    const unfamiliarity = buildUnfamiliarity({
+      normaliser: model.normaliser,
+      reference: concatItems([subset(src, split.pretrain.train), ...(tgt ? [subset(tgt, split.shots)] : [])]),
+      calibration: concatItems([subset(enrolSet, split.calibration), ...validation]),
+      heldOut: split.heldOut.length ? subset(enrolSet, split.heldOut) : null,
+    })
     // The card's ECE is the held-out one: the calibration speakers' own ECE would flatter it.
     if (heldOut) profile.ece = heldOut.ece
     onProgress({ phase: 'save', fraction: null, message: `saving to ${out}` })
@@ -144,6 +162,7 @@ export async function runTraining(specIn: TrainSpec, onProgress: (p: RunProgress
         heldOut,
         labelRule: cardLabelRule({ name: spec.source, rule: src.labelRule }, tgt && spec.target ? [{ name: spec.target, rule: tgt.labelRule }] : []),
         data: trainingData(spec, src, tgt, split),
+        unfamiliarity,
         ...(recipe ? { recipe: recipe.choice } : {}),
         createdAt: spec.createdAt,
       }),

@@ -12,6 +12,7 @@ import { batchMasks, gatherRows, itemBatchOutput, optimiseStep, pairStep, type S
 import type { EpochRunner, LoopState } from './train-loop'
 import type { EmbeddingModel } from './networks'
 import type { ItemSet, TrainConfig } from './types'
+import { LOSS_DEFAULTS } from '../../../src-shared/losses'
 
 export class SiameseSteps {
   private buf: Float32Array | undefined
@@ -24,7 +25,7 @@ export class SiameseSteps {
 
   /** Starts the workers when the run uses more than one thread. */
   static async start(data: ItemSet, cfg: TrainConfig, train: number[], threadsAsked?: number): Promise<SiameseSteps> {
-    const usePairs = cfg.loss.name === 'contrastive'
+    const usePairs = LOSS_DEFAULTS[cfg.loss.name].batching === 'pairs'
     const batch = usePairs ? cfg.pairsPerBatch : (cfg.classesPerBatch ?? 8) * (cfg.perClass ?? 8)
     const threads = Math.min(trainThreads(threadsAsked, cfg.arch, tf.getBackend()), batch)
     const parallel = threads > 1 ? await startParallel(threads, cfg, data.itemShape, threadsAsked !== undefined || !!process.env.SER_TRAIN_THREADS) : null
@@ -34,7 +35,7 @@ export class SiameseSteps {
   readonly runEpoch: EpochRunner = async (_epoch, state, onStep) => {
     const { cfg, data } = this
     const per = data.itemShape.reduce((p, q) => p * q, 1)
-    const usePairs = cfg.loss.name === 'contrastive'
+    const usePairs = LOSS_DEFAULTS[cfg.loss.name].batching === 'pairs'
     const hardNegative = cfg.hardNegatives > 0 && usePairs ? hardNegativeFinder(state.net, data, this.train) : undefined
     let pairs = 0
     for (let s = 0; s < cfg.stepsPerEpoch; s++) {

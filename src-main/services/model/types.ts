@@ -101,6 +101,7 @@ export interface ModelCardData {
   heldOut?: import('../../../src-shared/contract/models').HeldOutEstimate | null
   labelRule?: import('../../../src-shared/label-rule').CardLabelRule
   data?: import('../../../src-shared/contract/models').TrainingData
+  unfamiliarity?: import('../../../src-shared/contract/unfamiliar').UnfamiliarityCard | null
   recipe?: import('../../../src-shared/contract/recipe').RecipeChoice
   files: { 'model.json': string; 'weights.bin': string }
 }

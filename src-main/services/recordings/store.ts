@@ -27,9 +27,13 @@ import {
   type PersonSummary,
   type Recording,
 } from '../../../src-shared/contract/recordings'
+import { ServiceError, type ServiceErrorCode } from '../../../src-shared/errors'
 
-export class RecordingError extends Error {
+export class RecordingError extends ServiceError {
   override name = 'RecordingError'
+  constructor(message: string, code: ServiceErrorCode = 'invalid') {
+    super(code, message)
+  }
 }
 
 /** A folder name for a person: ASCII slug, or a hash for names with nothing ASCII in them. */

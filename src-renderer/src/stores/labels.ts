@@ -1,17 +1,18 @@
 /**
  * The Label view's state (services/labels behind it). Every write goes through one ordered queue
- * (components/label/saveQueue.ts): an operation is shown as "saving" until its
- * mutation resolves (the server has committed it to SQLite), "unsaved" while the
- * server cannot be reached (retried in order; the request id makes a retry
- * safe; the queue is kept in localStorage across reloads) and "failed" when the
- * server refused it. Only a server answer makes the clip list show "saved".
+ * (stores/write-queue.ts, with the calls and the storage of components/label/saveQueue.ts): an
+ * operation is shown as "saving" until its mutation resolves (the server has committed it to
+ * SQLite) and "unsaved" while the server cannot be reached (retried in order; the request id
+ * makes a retry safe; the queue is kept in localStorage across reloads); one the server refuses
+ * leaves the queue and its error is shown. Only a server answer makes the clip list show "saved".
  */
 import { defineStore } from 'pinia'
 import { computed, ref, watch } from 'vue'
 import { EMOTIONS, type Emotion } from '../../../src-shared/emotions'
 import { api, connectionState, errorMessage } from '../api/client'
 import { makeGuard } from './guard'
-import { adoptStoredQueues, classifyError, newRequestId, persistQueue, sendOp, type ActionResult, type Op, type OpCall } from '../components/label/saveQueue'
+import { adoptStoredQueues, newRequestId, persistQueue, sendOp, type ActionResult, type Op, type OpCall } from '../components/label/saveQueue'
+import { createWriteQueue } from './write-queue'
 import { useSystemStore } from './system'
 
 type LabelClip = Awaited<ReturnType<typeof api.labels.clips.query>>['clips'][number]
@@ -19,10 +20,11 @@ type Progress = Awaited<ReturnType<typeof api.labels.clips.query>>['progress']
 type Label = Awaited<ReturnType<typeof api.labels.forClip.query>>[number]
 type DatasetRow = Awaited<ReturnType<typeof api.datasets.list.query>>[number]
 type Suggestion = Awaited<ReturnType<typeof api.labels.suggestions.query>>['suggestions'][number]
-export type { Op, OpState } from '../components/label/saveQueue'
+export type { Op } from '../components/label/saveQueue'
+export type { OpState } from './write-queue'
 
 export const SPEEDS = [0.5, 0.75, 1, 1.25, 1.5, 2] as const
-/** Server-side faults are retried this often before the operation is reported as failed. */
+/** Server-side faults are retried this often before the operation is dropped and its error shown. */
 const MAX_SERVER_RETRIES = 3
 const BLIND_KEY = 'ser.desk.blind'
 
@@ -58,10 +60,7 @@ export const useLabelsStore = defineStore('labels', () => {
   /** Blind mode: the corpus label and other annotators' labels are not shown (they bias the annotator); kept across reloads. */
   const blind = ref(safeStorage()?.getItem(BLIND_KEY) === '1')
   watch(blind, (b) => safeStorage()?.setItem(BLIND_KEY, b ? '1' : '0'))
-  let draining = false
   let legacyKey: string | null = null
-  let retryTimer: ReturnType<typeof setTimeout> | null = null
-  const serverRetries = new Map<string, number>()
 
   const current = computed(() => clips.value.find((c) => c.id === currentId.value) ?? null)
   const currentIndex = computed(() => clips.value.findIndex((c) => c.id === currentId.value))
@@ -88,12 +87,10 @@ export const useLabelsStore = defineStore('labels', () => {
       // queues stored by earlier versions, keyed by the folder
       legacyKey = ident.dir
     }
-    const stored = [...adoptStoredQueues(workspace.value), ...(legacyKey ? adoptStoredQueues(legacyKey) : [])]
-    const left = stored.filter((o, i) => !queue.value.some((q) => q.requestId === o.requestId) && stored.findIndex((x) => x.requestId === o.requestId) === i)
-    if (left.length) {
-      queue.value.push(...left)
-      notice.value = `${left.length} unsaved change(s) from before the reload are being sent`
-      void drain()
+    const left = writes.restore()
+    if (left) {
+      notice.value = `${left} unsaved change(s) from before the reload are being sent`
+      void writes.drain()
     }
   }
 
@@ -170,46 +167,6 @@ export const useLabelsStore = defineStore('labels', () => {
     await loadUndoState()
   }
 
-  function retrySoon(ms: number): void {
-    if (retryTimer) clearTimeout(retryTimer)
-    retryTimer = setTimeout(() => {
-      retryTimer = null
-      void drain()
-    }, ms)
-  }
-
-  /** Sends one operation; false when it could not be saved and is to be tried again later. */
-  async function sendHead(op: Op): Promise<boolean> {
-    op.state = 'saving'
-    try {
-      const r = await sendOp(op)
-      queue.value.shift()
-      serverRetries.delete(op.requestId)
-      applyResult(r)
-      if (op.call.kind === 'undo' || op.call.kind === 'redo') {
-        notice.value = r ? r.description : `nothing to ${op.call.kind}`
-        // Undo takes you to where the change was.
-        if (r?.clipId != null && clips.value.some((c) => c.id === r.clipId)) currentId.value = r.clipId
-      }
-      return true
-    } catch (err) {
-      const reached = (err as { data?: unknown }).data != null
-      const tries = (serverRetries.get(op.requestId) ?? 0) + 1
-      if (classifyError(err) === 'retry' && (!reached || tries <= MAX_SERVER_RETRIES)) {
-        if (reached) serverRetries.set(op.requestId, tries)
-        op.state = 'unsaved'
-        op.error = `not saved yet (${errorMessage(err)}); it will be sent again`
-        retrySoon(500 * Math.min(8, tries))
-        return false
-      }
-      serverRetries.delete(op.requestId)
-      queue.value.shift()
-      error.value = `${op.text}: not saved: ${errorMessage(err)}`
-      return true
-    }
-  }
-
-  /** Sends queued operations in order; stops at the first one that could not be saved, and tries again later. */
   /**
    * After a reconnect, the server at this address may serve another workspace (its shell
    * took the port): the queue belongs to the workspace it was made in, so it waits.
@@ -226,24 +183,31 @@ export const useLabelsStore = defineStore('labels', () => {
     return (workspaceChecked = true)
   }
 
-  async function drain(): Promise<void> {
-    if (draining) return
-    draining = true
-    try {
-      if (queue.value.length && !(await sameWorkspace())) return
-      // Operations queued while the counts were refreshed are sent too (enqueue's drain() returned at once).
-      while (queue.value.length) {
-        while (queue.value.length) {
-          const op = queue.value[0]
-          if (op.state === 'unsaved' && connectionState.value !== 'open') return retrySoon(1000)
-          if (!(await sendHead(op))) return
-        }
-        await refreshCounts()
+  /** Sends queued operations in order; stops at the first one that could not be saved, and tries again later. */
+  const writes = createWriteQueue<Op, ActionResult | null>({
+    ops: queue.value,
+    send: sendOp,
+    storage: {
+      load: () => (workspace.value ? [...adoptStoredQueues(workspace.value), ...(legacyKey ? adoptStoredQueues(legacyKey) : [])] : []),
+      save: (ops) => persistQueue(workspace.value, ops),
+    },
+    schedule: (fn, ms) => void setTimeout(fn, ms),
+    online: () => connectionState.value === 'open',
+    maxServerRetries: MAX_SERVER_RETRIES,
+    ready: sameWorkspace,
+    saved: (op, r) => {
+      applyResult(r)
+      if (op.call.kind === 'undo' || op.call.kind === 'redo') {
+        notice.value = r ? r.description : `nothing to ${op.call.kind}`
+        // Undo takes you to where the change was.
+        if (r?.clipId != null && clips.value.some((c) => c.id === r.clipId)) currentId.value = r.clipId
       }
-    } finally {
-      draining = false
-    }
-  }
+    },
+    dropped: (op, err) => (error.value = `${op.text}: not saved: ${errorMessage(err)}`),
+    idle: refreshCounts,
+    describe: errorMessage,
+  })
+  const drain = writes.drain
 
   watch(connectionState, (s) => {
     if (s !== 'open') workspaceChecked = false
@@ -252,8 +216,7 @@ export const useLabelsStore = defineStore('labels', () => {
 
   function enqueue(op: { clipId: number | null; text: string; wholeClip: boolean; call: OpCall }): void {
     error.value = null
-    queue.value.push({ ...op, requestId: newRequestId(), state: 'saving', error: null })
-    void drain()
+    void writes.enqueue({ ...op, requestId: newRequestId() })
   }
 
   function labelClip(emotion: Emotion): void {

@@ -93,7 +93,7 @@ describe('experiments router', () => {
 
     const detail = await caller.experiments.detail({ id: run.id })
     expect(detail.hasReport).toBe(true)
-    expect(detail.summary).toHaveLength(2 * (1 + 2 + 2 * 3)) // shots x (softmax + target-only x 2 + 2 bases' losses x (pre-trained only + fine-tuned x 2))
+    expect(detail.summary).toHaveLength(2 * (1 + 2 + 2 * 4)) // shots x (softmax + target-only x 2 + 2 bases' losses x (pre-trained only + fine-tuned x 2 + recommended))
     expect(detail.claims.map((c) => c.id)).toEqual(['distance-loss', 'source-vs-frozen', 'finetune-vs-pretrained', 'siamese-vs-softmax'])
     expect(detail.claims[1]).toMatchObject({ verdict: 'inconclusive', reason: expect.stringMatching(/1 source\(s\) and 1 frozen/) })
     // 2 folds: every interval is inconclusive for too few units

@@ -67,6 +67,12 @@ describe('bootstrap coverage by simulation (200 grids)', () => {
     expect(c).toBeGreaterThanOrEqual(0.9)
   })
 
+  it('... and with more folds than bases, where the bases dominate', () => {
+    const c = coverage(crossedBootstrap, { ...grid, folds: 8 })
+    console.log(`crossed bootstrap coverage, 8 folds: ${(100 * c).toFixed(1)}%`)
+    expect(c).toBeGreaterThanOrEqual(0.9)
+  })
+
   it('the former nested scheme does not (it ignores that every fold shares the bases)', () => {
     const c = coverage(nestedBootstrap, grid)
     console.log(`nested bootstrap coverage: ${(100 * c).toFixed(1)}%`)

@@ -102,7 +102,7 @@ describe('ser experiment (end to end)', () => {
     expect(results.format).toBe('ser-experiment-results/2')
     const records = (results.records as unknown[]).map((r) => ResultRecordSchema.parse(r))
     expect(records).toHaveLength(total)
-    expect(new Set(records.map((r) => r.method))).toEqual(new Set(['softmax', 'target_only', 'pretrained_only', 'finetune']))
+    expect(new Set(records.map((r) => r.method))).toEqual(new Set(['softmax', 'target_only', 'pretrained_only', 'finetune', 'recommended']))
     expect(new Set(records.filter((r) => r.method === 'finetune').map((r) => r.source))).toEqual(new Set(['cremad', 'enterface']))
     expect(results.meta.losses.map((l: { source: string; loss: string }) => `${l.source}/${l.loss}`).sort()).toEqual(['cremad/distance', 'enterface/distance'])
     expect(results.meta.losses[0].criterion).toMatch(/few-shot UAR/)

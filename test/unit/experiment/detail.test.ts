@@ -1,6 +1,7 @@
 /**
  * Outputs are never rejected for their size (issue 20, item 1): `experiments.detail` of a
- * default-size grid (792 evaluations, two pre-training losses, an embedding map of 480 clips)
+ * default-size grid (936 evaluations: 792 + the recommended arm; two pre-training losses; an
+ * embedding map of 480 clips)
  * answers with every table, verdict and plot. The folder is recorded through the real plan,
  * task-result and merge code (test/helpers/recorded-grid.ts), only the training is skipped.
  */
@@ -20,14 +21,14 @@ const caller = createCallerFactory(appRouter)({ services: { ws, jobs }, transpor
 afterAll(() => ws.cleanup())
 
 describe('experiments.detail at a realistic size', () => {
-  it('serves the tables, verdicts and every plot of a 792-evaluation grid', async () => {
+  it('serves the tables, verdicts and every plot of a default grid (936 evaluations)', async () => {
     const out = path.join(tempDir('ser-recorded-'), 'run')
-    expect(await recordGridRun(ws, out)).toBe(792)
+    expect(await recordGridRun(ws, out)).toBe(936)
     const [run] = await caller.experiments.list()
     const d = await caller.experiments.detail({ id: run.id })
     expect(RunDetailSchema.safeParse(d).success).toBe(true)
     expect(d.claims).toHaveLength(4)
-    expect(d.summary.length).toBe(13 * 3)
+    expect(d.summary.length).toBe(15 * 3)
     // the embedding map alone is larger than the 100 000 characters the contract used to allow
     expect(Math.max(...d.plots.map((p) => p.svg?.length ?? 0))).toBeGreaterThan(100_000)
     expect(d.plots.every((p) => p.svg !== null && p.note === null)).toBe(true)

@@ -49,20 +49,29 @@ describe('experiment results', () => {
     })
   })
 
-  it('aggregates mean, sample sd, n and a 95% interval over pre-training seeds x folds x draws per configuration', () => {
+  it('aggregates mean, sample sd and n; over 2 folds no interval but the value of each fold', () => {
     const records = recordsFor(grid, (t) => (t.method === 'finetune' ? 6 + 3 * t.fold : 6))
     const rows = aggregate(records)
     const ft = rows.find((r) => r.method === 'finetune' && r.frozen === 1 && r.shots === 'all' && r.pretrain_loss === 'distance' && r.finetune_loss === 'distance')!
     // folds 0 and 1 give UAR 0.5 and 0.75, each with 3 pre-training seeds x 2 draws
     expect(ft.uar.mean).toBeCloseTo(0.625, 12)
     expect(ft.uar.n).toBe(12)
-    expect(ft.uar.ci![0]).toBeGreaterThanOrEqual(0.5)
-    expect(ft.uar.ci![1]).toBeLessThanOrEqual(0.75)
-    expect(ft.uar.ci![1] - ft.uar.ci![0]).toBeGreaterThan(0)
+    expect(ft.uar.ci).toBeNull()
+    expect(ft.uar.note).toMatch(/too few folds for an interval: 2 fold/)
+    expect(ft.uar.perUnit).toEqual([{ unit: 'fold 0', value: 0.5 }, { unit: 'fold 1', value: 0.75 }])
     const md = markdownTable(rows).split('\n')
     expect(md[0]).toBe('| method | source | pre-train loss | fine-tune loss | frozen | shots | accuracy % | UAR % [95% CI] | macro-F1 % | n |')
     expect(md).toHaveLength(rows.length + 2)
-    expect(md.find((l) => l.startsWith('| finetune | cremad | distance | distance | 1 | all | 62.5 | 62.5 ['))).toBeTruthy()
+    expect(md.find((l) => l.startsWith('| finetune | cremad | distance | distance | 1 | all | 62.5 | 62.5 (too few folds for an interval: 2 fold(s), at least 5 needed; fold 0: 50.0, fold 1: 75.0) |'))).toBeTruthy()
+  })
+
+  it('aggregates a 95% interval from 5 folds and 5 bases on', () => {
+    const records = recordsFor({ ...grid, folds: 5, pretrainSeeds: 5, losses: ['distance'] }, (t) => (t.method === 'finetune' ? 6 + t.fold : 6))
+    const ft = aggregate(records).find((r) => r.method === 'finetune' && r.frozen === 1 && r.shots === 'all')!
+    expect(ft.uar.note).toBeNull()
+    expect(ft.uar.ci![0]).toBeGreaterThanOrEqual(0.5)
+    expect(ft.uar.ci![1]).toBeLessThanOrEqual(10 / 12 + 1e-9)
+    expect(ft.uar.ci![1] - ft.uar.ci![0]).toBeGreaterThan(0)
   })
 
   it('a CSV cell with a comma or quote survives the round trip', () => {

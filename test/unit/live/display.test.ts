@@ -6,7 +6,13 @@ import type { LiveFrame } from '../../../src-shared/contract/live'
 const vad = (state: 'speech' | 'silence') => ({ state, detector: 'gate' as const, levelDb: -20, voicedFraction: state === 'speech' ? 0.8 : 0, noiseFloorDb: -60 })
 function frame(t: number, p: Record<string, number> | null, uncertain = false): LiveFrame {
   const top = p ? Object.entries(p).sort((a, b) => b[1] - a[1])[0][0] : null
-  return { sessionId: 'live-1', t, seq: Math.round(t * 10), vad: vad(p ? 'speech' : 'silence'), probabilities: p, top, uncertain, latencyMs: p ? 50 : null, computeMs: p ? 10 : null }
+  return { sessionId: 'live-1', t, seq: Math.round(t * 10), vad: vad(p ? 'speech' : 'silence'), probabilities: p, top, uncertain, unfamiliar: null, latencyMs: p ? 50 : null, computeMs: p ? 10 : null }
+}
+
+const verdict = { unfamiliar: true, score: 9.5, threshold: 4.2, falseAlarmRate: 0.05, reasons: ['no energy above 4 kHz (telephone band or an 8 kHz recording)'] }
+/** A speech frame the model withheld (pipeline.ts: no probabilities, no top). */
+function odd(t: number): LiveFrame {
+  return { ...frame(t, null), vad: vad('speech'), unfamiliar: verdict, latencyMs: 50, computeMs: 10 }
 }
 
 describe('shownEstimate', () => {
@@ -49,5 +55,27 @@ describe('shownEstimate', () => {
     expect(parseSmoothing('3')).toBe(3)
     expect(parseSmoothing(null)).toBe(0)
     expect(parseSmoothing('2')).toBe(0)
+  })
+})
+
+describe('unfamiliar frames (outside what the model learned from)', () => {
+  const familiar = [frame(2, { angry: 0.9, happy: 0.1 }), frame(2.25, { angry: 0.9, happy: 0.1 })]
+  it('off: an unfamiliar frame shows no estimate, no percentage, and its reasons', () => {
+    const s = shownEstimate([...familiar, odd(2.5)], 0)
+    expect(s.unfamiliar?.reasons[0]).toMatch(/4 kHz/)
+    expect(s.probabilities).toBeNull()
+    expect(s.top).toBeNull()
+    expect(barValue(s, 'angry')).toBeNull()
+  })
+  it('smoothing never averages familiar frames over an unfamiliar voice: the newest speech frame decides, or half of them', () => {
+    for (const sec of [1, 3] as const) {
+      const s = shownEstimate([...familiar, odd(2.5)], sec)
+      expect(s.unfamiliar).not.toBeNull()
+      expect(barValue(s, 'angry')).toBeNull()
+    }
+    // one old unfamiliar frame among three familiar ones, the newest familiar: an estimate, from the familiar frames only
+    const s = shownEstimate([odd(1.8), ...familiar, frame(2.5, { angry: 0.9, happy: 0.1 })], 1)
+    expect(s.unfamiliar).toBeNull()
+    expect(s.probabilities!.angry).toBeCloseTo(0.9, 10)
   })
 })

@@ -52,8 +52,13 @@ describe('LivePipeline with the default model', () => {
       const frames = run(new LivePipeline(predictor), streams[emotion])
       // one frame per hop: 100 ms chunks cross a 250 ms boundary every 2-3 chunks
       expect(frames.length).toBe(Math.floor(streams[emotion].length / 4000))
+      // speech windows: answered (probabilities) or withheld as unfamiliar (this clean rendering has no recording channel,
+      // which every clip of the model's corpus had: docs/live.md, Unfamiliar); a withheld frame carries no estimate at all
+      const voiced = frames.filter((f) => f.vad.state === 'speech')
+      expect(voiced.length).toBeGreaterThan(frames.length * 0.6)
+      for (const f of voiced) expect(f.probabilities === null).toBe(f.unfamiliar!.unfamiliar)
       const speech = frames.filter((f) => f.probabilities)
-      expect(speech.length).toBeGreaterThan(frames.length * 0.6)
+      expect(speech.length).toBeGreaterThan(voiced.length * 0.2)
       for (const f of speech) {
         const sum = Object.values(f.probabilities!).reduce((a, b) => a + b, 0)
         expect(sum).toBeCloseTo(1, 5)

@@ -37,6 +37,11 @@ describe('default model', () => {
     expect(json.backend).toBe('wasm')
     expect(json.predictions).toHaveLength(2)
     for (const p of json.predictions) {
+      expect(typeof p.unfamiliar).toBe('boolean')
+      if (p.unfamiliar) {
+        expect(p.probabilities).toBeNull()
+        continue
+      }
       const sum = Object.values(p.probabilities as Record<string, number>).reduce((a, b) => a + b, 0)
       expect(sum).toBeCloseTo(1, 5)
       expect(Object.keys(p.probabilities)).toEqual(['angry', 'disgust', 'fearful', 'happy', 'neutral', 'sad'])

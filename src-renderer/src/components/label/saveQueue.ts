@@ -1,15 +1,15 @@
 /**
- * The Label view's write queue as plain data: each user action is an operation with a
- * request id chosen here, sent in order, and kept (also in localStorage, so a
- * reload or a closed tab during an outage loses nothing) until the server has
- * answered, which it does only after the SQLite commit. A retry with the same
- * request id never applies twice (services/labels/store.ts).
+ * The Label view's write operations: each user action is an operation with a request id chosen
+ * here, the tRPC call that sends it, and its storage in localStorage (so a reload or a closed tab
+ * during an outage loses nothing). stores/write-queue.ts sends them in order and keeps each until
+ * the server has answered, which it does only after the SQLite commit. A retry with the same
+ * request id never applies twice (services/labels/requests.ts).
  */
 import type { Emotion } from '../../../../src-shared/emotions'
 import { api } from '../../api/client'
+import type { QueuedOp } from '../../stores/write-queue'
 
 export type ActionResult = Awaited<ReturnType<typeof api.labels.set.mutate>>
-export type OpState = 'saving' | 'unsaved' | 'failed'
 
 export type OpCall =
   | { kind: 'set'; input: { clipId: number; emotion: Emotion; annotator: string; startSec?: number; endSec?: number } }
@@ -17,15 +17,12 @@ export type OpCall =
   | { kind: 'remove'; input: { labelId: number; annotator: string } }
   | { kind: 'undo' | 'redo'; input: { annotator: string } }
 
-export interface Op {
-  requestId: string
+export interface Op extends QueuedOp {
   clipId: number | null
   /** what the user sees while it is pending, e.g. "angry" or "undo" */
   text: string
   wholeClip: boolean
   call: OpCall
-  state: OpState
-  error: string | null
 }
 
 export function newRequestId(): string {
@@ -48,16 +45,6 @@ export function sendOp(op: Op): Promise<ActionResult | null> {
     case 'redo':
       return api.labels.redo.mutate({ ...c.input, requestId })
   }
-}
-
-/**
- * 'retry': the server did not get it or did not answer (no tRPC error code), or hit
- * a server-side fault that may pass (a busy database); 'refused': it said no
- * (bad request, unknown label): retrying would give the same answer.
- */
-export function classifyError(err: unknown): 'retry' | 'refused' {
-  const code = (err as { data?: { code?: string } | null })?.data?.code
-  return !code || code === 'INTERNAL_SERVER_ERROR' ? 'retry' : 'refused'
 }
 
 // One key per workspace and tab (a tab id that survives reloads), so two open Label views never overwrite

@@ -1,0 +1,66 @@
+/**
+ * Real human speech no generator here made: Debian's asterisk-core-sounds-en-wav (8 kHz WAV) and
+ * -en-g722 (16 kHz G.722, decoded with ffmpeg into a cache under os.tmpdir()) packages, one female
+ * speaker (Allison) reading telephone prompts in a neutral voice. `npm run setup` installs them
+ * (scripts/system-packages.mjs); SER_ASTERISK_SOUNDS points elsewhere. Used as out-of-distribution
+ * speech: every model here learned from generated voices.
+ */
+import { execFileSync } from 'node:child_process'
+import fs from 'node:fs'
+import os from 'node:os'
+import path from 'node:path'
+import { encodeWav16 } from '../../src-main/services/audio/index'
+import { resampleTo } from '../../src-shared/resample'
+import { readWav } from './wav'
+
+export const ASTERISK_DIR = process.env.SER_ASTERISK_SOUNDS ?? '/usr/share/asterisk/sounds/en_US_f_Allison'
+
+/** The first `n` prompts (sorted by name) that exist in both encodings. */
+export function promptNames(n = 60): string[] {
+  if (!fs.existsSync(ASTERISK_DIR)) throw new Error(`real speech not found: ${ASTERISK_DIR} (install asterisk-core-sounds-en-wav and -g722: npm run setup)`)
+  const names = fs.readdirSync(ASTERISK_DIR).filter((f) => f.endsWith('.wav') && fs.existsSync(path.join(ASTERISK_DIR, f.replace(/\.wav$/, '.g722'))))
+  if (names.length < n) throw new Error(`only ${names.length} prompts with both a .wav and a .g722 in ${ASTERISK_DIR}; install both packages (npm run setup)`)
+  return names.sort().slice(0, n).map((f) => f.replace(/\.wav$/, ''))
+}
+
+/** The 8 kHz WAV files. */
+export function telephonePrompts(n = 60): string[] {
+  return promptNames(n).map((b) => path.join(ASTERISK_DIR, `${b}.wav`))
+}
+
+/** The wideband (G.722, 16 kHz) files decoded to 16-bit WAV with ffmpeg (cached). */
+export function widebandPrompts(n = 60): string[] {
+  const out = path.join(os.tmpdir(), 'ser-asterisk-g722')
+  fs.mkdirSync(out, { recursive: true })
+  return promptNames(n).map((b) => {
+    const wav = path.join(out, `${b}.wav`)
+    if (!fs.existsSync(wav)) {
+      const tmp = `${wav}.${process.pid}.tmp.wav`
+      execFileSync('ffmpeg', ['-loglevel', 'error', '-y', '-f', 'g722', '-i', path.join(ASTERISK_DIR, `${b}.g722`), '-ar', '16000', '-ac', '1', tmp])
+      fs.renameSync(tmp, wav)
+    }
+    return wav
+  })
+}
+
+/**
+ * One WAV (48 kHz, as Chromium's fake microphone plays it) of `n` prompts one after the other with
+ * 0.3 s pauses: the telephone (8 kHz) files or the wideband (G.722) ones. Cached under os.tmpdir().
+ */
+export function promptStream(kind: 'telephone' | 'wideband', n = 12): string {
+  const out = path.join(os.tmpdir(), 'ser-asterisk-g722', `stream-${kind}-${n}.wav`)
+  if (fs.existsSync(out)) return out
+  const rate = 48000
+  const parts: Float32Array[] = []
+  for (const f of kind === 'telephone' ? telephonePrompts(n) : widebandPrompts(n)) {
+    const { samples, sampleRate } = readWav(f)
+    parts.push(resampleTo(samples, sampleRate, rate), new Float32Array(rate * 0.3))
+  }
+  const all = new Float32Array(parts.reduce((s, p) => s + p.length, 0))
+  let at = 0
+  for (const p of parts) all.set(p, at), (at += p.length)
+  const tmp = `${out}.${process.pid}.tmp`
+  fs.writeFileSync(tmp, encodeWav16(all, rate))
+  fs.renameSync(tmp, out)
+  return out
+}
