@@ -25,6 +25,25 @@ export const router = createRouter({
     ...VIEWS.map((v) => ({ path: v.path, name: v.name, component: v.component })),
     // a model's page, opened from every list that names the model (not in the sidebar)
     { path: '/models/:id(default|\\d+)', name: 'model', component: ModelView },
-    { path: '/:rest(.*)*', redirect: '/datasets' },
+    // an address with only the token (`#token=…`, what `npm start` prints) opens the view this tab was on:
+    // opening a restarted server's new address leaves the annotator where they were
+    { path: '/:rest(.*)*', redirect: () => lastRoute() ?? '/datasets' },
   ],
+})
+
+const ROUTE_KEY = 'ser-route'
+function lastRoute(): string | null {
+  try {
+    const r = sessionStorage.getItem(ROUTE_KEY)
+    return r && r.startsWith('/') && !r.includes('token=') ? r : null
+  } catch {
+    return null
+  }
+}
+router.afterEach((to) => {
+  try {
+    sessionStorage.setItem(ROUTE_KEY, to.fullPath)
+  } catch {
+    // no storage: a token-only address opens Datasets
+  }
 })

@@ -208,5 +208,11 @@ export const SuggestionSchema = z.object({
    */
   unfamiliar: UnfamiliarVerdictSchema.nullable().default(null),
 })
-export const SuggestResultSchema = z.object({ model: z.string().max(MAX_TEXT), scored: z.number().int(), suggestions: z.array(SuggestionSchema).max(MAX_ITEMS) })
+export const SuggestResultSchema = z.object({
+  model: z.string().max(MAX_TEXT),
+  scored: z.number().int(),
+  /** of `scored`, how many came from the score cache (the same model scored the same audio before) */
+  cached: z.number().int(),
+  suggestions: z.array(SuggestionSchema).max(MAX_ITEMS),
+})
 export type SuggestResult = z.infer<typeof SuggestResultSchema>

@@ -7,33 +7,8 @@ import { strFromU8, unzipSync } from 'fflate'
 import { syntheticCorpus } from '../helpers/corpora'
 import { EMOTIONS } from '../../src-shared/emotions'
 import { startShellProcess } from '../helpers/shell-process'
+import { ensureDataset, openDesk, readRows, rows } from './desk-helpers'
 import { expect, screenshot, test } from './fixtures'
-
-/** Imports the generated CREMA-D corpus (the same one datasets.spec uses, so it is cached) through the real API. */
-async function ensureDataset(page: Page, name = 'desk', dir?: string): Promise<number> {
-  const corpus = dir ? { dir } : await syntheticCorpus('cremad', { speakers: 3, sentences: 2 })
-  return page.evaluate(
-    async ([dir, name]) => {
-      const api = (window as unknown as { __serApi: any }).__serApi
-      const have = (await api.datasets.list.query()).find((d: { name: string }) => d.name === name)
-      if (have) return have.id as number
-      const { jobId } = await api.datasets.import.mutate({ dir, name })
-      return (await api.datasets.importReport.query({ jobId })).datasetId as number
-    },
-    [corpus.dir, name] as const,
-  )
-}
-
-/** The Label view on dataset `datasetId` (default: 'desk'; other spec files may have left datasets in this worker's workspace). */
-async function openDesk(page: Page, annotator: string, datasetId?: number): Promise<void> {
-  const id = datasetId ?? (await ensureDataset(page))
-  await page.getByTestId('nav-label').click()
-  await page.getByTestId('desk-dataset').selectOption(String(id))
-  await page.getByTestId('desk-annotator').fill(annotator)
-  await page.getByTestId('desk-annotator').press('Enter')
-  await expect(page.locator('[data-testid="desk-clips"] li').first()).toBeVisible()
-  await page.locator('[data-testid="current-clip"]').click() // focus the page, not the input
-}
 
 /** A 20-odd-second "session" recording: twelve generated clips joined by sox, in a folder-per-emotion layout. */
 async function longRecording(): Promise<string> {
@@ -45,8 +20,6 @@ async function longRecording(): Promise<string> {
   return root
 }
 
-const rows = (page: Page) => page.locator('[data-testid="desk-clips"] li')
-
 /** The desk on clip row `row` (advance off), its waveform drawn. */
 async function openClip(page: Page, annotator: string, row: number) {
   await ensureDataset(page)
@@ -57,11 +30,6 @@ async function openClip(page: Page, annotator: string, row: number) {
   const wave = page.getByTestId('waveform-canvas')
   await expect(wave).toHaveAttribute('data-ready', 'yes', { timeout: 20_000 })
   return wave
-}
-
-/** Every clip row: id, shown label and its save state. */
-async function readRows(page: Page): Promise<{ id: string; label: string; state: string }[]> {
-  return rows(page).evaluateAll((els) => els.map((e) => ({ id: e.getAttribute('data-clip-id')!, label: e.getAttribute('data-label')!, state: e.getAttribute('data-state')! })))
 }
 
 test.describe('Labelling desk', () => {
@@ -436,7 +404,7 @@ test.describe('Labelling desk', () => {
     await expect(table).toContainText('corpus label')
   })
 
-  test("exports every clip's labels of the dataset as one zip, or into a folder: a TextGrid and an Audacity track per clip, named after it", async ({ app }) => {
+  test('exports every clip of the dataset as one zip, or into a folder: a TextGrid and an Audacity track per clip (empty tiers where unlabelled), named after it', async ({ app }) => {
     await ensureDataset(app)
     await openDesk(app, 'kim')
     await app.getByTestId('advance').uncheck()
@@ -454,7 +422,9 @@ test.describe('Labelling desk', () => {
     const file = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'ser-zip-')), download.suggestedFilename())
     await download.saveAs(file)
     const files = Object.fromEntries(Object.entries(unzipSync(fs.readFileSync(file))).map(([k, v]) => [k, strFromU8(v)]))
-    await expect(app.getByTestId('transfer-message')).toContainText('2 Audacity track(s) of yours')
+    await expect(app.getByTestId('transfer-message')).toContainText('2 track(s) with labels of yours')
+    const total = await rows(app).count()
+    await expect(app.getByTestId('transfer-message')).toContainText(`exported every clip (${total})`)
     for (const [i, rel] of labelled.entries()) {
       const base = rel.replace(/\.[^.]+$/, '')
       const emotion = ['angry', 'fearful'][i]
@@ -462,9 +432,18 @@ test.describe('Labelling desk', () => {
       expect(files[`${base}.TextGrid`]).toContain(`text = "${emotion}"`)
       expect(files[`${base}.txt`]).toMatch(new RegExp(`^0\\.000000\\t\\d+\\.\\d{6}\\t${emotion}\\n$`))
     }
-    // every file is a clip's TextGrid or track; the tracks are kim's two
+    // every clip has its TextGrid and its track, as the README says: kim's two tracks hold labels, the tracks of
+    // clips nobody labelled are empty, and their TextGrids have kim's tier with one empty interval
     expect(Object.keys(files).every((k) => /\.(TextGrid|txt)$/.test(k))).toBe(true)
-    expect(Object.keys(files).filter((k) => k.endsWith('.txt'))).toHaveLength(2)
+    expect(Object.keys(files).filter((k) => k.endsWith('.TextGrid'))).toHaveLength(total)
+    expect(Object.keys(files).filter((k) => k.endsWith('.txt'))).toHaveLength(total)
+    expect(Object.keys(files).filter((k) => k.endsWith('.txt') && files[k] !== '')).toHaveLength(2)
+    const blank = Object.keys(files).filter((k) => k.endsWith('.TextGrid') && !/text = "[^"]/.test(files[k]))
+    expect(blank.length).toBeGreaterThan(total / 2) // most clips of the generated corpus nobody labelled
+    for (const k of blank) {
+      expect(files[k]).toContain('name = "kim"')
+      expect(files[k.replace(/\.TextGrid$/, '.txt')]).toBe('')
+    }
     fs.rmSync(path.dirname(file), { recursive: true, force: true })
 
     // Into a folder (File System Access API): the picker is answered with the page's origin-private folder, a real directory handle.

@@ -5,6 +5,9 @@
  * the model service (the shipped default unless a model folder is given).
  * suggestNext runs the scoring on the 'suggest' worker thread (suggest-worker.ts, its
  * own workspace connection), so the model and the features never block the server.
+ * What a model said about a clip is kept (store/suggest-scores.ts, keyed by the model
+ * folder's files and the clip's content hash): scoring again reads it, and only clips
+ * not scored before are extracted and run through the network.
  */
 import path from 'node:path'
 import { runWithPort, singleThreadPool } from '../workers'
@@ -14,8 +17,9 @@ import { extractForClips, EXTRACTOR_VERSION } from '../features/index'
 import { fitFrames } from '../model/data'
 import { defaultModelDir } from '../model/default-model'
 import { predict } from '../model/inference'
-import { loadModel, loadProfile } from '../model/storage'
+import { loadModel, loadProfile, readCard } from '../model/storage'
 import { verdictsFor } from '../model/unfamiliar'
+import { cachedScores, modelKey, storeScores, type CachedScore } from '../store/suggest-scores'
 import type { Workspace } from '../store/workspace'
 import type { SuggestResult } from '../../../src-shared/contract/labels'
 
@@ -30,13 +34,15 @@ export interface SuggestOptions {
   annotator: string
   count: number
   modelDir?: string
-  /** at most this many unlabelled clips are scored (the rest wait for the next round) */
+  /** at most this many unlabelled clips are scored (the rest wait for the next round); default MAX_SCORED */
   maxScored?: number
   signal?: AbortSignal
   onProgress?: (fraction: number, message?: string) => void
 }
 
 const pool = singleThreadPool('suggest')
+/** Clips scored per round: a CREMA-D-sized dataset (7 442 clips) takes four rounds; the first round of 2 000 is the slow one. */
+export const MAX_SCORED = 2000
 
 /** Stops the suggestion thread (tests, shutdown). */
 export function closeSuggestPool(): Promise<void> {
@@ -57,13 +63,41 @@ export async function suggestNext(ws: Workspace, o: SuggestOptions): Promise<Sug
 }
 
 /** The scoring itself, on the calling thread (the worker's entry). */
+type ClipRow = { id: number; path: string; content_hash: string; rel_path: string }
+type Score = CachedScore
+
 export async function suggestHere(ws: Workspace, o: SuggestOptions): Promise<SuggestResult> {
-  const clips = unlabelledClips(ws, o.datasetId, o.annotator, o.maxScored ?? 400)
+  const clips: ClipRow[] = unlabelledClips(ws, o.datasetId, o.annotator, o.maxScored ?? MAX_SCORED)
   const dir = path.resolve(o.modelDir ?? defaultModelDir())
+  const name = readCard(dir).name
+  if (!clips.length) return { model: name, scored: 0, cached: 0, suggestions: [] }
+  o.onProgress?.(0, `looking up ${clips.length} clips scored before`)
+  const key = modelKey(dir)
+  const cached = cachedScores(ws, key, EXTRACTOR_VERSION, clips.map((c) => c.content_hash))
+  const fresh = await scoreClips(ws, dir, clips.filter((c) => !cached.has(c.content_hash)), o)
+  const hashOf = new Map(clips.map((c) => [c.id, c.content_hash]))
+  storeScores(ws, key, EXTRACTOR_VERSION, [...fresh].map(([id, p]) => ({ contentHash: hashOf.get(id)!, ...p })))
+  const scoreOf = (c: ClipRow): Score | undefined => cached.get(c.content_hash) ?? fresh.get(c.id)
+  const usable = clips.filter((c) => scoreOf(c))
+  o.onProgress?.(1, `${usable.length} clips scored`)
+  // unfamiliar clips first (the model knows least there; their `top` is no suggestion), then by margin
+  const ranked = usable
+    .map((c) => {
+      const p = scoreOf(c)!
+      const uncertainty = p.unfamiliar?.unfamiliar ? 1 : marginUncertainty(p.probabilities)
+      return { clipId: c.id, relPath: c.rel_path, top: p.top, uncertainty, probabilities: p.probabilities, unfamiliar: p.unfamiliar?.unfamiliar ? p.unfamiliar : null }
+    })
+    .sort((a, b) => Number(!!b.unfamiliar) - Number(!!a.unfamiliar) || b.uncertainty - a.uncertainty || a.relPath.localeCompare(b.relPath))
+  return { model: name, scored: usable.length, cached: usable.length - fresh.size, suggestions: ranked.slice(0, o.count) }
+}
+
+/** Features (cache or extraction) and the network for clips not scored before; by clip id. */
+async function scoreClips(ws: Workspace, dir: string, clips: ClipRow[], o: SuggestOptions): Promise<Map<number, Score>> {
+  const out = new Map<number, Score>()
+  if (!clips.length) return out
   await initBackend()
   const { model, card } = await loadModel(dir, { extractorVersion: EXTRACTOR_VERSION })
   const profile = loadProfile(path.join(dir, 'profile.json'), card)
-  if (!clips.length) return { model: card.name, scored: 0, suggestions: [] }
   const feats = await extractForClips(ws, clips, {
     extractor: card.extractor.name,
     signal: o.signal,
@@ -80,17 +114,6 @@ export async function suggestHere(ws: Workspace, o: SuggestOptions): Promise<Sug
   const items = { x, itemShape, labels: usable.map(() => '?'), speakers: usable.map(() => '?') }
   const preds = predict(model, profile, items)
   const verdicts = verdictsFor(card, profile, items, preds, null)
-  o.onProgress?.(1, `${usable.length} clips scored`)
-  // unfamiliar clips first (the model knows least there; their `top` is no suggestion), then by margin
-  const ranked = usable
-    .map((c, i) => ({
-      clipId: c.id,
-      relPath: c.rel_path,
-      top: preds[i].top,
-      uncertainty: verdicts[i].unfamiliar ? 1 : marginUncertainty(preds[i].probabilities),
-      probabilities: preds[i].probabilities,
-      unfamiliar: verdicts[i].unfamiliar ? verdicts[i] : null,
-    }))
-    .sort((a, b) => Number(!!b.unfamiliar) - Number(!!a.unfamiliar) || b.uncertainty - a.uncertainty || a.relPath.localeCompare(b.relPath))
-  return { model: card.name, scored: usable.length, suggestions: ranked.slice(0, o.count) }
+  usable.forEach((c, i) => out.set(c.id, { top: preds[i].top, probabilities: preds[i].probabilities, unfamiliar: verdicts[i] }))
+  return out
 }

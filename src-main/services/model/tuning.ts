@@ -85,10 +85,10 @@ export const LR_RANGE: [number, number] = [3e-4, 3e-3]
 export const SEARCH_SPACE: Record<LossName, Partial<Record<'margin' | 'temperature', [number, number]>>> = {
   // distances on the unit sphere lie in [0, 2]
   contrastive: { margin: [1, 1.5] },
-  distance: { margin: [0, 1], temperature: [0.2, 0.6] },
+  distance: { margin: [0, 1], temperature: [0.3, 0.8] },
   triplet: {}, // soft margin: no margin, no temperature (Hermans et al. 2017)
-  protonet: { temperature: [0.3, 1] },
-  supcon: { temperature: [0.2, 0.6] },
+  protonet: { temperature: [0.6, 2] },
+  supcon: { temperature: [0.3, 0.8] },
 }
 const DRAWS = 3
 /** "More than the noise": this many standard errors. */

@@ -13,6 +13,7 @@ import { api, connectionState, errorMessage } from '../api/client'
 import { makeGuard } from './guard'
 import { adoptStoredQueues, newRequestId, persistQueue, sendOp, type ActionResult, type Op, type OpCall } from '../components/label/saveQueue'
 import { createWriteQueue } from './write-queue'
+import { useJobsStore } from './jobs'
 import { useSystemStore } from './system'
 
 type LabelClip = Awaited<ReturnType<typeof api.labels.clips.query>>['clips'][number]
@@ -27,6 +28,17 @@ export const SPEEDS = [0.5, 0.75, 1, 1.25, 1.5, 2] as const
 /** Server-side faults are retried this often before the operation is dropped and its error shown. */
 const MAX_SERVER_RETRIES = 3
 const BLIND_KEY = 'ser.desk.blind'
+const AUTOPLAY_KEY = 'ser.desk.autoplay'
+
+/**
+ * A line under the emotion keys. An undo/redo notice belongs to the clip it changed and goes
+ * when the annotator moves to another clip; the "being sent" notice goes once the queue is empty.
+ */
+export interface Notice {
+  text: string
+  clipId: number | null
+  kind: 'undo' | 'resume' | 'info'
+}
 
 export const useLabelsStore = defineStore('labels', () => {
   const system = useSystemStore()
@@ -48,12 +60,18 @@ export const useLabelsStore = defineStore('labels', () => {
   const labels = ref<Label[]>([])
   const queue = ref<Op[]>([])
   const error = ref<string | null>(null)
-  const notice = ref<string | null>(null)
+  const notice = ref<Notice | null>(null)
   const speed = ref<number>(1)
   const advance = ref(true)
+  /** Play each clip as soon as it is shown (Praat/ELAN habit); kept across reloads. */
+  const autoplay = ref(safeStorage()?.getItem(AUTOPLAY_KEY) === '1')
+  watch(autoplay, (a) => safeStorage()?.setItem(AUTOPLAY_KEY, a ? '1' : '0'))
   const undoInfo = ref<{ canUndo: string | null; canRedo: string | null }>({ canUndo: null, canRedo: null })
   const suggestions = ref<Suggestion[]>([])
   const suggestJobId = ref<string | null>(null)
+  const jobs = useJobsStore()
+  /** How far "label next" scoring is (0..1; null when none runs): the button shows it. */
+  const suggestProgress = computed(() => (suggestJobId.value ? jobs.byId[suggestJobId.value]?.fraction ?? 0 : null))
   /** The model "label next" asks: 'default' (shipped) or a workspace model id, as models.list gives them. */
   const suggestModel = ref('default')
   const models = ref<{ id: string; name: string }[]>([])
@@ -89,7 +107,7 @@ export const useLabelsStore = defineStore('labels', () => {
     }
     const left = writes.restore()
     if (left) {
-      notice.value = `${left} unsaved change(s) from before the reload are being sent`
+      notice.value = { text: `${left} unsaved change(s) from before the reload are being sent`, clipId: null, kind: 'resume' }
       void writes.drain()
     }
   }
@@ -133,7 +151,7 @@ export const useLabelsStore = defineStore('labels', () => {
 
   async function loadUndoState(): Promise<void> {
     if (!annotator.value) return
-    const s = await guard(() => api.labels.undoState.query({ annotator: annotator.value }))
+    const s = await guard(() => api.labels.undoState.query({ annotator: annotator.value, datasetId: datasetId.value ?? undefined }))
     if (s) undoInfo.value = s
   }
 
@@ -145,7 +163,15 @@ export const useLabelsStore = defineStore('labels', () => {
   })
   watch([status, annotator], () => void loadClips())
   watch(suggestModel, () => (suggestions.value = []))
-  watch(currentId, () => void loadLabels())
+  watch(currentId, (id) => {
+    // an undo/redo notice is about its clip: moving on leaves it behind
+    if (notice.value?.kind === 'undo' && notice.value.clipId !== id) notice.value = null
+    void loadLabels()
+  })
+  // "N unsaved change(s) ... are being sent" is over once they are
+  watch(unsavedCount, (n) => {
+    if (n === 0 && notice.value?.kind === 'resume') notice.value = null
+  })
   watch([queue, workspace], () => persistQueue(workspace.value, queue.value), { deep: true })
 
   /** A committed action: update the clip row and (if shown) the clip's labels. */
@@ -183,6 +209,20 @@ export const useLabelsStore = defineStore('labels', () => {
     return (workspaceChecked = true)
   }
 
+  /**
+   * Undo takes you to where the change was (always in the dataset it was made in, the one on
+   * screen when Ctrl+Z was pressed); when the annotator has moved to another dataset since, the
+   * notice names the dataset and clip instead of jumping there.
+   */
+  function undoNotice(kind: 'undo' | 'redo', inDataset: number | undefined, r: ActionResult | null): void {
+    const dsName = (id: number | null | undefined) => datasets.value.find((d) => d.id === id)?.name ?? `dataset ${id}`
+    if (!r) return void (notice.value = { text: `nothing to ${kind} in ${dsName(inDataset)}`, clipId: currentId.value, kind: 'undo' })
+    const here = r.datasetId === datasetId.value && r.clipId !== null && clips.value.some((c) => c.id === r.clipId)
+    if (here) currentId.value = r.clipId
+    const where = here ? '' : ` (in ${dsName(r.datasetId)}${r.clipId !== null ? `, clip ${r.clipId}` : ''})`
+    notice.value = { text: `${r.description}${where}`, clipId: here ? r.clipId : currentId.value, kind: 'undo' }
+  }
+
   /** Sends queued operations in order; stops at the first one that could not be saved, and tries again later. */
   const writes = createWriteQueue<Op, ActionResult | null>({
     ops: queue.value,
@@ -197,11 +237,7 @@ export const useLabelsStore = defineStore('labels', () => {
     ready: sameWorkspace,
     saved: (op, r) => {
       applyResult(r)
-      if (op.call.kind === 'undo' || op.call.kind === 'redo') {
-        notice.value = r ? r.description : `nothing to ${op.call.kind}`
-        // Undo takes you to where the change was.
-        if (r?.clipId != null && clips.value.some((c) => c.id === r.clipId)) currentId.value = r.clipId
-      }
+      if (op.call.kind === 'undo' || op.call.kind === 'redo') undoNotice(op.call.kind, op.call.input.datasetId, r)
     },
     dropped: (op, err) => (error.value = `${op.text}: not saved: ${errorMessage(err)}`),
     idle: refreshCounts,
@@ -211,6 +247,8 @@ export const useLabelsStore = defineStore('labels', () => {
 
   watch(connectionState, (s) => {
     if (s !== 'open') workspaceChecked = false
+    // a page that could not load at all (opened at a restarted server's old address) loads now
+    else if (!workspace.value || !datasets.value.length) void loadDatasets()
     else void drain().then(() => loadClips())
   })
 
@@ -245,11 +283,12 @@ export const useLabelsStore = defineStore('labels', () => {
     enqueue({ clipId: l?.clipId ?? currentId.value, text: 'remove', wholeClip: l?.startSec === null, call: { kind: 'remove', input: { labelId, annotator: annotator.value } } })
   }
 
+  /** Undo and redo reach only the dataset on screen (the server keeps each action's dataset). */
   function undo(): void {
-    if (annotator.value) enqueue({ clipId: null, text: 'undo', wholeClip: false, call: { kind: 'undo', input: { annotator: annotator.value } } })
+    if (annotator.value && datasetId.value !== null) enqueue({ clipId: null, text: 'undo', wholeClip: false, call: { kind: 'undo', input: { annotator: annotator.value, datasetId: datasetId.value } } })
   }
   function redo(): void {
-    if (annotator.value) enqueue({ clipId: null, text: 'redo', wholeClip: false, call: { kind: 'redo', input: { annotator: annotator.value } } })
+    if (annotator.value && datasetId.value !== null) enqueue({ clipId: null, text: 'redo', wholeClip: false, call: { kind: 'redo', input: { annotator: annotator.value, datasetId: datasetId.value } } })
   }
 
   function select(id: number): void {
@@ -268,28 +307,6 @@ export const useLabelsStore = defineStore('labels', () => {
     speed.value = step === 0 ? 1 : SPEEDS[Math.max(0, Math.min(SPEEDS.length - 1, (i < 0 ? 2 : i) + step))]
   }
 
-  async function exportLabels(format: 'csv' | 'json' | 'textgrid' | 'audacity'): Promise<{ filename: string; mimeType: string; text: string; labels: number } | undefined> {
-    const perClip = format === 'textgrid' || format === 'audacity'
-    if (perClip ? currentId.value === null : datasetId.value === null) return
-    return guard(() =>
-      api.labels.export.query(
-        perClip
-          ? { format, clipId: currentId.value!, annotator: format === 'audacity' ? annotator.value : undefined }
-          : { format, datasetId: datasetId.value! },
-      ),
-    )
-  }
-
-  async function importLabels(format: 'csv' | 'json' | 'textgrid' | 'audacity', text: string): Promise<string | null> {
-    const perClip = format === 'textgrid' || format === 'audacity'
-    if (perClip ? currentId.value === null : datasetId.value === null) return null
-    const target = perClip ? { clipId: currentId.value! } : { datasetId: datasetId.value! }
-    const r = await guard(() => api.labels.import.mutate({ format, text, annotator: annotator.value, requestId: newRequestId(), ...target }))
-    if (!r) return null
-    await loadClips()
-    return `${r.added} label(s) added, ${r.unchanged} already there`
-  }
-
   /** Scores the unlabelled clips with the model (a job: progress and cancel in the status bar). */
   async function suggest(): Promise<void> {
     if (datasetId.value === null || suggestJobId.value) return
@@ -301,7 +318,7 @@ export const useLabelsStore = defineStore('labels', () => {
     suggestJobId.value = null
     if (!r) return
     suggestions.value = r.suggestions
-    notice.value = `${r.model}: ${r.scored} unlabelled clip(s) scored; least sure first`
+    notice.value = { text: `${r.model}: ${r.scored} unlabelled clip(s) scored${r.cached ? ` (${r.cached} from the score cache)` : ''}; least sure first`, clipId: null, kind: 'info' }
     if (r.suggestions.length) {
       if (!clips.value.some((c) => c.id === r.suggestions[0].clipId)) status.value = 'all'
       currentId.value = r.suggestions[0].clipId
@@ -322,9 +339,9 @@ export const useLabelsStore = defineStore('labels', () => {
 
   return {
     EMOTIONS, datasets, datasetId, status, search, clips, total, progress, currentId, current, currentIndex, labels, mine, visibleLabels, blind, queue,
-    pendingByClip, unsavedCount, error, notice, speed, advance, undoInfo, suggestions, suggestJobId, suggestModel, models, annotator,
+    pendingByClip, unsavedCount, error, notice, speed, advance, autoplay, undoInfo, suggestions, suggestJobId, suggestProgress, suggestModel, models, annotator,
     resumeUnsent, loadDatasets, loadClips, loadLabels, labelClip, addRegion, updateLabel, removeLabel, undo, redo, select, next, previous,
-    changeSpeed, exportLabels, importLabels, suggest, labelNext, drain,
+    changeSpeed, suggest, labelNext, drain,
   }
 })
 

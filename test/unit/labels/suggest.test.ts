@@ -52,6 +52,14 @@ describe('label next', () => {
     const u = r.suggestions.map((s) => s.uncertainty)
     expect(u).toEqual([...u].sort((a, b) => b - a))
     expect(fractions.at(-1)).toBe(1)
+    expect(r.cached).toBe(0)
+
+    // the second time the same clips come from the score cache: same ranking, no features, no network
+    const again = await suggestNext(ws, { datasetId, annotator: 'ann', count: 5, maxScored: 12 })
+    expect(again.cached).toBe(12)
+    expect(again.scored).toBe(12)
+    expect(again.suggestions).toEqual(r.suggestions)
+    expect(ws.db.prepare('SELECT COUNT(*) FROM suggest_scores').pluck().get()).toBe(12)
 
     const forBob = await suggestNext(ws, { datasetId, annotator: 'bob', count: 50, maxScored: 12 })
     expect(forBob.suggestions.some((s) => labelled.has(s.clipId))).toBe(true)

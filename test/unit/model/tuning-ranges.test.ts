@@ -2,7 +2,7 @@
  * Every bound of every tuning search range, and every default, keeps the loss's gradient alive
  * (model/tuning.ts SEARCH_SPACE, src-shared/losses.ts LOSS_DEFAULTS):
  * - at initialisation: active_fraction > 0.5 on a fresh network's first batch;
- * - once the classes are apart: a batch whose classes lie on orthogonal directions (tight clusters)
+ * - once the classes are apart: a batch whose classes are tight clusters on orthogonal directions, or two antipodal ones,
  *   still has active anchors (active_fraction above the 0.01 that counts as "stopped training"),
  *   so fine-tuning on a handful of support clips does not stop training as soon as they separate.
  */
@@ -78,22 +78,25 @@ describe('tuning ranges keep the gradient alive', () => {
       }
     })
 
-    it(`${loss}: still active once the classes are apart (tight clusters on orthogonal directions), at every bound and the defaults`, () => {
+    it(`${loss}: still active once the classes are apart (tight clusters: 6 on orthogonal directions, 2 antipodal), at every bound and the defaults`, () => {
       const rng = makeRng('apart')
       const K = 8
-      const ids = CLASSES.flatMap((_, c) => Array.from({ length: K }, () => c))
-      const rowsOf = (cls: number[]) => cls.map((c) => {
-        const v = Array.from({ length: 16 }, (_, j) => (j === c ? 1 : 0) + 0.05 * (rng() - 0.5))
-        const n = Math.hypot(...v)
-        return v.map((x) => x / n)
-      })
-      // contrastive: 24 same-class pairs then 24 different-class pairs
-      const a = loss === 'contrastive' ? [...ids.slice(0, 48).filter((_, i) => i % 2 === 0)] : ids
-      const b = loss === 'contrastive' ? [...a.slice(0, 12), ...a.slice(12).map((c) => (c + 1) % CLASSES.length)] : []
-      const e = tf.tensor2d(loss === 'contrastive' ? [...rowsOf(a), ...rowsOf(a.map((c, i) => (i < 12 ? c : b[i])))] : rowsOf(ids))
-      const same = loss === 'contrastive' ? a.map((_, i) => (i < 12 ? 1 : 0)) : undefined
-      for (const s of settings(loss)) expect(activeOf(loss, s, e, ids, same), `${loss} ${JSON.stringify(s)}`).toBeGreaterThan(STOPPED_ACTIVE)
-      e.dispose()
+      for (const [nClasses, direction] of [[6, (c: number, j: number) => (j === c ? 1 : 0)], [2, (c: number, j: number) => (j === 0 ? (c === 0 ? 1 : -1) : 0)]] as const) {
+        const ids = Array.from({ length: nClasses * K }, (_, i) => Math.floor(i / K))
+        const rowsOf = (cls: number[]) => cls.map((c) => {
+          const v = Array.from({ length: 16 }, (_, j) => direction(c, j) + 0.05 * (rng() - 0.5))
+          const n = Math.hypot(...v)
+          return v.map((x) => x / n)
+        })
+        // contrastive: same-class pairs, then different-class pairs
+        const half = Math.floor(ids.length / 2)
+        const a = ids.slice(0, half)
+        const b = a.map((c, i) => (i < half / 2 ? c : (c + 1) % nClasses))
+        const e = tf.tensor2d(loss === 'contrastive' ? [...rowsOf(a), ...rowsOf(b)] : rowsOf(ids))
+        const same = loss === 'contrastive' ? a.map((_, i) => (i < half / 2 ? 1 : 0)) : undefined
+        for (const s of settings(loss)) expect(activeOf(loss, s, e, ids, same), `${loss} ${JSON.stringify(s)}, ${nClasses} classes`).toBeGreaterThan(STOPPED_ACTIVE)
+        e.dispose()
+      }
     })
   }
 })

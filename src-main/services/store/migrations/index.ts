@@ -20,6 +20,7 @@ import * as deskUndoRequests from './502-desk-undo-requests'
 import * as enrollProfiles from './503-enroll-profiles'
 import * as deskRequestBinding from './504-desk-request-binding'
 import * as labelActionDataset from './505-label-action-dataset'
+import * as suggestScores from './506-suggest-scores'
 
 export interface Migration {
   id: string
@@ -41,6 +42,7 @@ export const MIGRATIONS: Migration[] = [
   { id: '503-enroll-profiles', up: enrollProfiles.up },
   { id: '504-desk-request-binding', up: deskRequestBinding.up },
   { id: '505-label-action-dataset', up: labelActionDataset.up },
+  { id: '506-suggest-scores', up: suggestScores.up },
 ]
 
 export class MigrationOrderError extends Error {

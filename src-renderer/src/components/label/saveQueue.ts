@@ -15,7 +15,7 @@ export type OpCall =
   | { kind: 'set'; input: { clipId: number; emotion: Emotion; annotator: string; startSec?: number; endSec?: number } }
   | { kind: 'update'; input: { labelId: number; annotator: string; emotion?: Emotion; startSec?: number; endSec?: number } }
   | { kind: 'remove'; input: { labelId: number; annotator: string } }
-  | { kind: 'undo' | 'redo'; input: { annotator: string } }
+  | { kind: 'undo' | 'redo'; input: { annotator: string; datasetId?: number } }
 
 export interface Op extends QueuedOp {
   clipId: number | null
@@ -100,4 +100,24 @@ export function adoptStoredQueues(workspace: string): Op[] {
     // no storage: nothing to adopt
   }
   return out
+}
+
+/**
+ * How many changes are waiting in this browser's storage, for any workspace and tab: what a
+ * page that cannot reach its server (a restart gave the shell a new token) tells the annotator.
+ */
+export function storedOpCount(): number {
+  const ids = new Set<string>()
+  try {
+    for (const key of Object.keys(localStorage).filter((k) => k.startsWith(PREFIX))) {
+      try {
+        for (const o of (JSON.parse(localStorage.getItem(key) ?? '') as Stored).ops) ids.add(o.requestId)
+      } catch {
+        // unreadable entry: adoptStoredQueues drops it
+      }
+    }
+  } catch {
+    // no storage
+  }
+  return ids.size
 }
