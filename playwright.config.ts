@@ -31,7 +31,7 @@ export default defineConfig({
   fullyParallel: false,
   workers: 1,
   retries: 0,
-  reporter: process.env.CI ? [['list'], ['json', { outputFile: 'artifacts/playwright.json' }]] : [['list']],
+  reporter: process.env.CI ? [['list'], ['json', { outputFile: process.env.PW_JSON ?? 'artifacts/playwright.json' }]] : [['list']],
   globalSetup: './test/e2e/global-setup.ts',
   use: {
     headless: true,

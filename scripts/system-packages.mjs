@@ -70,6 +70,15 @@ export const TOOLS = {
     choco: null,
     page: 'https://pytorch.org/get-started/locally/ (install it for the python3 that `npm run bench` runs)',
   },
+  'stress-ng': {
+    purpose: 'two CPU-bound processes beside the end-to-end specs that once failed on a busy machine (`npm test` runs them twice under that load)',
+    apt: ['stress-ng'],
+    dnf: ['stress-ng'],
+    brew: ['stress-ng'],
+    winget: null,
+    choco: null,
+    page: 'https://github.com/ColinIanKing/stress-ng (Linux; on Windows use WSL with Debian)',
+  },
   'asterisk-sounds': {
     purpose: 'real human speech for the unfamiliar-input tests and bench: one speaker\'s telephone prompts, 8 kHz WAV and 16 kHz G.722 (decoded with ffmpeg)',
     files: ['/usr/share/asterisk/sounds/en_US_f_Allison/activated.wav', '/usr/share/asterisk/sounds/en_US_f_Allison/activated.g722'],
@@ -86,7 +95,7 @@ export const TOOLS = {
 
 /** What each command needs. `start` needs no system tool: see preflight.mjs for what it checks. */
 export const NEEDS = {
-  test: ['chromium', 'espeak-ng', 'sox', 'ffmpeg', 'praat', 'slurm', 'asterisk-sounds'],
+  test: ['chromium', 'espeak-ng', 'sox', 'ffmpeg', 'praat', 'slurm', 'asterisk-sounds', 'stress-ng'],
   'test:unit': ['espeak-ng', 'sox', 'ffmpeg', 'praat', 'slurm', 'asterisk-sounds'],
   bench: ['espeak-ng', 'sox', 'ffmpeg', 'praat', 'python3-torch', 'asterisk-sounds'],
   start: [],

@@ -4,7 +4,7 @@
  * (Playwright: browser shell in Chromium, and Electron when a binary exists),
  * then one closing line with the totals.
  */
-import { spawnSync } from 'node:child_process'
+import { spawn, spawnSync } from 'node:child_process'
 import fs from 'node:fs'
 import path from 'node:path'
 import { fileURLToPath } from 'node:url'
@@ -16,6 +16,8 @@ process.chdir(root)
 fs.mkdirSync('artifacts', { recursive: true })
 const bin = (name) => path.join(root, 'node_modules', '.bin', name)
 const args = process.argv.slice(2)
+/** End-to-end specs that failed on a busy machine once (issue 20): `npm test` runs them again under load. */
+const UNDER_LOAD = ['test/e2e/live.spec.ts']
 const skipE2e = args.includes('--unit-only')
 // Seconds, not minutes: a machine without the tools stops here with the list and the install commands.
 stopIfMissing(skipE2e ? 'test:unit' : 'test', skipE2e ? 'npm test -- --unit-only' : 'npm test')
@@ -60,6 +62,27 @@ if (!skipE2e) {
     if (p.errors?.length) totals.failed += p.errors.length
   } catch (err) {
     console.log(`end-to-end tests: no results file (${err.message})`)
+    totals.failed++
+  }
+  // The specs that once failed on a busy machine (they counted events per second of wall clock), run again twice in a
+  // row with two CPU-bound processes beside them (stress-ng): they count frames of the fed audio, so load only slows them.
+  fs.rmSync('artifacts/playwright-load.json', { force: true })
+  const stress = spawn('stress-ng', ['--cpu', '2', '--timeout', '1800s', '--quiet'], { stdio: 'ignore' })
+  step('end-to-end tests under load (stress-ng --cpu 2), twice', bin('playwright'), ['test', ...UNDER_LOAD, '--repeat-each', '2'], {
+    CI: '1',
+    SER_SKIP_BUILD: '1',
+    PW_JSON: 'artifacts/playwright-load.json',
+    PW_OUTPUT_DIR: 'artifacts/playwright-load',
+  })
+  stress.kill()
+  try {
+    const p = JSON.parse(fs.readFileSync('artifacts/playwright-load.json', 'utf8'))
+    totals.passed += p.stats.expected
+    totals.failed += p.stats.unexpected + p.stats.flaky
+    totals.skipped += p.stats.skipped
+    if (p.errors?.length) totals.failed += p.errors.length
+  } catch (err) {
+    console.log(`end-to-end tests under load: no results file (${err.message})`)
     totals.failed++
   }
   const electron = electronBinary()

@@ -8,6 +8,7 @@ import * as importCmd from './commands/import'
 import * as synth from './commands/synth'
 import * as split from './commands/split'
 import * as labelRule from './commands/label-rule'
+import * as speech from './commands/speech'
 import * as features from './commands/features'
 import * as train from './commands/train'
 import * as evaluate from './commands/evaluate'
@@ -20,6 +21,7 @@ const COMMANDS: { register(program: Command): void }[] = [
   synth,
   split,
   labelRule,
+  speech,
   features,
   train,
   evaluate,

@@ -1,4 +1,5 @@
 /** Datasets, clips, import reports and splits: what the corpus service returns (services/corpus). */
+import { SpeechOriginSchema, SpeechSourceSchema } from '../corpus-mark'
 import { z } from 'zod'
 import { MAX_ENTRIES, MAX_ITEMS, MAX_TEXT, Real, boundedRecord } from './limits'
 import { EMOTIONS } from '../emotions'
@@ -55,6 +56,8 @@ export const ImportRequestSchema = z.object({
 })
 export type ImportRequest = z.infer<typeof ImportRequestSchema>
 
+export const SetSpeechSchema = z.object({ datasetId: z.number().int().positive(), speech: SpeechOriginSchema })
+
 export const DatasetRowSchema = z.object({
   id: z.number().int(),
   name: z.string().max(MAX_TEXT),
@@ -64,6 +67,9 @@ export const DatasetRowSchema = z.object({
   clips: z.number().int(),
   speakers: z.number().int(),
   durationSec: Real,
+  /** Generated or recorded speech, from the corpus folder's mark at import or set by a person (src-shared/corpus-mark.ts). */
+  speech: SpeechOriginSchema,
+  speechSource: SpeechSourceSchema.nullable(),
 })
 export type DatasetRow = z.infer<typeof DatasetRowSchema>
 

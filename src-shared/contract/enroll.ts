@@ -20,6 +20,7 @@
  * In main, `loadEnrolledProfile(ws, id)` (src-main/services/enroll) returns { model, card, profile } ready for
  * services/model predict(model, profile, items).
  */
+import { EnrollBasisSchema } from './basis'
 import { z } from 'zod'
 import { MAX_ENTRIES, MAX_ITEMS, MAX_TEXT, Real, boundedRecord } from './limits'
 import { PersonSchema } from './recordings'
@@ -39,6 +40,8 @@ export const ProfileListItemSchema = z.object({
   createdAt: z.string().max(MAX_TEXT),
   examples: z.number().int().nullable(),
   heldOutAccuracy: Real.nullable(),
+  /** Recording sessions among the examples (null: not recorded, or the shipped default). */
+  sessions: z.number().int().nullable().default(null),
 })
 export type ProfileListItem = z.infer<typeof ProfileListItemSchema>
 
@@ -131,6 +134,8 @@ export const EnrollResultSchema = z.object({
     .default(null),
   backend: z.string().max(MAX_TEXT),
   elapsedSec: Real,
+  /** What the profile rests on (null for profiles enrolled before it was recorded). */
+  basis: EnrollBasisSchema.nullable().default(null),
 })
 export type EnrollResult = z.infer<typeof EnrollResultSchema>
 

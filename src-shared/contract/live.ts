@@ -8,6 +8,8 @@ import { z } from 'zod'
 import { MAX_ENTRIES, MAX_ITEMS, MAX_TEXT, Real, boundedRecord } from './limits'
 import { HeldOutEstimateSchema } from './models'
 import { ANALYSIS_RATE } from '../audio'
+import { SpeechOriginSchema } from '../corpus-mark'
+import { EnrollBasisSchema } from './basis'
 
 /** Live audio arrives at the analysis rate (the capture worklet resamples to it). */
 export const LIVE_RATE = ANALYSIS_RATE
@@ -30,10 +32,16 @@ export const ModelProvenanceSchema = z.object({
   corpus: z.string().max(MAX_TEXT),
   /** Fine-tuned afterwards on (targetCorpus), e.g. 'recordings of Ada'; null when not. */
   tunedOn: z.string().max(MAX_TEXT).nullable(),
-  /** Distinct speakers used to build it (every role but held-out); null on cards without the record. */
+  /** Distinct speakers of the source corpus used to build it (every role but held-out); null on cards without the record. */
   speakers: z.number().int().nullable(),
-  /** generated: synthesised speech (the test-corpus generator); recorded: people; unknown: the card does not say. */
-  speech: z.enum(['generated', 'recorded', 'unknown']),
+  /** Speakers the source corpus holds (its dataset here, else every speaker of it on the card, held-out included). */
+  corpusSpeakers: z.number().int().nullable(),
+  /** Speakers of the corpus it was fine-tuned on (null: not fine-tuned, or not recorded). */
+  tunedSpeakers: z.number().int().nullable(),
+  /** From the source dataset's stored origin (its folder's mark or a person's setting), never from its name; the shipped default is generated. */
+  speech: SpeechOriginSchema,
+  /** The same for the fine-tuning corpus (a person's recordings are recorded); null when not fine-tuned. */
+  tunedSpeech: SpeechOriginSchema.nullable(),
   createdAt: z.string().max(MAX_TEXT),
   /** The shipped demonstration model (or a profile built on it). */
   demo: z.boolean(),
@@ -48,6 +56,9 @@ export const LiveSourceSchema = z.object({
   classes: z.array(z.string().max(MAX_TEXT)).max(MAX_ITEMS),
   extractor: z.enum(['egemaps', 'logmel']),
   provenance: ModelProvenanceSchema,
+  /** An enrolled profile: whose, and what it rests on (null for models, and for profiles enrolled before it was recorded). */
+  person: z.string().max(MAX_TEXT).nullable(),
+  basis: EnrollBasisSchema.nullable(),
 })
 export type LiveSource = z.infer<typeof LiveSourceSchema>
 

@@ -154,8 +154,13 @@ test('Enroll view: records examples from the microphone, enrolls a profile with 
   // never a bare percentage: n, the 95% Wilson interval and chance stand beside it
   const n = EMOTIONS.length * K
   const ci = app.getByTestId('heldout-interval')
-  await expect(ci).toContainText(`n = ${n} held-out answers`)
-  await expect(ci).toContainText('chance 50%')
+  const headline = ci.locator('..')
+  await expect(headline).toContainText(`n = ${n}`)
+  await expect(headline).toContainText('chance 50%')
+  // six takes from one sitting: "not enough to judge" heads the figure, and the basis says what it rests on
+  await expect(app.getByTestId('enroll-not-enough')).toContainText(`Not enough to judge: ${n} examples from 1 recording session`)
+  await expect(app.getByTestId('enroll-basis')).toContainText(`${n} of ${PERSON}'s own takes, from 1 recording session`)
+  await expect(app.getByTestId('enroll-basis')).toContainText('demonstration model, generated speech')
   const w = wilson(Math.round(acc * n), n)
   expect(Number(await ci.getAttribute('data-low'))).toBeCloseTo(w.low, 9)
   expect(Number(await ci.getAttribute('data-high'))).toBeCloseTo(w.high, 9)

@@ -58,7 +58,7 @@ test('Experiments view: runs a small grid with progress, cancel and resume, show
   // The run's tables and plots.
   const detail = app.getByTestId('exp-detail')
   await expect(detail).toBeVisible()
-  await expect(detail.getByTestId('exp-summary').locator('tbody tr')).toHaveCount(2 * 13)
+  await expect(detail.getByTestId('exp-summary').locator('tbody tr')).toHaveCount(2 * 15)
   await expect(detail.getByTestId('exp-headline')).toContainText('Best overall:')
   await expect(detail.getByTestId('exp-losses').locator('tbody tr')).toHaveCount(2 * 2)
   await expect(detail.getByTestId('exp-claim')).toHaveCount(4)

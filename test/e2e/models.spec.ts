@@ -104,7 +104,7 @@ test('the model page shows card, roles, held-out figures, data, backend and curv
   await expect(app.getByTestId('model-heldout-n')).toContainText(/n = \d+ clips of 2 speakers/)
   await expect(app.getByTestId('model-data').locator('[data-corpus="synth-src"]')).toContainText('source')
   await expect(app.getByTestId('model-data').locator('[data-corpus="synth-tgt"]')).toContainText(/target\s*\d+\s*8/)
-  await expect(app.getByTestId('model-speech')).toContainText('generated (synthesised) speech') // the generator's datasets are named synth-*
+  await expect(app.getByTestId('model-speech')).toContainText('generated (synthesised) speech') // from the corpus folder's ser-corpus.json mark, stored at import
   await expect(app.getByTestId('model-backend')).toContainText(/wasm|tensorflow|cpu/)
   await expect(app.getByTestId('model-label-rule')).toContainText(/synth-src: the majority of annotators/) // the card's stated label rule (default: majority)
   await expectCurves(app, { pretrain: 3, finetune: 2 })

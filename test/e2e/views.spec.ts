@@ -53,7 +53,8 @@ const VIEWS: ViewCase[] = [
       await expect(p.getByTestId('enroll-person-summary')).toContainText(`of ${PERSON}`)
       await p.getByTestId('example-list').locator('summary').click()
       await p.getByTestId('example-dataset').selectOption({ label: DATASET })
-      await p.getByTestId('example-speaker').fill('1001')
+      await expect(p.getByTestId('example-speaker').locator('option[value="1001"]')).toBeAttached()
+      await p.getByTestId('example-speaker').selectOption('1001')
       await p.getByTestId('example-list').getByRole('button', { name: 'Add' }).click()
     },
   },

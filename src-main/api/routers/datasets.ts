@@ -1,4 +1,6 @@
 import fs from 'node:fs'
+import { setDatasetSpeech } from '../../services/store/dataset-speech'
+import { SetSpeechSchema } from '../../../src-shared/contract/datasets'
 import path from 'node:path'
 import { TRPCError } from '@trpc/server'
 import { z } from 'zod'
@@ -58,6 +60,15 @@ export const datasetsRouter = router({
     .mutation(({ ctx, input }) => {
       knownDataset(ctx, input.datasetId)
       return setLabelRule(ctx.services.ws, input.datasetId, input.rule)
+    }),
+  /** Says whether a dataset's audio is generated or recorded speech (what the model page and Live state). */
+  setSpeech: procedure
+    .input(SetSpeechSchema)
+    .output(DatasetRowSchema)
+    .mutation(({ ctx, input }) => {
+      knownDataset(ctx, input.datasetId)
+      setDatasetSpeech(ctx.services.ws, input.datasetId, input.speech, 'user')
+      return listDatasets(ctx.services.ws).find((d) => d.id === input.datasetId)!
     }),
   /** A page of clips, each flagged when its audio file is gone (a page is at most a few hundred stats). */
   clips: procedure.input(ClipQuerySchema).output(ClipPageSchema).query(async ({ ctx, input }) => {

@@ -15,6 +15,7 @@ import {
 } from '../../../src-shared/contract/models'
 import { JobRefSchema } from '../../../src-shared/contract/jobs'
 import { provenanceOf } from '../../services/live/provenance'
+import { datasetSpeechByName } from '../../services/store/dataset-speech'
 import { checkTrainRequest, shotBudgetOf } from '../../services/model/request-check'
 import { trainInWorker } from '../../services/model/jobs'
 import {
@@ -85,7 +86,7 @@ export const modelsRouter = router({
         const card = readCard(resolveModelDir(ws, input.id))
         const item = modelListItems(ws).find((m) => m.id === input.id)
         if (!item) throw new ModelRegistryError(`model ${input.id} cannot be read (its folder or card is missing)`, 'not_found')
-        const speech = provenanceOf(card, item.builtIn).speech
+        const speech = provenanceOf(card, item.builtIn, (name) => datasetSpeechByName(ws, name)).speech
         if (item.builtIn) return { item, card, history: [], runId: null, speech, usedBy: [], folder: null, undeletable: 'the shipped default model is part of the app: it cannot be renamed or deleted' }
         const row = getModel(ws, Number(input.id))!
         const folder = { path: row.dir, removedOnDelete: ownsFolder(ws, row) }

@@ -6,6 +6,8 @@
  * again (its path is updated if the file moved). Progress and cancel follow the
  * JobContext contract (services/jobs/registry.ts).
  */
+import { readCorpusMark } from './mark'
+import { setDatasetSpeech } from '../store/dataset-speech'
 import path from 'node:path'
 import fs from 'node:fs'
 import type { Piscina } from 'piscina'
@@ -70,6 +72,12 @@ export async function importCorpus(ws: Workspace, dir: string, opts: ImportOptio
   if (!planned.ok) throw new ImportError(`cannot import ${root}: ${planned.reason}`)
   const { layout, detection, plan } = planned
   const name = opts.name ?? path.basename(root)
+  let mark: ReturnType<typeof readCorpusMark>
+  try {
+    mark = readCorpusMark(root)
+  } catch (err) {
+    throw new ImportError(`cannot import ${root}: ${(err as Error).message}`)
+  }
 
   const db = ws.db
   const existing = datasetByName(db, name)
@@ -78,6 +86,8 @@ export async function importCorpus(ws: Workspace, dir: string, opts: ImportOptio
   }
   const datasetId = existing ? existing.id : insertDataset(db, { name, layout, root })
   if (existing) setDatasetRoot(db, datasetId, root)
+  // generated or recorded, from the folder's mark (never from the name); what a person set stays
+  setDatasetSpeech(ws, datasetId, mark ? mark.speech : 'recorded', mark ? 'mark' : 'unmarked')
 
   const rejected: FileIssue[] = []
   const skipped: FileIssue[] = []

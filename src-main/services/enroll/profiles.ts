@@ -62,6 +62,7 @@ export function listProfiles(ws: Workspace): ProfileListItem[] {
       createdAt: r.created_at,
       examples: res ? res.heldOut.predictions.length : null,
       heldOutAccuracy: res ? res.heldOut.accuracy : null,
+      sessions: res?.basis?.sessions ?? null,
     }
   })
   try {
@@ -79,6 +80,7 @@ export function listProfiles(ws: Workspace): ProfileListItem[] {
       createdAt: card.createdAt,
       examples: p.support?.length ?? null,
       heldOutAccuracy: null,
+      sessions: null,
     })
   } catch {
     /* no shipped model in this build */

@@ -5,6 +5,8 @@
  * the profile, calibrate it on the out-of-fold distances, draw the embedding
  * map, and save model + profile into `out` and the workspace's tables.
  */
+import { enrollBasis } from './basis'
+import { defaultModelDir } from '../model/default-model'
 import fs from 'node:fs'
 import path from 'node:path'
 import { initBackend } from '../engine/backend'
@@ -176,6 +178,7 @@ export async function runEnrollment(specIn: EnrollSpec, onProgress: (p: EnrollRu
       },
       backend: backend.name,
       elapsedSec: 0,
+      basis: enrollBasis(ws, data.clipIds, spec.sessions, { card: baseCard, demo: path.resolve(baseModelDir(ws, spec.baseModel)) === path.resolve(defaultModelDir()) }),
     }
     const ids = ws.db.transaction(() => {
       const modelId = registerModel(ws, { name: card.name, dir: spec.out, card })

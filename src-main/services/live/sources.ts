@@ -11,6 +11,8 @@ import { getModel, listModels } from '../model/registry'
 import { readCard } from '../model/storage'
 import { provenanceOf } from './provenance'
 import type { Workspace } from '../store/workspace'
+import { datasetSpeechByName } from '../store/dataset-speech'
+import { EnrollBasisSchema, type EnrollBasis } from '../../../src-shared/contract/basis'
 import { profileRow, profileRows } from '../store/profiles'
 import { ServiceError, type ServiceErrorCode } from '../../../src-shared/errors'
 
@@ -26,18 +28,47 @@ export class LiveSourceError extends ServiceError {
   }
 }
 
-function fromModelDir(id: string, kind: LiveSource['kind'], dir: string, profilePath: string, label: string): ResolvedSource {
+interface Enrolled {
+  person: string | null
+  basis: EnrollBasis | null
+}
+
+function fromModelDir(
+  ws: Workspace,
+  id: string,
+  kind: LiveSource['kind'],
+  dir: string,
+  profilePath: string,
+  label: string,
+  enrolled?: Enrolled,
+): ResolvedSource {
   const card = readCard(dir)
-  const demo = path.resolve(dir) === path.resolve(defaultModelDir())
+  // a profile's own model is fine-tuned from its base: the base's provenance (demonstration model or not) is the profile's
+  const demo = enrolled?.basis ? enrolled.basis.base.demo : path.resolve(dir) === path.resolve(defaultModelDir())
   if (!fs.existsSync(profilePath)) throw new LiveSourceError(`${label}: profile file missing: ${profilePath}`)
   const p = JSON.parse(fs.readFileSync(profilePath, 'utf8')) as { classes?: string[] }
-  return { id, kind, label, classes: p.classes ?? card.labels, extractor: card.extractor.name, provenance: provenanceOf(card, demo), modelDir: dir, profilePath }
+  const provenance = provenanceOf(card, demo, (name) => datasetSpeechByName(ws, name))
+  return {
+    id, kind, label, classes: p.classes ?? card.labels, extractor: card.extractor.name, provenance,
+    person: enrolled?.person ?? null, basis: enrolled?.basis ?? null, modelDir: dir, profilePath,
+  }
+}
+
+function enrolledOf(resultJson: string | null, person: string | null): Enrolled {
+  let basis: EnrollBasis | null = null
+  try {
+    const r = EnrollBasisSchema.safeParse((JSON.parse(resultJson ?? 'null') as { basis?: unknown } | null)?.basis)
+    basis = r.success ? r.data : null
+  } catch {
+    basis = null // a damaged result: the banner says the basis is not recorded
+  }
+  return { person, basis }
 }
 
 export function resolveSource(ws: Workspace, id: string): ResolvedSource {
   if (id === 'default') {
     const dir = defaultModelDir()
-    return fromModelDir('default', 'default', dir, path.join(dir, 'profile.json'), 'Default model (shipped)')
+    return fromModelDir(ws, 'default', 'default', dir, path.join(dir, 'profile.json'), 'Default model (shipped)')
   }
   const m = /^(model|profile):(\d+)$/.exec(id)
   if (!m) throw new LiveSourceError(`unknown live source '${id}'`)
@@ -45,12 +76,12 @@ export function resolveSource(ws: Workspace, id: string): ResolvedSource {
   if (m[1] === 'model') {
     const row = getModel(ws, num)
     if (!row) throw new LiveSourceError(`no model with id ${num}`, 'not_found')
-    return fromModelDir(id, 'model', row.dir, path.join(row.dir, 'profile.json'), `Model ${row.name}`)
+    return fromModelDir(ws, id, 'model', row.dir, path.join(row.dir, 'profile.json'), `Model ${row.name}`)
   }
   const row = profileRow(ws.db, num)
   if (!row) throw new LiveSourceError(`no profile with id ${num}`, 'not_found')
   const dir = row.model_id === null ? null : getModel(ws, row.model_id)?.dir
-  return fromModelDir(id, 'profile', dir ?? defaultModelDir(), row.profile_path, `Profile ${row.name}`)
+  return fromModelDir(ws, id, 'profile', dir ?? defaultModelDir(), row.profile_path, `Profile ${row.name}`, enrolledOf(row.result_json, row.person))
 }
 
 /** Every usable source; broken ones are left out (they are reported when chosen). */

@@ -5,6 +5,7 @@
  * The file is written (temp + rename) before the row, and removed again if the
  * row cannot be written, so the two never disagree.
  */
+import { setDatasetSpeech } from '../store/dataset-speech'
 import { writeAtomic } from '../store/atomic-file'
 import crypto from 'node:crypto'
 import fs from 'node:fs'
@@ -66,7 +67,9 @@ export function ensureRecordingsDataset(ws: Workspace): number {
     throw new RecordingError(`a dataset named '${RECORDINGS_DATASET}' already exists with layout ${row.layout}; rename it to record into this workspace`)
   }
   if (row) return row.id
-  return insertDataset(ws.db, { name: RECORDINGS_DATASET, layout: 'recordings', root })
+  const id = insertDataset(ws.db, { name: RECORDINGS_DATASET, layout: 'recordings', root })
+  setDatasetSpeech(ws, id, 'recorded', 'unmarked') // microphone takes are people speaking
+  return id
 }
 
 function levelDb(samples: Int16Array): { peakDb: number; rmsDb: number } {

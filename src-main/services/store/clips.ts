@@ -156,3 +156,20 @@ export function labelledClip(db: Db, id: number): (StoredClip & { emotion: strin
     | (StoredClip & { emotion: string | null })
     | undefined
 }
+
+export interface ClipOrigin {
+  clipId: number
+  dataset: string
+  layout: string
+  speaker: string | null
+  createdAt: string
+}
+
+/** Where each clip comes from: dataset, layout, speaker, when it was added (enrollment's basis reads it). */
+export function clipOrigins(db: Db, clipIds: readonly number[]): ClipOrigin[] {
+  const q = db.prepare(
+    `SELECT c.id AS clipId, d.name AS dataset, d.layout, s.code AS speaker, c.created_at AS createdAt
+     FROM clips c JOIN datasets d ON d.id = c.dataset_id LEFT JOIN speakers s ON s.id = c.speaker_id WHERE c.id = ?`,
+  )
+  return clipIds.map((id) => q.get(id) as ClipOrigin | undefined).filter((r): r is ClipOrigin => !!r)
+}

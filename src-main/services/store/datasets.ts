@@ -1,7 +1,8 @@
 /**
  * The one owner of the `datasets` and `import_reports` tables (migrations 001, 101, 102):
  * rows, names, roots and the import log. The label-rule columns are read and written by
- * label-rule.ts, which resolves a clip's label under them.
+ * label-rule.ts, which resolves a clip's label under them; the speech columns (migration 103) by
+ * dataset-speech.ts.
  */
 import { notFound } from '../../../src-shared/errors'
 import type { DatasetRow, Layout } from '../../../src-shared/contract/datasets'
@@ -41,7 +42,7 @@ export function setDatasetRoot(db: Db, id: number, root: string): void {
 export function listDatasetRows(db: Db): DatasetRow[] {
   return db
     .prepare(
-      `SELECT d.id, d.name, d.layout, d.root_path AS rootPath, d.created_at AS createdAt,
+      `SELECT d.id, d.name, d.layout, d.root_path AS rootPath, d.created_at AS createdAt, d.speech, d.speech_source AS speechSource,
         (SELECT COUNT(*) FROM clips c WHERE c.dataset_id = d.id) AS clips,
         (SELECT COUNT(*) FROM speakers s WHERE s.dataset_id = d.id) AS speakers,
         (SELECT COALESCE(SUM(duration_sec), 0) FROM clips c WHERE c.dataset_id = d.id) AS durationSec

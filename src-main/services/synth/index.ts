@@ -5,7 +5,8 @@
  * recorded through a varied channel (channel.ts); how much of each is set by
  * the realism knobs (options.ts, preset `realistic` by default). Every random
  * choice comes from a seeded RNG, so a seed and its knobs give the same bytes.
- * Writes `synth-truth.json` (the ground truth) next to the audio.
+ * Writes `synth-truth.json` (the ground truth) and `ser-corpus.json` (the mark that says the speech is
+ * generated, read at import: src-shared/corpus-mark.ts) next to the audio.
  */
 import fs from 'node:fs'
 import os from 'node:os'
@@ -17,6 +18,7 @@ import { applyChannel, makeSession, roomEffects, type ClipChannelInfo, type Sess
 import { DEFAULT_PRESET, resolveRealism, type RealismOverrides, type SynthRealism } from './options'
 import { makeBabbleBeds } from './babble'
 import { renderVideoOnly, renderVoice, runLimited, writeClip } from './render'
+import { CORPUS_MARK_FILE, type CorpusMark } from '../../../src-shared/corpus-mark'
 
 export type { SynthLayout, TruthClip, ExtraFile } from './layouts'
 export { PROFILES } from './profiles'
@@ -129,5 +131,17 @@ export async function synthCorpus(o: SynthOptions): Promise<SynthResult> {
   const result: SynthResult = { dir, layout: o.layout, seed, preset, realism, speakers: [...voices.values()], clips, extras: plan.extras }
   // the folder is not part of the truth file, so the same seed gives the same bytes wherever it is written
   fs.writeFileSync(path.join(dir, TRUTH_FILE), JSON.stringify({ ...result, dir: '.' }, null, 1))
+  // the mark import stores as the dataset's speech origin: generated, whatever the folder is called
+  const mark: CorpusMark = {
+    format: 'ser-corpus/1',
+    speech: 'generated',
+    generator: 'ser synth (espeak-ng + sox)',
+    layout: o.layout,
+    speakers: voices.size,
+    clips: clips.length,
+    seed,
+    preset,
+  }
+  fs.writeFileSync(path.join(dir, CORPUS_MARK_FILE), JSON.stringify(mark, null, 1) + '\n')
   return result
 }

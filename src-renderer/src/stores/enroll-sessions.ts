@@ -6,10 +6,9 @@
  * person; a dataset's clips of one speaker count as one session (the corpus does not say more).
  */
 import { parseStamp } from '../../../src-shared/stamp'
+import { SESSION_GAP_MIN } from '../../../src-shared/sittings'
 
-export { parseStamp }
-
-export const SESSION_GAP_MIN = 30
+export { parseStamp, SESSION_GAP_MIN }
 
 export interface Sitting {
   key: string

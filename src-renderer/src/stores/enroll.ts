@@ -13,6 +13,13 @@ import { distinctSittings, recordingSittings, type Sitting } from './enroll-sess
 type ModelItem = Awaited<ReturnType<typeof api.models.list.query>>[number]
 type EnrollRequest = Parameters<typeof api.enroll.start.mutate>[0]
 
+/** What adding a dataset speaker's clips did: clips added, the speaker's labelled clips, emotions with fewer than K. */
+export interface AddedClips {
+  added: number
+  labelled: number
+  short: string[]
+}
+
 /** The clip chosen as an example: a recording of the person or a labelled clip from any dataset. */
 export interface Example {
   clipId: number
@@ -102,16 +109,28 @@ export const useEnrollStore = defineStore('enroll', () => {
     selected.value = s
   }
 
-  /** Adds the labelled clips of one speaker of another dataset as examples. */
-  async function addFromDataset(datasetId: number, speaker: string): Promise<number> {
+  /**
+   * Adds K labelled clips per emotion of one speaker of another dataset as examples (spread over the speaker's
+   * clips in their corpus order, so different sentences are taken), all of them ticked; returns what was added
+   * and how many labelled clips the speaker has.
+   */
+  async function addFromDataset(datasetId: number, speaker: string, perEmotion: number): Promise<AddedClips> {
     const page = await guard(() => api.datasets.clips.query({ datasetId, speaker, limit: 500, offset: 0 }))
-    if (!page) return 0
+    if (!page) return { added: 0, labelled: 0, short: [] }
     const name = useDatasetsStore().datasets.find((d) => d.id === datasetId)?.name ?? `dataset ${datasetId}`
     const sitting = { key: `ds-${datasetId}-${speaker}`, label: `${name}, speaker ${speaker}` }
-    const add = page.clips.filter((c) => c.emotion).map((c) => ({ clipId: c.id, emotion: c.emotion, durationSec: c.durationSec, source: c.relPath, peakDb: null, sitting }))
+    const labelled = page.clips.filter((c) => c.emotion)
+    const byEmotion = new Map<string, typeof labelled>()
+    for (const c of labelled) byEmotion.set(c.emotion!, [...(byEmotion.get(c.emotion!) ?? []), c])
+    const picked = [...byEmotion.values()].flatMap((cs) => {
+      const k = Math.min(perEmotion, cs.length)
+      return Array.from({ length: k }, (_, i) => cs[Math.floor((i * cs.length) / k)])
+    })
+    const short = [...byEmotion.entries()].filter(([, cs]) => cs.length < perEmotion).map(([e, cs]) => `${e} (${cs.length})`)
+    const add = picked.map((c) => ({ clipId: c.id, emotion: c.emotion, durationSec: c.durationSec, source: c.relPath, peakDb: null, sitting }))
     extra.value = [...extra.value.filter((e) => !add.some((a) => a.clipId === e.clipId)), ...add]
     selected.value = new Set([...selected.value, ...add.map((a) => a.clipId)])
-    return add.length
+    return { added: add.length, labelled: labelled.length, short }
   }
 
   /** Opens the microphone and streams to a new recording session; nothing is kept unless stop() saves it. */

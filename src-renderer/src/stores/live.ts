@@ -32,6 +32,27 @@ function remember(key: string, value: string): void {
   }
 }
 
+/**
+ * What this session's frames said, counted per frame of received audio (not per second of wall clock):
+ * frames, the seconds of audio they cover, the voice-activity state and top emotion of each. Tests wait for
+ * the frames of a known length of fed audio and read these counts, so a slow machine changes only how long that takes.
+ */
+export interface LiveTally {
+  frames: number
+  /** Seconds of audio the server had received at the last frame (its `t`). */
+  audioSec: number
+  vad: Record<'silence' | 'noise' | 'speech', number>
+  /** Top emotion of each speech frame with probabilities (uncertain ones included). */
+  tops: Record<string, number>
+}
+
+const emptyTally = (): LiveTally => ({ frames: 0, audioSec: 0, vad: { silence: 0, noise: 0, speech: 0 }, tops: {} })
+
+export function tallyFrame(t: LiveTally, f: LiveFrame): LiveTally {
+  const tops = f.top && f.probabilities ? { ...t.tops, [f.top]: (t.tops[f.top] ?? 0) + 1 } : t.tops
+  return { frames: t.frames + 1, audioSec: f.t, vad: { ...t.vad, [f.vad.state]: t.vad[f.vad.state] + 1 }, tops }
+}
+
 export interface InputDevice {
   deviceId: string
   label: string
@@ -64,6 +85,7 @@ export const useLiveStore = defineStore('live', () => {
   const session = ref<LiveStartResult | null>(null)
   const latest = shallowRef<LiveFrame | null>(null)
   const timeline = shallowRef<LiveFrame[]>([])
+  const tally = shallowRef<LiveTally>(emptyTally())
   const level = shallowRef<Level | null>(null)
   const serverLatencies = shallowRef<number[]>([])
   const roundTrips = shallowRef<number[]>([])
@@ -120,6 +142,7 @@ export const useLiveStore = defineStore('live', () => {
   function onFrame(f: LiveFrame): void {
     latest.value = f
     timeline.value = pushBounded(timeline.value, f, TIMELINE_FRAMES)
+    tally.value = tallyFrame(tally.value, f)
     if (f.latencyMs !== null) serverLatencies.value = pushBounded(serverLatencies.value, f.latencyMs, LATENCY_WINDOW)
     if (f.probabilities && f.seq >= 0) {
       const t = sentAt[f.seq % sentAt.length]
@@ -154,6 +177,7 @@ export const useLiveStore = defineStore('live', () => {
     endedReason.value = null
     latest.value = null
     timeline.value = []
+    tally.value = emptyTally()
     serverLatencies.value = []
     roundTrips.value = []
     sent.value = 0
@@ -228,6 +252,7 @@ export const useLiveStore = defineStore('live', () => {
     session,
     latest,
     timeline,
+    tally,
     level,
     classes,
     serverLatencies,

@@ -63,9 +63,8 @@ describe('manifest paths', () => {
       'audio/junk.wav,angry,s2',
     ]
     write(path.join(root, 'labels.csv'), rows.join('\n') + '\n')
-    const started = Date.now()
+    // a FIFO is never opened: opening it would block this import until the test's own timeout fails it
     const r = await importCorpus(ws, root, { name: 'paths', layout: 'manifest' })
-    expect(Date.now() - started).toBeLessThan(60_000) // a FIFO was never opened (it would block)
     const reason = (p: string) => r.rejected.find((x) => x.path === p)?.reason ?? `(not rejected: ${p})`
     expect(r.added).toBe(1)
     expect(reason(path.join(outside, 'secret.wav'))).toMatch(/line 4: path .* is absolute; manifest paths must be relative to the corpus folder/)

@@ -33,9 +33,7 @@ describe('experiment grid', () => {
 
   it('refuses a grid above the cap before expanding it, with the counts', () => {
     const huge = { ...base, shots: Array.from({ length: 20 }, (_, i) => i + 1), folds: 20, seeds: 20, pretrainSeeds: 20 }
-    const t0 = performance.now()
     expect(() => makeConfig(huge)).toThrow(new RegExp(`the grid is too large: \\d+ evaluations \\(8000 support draws = 20 folds x 20 seeds x 20 shots values, 40 pre-trained bases\\); the limit is ${MAX_EVALUATIONS}`))
-    expect(performance.now() - t0).toBeLessThan(200)
     expect(gridSize(makeConfig({ ...base, folds: 2, seeds: 1 })).evaluations).toBeLessThanOrEqual(MAX_EVALUATIONS)
   })
 

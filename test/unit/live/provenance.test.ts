@@ -28,10 +28,25 @@ describe('live source provenance', () => {
     expect(p.heldOut?.n).toBe(card.heldOut.n)
   })
 
-  it('a model trained on an imported corpus is recorded speech, not the demo; a card without speaker roles says so with null', () => {
+  it('reads generated or recorded from the dataset, never from the corpus name; a corpus not in the workspace is unknown', () => {
     const card = readCard(defaultModelDir())
-    const p = provenanceOf({ ...card, name: 'cremad run', sourceCorpus: 'cremad', targetCorpus: 'recordings of Ada', speakers: undefined, heldOut: undefined }, false)
-    expect(p).toMatchObject({ model: 'cremad run', corpus: 'cremad', tunedOn: 'recordings of Ada', speech: 'recorded', demo: false, speakers: null, heldOut: null })
-    expect(provenanceOf({ ...card, sourceCorpus: 'synthetic-ravdess' }, false).speech).toBe('generated')
+    const lookup = (name: string) => ({ crema: { speech: 'generated' as const, speakers: 6 }, 'synthetic-ravdess': { speech: 'recorded' as const, speakers: 24 } })[name] ?? null
+    const p = provenanceOf({ ...card, name: 'cremad run', sourceCorpus: 'cremad', targetCorpus: 'recordings of Ada', speakers: undefined, heldOut: undefined }, false, lookup)
+    expect(p).toMatchObject({ model: 'cremad run', corpus: 'cremad', tunedOn: 'recordings of Ada', tunedSpeech: 'recorded', speech: 'unknown', demo: false, speakers: null, heldOut: null })
+    // a name with "synth" in it says nothing; the stored origin does
+    expect(provenanceOf({ ...card, sourceCorpus: 'synthetic-ravdess' }, false, lookup).speech).toBe('recorded')
+    expect(provenanceOf({ ...card, sourceCorpus: 'synthetic-ravdess' }, false).speech).toBe('unknown')
+    expect(provenanceOf({ ...card, sourceCorpus: 'crema' }, false, lookup).speech).toBe('generated')
+  })
+
+  it('counts the speakers of the source corpus from the dataset, not every speaker of every corpus the model saw', () => {
+    const card = readCard(defaultModelDir())
+    const crema = ['1001', '1002', '1003', '1004'].map((s) => `crema:${s}`)
+    const rav = ['01', '02', '03', '04', '05'].map((s) => `rav:${s}`)
+    const speakers = { pretrain: crema.slice(0, 3), validation: crema.slice(3), finetune: rav.slice(0, 3), calibration: rav.slice(3, 4), heldOut: rav.slice(4) }
+    const lookup = (name: string) => ({ crema: { speech: 'generated' as const, speakers: 6 }, rav: { speech: 'recorded' as const, speakers: 5 } })[name] ?? null
+    const p = provenanceOf({ ...card, sourceCorpus: 'crema', targetCorpus: 'rav', speakers }, false, lookup)
+    // 4 of crema's 6 speakers built it (before: "8 speakers (corpus crema)", counting rav's fine-tuning speakers too)
+    expect(p).toMatchObject({ speakers: 4, corpusSpeakers: 6, tunedSpeakers: 5, speech: 'generated', tunedSpeech: 'recorded' })
   })
 })

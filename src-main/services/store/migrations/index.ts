@@ -9,6 +9,7 @@
 import * as core from './001-core'
 import * as corpusSplits from './101-corpus-splits'
 import * as datasetLabelRule from './102-dataset-label-rule'
+import * as datasetSpeech from './103-dataset-speech'
 import * as models from './301-models'
 import * as modelNamesUnique from './302-model-names-unique'
 import * as trainingRunPid from './303-training-run-pid'
@@ -30,6 +31,7 @@ export const MIGRATIONS: Migration[] = [
   { id: '001-core', up: core.up },
   { id: '101-corpus-splits', up: corpusSplits.up },
   { id: '102-dataset-label-rule', up: datasetLabelRule.up },
+  { id: '103-dataset-speech', up: datasetSpeech.up },
   { id: '301-models', up: models.up },
   { id: '302-model-names-unique', up: modelNamesUnique.up },
   { id: '303-training-run-pid', up: trainingRunPid.up },
