@@ -7,7 +7,9 @@
  * margin is a fraction of the sphere's diameter (distances lie in [0, 2]) and does not
  * depend on how large the network's outputs happen to grow. docs/method.md says why.
  *
- * Defaults below are starting points; the experiment runner tunes margin / temperature /
+ * Defaults below are starting points, inside the tuner's search ranges and chosen like their bounds
+ * (services/model/tuning.ts SEARCH_SPACE): every one keeps the loss's gradient alive on a fresh
+ * network and on a batch whose classes are already apart (docs/method.md, "Losses that keep training"); the experiment runner tunes margin / temperature /
  * learning rate per loss with the same budget on held-out *source* speakers and records
  * the chosen values in results.json `meta.losses`.
  */
@@ -36,11 +38,11 @@ export interface LossDefaults {
 }
 
 export const LOSS_DEFAULTS: Record<LossName, LossDefaults> = {
-  contrastive: { margin: 0.5, temperature: 0, learningRate: 1e-3, batching: 'pairs', citation: 'Hadsell, Chopra & LeCun 2006, CVPR' },
-  distance: { margin: 0.5, temperature: 0.1, learningRate: 1e-3, batching: 'balanced', citation: 'reconstruction of the seed paper\'s modified distance loss (docs/method.md)' },
+  contrastive: { margin: 1, temperature: 0, learningRate: 1e-3, batching: 'pairs', citation: 'Hadsell, Chopra & LeCun 2006, CVPR' },
+  distance: { margin: 0.5, temperature: 0.3, learningRate: 1e-3, batching: 'balanced', citation: 'reconstruction of the seed paper\'s modified distance loss (docs/method.md)' },
   triplet: { margin: 0, temperature: 0, learningRate: 1e-3, batching: 'balanced', citation: 'Hermans, Beyer & Leibe 2017, "In Defense of the Triplet Loss" (batch-hard, soft margin)' },
-  protonet: { margin: 0, temperature: 0.1, learningRate: 1e-3, batching: 'balanced', citation: 'Snell, Swersky & Zemel 2017, "Prototypical Networks for Few-shot Learning"' },
-  supcon: { margin: 0, temperature: 0.1, learningRate: 1e-3, batching: 'balanced', citation: 'Khosla et al. 2020, "Supervised Contrastive Learning"' },
+  protonet: { margin: 0, temperature: 1, learningRate: 1e-3, batching: 'balanced', citation: 'Snell, Swersky & Zemel 2017, "Prototypical Networks for Few-shot Learning"' },
+  supcon: { margin: 0, temperature: 0.3, learningRate: 1e-3, batching: 'balanced', citation: 'Khosla et al. 2020, "Supervised Contrastive Learning"' },
 }
 
 export const ArchitectureKindSchema = z.enum(['mlp', 'cnn'])

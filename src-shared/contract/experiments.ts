@@ -133,6 +133,10 @@ export const PretrainRecordSchema = z.object({
   speakers: SpeakerRolesSchema.pick({ pretrain: true, validation: true, tuning: true }),
   epochs: z.number().int().min(0),
   best_epoch: z.number().int().nullable(),
+  /** The early-stopping rule and the validation set it was judged on (absent in older results). */
+  early_stopping: z.object({ patience: z.number().int(), min_epochs: z.number().int(), validation_speakers: z.number().int(), validation_clips: z.number().int() }).optional(),
+  /** First epoch whose active_fraction fell to <= 0.01, or null (absent in older results). */
+  stopped_training_at: z.number().int().nullable().optional(),
   val_accuracy: Real.nullable(),
   hyper: z.object({ margin: Real, temperature: Real, learningRate: Real }),
   diagnostics: z.array(EpochDiagnosticsSchema).max(10_000),
@@ -145,9 +149,13 @@ export const LossTuningSchema = z.object({
   source: z.string().max(60),
   loss: LossNameSchema,
   chosen: z.object({ margin: Real, temperature: Real, learningRate: Real }),
-  trials: z.array(z.object({ params: boundedRecord(z.string().max(MAX_TEXT), Real, MAX_ENTRIES), score: Real.nullable() })).max(1000),
+  trials: z.array(z.object({ params: boundedRecord(z.string().max(MAX_TEXT), Real, MAX_ENTRIES), score: Real.nullable(), se: Real.optional() })).max(1000),
   budget: z.number().int(),
   criterion: z.string().max(2000),
+  /** Chance UAR of the tuning task; whether a trial beat chance and the defaults by more than the noise; the conclusion in words (absent in older results). */
+  chance: Real.optional(),
+  informative: z.boolean().optional(),
+  note: z.string().max(1000).optional(),
   trainSpeakers: Speakers,
   heldOutSpeakers: Speakers,
 })

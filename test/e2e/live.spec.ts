@@ -30,7 +30,7 @@ async function openLive(shell: ShellProcess, wav: string): Promise<{ browser: Br
   await page.getByTestId('nav-live').click()
   await expect(page.getByTestId('live-source')).toContainText('Default model')
   await page.getByTestId('live-start').click()
-  await expect(page.getByTestId('live-state')).toHaveText('running')
+  await expect(page.getByTestId('live-state')).toHaveText('running', { timeout: 60_000 })
   return { browser, page, errors }
 }
 

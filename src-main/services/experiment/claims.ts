@@ -10,7 +10,7 @@
  *   source-vs-frozen        range of mean UAR over sources - range over frozen settings
  */
 import type { ClaimResult, Effect, ResultRecord, Shots } from '../../../src-shared/contract/experiments'
-import { crossedBootstrap, verdictOf, weightedMean, type BootstrapResult, type Levels, type Weighted } from './bootstrap'
+import { crossedBootstrap, tooFew, verdictOf, weightedMean, type BootstrapResult, type Levels, type Weighted } from './bootstrap'
 import { MIN_INTERVAL_UNITS } from '../../../src-shared/units'
 import { variantKey, variantLabel } from './variants'
 
@@ -47,7 +47,9 @@ function effect(ps: Pair[], shots: Shots | 'pooled', needsBases: boolean, missin
   const stat = shots === 'pooled' ? pooledMean : weightedMean((p: Pair) => p.d)
   const boot = crossedBootstrap(ps, levelsOf, stat, { seed: `effect-${shots}` })
   const v = verdictOf(boot, { needsBases, missing })
-  return { shots, effect: ps.length ? boot.estimate : null, ci: boot.ci, units: boot.units, verdict: v.verdict, reason: v.reason, boot }
+  // no interval over fewer than 5 folds or bases: the estimate stays, the interval goes
+  const ci = ps.length && tooFew(boot.units, needsBases) ? null : boot.ci
+  return { shots, effect: ps.length ? boot.estimate : null, ci, units: boot.units, verdict: v.verdict, reason: v.reason, boot }
 }
 
 function pooledMean(s: Weighted<Pair>[]): number {
@@ -167,7 +169,7 @@ export function claimSourceVsFrozen(records: ResultRecord[], shots: Shots[], tar
     if (sources.size < 2 || frozen.size < 2) return { shots: k, effect: null, ci: null, units: { folds: 0, bases: 0, pretrainSeeds: 0, supportDraws: 0, pairs: 0 }, verdict: 'inconclusive', reason: missing }
     const b = crossedBootstrap(rs, recordLevels, stat, { resamples: 1000, seed: `source-frozen-${k}` })
     const v = verdictOf(b, { needsBases: true, missing })
-    return { shots: k, effect: b.estimate, ci: b.ci, units: b.units, verdict: v.verdict, reason: v.reason }
+    return { shots: k, effect: b.estimate, ci: tooFew(b.units, true) ? null : b.ci, units: b.units, verdict: v.verdict, reason: v.reason }
   }
   const e = { pooled: one(ft, 'pooled'), perShots: shots.map((k) => one(ft.filter((r) => r.shots === k), k)) }
   const byLevel = (level: (r: ResultRecord) => string, what: string) => [...new Set(ft.map(level))].map((k) => ({ label: `mean UAR, ${what} ${k}`, value: mean(ft.filter((r) => level(r) === k).map((r) => r.uar)) }))

@@ -79,9 +79,9 @@ export async function evaluateTask(ctx: TaskContext, p: EvaluateParams): Promise
       say(e)
       const t0 = performance.now()
       if (e.method === 'softmax') {
-        const steps = Math.ceil(train.labels.length / 32)
-        const m = await softmaxBaseline(asVectors(train), { seed: p.seed, epochs: Math.max(20, Math.min(100, Math.ceil(1500 / steps))) })
-        records.push(record(e, m.predict(asVectors(test)), roles, [], t0))
+        // the fine-tunes' budget and rule: finetuneEpochs x finetuneSteps steps, no early stopping (docs/method.md)
+        const m = await softmaxBaseline(asVectors(train), { seed: p.seed, epochs: config.finetuneEpochs, stepsPerEpoch: config.finetuneSteps, batch: 64 })
+        records.push(record(e, m.predict(asVectors(test)), roles, m.diagnostics, t0))
         m.dispose()
       } else {
         const t = tunedLoss(ctx, targetTuningSource(config), e.finetune_loss!)

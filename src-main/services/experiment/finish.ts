@@ -20,6 +20,7 @@ import type { PretrainResult } from './train-tasks'
 import { classesOf, readFeatures, subset, indicesWhere, targetFolds, type FeaturesResult } from './task-data'
 import { makeConfig } from './grid'
 import { markDone, readManifest } from './state'
+import { trainingHealth } from './training-health'
 
 export const META_FILE = 'meta.json'
 
@@ -105,8 +106,9 @@ export function buildMeta(dir: string, res: PlanResults, createdAt: string): Run
     losses: res.tuning,
     notes: [
       `Features: ${extractor ? `${extractor.name} (${extractor.version})` : 'not extracted yet'}; the ${config.model.toUpperCase()} normalises with the pre-training speakers' statistics (fine-tuned, pre-trained only) or the support set's (baselines).`,
-      `Each source's speakers are split once: ${'about 20%'} are tuning speakers, held out of every pre-training, on which each loss's margin, temperature and learning rate are chosen with the same budget of ${config.tuneBudget} trials; the target is never used for tuning.`,
-      `Pre-training: ${config.pretrainEpochs} epochs x ${config.stepsPerEpoch} steps per base, ${config.pretrainSeeds} seed(s) per source x pre-training loss, 20% of the pre-training speakers held out for early stopping. Fine-tuning and target-only training: ${config.finetuneEpochs} epochs x ${config.finetuneSteps} steps on the support clips, no early stopping (no target speaker is spared for validation).`,
+      `Each source's speakers are split once: about 20% (at least 3, and 6 when 8 remain to pre-train) are tuning speakers, held out of every pre-training, on which each loss's margin, temperature and learning rate are chosen with the same budget of ${config.tuneBudget} trials, cross-validated over the tuning speakers; a trial replaces the defaults only when it beats chance and the defaults by more than 2 standard errors ("tuning uninformative" otherwise). The target is never used for tuning.`,
+      `Pre-training: ${config.pretrainEpochs} epochs x ${config.stepsPerEpoch} steps per base, ${config.pretrainSeeds} seed(s) per source x pre-training loss; early stopping on 20% of the pre-training speakers (at least 3), patience 5, never before epoch 5 (each base's rule and validation set are in results.json pretraining[].early_stopping). Fine-tuning, target-only training and the softmax baseline: the same budget of ${config.finetuneEpochs} epochs x ${config.finetuneSteps} steps on the support clips, no early stopping (no target speaker is spared for validation).`,
+      'The softmax baseline is not tuned: the tuning score is few-shot prototype UAR on source speakers, which a classifier of fixed classes has no counterpart of without target data; it trains with the learning rate every loss starts from (Adam, 1e-3), and the Siamese arms fall back to their defaults too whenever tuning is uninformative.',
       ...(config.model === 'cnn' ? ["The softmax baseline takes vectors: for the CNN's log-mel input it gets each mel band's mean and sd over the frames."] : []),
       'With 1 shot per class, each support clip gets one jittered copy (feature noise of 0.05 sd), the same for every loss and method.',
       "The modified distance loss is our reconstruction from the paper's abstract (docs/method.md); the paper's exact formula was not available.",
@@ -136,7 +138,11 @@ export async function writeOutputs(dir: string): Promise<RunOutputs & { complete
   const meta = { ...buildMeta(dir, out.results, manifest?.createdAt ?? readPlan(dir).createdAt), finishedAt: new Date().toISOString() }
   writeAtomic(path.join(dir, META_FILE), JSON.stringify(meta, null, 2))
   const { results, ...rest } = out
-  writeResults(dir, out.records, { config: results.config, meta, headline: out.headline, claims: out.claims, recommended: out.recommended, losses: out.losses, summary: out.summary, pretraining: results.pretraining, tasks: { done: results.tasksDone, total: results.tasksTotal } })
+  const training = trainingHealth(out.records, results.pretraining)
+  writeResults(dir, out.records, {
+    config: results.config, meta, headline: out.headline, claims: out.claims, recommended: out.recommended, losses: out.losses, summary: out.summary,
+    pretraining: results.pretraining, training, tasks: { done: results.tasksDone, total: results.tasksTotal },
+  })
   writeAtomic(path.join(dir, 'report.html'), renderReport({ config: results.config, records: out.records, summary: out.summary, claims: out.claims, losses: out.losses, headline: out.headline, recommended: out.recommended, pretraining: results.pretraining, plots: out.plots, meta, tasks: { done: results.tasksDone, total: results.tasksTotal } }))
   const complete = results.tasksDone === results.tasksTotal
   if (complete && manifest) markDone(dir, manifest)

@@ -33,6 +33,7 @@ const shotsLabel = (s: number | 'all') => String(s)
 function seriesOf(r: SummaryRow): string {
   if (r.method === 'finetune') return `${r.source}, pre-trained ${r.pretrain_loss}, frozen ${r.frozen}`
   if (r.method === 'pretrained_only') return `${r.source}, pre-trained ${r.pretrain_loss}, not fine-tuned`
+  if (r.method === 'recommended') return `${r.source}, pre-trained ${r.pretrain_loss}, recommended recipe`
   return r.method === 'target_only' ? 'target only' : 'softmax'
 }
 
@@ -40,7 +41,7 @@ function seriesOf(r: SummaryRow): string {
 export const SERIES_COLOURS = ['#0072B2', '#E69F00', '#009E73', '#CC79A7', '#56B4E9', '#D55E00', '#8C564B', '#9467BD', '#17BECF', '#BCBD22', '#1F3A93', '#E377C2']
 export const SERIES_SHAPES = ['circle', 'square', 'triangle-up', 'diamond', 'triangle-down', 'cross', 'triangle-right', 'triangle-left']
 /** The baselines keep colours no Siamese series uses. */
-export const BASELINE_STYLE: Record<string, { colour: string; shape: string }> = { softmax: { colour: '#000000', shape: 'stroke' }, 'target only': { colour: '#7f7f7f', shape: 'wedge' } }
+export const BASELINE_STYLE: Record<string, { colour: string; shape: string }> = { softmax: { colour: '#000000', shape: 'square' }, 'target only': { colour: '#7f7f7f', shape: 'diamond' } }
 
 export function seriesStyles(series: string[]): { domain: string[]; colours: string[]; shapes: string[] } {
   let i = 0
@@ -81,7 +82,7 @@ export function learningCurveSpec(rows: SummaryRow[], shotsOrder: (number | 'all
   )
   const st = seriesStyles([...new Set(data.map((d) => d.series))])
   const x = {
-    field: 'k', type: 'quantitative', title: "labelled target clips per class (K, log scale); 'all' = every support clip", scale: { type: 'log', domain: ax.domain, nice: false },
+    field: 'k', type: 'quantitative', title: "K clips per class (log scale); 'all': every support clip", scale: { type: 'log', domain: ax.domain, nice: false },
     axis: { values: ax.values, labelAngle: 0, grid: false, labelExpr: ax.allPos === null ? 'datum.label' : `datum.value === ${ax.allPos} ? 'all' : datum.label` },
   }
   const colour = { field: 'series', type: 'nominal', title: null, scale: { domain: st.domain, range: st.colours }, legend: { orient: 'bottom', columns: 1, labelLimit: 600 } }
@@ -96,8 +97,8 @@ export function learningCurveSpec(rows: SummaryRow[], shotsOrder: (number | 'all
       width: 300,
       height: 230,
       layer: [
-        ...(chance === null ? [] : [{ mark: { type: 'rule', strokeDash: [6, 4], color: '#444' }, encoding: { y: { datum: 100 * chance, type: 'quantitative' } } }]),
-        ...(ax.breakAt === null ? [] : [{ mark: { type: 'rule', strokeDash: [2, 3], color: '#999' }, encoding: { x: { datum: ax.breakAt, type: 'quantitative' } } }]),
+        ...(chance === null ? [] : [{ mark: { type: 'rule', strokeDash: [6, 4], color: '#444' }, encoding: { y: { ...y, field: undefined, datum: 100 * chance } } }]),
+        ...(ax.breakAt === null ? [] : [{ mark: { type: 'rule', strokeDash: [2, 3], color: '#999' }, encoding: { x: { ...x, field: undefined, datum: ax.breakAt } } }]),
         { mark: { type: 'line' }, encoding: { x, y, color: colour, detail: { field: 'part' } } },
         { mark: { type: 'point', filled: true, size: 70, opacity: 1 }, encoding: { x, y, color: colour, shape } },
         { transform: [{ filter: 'isValid(datum.lo)' }], mark: { type: 'errorbar', ticks: { size: 8 } }, encoding: { x, y: { field: 'lo', type: 'quantitative', title: yTitle }, y2: { field: 'hi' }, color: colour } },
@@ -116,7 +117,7 @@ export function claimBarsSpec(claim: ClaimResult): Record<string, unknown> {
       const variant = e.variant ?? null
       return { what: `${e.shots}${e.shots === 'pooled' ? '' : ' shots'}${variant ? `: ${variant}` : ''}`, diff: 100 * e.effect!, ...(e.ci ? { lo: 100 * e.ci[0], hi: 100 * e.ci[1] } : {}), verdict: e.verdict }
     })
-  const y = { field: 'what', type: 'nominal', sort: null, title: null, axis: { labelLimit: 420 } }
+  const y = { field: 'what', type: 'nominal', sort: null, title: null, axis: { labelLimit: 640 } }
   const xTitle = `${claim.id === 'distance-loss' ? 'UAR(distance) - UAR(contrastive)' : claim.id === 'finetune-vs-pretrained' ? 'UAR(fine-tuned) - UAR(pre-trained only)' : claim.id === 'siamese-vs-softmax' ? 'UAR(best variant at that K, named) - UAR(softmax)' : 'range over sources - range over frozen'}, points`
   const verdicts = Object.keys(VERDICT_COLOURS)
   return {
@@ -191,7 +192,7 @@ export function embeddingSpec(map: EmbeddingMap): Record<string, unknown> {
 export function confusionChoices(rows: SummaryRow[]): SummaryRow[] {
   const best = new Map<string, SummaryRow>()
   for (const r of rows) {
-    const g = r.method === 'finetune' || r.method === 'pretrained_only' ? `${r.method}|${r.source}` : r.method
+    const g = r.method === 'finetune' || r.method === 'pretrained_only' || r.method === 'recommended' ? `${r.method}|${r.source}` : r.method
     const b = best.get(g)
     if (!b || r.uar.mean > b.uar.mean) best.set(g, r)
   }
@@ -221,7 +222,7 @@ export async function buildPlots(input: PlotInput): Promise<Plot[]> {
     const recs = input.records.filter((r) => configKey(r) === row.key)
     if (!recs.length) continue
     const conf = recs.reduce((acc, r) => addConfusion(acc, r.confusion), {} as Record<string, Record<string, number>>)
-    const title = `${row.method === 'finetune' ? `${row.source}, ${row.pretrain_loss} -> ${row.finetune_loss}, frozen ${row.frozen}` : row.method === 'pretrained_only' ? `${row.source}, ${row.pretrain_loss}, not fine-tuned` : row.method === 'target_only' ? `target only, ${row.finetune_loss}` : 'softmax'}, ${row.shots} shots (UAR ${(100 * row.uar.mean).toFixed(1)}%)`
+    const title = `${row.method === 'finetune' ? `${row.source}, ${row.pretrain_loss} -> ${row.finetune_loss}, frozen ${row.frozen}` : row.method === 'pretrained_only' ? `${row.source}, ${row.pretrain_loss}, not fine-tuned` : row.method === 'target_only' ? `target only, ${row.finetune_loss}` : row.method === 'recommended' ? `${row.source}, ${row.pretrain_loss}, recommended recipe` : 'softmax'}, ${row.shots} shots (UAR ${(100 * row.uar.mean).toFixed(1)}%)`
     plots.push({ title: `Confusion matrix (summed over folds x seeds): ${title}`, svg: await renderSvg(confusionSpec(title, recs[0].classes, conf)) })
   }
   if (input.curves.length) plots.push({ title: 'Pre-training curves (per loss, each on its own scale)', svg: await renderSvg(pretrainCurveSpec(input.curves, chance)) })

@@ -40,18 +40,18 @@ export function lossTableHtml(rows: LossRow[]): string {
 export function tuningHtml(losses: LossTuning[]): string {
   if (!losses.length) return '<p>No tuning results.</p>'
   const body = losses
-    .map((t) => `<tr><td>${esc(t.source)}</td><td>${esc(t.loss)}</td><td class="n">${t.chosen.margin}</td><td class="n">${t.chosen.temperature}</td><td class="n">${t.chosen.learningRate}</td><td class="n">${t.trials.length} of ${t.budget}</td><td>${esc(t.criterion)}</td><td class="n">${t.trainSpeakers.length + t.heldOutSpeakers.length}</td></tr>`)
+    .map((t) => `<tr><td>${esc(t.source)}</td><td>${esc(t.loss)}</td><td class="n">${t.chosen.margin}</td><td class="n">${t.chosen.temperature}</td><td class="n">${t.chosen.learningRate}</td><td class="n">${t.trials.length} of ${t.budget}</td><td>${esc(t.note ?? '–')}</td><td>${esc(t.criterion)}</td><td class="n">${t.trainSpeakers.length + t.heldOutSpeakers.length}</td></tr>`)
     .join('')
-  return `<table class="small"><thead><tr><th>source</th><th>loss</th><th>margin</th><th>temperature</th><th>learning rate</th><th>trials</th><th>how chosen</th><th>tuning speakers</th></tr></thead><tbody>${body}</tbody></table>`
+  return `<table class="small"><thead><tr><th>source</th><th>loss</th><th>margin</th><th>temperature</th><th>learning rate</th><th>trials</th><th>conclusion</th><th>how chosen</th><th>tuning speakers</th></tr></thead><tbody>${body}</tbody></table>`
 }
 
 export function pretrainHtml(rs: PretrainRecord[]): string {
   if (!rs.length) return '<p>No pre-trained bases.</p>'
   const last = (r: PretrainRecord) => r.diagnostics[r.diagnostics.length - 1]
   const body = rs
-    .map((r) => `<tr><td>${esc(r.source)}</td><td>${esc(r.pretrain_loss)}</td><td class="n">${r.pretrain_seed}</td><td class="n">${r.epochs}</td><td class="n">${r.best_epoch ?? '–'}</td><td class="n">${r.val_accuracy === null ? '–' : pct(r.val_accuracy)}</td><td class="n">${last(r) ? last(r).active_fraction.toFixed(2) : '–'}</td><td class="n">${last(r) ? last(r).weight_change.toFixed(3) : '–'}</td><td class="n">${r.speakers.pretrain.length} / ${r.speakers.validation.length} / ${r.speakers.tuning.length}</td></tr>`)
+    .map((r) => `<tr><td>${esc(r.source)}</td><td>${esc(r.pretrain_loss)}</td><td class="n">${r.pretrain_seed}</td><td class="n">${r.epochs}</td><td class="n">${r.best_epoch ?? '–'}</td><td class="n">${r.early_stopping ? `${r.early_stopping.min_epochs} / ${r.early_stopping.patience} / ${r.early_stopping.validation_clips}` : '–'}</td><td class="n">${r.val_accuracy === null ? '–' : pct(r.val_accuracy)}</td><td class="n">${last(r) ? last(r).active_fraction.toFixed(2) : '–'}</td><td class="n">${last(r) ? last(r).weight_change.toFixed(3) : '–'}</td><td class="n">${r.speakers.pretrain.length} / ${r.speakers.validation.length} / ${r.speakers.tuning.length}</td></tr>`)
     .join('')
-  return `<table class="small"><thead><tr><th>source</th><th>loss</th><th>seed</th><th>epochs</th><th>best epoch</th><th>validation prototype accuracy %</th><th>active fraction (last epoch)</th><th>weight change</th><th>speakers pre-train / validation / tuning</th></tr></thead><tbody>${body}</tbody></table>`
+  return `<table class="small"><thead><tr><th>source</th><th>loss</th><th>seed</th><th>epochs</th><th>best epoch</th><th>min epochs / patience / validation clips</th><th>validation prototype accuracy %</th><th>active fraction (last epoch)</th><th>weight change</th><th>speakers pre-train / validation / tuning</th></tr></thead><tbody>${body}</tbody></table>`
 }
 
 export function summaryHtml(rows: SummaryRow[]): string {

@@ -9,6 +9,7 @@ import type { Plot } from './plots'
 import { claimHtml, esc, lossTableHtml, pct, pretrainHtml, summaryHtml, tuningHtml } from './report-tables'
 import { recommendedHtml } from './report-recommended'
 import { finetuneLossesOf, pretrainLossesOf } from './grid'
+import { trainingHealth, trainingHealthHtml } from './training-health'
 
 export interface RunMeta {
   classes: string[]
@@ -76,6 +77,8 @@ ${lossTableHtml(input.losses)}
 ${tuningHtml(meta.losses ?? [])}
 <h2>Pre-trained bases</h2>
 ${pretrainHtml(input.pretraining)}
+<h2>Did training train?</h2>
+${trainingHealthHtml(trainingHealth(input.records, input.pretraining))}
 <h2>Data and evaluation protocol</h2>
 <ul>${datasets}</ul>
 <p>Classes (${meta.classes.length}, chance UAR ${pct(chance)} %): ${esc(meta.classes.join(', '))}. ${config.classes === 'common' ? 'These are the classes that the target and every source share (the default); clips of other classes are left out of pre-training, fine-tuning and testing.' : config.classes === 'all' ? 'All classes of the target were used (the fine-tuned models enrol classes a source may lack).' : 'The classes were given explicitly.'}</p>

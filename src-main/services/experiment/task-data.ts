@@ -87,7 +87,8 @@ export function sourceSplit(source: ItemSet, name: string): { tuning: string[]; 
   const unique = [...new Set(source.speakers)].sort()
   // At least 3 tuning speakers (the tuner splits them again: 1 to train on, 2 held out), at least 2 left for pre-training (one for early stopping).
   if (unique.length < 5) throw new Error(`source ${name} has ${unique.length} speaker(s); at least 5 are needed: 3 to tune the losses on, held out of pre-training, and 2 to pre-train (one for early stopping)`)
-  const nTune = Math.max(3, Math.round(unique.length * TUNING_FRACTION))
+  // 6 tuning speakers (3 folds of 2: 6 score units, model/tuning.ts) whenever 8 remain to pre-train.
+  const nTune = Math.max(3, Math.round(unique.length * TUNING_FRACTION), unique.length >= 14 ? 6 : 0)
   const s = speakerSplit(makeRng(`tuning-${name}`), source.speakers, nTune / unique.length)
   const tuning = s.heldOutSpeakers
   return { tuning, pretrain: unique.filter((x) => !tuning.includes(x)) }

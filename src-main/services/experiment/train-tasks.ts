@@ -10,7 +10,7 @@ import { LOSS_DEFAULTS, type EpochDiagnostics, type LossName } from '../../../sr
 import type { LossTuning, PretrainRecord } from '../../../src-shared/contract/experiments'
 import { defaultArchitecture } from '../model/networks'
 import { makeRng, speakerSplit } from '../model/sampling'
-import { defaultTrainConfig, pretrain } from '../model/train'
+import { defaultTrainConfig, pretrain, validationFraction } from '../model/train'
 import { saveModel } from '../model/storage'
 import { makeCard } from '../model/card'
 import type { ItemSet, LossConfig } from '../model/types'
@@ -68,7 +68,8 @@ export async function pretrainTask(ctx: TaskContext, p: PretrainParams, id: stri
     onEpoch: (e) => ctx.progress(null, `pre-training on ${p.source} (${p.pretrain_loss}, seed ${p.pretrain_seed}): epoch ${e.epoch}/${e.epochs}, loss ${e.trainLoss.toFixed(4)}`),
   })
   // The same split pretrain() makes for early stopping (services/model/train.ts).
-  const validation = speakerSplit(makeRng(`${cfg.seed}-split`), pool.speakers, cfg.validationSpeakers).heldOutSpeakers
+  const valSplit = speakerSplit(makeRng(`${cfg.seed}-split`), pool.speakers, validationFraction(new Set(pool.speakers).size, cfg.validationSpeakers))
+  const validation = valSplit.heldOutSpeakers
   const dir = baseDir(ctx.dir, p)
   await saveModel(dir, base, await makeCard(base, { name: `pretrained-${p.source}-${p.pretrain_loss}-s${p.pretrain_seed}`, extractor: { name: extractorOf(ctx.config), version: 'experiment' }, sourceCorpus: p.source }))
   fs.rmSync(ckpt, { recursive: true, force: true })
@@ -79,6 +80,8 @@ export async function pretrainTask(ctx: TaskContext, p: PretrainParams, id: stri
     speakers: { pretrain: split.pretrain.filter((s) => !validation.includes(s)), validation, tuning: split.tuning },
     epochs: base.history.length,
     best_epoch: base.metrics.bestEpoch ?? null,
+    early_stopping: { patience: cfg.patience, min_epochs: Math.min(cfg.minEpochs ?? 0, cfg.epochs), validation_speakers: validation.length, validation_clips: valSplit.heldOut.length },
+    stopped_training_at: base.metrics.stoppedTrainingAt ?? null,
     val_accuracy: base.metrics.valAccuracy ?? null,
     hyper: { margin: t.loss.margin, temperature: t.loss.temperature, learningRate: t.learningRate },
     diagnostics: diagnosticsOf(base),

@@ -13,7 +13,7 @@ import * as tf from '@tensorflow/tfjs'
 import { loadCheckpoint, saveCheckpoint, type CheckpointState } from './checkpoint'
 import { PhaseDiagnostics } from './diagnostics'
 import { prototypeAccuracy } from './inference-core'
-import { balancedLoss, disposeMasks, lossConfigFor } from './losses'
+import { balancedLoss, disposeMasks } from './losses'
 import { makeRng } from './sampling'
 import { batchMasks } from './step'
 import type { EpochLogs, LoopState, TrainCallback } from './train-loop'
@@ -108,7 +108,7 @@ function validate(state: LoopState, data: ItemSet, split: { train: number[]; val
   try {
     if (m.nValid === 0) return { loss: NaN, accuracy }
     const l = tf.tidy(() => {
-      const o = balancedLoss(tf.tensor2d(ev, [val.length, net.embeddingDim]), m, loss.name === 'contrastive' ? lossConfigFor('distance') : loss)
+      const o = balancedLoss(tf.tensor2d(ev, [val.length, net.embeddingDim]), m, loss.name === 'contrastive' ? PAIR_VALIDATION_LOSS : loss)
       return o.loss.dataSync()[0]
     })
     return { loss: l, accuracy }
@@ -116,6 +116,9 @@ function validate(state: LoopState, data: ItemSet, split: { train: number[]; val
     disposeMasks(m)
   }
 }
+
+/** The contrastive runs' validation loss: the distance loss at fixed settings (one scale, whatever the defaults). */
+const PAIR_VALIDATION_LOSS: LossConfig = { name: 'distance', margin: 0.5, temperature: 0.1 }
 
 export type Best = CheckpointState['best']
 

@@ -33,6 +33,18 @@ export interface TrainedModel {
   config: TrainConfig
 }
 
+/** Early stopping never stops before this many epochs (all of them when a run has fewer). */
+export const MIN_EPOCHS = 5
+/** Early stopping's validation speakers: at least this many whenever the pool has twice as many. */
+export const MIN_VALIDATION_SPEAKERS = 3
+
+/** The held-out fraction for early stopping: `fraction` of the speakers, but at least MIN_VALIDATION_SPEAKERS when the pool allows. */
+export function validationFraction(nSpeakers: number, fraction: number): number {
+  if (fraction <= 0 || nSpeakers < 2) return fraction
+  const want = Math.max(Math.round(nSpeakers * fraction), nSpeakers >= 2 * MIN_VALIDATION_SPEAKERS ? MIN_VALIDATION_SPEAKERS : 1)
+  return want / nSpeakers
+}
+
 export function defaultTrainConfig(arch: TrainConfig['arch'], overrides: Partial<TrainConfig> = {}): TrainConfig {
   return {
     arch,
@@ -45,6 +57,7 @@ export function defaultTrainConfig(arch: TrainConfig['arch'], overrides: Partial
     stepsPerEpoch: 50,
     learningRate: 1e-3,
     patience: 5,
+    minEpochs: MIN_EPOCHS,
     validationSpeakers: 0.2,
     seed: 1,
     frozenLayers: 0,
@@ -158,7 +171,7 @@ export interface FinetuneOptions {
 /** Pre-trains an embedding network on a source corpus (`split`: the caller's speaker split, model/roles.ts). */
 export async function pretrain(source: ItemSet, config: TrainConfig, ctx: TrainOptions = {}, given?: { train: number[]; val: number[] }): Promise<TrainedModel> {
   const rng = makeRng(`${config.seed}-split`)
-  const split = given ? { train: given.train, heldOut: given.val } : speakerSplit(rng, source.speakers, config.validationSpeakers)
+  const split = given ? { train: given.train, heldOut: given.val } : speakerSplit(rng, source.speakers, validationFraction(new Set(source.speakers).size, config.validationSpeakers))
   const normaliser = fitNormaliser(source, split.train)
   const data = normaliseSet(source, normaliser)
   const net = buildNetwork(config.arch, config.seed)
@@ -168,6 +181,7 @@ export async function pretrain(source: ItemSet, config: TrainConfig, ctx: TrainO
 
 function finish(net: EmbeddingModel, normaliser: Normaliser | null, data: ItemSet, config: TrainConfig, shots: number | null, r: TrainResult): TrainedModel {
   const metrics: Record<string, number> = { epochs: r.history.length }
+  if (r.stoppedTrainingAt !== null) metrics.stoppedTrainingAt = r.stoppedTrainingAt
   if (r.best) {
     metrics.valAccuracy = r.best.valAccuracy
     metrics.valLoss = r.best.valLoss

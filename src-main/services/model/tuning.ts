@@ -2,15 +2,22 @@
  * Hyper-parameter tuning of one loss with a fixed budget, on the SOURCE corpus only, so every
  * loss gets the same number of trials and no target speaker is ever looked at.
  *
- * - The source's speakers are split (from the seed) into tuning-training speakers and
- *   held-out speakers; the held-out ones are split again into support and query speakers.
- * - Each trial pre-trains a fresh network (same initialisation for every trial) briefly on the
- *   training speakers, normalised with statistics of those speakers only, without early stopping.
- * - Score: few-shot UAR by nearest prototype: K clips per class drawn from the support speakers
- *   form the prototypes, every query speaker's clip is classified; mean over a few draws.
+ * - Cross-validation over the tuning speakers (tuningFolds): the speakers are shuffled from the
+ *   seed and cut into up to 3 folds of at least 2 speakers. For each fold a fresh network (same
+ *   initialisation for every trial) pre-trains briefly on the other folds' speakers, normalised with
+ *   their statistics only, without early stopping.
+ * - Score units: inside a held-out fold every speaker is the query once, and the fold's other
+ *   speakers give the support (K clips per class, a few draws): nearest-prototype UAR per unit.
+ *   A trial's score is the mean over units, its standard error sd / sqrt(units).
  * - Trial 0 is the loss's LOSS_DEFAULTS; trial k > 0 maps the k-th point of one seeded uniform
  *   sequence, shared by all losses, into that loss's search space (log scale for learning rate
  *   and temperature). Parameters a loss does not use keep their default.
+ * - Tuning is informative only when the best trial beats chance by more than NOISE_SE standard
+ *   errors and, if it is not the defaults, beats the defaults by more than NOISE_SE standard
+ *   errors of the paired difference (the same units), with at least MIN_UNITS units. Otherwise
+ *   the defaults are used and the result says "tuning uninformative: ...".
+ * Every bound of every search range keeps the loss's gradient alive at initialisation and on a
+ * batch whose classes are already separated (test/unit/model/tuning-ranges.test.ts).
  * Everything is deterministic from the seed (and the thread count, docs/engine.md).
  */
 import { LOSS_DEFAULTS, type LossName } from '../../../src-shared/losses'
@@ -35,35 +42,59 @@ export interface TuneOptions {
   budget: number
   seed: number
   signal?: AbortSignal
-  /** Epochs per trial (default 4) of `stepsPerEpoch` steps (default 25). */
+  /** Epochs per trial and fold (default 4) of `stepsPerEpoch` steps (default 25). */
   epochs?: number
   stepsPerEpoch?: number
   /** Support clips per class for the prototypes (default 5). */
   shots?: number
-  /** Called after each trial with the item indices it trained on (tests check them). */
-  onTrial?(t: { trial: number; params: TuneParams; score: number; trainIndices: number[] }): void
+  /** Called after each trial and fold with the item indices it trained on (tests check them). */
+  onTrial?(t: { trial: number; fold: number; params: TuneParams; trainIndices: number[] }): void
+}
+
+export interface TrialScore {
+  params: TuneParams
+  /** Mean UAR over the units (fold x query speaker). */
+  score: number
+  /** Standard error of the mean over the units. */
+  se: number
+  /** Per-unit UARs, in unit order (the same units for every trial). */
+  units: number[]
 }
 
 export interface TuneResult {
   chosen: TuneParams
-  trials: { params: TuneParams; score: number }[]
+  trials: TrialScore[]
   budget: number
   criterion: string
+  /** Chance UAR (1 / classes). */
+  chance: number
+  informative: boolean
+  /** What tuning concluded, in words ("tuning uninformative: ..." when the defaults were used for want of evidence). */
+  note: string
   trainSpeakers: string[]
   heldOutSpeakers: string[]
 }
 
 /** Search ranges: [low, high] per tuned parameter; log scale for learning rate and temperature. */
-const LR: [number, number] = [3e-4, 3e-3]
-const SPACE: Record<LossName, Partial<Record<'margin' | 'temperature', [number, number]>>> = {
+export const LR_RANGE: [number, number] = [3e-4, 3e-3]
+/**
+ * Bounds chosen so that every setting keeps a gradient (tuning-ranges.test.ts): contrastive's
+ * margin above the distance of a fresh network's different-class pairs (so negatives train), the
+ * temperatures high enough that a batch whose classes are already apart still has active anchors.
+ */
+export const SEARCH_SPACE: Record<LossName, Partial<Record<'margin' | 'temperature', [number, number]>>> = {
   // distances on the unit sphere lie in [0, 2]
-  contrastive: { margin: [0.25, 1.5] },
-  distance: { margin: [0, 1], temperature: [0.02, 0.5] },
+  contrastive: { margin: [1, 1.5] },
+  distance: { margin: [0, 1], temperature: [0.3, 0.8] },
   triplet: {}, // soft margin: no margin, no temperature (Hermans et al. 2017)
-  protonet: { temperature: [0.02, 0.5] },
-  supcon: { temperature: [0.03, 0.5] },
+  protonet: { temperature: [0.6, 2] },
+  supcon: { temperature: [0.3, 0.8] },
 }
 const DRAWS = 3
+/** "More than the noise": this many standard errors. */
+export const NOISE_SE = 2
+/** Fewer score units than this give no standard error worth the name: tuning is then uninformative. */
+export const MIN_UNITS = 5
 
 const logLerp = ([a, b]: [number, number], u: number) => Math.exp(Math.log(a) + u * (Math.log(b) - Math.log(a)))
 const lerp = ([a, b]: [number, number], u: number) => a + u * (b - a)
@@ -74,99 +105,136 @@ export function trialParams(loss: LossName, budget: number, seed: number): TuneP
   const d = LOSS_DEFAULTS[loss]
   const rng = makeRng(`${seed}-tune-points`) // not the loss: every loss sees the same points
   const out: TuneParams[] = [{ margin: d.margin, temperature: d.temperature, learningRate: d.learningRate }]
-  const sp = SPACE[loss]
+  const sp = SEARCH_SPACE[loss]
   for (let k = 1; k < budget; k++) {
     const [u1, u2, u3] = [rng(), rng(), rng()]
     out.push({
       margin: sp.margin ? lerp(sp.margin, u1) : d.margin,
       temperature: sp.temperature ? logLerp(sp.temperature, u2) : d.temperature,
-      learningRate: logLerp(LR, u3),
+      learningRate: logLerp(LR_RANGE, u3),
     })
   }
   return out
 }
 
-/** Speaker roles of tuning: training speakers, and held-out ones split into support and query. */
-export function tuningSplit(source: ItemSet, seed: number): { train: number[]; support: number[]; query: number[]; trainSpeakers: string[]; heldOutSpeakers: string[] } {
+/** The tuning speakers cut into up to 3 folds of at least 2 speakers (from the seed). */
+export function tuningFolds(source: ItemSet, seed: number): string[][] {
   const speakers = [...new Set(source.speakers)].sort()
   if (speakers.length < 3) throw new Error(`tuning needs a source with at least 3 speakers (1 to train on, 2 held out), this one has ${speakers.length}`)
   const order = shuffle(makeRng(`${seed}-tune-split`), [...speakers])
-  const nHeld = Math.max(2, Math.round(speakers.length / 3))
-  const held = order.slice(0, nHeld)
-  const supportSp = new Set(held.slice(0, Math.ceil(nHeld / 2)))
-  const heldSet = new Set(held)
-  const idx = source.labels.map((_, i) => i)
-  return {
-    train: idx.filter((i) => !heldSet.has(source.speakers[i])),
-    support: idx.filter((i) => supportSp.has(source.speakers[i])),
-    query: idx.filter((i) => heldSet.has(source.speakers[i]) && !supportSp.has(source.speakers[i])),
-    trainSpeakers: order.slice(nHeld).sort(),
-    heldOutSpeakers: held.sort(),
-  }
+  const k = Math.max(1, Math.min(3, Math.floor(speakers.length / 2)))
+  // one fold when a second would leave nobody to train on
+  const folds = Array.from({ length: k }, (_, f) => order.filter((_, i) => i % k === f))
+  return k === 1 ? [order.slice(0, 2)] : folds
 }
 
-/** Mean UAR of nearest-prototype classification over a few support draws. */
-function fewShotUar(emb: Float32Array, labels: string[], support: number[], query: number[], dim: number, shots: number, seed: number): number {
-  const pos = new Map([...support, ...query].map((g, r) => [g, r]))
+/** Per-unit UARs: each speaker of `held` is the query once, the others give the support (a few draws). */
+function unitScores(emb: Float32Array, pos: Map<number, number>, source: ItemSet, held: string[], dim: number, shots: number, seed: string): number[] {
   const rng = makeRng(`${seed}-tune-support`)
-  let sum = 0
-  for (let d = 0; d < DRAWS; d++) {
-    const sup = selectShots(rng, labels, support, shots)
-    const se = new Float32Array(sup.length * dim)
-    sup.forEach((g, r) => se.set(emb.subarray(pos.get(g)! * dim, (pos.get(g)! + 1) * dim), r * dim))
-    const { classes, protos } = prototypes(se, sup.map((g) => labels[g]), dim)
-    const known = query.filter((g) => classes.includes(labels[g]))
-    const pred = known.map((g) => {
-      let best = 0
-      for (let c = 1; c < classes.length; c++) if (dist(emb, pos.get(g)!, protos, c, dim) < dist(emb, pos.get(g)!, protos, best, dim)) best = c
-      return classes[best]
-    })
-    sum += classificationMetrics(known.map((g) => labels[g]), pred).uar
-  }
-  return sum / DRAWS
+  const idx = [...pos.keys()]
+  return held.map((q) => {
+    const query = idx.filter((g) => source.speakers[g] === q)
+    const support = idx.filter((g) => source.speakers[g] !== q)
+    let sum = 0
+    for (let d = 0; d < DRAWS; d++) {
+      const sup = selectShots(rng, source.labels, support, shots)
+      const se = new Float32Array(sup.length * dim)
+      sup.forEach((g, r) => se.set(emb.subarray(pos.get(g)! * dim, (pos.get(g)! + 1) * dim), r * dim))
+      const { classes, protos } = prototypes(se, sup.map((g) => source.labels[g]), dim)
+      const known = query.filter((g) => classes.includes(source.labels[g]))
+      const pred = known.map((g) => {
+        let best = 0
+        for (let c = 1; c < classes.length; c++) if (dist(emb, pos.get(g)!, protos, c, dim) < dist(emb, pos.get(g)!, protos, best, dim)) best = c
+        return classes[best]
+      })
+      sum += classificationMetrics(known.map((g) => source.labels[g]), pred).uar
+    }
+    return sum / DRAWS
+  })
+}
+
+const mean = (v: number[]) => v.reduce((a, b) => a + b, 0) / Math.max(1, v.length)
+/** Standard error of the mean (0 for fewer than 2 values). */
+export function standardError(v: number[]): number {
+  if (v.length < 2) return 0
+  const m = mean(v)
+  return Math.sqrt(v.reduce((s, x) => s + (x - m) ** 2, 0) / (v.length - 1) / v.length)
+}
+
+/**
+ * Which trial to use: the best by mean score if it beats chance, and (unless it is trial 0, the
+ * defaults) the defaults' paired scores, by more than NOISE_SE standard errors; else the defaults.
+ */
+export function decide(trials: Pick<TrialScore, 'score' | 'se' | 'units'>[], chance: number): { chosen: number; informative: boolean; note: string } {
+  let best = 0
+  for (let k = 1; k < trials.length; k++) if (trials[k].score > trials[best].score + 1e-12) best = k
+  const b = trials[best]
+  const pct = (v: number) => `${(100 * v).toFixed(1)}%`
+  const bestText = `best trial ${pct(b.score)} (SE ${pct(b.se)}, ${b.units.length} units)`
+  const uninformative = (why: string) => ({ chosen: 0, informative: false, note: `tuning uninformative: ${bestText} vs chance ${pct(chance)}${why}, defaults used` })
+  if (b.units.length < MIN_UNITS) return uninformative(`; fewer than ${MIN_UNITS} score units give no standard error`)
+  if (b.score - chance <= NOISE_SE * b.se) return uninformative('')
+  if (best === 0) return { chosen: 0, informative: true, note: `tuning informative: the defaults scored best, ${bestText} vs chance ${pct(chance)}` }
+  const diffs = b.units.map((u, i) => u - trials[0].units[i])
+  const seDiff = standardError(diffs)
+  if (mean(diffs) <= NOISE_SE * seDiff) return uninformative(` and defaults ${pct(trials[0].score)} (difference ${pct(mean(diffs))}, SE ${pct(seDiff)})`)
+  return { chosen: best, informative: true, note: `tuning informative: trial ${best} ${pct(b.score)} beats the defaults ${pct(trials[0].score)} by ${pct(mean(diffs))} (SE ${pct(seDiff)}) and chance ${pct(chance)}` }
 }
 
 export async function tuneLoss(source: ItemSet, opts: TuneOptions): Promise<TuneResult> {
   const epochs = opts.epochs ?? 4
   const steps = opts.stepsPerEpoch ?? 25
   const shots = opts.shots ?? 5
-  const split = tuningSplit(source, opts.seed)
-  const normaliser = fitNormaliser(source, split.train)
-  const data = normaliseSet(source, normaliser)
-  const scored = [...split.support, ...split.query]
-  const trials: TuneResult['trials'] = []
-  for (const [k, params] of trialParams(opts.loss, opts.budget, opts.seed).entries()) {
+  const folds = tuningFolds(source, opts.seed)
+  const heldOut = folds.flat()
+  const all = source.labels.map((_, i) => i)
+  const parts = folds.map((held) => {
+    const train = all.filter((i) => !held.includes(source.speakers[i]))
+    const scored = all.filter((i) => held.includes(source.speakers[i]))
+    return { held, train, scored, data: normaliseSet(source, fitNormaliser(source, train)) }
+  })
+  const params = trialParams(opts.loss, opts.budget, opts.seed)
+  const trials: TrialScore[] = []
+  for (const [k, p] of params.entries()) {
     const cfg = defaultTrainConfig(opts.arch, {
-      loss: lossConfigFor(opts.loss, { margin: params.margin, temperature: params.temperature }),
-      learningRate: params.learningRate,
+      loss: lossConfigFor(opts.loss, { margin: p.margin, temperature: p.temperature }),
+      learningRate: p.learningRate,
       epochs,
       stepsPerEpoch: steps,
       patience: 0,
       validationSpeakers: 0,
       seed: opts.seed,
     })
-    const net = buildNetwork(opts.arch, opts.seed)
-    try {
-      const r = await trainSiamese(net, data, cfg, { train: split.train, val: [] }, { signal: opts.signal })
-      const emb = net.embedItems(data, scored)
-      const score = fewShotUar(emb, source.labels, split.support, split.query, net.embeddingDim, shots, opts.seed)
-      trials.push({ params, score })
-      opts.onTrial?.({ trial: k, params, score, trainIndices: r.trainIndices })
-    } finally {
-      net.dispose()
+    const units: number[] = []
+    for (const [f, part] of parts.entries()) {
+      const net = buildNetwork(opts.arch, opts.seed)
+      try {
+        const r = await trainSiamese(net, part.data, cfg, { train: part.train, val: [] }, { signal: opts.signal })
+        const emb = net.embedItems(part.data, part.scored)
+        units.push(...unitScores(emb, new Map(part.scored.map((g, r) => [g, r])), source, part.held, net.embeddingDim, shots, `${opts.seed}-${f}`))
+        opts.onTrial?.({ trial: k, fold: f, params: p, trainIndices: r.trainIndices })
+      } finally {
+        net.dispose()
+      }
     }
+    trials.push({ params: p, score: mean(units), se: standardError(units), units })
   }
-  let best = 0
-  for (let k = 1; k < trials.length; k++) if (trials[k].score > trials[best].score + 1e-12) best = k
+  const chance = 1 / new Set(source.labels).size
+  const d = decide(trials, chance)
+  const nTrain = new Set(source.speakers).size - Math.min(...folds.map((f) => f.length))
   return {
-    chosen: trials[best].params,
+    chosen: trials[d.chosen].params,
     trials,
     budget: opts.budget,
     criterion:
-      `mean few-shot UAR (nearest prototype, ${shots} support clips per class from ${Math.ceil(split.heldOutSpeakers.length / 2)} held-out source speakers, ` +
-      `queries from the other ${split.heldOutSpeakers.length - Math.ceil(split.heldOutSpeakers.length / 2)}, ${DRAWS} support draws) after ${epochs} epochs x ${steps} steps ` +
-      `of pre-training on the other ${split.trainSpeakers.length} source speakers; ${opts.budget} trials, the first at the defaults`,
-    trainSpeakers: split.trainSpeakers,
-    heldOutSpeakers: split.heldOutSpeakers,
+      `mean few-shot UAR by nearest prototype over ${trials[0].units.length} units (${folds.length} fold(s) of the ${heldOut.length} held-out tuning speakers x each ` +
+      `held-out speaker as the query, ${shots} support clips per class from the fold's other speakers, ${DRAWS} draws), after ${epochs} epochs x ${steps} steps ` +
+      `of pre-training on the other (up to ${nTrain}) tuning speakers; ${opts.budget} trials, the first at the defaults; a trial other than the defaults is used only ` +
+      `when it beats chance and the defaults by more than ${NOISE_SE} standard errors`,
+    chance,
+    informative: d.informative,
+    note: d.note,
+    trainSpeakers: [...new Set(source.speakers)].filter((s) => !heldOut.includes(s)).sort(),
+    heldOutSpeakers: [...heldOut].sort(),
   }
 }

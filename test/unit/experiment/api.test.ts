@@ -63,8 +63,7 @@ describe('experiments router', () => {
     const req = { config: { ...small, sources: [{ name: 'cremad', ref: cremad.dir }], target: { name: 'ravdess', ref: 'ravdess-small' } }, out }
 
     const first = await caller.experiments.start(req)
-    // per fold x shots: softmax + target-only x 2 + 2 bases x (pre-trained only + fine-tuned x 2)
-    const total = 2 * 2 * (1 + 2 + 2 * 3)
+    const total = 2 * 2 * (1 + 2 + 2 * 4) // folds x shots x (softmax + target-only x 2 + 2 bases x (pre-trained only + fine-tuned x 2 + recommended))
     const tasks = 2 + 2 + 2 + 2 * 2 * 3
     expect(first).toMatchObject({ out, total, resume: false })
     const messages: string[] = []

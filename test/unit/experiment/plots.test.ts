@@ -32,6 +32,9 @@ describe('plots', () => {
     expect(ax.breakAt!).toBeGreaterThan(5)
     expect(ax.breakAt!).toBeLessThan(15)
     expect(new Set(spec.data.values.filter((v) => v.shots === 'all').map((v) => v.k))).toEqual(new Set([15]))
+    // one softmax point per panel and K: the recommended arm is a series of its own, not "softmax"
+    expect(spec.data.values.filter((v) => (v as { series?: string }).series === 'softmax' && v.shots === '1')).toHaveLength(2)
+    expect(spec.data.values.some((v) => /recommended recipe/.test((v as { series?: string }).series ?? ''))).toBe(true)
   })
 
   it('24 series get 24 distinct colour x marker pairs; the baselines keep colours no Siamese series has', () => {

@@ -140,6 +140,14 @@ describe('a trained model and its card', () => {
     for (const run of ev.runs) expect(run.testSpeakers.map((s) => `${ws.dataset}:${s}`).sort()).toEqual([...roles.heldOut].sort())
     expect(ev.runs[0].estimate.n).toBe(ho.n)
     expect(ev.warning).toBeNull()
+    // `ser evaluate` says how many test clips it withholds as unfamiliar, at the card's threshold, and the accuracy of the rest (issue 21)
+    for (const run of ev.runs) {
+      expect(run.unfamiliar.threshold).toBe(card.unfamiliarity!.threshold)
+      expect(run.unfamiliar.n).toBe(run.estimate.n)
+      expect(run.unfamiliar.answered + run.unfamiliar.flagged).toBe(run.unfamiliar.n)
+      expect(run.unfamiliar.accuracyAll).toBeCloseTo(run.estimate.accuracy.value, 10)
+      expect(run.unfamiliar.share.low).toBeLessThanOrEqual(run.unfamiliar.share.value)
+    }
   }, 300_000)
 })
 

@@ -204,19 +204,24 @@ describe('perfectly separated classes', () => {
   const SEP: Vec[] = [[1, 0, 0], [1, 1e-4, 0], [1, 0, 1e-4], [-1, 0, 0], [-1, 1e-4, 0], [-1, 0, -1e-4]].map(unit)
   const Y = [0, 0, 0, 1, 1, 1]
 
+  // At a small temperature (0.1, the defaults before docs/method.md "Losses that keep training") the
+  // softplus / softmax saturate: nothing trains any more. The defaults keep a small gradient.
+  const cold = (name: LossName) => lossConfigFor(name, { temperature: 0.1 })
   for (const name of ['distance', 'protonet'] as const) {
-    it(`${name}: loss and gradient vanish and no anchor is active`, () => {
-      const r = run(name, SEP, Y)
+    it(`${name}: at temperature 0.1 loss and gradient vanish and no anchor is active; at its defaults every anchor keeps a gradient`, () => {
+      const r = run(name, SEP, Y, cold(name))
       expect(r.loss).toBeLessThan(1e-5)
       expect(norm(r.grad)).toBeLessThan(1e-3)
       expect(r.active).toBe(0)
+      expect(run(name, SEP, Y).active).toBe(1)
     })
   }
 
-  it('supcon: the loss falls to its floor log|P(i)| and no anchor is active', () => {
-    const r = run('supcon', SEP, Y)
+  it('supcon: at temperature 0.1 the loss falls to its floor log|P(i)| and no anchor is active; at its defaults every anchor keeps a gradient', () => {
+    const r = run('supcon', SEP, Y, cold('supcon'))
     expect(r.loss).toBeCloseTo(Math.log(2), 3)
     expect(r.active).toBe(0)
+    expect(run('supcon', SEP, Y).active).toBe(1)
   })
 
   it('triplet (soft margin): never exactly zero, so every anchor keeps a small gradient (its documented property)', () => {

@@ -35,6 +35,15 @@ export const CASES: Case[] = [
   { name: 'triplet-two-threads', loss: 'triplet', overrides: { epochs: 3, patience: 1 }, threads: 2, checkpoint: false },
 ]
 
+/** The loss settings the reference was captured with (the defaults of the time). */
+const OLD_DEFAULTS: Record<LossName, { margin: number; temperature: number }> = {
+  contrastive: { margin: 0.5, temperature: 0 },
+  distance: { margin: 0.5, temperature: 0.1 },
+  triplet: { margin: 0, temperature: 0 },
+  protonet: { margin: 0, temperature: 0.1 },
+  supcon: { margin: 0, temperature: 0.1 },
+}
+
 export interface CaseResult {
   name: string
   history: { epoch: number; trainLoss: number; valLoss: number | null; valAccuracy: number | null; active: number; grad: number; norm: number; change: number }[]
@@ -44,7 +53,7 @@ export interface CaseResult {
 
 export async function runCase(c: Case): Promise<CaseResult> {
   const src = makeSyntheticCorpus({ classes: ['a', 'b', 'c', 'd'], speakers: 10, perSpeakerPerClass: 5, seed: 7, dim: 24, speakerPrefix: 's' })
-  const cfg = defaultTrainConfig({ kind: 'mlp', inputDim: 24, hidden: [32, 16], embedding: 8 }, { loss: lossConfigFor(c.loss), stepsPerEpoch: 5, classesPerBatch: 4, perClass: 4, pairsPerBatch: 16, seed: 3, ...c.overrides })
+  const cfg = defaultTrainConfig({ kind: 'mlp', inputDim: 24, hidden: [32, 16], embedding: 8 }, { loss: lossConfigFor(c.loss, OLD_DEFAULTS[c.loss]), stepsPerEpoch: 5, classesPerBatch: 4, perClass: 4, pairsPerBatch: 16, seed: 3, minEpochs: 0, ...c.overrides })
   const sp = speakerSplit(makeRng('ref-split'), src.speakers, cfg.validationSpeakers)
   const data = normaliseSet(src, fitNormaliser(src, sp.train))
   const net = buildNetwork(cfg.arch, cfg.seed)

@@ -59,6 +59,13 @@ export const PLANS: Plan[] = [
   { name: 'mlp contrastive, few items', arch: mlp, loss: 'contrastive', frozen: 1, threads: 1, fewItems: true },
 ]
 
+/** The loss settings in effect when the reference was captured (LOSS_DEFAULTS has changed since): pinned, so only the speed work is compared. */
+const PINNED: Partial<Record<LossName, { margin?: number; temperature?: number }>> = {
+  contrastive: { margin: 0.5 },
+  distance: { margin: 0.5, temperature: 0.1 },
+  supcon: { temperature: 0.1 },
+}
+
 export async function referenceRun(p: Plan): Promise<ReferenceRun> {
   const raw = corpus(p.arch)
   const spk = [...new Set(raw.speakers)].sort()
@@ -68,7 +75,7 @@ export async function referenceRun(p: Plan): Promise<ReferenceRun> {
   const val = all.filter((i) => valSpk.has(raw.speakers[i]))
   const data = p.arch.kind === 'mlp' ? normaliseSet(raw, fitNormaliser(raw, train)) : raw
   const cfg = defaultTrainConfig(p.arch, {
-    loss: lossConfigFor(p.loss),
+    loss: lossConfigFor(p.loss, PINNED[p.loss]),
     pairsPerBatch: p.arch.kind === 'mlp' ? 32 : 8,
     classesPerBatch: 4,
     perClass: 4,

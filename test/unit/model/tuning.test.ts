@@ -6,7 +6,7 @@ import { beforeAll, describe, expect, it } from 'vitest'
 import { initBackend } from '../../../src-main/services/engine/backend'
 import { LOSS_DEFAULTS, LOSS_NAMES } from '../../../src-shared/losses'
 import { makeSyntheticCorpus } from '../../../src-main/services/model/synthetic'
-import { trialParams, tuneLoss, tuningSplit } from '../../../src-main/services/model/tuning'
+import { decide, standardError, trialParams, tuneLoss, tuningFolds } from '../../../src-main/services/model/tuning'
 import type { Architecture } from '../../../src-main/services/model/types'
 
 const source = makeSyntheticCorpus({ classes: ['neutral', 'happy', 'sad', 'angry'], speakers: 9, perSpeakerPerClass: 4, seed: 7, speakerPrefix: 'src' })
@@ -35,30 +35,53 @@ describe('tuneLoss', () => {
     expect(() => trialParams('distance', 0, 1)).toThrow(/budget/)
   })
 
-  it('splits the source by speaker: held-out speakers (support and query) never train', () => {
-    const s = tuningSplit(source, 5)
-    expect(s.heldOutSpeakers.length).toBeGreaterThanOrEqual(2)
-    expect(s.trainSpeakers.filter((x) => s.heldOutSpeakers.includes(x))).toEqual([])
-    expect(new Set(s.train.map((i) => source.speakers[i]))).toEqual(new Set(s.trainSpeakers))
-    const supportSp = new Set(s.support.map((i) => source.speakers[i]))
-    const querySp = new Set(s.query.map((i) => source.speakers[i]))
-    expect([...supportSp].filter((x) => querySp.has(x))).toEqual([])
-    expect(new Set([...supportSp, ...querySp])).toEqual(new Set(s.heldOutSpeakers))
-    expect(() => tuningSplit({ ...source, speakers: source.speakers.map((x) => (x < 'src2' ? 'a' : 'b')) }, 1)).toThrow(/at least 3 speakers/)
+  it('cross-validates over the tuning speakers: folds of at least 2 speakers, every speaker held out once', () => {
+    const folds = tuningFolds(source, 5)
+    expect(folds.length).toBe(3)
+    for (const f of folds) expect(f.length).toBeGreaterThanOrEqual(2)
+    expect(folds.flat().sort()).toEqual([...new Set(source.speakers)].sort())
+    const three = { ...source, speakers: source.speakers.map((x) => ['a', 'b', 'c'][Number(x.slice(-1)) % 3]) }
+    expect(tuningFolds(three, 1)).toHaveLength(1)
+    expect(() => tuningFolds({ ...source, speakers: source.speakers.map((x) => (x < 'src7-4' ? 'a' : 'b')) }, 1)).toThrow(/at least 3 speakers/)
+  })
+
+  it('uses the defaults and says "tuning uninformative" when no trial beats chance, or the defaults, by more than the noise', () => {
+    const units = (v: number[]) => ({ score: v.reduce((a, b) => a + b, 0) / v.length, se: standardError(v), units: v })
+    // the best trial is within noise of chance (today's 1+1+1-speaker tuning: 13.5%..18.7% around 16.7%)
+    const noisy = decide([units([0.15, 0.17, 0.16, 0.18, 0.14, 0.16]), units([0.19, 0.14, 0.2, 0.15, 0.18, 0.17])], 1 / 6)
+    expect(noisy.chosen).toBe(0)
+    expect(noisy.informative).toBe(false)
+    expect(noisy.note).toMatch(/^tuning uninformative: best trial 17\.2% .* vs chance 16\.7%.*defaults used$/)
+    // clearly above chance, but not clearly above the defaults
+    const close = decide([units([0.5, 0.52, 0.49, 0.51, 0.5, 0.5]), units([0.52, 0.5, 0.5, 0.53, 0.49, 0.51])], 0.25)
+    expect(close).toMatchObject({ chosen: 0, informative: false })
+    expect(close.note).toMatch(/tuning uninformative.*defaults 50\.3%/)
+    // clearly above both: the trial is used
+    expect(decide([units([0.5, 0.52, 0.49, 0.51, 0.5, 0.5]), units([0.6, 0.61, 0.6, 0.62, 0.59, 0.6])], 0.25)).toMatchObject({ chosen: 1, informative: true })
+    // fewer than 5 units: no standard error worth the name
+    expect(decide([units([0.9, 0.9]), units([0.1, 0.1])], 0.25)).toMatchObject({ chosen: 0, informative: false })
   })
 
   it('runs the budget for each loss, trains only on the tuning-training speakers, and reports the criterion', async () => {
     for (const loss of ['contrastive', 'supcon'] as const) {
       const seen: string[][] = []
-      const r = await tuneLoss(source, { ...quick, loss, onTrial: (t) => seen.push([...new Set(t.trainIndices.map((i) => source.speakers[i]))]) })
+      const folds = tuningFolds(source, quick.seed)
+      const r = await tuneLoss(source, { ...quick, loss, onTrial: (t) => seen.push([String(t.fold), ...new Set(t.trainIndices.map((i) => source.speakers[i]))]) })
       expect(r.trials).toHaveLength(quick.budget)
       expect(r.budget).toBe(quick.budget)
-      expect(seen).toHaveLength(quick.budget)
-      for (const spk of seen) expect(spk.filter((x) => r.heldOutSpeakers.includes(x))).toEqual([])
+      expect(seen).toHaveLength(quick.budget * folds.length)
+      // a fold's network never trains on the fold's held-out speakers
+      for (const [f, ...spk] of seen) expect(spk.filter((x) => folds[Number(f)].includes(x))).toEqual([])
       expect(r.trainSpeakers.length + r.heldOutSpeakers.length).toBe(9)
-      for (const t of r.trials) expect(t.score).toBeGreaterThanOrEqual(0)
-      expect(Math.max(...r.trials.map((t) => t.score))).toBe(r.trials.find((t) => t.params === r.chosen)!.score)
-      expect(r.criterion).toMatch(/UAR.*held-out source speakers/)
+      for (const t of r.trials) {
+        expect(t.score).toBeGreaterThanOrEqual(0)
+        expect(t.units).toHaveLength(9) // every held-out speaker is a query once
+        expect(t.se).toBeGreaterThan(0)
+      }
+      expect(r.chance).toBeCloseTo(1 / 4)
+      expect(r.note).toMatch(/^tuning (un)?informative: /)
+      if (!r.informative) expect(r.chosen).toEqual(r.trials[0].params)
+      expect(r.criterion).toMatch(/UAR.*held-out tuning speakers/)
     }
   }, 120_000)
 
