@@ -179,8 +179,10 @@ test.describe('Labelling desk', () => {
     await expect(app.getByTestId('desk-notice')).toContainText('unlabelled clip(s) scored')
     const suggested = await list.evaluateAll((els) => els.map((e) => ({ id: e.getAttribute('data-clip-id')!, title: e.getAttribute('title')! })))
     expect(suggested.length).toBeGreaterThan(3)
-    // least sure first: the uncertainties in the titles never rise
-    const u = suggested.map((s) => Number(/uncertainty ([\d.]+)/.exec(s.title)![1]))
+    // unfamiliar clips first (no uncertainty: the model makes no suggestion), then least sure first: the uncertainties never rise
+    const familiar = suggested.filter((s) => !s.title.startsWith('unfamiliar'))
+    expect(suggested.slice(0, suggested.length - familiar.length).every((s) => s.title.startsWith('unfamiliar'))).toBe(true)
+    const u = familiar.map((s) => Number(/uncertainty ([\d.]+)/.exec(s.title)![1]))
     expect(u).toEqual([...u].sort((a, b) => b - a))
     const current = () => app.locator('[data-testid="desk-clips"] li.current').getAttribute('data-clip-id')
     expect(await current()).toBe(suggested[0].id)

@@ -7,13 +7,12 @@
 import crypto from 'node:crypto'
 import fs from 'node:fs'
 import path from 'node:path'
-import { UnfamiliarVerdictSchema, type UnfamiliarVerdict } from '../../../src-shared/contract/unfamiliar'
 import type { Workspace } from './workspace'
+import type { UnfamiliarVerdict } from '../../../src-shared/contract/unfamiliar'
 
 export interface CachedScore {
   top: string
   probabilities: Record<string, number>
-  /** The model's unfamiliarity verdict for the clip, or null (no verdict, or an unreadable row). */
   unfamiliar: UnfamiliarVerdict | null
 }
 
@@ -34,22 +33,16 @@ export function cachedScores(ws: Workspace, key: string, extractor: string, hash
   for (const h of new Set(hashes)) {
     const r = get.get(key, h, extractor) as { top: string; probabilities_json: string; unfamiliar_json: string | null } | undefined
     if (!r) continue
-    const verdict = r.unfamiliar_json === null ? null : UnfamiliarVerdictSchema.safeParse(JSON.parse(r.unfamiliar_json))
-    out.set(h, {
-      top: r.top,
-      probabilities: JSON.parse(r.probabilities_json) as Record<string, number>,
-      unfamiliar: verdict?.success ? verdict.data : null,
-    })
+    const unfamiliar = r.unfamiliar_json === null ? null : (JSON.parse(r.unfamiliar_json) as UnfamiliarVerdict)
+    out.set(h, { top: r.top, probabilities: JSON.parse(r.probabilities_json) as Record<string, number>, unfamiliar })
   }
   return out
 }
 
-export function storeScores(ws: Workspace, key: string, extractor: string, scores: (CachedScore & { contentHash: string })[]): void {
+export function storeScores(ws: Workspace, key: string, extractor: string, scores: ({ contentHash: string } & CachedScore)[]): void {
   const sql = 'INSERT OR REPLACE INTO suggest_scores (model_key, content_hash, extractor, top, probabilities_json, unfamiliar_json) VALUES (?, ?, ?, ?, ?, ?)'
   const put = ws.db.prepare(sql)
   ws.db.transaction(() => {
-    for (const s of scores) {
-      put.run(key, s.contentHash, extractor, s.top, JSON.stringify(s.probabilities), s.unfamiliar ? JSON.stringify(s.unfamiliar) : null)
-    }
+    for (const s of scores) put.run(key, s.contentHash, extractor, s.top, JSON.stringify(s.probabilities), s.unfamiliar === null ? null : JSON.stringify(s.unfamiliar))
   })()
 }
