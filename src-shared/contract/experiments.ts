@@ -49,7 +49,7 @@ export const ExperimentConfigSchema = z.object({
   frozen: z.array(z.number().int().min(0).max(8)).min(1).max(9).default([0, 1]),
   shots: z.array(ShotsSchema).min(1).max(20).default([1, 5, 'all']),
   /** Speaker-independent folds of the target (every speaker in exactly one fold). */
-  folds: z.number().int().min(2).max(20).default(4),
+  folds: z.number().int().min(2).max(20).default(5),
   /** Support draws (seeds 1..seeds) per fold. */
   seeds: z.number().int().min(1).max(20).default(2),
   model: ArchitectureKindSchema.default('mlp'),

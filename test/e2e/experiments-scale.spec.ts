@@ -1,6 +1,6 @@
 /**
- * The Experiments view on the results of a default-size grid (issue 20, item 1): 936
- * evaluations (792 + the recommended arm) with two pre-training losses and an embedding map, recorded through the real
+ * The Experiments view on the results of a default-size grid (issue 20, item 1): 1170
+ * evaluations (990 + the recommended arm) with two pre-training losses and an embedding map, recorded through the real
  * plan / task-result / merge code (test/helpers/recorded-grid.ts; only the training is
  * skipped), in a workspace the shell then opens. The view shows every table, the verdicts
  * (coloured as in the report) and every plot; nothing is refused for its size.
@@ -30,7 +30,7 @@ const test = base.extend<object, { shell: ShellProcess }>({
   ],
 })
 
-test('Experiments view: tables, verdicts and plots of a default grid (936 evaluations)', async ({ page, shell }) => {
+test('Experiments view: tables, verdicts and plots of a default grid (1170 evaluations)', async ({ page, shell }) => {
   test.setTimeout(240_000)
   const errors: string[] = []
   page.on('pageerror', (e) => errors.push(e.message))

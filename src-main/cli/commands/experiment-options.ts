@@ -1,7 +1,7 @@
 /** The grid options shared by `ser experiment` and `ser experiment plan`, and their parsing into a configuration. */
 import type { Command } from 'commander'
 import { PAPER_LOSSES } from '../../../src-shared/losses'
-import type { CorpusRef, ExperimentConfigInput } from '../../../src-shared/contract/experiments'
+import { ExperimentConfigSchema, type CorpusRef, type ExperimentConfigInput } from '../../../src-shared/contract/experiments'
 import { parseCorpusArg, parseInteger, parseList, parseLoss, parseShots } from '../../services/experiment/index'
 import type { GlobalOptions } from '../context'
 
@@ -30,6 +30,9 @@ export interface GridOptions extends GlobalOptions {
   recommendFolds?: string
 }
 
+/** The grid's defaults, declared once in the contract (the Experiments form reads the same). */
+const D = ExperimentConfigSchema.parse({ sources: [{ name: 's', ref: 's' }], target: { name: 't', ref: 't' } })
+
 export function addGridOptions(cmd: Command): Command {
   return cmd
     .option('--source <name=dir>', 'source corpus: NAME=FOLDER (imported if needed) or NAME=DATASET; repeat to compare sources', (v: string, prev: CorpusRef[] = []) => [...prev, parseCorpusArg(v)])
@@ -37,23 +40,23 @@ export function addGridOptions(cmd: Command): Command {
     .option('--loss <list>', 'losses (contrastive, distance, triplet, protonet, supcon): the default of --pretrain-loss and --finetune-loss', PAPER_LOSSES.join(','))
     .option('--pretrain-loss <list>', 'losses the bases are pre-trained with (default: --loss); crossed with --finetune-loss')
     .option('--finetune-loss <list>', 'losses of the fine-tuning and of the target-only baseline (default: --loss)')
-    .option('--pretrain-seeds <n>', 'pre-trained bases per source x pre-training loss (seeds 1..n)', '3')
-    .option('--frozen <list>', 'frozen layers while fine-tuning', '0,1')
-    .option('--shots <list>', "labelled target clips per class ('all' = every clip of the training folds)", '1,5,all')
-    .option('--folds <k>', 'speaker-independent folds of the target', '4')
-    .option('--seeds <n>', 'support draws per fold', '2')
-    .option('--model <kind>', 'mlp (eGeMAPS) or cnn (log-mel)', 'mlp')
+    .option('--pretrain-seeds <n>', 'pre-trained bases per source x pre-training loss (seeds 1..n)', String(D.pretrainSeeds))
+    .option('--frozen <list>', 'frozen layers while fine-tuning', D.frozen.join(','))
+    .option('--shots <list>', "labelled target clips per class ('all' = every clip of the training folds)", D.shots.join(','))
+    .option('--folds <k>', 'speaker-independent folds of the target', String(D.folds))
+    .option('--seeds <n>', 'support draws per fold', String(D.seeds))
+    .option('--model <kind>', 'mlp (eGeMAPS) or cnn (log-mel)', D.model)
     .option('--classes <mode>', "common (shared by every source and the target), all (the target's), or a list", 'common')
     .option('--out <dir>', 'output folder (default: <workspace>/experiments/<sources>-to-<target>-<model>-<hash>)')
     .option('--force', "replace a finished (or different) experiment in the output folder (deletes only that experiment's own files)")
-    .option('--pretrain-epochs <n>', 'pre-training epochs', '20')
-    .option('--steps <n>', 'pre-training steps per epoch', '50')
-    .option('--finetune-epochs <n>', 'fine-tuning epochs', '30')
-    .option('--finetune-steps <n>', 'fine-tuning steps per epoch', '10')
-    .option('--tune-budget <n>', 'tuning trials per loss (the same for every loss)', '6')
-    .option('--tune-epochs <n>', 'epochs of each tuning trial', '6')
+    .option('--pretrain-epochs <n>', 'pre-training epochs', String(D.pretrainEpochs))
+    .option('--steps <n>', 'pre-training steps per epoch', String(D.stepsPerEpoch))
+    .option('--finetune-epochs <n>', 'fine-tuning epochs', String(D.finetuneEpochs))
+    .option('--finetune-steps <n>', 'fine-tuning steps per epoch', String(D.finetuneSteps))
+    .option('--tune-budget <n>', 'tuning trials per loss (the same for every loss)', String(D.tuneBudget))
+    .option('--tune-epochs <n>', 'epochs of each tuning trial', String(D.tuneEpochs))
     .option('--no-recommended', 'leave out the recommended arm (the recipe chosen per fold by cross-validation over its support speakers)')
-    .option('--recommend-folds <n>', "rotations of the recommended arm's cross-validation over the support speakers", '3')
+    .option('--recommend-folds <n>', "rotations of the recommended arm's cross-validation over the support speakers", String(D.recommendFolds))
 }
 
 const int = (v: string | undefined, what: string): number => parseList(v ?? '', parseInteger, what)[0]

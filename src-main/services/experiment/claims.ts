@@ -140,8 +140,8 @@ export function oneSourceHint(sources: string[], target?: string): string {
   const had = sources.length ? `only source ${sources.join(', ')}` : 'no source'
   return (
     `the grid has ${had}; comparing sources needs a second source corpus: add one such as ${pick.name} ` +
-    `(Experiments form: "+ another source", then pick its dataset or folder; CLI: repeat --source, e.g. --source ${pick.layout}=/path/to/${pick.layout}; ` +
-    `no copy at hand? \`ser synth --layout ${pick.layout} --speakers 12 --out /tmp/${pick.layout}\` writes a generated one)`
+    `(Experiments form: "+ another source", then pick its dataset or folder; on the command line, name a second source ` +
+    `for ${pick.layout}; no copy at hand? \`ser synth\` writes a generated corpus in the ${pick.layout} layout: docs/corpora.md)`
   )
 }
 
@@ -164,7 +164,7 @@ export function claimSourceVsFrozen(records: ResultRecord[], shots: Shots[], tar
     return Math.max(...m) - Math.min(...m)
   }
   const stat = (s: Weighted<ResultRecord>[]) => range(s, (r) => String(r.source)) - range(s, (r) => String(r.frozen))
-  const missing = sources.size < 2 ? `${oneSourceHint([...sources].map(String), target)}${frozen.size < 2 ? `; it also needs a second frozen setting (--frozen 0,1)` : ''}` : `the grid has ${sources.size} source(s) and ${frozen.size} frozen setting(s); the comparison needs at least two of each (--frozen 0,1, or tick a second frozen setting in the Experiments form)`
+  const missing = sources.size < 2 ? `${oneSourceHint([...sources].map(String), target)}${frozen.size < 2 ? `; it also needs a second frozen setting (tick one in the Experiments form, or list two for ser experiment)` : ''}` : `the grid has ${sources.size} source(s) and ${frozen.size} frozen setting(s); the comparison needs at least two of each (tick a second frozen setting in the Experiments form, or list two for ser experiment)`
   const one = (rs: ResultRecord[], k: Shots | 'pooled'): Effect => {
     if (sources.size < 2 || frozen.size < 2) return { shots: k, effect: null, ci: null, units: { folds: 0, bases: 0, pretrainSeeds: 0, supportDraws: 0, pairs: 0 }, verdict: 'inconclusive', reason: missing }
     const b = crossedBootstrap(rs, recordLevels, stat, { resamples: 1000, seed: `source-frozen-${k}` })

@@ -67,7 +67,7 @@ describe('verdicts', () => {
     // names the source to add (not the source nor the target) and both ways to add it
     expect(src.reason).toMatch(/only source cremad; comparing sources needs a second source corpus: add one such as eNTERFACE'05/)
     expect(src.reason).toMatch(/"\+ another source"/)
-    expect(src.reason).toMatch(/--source enterface=/)
+    expect(src.reason).toMatch(/on the command line, name a second source for enterface/)
   })
 
   it('reports the effect per shots value: it can help at 1 shot and hurt at 5', () => {

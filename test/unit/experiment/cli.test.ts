@@ -71,8 +71,8 @@ describe('ser experiment (end to end)', () => {
       '--pretrain-epochs', '2', '--steps', '6', '--finetune-epochs', '3', '--finetune-steps', '3', '--tune-budget', '2', '--tune-epochs', '1',
     ]
     const args = ['experiment', '--workspace', path.join(tmp, 'ws'), '--out', out, ...grid]
-    // per fold: softmax + target-only + 2 bases (one per source) x (pre-trained only + fine-tuned)
-    const total = 2 * (1 + 1 + 2 * 2)
+    // per fold: softmax + target-only + 2 bases (one per source) x (pre-trained only + fine-tuned + recommended)
+    const total = 2 * (1 + 1 + 2 * 3)
     const tasks = 3 + 2 + 2 + 2 * 3
 
     // Ctrl-C: stops between tasks, keeps what is done, says how to resume.

@@ -7,11 +7,11 @@ const base = { sources: [{ name: 'cremad', ref: '/d/c' }], target: { name: 'ravd
 describe('experiment grid', () => {
   it('has defaults that keep the default grid within the hour, and expands to one evaluation per arm', () => {
     const c = makeConfig(base)
-    expect(c).toMatchObject({ losses: ['contrastive', 'distance'], pretrainSeeds: 3, frozen: [0, 1], shots: [1, 5, 'all'], folds: 4, seeds: 2, model: 'mlp', classes: 'common' })
+    expect(c).toMatchObject({ losses: ['contrastive', 'distance'], pretrainSeeds: 3, frozen: [0, 1], shots: [1, 5, 'all'], folds: 5, seeds: 2, model: 'mlp', classes: 'common' })
     const all = expandGrid(c)
     // per (fold, seed, shots): softmax + target-only x 2 + 6 bases x (pretrained-only + finetune x 2 losses x 2 frozen + recommended)
-    expect(all).toHaveLength(4 * 2 * 3 * (1 + 2 + 6 * (1 + 4 + 1)))
-    expect(expandGrid(makeConfig({ ...base, recommended: false }))).toHaveLength(792)
+    expect(all).toHaveLength(5 * 2 * 3 * (1 + 2 + 6 * (1 + 4 + 1)))
+    expect(expandGrid(makeConfig({ ...base, recommended: false }))).toHaveLength(990)
     expect(all.filter((t) => t.method === 'recommended').every((t) => t.finetune_loss === null && t.frozen === null && t.pretrain_seed !== null)).toBe(true)
     expect(gridSize(c).evaluations).toBe(all.length)
     expect(new Set(all.map((t) => t.key)).size).toBe(all.length)
