@@ -93,7 +93,7 @@ describe('ser experiment (end to end)', () => {
     expect(third.stdout).toMatch(/^\| method \| source \| pre-train loss \| fine-tune loss \| frozen \| shots \| accuracy % \| UAR % \[95% CI\] \| macro-F1 % \| n \|$/m)
     expect(third.stdout).toMatch(/^Best overall: .* UAR \d+\.\d% \[/m)
     expect(third.stdout).toMatch(/^1\. The modified distance loss improves fine-tuning over the contrastive loss\. INCONCLUSIVE \(the grid has no fine-tuning with both/m)
-    expect(third.stdout).toMatch(/^3\. Fine-tuning on the K support clips improves on the pre-trained base used as it is\. INCONCLUSIVE \(too few units: 2 fold/m)
+    expect(third.stdout).toMatch(/^3\. Fine-tuning on the K support clips improves on the pre-trained base used as it is\. INCONCLUSIVE \(too few folds for an interval: 2 fold/m)
     expect(taskFiles(out)).toHaveLength(tasks)
 
     // The files and the schema.

@@ -34,7 +34,7 @@ describe('generated corpora are byte-identical per seed', () => {
     const b = await make('b', 's1')
     const c = await make('c', 's2')
     expect(Object.keys(a).filter((f) => f.endsWith('.avi'))).toHaveLength(6)
-    expect(Object.keys(a)).toHaveLength(2 * 16 + 6 + 3) // WAV, AVI, VideoDemographics.csv and two truth files
+    expect(Object.keys(a)).toHaveLength(2 * 16 + 6 + 3 + 2) // WAV, AVI, VideoDemographics.csv, two truth files and each corpus's ser-corpus.json mark
     expect(b).toEqual(a)
     const audio = Object.keys(a).filter((f) => /\.(wav|avi)$/.test(f))
     const differ = audio.filter((f) => c[f] !== a[f])
