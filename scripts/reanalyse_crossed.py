@@ -1,0 +1,71 @@
+"""An independent re-analysis of an experiment's results.json: `python3 scripts/reanalyse_crossed.py RUN/results.json`.
+Crossed bootstrap written from the design alone, not from services/experiment: folds resampled; bases
+(source|pretrain_loss|pretrain_seed) resampled once per replicate and shared by every fold; support draws resampled
+within each fold. Prints each pooled claim's interval beside the report's and the ratio of their widths."""
+import json, sys, random, statistics
+from collections import defaultdict
+
+def load(p):
+    return json.load(open(p))
+
+def base_of(r):
+    if r.get('pretrain_seed') is None: return None
+    return f"{r['source']}|{r['pretrain_loss']}|{r['pretrain_seed']}"
+
+def pairs_distance(recs, shots=None):
+    key = lambda r: (base_of(r), r['frozen'], r['shots'], r['fold'], r['seed'])
+    d = {}; c = {}
+    for r in recs:
+        if r['method'] != 'finetune': continue
+        if shots is not None and r['shots'] != shots: continue
+        (d if r['finetune_loss'] == 'distance' else c if r['finetune_loss'] == 'contrastive' else {})[key(r)] = r['uar']
+    return [(k[3], k[0], k[4], d[k] - c[k]) for k in d if k in c]
+
+def pairs_finetune(recs, shots=None):
+    po = {(base_of(r), r['shots'], r['fold'], r['seed']): r['uar'] for r in recs if r['method'] == 'pretrained_only'}
+    out = []
+    for r in recs:
+        if r['method'] != 'finetune' or (shots is not None and r['shots'] != shots): continue
+        k = (base_of(r), r['shots'], r['fold'], r['seed'])
+        if k in po: out.append((r['fold'], k[0], r['seed'], r['uar'] - po[k]))
+    return out
+
+def crossed(pairs, B=2000, seed=7):
+    rng = random.Random(seed)
+    folds = sorted({p[0] for p in pairs}); bases = sorted({p[1] for p in pairs}, key=str)
+    draws = defaultdict(set); cells = defaultdict(list)
+    for f, b, s, v in pairs:
+        draws[f].add(s); cells[(f, b, s)].append(v)
+    draws = {f: sorted(v) for f, v in draws.items()}
+    cellmean = {k: statistics.fmean(v) for k, v in cells.items()}
+    def stat(bw, dw):
+        # a cell weighs (times its base was drawn) x (times its fold's draw was drawn, over every copy of the fold)
+        num = den = 0.0
+        for (f, b, s), m in cellmean.items():
+            w = bw.get(b, 0) * dw.get((f, s), 0)
+            num += w * m; den += w
+        return num / den if den else None
+    full = stat({b: 1 for b in bases}, {(f, s): 1 for f in folds for s in draws[f]})
+    reps = []
+    for _ in range(B):
+        dw = defaultdict(int); bw = defaultdict(int)
+        for b in (rng.choice(bases) for _ in bases): bw[b] += 1
+        for f in (rng.choice(folds) for _ in folds):
+            for s in (rng.choice(draws[f]) for _ in draws[f]): dw[(f, s)] += 1
+        v = stat(bw, dw)
+        if v is not None: reps.append(v)
+    reps.sort()
+    return full, (reps[int(0.025 * len(reps))], reps[int(0.975 * len(reps)) - 1]), len(folds), len(bases)
+
+if __name__ == '__main__':
+    r = load(sys.argv[1]); recs = r['records']
+    claims = {c['id']: c for c in r['claims']}
+    for cid, fn in (('distance-loss', pairs_distance), ('finetune-vs-pretrained', pairs_finetune)):
+        c = claims.get(cid)
+        if not c: continue
+        full, ci, nf, nb = crossed(fn(recs))
+        rep = c.get('ci')
+        w_ind = ci[1] - ci[0]; w_rep = (rep[1] - rep[0]) if rep else None
+        print(f"{cid}: independent {100*full:+.2f} [{100*ci[0]:+.2f}, {100*ci[1]:+.2f}] ({nf} folds, {nb} bases); "
+              f"report {100*c['effect']:+.2f} {'[%+.2f, %+.2f]' % (100*rep[0], 100*rep[1]) if rep else 'no interval'} {c['verdict']}; "
+              f"independent width / report width = {w_ind / w_rep if w_rep else float('nan'):.2f}")
