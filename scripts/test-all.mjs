@@ -40,6 +40,21 @@ ok = step('lint (layers of docs/CONVENTIONS.md + correctness)', bin('eslint'), [
 ok = step('build', bin('electron-vite'), ['build']) && ok
 
 const totals = { passed: 0, failed: 0, skipped: 0 }
+
+/** Adds a Playwright JSON report's counts to the totals; a missing or unreadable report counts as a failure. */
+function countPlaywright(file, title) {
+  try {
+    const p = JSON.parse(fs.readFileSync(file, 'utf8'))
+    totals.passed += p.stats.expected
+    totals.failed += p.stats.unexpected + p.stats.flaky
+    totals.skipped += p.stats.skipped
+    if (p.errors?.length) totals.failed += p.errors.length
+  } catch (err) {
+    console.log(`${title}: no results file (${err.message})`)
+    totals.failed++
+  }
+}
+
 step('unit tests', bin('vitest'), ['run', '--reporter=default', '--reporter=json', '--outputFile=artifacts/vitest.json'])
 try {
   const v = JSON.parse(fs.readFileSync('artifacts/vitest.json', 'utf8'))
@@ -54,16 +69,7 @@ try {
 if (!skipE2e) {
   fs.rmSync('artifacts/playwright.json', { force: true })
   step('end-to-end tests', bin('playwright'), ['test'], { CI: '1', SER_SKIP_BUILD: '1' })
-  try {
-    const p = JSON.parse(fs.readFileSync('artifacts/playwright.json', 'utf8'))
-    totals.passed += p.stats.expected
-    totals.failed += p.stats.unexpected + p.stats.flaky
-    totals.skipped += p.stats.skipped
-    if (p.errors?.length) totals.failed += p.errors.length
-  } catch (err) {
-    console.log(`end-to-end tests: no results file (${err.message})`)
-    totals.failed++
-  }
+  countPlaywright('artifacts/playwright.json', 'end-to-end tests')
   // The specs that once failed on a busy machine (they counted events per second of wall clock), run again twice in a
   // row with two CPU-bound processes beside them (stress-ng): they count frames of the fed audio, so load only slows them.
   fs.rmSync('artifacts/playwright-load.json', { force: true })
@@ -75,16 +81,7 @@ if (!skipE2e) {
     PW_OUTPUT_DIR: 'artifacts/playwright-load',
   })
   stress.kill()
-  try {
-    const p = JSON.parse(fs.readFileSync('artifacts/playwright-load.json', 'utf8'))
-    totals.passed += p.stats.expected
-    totals.failed += p.stats.unexpected + p.stats.flaky
-    totals.skipped += p.stats.skipped
-    if (p.errors?.length) totals.failed += p.errors.length
-  } catch (err) {
-    console.log(`end-to-end tests under load: no results file (${err.message})`)
-    totals.failed++
-  }
+  countPlaywright('artifacts/playwright-load.json', 'end-to-end tests under load')
   const electron = electronBinary()
   console.log(
     electron
