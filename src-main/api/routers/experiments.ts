@@ -37,7 +37,17 @@ async function runDetail(ws: Workspace, id: number): Promise<RunDetail> {
   if (cached?.stamp === stamp) return { ...cached.detail, run }
   if (!fs.existsSync(path.join(run.outDir, 'plan.json'))) throw new TRPCError({ code: 'NOT_FOUND', message: `${run.outDir} holds no experiment plan (an experiment of an older version?)` })
   const out = await computeOutputs(run.outDir)
-  const detail: RunDetail = { run, summary: out.summary, claims: out.claims, losses: out.losses, headline: out.headline, recommended: out.recommended, plots: boundPlots(out.plots), markdown: out.markdown, hasReport: fs.existsSync(path.join(run.outDir, 'report.html')) }
+  const detail: RunDetail = {
+    run,
+    summary: out.summary,
+    claims: out.claims,
+    losses: out.losses,
+    headline: out.headline,
+    recommended: out.recommended,
+    plots: boundPlots(out.plots),
+    markdown: out.markdown,
+    hasReport: fs.existsSync(path.join(run.outDir, 'report.html')),
+  }
   detailCache.set(id, { stamp, detail })
   return detail
 }

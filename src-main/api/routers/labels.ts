@@ -65,8 +65,14 @@ export const labelsRouter = router({
   set: procedure.input(SetLabelSchema).output(ActionResultSchema).mutation(({ ctx, input }) => setLabel(ctx.services.ws, input)),
   update: procedure.input(UpdateRegionSchema).output(ActionResultSchema).mutation(({ ctx, input }) => updateRegion(ctx.services.ws, input)),
   remove: procedure.input(RemoveLabelSchema).output(ActionResultSchema).mutation(({ ctx, input }) => removeLabel(ctx.services.ws, input)),
-  undo: procedure.input(UndoRequestSchema).output(ActionResultSchema.nullable()).mutation(({ ctx, input }) => undo(ctx.services.ws, input.annotator, input.requestId, { datasetId: input.datasetId })),
-  redo: procedure.input(UndoRequestSchema).output(ActionResultSchema.nullable()).mutation(({ ctx, input }) => redo(ctx.services.ws, input.annotator, input.requestId, { datasetId: input.datasetId })),
+  undo: procedure
+    .input(UndoRequestSchema)
+    .output(ActionResultSchema.nullable())
+    .mutation(({ ctx, input }) => undo(ctx.services.ws, input.annotator, input.requestId, { datasetId: input.datasetId })),
+  redo: procedure
+    .input(UndoRequestSchema)
+    .output(ActionResultSchema.nullable())
+    .mutation(({ ctx, input }) => redo(ctx.services.ws, input.annotator, input.requestId, { datasetId: input.datasetId })),
   undoState: procedure.input(UndoStateRequestSchema).output(UndoStateSchema).query(({ ctx, input }) => undoState(ctx.services.ws, input.annotator, { datasetId: input.datasetId })),
   agreement: procedure
     .input(z.object({ datasetId: z.number().int().positive(), includeCorpus: z.boolean().default(false) }))
