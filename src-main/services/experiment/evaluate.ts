@@ -107,19 +107,18 @@ export async function evaluateTask(ctx: TaskContext, p: EvaluateParams): Promise
         continue
       }
       if (e.method === 'recommended') {
-        // Cross-validation over the fold's support speakers only: the clips of the other folds, never this fold's test speakers.
-        const pool = subset(target, poolIdx)
+        // Cross-validation over the arm's own labelled clips only: the K-shot support draw every fixed arm trains on
+        // (grouped by speaker), so the recommended arm sees no label the fixed arms do not, and never a test speaker's.
         const candidates: Candidate[] = [{ finetune: false }, ...finetuneLossesOf(config).flatMap((loss) => config.frozen.map((frozen) => ({ finetune: true as const, loss, frozen })))]
-        const recipe = await chooseRecipe(base, pool, {
-          groups: pool.speakers, unit: 'speaker', folds: config.recommendFolds, shots: p.shots === 'all' ? null : p.shots, candidates,
+        const recipe = await chooseRecipe(base, support, {
+          groups: support.speakers, unit: 'speaker', folds: config.recommendFolds, shots: null, candidates,
           lossFor: (loss) => tunedLoss(ctx, b.source, loss), epochs: config.finetuneEpochs, stepsPerEpoch: config.finetuneSteps, seed: p.seed,
           key: `${pretrainId(b)}-f${p.fold}-r${p.seed}-k${p.shots}`, signal: ctx.signal,
           onProgress: (_d, _t, label) => ctx.progress(null, `recommended recipe from ${b.source} (${b.pretrain_loss}, seed ${b.pretrain_seed}), ${p.shots} shots, fold ${p.fold}, draw ${p.seed}: ${label}`),
         })
         const chosen = byCandidate.get(candidateKey(chosenCandidate(recipe)))
         if (!chosen) throw new Error(`the recommended recipe chose ${recipe.label}, which this task did not evaluate`)
-        const roles = { ...baseRoles, support: [...new Set([...baseRoles.support, ...recipe.speakers])].sort() }
-        records.push({ ...record(e, chosen.predicted, roles, chosen.diagnostics, t0), recipe })
+        records.push({ ...record(e, chosen.predicted, baseRoles, chosen.diagnostics, t0), recipe })
         continue
       }
       const t = tunedLoss(ctx, b.source, e.finetune_loss!)
