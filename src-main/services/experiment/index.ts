@@ -9,7 +9,23 @@ export { prepareExperiment, defaultOutDir, type PreparedExperiment } from './pre
 export { resolveCorpus, checkCorpusRef } from './corpora'
 export { subset } from './task-data'
 export { trainingSet, asVectors } from './core'
-export { expandGrid, gridSize, checkGridSize, MAX_EVALUATIONS, chooseClasses, makeConfig, configKey, taskKey, parseCorpusArg, parseList, parseShots, parseLoss, parseInteger, type Task, type Evaluation } from './grid'
+export {
+  expandGrid,
+  gridSize,
+  checkGridSize,
+  MAX_EVALUATIONS,
+  chooseClasses,
+  makeConfig,
+  configKey,
+  taskKey,
+  parseCorpusArg,
+  parseList,
+  parseShots,
+  parseLoss,
+  parseInteger,
+  type Task,
+  type Evaluation,
+} from './grid'
 export { buildPlan } from './plan'
 export { readPlan, writePlan, shardTasks, stageTask, findTask } from './plan-io'
 export { readPlanStatus, planStatusText, type PlanStatus } from './plan-status'
