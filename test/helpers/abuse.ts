@@ -74,17 +74,8 @@ export function hostileRequest(rng: Rng, port: number, token: string): { kind: s
   const wrongToken = token.slice(0, -1) + (token.endsWith('a') ? 'b' : 'a')
   const upgrade = (target: string, headers: Record<string, string> = {}) =>
     [
-      `GET ${target} HTTP/1.1`,
-      `Host: ${headers.Host ?? host}`,
-      'Upgrade: websocket',
-      'Connection: Upgrade',
-      'Sec-WebSocket-Version: 13',
-      'Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==',
-      ...Object.entries(headers)
-        .filter(([k]) => k !== 'Host')
-        .map(([k, v]) => `${k}: ${v}`),
-      '',
-      '',
+      `GET ${target} HTTP/1.1`, `Host: ${headers.Host ?? host}`, 'Upgrade: websocket', 'Connection: Upgrade', 'Sec-WebSocket-Version: 13',
+      'Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==', ...Object.entries(headers).filter(([k]) => k !== 'Host').map(([k, v]) => `${k}: ${v}`), '', '',
     ].join('\r\n')
   const get = (target: string, extra = '') => `GET ${target} HTTP/1.1\r\nHost: ${host}\r\n${extra}\r\n`
   const enc = ['%00', '%2e%2e%2f', '%ZZ', '%', '%c0%af', '%ff%fe', '%0d%0a', '%u0000', '..%5c..%5c', '%252e']
@@ -97,16 +88,8 @@ export function hostileRequest(rng: Rng, port: number, token: string): { kind: s
       kind: 'bad request line',
       bytes:
         pick(rng, [
-          'GET http://[ HTTP/1.1',
-          'GET //[::1 HTTP/1.1',
-          'GET http://%zz/ HTTP/1.1',
-          'GET  HTTP/1.1',
-          'G\u00e9T / HTTP/1.1',
-          'GET / HTTP/9.9',
-          'GET /\t/ HTTP/1.1',
-          'GET',
-          '\r\n\r\n',
-          'GET / HTTP/1.1 extra',
+          'GET http://[ HTTP/1.1', 'GET //[::1 HTTP/1.1', 'GET http://%zz/ HTTP/1.1', 'GET  HTTP/1.1', 'G\u00e9T / HTTP/1.1', 'GET / HTTP/9.9',
+          'GET /\t/ HTTP/1.1', 'GET', '\r\n\r\n', 'GET / HTTP/1.1 extra',
         ]) + `\r\nHost: ${host}\r\n\r\n`,
     }),
     () => ({
@@ -343,19 +326,11 @@ export async function killDuringWrites(opts: {
   }
   const send = (rpc: RawRpc, id: string) => {
     const w = writes.get(id)!
-    return rpc
-      .call('mutation', 'labels.set', {
-        clipId: w.clipId,
-        emotion: 'angry',
-        annotator: 'soak',
-        startSec: w.startSec,
-        endSec: w.startSec + 0.005,
-        requestId: id,
-      })
-      .then(
-        () => void (w.acked = true),
-        () => undefined,
-      )
+    const label = { clipId: w.clipId, emotion: 'angry', annotator: 'soak', startSec: w.startSec, endSec: w.startSec + 0.005, requestId: id }
+    return rpc.call('mutation', 'labels.set', label).then(
+      () => void (w.acked = true),
+      () => undefined,
+    )
   }
   let shell: ShellProcess | null = null
   try {
