@@ -7,7 +7,8 @@
  * The out-of-fold distances also calibrate the final profile's temperature.
  */
 import { classificationMetrics, dist, expectedCalibrationError, prototypes, quantile, softmaxNeg } from '../model/inference-core'
-import { embedAll, finetune, type TrainedModel } from '../model/train'
+import { embedAll, type TrainedModel } from '../model/trained'
+import { finetune } from '../model/train'
 import type { EpochReport, ItemSet } from '../model/types'
 import type { HeldOut } from '../../../src-shared/contract/enroll'
 import type { Recipe } from '../../../src-shared/losses'

@@ -12,7 +12,7 @@ import { wilson } from '../../../src-shared/wilson'
 import { predict, type Profile } from './inference'
 import { classificationMetrics, expectedCalibrationError } from './inference-core'
 import { makeRng, randInt } from './sampling'
-import type { TrainedModel } from './train'
+import type { TrainedModel } from './trained'
 import type { ItemSet } from './types'
 
 export type { HeldOutEstimate, Interval, UarEstimate }

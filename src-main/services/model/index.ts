@@ -26,10 +26,9 @@ export {
   trainOnTargetOnly,
   trainSiamese,
   defaultTrainConfig,
-  embedAll,
-  type TrainedModel,
   type FinetuneOptions,
 } from './train'
+export { embedAll, type TrainedModel } from './trained'
 export { softmaxBaseline, type SoftmaxModel } from './softmax'
 export { buildProfile, calibrate, predict, evaluateProfile, expectedCalibrationError, type Profile, type Prediction } from './inference'
 export { classificationMetrics } from './inference-core'

@@ -22,7 +22,8 @@ import { throwIfCancelled } from '../jobs/registry'
 import type { RecipeCandidate, RecipeChoice } from '../../../src-shared/contract/recipe'
 import { classificationMetrics, dist, prototypes } from './inference-core'
 import { makeRng, selectShots, shuffle } from './sampling'
-import { embedAll, finetune, type TrainedModel } from './train'
+import { embedAll, type TrainedModel } from './trained'
+import { finetune } from './train'
 import type { Architecture, ItemSet, LossConfig } from './types'
 
 export type { RecipeChoice, RecipeCandidate }
