@@ -10,7 +10,8 @@
  * training data is also caught by its raw output norm (normRange).
  */
 import { embedAll, embedAllWithNorms, type TrainedModel } from './trained'
-import { classificationMetrics, dist, expectedCalibrationError, prototypes, quantile, softmaxNeg, type ClassMetrics } from './inference-core'
+import { dist, expectedCalibrationError, prototypes, quantile, softmaxNeg } from './inference-core'
+import { classificationMetrics, type ClassMetrics } from './metrics'
 import type { ItemSet } from './types'
 import type { Prediction, Profile } from './profile'
 import { profileDistance } from './unfamiliar'
@@ -132,7 +133,8 @@ export function calibrate(model: TrainedModel, profile: Profile, validation: Ite
 
 export function evaluateProfile(model: TrainedModel, profile: Profile, test: ItemSet): ClassMetrics & { ece: number; uncertainRate: number } {
   const preds = predict(model, profile, test)
-  const m = classificationMetrics(test.labels, preds.map((p) => p.top))
+  // no class list: the test set may hold classes the profile lacks
+  const m = classificationMetrics(null, test.labels, preds.map((p) => p.top))
   const ece = expectedCalibrationError(
     preds.map((p) => p.probabilities[p.top]),
     preds.map((p, i) => p.top === test.labels[i]),
