@@ -11,7 +11,8 @@ import { throwIfCancelled } from '../jobs/registry'
 import { defaultArchitecture } from '../model/networks'
 import { makeRng, selectShots } from '../model/sampling'
 import { buildProfile, predict } from '../model/inference'
-import { embedAll, finetune, trainOnTargetOnly, type TrainedModel } from '../model/train'
+import { embedAll, type TrainedModel } from '../model/trained'
+import { finetune, trainOnTargetOnly } from '../model/train'
 import { softmaxBaseline } from '../model/softmax'
 import { loadModel } from '../model/storage'
 import { pca2 } from '../model/pca'
@@ -20,7 +21,7 @@ import type { ItemSet, TrainConfig } from '../model/types'
 import type { EmbeddingMap } from '../../../src-shared/contract/experiments'
 import { asVectors, trainingSet } from './core'
 import { baseEvaluations, targetEvaluations, type Evaluation } from './grid'
-import { classificationMetrics } from './metrics'
+import { recordMetrics } from './metrics'
 import { readTaskResult, writeDurable } from './plan-io'
 import { pretrainId, targetTuningSource, type EvaluateParams } from './plan'
 import { finetuneLossesOf } from './grid'
@@ -77,13 +78,13 @@ export async function evaluateTask(ctx: TaskContext, p: EvaluateParams): Promise
   const byCandidate = new Map<string, { predicted: string[]; diagnostics: ResultRecord['diagnostics'] }>()
   const candidateKey = (c: Candidate) => (c.finetune ? `${c.loss}|${c.frozen}` : 'unchanged')
   const record = (e: Evaluation, predicted: string[], speakers: SpeakerRoles, diagnostics: ResultRecord['diagnostics'], t0: number): ResultRecord => {
-    const m = classificationMetrics(classes, test.labels, predicted)
+    const m = recordMetrics(classes, test.labels, predicted)
     const { key: _key, ...fields } = e
     if (e.method === 'pretrained_only') byCandidate.set('unchanged', { predicted, diagnostics })
     if (e.method === 'finetune') byCandidate.set(`${e.finetune_loss}|${e.frozen}`, { predicted, diagnostics })
     return {
       ...fields, model: config.model, classes, n_support: support.labels.length, n_test: test.labels.length,
-      accuracy: m.accuracy, uar: m.uar, macro_f1: m.macroF1, speakers, diagnostics, confusion: m.confusion, seconds: (performance.now() - t0) / 1000,
+      accuracy: m.accuracy, uar: m.uar, macro_f1: m.macro_f1, speakers, diagnostics, confusion: m.confusion, seconds: (performance.now() - t0) / 1000,
     }
   }
   const protoPredict = (model: TrainedModel) => predict(model, buildProfile(model, support), test).map((x) => x.top)
