@@ -11,7 +11,7 @@ import { subset } from './data'
 import { lossConfigFor } from './losses'
 import { chooseRecipe, chosenCandidate, defaultCandidates } from './recipe'
 import type { RunSplit } from './roles'
-import type { TrainedModel } from './train'
+import type { TrainedModel } from './trained'
 import type { ItemSet, LossConfig } from './types'
 
 /** Cross-validation rotations over the target's fine-tune and validation speakers. */

@@ -10,7 +10,8 @@ import path from 'node:path'
 import * as tf from '@tensorflow/tfjs'
 import { ModelCardSchema } from '../../../src-shared/contract/models'
 import { EmbeddingModel } from './networks'
-import type { TrainedModel } from './train'
+import type { TrainedModel } from './trained'
+import type { Profile } from './profile'
 import type { ModelCardData } from './types'
 
 export class ModelLoadError extends ServiceError {
@@ -126,11 +127,11 @@ export async function loadModel(dir: string, opts: LoadOptions = {}): Promise<{ 
 }
 
 /** A profile (enrolled support embeddings + calibration) next to its model, or anywhere. */
-export function saveProfile(file: string, profile: import('./inference').Profile, meta: { modelName: string }): void {
+export function saveProfile(file: string, profile: Profile, meta: { modelName: string }): void {
   writeAtomic(file, JSON.stringify({ format: 'ser-profile/1', model: meta.modelName, ...profile, uncertainDistance: Number.isFinite(profile.uncertainDistance) ? profile.uncertainDistance : 1e9 }))
 }
 
-export function loadProfile(file: string, card: ModelCardData): import('./inference').Profile {
+export function loadProfile(file: string, card: ModelCardData): Profile {
   if (!fs.existsSync(file)) throw new ModelLoadError(`profile not found: ${file}`)
   const p = JSON.parse(fs.readFileSync(file, 'utf8'))
   if (p.format !== 'ser-profile/1') throw new ModelLoadError(`not a profile file: ${file}`)

@@ -7,7 +7,7 @@
  */
 import crypto from 'node:crypto'
 import * as tf from '@tensorflow/tfjs'
-import { DEFAULT_LOSS, type EpochDiagnostics } from '../../../src-shared/losses'
+import { DEFAULT_LOSS } from '../../../src-shared/losses'
 import { PHASE_DEFAULTS } from '../../../src-shared/contract/train-spec'
 import { withSingleShotCopies } from './augment'
 import { lossConfigFor } from './losses'
@@ -18,21 +18,8 @@ import { makeRng, selectShots, speakerSplit } from './sampling'
 import { Checkpoint, Diagnostics, EarlyStopping, History, Progress, StoppedTraining, Validation } from './train-callbacks'
 import { runTrainingLoop, type LoopState, type TrainCallback } from './train-loop'
 import { SiameseSteps } from './train-steps'
+import type { TrainedModel } from './trained'
 import type { EpochReport, ItemSet, LossConfig, Normaliser, TrainConfig, TrainContext } from './types'
-
-export interface TrainedModel {
-  net: EmbeddingModel
-  normaliser: Normaliser | null
-  labels: string[]
-  loss: LossConfig
-  frozenLayers: number
-  shots: number | null
-  history: EpochReport[]
-  /** One entry per epoch of this model's last training phase (pre-training or fine-tuning). */
-  diagnostics: EpochDiagnostics[]
-  metrics: Record<string, number>
-  config: TrainConfig
-}
 
 /** Early stopping never stops before this many epochs (all of them when a run has fewer). */
 export const MIN_EPOCHS = 5
@@ -143,16 +130,6 @@ function checkpointKey(cfg: TrainConfig, data: ItemSet, split: { train: number[]
     .update(JSON.stringify({ cfg, n: data.labels.length, train: split.train, val: split.val }))
     .digest('hex')
     .slice(0, 16)
-}
-
-/** Embeddings of all items of `data` after the model's normaliser. */
-export function embedAll(model: TrainedModel, data: ItemSet, indices?: ArrayLike<number>): Float32Array {
-  return model.net.embedItems(normaliseSet(data, model.normaliser), indices)
-}
-
-/** Embeddings plus each item's raw output norm (see EmbeddingModel.embedWithNorms). */
-export function embedAllWithNorms(model: TrainedModel, data: ItemSet, indices?: ArrayLike<number>): { emb: Float32Array; norms: Float32Array } {
-  return model.net.embedWithNorms(normaliseSet(data, model.normaliser), indices)
 }
 
 export interface FinetuneOptions {
