@@ -8,6 +8,7 @@ import { z } from 'zod'
 import { MAX_DOCUMENT_CHARS, MAX_ENTRIES, MAX_INLINE_SVG_CHARS, MAX_ITEMS, MAX_TEXT, Real, boundedRecord } from './limits'
 import { ArchitectureKindSchema, EpochDiagnosticsSchema, LossNameSchema, PAPER_LOSSES } from '../losses'
 import { RecipeChoiceSchema } from './recipe'
+import { PHASE_DEFAULTS } from './train-spec'
 
 export { LossNameSchema }
 /** Labelled target examples per class for fine-tuning and enrollment, or 'all' of the training speakers' clips. */
@@ -58,11 +59,11 @@ export const ExperimentConfigSchema = z.object({
   model: ArchitectureKindSchema.default('mlp'),
   /** 'common': classes every source and the target share (default); 'all': every target class; or an explicit list. */
   classes: z.union([z.enum(['common', 'all']), z.array(z.string().min(1).max(60)).min(2).max(50)]).default('common'),
-  /** Training length (defaults: the engine's; smaller values make quick runs for tests). */
-  pretrainEpochs: z.number().int().min(1).max(500).default(20),
-  finetuneEpochs: z.number().int().min(1).max(500).default(30),
-  stepsPerEpoch: z.number().int().min(1).max(1000).default(50),
-  finetuneSteps: z.number().int().min(1).max(1000).default(10),
+  /** Training length (defaults: the engine's, PHASE_DEFAULTS in train-spec.ts; smaller values make quick runs for tests). */
+  pretrainEpochs: z.number().int().min(1).max(500).default(PHASE_DEFAULTS.pretrain.epochs),
+  finetuneEpochs: z.number().int().min(1).max(500).default(PHASE_DEFAULTS.finetune.epochs),
+  stepsPerEpoch: z.number().int().min(1).max(1000).default(PHASE_DEFAULTS.pretrain.stepsPerEpoch),
+  finetuneSteps: z.number().int().min(1).max(1000).default(PHASE_DEFAULTS.finetune.stepsPerEpoch),
   /** Tuning trials per loss (the same budget for every loss), on source speakers held out from pre-training. */
   tuneBudget: z.number().int().min(1).max(100).default(6),
   /** Epochs of each tuning trial. */

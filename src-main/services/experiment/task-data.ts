@@ -16,6 +16,7 @@ import type { Plan } from './plan-format'
 import { featuresId } from './plan'
 import { chooseClasses } from './grid'
 import { readTaskResult, writeDurable } from './plan-io'
+import { EXTRACTOR_OF, type ExtractorName } from '../../../src-shared/extractors'
 
 export const FEATURES_DIR = 'features'
 
@@ -27,7 +28,7 @@ export interface FeaturesResult {
   speakers: number
   emotions: string[]
   itemShape: number[]
-  extractor: { name: 'egemaps' | 'logmel'; version: string }
+  extractor: { name: ExtractorName; version: string }
 }
 
 const base = (dir: string, corpus: string) => path.join(dir, FEATURES_DIR, corpus)
@@ -114,7 +115,7 @@ export interface TaskContext {
   cache: Map<string, ItemSet>
 }
 
-export const extractorOf = (config: ExperimentConfig) => (config.model === 'mlp' ? 'egemaps' : 'logmel') as 'egemaps' | 'logmel'
+export const extractorOf = (config: ExperimentConfig): ExtractorName => EXTRACTOR_OF[config.model]
 
 /** The features results of the plan (every later task depends on all of them). */
 export function featuresResults(ctx: TaskContext): FeaturesResult[] {

@@ -26,6 +26,7 @@ const sha256 = (b: Buffer | Uint8Array) => crypto.createHash('sha256').update(b)
 export { writeAtomic } from '../store/atomic-file'
 import { writeAtomic } from '../store/atomic-file'
 import { ServiceError, type ServiceErrorCode } from '../../../src-shared/errors'
+import type { ExtractorName } from '../../../src-shared/extractors'
 
 export async function saveModel(dir: string, model: TrainedModel, card: Omit<ModelCardData, 'files'>): Promise<ModelCardData> {
   fs.mkdirSync(dir, { recursive: true })
@@ -56,7 +57,7 @@ export async function saveModel(dir: string, model: TrainedModel, card: Omit<Mod
 export interface LoadOptions {
   /** Refuse the model unless its card's extractor has this version (and name, when given). */
   extractorVersion?: string
-  extractorName?: 'egemaps' | 'logmel'
+  extractorName?: ExtractorName
 }
 
 export function readCard(dir: string): ModelCardData {
