@@ -126,7 +126,8 @@ export function denseStackWasm(x: tf.Tensor2D, kernels: tf.Tensor2D[], biases: t
     save([...outs, ...ws])
     return {
       value,
-      gradFunc: (dy: tf.Tensor2D, saved: tf.Tensor[]) => denseBackward(saved.slice(0, L + 1) as tf.Tensor2D[], saved.slice(L + 1) as tf.Tensor2D[], dy, normalize),
+      gradFunc: (dy: tf.Tensor2D, saved: tf.Tensor[]) =>
+        denseBackward(saved.slice(0, L + 1) as tf.Tensor2D[], saved.slice(L + 1) as tf.Tensor2D[], dy, normalize),
     }
   }
   const inputs = kernels.flatMap((k, i) => [k, biases[i]])

@@ -102,7 +102,10 @@ export class LiveSessions {
     const abort = new AbortController()
     const id = `live-${nextId++}`
     const task = livePool(this.maxSessions)
-      .run({ modelDir, profilePath, windowMs: input.windowMs, hopMs: input.hopMs, port: port2 } satisfies LiveTask, { transferList: [port2], signal: abort.signal })
+      .run({ modelDir, profilePath, windowMs: input.windowMs, hopMs: input.hopMs, port: port2 } satisfies LiveTask, {
+        transferList: [port2],
+        signal: abort.signal,
+      })
       .catch(() => undefined)
     try {
       await new Promise<void>((resolve, reject) => {
