@@ -24,7 +24,7 @@ import { dist, quantile } from './inference-core'
 import { applyNormaliser } from './normalise'
 import { recordingReasons, type RecordingReport } from './recording-checks'
 import type { ItemSet, ModelCardData, Normaliser } from './types'
-import type { Prediction, Profile } from './inference'
+import type { Prediction, Profile, ProfileFamiliarity } from './profile'
 
 export type { DescriptorReference, UnfamiliarityCard, UnfamiliarVerdict }
 
@@ -162,16 +162,6 @@ export function buildUnfamiliarity(o: UnfamiliarityInput): UnfamiliarityCard | n
     heldOut = { flagged, n: scores.length, speakers: speakerCount(o.heldOut), low: w.low, high: w.high }
   }
   return { method: 'descriptor-range/1', reference: ref, threshold, falseAlarmRate: rate, n: cal.length, speakers: speakerCount(o.calibration), heldOut }
-}
-
-/** The enrolled-person check of a profile: embedding distance to the person's own takes. */
-export interface ProfileFamiliarity {
-  k: number
-  /** Mean distance to the k nearest takes above which a voice "does not sound like the enrolled takes". */
-  threshold: number
-  falseAlarmRate: number
-  /** Takes it rests on (leave-one-out distances). */
-  n: number
 }
 
 function nearestMean(emb: ArrayLike<number>, i: number, support: number[][], dim: number, k: number, skip = -1): number {

@@ -28,7 +28,24 @@ describe('a model trained with `ser train` on a generated corpus', () => {
     out = path.join(ws.dir, 'models', 'm')
     execFileSync(
       process.execPath,
-      ['--import', 'tsx', path.join(root, 'src-main/cli/index.ts'), '--workspace', ws.dir, 'train', '--source', 'gen-train', '--out', out, '--epochs', '6', '--steps', '20', '--shots', '5'],
+      [
+        '--import',
+        'tsx',
+        path.join(root, 'src-main/cli/index.ts'),
+        '--workspace',
+        ws.dir,
+        'train',
+        '--source',
+        'gen-train',
+        '--out',
+        out,
+        '--epochs',
+        '6',
+        '--steps',
+        '20',
+        '--shots',
+        '5',
+      ],
       { cwd: root, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] },
     )
   }, 600_000)
@@ -57,7 +74,10 @@ describe('a model trained with `ser train` on a generated corpus', () => {
     const flagged = gen.v.filter((x) => x.unfamiliar).length / gen.v.length
     const tel = calm(await judgeFiles(telephonePrompts()))
     const wide = calm(await judgeFiles(widebandPrompts()))
-    console.log(`trained model: withheld or neutral on ${(tel * 100).toFixed(0)}% of 8 kHz prompts, ${(wide * 100).toFixed(0)}% of wideband; flagged ${(flagged * 100).toFixed(1)}% of new generated speakers`)
+    console.log(
+      `trained model: withheld or neutral on ${(tel * 100).toFixed(0)}% of 8 kHz prompts, ${(wide * 100).toFixed(0)}% of wideband; ` +
+        `flagged ${(flagged * 100).toFixed(1)}% of new generated speakers`,
+    )
     expect(tel).toBeGreaterThanOrEqual(0.9)
     expect(wide).toBeGreaterThanOrEqual(0.5)
     expect(flagged).toBeLessThanOrEqual(0.1)

@@ -112,7 +112,10 @@ describe('the shipped default model on real human speech', () => {
     const tel = await share(telephonePrompts(), calm)
     const wide = await share(widebandPrompts(), calm)
     const gen = await share(corpus.clips.map((c) => path.join(corpus.dir, c.relPath)), (u) => u)
-    console.log(`default model: withheld or neutral on ${(tel * 100).toFixed(0)}% of 8 kHz prompts, ${(wide * 100).toFixed(0)}% of wideband; flagged ${(gen * 100).toFixed(1)}% of generated`)
+    console.log(
+      `default model: withheld or neutral on ${(tel * 100).toFixed(0)}% of 8 kHz prompts, ${(wide * 100).toFixed(0)}% of wideband; ` +
+        `flagged ${(gen * 100).toFixed(1)}% of generated`,
+    )
     expect(tel).toBeGreaterThanOrEqual(0.9)
     // The issue asks 90% of the wideband prompts too; measured well short of it (docs/live.md): this floor only keeps it from falling back to today's 0%.
     expect(wide).toBeGreaterThanOrEqual(0.5)
@@ -121,7 +124,10 @@ describe('the shipped default model on real human speech', () => {
 
   it('`ser predict` says unfamiliar, why, and the score against the threshold, with no probabilities', () => {
     const files = telephonePrompts(2)
-    const out = execFileSync(process.execPath, ['--import', 'tsx', path.join(root, 'src-main/cli/index.ts'), 'predict', ...files], { cwd: root, encoding: 'utf8' })
+    const out = execFileSync(process.execPath, ['--import', 'tsx', path.join(root, 'src-main/cli/index.ts'), 'predict', ...files], {
+      cwd: root,
+      encoding: 'utf8',
+    })
     const json = JSON.parse(out)
     expect(json.unfamiliarity.falseAlarmRate).toBe(0.05)
     for (const p of json.predictions) {
