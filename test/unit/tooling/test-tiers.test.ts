@@ -34,7 +34,7 @@ describe('test tiers', () => {
     expect(files.length).toBeGreaterThan(100)
     for (const f of files) expect(tiers.filter((t) => t.include.some((re) => re.test(f))).map((t) => t.name), f).toHaveLength(1)
     const testAll = fs.readFileSync(path.join(root, 'scripts/test-all.mjs'), 'utf8')
-    for (const t of tiers) expect(testAll, t.name).toMatch(new RegExp(`vitestTier\\([^)]*'${t.name}'\\)`))
+    for (const t of tiers) expect(testAll, t.name).toMatch(new RegExp(`^vitestTier\\('[^']*', '${t.name}'\\)$`, 'm'))
   })
 
   it('a test of renderer modules alone lives in src-renderer/test', () => {
