@@ -5,7 +5,7 @@
  * `accumulatedSecondMoment`, `accBeta1` / `accBeta2` and the iteration count - so
  * getWeights / setWeights (checkpoints, resume) see exactly what tf.train.adam keeps. The
  * arithmetic is the same formula in float64 stored as float32, i.e. equal to tfjs's float32 ops up
- * to rounding (test/unit/engine/adam.test.ts). New weights go to fresh heap buffers and are
+ * to rounding (test/unit/engine/fused-mlp.test.ts). New weights go to fresh heap buffers and are
  * assigned, never written in place, so a clone sharing a variable's buffer keeps its values (and
  * XNNPACK's cached packing of the old weights is dropped with the old buffer); the moments, which
  * only this loop reads, are updated in place where no other tensor shares their buffer.
