@@ -12,14 +12,9 @@ import { getLabelRule } from '../store/label-rule'
 import { labelledClip } from '../store/clips'
 import { requireDatasetRow } from '../store/datasets'
 import type { NamedRule } from '../../../src-shared/label-rule'
-import { ServiceError, type ServiceErrorCode } from '../../../src-shared/errors'
+import { serviceErrorClass } from '../../../src-shared/errors'
 
-export class EnrollError extends ServiceError {
-  override name = 'EnrollError'
-  constructor(message: string, code: ServiceErrorCode = 'invalid') {
-    super(code, message)
-  }
-}
+export class EnrollError extends serviceErrorClass('EnrollError') {}
 
 /** Fewest examples of an emotion: one to learn from and one to test on in every fold. */
 export const MIN_PER_CLASS = 2

@@ -6,24 +6,10 @@
  */
 import fs from 'node:fs'
 import path from 'node:path'
-import {
-  EmbeddingMapSchema,
-  type ClaimResult,
-  type CurvePoint,
-  type EmbeddingMap,
-  type ExperimentConfig,
-  type Headline,
-  type LossRow,
-  type LossTuning,
-  type PretrainRecord,
-  type RecommendedSummary,
-  type ResultRecord,
-  type SummaryRow,
-} from '../../../src-shared/contract/experiments'
+import { EmbeddingMapSchema, type CurvePoint, type EmbeddingMap, type ExperimentConfig, type LossTuning, type PretrainRecord, type ResultRecord } from '../../../src-shared/contract/experiments'
 import { evaluateClaims } from './claims'
 import { recommendedSummary } from './recommended'
-import type { Plot } from './plots'
-import { renderReport, type RunMeta } from './report'
+import { renderReport, type RunMeta, type RunTables } from './report'
 import { markdownTable, writeAtomic, writeResults, RESULTS_FORMAT } from './results'
 import { aggregate, headline, lossTable, sortRecords } from './summary'
 import { readPlan, readTaskResult } from './plan-io'
@@ -37,15 +23,8 @@ import { trainingHealth } from './training-health'
 
 export const META_FILE = 'meta.json'
 
-export interface RunOutputs {
-  records: ResultRecord[]
-  summary: SummaryRow[]
-  claims: ClaimResult[]
-  losses: LossRow[]
-  headline: Headline
-  /** The recommended arm's choices and margins (recommended.ts). */
-  recommended: RecommendedSummary
-  plots: Plot[]
+/** The run's tables and plots, and results.md's text. */
+export interface RunOutputs extends RunTables {
   markdown: string
 }
 
@@ -177,26 +156,12 @@ export async function writeOutputs(dir: string): Promise<RunOutputs & { complete
   writeAtomic(path.join(dir, META_FILE), JSON.stringify(meta, null, 2))
   const { results, ...rest } = out
   const training = trainingHealth(out.records, results.pretraining)
+  const tasks = { done: results.tasksDone, total: results.tasksTotal }
   writeResults(dir, out.records, {
     config: results.config, meta, headline: out.headline, claims: out.claims, recommended: out.recommended, losses: out.losses, summary: out.summary,
-    pretraining: results.pretraining, training, tasks: { done: results.tasksDone, total: results.tasksTotal },
+    pretraining: results.pretraining, training, tasks,
   })
-  writeAtomic(
-    path.join(dir, 'report.html'),
-    renderReport({
-      config: results.config,
-      records: out.records,
-      summary: out.summary,
-      claims: out.claims,
-      losses: out.losses,
-      headline: out.headline,
-      recommended: out.recommended,
-      pretraining: results.pretraining,
-      plots: out.plots,
-      meta,
-      tasks: { done: results.tasksDone, total: results.tasksTotal },
-    }),
-  )
+  writeAtomic(path.join(dir, 'report.html'), renderReport({ ...rest, config: results.config, pretraining: results.pretraining, meta, tasks }))
   const complete = results.tasksDone === results.tasksTotal
   if (complete && manifest) markDone(dir, manifest)
   return { ...rest, complete }

@@ -42,16 +42,21 @@ export function claimsText(claims: ClaimResult[], head?: Headline, recommended?:
   ].join('\n')
 }
 
-export interface ReportInput {
-  config: ExperimentConfig
+/** A run's records and what is computed from them (finish.ts): the tables, verdicts and plots of the report and the Experiments view. */
+export interface RunTables {
   records: ResultRecord[]
   summary: SummaryRow[]
   claims: ClaimResult[]
   losses: LossRow[]
   headline: Headline
+  /** The recommended arm's choices and margins (recommended.ts). */
   recommended: RecommendedSummary
-  pretraining: PretrainRecord[]
   plots: Plot[]
+}
+
+export interface ReportInput extends RunTables {
+  config: ExperimentConfig
+  pretraining: PretrainRecord[]
   meta: RunMeta
   tasks: { done: number; total: number }
 }

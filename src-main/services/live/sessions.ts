@@ -16,14 +16,9 @@ import { epochNow, type PipelineFrame } from './pipeline'
 import { StatWindow } from './ring'
 import { listSources, resolveSource } from './sources'
 import type { LiveTask, WorkerIn } from './session-worker'
-import { ServiceError, type ServiceErrorCode } from '../../../src-shared/errors'
+import { serviceErrorClass } from '../../../src-shared/errors'
 
-export class LiveSessionError extends ServiceError {
-  override name = 'LiveSessionError'
-  constructor(message: string, code: ServiceErrorCode = 'invalid') {
-    super(code, message)
-  }
-}
+export class LiveSessionError extends serviceErrorClass('LiveSessionError') {}
 
 export interface LiveSessionsOptions {
   maxSessions?: number

@@ -25,14 +25,9 @@ import { runningRunFor } from '../store/training-runs'
 import { defaultModelDir } from './default-model'
 import { readCard, writeAtomic } from './storage'
 import type { ModelCardData } from './types'
-import { ServiceError, type ServiceErrorCode } from '../../../src-shared/errors'
+import { serviceErrorClass } from '../../../src-shared/errors'
 
-export class ModelRegistryError extends ServiceError {
-  override name = 'ModelRegistryError'
-  constructor(message: string, code: ServiceErrorCode = 'invalid') {
-    super(code, message)
-  }
-}
+export class ModelRegistryError extends serviceErrorClass('ModelRegistryError') {}
 
 export type { ModelRow }
 

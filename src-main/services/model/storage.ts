@@ -14,18 +14,13 @@ import type { TrainedModel } from './trained'
 import type { Profile } from './profile'
 import type { ModelCardData } from './types'
 
-export class ModelLoadError extends ServiceError {
-  override name = 'ModelLoadError'
-  constructor(message: string, code: ServiceErrorCode = 'invalid') {
-    super(code, message)
-  }
-}
+export class ModelLoadError extends serviceErrorClass('ModelLoadError') {}
 
 const sha256 = (b: Buffer | Uint8Array) => crypto.createHash('sha256').update(b).digest('hex')
 
 export { writeAtomic } from '../store/atomic-file'
 import { writeAtomic } from '../store/atomic-file'
-import { ServiceError, type ServiceErrorCode } from '../../../src-shared/errors'
+import { serviceErrorClass } from '../../../src-shared/errors'
 import type { ExtractorName } from '../../../src-shared/extractors'
 
 export async function saveModel(dir: string, model: TrainedModel, card: Omit<ModelCardData, 'files'>): Promise<ModelCardData> {
