@@ -7,7 +7,6 @@
 import path from 'node:path'
 import { ESLint } from 'eslint'
 import { describe, expect, it } from 'vitest'
-import { MAX_LINE } from '../../../eslint.config.mjs'
 
 const root = path.resolve(__dirname, '../../..')
 const eslint = new ESLint({ cwd: root })
@@ -25,8 +24,11 @@ const lines = {
   template: (n: number) => `export const t = (v: number) => \`\${v}${'c'.repeat(n - 38)}\`\n`,
 }
 
-describe(`no line wider than ${MAX_LINE} characters (eslint.config.mjs)`, () => {
-  it('the limit is 160', () => expect(MAX_LINE).toBe(160))
+describe('no line wider than 160 characters (eslint.config.mjs)', () => {
+  it('the limit is 160', async () => {
+    const { MAX_LINE } = (await import(path.join(root, 'eslint.config.mjs'))) as { MAX_LINE: number }
+    expect(MAX_LINE).toBe(160)
+  })
 
   it.each(Object.entries(lines))('%s: 161 characters fail the lint, 160 pass', async (_kind, make) => {
     expect(make(161).split('\n')[0]).toHaveLength(161)
