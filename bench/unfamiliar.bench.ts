@@ -11,7 +11,7 @@ import { closeImportPool, importCorpus } from '../src-main/services/corpus/index
 import { initBackend } from '../src-main/services/engine/backend'
 import { closeFeaturePool, EXTRACTOR_VERSION } from '../src-main/services/features/index'
 import { defaultModelDir, filesToItems, loadModel, loadProfile, predict, runTraining } from '../src-main/services/model/index'
-import { descriptorScores, descriptorsOf, verdictsFor } from '../src-main/services/model/unfamiliar'
+import { descriptorsOf, modelScores, verdictsFor } from '../src-main/services/model/unfamiliar'
 import { openWorkspace } from '../src-main/services/store/workspace'
 import { wilson } from '../src-shared/wilson'
 import { syntheticCorpus } from '../test/helpers/corpora'
@@ -37,7 +37,7 @@ async function measure(ctx: BenchContext, label: string, dir: string, gen: { fil
   const run = async (files: string[]) => {
     const items = await filesToItems(files, card)
     const preds = predict(model, profile, items)
-    return { preds, v: verdictsFor(card, profile, items, preds, items.recordings), scores: descriptorScores(u.reference, descriptorsOf(card.normaliser, items)) }
+    return { preds, v: verdictsFor(card, profile, items, preds, items.recordings), scores: modelScores(u, descriptorsOf(card.normaliser, items)) }
   }
   const g = await run(gen.files)
   const t = await run(real.tel)
