@@ -207,13 +207,14 @@ test.describe('Labelling desk', () => {
   })
 
   test('"label next" and the suggestions show the clips unfamiliar to the model: first, with no suggestion, and why', async ({ app }) => {
+    test.setTimeout(360_000) // 12 new files: their features are extracted on the first "label next"
     const dir = await mixedCorpus()
     const id = await ensureDataset(app, 'mixed', dir)
     await openDesk(app, 'erin', id)
     await expect(app.getByTestId('suggest-model')).toHaveValue('default')
     await app.keyboard.press('n')
     const list = app.getByTestId('suggestions').locator('button')
-    await expect(list.first()).toBeVisible({ timeout: 60_000 })
+    await expect(list.first()).toBeVisible({ timeout: 240_000 })
     const shown = await list.evaluateAll((els) => els.map((e) => ({ text: e.textContent!, unfamiliar: e.getAttribute('data-unfamiliar'), title: e.getAttribute('title')! })))
     const flagged = shown.filter((s) => s.unfamiliar === 'yes')
     console.log(`desk: ${flagged.length} of ${shown.length} suggestions unfamiliar: ${flagged.map((s) => s.text).join(', ')}`)
