@@ -25,7 +25,11 @@ const root = path.resolve(import.meta.dirname, '..')
 
 function ser(args: string[], env: NodeJS.ProcessEnv): Promise<void> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, ['--import', 'tsx', path.join(root, 'src-main/cli/index.ts'), ...args], { cwd: root, env, stdio: ['ignore', 'ignore', 'pipe'] })
+    const child = spawn(process.execPath, ['--import', 'tsx', path.join(root, 'src-main/cli/index.ts'), ...args], {
+      cwd: root,
+      env,
+      stdio: ['ignore', 'ignore', 'pipe'],
+    })
     let err = ''
     child.stderr.on('data', (d) => (err = (err + d).slice(-4000)))
     child.on('error', reject)
@@ -75,7 +79,10 @@ export async function bench(ctx: BenchContext): Promise<BenchRow[]> {
     await ser(['experiment', 'merge', planDir], cluster.env)
     const slurmSec = seconds(t0)
     ctx.log(`Slurm stages (first task start - last task end, and the sum of task times): ${stageSpans(planDir, plan, wall0)}`)
-    ctx.log(`Slurm: ${jobs.submissions.length} arrays, ${jobs.submissions.reduce((a, s) => a + s.elements.length, 0)} elements, all jobs done after ${tQueue.toFixed(1)} s, merged at ${slurmSec.toFixed(1)} s`)
+    ctx.log(
+      `Slurm: ${jobs.submissions.length} arrays, ${jobs.submissions.reduce((a, s) => a + s.elements.length, 0)} elements, ` +
+        `all jobs done after ${tQueue.toFixed(1)} s, merged at ${slurmSec.toFixed(1)} s`,
+    )
 
     t0 = performance.now()
     await ser(['experiment', ...grid, '--out', path.join(ctx.tmpDir, 'single'), '--workspace', path.join(ctx.tmpDir, 'ws')], process.env)

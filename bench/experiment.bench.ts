@@ -34,7 +34,17 @@ import { syntheticCorpus } from '../test/helpers/corpora'
 import { closeImportPool, importCorpus } from '../src-main/services/corpus/index'
 import { closeFeaturePool } from '../src-main/services/features/index'
 import type { ExperimentConfigInput } from '../src-shared/contract/experiments'
-import { claimsText, gridSize, makeConfig, openPlanFolder, provideFeatures, runExperiment, runTask, subset, taskContext } from '../src-main/services/experiment/index'
+import {
+  claimsText,
+  gridSize,
+  makeConfig,
+  openPlanFolder,
+  provideFeatures,
+  runExperiment,
+  runTask,
+  subset,
+  taskContext,
+} from '../src-main/services/experiment/index'
 import { datasetItems } from '../src-main/services/model/data'
 import { makeSyntheticCorpus } from '../src-main/services/model/synthetic'
 import { makeRng } from '../src-main/services/model/sampling'
@@ -68,8 +78,18 @@ async function gridPart(ctx: BenchContext, rows: BenchRow[]): Promise<number> {
   const { plan, outDir } = openPlanFolder(path.join(ctx.tmpDir, 'grid'), config, size.evaluations)
   const tctx = taskContext(outDir, plan)
   const data = featureSets()
-  provideFeatures(tctx, [{ corpus: 'cremad', role: 'source', items: data.source }, { corpus: 'ravdess', role: 'target', items: data.target }], { name: 'egemaps', version: 'bench' })
-  ctx.log(`grid: ${plan.tasks.length} tasks, ${size.evaluations} evaluations; source ${data.source.labels.length} clips / 91 speakers, target ${data.target.labels.length} clips / 24 speakers (6 shared classes)`)
+  provideFeatures(
+    tctx,
+    [
+      { corpus: 'cremad', role: 'source', items: data.source },
+      { corpus: 'ravdess', role: 'target', items: data.target },
+    ],
+    { name: 'egemaps', version: 'bench' },
+  )
+  ctx.log(
+    `grid: ${plan.tasks.length} tasks, ${size.evaluations} evaluations; source ${data.source.labels.length} clips / 91 speakers, ` +
+      `target ${data.target.labels.length} clips / 24 speakers (6 shared classes)`,
+  )
   const timed = async (ids: string[]) => {
     const t0 = performance.now()
     for (const id of ids) await runTask(tctx, id)
@@ -86,10 +106,25 @@ async function gridPart(ctx: BenchContext, rows: BenchRow[]): Promise<number> {
   const tBase = await timed(sampled.filter((id) => !isTarget(id)))
   const nT = evalIds.filter(isTarget).length
   const evalFull = tTarget * (nT / sampled.filter(isTarget).length) + tBase * ((evalIds.length - nT) / sampled.filter((id) => !isTarget(id)).length)
-  ctx.log(`tuning ${stage('tune').length} losses: ${tune.toFixed(1)} s; pre-training ${pre1.length} of ${stage('pretrain').length} bases: ${(pre / 3).toFixed(1)} s; ${sampled.length} of ${evalIds.length} evaluate tasks: ${(tTarget + tBase).toFixed(1)} s`)
+  ctx.log(
+    `tuning ${stage('tune').length} losses: ${tune.toFixed(1)} s; pre-training ${pre1.length} of ${stage('pretrain').length} bases: ` +
+      `${(pre / 3).toFixed(1)} s; ${sampled.length} of ${evalIds.length} evaluate tasks: ${(tTarget + tBase).toFixed(1)} s`,
+  )
   rows.push({ name: `tuning, ${stage('tune').length} losses x ${config.tuneBudget} trials (measured)`, value: tune, unit: 's' })
-  rows.push({ name: `pre-training, ${stage('pretrain').length} bases x up to 20 epochs x 50 steps (measured ${pre1.length}${ctx.quick ? ` at ${pretrainEpochs} epochs, x5` : ''}, x${stage('pretrain').length / pre1.length})`, value: pre, unit: 's' })
-  rows.push({ name: `${size.evaluations} evaluations in ${evalIds.length} tasks (measured ${sampled.length} tasks = fold 0, draw 1, base seed 1; extrapolated per kind of task)`, value: evalFull, unit: 's' })
+  rows.push({
+    name:
+      `pre-training, ${stage('pretrain').length} bases x up to 20 epochs x 50 steps (measured ` +
+      `${pre1.length}${ctx.quick ? ` at ${pretrainEpochs} epochs, x5` : ''}, x${stage('pretrain').length / pre1.length})`,
+    value: pre,
+    unit: 's',
+  })
+  rows.push({
+    name:
+      `${size.evaluations} evaluations in ${evalIds.length} tasks (measured ${sampled.length} tasks = fold 0, draw 1, base seed 1; ` +
+      `extrapolated per kind of task)`,
+    value: evalFull,
+    unit: 's',
+  })
   return tune + pre + evalFull
 }
 
@@ -112,7 +147,12 @@ async function audioPart(ctx: BenchContext, rows: BenchRow[]): Promise<number> {
     const sec = (performance.now() - t0) / 1000
     const full = (sec / clips) * (FULL_CLIPS.cremad + FULL_CLIPS.ravdess)
     ctx.log(`import + eGeMAPS of ${clips} clips (${audio.toFixed(0)} s of audio): ${sec.toFixed(1)} s = ${(audio / sec).toFixed(0)}x real time`)
-    rows.push({ name: `import + eGeMAPS features, ${FULL_CLIPS.cremad} + ${FULL_CLIPS.ravdess} clips (measured ${clips} generated clips, per-clip extrapolation)`, value: full, unit: 's', note: `${(audio / sec).toFixed(0)}x real time on generated speech of ${(audio / clips).toFixed(1)} s per clip; scale by the real corpora's durations` })
+    rows.push({
+      name: `import + eGeMAPS features, ${FULL_CLIPS.cremad} + ${FULL_CLIPS.ravdess} clips (measured ${clips} generated clips, per-clip extrapolation)`,
+      value: full,
+      unit: 's',
+      note: `${(audio / sec).toFixed(0)}x real time on generated speech of ${(audio / clips).toFixed(1)} s per clip; scale by the real corpora's durations`,
+    })
     return full
   } finally {
     await closeImportPool()
@@ -122,7 +162,16 @@ async function audioPart(ctx: BenchContext, rows: BenchRow[]): Promise<number> {
 }
 
 /** The CNN's smaller grid: one loss, one base, frozen 0, 5 shots, 2 folds x 1 draw (stated in its row). */
-export const CNN_GRID = { model: 'cnn', losses: ['contrastive'], pretrainSeeds: 1, frozen: [0], shots: [5], folds: 2, seeds: 1, tuneBudget: 2 } as const satisfies Partial<ExperimentConfigInput>
+export const CNN_GRID = {
+  model: 'cnn',
+  losses: ['contrastive'],
+  pretrainSeeds: 1,
+  frozen: [0],
+  shots: [5],
+  folds: 2,
+  seeds: 1,
+  tuneBudget: 2,
+} as const satisfies Partial<ExperimentConfigInput>
 
 interface GridRun {
   sec: number
@@ -135,7 +184,8 @@ function envInt(name: string, fallback: number): number {
   return Number.isInteger(v) && v > 0 ? v : fallback
 }
 
-const loadText = (l: GridRun['load']) => `1-min load ${l.before.toFixed(1)} before, ${l.max.toFixed(1)} highest during, ${l.after.toFixed(1)} after (${os.cpus().length} cores)`
+const loadText = (l: GridRun['load']) =>
+  `1-min load ${l.before.toFixed(1)} before, ${l.max.toFixed(1)} highest during, ${l.after.toFixed(1)} after (${os.cpus().length} cores)`
 
 async function timedGrid(ctx: BenchContext, ws: ReturnType<typeof openWorkspace>, input: ExperimentConfigInput, out: string, label: string): Promise<GridRun> {
   const before = os.loadavg()[0]
@@ -169,7 +219,10 @@ async function fullRun(ctx: BenchContext, rows: BenchRow[]): Promise<void> {
   const fullSize = srcN === 91 && tgtN === 24 && Object.keys(grid).length === 0
   const t0 = performance.now()
   const [cremad, ravdess] = await Promise.all([syntheticCorpus('cremad', { speakers: srcN }), syntheticCorpus('ravdess', { speakers: tgtN })])
-  ctx.log(`corpora: ${cremad.clips.length} clips / ${srcN} speakers + ${ravdess.clips.length} clips / ${tgtN} speakers (ready in ${((performance.now() - t0) / 1000).toFixed(0)} s, cached, not timed)`)
+  ctx.log(
+    `corpora: ${cremad.clips.length} clips / ${srcN} speakers + ${ravdess.clips.length} clips / ${tgtN} speakers (ready in ` +
+      `${((performance.now() - t0) / 1000).toFixed(0)} s, cached, not timed)`,
+  )
   const ws = openWorkspace(path.join(ctx.tmpDir, 'ws-full'))
   const corpora = { sources: [{ name: 'cremad', ref: cremad.dir }], target: { name: 'ravdess', ref: ravdess.dir } }
   const sizes = `${cremad.clips.length} + ${ravdess.clips.length} generated clips (${srcN} + ${tgtN} speakers)`
@@ -177,10 +230,14 @@ async function fullRun(ctx: BenchContext, rows: BenchRow[]): Promise<void> {
     const mlp = await timedGrid(ctx, ws, { ...corpora, ...grid }, path.join(ctx.tmpDir, 'full-mlp'), 'mlp')
     const stated = Object.keys(grid).length ? `grid = default + ${JSON.stringify(grid)}` : 'default grid'
     rows.push({
-      name: `MLP experiment end to end (${stated}; ${mlp.evaluations} evaluations; import + eGeMAPS + tuning + training + evaluation) on ${sizes}${fullSize ? '' : ': REDUCED size, not the target measurement'}`,
+      name:
+        `MLP experiment end to end (${stated}; ${mlp.evaluations} evaluations; import + eGeMAPS + tuning + training + evaluation) ` +
+        `on ${sizes}${fullSize ? '' : ': REDUCED size, not the target measurement'}`,
       value: mlp.sec,
       unit: 's',
-      ...(fullSize ? { reference: { name: '30 minutes', value: 1800 }, ratio: mlp.sec / 1800, target: { op: '<=' as const, value: 1, of: 'ratio' as const } } : {}),
+      ...(fullSize
+        ? { reference: { name: '30 minutes', value: 1800 }, ratio: mlp.sec / 1800, target: { op: '<=' as const, value: 1, of: 'ratio' as const } }
+        : {}),
       note: loadText(mlp.load),
     })
     if (process.env.SER_BENCH_CNN === '0') return
@@ -194,7 +251,9 @@ async function fullRun(ctx: BenchContext, rows: BenchRow[]): Promise<void> {
     })
     const per = (g: GridRun) => g.sec / Math.max(1, g.evaluations)
     rows.push({
-      name: 'time per evaluation, CNN grid / MLP grid (each grid\'s wall time over its evaluations; the grids differ, so this includes their different shares of tuning and pre-training)',
+      name:
+        "time per evaluation, CNN grid / MLP grid (each grid's wall time over its evaluations; the grids differ, " +
+        'so this includes their different shares of tuning and pre-training)',
       value: per(cnn) / per(mlp),
       unit: 'x',
       note: `MLP ${per(mlp).toFixed(2)} s, CNN ${per(cnn).toFixed(2)} s per evaluation`,

@@ -25,5 +25,13 @@ for (let rep = 0; rep < passes; rep++) {
   bestCpu = Math.min(bestCpu, (c.user + c.system) / 1e6)
 }
 console.log(
-  JSON.stringify({ seconds, best, realTime: seconds / best, bestCpu, realTimePerCpu: seconds / bestCpu, baseRssMiB, peakRssMiB: process.resourceUsage().maxRSS / 1024 }),
+  JSON.stringify({
+    seconds,
+    best,
+    realTime: seconds / best,
+    bestCpu,
+    realTimePerCpu: seconds / bestCpu,
+    baseRssMiB,
+    peakRssMiB: process.resourceUsage().maxRSS / 1024,
+  }),
 )

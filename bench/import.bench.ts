@@ -24,10 +24,20 @@ export async function bench(ctx: BenchContext): Promise<BenchRow[]> {
     const again = await importCorpus(ws, corpus.dir, { name: 'bench' })
     const files = r.added / r.elapsedSec
     const audio = r.audioSec / r.elapsedSec
-    ctx.log(`${r.added} files, ${r.audioSec.toFixed(0)} s of audio in ${r.elapsedSec.toFixed(2)} s on ${defaultThreads()} thread(s); re-import ${again.elapsedSec.toFixed(2)} s`)
+    ctx.log(
+      `${r.added} files, ${r.audioSec.toFixed(0)} s of audio in ${r.elapsedSec.toFixed(2)} s on ${defaultThreads()} thread(s); ` +
+        `re-import ${again.elapsedSec.toFixed(2)} s`,
+    )
     return [
       { name: `import throughput, ${r.added} CREMA-D files (files/s)`, value: files, unit: 'files/s', target: { op: '>=', value: 100, of: 'value' } },
-      { name: 'import throughput (audio s/s)', value: audio, unit: 'x real time', reference: { name: 'real time', value: 1 }, ratio: audio, target: { op: '>=', value: 100, of: 'ratio' } },
+      {
+        name: 'import throughput (audio s/s)',
+        value: audio,
+        unit: 'x real time',
+        reference: { name: 'real time', value: 1 },
+        ratio: audio,
+        target: { op: '>=', value: 100, of: 'ratio' },
+      },
       { name: 're-import, nothing new (files/s)', value: again.unchanged / again.elapsedSec, unit: 'files/s' },
     ]
   } finally {

@@ -40,7 +40,10 @@ for (const { file, rows } of all) {
     const ok = meets(r)
     const target = r.target ? `${r.target.of} ${r.target.op} ${r.target.value}` : ''
     const ref = r.reference ? `${r.reference.name}: ${fmt(r.reference.value)}` : ''
-    console.log(`| ${file.replace('.bench.ts', '')} | ${r.name} | ${fmt(r.value)} | ${r.unit} | ${ref} | ${fmt(r.ratio)} | ${target} | ${ok === null ? '' : ok ? 'yes' : 'NO'} |`)
+    console.log(
+      `| ${file.replace('.bench.ts', '')} | ${r.name} | ${fmt(r.value)} | ${r.unit} | ${ref} | ${fmt(r.ratio)} | ${target} | ` +
+        `${ok === null ? '' : ok ? 'yes' : 'NO'} |`,
+    )
     if (r.note) console.log(`|  | ${r.note} | | | | | | |`)
   }
 }

@@ -40,10 +40,18 @@ async function labelNextBench(ctx: BenchContext): Promise<BenchRow[]> {
       if (round > 0 && r.cached !== r.scored) throw new Error(`round ${round + 1}: ${r.cached} of ${r.scored} clips from the cache`)
     }
     const again = Math.max(times[1], times[2])
-    ctx.log(`label next, ${scored} clips: first ${(times[0] / 1000).toFixed(1)} s, then ${(times[1] / 1000).toFixed(2)} s and ${(times[2] / 1000).toFixed(2)} s (${cached} from the cache)`)
+    ctx.log(
+      `label next, ${scored} clips: first ${(times[0] / 1000).toFixed(1)} s, then ${(times[1] / 1000).toFixed(2)} s and ${(times[2] / 1000).toFixed(2)} s ` +
+        `(${cached} from the cache)`,
+    )
     return [
       { name: `label next, first scoring of ${scored} clips (s)`, value: times[0] / 1000, unit: 's' },
-      { name: `label next, ${scored} clips scored again (s, slower of two)`, value: again / 1000, unit: 's', target: { op: '<=', value: (5 * scored) / 1000, of: 'value' } },
+      {
+        name: `label next, ${scored} clips scored again (s, slower of two)`,
+        value: again / 1000,
+        unit: 's',
+        target: { op: '<=', value: (5 * scored) / 1000, of: 'value' },
+      },
     ]
   } finally {
     await closeSuggestPool()
@@ -65,7 +73,9 @@ async function writeBench(ctx: BenchContext): Promise<BenchRow[]> {
     const ins = ws.db.prepare(
       "INSERT INTO clips (dataset_id, path, rel_path, content_hash, duration_sec, sample_rate, channels, format) VALUES (?, ?, ?, ?, 3, 16000, 1, 'wav')",
     )
-    const clipIds = ws.db.transaction(() => Array.from({ length: n }, (_, i) => Number(ins.run(datasetId, `/tmp/x/c${i}.wav`, `c${i}.wav`, `h${i}`).lastInsertRowid)))()
+    const clipIds = ws.db.transaction(() =>
+      Array.from({ length: n }, (_, i) => Number(ins.run(datasetId, `/tmp/x/c${i}.wav`, `c${i}.wav`, `h${i}`).lastInsertRowid)),
+    )()
     const writes: number[] = []
     clipIds.forEach((clipId, i) => {
       const t = performance.now()
@@ -86,7 +96,10 @@ async function writeBench(ctx: BenchContext): Promise<BenchRow[]> {
     const back = importLabels(ws, { format: 'csv', text: csv.text, datasetId, annotator: 'bench' })
     const importMs = performance.now() - t
     if (back.added !== csv.labels) throw new Error(`re-import added ${back.added} of ${csv.labels} labels`)
-    ctx.log(`${n} label writes: median ${quantile(writes, 0.5).toFixed(2)} ms, p95 ${quantile(writes, 0.95).toFixed(2)} ms; CSV of ${csv.labels} labels out ${exportMs.toFixed(0)} ms, in ${importMs.toFixed(0)} ms`)
+    ctx.log(
+      `${n} label writes: median ${quantile(writes, 0.5).toFixed(2)} ms, p95 ${quantile(writes, 0.95).toFixed(2)} ms; ` +
+        `CSV of ${csv.labels} labels out ${exportMs.toFixed(0)} ms, in ${importMs.toFixed(0)} ms`,
+    )
     return [
       { name: 'label write, acknowledged after commit (median ms)', value: quantile(writes, 0.5), unit: 'ms' },
       { name: 'label write, acknowledged after commit (p95 ms)', value: quantile(writes, 0.95), unit: 'ms', target: { op: '<=', value: 50, of: 'value' } },

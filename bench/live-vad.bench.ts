@@ -23,7 +23,10 @@ export async function bench(ctx: BenchContext): Promise<BenchRow[]> {
   const { speech, streams } = await makeEvalSet(ctx.quick ? { talkers: 2, perTalker: 2, snrs: [10, 0] } : {})
   const seconds = speech.samples.length / EVAL_RATE
   const speechFrames = speech.labels.reduce((s, v) => s + v, 0)
-  ctx.log(`set: ${speech.utterances} utterances by ${speech.talkers.length} talkers (${speech.talkers.join(', ')}), ${seconds.toFixed(1)} s per stream, ${speechFrames} of ${speech.labels.length} frames speech; ${streams.length} streams; rendered in ${((performance.now() - t0) / 1000).toFixed(1)} s`)
+  ctx.log(
+    `set: ${speech.utterances} utterances by ${speech.talkers.length} talkers (${speech.talkers.join(', ')}), ${seconds.toFixed(1)} s per stream, ` +
+      `${speechFrames} of ${speech.labels.length} frames speech; ${streams.length} streams; rendered in ${((performance.now() - t0) / 1000).toFixed(1)} s`,
+  )
   const rows: ConditionRow[] = []
   const runMs: Record<string, number> = {}
   for (const detector of VAD_DETECTORS) {
@@ -36,12 +39,17 @@ export async function bench(ctx: BenchContext): Promise<BenchRow[]> {
     runMs[detector] = performance.now() - t
   }
   ctx.log('')
-  ctx.log('| detector | noise | SNR dB | frame miss % [95% CI] | frame FA % [95% CI] | n speech / non-speech frames | hop miss % | hop FA % | n hops speech / not |')
+  ctx.log(
+    '| detector | noise | SNR dB | frame miss % [95% CI] | frame FA % [95% CI] | n speech / non-speech frames | hop miss % | hop FA % | n hops speech / not |',
+  )
   ctx.log('|---|---|---|---|---|---|---|---|---|')
   for (const r of rows) {
     const f = rates(r.score.frame)
     const h = rates(r.score.hop)
-    ctx.log(`| ${r.detector} | ${r.noise} | ${r.snrDb ?? '∞'} | ${pct(f.missPct)} ${ci(f.missCi)} | ${pct(f.faPct)} ${ci(f.faCi)} | ${r.score.frame.speech} / ${r.score.frame.nonSpeech} | ${pct(h.missPct)} | ${pct(h.faPct)} | ${r.score.hop.speech} / ${r.score.hop.nonSpeech} |`)
+    ctx.log(
+      `| ${r.detector} | ${r.noise} | ${r.snrDb ?? '∞'} | ${pct(f.missPct)} ${ci(f.missCi)} | ${pct(f.faPct)} ${ci(f.faCi)} | ${r.score.frame.speech} / ` +
+        `${r.score.frame.nonSpeech} | ${pct(h.missPct)} | ${pct(h.faPct)} | ${r.score.hop.speech} / ${r.score.hop.nonSpeech} |`,
+    )
   }
   const { winner, meanHter } = chooseDetector(rows)
   ctx.log('')
@@ -53,12 +61,38 @@ export async function bench(ctx: BenchContext): Promise<BenchRow[]> {
     const p = rates(pooled)
     const ph = rates(hop)
     const realTime = (noisy.length + 1) * seconds * 1000 / runMs[detector]
-    ctx.log(`${detector}: noisy conditions pooled: miss ${pct(p.missPct)}% ${ci(p.missCi)} of ${pooled.speech}, FA ${pct(p.faPct)}% ${ci(p.faCi)} of ${pooled.nonSpeech}; per hop miss ${pct(ph.missPct)}%, FA ${pct(ph.faPct)}%; mean (miss+FA)/2 ${pct(meanHter[detector])}%; ${realTime.toFixed(0)}x real time`)
+    ctx.log(
+      `${detector}: noisy conditions pooled: miss ${pct(p.missPct)}% ${ci(p.missCi)} of ${pooled.speech}, ` +
+        `FA ${pct(p.faPct)}% ${ci(p.faCi)} of ${pooled.nonSpeech}; per hop miss ${pct(ph.missPct)}%, FA ${pct(ph.faPct)}%; ` +
+        `mean (miss+FA)/2 ${pct(meanHter[detector])}%; ${realTime.toFixed(0)}x real time`,
+    )
     out.push(
-      { name: `live VAD ${detector}: mean over noise x SNR of (frame miss % + FA %) / 2`, value: meanHter[detector], unit: '%', reference: { name: 'always-the-same detector', value: 50 }, ratio: meanHter[detector] / 50, note: `${noisy.length} conditions x ${speech.labels.length} frames; chance (one answer for every frame) = 50` },
-      { name: `live VAD ${detector}: frame miss %, noisy pooled`, value: p.missPct, unit: '%', note: `95% CI ${ci(p.missCi)}, n = ${pooled.speech} speech frames` },
-      { name: `live VAD ${detector}: frame false-alarm %, noisy pooled`, value: p.faPct, unit: '%', note: `95% CI ${ci(p.faCi)}, n = ${pooled.nonSpeech} non-speech frames` },
-      { name: `live VAD ${detector}: 250 ms hop miss % / FA %, noisy pooled`, value: ph.missPct, unit: '% miss', note: `FA ${pct(ph.faPct)}%; n = ${hop.speech} / ${hop.nonSpeech} hops` },
+      {
+        name: `live VAD ${detector}: mean over noise x SNR of (frame miss % + FA %) / 2`,
+        value: meanHter[detector],
+        unit: '%',
+        reference: { name: 'always-the-same detector', value: 50 },
+        ratio: meanHter[detector] / 50,
+        note: `${noisy.length} conditions x ${speech.labels.length} frames; chance (one answer for every frame) = 50`,
+      },
+      {
+        name: `live VAD ${detector}: frame miss %, noisy pooled`,
+        value: p.missPct,
+        unit: '%',
+        note: `95% CI ${ci(p.missCi)}, n = ${pooled.speech} speech frames`,
+      },
+      {
+        name: `live VAD ${detector}: frame false-alarm %, noisy pooled`,
+        value: p.faPct,
+        unit: '%',
+        note: `95% CI ${ci(p.faCi)}, n = ${pooled.nonSpeech} non-speech frames`,
+      },
+      {
+        name: `live VAD ${detector}: 250 ms hop miss % / FA %, noisy pooled`,
+        value: ph.missPct,
+        unit: '% miss',
+        note: `FA ${pct(ph.faPct)}%; n = ${hop.speech} / ${hop.nonSpeech} hops`,
+      },
       { name: `live VAD ${detector}: speed (x real time, one thread)`, value: realTime, unit: 'x' },
     )
   }

@@ -46,7 +46,10 @@ interface Measure {
 export function unfairReference(blas: BlasInfo | undefined): string | null {
   if (!blas) return 'the reference did not report which BLAS it loaded'
   if (!['OpenBLAS', 'MKL', 'BLIS'].includes(blas.kind)) {
-    return `PyTorch multiplies with ${blas.kind} BLAS (${blas.libs.join(', ') || 'no BLAS library mapped'}), not an optimised one: install libopenblas0-pthread (npm run setup)`
+    return (
+      `PyTorch multiplies with ${blas.kind} BLAS (${blas.libs.join(', ') || 'no BLAS library mapped'}), not an optimised one: ` +
+      `install libopenblas0-pthread (npm run setup)`
+    )
   }
   return null
 }
@@ -97,7 +100,9 @@ export async function bench(ctx: BenchContext): Promise<BenchRow[]> {
       const j = js(p.arch, p.pairs, p.steps)
       loads.push(os.loadavg()[0].toFixed(1))
       ctx.log(
-        `${p.arch} round ${r + 1}: tfjs ${j.backend} x${j.trainThreads ?? 1} ${j.pairsPerSecond.toFixed(0)} pairs/s, torch 1 thr ${t1.pairsPerSecond.toFixed(0)} / 2 thr ${t2.pairsPerSecond.toFixed(0)} pairs/s (${t.blas ? describeBlas(t.blas) : 'BLAS unknown'}; ratio to the faster ${(j.pairsPerSecond / t.pairsPerSecond).toFixed(2)}; load ${os.loadavg().map((l) => l.toFixed(2)).join(' ')})`,
+        `${p.arch} round ${r + 1}: tfjs ${j.backend} x${j.trainThreads ?? 1} ${j.pairsPerSecond.toFixed(0)} pairs/s, ` +
+          `torch 1 thr ${t1.pairsPerSecond.toFixed(0)} / 2 thr ${t2.pairsPerSecond.toFixed(0)} pairs/s (${t.blas ? describeBlas(t.blas) : 'BLAS unknown'}; ` +
+          `ratio to the faster ${(j.pairsPerSecond / t.pairsPerSecond).toFixed(2)}; load ${os.loadavg().map((l) => l.toFixed(2)).join(' ')})`,
       )
       for (const m of [t1, t2]) {
         const why = unfairReference(m.blas)
@@ -117,7 +122,9 @@ export async function bench(ctx: BenchContext): Promise<BenchRow[]> {
       reference: { name: `PyTorch ${t.torch}, ${describeBlas(t.blas!)}, best of 1 and 2 threads: ${t.threads}`, value: t.pairsPerSecond },
       ratio: b.pairsPerSecond / t.pairsPerSecond,
       target: { op: '>=', value: p.target, of: 'ratio' },
-      note: `1-min load average after each round: ${loads.join(', ')} (${os.cpus().length} cores; best round of each side kept; reference env: OPENBLAS_CORETYPE and OPENBLAS_L2_SIZE unset)`,
+      note:
+        `1-min load average after each round: ${loads.join(', ')} (${os.cpus().length} cores; best round of each side kept; reference env: ` +
+        `OPENBLAS_CORETYPE and OPENBLAS_L2_SIZE unset)`,
     })
     rows.push({
       name: `${p.label} training peak memory (process RSS)`,

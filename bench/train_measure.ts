@@ -22,7 +22,12 @@ const n = arch === 'mlp' ? 2000 : 200
 const per = shape.reduce((a, b) => a * b, 1)
 const rng = makeRng(1)
 const x = new Float32Array(n * per).map(() => rng() * 2 - 1)
-const data: ItemSet = { x, itemShape: shape, labels: Array.from({ length: n }, (_, i) => `c${i % 6}`), speakers: Array.from({ length: n }, (_, i) => `s${i % 10}`) }
+const data: ItemSet = {
+  x,
+  itemShape: shape,
+  labels: Array.from({ length: n }, (_, i) => `c${i % 6}`),
+  speakers: Array.from({ length: n }, (_, i) => `s${i % 10}`),
+}
 const cfg = defaultTrainConfig(defaultArchitecture(ArchitectureKindSchema.parse(arch), shape), {
   pairsPerBatch: Number(pairsArg),
   loss: lossConfigFor(LossNameSchema.parse(lossArg)),

@@ -27,4 +27,7 @@ for (let rep = 0; rep < 5; rep++) {
   for (let i = 0; i < 100; i++) run()
   const c = process.cpuUsage(c0); best.push((c.user + c.system) / 1000 / 100)
 }
-console.log(`fused=${process.env.SER_FUSED_KERNELS ?? '1'} cpu ms/step min ${Math.min(...best).toFixed(3)} all ${best.map((b) => b.toFixed(2)).join(' ')} -> ${(64000 / Math.min(...best)).toFixed(0)} pairs/cpu-s`)
+console.log(
+  `fused=${process.env.SER_FUSED_KERNELS ?? '1'} cpu ms/step min ${Math.min(...best).toFixed(3)} all ${best.map((b) => b.toFixed(2)).join(' ')} -> ` +
+    `${(64000 / Math.min(...best)).toFixed(0)} pairs/cpu-s`,
+)

@@ -70,21 +70,32 @@ async function measure(ctx: BenchContext, label: string, dir: string, gen: { fil
   const aWide = auroc(g.scores, w.scores)
   const aAll = auroc(g.scores, [...t.scores, ...w.scores])
   const aRest = auroc(g.scores, wr.scores)
-  const parts = u.parts ? ` = max over ${u.parts.map((p) => `${p.name} (threshold ${p.threshold.toFixed(3)} at ${(p.falseAlarmRate * 100).toFixed(1)}%)`).join(', ')}` : ''
-  ctx.log(`${label}: ${u.method}, threshold ${u.threshold.toFixed(3)}${parts} (set for ${u.falseAlarmRate * 100}% false alarms on ${u.n} clips of ${u.speakers} speakers; card's held-out ${u.heldOut ? pct(u.heldOut.flagged, u.heldOut.n) : '-'})`)
-  ctx.log(`  AUROC of the score, generated (n ${g.scores.length}) vs real: telephone ${aTel.toFixed(3)}, wideband ${aWide.toFixed(3)}, both ${aAll.toFixed(3)}; wideband never looked at ${aRest.toFixed(3)}`)
+  const partText = (p: NonNullable<typeof u.parts>[number]) => `${p.name} (threshold ${p.threshold.toFixed(3)} at ${(p.falseAlarmRate * 100).toFixed(1)}%)`
+  const parts = u.parts ? ` = max over ${u.parts.map(partText).join(', ')}` : ''
+  ctx.log(
+    `${label}: ${u.method}, threshold ${u.threshold.toFixed(3)}${parts} (set for ${u.falseAlarmRate * 100}% false alarms on ${u.n} clips of ` +
+      `${u.speakers} speakers; card's held-out ${u.heldOut ? pct(u.heldOut.flagged, u.heldOut.n) : '-'})`,
+  )
+  ctx.log(
+    `  AUROC of the score, generated (n ${g.scores.length}) vs real: telephone ${aTel.toFixed(3)}, wideband ${aWide.toFixed(3)}, both ${aAll.toFixed(3)}; ` +
+      `wideband never looked at ${aRest.toFixed(3)}`,
+  )
   ctx.log(`  withheld: generated ${pct(withheld(g), g.v.length)}; telephone ${pct(withheld(t), t.v.length)}; wideband ${pct(withheld(w), w.v.length)}`)
   ctx.log(`  withheld or neutral/calm: telephone ${pct(calm(t), t.v.length)}; wideband ${pct(calm(w), w.v.length)}`)
   ctx.log(`    wideband, development half (odd-numbered files) ${pct(wDev, wDevN)}; the other half ${pct(wChk, w.v.length - wDevN)}`)
-  ctx.log(`    the ${wr.v.length} other prompts, never looked at: wideband ${pct(calm(wr), wr.v.length)} (withheld ${pct(withheld(wr), wr.v.length)}); telephone ${pct(calm(tr), tr.v.length)}`)
+  ctx.log(
+    `    the ${wr.v.length} other prompts, never looked at: wideband ${pct(calm(wr), wr.v.length)} (withheld ${pct(withheld(wr), wr.v.length)}); ` +
+      `telephone ${pct(calm(tr), tr.v.length)}`,
+  )
   ctx.log(`  generated accuracy: answered ${pct(kept.filter((i) => right[i]).length, kept.length)} vs all ${pct(right.filter(Boolean).length, right.length)} (chance 1/${card.labels.length})`)
+  const atLeast90 = { op: '>=', value: 0.9, of: 'value' } as const
   return [
     { name: `${label}: AUROC generated vs real prompts`, value: aAll, unit: 'AUROC', target: { op: '>=', value: 0.8, of: 'value' } },
     { name: `${label}: generated clips withheld`, value: withheld(g) / g.v.length, unit: 'share', target: { op: '<=', value: 0.1, of: 'value' } },
     { name: `${label}: telephone prompts withheld or neutral`, value: calm(t) / t.v.length, unit: 'share', target: { op: '>=', value: 0.9, of: 'value' } },
     { name: `${label}: wideband prompts withheld or neutral`, value: calm(w) / w.v.length, unit: 'share', target: { op: '>=', value: 0.9, of: 'value' } },
-    { name: `${label}: wideband prompts never looked at, withheld or neutral`, value: calm(wr) / Math.max(1, wr.v.length), unit: 'share', target: { op: '>=', value: 0.9, of: 'value' } },
-    { name: `${label}: telephone prompts never looked at, withheld or neutral`, value: calm(tr) / Math.max(1, tr.v.length), unit: 'share', target: { op: '>=', value: 0.9, of: 'value' } },
+    { name: `${label}: wideband prompts never looked at, withheld or neutral`, value: calm(wr) / Math.max(1, wr.v.length), unit: 'share', target: atLeast90 },
+    { name: `${label}: telephone prompts never looked at, withheld or neutral`, value: calm(tr) / Math.max(1, tr.v.length), unit: 'share', target: atLeast90 },
     { name: `${label}: accuracy answered minus all (generated)`, value: accAnswered - accAll, unit: 'accuracy', target: { op: '>=', value: 0, of: 'value' } },
   ]
 }
@@ -96,7 +107,10 @@ export async function bench(ctx: BenchContext): Promise<BenchRow[]> {
   const n = ctx.quick ? 20 : 60
   const rest = ctx.quick ? 40 : Infinity
   const real = { tel: telephonePrompts(n), wide: widebandPrompts(n), telRest: telephonePrompts(rest, 60), wideRest: widebandPrompts(rest, 60) }
-  ctx.log(`generated: ${gen.files.length} clips of 4 speakers no model here used (seed 'ser'); real: ${n} asterisk prompts, telephone and wideband, and ${real.wideRest.length} more never looked at`)
+  ctx.log(
+    `generated: ${gen.files.length} clips of 4 speakers no model here used (seed 'ser'); ` +
+      `real: ${n} asterisk prompts, telephone and wideband, and ${real.wideRest.length} more never looked at`,
+  )
   const rows = await measure(ctx, 'default model', defaultModelDir(), gen, real)
   const corpus = await syntheticCorpus('cremad', { speakers: 16, sentences: 2, seed: 'unfamiliar-train' })
   const wsDir = path.join(ctx.tmpDir, 'ws')

@@ -57,13 +57,15 @@ try {
   await closeImportPool()
   if (refreshOnly) {
     const cardPath = path.join(out, 'card.json')
-    const card = JSON.parse(fs.readFileSync(cardPath, 'utf8')) as { normaliser: { mean: number[]; std: number[] }; speakers: Record<string, string[]>; unfamiliarity?: unknown }
+    type CardFields = { normaliser: { mean: number[]; std: number[] }; speakers: Record<string, string[]>; unfamiliarity?: unknown }
+    const card = JSON.parse(fs.readFileSync(cardPath, 'utf8')) as CardFields
     log('features (eGeMAPS) of the corpus; the same split as the card records')
     const src = await datasetItems(ws, 'synthetic-cremad', { extractor: 'egemaps' })
     await closeFeaturePool()
     const split = planSplit(src, null, { seed: SEED, shots: SHOTS, sourceName: 'synthetic-cremad', targetName: null })
     for (const role of ['pretrain', 'validation', 'calibration', 'heldOut'] as const)
-      if (JSON.stringify(split.roles[role]) !== JSON.stringify(card.speakers[role])) throw new Error(`the ${role} speakers differ from the card's: not the corpus this model was built from`)
+      if (JSON.stringify(split.roles[role]) !== JSON.stringify(card.speakers[role]))
+        throw new Error(`the ${role} speakers differ from the card's: not the corpus this model was built from`)
     card.unfamiliarity = unfamiliarityOf(card.normaliser, src, null, split)
     ws.close()
     fs.writeFileSync(cardPath, JSON.stringify(card, null, 2))

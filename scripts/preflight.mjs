@@ -84,7 +84,13 @@ function checkTool(name, env) {
 
 function checkChromium(env) {
   if (env.SER_CHROMIUM) {
-    return fs.existsSync(env.SER_CHROMIUM) ? null : { tool: 'chromium', problem: `SER_CHROMIUM=${env.SER_CHROMIUM} does not exist`, fix: 'point SER_CHROMIUM at a Chromium or Chrome executable, or unset it to search PATH' }
+    return fs.existsSync(env.SER_CHROMIUM)
+      ? null
+      : {
+          tool: 'chromium',
+          problem: `SER_CHROMIUM=${env.SER_CHROMIUM} does not exist`,
+          fix: 'point SER_CHROMIUM at a Chromium or Chrome executable, or unset it to search PATH',
+        }
   }
   if (CHROMIUM_NAMES.some((n) => which(n, env.PATH))) return null
   return { tool: 'chromium', problem: `none of ${CHROMIUM_NAMES.join(', ')} is on PATH and SER_CHROMIUM is not set` }
@@ -97,7 +103,11 @@ function checkNode() {
   const want = /^>=\s*(\d+)\.(\d+)/.exec(pkg.engines?.node ?? '')
   const [maj, min] = process.versions.node.split('.').map(Number)
   if (want && (maj < +want[1] || (maj === +want[1] && min < +want[2]))) {
-    problems.push({ tool: 'node', problem: `Node ${process.versions.node} is older than package.json asks (${pkg.engines.node})`, fix: 'install Node.js 20.19 or newer from https://nodejs.org/ (or your package manager), then `npm ci`' })
+    problems.push({
+      tool: 'node',
+      problem: `Node ${process.versions.node} is older than package.json asks (${pkg.engines.node})`,
+      fix: 'install Node.js 20.19 or newer from https://nodejs.org/ (or your package manager), then `npm ci`',
+    })
   }
   if (!fs.existsSync(path.join(root, 'node_modules', 'electron-vite', 'package.json'))) {
     problems.push({ tool: 'npm dependencies', problem: 'node_modules is missing or incomplete', fix: 'npm ci' })
@@ -125,7 +135,12 @@ export function preflight(target, env = process.env) {
     const p = checkTool(tool, env)
     if (p) missing.push(p)
   }
-  const notes = target === 'start' ? Object.entries(OPTIONAL_AT_RUN_TIME).filter(([t]) => !which(t, env.PATH)).map(([t, use]) => `${t} is not installed: needed only for ${use}`) : []
+  const notes =
+    target === 'start'
+      ? Object.entries(OPTIONAL_AT_RUN_TIME)
+          .filter(([t]) => !which(t, env.PATH))
+          .map(([t, use]) => `${t} is not installed: needed only for ${use}`)
+      : []
   return { missing, notes }
 }
 

@@ -95,7 +95,11 @@ async function checkViews(url, workspace) {
   const plain = new URL(url)
   const index = await fetch(`${plain.origin}/`)
   if (index.status !== 200 || !/<script/.test(await index.text())) throw new Error(`GET ${plain.origin}/ answered ${index.status}, not the app's page`)
-  const browser = await chromium.launch({ executablePath, headless: true, args: ['--no-sandbox', '--disable-gpu', '--use-fake-ui-for-media-stream', '--use-fake-device-for-media-stream'] })
+  const browser = await chromium.launch({
+    executablePath,
+    headless: true,
+    args: ['--no-sandbox', '--disable-gpu', '--use-fake-ui-for-media-stream', '--use-fake-device-for-media-stream'],
+  })
   try {
     const page = await browser.newPage()
     const errors = []

@@ -10,5 +10,8 @@ const kills = Number(process.env.SER_SOAK_IMPORT_KILLS ?? 6)
 const r = await runImportKill({ files: 240, kills, log: (s) => console.error(`  ${s}`) })
 const ok = r.clips === r.files && r.duplicateHashes === 0 && r.duplicatePaths === 0 && r.integrity === 'ok'
 console.log(`(c) import kill -9: ${r.kills} kills (${r.midImportKills} mid-import) over ${r.files} files in ${r.elapsedSec.toFixed(0)} s`)
-console.log(`(c) clips ${r.clips} of ${r.files}, duplicate hashes ${r.duplicateHashes}, duplicate paths ${r.duplicatePaths}, labels ${r.labels}, integrity ${r.integrity}`)
+console.log(
+  `(c) clips ${r.clips} of ${r.files}, duplicate hashes ${r.duplicateHashes}, duplicate paths ${r.duplicatePaths}, labels ${r.labels}, ` +
+    `integrity ${r.integrity}`,
+)
 process.exit(ok ? 0 : 1)

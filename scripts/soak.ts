@@ -39,16 +39,33 @@ console.error(`soak: seed ${values.seed}, ${requests} requests, ${kills} kills`)
   const shell = await startShellProcess({ renderer, fromSources: true })
   try {
     const t0 = Date.now()
-    const f = await abuse(shell.port, shell.token, { n: requests, seed: values.seed!, concurrency: 32, frames: Math.min(20_000, requests / 10), rendererFiles: rendererFiles(renderer) })
+    const f = await abuse(shell.port, shell.token, {
+      n: requests,
+      seed: values.seed!,
+      concurrency: 32,
+      frames: Math.min(20_000, requests / 10),
+      rendererFiles: rendererFiles(renderer),
+    })
     const close = await oversizedFrame(shell.port, shell.token)
     const after = await answersCorrectly(shell.port, shell.token)
-    const alive = shell.child.exitCode === null && after.page === 'HTTP/1.1 200 OK' && after.refused === 'HTTP/1.1 401 Unauthorized' && after.echo === 'still here'
-    row('(a) abuse', 'requests tried (raw sockets)', `${f.requests} in ${((Date.now() - t0) / 1000).toFixed(0)} s, ${Object.keys(f.byKind).length} kinds`, f.requests === requests)
+    const alive =
+      shell.child.exitCode === null && after.page === 'HTTP/1.1 200 OK' && after.refused === 'HTTP/1.1 401 Unauthorized' && after.echo === 'still here'
+    row(
+      '(a) abuse',
+      'requests tried (raw sockets)',
+      `${f.requests} in ${((Date.now() - t0) / 1000).toFixed(0)} s, ${Object.keys(f.byKind).length} kinds`,
+      f.requests === requests,
+    )
     row('(a) abuse', 'hostile WebSocket frames', `${f.frames} (+1 over the limit: closed with ${close})`, close === 1009)
     row('(a) abuse', 'answers by status', JSON.stringify(f.byStatus), true)
     row('(a) abuse', 'files served that are not the renderer', String(f.leaked), f.leaked === 0)
     row('(a) abuse', 'alive and answering correctly afterwards', alive ? 'yes' : `no: ${JSON.stringify(after)}`, alive)
-    row('(a) abuse', 'faults logged by the last-resort handler', String((shell.output().match(/uncaught exception|unhandled rejection/g) ?? []).length), !/uncaught exception|unhandled rejection/.test(shell.output()))
+    row(
+      '(a) abuse',
+      'faults logged by the last-resort handler',
+      String((shell.output().match(/uncaught exception|unhandled rejection/g) ?? []).length),
+      !/uncaught exception|unhandled rejection/.test(shell.output()),
+    )
     row('(a) abuse', 'server peak memory (VmHWM)', `${peakRssMiB(shell.child.pid!)?.toFixed(0) ?? '?'} MiB`, true)
   } finally {
     await shell.stop()
@@ -62,7 +79,12 @@ console.error(`soak: seed ${values.seed}, ${requests} requests, ${kills} kills`)
   const t0 = Date.now()
   const f = await killDuringWrites({ kills, seed: values.seed!, fromSources: false, log: (s) => console.error(`  ${s}`) })
   row('(b) kill -9', 'kills survived', `${f.kills} in ${((Date.now() - t0) / 1000).toFixed(0)} s`, f.kills === kills)
-  row('(b) kill -9', 'labels acknowledged / present', `${f.acknowledged} / ${f.present} (sent ${f.sent}, ${f.retried} retried after a kill)`, f.present === f.acknowledged && f.missing === 0 && f.acknowledged === f.sent)
+  row(
+    '(b) kill -9',
+    'labels acknowledged / present',
+    `${f.acknowledged} / ${f.present} (sent ${f.sent}, ${f.retried} retried after a kill)`,
+    f.present === f.acknowledged && f.missing === 0 && f.acknowledged === f.sent,
+  )
   row('(b) kill -9', 'labels doubled', String(f.doubled), f.doubled === 0)
   row('(b) kill -9', 'PRAGMA integrity_check', f.integrity, f.integrity === 'ok')
   row('(b) kill -9', 'server peak memory (VmHWM, last run)', `${f.peakRssMiB?.toFixed(0) ?? '?'} MiB`, true)
@@ -74,7 +96,12 @@ for (const [part, file] of [['(c) kill -9 import/training', 'scripts/soak-import
     lines.push(`| ${part} | not run | ${file} is not there | - |`)
     continue
   }
-  const r = spawnSync(process.execPath, ['--import', 'tsx', path.join(root, file)], { cwd: root, encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'], timeout: 3_600_000 })
+  const r = spawnSync(process.execPath, ['--import', 'tsx', path.join(root, file)], {
+    cwd: root,
+    encoding: 'utf8',
+    stdio: ['ignore', 'pipe', 'inherit'],
+    timeout: 3_600_000,
+  })
   process.stdout.write(r.stdout ?? '')
   row(part, file, `exit ${r.status}`, r.status === 0)
 }

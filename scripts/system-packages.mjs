@@ -62,7 +62,9 @@ export const TOOLS = {
     page: 'https://slurm.schedmd.com/download.html (Linux only; on Windows use WSL with Debian)',
   },
   'python3-torch': {
-    purpose: 'PyTorch, the training-speed reference of `npm run bench` (run by /usr/bin/python3), with an optimised BLAS (OpenBLAS): the bench refuses a reference BLAS',
+    purpose:
+      'PyTorch, the training-speed reference of `npm run bench` (run by /usr/bin/python3), with an optimised BLAS (OpenBLAS): ' +
+      'the bench refuses a reference BLAS',
     apt: ['python3-torch', 'libopenblas0-pthread'],
     dnf: ['python3-torch', 'openblas-threads'],
     brew: null,
@@ -80,17 +82,27 @@ export const TOOLS = {
     page: 'https://github.com/ColinIanKing/stress-ng (Linux; on Windows use WSL with Debian)',
   },
   'asterisk-sounds': {
-    purpose: 'real human speech for the unfamiliar-input tests and bench: one speaker\'s telephone prompts, 8 kHz WAV and 16 kHz G.722 (decoded with ffmpeg)',
+    purpose: "real human speech for the unfamiliar-input tests and bench: one speaker's telephone prompts, 8 kHz WAV and 16 kHz G.722 (decoded with ffmpeg)",
     files: ['/usr/share/asterisk/sounds/en_US_f_Allison/activated.wav', '/usr/share/asterisk/sounds/en_US_f_Allison/activated.g722'],
     apt: ['asterisk-core-sounds-en-wav', 'asterisk-core-sounds-en-g722'],
     dnf: null,
     brew: null,
     winget: null,
     choco: null,
-    page: 'https://downloads.asterisk.org/pub/telephony/sounds/ (asterisk-core-sounds-en-wav-current and -g722-current; unpack both into one folder and set SER_ASTERISK_SOUNDS to it)',
+    page:
+      'https://downloads.asterisk.org/pub/telephony/sounds/ (asterisk-core-sounds-en-wav-current and -g722-current; ' +
+      'unpack both into one folder and set SER_ASTERISK_SOUNDS to it)',
   },
   // Headed Electron runs where an Electron binary exists; not checked by the preflight.
-  xvfb: { purpose: 'a display for headed Electron test runs', apt: ['xvfb', 'xauth'], dnf: ['xorg-x11-server-Xvfb'], brew: null, winget: null, choco: null, page: 'not needed outside Linux' },
+  xvfb: {
+    purpose: 'a display for headed Electron test runs',
+    apt: ['xvfb', 'xauth'],
+    dnf: ['xorg-x11-server-Xvfb'],
+    brew: null,
+    winget: null,
+    choco: null,
+    page: 'not needed outside Linux',
+  },
 }
 
 /** What each command needs. `start` needs no system tool: see preflight.mjs for what it checks. */

@@ -21,12 +21,20 @@ import type { TrainingHealth } from '../src-main/services/experiment/training-he
 const CLASSES = ['neutral', 'happy', 'sad', 'angry', 'fearful', 'disgust']
 
 function print(dir: string): void {
-  const r = JSON.parse(fs.readFileSync(path.join(dir, 'results.json'), 'utf8')) as { training: TrainingHealth; meta: { losses: LossTuning[] }; pretraining: PretrainRecord[]; records: unknown[] }
+  const r = JSON.parse(fs.readFileSync(path.join(dir, 'results.json'), 'utf8')) as {
+    training: TrainingHealth
+    meta: { losses: LossTuning[] }
+    pretraining: PretrainRecord[]
+    records: unknown[]
+  }
   console.log(`${dir}: ${r.records.length} records`)
   for (const row of r.training.rows) console.log(`  ${row.arm}: stopped training: ${row.stopped} of ${row.n}`)
   console.log(`  above 10%: ${r.training.flagged.length ? r.training.flagged.join('; ') : 'none'}`)
   for (const t of r.meta.losses) console.log(`  tuning ${t.source}/${t.loss}: ${t.note ?? '(no note)'}; chosen ${JSON.stringify(t.chosen)}`)
-  for (const b of r.pretraining) console.log(`  base ${b.source}/${b.pretrain_loss}/s${b.pretrain_seed}: ${b.epochs} epochs, best ${b.best_epoch}, rule ${JSON.stringify(b.early_stopping ?? null)}`)
+  for (const b of r.pretraining)
+    console.log(
+      `  base ${b.source}/${b.pretrain_loss}/s${b.pretrain_seed}: ${b.epochs} epochs, best ${b.best_epoch}, rule ${JSON.stringify(b.early_stopping ?? null)}`,
+    )
   console.log(`  bases with best epoch 1: ${r.training.bestEpochOne.length ? r.training.bestEpochOne.join('; ') : 'none'}`)
 }
 
@@ -36,10 +44,18 @@ async function synthetic(dir: string, seed: number): Promise<void> {
     pretrainSeeds: 1, folds: 2, seeds: 1, pretrainEpochs: 6, stepsPerEpoch: 20, tuneBudget: 3, tuneEpochs: 3,
   })
   const { plan, outDir } = openPlanFolder(dir, config, gridSize(config).evaluations)
-  provideFeatures(taskContext(outDir, plan), [
-    { corpus: 'src', role: 'source', items: makeSyntheticCorpus({ classes: CLASSES, speakers: 16, perSpeakerPerClass: 12, seed, speakerPrefix: 's' }) },
-    { corpus: 'tgt', role: 'target', items: makeSyntheticCorpus({ classes: CLASSES, speakers: 12, perSpeakerPerClass: 8, seed: seed + 100, speakerPrefix: 't' }) },
-  ], { name: 'egemaps', version: 'generated' })
+  provideFeatures(
+    taskContext(outDir, plan),
+    [
+      { corpus: 'src', role: 'source', items: makeSyntheticCorpus({ classes: CLASSES, speakers: 16, perSpeakerPerClass: 12, seed, speakerPrefix: 's' }) },
+      {
+        corpus: 'tgt',
+        role: 'target',
+        items: makeSyntheticCorpus({ classes: CLASSES, speakers: 12, perSpeakerPerClass: 8, seed: seed + 100, speakerPrefix: 't' }),
+      },
+    ],
+    { name: 'egemaps', version: 'generated' },
+  )
   await runPlan(outDir, plan)
   await writeOutputs(outDir)
 }

@@ -33,7 +33,10 @@ export function describeLabelRule(rule: LabelRule): string {
     case 'annotator':
       return `the label given by annotator ${rule.annotator} (clips they have not labelled are left out)`
     case 'majority':
-      return "the majority of annotators' labels (a tie goes to the corpus label if it is one of the tied emotions, otherwise the clip is left out; a clip no annotator labelled keeps its corpus label)"
+      return (
+        "the majority of annotators' labels (a tie goes to the corpus label if it is one of the tied emotions, otherwise the clip is left out; " +
+        'a clip no annotator labelled keeps its corpus label)'
+      )
   }
 }
 

@@ -61,7 +61,10 @@ function table(fromRate: number, toRate: number, filter: ResampleFilter): Table 
   const span = 2 * half
   const width = Math.ceil(span / 4) * 4
   if (L * width > MAX_TABLE) {
-    throw new Error(`resample: ${fromRate} -> ${toRate} Hz needs a filter of ${L} phases x ${width} taps, above the limit of ${MAX_TABLE}; convert the file to a common rate (e.g. 48000 Hz) first`)
+    throw new Error(
+      `resample: ${fromRate} -> ${toRate} Hz needs a filter of ${L} phases x ${width} taps, above the limit of ${MAX_TABLE}; ` +
+        `convert the file to a common rate (e.g. 48000 Hz) first`,
+    )
   }
   const taps = new Float64Array(L * width)
   for (let ph = 0; ph < L; ph++) {

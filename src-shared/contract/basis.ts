@@ -43,7 +43,8 @@ export function builtFrom(b: EnrollBasis, person: string): string {
 
 export function checkedHow(b: EnrollBasis, person: string): string {
   return b.check === 'leave-one-session-out'
-    ? `checked leave-one-session-out: each of the ${b.sessions} sessions scored by a profile built from the others (all ${person}'s examples, not another person)`
+    ? `checked leave-one-session-out: each of the ${b.sessions} sessions scored by a profile built from the others ` +
+        `(all ${person}'s examples, not another person)`
     : `checked by cross-validation on those same ${b.clips} examples of ${person} (each held out once; ` +
         'not on another day, microphone or person)'
 }

@@ -100,7 +100,9 @@ export const HeldOutSchema = z.object({
   /** Same folds, the base network without fine-tuning (prototypes only): what fine-tuning added. */
   baseAccuracy: Real,
   confusion: boundedRecord(z.string().max(MAX_TEXT), boundedRecord(z.string().max(MAX_TEXT), Real, MAX_ENTRIES), MAX_ENTRIES),
-  predictions: z.array(z.object({ clipId: z.number().int(), label: z.string().max(MAX_TEXT), predicted: z.string().max(MAX_TEXT), fold: z.number().int() })).max(MAX_ITEMS),
+  predictions: z
+    .array(z.object({ clipId: z.number().int(), label: z.string().max(MAX_TEXT), predicted: z.string().max(MAX_TEXT), fold: z.number().int() }))
+    .max(MAX_ITEMS),
 })
 export type HeldOut = z.infer<typeof HeldOutSchema>
 

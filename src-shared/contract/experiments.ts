@@ -8,6 +8,7 @@ import { z } from 'zod'
 import { MAX_DOCUMENT_CHARS, MAX_ENTRIES, MAX_INLINE_SVG_CHARS, MAX_ITEMS, MAX_TEXT, Real, boundedRecord } from './limits'
 import { ArchitectureKindSchema, EpochDiagnosticsSchema, LossNameSchema, PAPER_LOSSES } from '../losses'
 import { RecipeChoiceSchema } from './recipe'
+import { PHASE_DEFAULTS } from './train-spec'
 
 export { LossNameSchema }
 /** Labelled target examples per class for fine-tuning and enrollment, or 'all' of the training speakers' clips. */
@@ -44,22 +45,25 @@ export const ExperimentConfigSchema = z.object({
   pretrainLosses: LossList.optional(),
   /** Losses the fine-tuning (and the target-only baseline) use (default: `losses`). */
   finetuneLosses: LossList.optional(),
-  /** Pre-training seeds 1..N: one base per source x pre-training loss x seed. */
-  pretrainSeeds: z.number().int().min(1).max(20).default(3),
+  /**
+   * Pre-training seeds 1..N: one base per source x pre-training loss x seed. 5, because no interval rests on fewer than
+   * 5 bases: with 3, every comparison within one pre-training loss (the recommended arm, a variant against softmax) had none.
+   */
+  pretrainSeeds: z.number().int().min(1).max(20).default(5),
   frozen: z.array(z.number().int().min(0).max(8)).min(1).max(9).default([0, 1]),
   shots: z.array(ShotsSchema).min(1).max(20).default([1, 5, 'all']),
   /** Speaker-independent folds of the target (every speaker in exactly one fold). */
   folds: z.number().int().min(2).max(20).default(5),
-  /** Support draws (seeds 1..seeds) per fold. */
-  seeds: z.number().int().min(1).max(20).default(2),
+  /** Support draws (seeds 1..seeds) per fold: 1 by default (the fold resampling carries the draw's variance too), paying for the 5 bases. */
+  seeds: z.number().int().min(1).max(20).default(1),
   model: ArchitectureKindSchema.default('mlp'),
   /** 'common': classes every source and the target share (default); 'all': every target class; or an explicit list. */
   classes: z.union([z.enum(['common', 'all']), z.array(z.string().min(1).max(60)).min(2).max(50)]).default('common'),
-  /** Training length (defaults: the engine's; smaller values make quick runs for tests). */
-  pretrainEpochs: z.number().int().min(1).max(500).default(20),
-  finetuneEpochs: z.number().int().min(1).max(500).default(30),
-  stepsPerEpoch: z.number().int().min(1).max(1000).default(50),
-  finetuneSteps: z.number().int().min(1).max(1000).default(10),
+  /** Training length (defaults: the engine's, PHASE_DEFAULTS in train-spec.ts; smaller values make quick runs for tests). */
+  pretrainEpochs: z.number().int().min(1).max(500).default(PHASE_DEFAULTS.pretrain.epochs),
+  finetuneEpochs: z.number().int().min(1).max(500).default(PHASE_DEFAULTS.finetune.epochs),
+  stepsPerEpoch: z.number().int().min(1).max(1000).default(PHASE_DEFAULTS.pretrain.stepsPerEpoch),
+  finetuneSteps: z.number().int().min(1).max(1000).default(PHASE_DEFAULTS.finetune.stepsPerEpoch),
   /** Tuning trials per loss (the same budget for every loss), on source speakers held out from pre-training. */
   tuneBudget: z.number().int().min(1).max(100).default(6),
   /** Epochs of each tuning trial. */

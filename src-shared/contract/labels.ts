@@ -139,7 +139,12 @@ export const ExportRequestSchema = z
   })
   .refine((v) => (v.datasetId === undefined) !== (v.clipId === undefined), 'give either datasetId or clipId')
 export type ExportRequest = z.input<typeof ExportRequestSchema>
-export const ExportResultSchema = z.object({ filename: z.string().max(MAX_TEXT), mimeType: z.string().max(MAX_TEXT), text: z.string().max(MAX_DOCUMENT_CHARS), labels: z.number().int() })
+export const ExportResultSchema = z.object({
+  filename: z.string().max(MAX_TEXT),
+  mimeType: z.string().max(MAX_TEXT),
+  text: z.string().max(MAX_DOCUMENT_CHARS),
+  labels: z.number().int(),
+})
 export type ExportResult = z.infer<typeof ExportResultSchema>
 
 /** Every clip's labels of a dataset, one TextGrid and one Audacity label track per clip, as a zip. */

@@ -10,6 +10,7 @@ import { HeldOutEstimateSchema } from './models'
 import { ANALYSIS_RATE } from '../audio'
 import { SpeechOriginSchema } from '../corpus-mark'
 import { EnrollBasisSchema } from './basis'
+import { ExtractorNameSchema } from '../extractors'
 
 /** Live audio arrives at the analysis rate (the capture worklet resamples to it). */
 export const LIVE_RATE = ANALYSIS_RATE
@@ -54,7 +55,7 @@ export const LiveSourceSchema = z.object({
   label: z.string().max(MAX_TEXT),
   kind: z.enum(['default', 'model', 'profile']),
   classes: z.array(z.string().max(MAX_TEXT)).max(MAX_ITEMS),
-  extractor: z.enum(['egemaps', 'logmel']),
+  extractor: ExtractorNameSchema,
   provenance: ModelProvenanceSchema,
   /** An enrolled profile: whose, and what it rests on (null for models, and for profiles enrolled before it was recorded). */
   person: z.string().max(MAX_TEXT).nullable(),

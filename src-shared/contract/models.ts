@@ -4,11 +4,13 @@
  * the card with this schema and refuses a mismatched extractor version.
  */
 import { z } from 'zod'
-import { ArchitectureKindSchema, DEFAULT_LOSS, LossNameSchema, RecipeSchema } from '../losses'
+import { ArchitectureKindSchema, LossNameSchema } from '../losses'
+import { ModelNameSchema } from './train-spec'
 import { RecipeChoiceSchema } from './recipe'
 import { CardLabelRuleSchema } from '../label-rule'
 import { UnfamiliarityCardSchema } from './unfamiliar'
 import { MAX_ENTRIES, MAX_ITEMS, MAX_JSON_CHARS, MAX_TEXT, Real, boundedRecord, boundedUnknown } from './limits'
+import { ExtractorNameSchema } from '../extractors'
 
 export const ArchitectureSchema = z.discriminatedUnion('kind', [
   z.object({
@@ -102,7 +104,7 @@ export const ModelCardSchema = z.object({
   name: z.string().max(MAX_TEXT).min(1),
   createdAt: z.string().max(MAX_TEXT),
   arch: ArchitectureSchema,
-  extractor: z.object({ name: z.enum(['egemaps', 'logmel']), version: z.string().max(MAX_TEXT).min(1), params: boundedRecord(z.string().max(MAX_TEXT), boundedUnknown(MAX_JSON_CHARS), MAX_ENTRIES).optional() }),
+  extractor: z.object({ name: ExtractorNameSchema, version: z.string().max(MAX_TEXT).min(1), params: boundedRecord(z.string().max(MAX_TEXT), boundedUnknown(MAX_JSON_CHARS), MAX_ENTRIES).optional() }),
   normaliser: z.object({ mean: z.array(Real).max(MAX_ITEMS), std: z.array(Real).max(MAX_ITEMS) }).nullable(),
   labels: z.array(z.string().max(MAX_TEXT)).max(MAX_ITEMS),
   sourceCorpus: z.string().max(MAX_TEXT),
@@ -154,31 +156,10 @@ export type ModelListItem = z.infer<typeof ModelListItemSchema>
 
 export const ModelIdSchema = z.string().regex(/^(default|\d{1,12})$/, "a model id is 'default' or a number")
 
-/** Model names as the registry stores them (unique per workspace, ignoring case). */
-export const ModelNameSchema = z.string().trim().min(1).max(80).regex(/^[\w .()#:-]+$/, 'letters, digits, spaces, dots, dashes, underscores, brackets, # and : only')
-
 /** A workspace model's id: the shipped default is never renamed or deleted. */
 export const WorkspaceModelIdSchema = z.string().regex(/^\d{1,12}$/, 'a workspace model id is a number (the shipped default cannot be renamed or deleted)')
 export const ModelRenameSchema = z.object({ id: WorkspaceModelIdSchema, name: ModelNameSchema })
 export const ModelRemoveSchema = z.object({ id: WorkspaceModelIdSchema })
-
-export const TrainRequestSchema = z.object({
-  name: ModelNameSchema,
-  source: z.string().min(1).max(200),
-  target: z.string().min(1).max(200).nullable().default(null),
-  arch: ArchitectureKindSchema.default('mlp'),
-  loss: LossNameSchema.default(DEFAULT_LOSS),
-  epochs: z.number().int().min(1).max(500).default(30),
-  stepsPerEpoch: z.number().int().min(1).max(1000).default(50),
-  shots: z.number().int().min(1).max(1000).nullable().default(5),
-  /** Fine-tuning epochs (used only with a target); early stopping may end it sooner. */
-  finetuneEpochs: z.number().int().min(1).max(500).default(30),
-  frozenLayers: z.number().int().min(0).max(8).default(1),
-  /** 'recommended': with a target, keep the base or fine-tune, the frozen layers and the loss are chosen by cross-validation over the target's fine-tune and validation speakers. */
-  recipe: RecipeSchema.default('fixed'),
-  seed: z.number().int().min(-2147483648).max(2147483647).default(1),
-})
-export type TrainRequest = z.input<typeof TrainRequestSchema>
 
 export const TrainingRunStateSchema = z.enum(['running', 'done', 'failed', 'cancelled', 'interrupted'])
 

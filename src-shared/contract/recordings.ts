@@ -33,8 +33,11 @@ export const PersonSchema = z
   .string()
   .trim()
   .min(1, 'a person needs a name')
-  .max(60, 'a person\'s name is at most 60 characters')
-  .regex(/^[\p{L}\p{N}][\p{L}\p{N} ._'-]*$/u, "a person's name may hold letters, digits, spaces, dots, dashes, apostrophes and underscores, and starts with a letter or digit")
+  .max(60, "a person's name is at most 60 characters")
+  .regex(
+    /^[\p{L}\p{N}][\p{L}\p{N} ._'-]*$/u,
+    "a person's name may hold letters, digits, spaces, dots, dashes, apostrophes and underscores, and starts with a letter or digit",
+  )
 
 export const EmotionSchema = z.enum(EMOTIONS)
 

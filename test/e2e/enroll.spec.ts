@@ -169,7 +169,8 @@ test('Enroll view: records examples from the microphone, enrolls a profile with 
   await expect(result).not.toContainText('temperature')
   await expect(app.getByTestId('heldout-uncertain')).toContainText('“Uncertain” instead of an emotion')
   // "unfamiliar" (issue 21): the person's own check from the takes, and the base model's verdict on them
-  await expect(app.getByTestId('enroll-unfamiliar')).toContainText(`A voice that does not sound like ${PERSON}'s takes is shown as “unfamiliar: no estimate” in Live`)
+  const takesCheck = `A voice that does not sound like ${PERSON}'s takes is shown as “unfamiliar: no estimate” in Live`
+  await expect(app.getByTestId('enroll-unfamiliar')).toContainText(takesCheck)
   await expect(app.getByTestId('enroll-unfamiliar')).toContainText(`from n = ${n} takes`)
   await expect(app.getByTestId('enroll-unfamiliar-takes')).toHaveText(new RegExp(`^\\d+ of ${n}$`))
   await expect(app.getByTestId('enroll-unfamiliar')).toContainText('false alarms); the profile\'s estimates for this person rest on these takes')

@@ -215,7 +215,9 @@ test.describe('Labelling desk', () => {
     await app.keyboard.press('n')
     const list = app.getByTestId('suggestions').locator('button')
     await expect(list.first()).toBeVisible({ timeout: 240_000 })
-    const shown = await list.evaluateAll((els) => els.map((e) => ({ text: e.textContent!, unfamiliar: e.getAttribute('data-unfamiliar'), title: e.getAttribute('title')! })))
+    const shown = await list.evaluateAll((els) =>
+      els.map((e) => ({ text: e.textContent!, unfamiliar: e.getAttribute('data-unfamiliar'), title: e.getAttribute('title')! })),
+    )
     const flagged = shown.filter((s) => s.unfamiliar === 'yes')
     console.log(`desk: ${flagged.length} of ${shown.length} suggestions unfamiliar: ${flagged.map((s) => s.text).join(', ')}`)
     // the real voice is unlike every voice the default model learned from (the bench measures 90%+ of these prompts withheld)

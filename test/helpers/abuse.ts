@@ -27,7 +27,10 @@ export function stubRenderer(): string {
 
 /** The contents of every file a renderer folder holds: the only bodies a 200 may carry. */
 export function rendererFiles(dir: string): string[] {
-  return fs.readdirSync(dir, { recursive: true, withFileTypes: true }).filter((e) => e.isFile()).map((e) => fs.readFileSync(path.join(e.parentPath, e.name), 'latin1'))
+  return fs
+    .readdirSync(dir, { recursive: true, withFileTypes: true })
+    .filter((e) => e.isFile())
+    .map((e) => fs.readFileSync(path.join(e.parentPath, e.name), 'latin1'))
 }
 
 /**
@@ -70,7 +73,10 @@ export function hostileRequest(rng: Rng, port: number, token: string): { kind: s
   const host = `127.0.0.1:${port}`
   const wrongToken = token.slice(0, -1) + (token.endsWith('a') ? 'b' : 'a')
   const upgrade = (target: string, headers: Record<string, string> = {}) =>
-    [`GET ${target} HTTP/1.1`, `Host: ${headers.Host ?? host}`, 'Upgrade: websocket', 'Connection: Upgrade', 'Sec-WebSocket-Version: 13', 'Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==', ...Object.entries(headers).filter(([k]) => k !== 'Host').map(([k, v]) => `${k}: ${v}`), '', ''].join('\r\n')
+    [
+      `GET ${target} HTTP/1.1`, `Host: ${headers.Host ?? host}`, 'Upgrade: websocket', 'Connection: Upgrade', 'Sec-WebSocket-Version: 13',
+      'Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==', ...Object.entries(headers).filter(([k]) => k !== 'Host').map(([k, v]) => `${k}: ${v}`), '', '',
+    ].join('\r\n')
   const get = (target: string, extra = '') => `GET ${target} HTTP/1.1\r\nHost: ${host}\r\n${extra}\r\n`
   const enc = ['%00', '%2e%2e%2f', '%ZZ', '%', '%c0%af', '%ff%fe', '%0d%0a', '%u0000', '..%5c..%5c', '%252e']
   const kinds: (() => { kind: string; bytes: Buffer | string })[] = [
@@ -78,18 +84,51 @@ export function hostileRequest(rng: Rng, port: number, token: string): { kind: s
     () => ({ kind: 'NUL path', bytes: get(`/${'a'.repeat(Math.floor(rng() * 5))}%00${pick(rng, ['', '.html', '/x'])}`) }),
     () => ({ kind: 'raw NUL in path', bytes: Buffer.concat([Buffer.from('GET /a'), Buffer.from([0]), Buffer.from(`b HTTP/1.1\r\nHost: ${host}\r\n\r\n`)]) }),
     () => ({ kind: '%-encodings', bytes: get(`/${Array.from({ length: 1 + Math.floor(rng() * 4) }, () => pick(rng, enc)).join(pick(rng, ['', '/', 'a']))}`) }),
-    () => ({ kind: 'bad request line', bytes: pick(rng, ['GET http://[ HTTP/1.1', 'GET //[::1 HTTP/1.1', 'GET http://%zz/ HTTP/1.1', 'GET  HTTP/1.1', 'G\u00e9T / HTTP/1.1', 'GET / HTTP/9.9', 'GET /\t/ HTTP/1.1', 'GET', '\r\n\r\n', 'GET / HTTP/1.1 extra']) + `\r\nHost: ${host}\r\n\r\n` }),
-    () => ({ kind: 'unparsable upgrade target', bytes: upgrade(pick(rng, ['http://[', 'http://[/trpc', '//[::', 'http://%zz/trpc', `http://[?token=${token}`])) }),
+    () => ({
+      kind: 'bad request line',
+      bytes:
+        pick(rng, [
+          'GET http://[ HTTP/1.1', 'GET //[::1 HTTP/1.1', 'GET http://%zz/ HTTP/1.1', 'GET  HTTP/1.1', 'G\u00e9T / HTTP/1.1', 'GET / HTTP/9.9',
+          'GET /\t/ HTTP/1.1', 'GET', '\r\n\r\n', 'GET / HTTP/1.1 extra',
+        ]) + `\r\nHost: ${host}\r\n\r\n`,
+    }),
+    () => ({
+      kind: 'unparsable upgrade target',
+      bytes: upgrade(pick(rng, ['http://[', 'http://[/trpc', '//[::', 'http://%zz/trpc', `http://[?token=${token}`])),
+    }),
     () => ({ kind: 'oversized headers', bytes: `GET / HTTP/1.1\r\nHost: ${host}\r\nX-Big: ${'x'.repeat(17_000 + Math.floor(rng() * 50_000))}\r\n\r\n` }),
     () => ({ kind: 'many headers', bytes: `GET / HTTP/1.1\r\nHost: ${host}\r\n${Array.from({ length: 3000 }, (_, i) => `X-${i}: y`).join('\r\n')}\r\n\r\n` }),
     () => ({ kind: 'wrong token (media)', bytes: get(`/media/clip/1?token=${pick(rng, [wrongToken, '', '%00', 'x'.repeat(5000)])}`) }),
     () => ({ kind: 'wrong token (websocket)', bytes: upgrade(`/trpc?token=${pick(rng, [wrongToken, '', '%00', encodeURIComponent(token + '\u0000')])}`) }),
-    () => ({ kind: 'wrong origin', bytes: upgrade(`/trpc?token=${token}`, { Origin: pick(rng, ['http://evil.example', 'null', `http://127.0.0.1:${port + 1}`, 'file://']) }) }),
-    () => ({ kind: 'wrong host', bytes: pick(rng, [upgrade(`/trpc?token=${token}`, { Host: 'evil.example' }), `GET / HTTP/1.1\r\nHost: rebind.example:${port}\r\n\r\n`, 'GET / HTTP/1.1\r\n\r\n']) }),
-    () => ({ kind: 'bad method', bytes: `${pick(rng, ['POST', 'PUT', 'DELETE', 'TRACE', 'CONNECT', 'BREW'])} ${pick(rng, ['/', '/media/clip/1', '*', '/trpc'])} HTTP/1.1\r\nHost: ${host}\r\nContent-Length: 5\r\n\r\nhello` }),
+    () => ({
+      kind: 'wrong origin',
+      bytes: upgrade(`/trpc?token=${token}`, { Origin: pick(rng, ['http://evil.example', 'null', `http://127.0.0.1:${port + 1}`, 'file://']) }),
+    }),
+    () => ({
+      kind: 'wrong host',
+      bytes: pick(rng, [
+        upgrade(`/trpc?token=${token}`, { Host: 'evil.example' }),
+        `GET / HTTP/1.1\r\nHost: rebind.example:${port}\r\n\r\n`,
+        'GET / HTTP/1.1\r\n\r\n',
+      ]),
+    }),
+    () => ({
+      kind: 'bad method',
+      bytes:
+        `${pick(rng, ['POST', 'PUT', 'DELETE', 'TRACE', 'CONNECT', 'BREW'])} ${pick(rng, ['/', '/media/clip/1', '*', '/trpc'])} HTTP/1.1\r\n` +
+        `Host: ${host}\r\nContent-Length: 5\r\n\r\nhello`,
+    }),
     () => ({ kind: 'truncated', bytes: get('/index.html').slice(0, 1 + Math.floor(rng() * 30)) }),
-    () => ({ kind: 'bad content-length', bytes: `GET / HTTP/1.1\r\nHost: ${host}\r\nContent-Length: ${pick(rng, ['-1', 'abc', '99999999999999999999', '1, 2'])}\r\nTransfer-Encoding: chunked\r\n\r\n` }),
-    () => ({ kind: 'path traversal', bytes: get(pick(rng, ['/../../etc/passwd', '/..%2f..%2fetc/passwd', '/assets/../../package.json', '/%2e%2e/%2e%2e/etc/hosts', `/${'../'.repeat(50)}`])) }),
+    () => ({
+      kind: 'bad content-length',
+      bytes:
+        `GET / HTTP/1.1\r\nHost: ${host}\r\n` +
+        `Content-Length: ${pick(rng, ['-1', 'abc', '99999999999999999999', '1, 2'])}\r\nTransfer-Encoding: chunked\r\n\r\n`,
+    }),
+    () => ({
+      kind: 'path traversal',
+      bytes: get(pick(rng, ['/../../etc/passwd', '/..%2f..%2fetc/passwd', '/assets/../../package.json', '/%2e%2e/%2e%2e/etc/hosts', `/${'../'.repeat(50)}`])),
+    }),
   ]
   return pick(rng, kinds)()
 }
@@ -238,7 +277,9 @@ export function labelWorkspace(n: number): { dir: string; clipIds: number[] } {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'ser-fault-ws-'))
   const ws = openWorkspace(dir)
   const datasetId = Number(ws.db.prepare("INSERT INTO datasets (name, layout, root_path) VALUES ('fault', 'folder', '/tmp/fault')").run().lastInsertRowid)
-  const ins = ws.db.prepare("INSERT INTO clips (dataset_id, path, rel_path, content_hash, duration_sec, sample_rate, channels, format) VALUES (?, ?, ?, ?, 60, 16000, 1, 'wav')")
+  const ins = ws.db.prepare(
+    "INSERT INTO clips (dataset_id, path, rel_path, content_hash, duration_sec, sample_rate, channels, format) VALUES (?, ?, ?, ?, 60, 16000, 1, 'wav')",
+  )
   const clipIds = Array.from({ length: n }, (_, i) => Number(ins.run(datasetId, `/tmp/fault/c${i}.wav`, `c${i}.wav`, `fault-${i}`).lastInsertRowid))
   ws.close()
   return { dir, clipIds }
@@ -263,7 +304,13 @@ export interface KillFigures {
  * writes sent but not acknowledged are sent again with the same ids (as the
  * desk's queue does). At the end every acknowledged write must be there once.
  */
-export async function killDuringWrites(opts: { kills: number; seed: string; inFlight?: number; fromSources?: boolean; log?: (s: string) => void }): Promise<KillFigures> {
+export async function killDuringWrites(opts: {
+  kills: number
+  seed: string
+  inFlight?: number
+  fromSources?: boolean
+  log?: (s: string) => void
+}): Promise<KillFigures> {
   const rng = seedrandom(opts.seed)
   const { dir, clipIds } = labelWorkspace(20)
   const renderer = stubRenderer()
@@ -279,7 +326,8 @@ export async function killDuringWrites(opts: { kills: number; seed: string; inFl
   }
   const send = (rpc: RawRpc, id: string) => {
     const w = writes.get(id)!
-    return rpc.call('mutation', 'labels.set', { clipId: w.clipId, emotion: 'angry', annotator: 'soak', startSec: w.startSec, endSec: w.startSec + 0.005, requestId: id }).then(
+    const label = { clipId: w.clipId, emotion: 'angry', annotator: 'soak', startSec: w.startSec, endSec: w.startSec + 0.005, requestId: id }
+    return rpc.call('mutation', 'labels.set', label).then(
       () => void (w.acked = true),
       () => undefined,
     )
@@ -320,7 +368,9 @@ export async function killDuringWrites(opts: { kills: number; seed: string; inFl
     }
     const db = new Database(path.join(dir, 'workspace.sqlite'), { readonly: true })
     try {
-      const rows = db.prepare("SELECT clip_id AS c, start_sec AS s, COUNT(*) AS n FROM labels WHERE annotator = 'soak' AND deleted_at IS NULL GROUP BY clip_id, start_sec").all() as { c: number; s: number; n: number }[]
+      const rows = db
+        .prepare("SELECT clip_id AS c, start_sec AS s, COUNT(*) AS n FROM labels WHERE annotator = 'soak' AND deleted_at IS NULL GROUP BY clip_id, start_sec")
+        .all() as { c: number; s: number; n: number }[]
       const have = new Map(rows.map((r) => [`${r.c}@${r.s}`, r.n]))
       const acked = [...writes.values()].filter((w) => w.acked)
       const integrity = String(db.pragma('integrity_check', { simple: true }))

@@ -37,7 +37,8 @@ process.once('exit', () => {
 
 export async function startLocalSlurm(opts: { timeoutMs?: number } = {}): Promise<LocalSlurm> {
   if (process.platform !== 'linux') throw new Error(`the local Slurm cluster needs Linux (this is ${process.platform})`)
-  if (process.getuid?.() !== 0) throw new Error('the local Slurm cluster needs root (slurmd runs jobs as their user, munged as the munge user): run the tests as root, as .ci/run does')
+  if (process.getuid?.() !== 0)
+    throw new Error('the local Slurm cluster needs root (slurmd runs jobs as their user, munged as the munge user): run the tests as root, as .ci/run does')
   // /tmp, not $TMPDIR: the munge user must be able to reach the folder (a private TMPDIR would stop munged)
   const dir = fs.mkdtempSync(path.join(fs.existsSync('/tmp') ? '/tmp' : os.tmpdir(), 'ser-slurm-'))
   const child = spawn('bash', [script, 'run', dir], { stdio: ['ignore', 'pipe', 'pipe'] })
@@ -47,7 +48,10 @@ export async function startLocalSlurm(opts: { timeoutMs?: number } = {}): Promis
   child.stderr!.on('data', (d) => (out += d))
   const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)))
   const conf = await new Promise<string>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`the local Slurm cluster did not start within ${(opts.timeoutMs ?? 60_000) / 1000} s`)), opts.timeoutMs ?? 60_000)
+    const timer = setTimeout(
+      () => reject(new Error(`the local Slurm cluster did not start within ${(opts.timeoutMs ?? 60_000) / 1000} s`)),
+      opts.timeoutMs ?? 60_000,
+    )
     const onData = () => {
       const m = /^SLURM_CONF=(.+)$/m.exec(out)
       if (m) {
@@ -63,7 +67,10 @@ export async function startLocalSlurm(opts: { timeoutMs?: number } = {}): Promis
   }).catch(async (err: Error) => {
     await stopChild(child, exited, dir)
     throw new Error(
-      `${err.message}\n--- slurm-local.sh\n${out.trim()}\n--- slurmctld.log\n${tail(path.join(dir, 'log/slurmctld.log'))}\n--- slurmd.log\n${tail(path.join(dir, 'log/slurmd.log'))}\n--- munged.log\n${tail(path.join(dir, 'munge/munged.log'))}`,
+      `${err.message}\n--- slurm-local.sh\n${out.trim()}\n` +
+        `--- slurmctld.log\n${tail(path.join(dir, 'log/slurmctld.log'))}\n` +
+        `--- slurmd.log\n${tail(path.join(dir, 'log/slurmd.log'))}\n` +
+        `--- munged.log\n${tail(path.join(dir, 'munge/munged.log'))}`,
     )
   })
   return {
@@ -88,7 +95,10 @@ async function stopChild(child: ChildProcess, exited: Promise<number | null>, di
 export async function waitForJobs(env: NodeJS.ProcessEnv, jobIds: string[], timeoutMs: number): Promise<void> {
   const t0 = Date.now()
   for (;;) {
-    const r = spawnSync('squeue', ['-h', '-r', '-j', jobIds.join(','), '-t', 'PENDING,RUNNING,COMPLETING,CONFIGURING,SUSPENDED', '-o', '%i %T %r'], { env, encoding: 'utf8' })
+    const r = spawnSync('squeue', ['-h', '-r', '-j', jobIds.join(','), '-t', 'PENDING,RUNNING,COMPLETING,CONFIGURING,SUSPENDED', '-o', '%i %T %r'], {
+      env,
+      encoding: 'utf8',
+    })
     if (r.status !== 0) throw new Error(`squeue failed: ${r.stderr.trim()}`)
     if (r.stdout.trim() === '') return
     if (Date.now() - t0 > timeoutMs) throw new Error(`Slurm jobs ${jobIds.join(',')} still not finished after ${timeoutMs / 1000} s:\n${r.stdout.trim()}`)

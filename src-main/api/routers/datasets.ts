@@ -19,7 +19,19 @@ import {
   SplitRequestSchema,
   SplitsSchema,
 } from '../../../src-shared/contract/datasets'
-import { clipAudioStatus, datasetStats, detectLayout, getSplits, importCorpus, listClips, listDatasets, makeSplits, missingAudio, pathsMissing, relinkDataset } from '../../services/corpus/index'
+import {
+  clipAudioStatus,
+  datasetStats,
+  detectLayout,
+  getSplits,
+  importCorpus,
+  listClips,
+  listDatasets,
+  makeSplits,
+  missingAudio,
+  pathsMissing,
+  relinkDataset,
+} from '../../services/corpus/index'
 import { setLabelRule } from '../../services/store/label-rule'
 import { clipRow } from '../../services/store/clips'
 import { datasetRow } from '../../services/store/datasets'

@@ -2,7 +2,16 @@ import path from 'node:path'
 import { TRPCError } from '@trpc/server'
 import { z } from 'zod'
 import { EnrollRequestSchema, EnrollResultSchema, ProfileIdSchema, ProfileListItemSchema } from '../../../src-shared/contract/enroll'
-import { baseModelDir, checkExamples, EnrollError, enrollInWorker, listProfiles, profileNameTaken, profileResult, removeProfile } from '../../services/enroll/index'
+import {
+  baseModelDir,
+  checkExamples,
+  EnrollError,
+  enrollInWorker,
+  listProfiles,
+  profileNameTaken,
+  profileResult,
+  removeProfile,
+} from '../../services/enroll/index'
 import { JobRefSchema } from '../../../src-shared/contract/jobs'
 import { procedure, router } from '../trpc'
 

@@ -35,7 +35,8 @@ async function runDetail(ws: Workspace, id: number): Promise<RunDetail> {
   const stamp = `${run.status}|${fs.existsSync(tasks) ? fs.statSync(tasks).mtimeMs : 0}|${run.done}`
   const cached = detailCache.get(id)
   if (cached?.stamp === stamp) return { ...cached.detail, run }
-  if (!fs.existsSync(path.join(run.outDir, 'plan.json'))) throw new TRPCError({ code: 'NOT_FOUND', message: `${run.outDir} holds no experiment plan (an experiment of an older version?)` })
+  if (!fs.existsSync(path.join(run.outDir, 'plan.json')))
+    throw new TRPCError({ code: 'NOT_FOUND', message: `${run.outDir} holds no experiment plan (an experiment of an older version?)` })
   const out = await computeOutputs(run.outDir)
   const detail: RunDetail = {
     run,

@@ -53,7 +53,10 @@ function modelDir(s: AppServices, id: string): string | undefined {
 
 
 export const labelsRouter = router({
-  clips: procedure.input(LabelClipQuerySchema).output(LabelClipPageSchema).query(({ ctx, input }) => labelClips(ctx.services.ws, input)),
+  clips: procedure
+    .input(LabelClipQuerySchema)
+    .output(LabelClipPageSchema)
+    .query(({ ctx, input }) => labelClips(ctx.services.ws, input)),
   progress: procedure
     .input(z.object({ datasetId: z.number().int().positive(), annotator: AnnotatorSchema }))
     .output(ProgressSchema)
@@ -62,9 +65,18 @@ export const labelsRouter = router({
     .input(z.object({ clipId: z.number().int().positive() }))
     .output(z.array(LabelSchema))
     .query(({ ctx, input }) => clipLabels(ctx.services.ws, input.clipId)),
-  set: procedure.input(SetLabelSchema).output(ActionResultSchema).mutation(({ ctx, input }) => setLabel(ctx.services.ws, input)),
-  update: procedure.input(UpdateRegionSchema).output(ActionResultSchema).mutation(({ ctx, input }) => updateRegion(ctx.services.ws, input)),
-  remove: procedure.input(RemoveLabelSchema).output(ActionResultSchema).mutation(({ ctx, input }) => removeLabel(ctx.services.ws, input)),
+  set: procedure
+    .input(SetLabelSchema)
+    .output(ActionResultSchema)
+    .mutation(({ ctx, input }) => setLabel(ctx.services.ws, input)),
+  update: procedure
+    .input(UpdateRegionSchema)
+    .output(ActionResultSchema)
+    .mutation(({ ctx, input }) => updateRegion(ctx.services.ws, input)),
+  remove: procedure
+    .input(RemoveLabelSchema)
+    .output(ActionResultSchema)
+    .mutation(({ ctx, input }) => removeLabel(ctx.services.ws, input)),
   undo: procedure
     .input(UndoRequestSchema)
     .output(ActionResultSchema.nullable())
@@ -73,15 +85,27 @@ export const labelsRouter = router({
     .input(UndoRequestSchema)
     .output(ActionResultSchema.nullable())
     .mutation(({ ctx, input }) => redo(ctx.services.ws, input.annotator, input.requestId, { datasetId: input.datasetId })),
-  undoState: procedure.input(UndoStateRequestSchema).output(UndoStateSchema).query(({ ctx, input }) => undoState(ctx.services.ws, input.annotator, { datasetId: input.datasetId })),
+  undoState: procedure
+    .input(UndoStateRequestSchema)
+    .output(UndoStateSchema)
+    .query(({ ctx, input }) => undoState(ctx.services.ws, input.annotator, { datasetId: input.datasetId })),
   agreement: procedure
     .input(z.object({ datasetId: z.number().int().positive(), includeCorpus: z.boolean().default(false) }))
     .output(AgreementSchema)
     .query(({ ctx, input }) => agreementReport(wholeClipLabelsByAnnotator(ctx.services.ws, input.datasetId, input.includeCorpus))),
-  export: procedure.input(ExportRequestSchema).output(ExportResultSchema).query(({ ctx, input }) => exportLabels(ctx.services.ws, input)),
+  export: procedure
+    .input(ExportRequestSchema)
+    .output(ExportResultSchema)
+    .query(({ ctx, input }) => exportLabels(ctx.services.ws, input)),
   /** Every labelled clip of a dataset: a TextGrid and an Audacity track each, in one zip (base64). */
-  exportArchive: procedure.input(DatasetArchiveRequestSchema).output(DatasetArchiveSchema).query(({ ctx, input }) => exportDatasetArchive(ctx.services.ws, input)),
-  import: procedure.input(ImportRequestSchema).output(ImportResultSchema).mutation(({ ctx, input }) => importLabels(ctx.services.ws, input)),
+  exportArchive: procedure
+    .input(DatasetArchiveRequestSchema)
+    .output(DatasetArchiveSchema)
+    .query(({ ctx, input }) => exportDatasetArchive(ctx.services.ws, input)),
+  import: procedure
+    .input(ImportRequestSchema)
+    .output(ImportResultSchema)
+    .mutation(({ ctx, input }) => importLabels(ctx.services.ws, input)),
   /** Scores the annotator's unlabelled clips with a model as a job (progress, cancel); the result via `suggestions`. */
   suggest: procedure
     .input(SuggestRequestSchema)

@@ -11,8 +11,8 @@ import {
   ShotBudgetSchema,
   ShotsQuerySchema,
   TrainingRunSchema,
-  TrainRequestSchema,
 } from '../../../src-shared/contract/models'
+import { TrainRequestSchema } from '../../../src-shared/contract/train-spec'
 import { JobRefSchema } from '../../../src-shared/contract/jobs'
 import { provenanceOf } from '../../services/live/provenance'
 import { datasetSpeechByName } from '../../services/store/dataset-speech'

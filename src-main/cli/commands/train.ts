@@ -1,6 +1,5 @@
 import path from 'node:path'
-import { Option, type Command } from 'commander'
-import { DEFAULT_LOSS, LOSS_NAMES, RECIPES } from '../../../src-shared/losses'
+import type { Command } from 'commander'
 import { initBackend } from '../../services/engine/backend'
 import { describeEstimate } from '../../services/model/estimate'
 import { closeTrainPool, trainInWorker } from '../../services/model/jobs'
@@ -11,6 +10,7 @@ import type { TrainSpec } from '../../services/model/run'
 import type { ModelCardData } from '../../services/model/types'
 import { defaultWorkspaceDir } from '../../services/store/workspace'
 import { output, withWorkspace, type GlobalOptions } from '../context'
+import { addTrainOptions, settingsFromOptions } from './train-options'
 
 /** What a person reads after training: where it went, the split, and the held-out figure with n, intervals and chance. */
 function describeCard(dir: string, backend: string, card: ModelCardData): string {
@@ -25,28 +25,12 @@ function describeCard(dir: string, backend: string, card: ModelCardData): string
 
 /** `ser train --source D [--target D --shots K --frozen N] --out DIR`, or `ser train --resume RUN`: pre-train (and fine-tune) a Siamese model. */
 export function register(program: Command): void {
-  program
+  const command = program
     .command('train')
     .description('pre-train a Siamese model on a source dataset, optionally fine-tune on a target; resumes from checkpoints after a kill (same --out, or --resume RUN)')
-    .option('--source <dataset>', 'source dataset (name or id) in the workspace')
-    .option('--target <dataset>', 'target dataset to fine-tune on (K shots per class)')
+  addTrainOptions(command)
     .option('--out <dir>', 'model folder to write (TensorFlow.js model + card.json + profile.json)')
     .option('--resume <run>', 'resume an interrupted, failed or cancelled training run (its id, as the Train view lists runs) with its own settings')
-    .option('--name <name>', 'model name (a taken name gets the date appended)', 'model')
-    .option('--arch <arch>', 'mlp (eGeMAPS) or cnn (log-mel)', 'mlp')
-    .addOption(new Option('--loss <loss>', 'metric-learning loss (docs/engine.md)').choices(LOSS_NAMES).default(DEFAULT_LOSS))
-    .option('--margin <m>', 'loss margin', parseFloat)
-    .option('--epochs <n>', 'pre-training epochs (and fine-tuning epochs unless --finetune-epochs is given)', (v) => parseInt(v, 10), 30)
-    .option('--finetune-epochs <n>', 'fine-tuning epochs (1-500; default: --epochs)', (v) => parseInt(v, 10))
-    .option('--steps <n>', 'steps per epoch', (v) => parseInt(v, 10), 50)
-    .option('--shots <k>', 'labelled examples per class for fine-tuning / enrollment', (v) => parseInt(v, 10), 5)
-    .option('--frozen <n>', 'layers frozen while fine-tuning', (v) => parseInt(v, 10), 1)
-    .addOption(
-      new Option('--recipe <recipe>', 'fixed: fine-tune with --loss and --frozen; recommended: keep the base or fine-tune, the frozen layers and the loss chosen by cross-validation over the target\'s fine-tune and validation speakers (needs --target)')
-        .choices(RECIPES)
-        .default('fixed'),
-    )
-    .option('--seed <n>', 'random seed', (v) => parseInt(v, 10), 1)
     .option('--json', 'print machine-readable JSON on stdout')
     .action(async (o, cmd: Command) => {
       const opts = cmd.optsWithGlobals<GlobalOptions>()
@@ -58,28 +42,11 @@ export function register(program: Command): void {
         spec = { ...((await withWorkspace(opts, async (ws) => runSpecForResume(ws, id))) as unknown as TrainSpec), workspace }
       } else {
         if (!o.source || !o.out) throw new Error('give --source and --out (or --resume RUN to continue a run)')
-        if (o.recipe === 'recommended' && !o.target) throw new Error('--recipe recommended chooses how to fine-tune on a target: give --target')
-        const fe = o.finetuneEpochs as number | undefined
-        if (fe !== undefined && (!Number.isInteger(fe) || fe < 1 || fe > 500)) throw new Error(`--finetune-epochs takes a whole number from 1 to 500, got '${fe}'`)
+        const settings = settingsFromOptions(o)
+        if (settings.recipe === 'recommended' && !settings.target) throw new Error('--recipe recommended chooses how to fine-tune on a target: give --target')
         // the same checks as the Train view's Start (source = target, more shots than the fine-tune speakers have)
-        await withWorkspace(opts, async (ws) => checkTrainRequest(ws, { source: o.source, target: o.target ?? null, seed: o.seed, shots: o.target ? o.shots : null }))
-        spec = {
-          workspace,
-          source: o.source,
-          target: o.target ?? null,
-          out: path.resolve(o.out),
-          name: o.name,
-          arch: o.arch,
-          loss: o.loss,
-          margin: o.margin,
-          epochs: o.epochs,
-          stepsPerEpoch: o.steps,
-          shots: o.shots,
-          ...(fe !== undefined ? { finetuneEpochs: fe } : {}),
-          frozenLayers: o.frozen,
-          recipe: o.recipe,
-          seed: o.seed,
-        }
+        await withWorkspace(opts, async (ws) => checkTrainRequest(ws, { ...settings, shots: settings.target ? settings.shots : null }))
+        spec = { ...settings, workspace, out: path.resolve(o.out) }
       }
       const b = await initBackend()
       process.stderr.write(`backend: ${b.name}${b.name === 'wasm' ? ` (threads ${b.threads}, SIMD ${b.simd ? 'on' : 'off'})` : ''}\n`)

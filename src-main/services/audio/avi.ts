@@ -39,7 +39,11 @@ function readStreams(file: string, b: Uint8Array, hdrl: { start: number; size: n
       const frames = view(b).getUint32(ch.start + 16, true)
       const sec = (us * frames) / 1e6
       if (sec > clipLimitSec()) {
-        throw new AudioDecodeError(file, `AVI main header declares ${frames} frames of ${us} us (${+sec.toFixed(1)} s), above the limit of ${clipLimitSec()} s per clip (docs/audio.md, Limits)`)
+        throw new AudioDecodeError(
+          file,
+          `AVI main header declares ${frames} frames of ${us} us (${+sec.toFixed(1)} s), above the limit of ${clipLimitSec()} s per clip (docs/audio.md, ` +
+            `Limits)`,
+        )
       }
     } else if (ch.id === 'LIST' && ch.size >= 4 && fourcc(b, ch.start) === 'strl') {
       const s: StreamInfo = { index: streams.length, type: '', strf: null, scale: 0, rate: 0, length: 0 }
@@ -155,7 +159,26 @@ async function decodeWithFfmpeg(file: string, b: Uint8Array, format: WaveFormat,
     fs.writeFileSync(input, b)
     const nc = format.channels
     // -timelimit (CPU seconds) is ffmpeg's own backstop: it holds even when the thread that spawned it is terminated
-    const args = ['-nostdin', '-v', 'error', '-timelimit', String(Math.max(1, Math.ceil(timeoutMs / 1000))), '-i', input, '-map', '0:a:0', '-t', String(clipLimitSec() + 1), '-ac', String(nc), '-ar', String(format.sampleRate), '-f', 'f32le', '-']
+    const args = [
+      '-nostdin',
+      '-v',
+      'error',
+      '-timelimit',
+      String(Math.max(1, Math.ceil(timeoutMs / 1000))),
+      '-i',
+      input,
+      '-map',
+      '0:a:0',
+      '-t',
+      String(clipLimitSec() + 1),
+      '-ac',
+      String(nc),
+      '-ar',
+      String(format.sampleRate),
+      '-f',
+      'f32le',
+      '-',
+    ]
     const pcm = await new Promise<Buffer>((resolve, reject) => {
       const child = spawn('ffmpeg', args, { stdio: ['ignore', 'pipe', 'pipe'] })
       child.once('spawn', () => opts.onFfmpegSpawn?.(child.pid!))
@@ -167,7 +190,10 @@ async function decodeWithFfmpeg(file: string, b: Uint8Array, format: WaveFormat,
         failure ??= why
         child.kill('SIGKILL')
       }
-      const timer = setTimeout(() => kill(new AudioDecodeError(file, `ffmpeg (pid ${child.pid}) did not finish decoding the ${codec} audio within ${timeoutMs} ms and was killed`)), timeoutMs)
+      const timer = setTimeout(
+        () => kill(new AudioDecodeError(file, `ffmpeg (pid ${child.pid}) did not finish decoding the ${codec} audio within ${timeoutMs} ms and was killed`)),
+        timeoutMs,
+      )
       const onAbort = () => kill(Object.assign(new AudioDecodeError(file, `decoding cancelled; ffmpeg (pid ${child.pid}) was killed`), { name: 'AbortError' }))
       opts.signal?.addEventListener('abort', onAbort, { once: true })
       child.stdout.on('data', (d: Buffer) => {
@@ -183,14 +209,27 @@ async function decodeWithFfmpeg(file: string, b: Uint8Array, format: WaveFormat,
         if (err.length < 4096) err += d
       })
       child.on('error', (e: NodeJS.ErrnoException) =>
-        kill(new AudioDecodeError(file, e.code === 'ENOENT' ? `AVI audio is compressed (${codec}); decoding it needs ffmpeg, which is not installed` : `ffmpeg failed to start: ${e.message}`)),
+        kill(
+          new AudioDecodeError(
+            file,
+            e.code === 'ENOENT'
+              ? `AVI audio is compressed (${codec}); decoding it needs ffmpeg, which is not installed`
+              : `ffmpeg failed to start: ${e.message}`,
+          ),
+        ),
       )
       child.on('close', (code) => {
         clearTimeout(timer)
         opts.signal?.removeEventListener('abort', onAbort)
         if (failure) reject(failure)
         else if (code === 0) resolve(Buffer.concat(out))
-        else reject(new AudioDecodeError(file, `ffmpeg could not decode the ${codec} audio stream: ${err.trim().split('\n').slice(-2).join(' ') || `exit code ${code}`}`))
+        else
+          reject(
+            new AudioDecodeError(
+              file,
+              `ffmpeg could not decode the ${codec} audio stream: ${err.trim().split('\n').slice(-2).join(' ') || `exit code ${code}`}`,
+            ),
+          )
       })
     })
     const frames = Math.floor(pcm.length / 4 / nc)

@@ -34,7 +34,13 @@ let vorbis: OggVorbisDecoder | null = null
  * running total passes the clip limit, so a stream that hides its length (MP3, Ogg)
  * never decodes much past it.
  */
-async function streamDecode(file: string, kind: string, b: Uint8Array, decode: (chunk: Uint8Array) => Decoded | Promise<Decoded>, flush?: () => Promise<Decoded>): Promise<Decoded> {
+async function streamDecode(
+  file: string,
+  kind: string,
+  b: Uint8Array,
+  decode: (chunk: Uint8Array) => Decoded | Promise<Decoded>,
+  flush?: () => Promise<Decoded>,
+): Promise<Decoded> {
   const CHUNK = 16 * 1024
   const parts: Float32Array[][] = []
   const errors: { message: string }[] = []
@@ -150,7 +156,17 @@ export function decodeOgg(file: string, b: Uint8Array): Promise<DecodedAudio> {
     try {
       oggEnds(file, b)
       const v = vorbis
-      return check(file, 'ogg/vorbis', await streamDecode(file, 'ogg/vorbis', b, async (c) => (await v.decode(c)) as Decoded, async () => (await v.flush()) as Decoded))
+      return check(
+        file,
+        'ogg/vorbis',
+        await streamDecode(
+          file,
+          'ogg/vorbis',
+          b,
+          async (c) => (await v.decode(c)) as Decoded,
+          async () => (await v.flush()) as Decoded,
+        ),
+      )
     } finally {
       await vorbis.reset()
     }
@@ -262,6 +278,9 @@ function mp3Framed(file: string, b: Uint8Array): void {
     } else i++
   }
   if (chained < 0.5 * (end - start)) {
-    throw new AudioDecodeError(file, `MP3 stream damaged: only ${Math.round((100 * chained) / (end - start))}% of its ${end - start} audio bytes form a chain of MPEG Layer III frames`)
+    throw new AudioDecodeError(
+      file,
+      `MP3 stream damaged: only ${Math.round((100 * chained) / (end - start))}% of its ${end - start} audio bytes form a chain of MPEG Layer III frames`,
+    )
   }
 }

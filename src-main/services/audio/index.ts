@@ -53,7 +53,11 @@ export async function decodeAudioBuffer(bytes: Uint8Array, nameHint: string, opt
   if (!kind) {
     const as = expected ? `extension says ${expected.toUpperCase()} but ` : ''
     // the file's own bytes are never quoted: name what was expected instead
-    throw new AudioDecodeError(file, `${as}content is not a known audio format (none of the signatures 'RIFF'..'WAVE', 'RIFF'..'AVI ', 'fLaC', 'OggS', 'ID3' or an MPEG audio frame sync at byte 0)`)
+    throw new AudioDecodeError(
+      file,
+      `${as}content is not a known audio format (none of the signatures 'RIFF'..'WAVE', 'RIFF'..'AVI ', 'fLaC', 'OggS', ` +
+        `'ID3' or an MPEG audio frame sync at byte 0)`,
+    )
   }
   if (expected && expected !== kind && !(expected === 'wav' && kind === 'avi')) {
     throw new AudioDecodeError(file, `extension says ${expected.toUpperCase()} but the content is ${kind.toUpperCase()}`)

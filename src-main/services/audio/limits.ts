@@ -34,7 +34,10 @@ const fmt = (n: number) => (Number.isSafeInteger(n) ? String(n) : n.toExponentia
 /** Refuses rate x channels above the cap. */
 export function checkRateChannels(file: string, where: string, rate: number, channels: number): void {
   if (rate * channels > MAX_RATE_X_CHANNELS) {
-    throw new AudioDecodeError(file, `${where} declares ${rate} Hz x ${channels} channel(s) = ${rate * channels} samples/s, above the limit of ${MAX_RATE_X_CHANNELS} (docs/audio.md, Limits)`)
+    throw new AudioDecodeError(
+      file,
+      `${where} declares ${rate} Hz x ${channels} channel(s) = ${rate * channels} samples/s, above the limit of ${MAX_RATE_X_CHANNELS} (docs/audio.md, Limits)`,
+    )
   }
 }
 
@@ -44,10 +47,17 @@ export function checkDeclared(file: string, where: string, frames: number, rate:
   const sec = frames / rate
   const limit = clipLimitSec()
   if (sec > limit) {
-    throw new AudioDecodeError(file, `${where} declares ${fmt(frames)} samples at ${rate} Hz (${hours(sec)}), above the limit of ${hours(limit)} per clip (docs/audio.md, Limits)`)
+    throw new AudioDecodeError(
+      file,
+      `${where} declares ${fmt(frames)} samples at ${rate} Hz (${hours(sec)}), above the limit of ${hours(limit)} per clip (docs/audio.md, Limits)`,
+    )
   }
   if (frames * channels > MAX_TOTAL_SAMPLES) {
-    throw new AudioDecodeError(file, `${where} declares ${fmt(frames)} samples x ${channels} channel(s) = ${fmt(frames * channels)}, above the limit of ${MAX_TOTAL_SAMPLES} decoded samples (docs/audio.md, Limits)`)
+    throw new AudioDecodeError(
+      file,
+      `${where} declares ${fmt(frames)} samples x ${channels} channel(s) = ${fmt(frames * channels)}, ` +
+        `above the limit of ${MAX_TOTAL_SAMPLES} decoded samples (docs/audio.md, Limits)`,
+    )
   }
 }
 
@@ -55,7 +65,11 @@ export function checkDeclared(file: string, where: string, frames: number, rate:
 export function checkRunning(file: string, kind: string, frames: number, rate: number, channels: number): void {
   const limit = clipLimitSec()
   if (frames / rate > limit || frames * channels > MAX_TOTAL_SAMPLES) {
-    throw new AudioDecodeError(file, `${kind} decoding stopped after ${fmt(frames)} samples x ${channels} channel(s) at ${rate} Hz (${hours(frames / rate)}): the stream exceeds the limit of ${hours(limit)} / ${MAX_TOTAL_SAMPLES} samples per clip (docs/audio.md, Limits)`)
+    throw new AudioDecodeError(
+      file,
+      `${kind} decoding stopped after ${fmt(frames)} samples x ${channels} channel(s) at ${rate} Hz (${hours(frames / rate)}): ` +
+        `the stream exceeds the limit of ${hours(limit)} / ${MAX_TOTAL_SAMPLES} samples per clip (docs/audio.md, Limits)`,
+    )
   }
 }
 
@@ -73,7 +87,8 @@ export function checkReadable(file: string, name = file): fs.Stats {
     throw new AudioDecodeError(name, `cannot read: ${e.code === 'ENOENT' ? 'file not found' : (e.code ?? e.message)}`)
   }
   if (!st.isFile()) throw new AudioDecodeError(name, `not a regular file (${fileKind(st)})`)
-  if (st.size > MAX_FILE_BYTES) throw new AudioDecodeError(name, `file is ${st.size} bytes, above the limit of ${MAX_FILE_BYTES} bytes per clip (docs/audio.md, Limits)`)
+  if (st.size > MAX_FILE_BYTES)
+    throw new AudioDecodeError(name, `file is ${st.size} bytes, above the limit of ${MAX_FILE_BYTES} bytes per clip (docs/audio.md, Limits)`)
   return st
 }
 
@@ -99,7 +114,8 @@ export async function readAudioBytes(file: string, name = file): Promise<Buffer>
   try {
     const st = await fh.stat()
     if (!st.isFile()) throw new AudioDecodeError(name, `not a regular file (${fileKind(st)})`)
-    if (st.size > MAX_FILE_BYTES) throw new AudioDecodeError(name, `file is ${st.size} bytes, above the limit of ${MAX_FILE_BYTES} bytes per clip (docs/audio.md, Limits)`)
+    if (st.size > MAX_FILE_BYTES)
+      throw new AudioDecodeError(name, `file is ${st.size} bytes, above the limit of ${MAX_FILE_BYTES} bytes per clip (docs/audio.md, Limits)`)
     // exactly the size seen on the descriptor: a file that grows meanwhile is not read past it
     const buf = Buffer.allocUnsafe(st.size)
     let off = 0

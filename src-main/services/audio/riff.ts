@@ -29,7 +29,28 @@ function printable(id: string): boolean {
  * A chunk id for messages. Ids are printable but chosen by whoever wrote the file:
  * only the ids this reader knows are named, so no file content reaches a message.
  */
-const KNOWN_IDS = new Set(['fmt ', 'data', 'LIST', 'JUNK', 'fact', 'cue ', 'bext', 'avih', 'strh', 'strf', 'strd', 'strn', 'idx1', 'indx', 'vprp', 'odml', 'dmlh', 'RIFF', 'INFO', 'PAD '])
+const KNOWN_IDS = new Set([
+  'fmt ',
+  'data',
+  'LIST',
+  'JUNK',
+  'fact',
+  'cue ',
+  'bext',
+  'avih',
+  'strh',
+  'strf',
+  'strd',
+  'strn',
+  'idx1',
+  'indx',
+  'vprp',
+  'odml',
+  'dmlh',
+  'RIFF',
+  'INFO',
+  'PAD ',
+])
 export function idName(id: string): string {
   if (KNOWN_IDS.has(id) || /^\d\d(wb|dc|db|pc|tx|ix)$/.test(id)) return `'${id}'`
   return 'with an unknown id'
@@ -58,7 +79,10 @@ export function* chunks(file: string, b: Uint8Array, from: number, to: number, w
     const size = dv.getUint32(off + 4, true)
     const start = off + 8
     if (size > to - start) {
-      throw new AudioDecodeError(file, `${what}: chunk ${idName(id)} at byte ${off} declares ${size} bytes but only ${to - start} remain (file truncated or size field corrupt)`)
+      throw new AudioDecodeError(
+        file,
+        `${what}: chunk ${idName(id)} at byte ${off} declares ${size} bytes but only ${to - start} remain (file truncated or size field corrupt)`,
+      )
     }
     yield { id, start, size, at: off }
     off = start + size + (size & 1)

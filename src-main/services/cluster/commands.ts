@@ -22,8 +22,10 @@ export function slurm(command: string, args: string[], opts: { env?: NodeJS.Proc
       if (!err) return resolve(stdout)
       const e = err as NodeJS.ErrnoException & { killed?: boolean; code?: string | number }
       const line = `${command} ${args.join(' ')}`
-      if (e.code === 'ENOENT') return reject(new SlurmCommandError(`${command} not found: run this on a Slurm login node (Debian/Ubuntu: apt install slurm-client)`, line, ''))
-      if (e.killed) return reject(new SlurmCommandError(`${line}: no answer after ${(opts.timeoutMs ?? 60_000) / 1000} s (is slurmctld reachable?)`, line, stderr))
+      if (e.code === 'ENOENT')
+        return reject(new SlurmCommandError(`${command} not found: run this on a Slurm login node (Debian/Ubuntu: apt install slurm-client)`, line, ''))
+      if (e.killed)
+        return reject(new SlurmCommandError(`${line}: no answer after ${(opts.timeoutMs ?? 60_000) / 1000} s (is slurmctld reachable?)`, line, stderr))
       reject(new SlurmCommandError(`${line} failed: ${(stderr || stdout || e.message).trim()}`, line, stderr))
     })
   })

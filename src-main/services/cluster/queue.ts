@@ -66,7 +66,11 @@ export async function queryElements(jobIds: string[], env?: NodeJS.ProcessEnv): 
     parseStateLines(out, elements, false)
   } catch (err) {
     const msg = (err as Error).message
-    notes.push(/accounting storage is disabled/i.test(msg) ? 'sacct: accounting storage is disabled on this cluster; jobs slurmctld no longer holds show as not run' : `sacct: ${msg}`)
+    notes.push(
+      /accounting storage is disabled/i.test(msg)
+        ? 'sacct: accounting storage is disabled on this cluster; jobs slurmctld no longer holds show as not run'
+        : `sacct: ${msg}`,
+    )
   }
   return { elements, notes }
 }

@@ -78,7 +78,8 @@ export function renderStageScript(planDir: string, s: StageScript, o: SlurmOptio
     `# written by 'ser experiment slurm' on ${writtenAt.toISOString()}: stage ${s.stage} of the plan in ${planDir}`,
     s.elementCount === s.taskCount
       ? `# element g runs task g of the ${s.taskCount}; a task whose result exists is skipped`
-      : `# element g runs tasks g, g+${s.elementCount}, g+${2 * s.elementCount}, ... of the ${s.taskCount} in one process; a task whose result exists is skipped`,
+      : `# element g runs tasks g, g+${s.elementCount}, g+${2 * s.elementCount}, ... of the ${s.taskCount} in one process; ` +
+        `a task whose result exists is skipped`,
     'set -u',
     `NODE=${q(rt.node)}`,
     `REPO=${q(rt.repo)}`,

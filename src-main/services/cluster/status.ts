@@ -76,14 +76,20 @@ export function clusterStatusText(s: ClusterStatus): string {
   const n = (v: number, w: number) => String(v).padStart(w)
   const lines = ['stage      done  running  queued  failed  missing  of     Slurm jobs']
   for (const st of s.stages) {
-    lines.push(`${st.name.padEnd(9)} ${n(st.done, 5)}  ${n(st.running, 7)}  ${n(st.queued, 6)}  ${n(st.failed, 6)}  ${n(st.missing, 7)}  ${n(st.total, 5)}  ${st.jobIds.join(', ') || '-'}`)
+    lines.push(
+      `${st.name.padEnd(9)} ${n(st.done, 5)}  ${n(st.running, 7)}  ${n(st.queued, 6)}  ${n(st.failed, 6)}  ${n(st.missing, 7)}  ${n(st.total, 5)}  ` +
+        `${st.jobIds.join(', ') || '-'}`,
+    )
   }
   for (const st of s.stages) {
     for (const f of st.failures.slice(0, 5)) lines.push(`  failed ${f.id}: ${f.detail}${f.log ? ` (log: ${f.log})` : ''}`)
     if (st.failures.length > 5) lines.push(`  ... and ${st.failures.length - 5} more failed ${st.name} tasks`)
   }
   const t = (k: 'done' | 'running' | 'queued' | 'failed' | 'missing') => s.stages.reduce((a, x) => a + x[k], 0)
-  lines.push(`total     ${t('done')}/${s.plan.total} done, ${t('running')} running, ${t('queued')} queued, ${t('failed')} failed, ${t('missing')} not submitted${s.plan.merged ? '; merged (results.json written)' : ''}`)
+  lines.push(
+    `total     ${t('done')}/${s.plan.total} done, ${t('running')} running, ${t('queued')} queued, ${t('failed')} failed, ` +
+      `${t('missing')} not submitted${s.plan.merged ? '; merged (results.json written)' : ''}`,
+  )
   if (t('failed') + t('missing') > 0) lines.push("submit again with the same 'ser experiment slurm ... --out DIR' to run only the failed and missing tasks")
   else if (t('done') === s.plan.total && !s.plan.merged) lines.push(`every task is done: run 'ser experiment merge ${s.dir}'`)
   if (s.backends.length) lines.push(`ran on: ${s.backends.map((b) => `${b.backend} on ${b.host} (${b.tasks})`).join(', ')}`)

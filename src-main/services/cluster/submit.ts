@@ -53,7 +53,10 @@ function checkPlanDir(dir: string): void {
 function checkShardOrder(plan: Plan, stage: StageName): void {
   const inPlan = plan.tasks.filter((t) => t.stage === stage).map((t) => t.id)
   const listed = plan.stages.find((x) => x.name === stage)?.tasks ?? []
-  if (inPlan.join('\n') !== listed.join('\n')) throw new Error(`plan.json lists the ${stage} tasks in another order than its task list; --tasks-per-job needs them in the same order (use --tasks-per-job 1)`)
+  if (inPlan.join('\n') !== listed.join('\n'))
+    throw new Error(
+      `plan.json lists the ${stage} tasks in another order than its task list; --tasks-per-job needs them in the same order (use --tasks-per-job 1)`,
+    )
 }
 
 export async function submitPlan(dir: string, o: SlurmOptions, s: SubmitOptions): Promise<SubmitOutcome> {
@@ -100,7 +103,18 @@ export async function submitPlan(dir: string, o: SlurmOptions, s: SubmitOptions)
       const jobId = s.dryRun ? `$${stage}` : parseJobId(await slurm('sbatch', argv, { env }))
       outcome.submitted.push({ stage, tasks: toRun, elements, jobId, dependsOn, script, command })
       if (!s.dryRun) {
-        const sub: Submission = { jobId, stage, submittedAt: new Date().toISOString(), elements, elementCount, tasksPerJob: o.tasksPerJob, taskCount: st.tasks.length, dependsOn, script, argv }
+        const sub: Submission = {
+          jobId,
+          stage,
+          submittedAt: new Date().toISOString(),
+          elements,
+          elementCount,
+          tasksPerJob: o.tasksPerJob,
+          taskCount: st.tasks.length,
+          dependsOn,
+          script,
+          argv,
+        }
         record.submissions.push(sub)
         writeJobs(dir, record) // after every sbatch: a failure later still leaves the submitted jobs on record
       }

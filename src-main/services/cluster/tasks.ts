@@ -53,8 +53,10 @@ export function stageViews(planDir: string, plan: Plan, stage: StageName, jobs: 
     if (fs.existsSync(taskResultPath(planDir, id))) return { ...v, state: 'done' }
     const q = v.element ? queue.elements.get(v.element) : undefined
     // waiting for a failed job (where Slurm keeps such jobs instead of cancelling them): never runs
-    if (q?.state === 'queued' && /DependencyNeverSatisfied/i.test(q.reason)) return { ...v, state: 'failed', detail: `Slurm: ${q.slurmState} (${q.reason}): an earlier stage failed` }
-    if (q?.state === 'running' || q?.state === 'queued') return { ...v, state: q.state, detail: q.state === 'queued' ? `${q.slurmState} (${q.reason})` : q.slurmState }
+    if (q?.state === 'queued' && /DependencyNeverSatisfied/i.test(q.reason))
+      return { ...v, state: 'failed', detail: `Slurm: ${q.slurmState} (${q.reason}): an earlier stage failed` }
+    if (q?.state === 'running' || q?.state === 'queued')
+      return { ...v, state: q.state, detail: q.state === 'queued' ? `${q.slurmState} (${q.reason})` : q.slurmState }
     const failure = taskFailurePath(planDir, id)
     if (fs.existsSync(failure)) return { ...v, state: 'failed', detail: firstLine(failure) }
     if (q?.state === 'failed') return { ...v, state: 'failed', detail: `Slurm: ${q.slurmState}${q.reason ? ` ${q.reason}` : ''}` }

@@ -53,7 +53,8 @@ export const ravdess: Adapter = {
     for (const rel of files) {
       const m = RAVDESS_RE.exec(base(rel))
       if (!m) {
-        if (AUDIO_EXT.test(rel)) out.push({ ...entry(root, rel), status: 'rejected', reason: 'name does not follow the RAVDESS pattern MM-VV-EE-II-SS-RR-AA.wav' })
+        if (AUDIO_EXT.test(rel))
+          out.push({ ...entry(root, rel), status: 'rejected', reason: 'name does not follow the RAVDESS pattern MM-VV-EE-II-SS-RR-AA.wav' })
         continue
       }
       const [, modality, vocal, emo, inten, stmt, rep, actor] = m
@@ -201,7 +202,8 @@ export const enterface: Adapter = {
       const subject = m ? String(Number(m[1])) : subjDir ? String(Number(subjDir[1])) : null
       if (m && subjDir && Number(m[1]) !== Number(subjDir[1])) problems.push(`folder says subject ${Number(subjDir[1])} but the file name says ${Number(m[1])}`)
       const emotion = fileEmotion ?? emoDir
-      if (!emotion) problems.push('no emotion: neither the file name (sN_xx_K) nor a parent folder (anger, disgust, fear, happiness, sadness, surprise) names one')
+      if (!emotion)
+        problems.push('no emotion: neither the file name (sN_xx_K) nor a parent folder (anger, disgust, fear, happiness, sadness, surprise) names one')
       if (!subject) problems.push('no subject: neither the file name nor a "subject N" folder names one')
       if (problems.length) {
         out.push({ ...entry(root, rel), status: 'rejected', reason: `eNTERFACE name: ${problems.join('; ')}` })
@@ -231,7 +233,11 @@ export const folder: Adapter = {
       const emotion = idx >= 0 ? mapLabel(dirs[idx]) : null
       if (!emotion) {
         const parent = dirs[dirs.length - 1]
-        out.push({ ...entry(root, rel), status: 'rejected', reason: parent ? `unknown emotion label ${JSON.stringify(parent)} (folder name)` : 'file at the top level: no emotion folder' })
+        out.push({
+          ...entry(root, rel),
+          status: 'rejected',
+          reason: parent ? `unknown emotion label ${JSON.stringify(parent)} (folder name)` : 'file at the top level: no emotion folder',
+        })
         continue
       }
       // A folder above the emotion folder names the speaker.
@@ -275,7 +281,8 @@ export function findManifest(root: string, files: string[]): { rel: string; head
  * file (no device such as /dev/zero, no FIFO, no folder).
  */
 export function manifestPathProblem(realRoot: string, rel: string, abs: string): string | null {
-  if (path.posix.isAbsolute(rel) || path.win32.isAbsolute(rel) || /^[a-zA-Z]:/.test(rel)) return `path ${rel} is absolute; manifest paths must be relative to the corpus folder`
+  if (path.posix.isAbsolute(rel) || path.win32.isAbsolute(rel) || /^[a-zA-Z]:/.test(rel))
+    return `path ${rel} is absolute; manifest paths must be relative to the corpus folder`
   const norm = path.posix.normalize(rel)
   if (norm === '..' || norm.startsWith('../')) return `path ${rel} leads out of the corpus folder`
   let real: string
@@ -319,7 +326,12 @@ function readManifestRows(root: string, rel: string): Record<string, string>[] {
     throw new ManifestError(`cannot read the manifest ${rel}: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`)
   }
   try {
-    return parseCsv(bytes, { columns: (h: string[]) => h.map((x) => x.trim().toLowerCase()), skip_empty_lines: true, trim: true, relax_column_count: true }) as Record<string, string>[]
+    return parseCsv(bytes, {
+      columns: (h: string[]) => h.map((x) => x.trim().toLowerCase()),
+      skip_empty_lines: true,
+      trim: true,
+      relax_column_count: true,
+    }) as Record<string, string>[]
   } catch (err) {
     const e = err as Error & { code?: string; lines?: number }
     const problem = (e.code && CSV_PROBLEMS[e.code]) ?? e.message.replace(/,? value is .*$/s, '')
@@ -331,13 +343,16 @@ export const manifest: Adapter = {
   layout: 'manifest',
   detect(root, files) {
     const m = findManifest(root, files)
-    return m ? { score: 1, reason: `manifest ${m.rel} with columns ${m.header.join(', ')}` } : { score: 0, reason: 'no CSV with path and label columns at the top level' }
+    return m
+      ? { score: 1, reason: `manifest ${m.rel} with columns ${m.header.join(', ')}` }
+      : { score: 0, reason: 'no CSV with path and label columns at the top level' }
   },
   plan(root, files) {
     const m = findManifest(root, files)
     if (!m) return []
     const size = fs.statSync(path.join(root, m.rel)).size
-    if (size > MAX_MANIFEST_BYTES) return [{ ...entry(root, m.rel), status: 'rejected', reason: `${m.rel}: manifest is ${size} bytes, above the limit of ${MAX_MANIFEST_BYTES}` }]
+    if (size > MAX_MANIFEST_BYTES)
+      return [{ ...entry(root, m.rel), status: 'rejected', reason: `${m.rel}: manifest is ${size} bytes, above the limit of ${MAX_MANIFEST_BYTES}` }]
     const realRoot = fs.realpathSync(root)
     const rows = readManifestRows(root, m.rel)
     const out: PlanEntry[] = []
@@ -354,7 +369,12 @@ export const manifest: Adapter = {
       if (!emotion) return out.push({ rel, abs, status: 'rejected', reason: `${where}: unknown emotion label ${JSON.stringify(label.slice(0, 40))}` })
       const g = (r.gender ?? '').toLowerCase()
       const gender = g === 'male' || g === 'm' ? 'male' : g === 'female' || g === 'f' ? 'female' : null
-      out.push({ rel, abs, status: 'clip', info: { emotion, speaker: r.speaker || null, gender, intensity: r.intensity || null, sentence: r.sentence || null } })
+      out.push({
+        rel,
+        abs,
+        status: 'clip',
+        info: { emotion, speaker: r.speaker || null, gender, intensity: r.intensity || null, sentence: r.sentence || null },
+      })
     })
     return out
   },

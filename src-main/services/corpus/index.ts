@@ -10,4 +10,17 @@ export { listDatasets, datasetStats, listClips, relinkDataset } from './queries'
 export { missingAudio, clipAudioStatus, pathsMissing } from './missing'
 export { makeSplits, getSplits, clipFolds, assignFolds } from './splits'
 export { mapLabel, LABEL_SYNONYMS, RAVDESS_CODES, CREMAD_CODES, ENTERFACE_CODES, ENTERFACE_FOLDERS } from './labels'
-export type { ImportReport, LayoutDetection, DatasetRow, DatasetStats, ClipRow, ClipPage, ClipQuery, RelinkReport, Splits, Layout, MissingAudio, ClipAudioStatus } from '../../../src-shared/contract/datasets'
+export type {
+  ImportReport,
+  LayoutDetection,
+  DatasetRow,
+  DatasetStats,
+  ClipRow,
+  ClipPage,
+  ClipQuery,
+  RelinkReport,
+  Splits,
+  Layout,
+  MissingAudio,
+  ClipAudioStatus,
+} from '../../../src-shared/contract/datasets'

@@ -46,7 +46,10 @@ export function missingMessage(name: string, root: string | null, missing: strin
   if (!missing.length) return null
   const where = root ? ` from ${root}` : ''
   const shown = missing.slice(0, 3).join(', ') + (missing.length > 3 ? ', ...' : '')
-  return `${missing.length} of ${checked} audio files of dataset "${name}" are missing${where} (${shown}): they were moved or deleted. Relink the dataset to the folder they are in now.`
+  return (
+    `${missing.length} of ${checked} audio files of dataset "${name}" are missing${where} (${shown}): they were moved or deleted. ` +
+    `Relink the dataset to the folder they are in now.`
+  )
 }
 
 /** Counts the dataset's clips whose audio file is gone and names the first MISSING_EXAMPLES (relative paths). */
@@ -75,6 +78,9 @@ export async function clipAudioStatus(ws: Workspace, clipId: number): Promise<Cl
     datasetName: d.name,
     rootPath: d.root_path,
     missing: isMissing,
-    message: isMissing ? `the audio file ${c.rel_path} of dataset "${d.name}" is missing${d.root_path ? ` from ${d.root_path}` : ''}: it was moved or deleted. Relink the dataset to the folder it is in now.` : null,
+    message: isMissing
+      ? `the audio file ${c.rel_path} of dataset "${d.name}" is missing${d.root_path ? ` from ${d.root_path}` : ''}: it was moved or deleted. ` +
+        `Relink the dataset to the folder it is in now.`
+      : null,
   }
 }

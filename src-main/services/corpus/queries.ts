@@ -25,7 +25,16 @@ export function datasetStats(ws: Workspace, datasetId: number, rule?: LabelRule)
   const byEmotion: Record<string, number> = Object.fromEntries(c.byLabel.map((r) => [r.e ?? 'unlabelled', r.n]))
   const bySpeaker: Record<string, number> = Object.fromEntries(c.speakers.map((s) => [s.code, s.clips]))
   if (c.noSpeaker) bySpeaker['(none)'] = c.noSpeaker
-  return { datasetId, clips: c.clips, durationSec: c.durationSec, byEmotion, bySpeaker, speakers: c.speakers, labelRule, annotators: datasetAnnotators(ws, datasetId) }
+  return {
+    datasetId,
+    clips: c.clips,
+    durationSec: c.durationSec,
+    byEmotion,
+    bySpeaker,
+    speakers: c.speakers,
+    labelRule,
+    annotators: datasetAnnotators(ws, datasetId),
+  }
 }
 
 /** A page of clips; `emotion` is each clip's label under the dataset's rule, or under `rule` when given. */

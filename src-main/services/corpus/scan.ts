@@ -82,7 +82,10 @@ export function listTree(root: string): Tree {
 function noAudio(files: string[]): string {
   if (!files.length) return 'the folder is empty (hidden files are not read)'
   const shown = files.slice(0, 3).join(', ')
-  return `no audio files (.wav, .flac, .mp3, .ogg, .avi) in this folder or below it; it holds ${files.length} other file(s): ${shown}${files.length > 3 ? ', ...' : ''}`
+  return (
+    `no audio files (.wav, .flac, .mp3, .ogg, .avi) in this folder or below it; it holds ${files.length} other file(s): ` +
+    `${shown}${files.length > 3 ? ', ...' : ''}`
+  )
 }
 
 /** The regular files of listTree. */
@@ -99,7 +102,13 @@ export function detectLayoutFromFiles(root: string, files: string[]): LayoutDete
   const candidates = ADAPTERS.map((a) => ({ layout: a.layout as Layout, ...a.detect(root, files) }))
   const best = candidates.filter((c) => c.score >= 0.5).sort((a, b) => b.score - a.score)[0]
   if (!best && !files.some((f) => AUDIO_EXT.test(f))) return { layout: null, score: 0, reason: noAudio(files), candidates }
-  if (!best) return { layout: null, score: 0, reason: `no known layout explains at least half of the files (${candidates.map((c) => `${c.layout}: ${c.reason}`).join('; ')})`, candidates }
+  if (!best)
+    return {
+      layout: null,
+      score: 0,
+      reason: `no known layout explains at least half of the files (${candidates.map((c) => `${c.layout}: ${c.reason}`).join('; ')})`,
+      candidates,
+    }
   return { layout: best.layout, score: best.score, reason: best.reason, candidates }
 }
 

@@ -6,8 +6,10 @@
  * prototypes are scored on the same folds, which shows what fine-tuning added.
  * The out-of-fold distances also calibrate the final profile's temperature.
  */
-import { classificationMetrics, dist, expectedCalibrationError, prototypes, quantile, softmaxNeg } from '../model/inference-core'
-import { embedAll, finetune, type TrainedModel } from '../model/train'
+import { dist, expectedCalibrationError, prototypes, quantile, softmaxNeg } from '../model/inference-core'
+import { classificationMetrics } from '../model/metrics'
+import { embedAll, type TrainedModel } from '../model/trained'
+import { finetune } from '../model/train'
 import type { EpochReport, ItemSet } from '../model/types'
 import type { HeldOut } from '../../../src-shared/contract/enroll'
 import type { Recipe } from '../../../src-shared/losses'
@@ -126,8 +128,8 @@ export async function crossValidate(
       if (model !== base) model.net.dispose()
     }
   }
-  const m = classificationMetrics(truth, predicted)
-  const baseAcc = classificationMetrics(truth, basePredicted).accuracy
+  const m = classificationMetrics(classes, truth, predicted)
+  const baseAcc = classificationMetrics(classes, truth, basePredicted).accuracy
   const n = data.labels.length
   const method =
     (bySession

@@ -7,18 +7,19 @@
  */
 import { PAPER_LOSSES, type LossName } from '../../../src-shared/losses'
 import type { RecipeChoice } from '../../../src-shared/contract/recipe'
+import { PHASE_DEFAULTS } from '../../../src-shared/contract/train-spec'
 import { subset } from '../model/data'
 import { lossConfigFor } from '../model/losses'
 import { chooseRecipe, chosenCandidate, defaultCandidates, type Candidate } from '../model/recipe'
-import { finetune, type TrainedModel } from '../model/train'
+import type { TrainedModel } from '../model/trained'
+import { finetune } from '../model/train'
 import type { EpochReport, ItemSet, LossConfig } from '../model/types'
 import { stratifiedFolds } from './stratified'
 
 /** Rotations of the inner cross-validation (fewer when a class has fewer examples). */
 export const RECIPE_FOLDS = 3
-/** Steps per fine-tuning epoch (the fine-tune default, as tune() uses). */
-const STEPS = 10
-const LEARNING_RATE = 1e-3
+/** Steps per fine-tuning epoch and learning rate: the fine-tune phase's defaults (src-shared/contract/train-spec.ts). */
+const { stepsPerEpoch: STEPS, learningRate: LEARNING_RATE } = PHASE_DEFAULTS.finetune
 
 export interface RecipeTrainOptions {
   epochs: number

@@ -19,7 +19,7 @@ import { qualify } from '../model/roles'
 import type { ModelCardData } from '../model/types'
 import { buildProfile } from '../model/inference'
 import { loadModel, saveModel, saveProfile } from '../model/storage'
-import { embedAll } from '../model/train'
+import { embedAll } from '../model/trained'
 import { descriptorsOf, modelScores, profileFamiliarity } from '../model/unfamiliar'
 import { openWorkspace } from '../store/workspace'
 import { insertProfile, setProfileResult } from '../store/profiles'
@@ -150,6 +150,8 @@ export async function runEnrollment(specIn: EnrollSpec, onProgress: (p: EnrollRu
           {
             ece: cal.ece,
             seed: `${spec.seed}-enroll-ci`,
+            // the cross-validation's class list, so the card's figures equal cv.heldOut's
+            classes: profile.classes,
             data: sessions
               ? `out-of-fold examples of ${spec.person} (leave-one-session-out over ${k} recording sessions; ECE cross-fitted on the two halves)`
               : `out-of-fold examples of ${spec.person} (stratified ${k}-fold: held out by clip, since the profile is for this person; ECE cross-fitted on the two halves)`,

@@ -142,7 +142,10 @@ function nestedReplicate<T>(d: Design<T>, rnd: Rnd): Weighted<T>[] {
   for (const [k, leaf] of d.cells) {
     const l = d.levels(leaf[0])
     // baselines (no base) follow their fold-draw only
-    const m = l.base === null ? [...w.entries()].filter(([x]) => x.startsWith(`${l.fold}\u0000`) && x.endsWith(`\u0000${l.seed}`)).reduce((a, [, v]) => a + v, 0) : (w.get(k) ?? 0)
+    const m =
+      l.base === null
+        ? [...w.entries()].filter(([x]) => x.startsWith(`${l.fold}\u0000`) && x.endsWith(`\u0000${l.seed}`)).reduce((a, [, v]) => a + v, 0)
+        : (w.get(k) ?? 0)
     if (m) for (const item of leaf) out.push({ item, w: m / leaf.length })
   }
   return out
@@ -191,12 +194,22 @@ function run<T>(
 }
 
 /** The statistic on the full sample (every cell weighs the same) and its crossed-bootstrap 95% interval. */
-export function crossedBootstrap<T>(items: T[], levels: (t: T) => Levels, stat: (sample: Weighted<T>[]) => number, opts: { resamples?: number; seed?: string } = {}): BootstrapResult {
+export function crossedBootstrap<T>(
+  items: T[],
+  levels: (t: T) => Levels,
+  stat: (sample: Weighted<T>[]) => number,
+  opts: { resamples?: number; seed?: string } = {},
+): BootstrapResult {
   return run(items, levels, stat, crossedReplicate, { ...opts, expand: true })
 }
 
 /** The scheme used until the crossed bootstrap replaced it (bases resampled inside each fold); kept for the simulation test only. */
-export function nestedBootstrap<T>(items: T[], levels: (t: T) => Levels, stat: (sample: Weighted<T>[]) => number, opts: { resamples?: number; seed?: string } = {}): BootstrapResult {
+export function nestedBootstrap<T>(
+  items: T[],
+  levels: (t: T) => Levels,
+  stat: (sample: Weighted<T>[]) => number,
+  opts: { resamples?: number; seed?: string } = {},
+): BootstrapResult {
   return run(items, levels, stat, nestedReplicate, opts)
 }
 
@@ -214,12 +227,21 @@ export const weightedMean = <T>(value: (t: T) => number) => (s: Weighted<T>[]) =
 /** Why an interval over these units would not estimate its own spread (null: enough units). */
 export function tooFew(u: UnitCounts, needsBases: boolean): string | null {
   if (u.folds < MIN_INTERVAL_UNITS) return `too few folds for an interval: ${u.folds} fold(s), at least ${MIN_INTERVAL_UNITS} needed`
-  if (needsBases && u.bases < MIN_INTERVAL_UNITS) return `too few bases for an interval: ${u.bases} pre-trained base(s), at least ${MIN_INTERVAL_UNITS} needed so the interval includes the pre-training variance`
+  if (needsBases && u.bases < MIN_INTERVAL_UNITS)
+    return (
+      `too few bases for an interval: ${u.bases} pre-trained base(s), at least ${MIN_INTERVAL_UNITS} needed so the interval includes the pre-training ` +
+      `variance`
+    )
   return null
 }
 
 /** The bootstrap with no interval when there are too few units (the estimate stays). */
-export function intervalOrNone<T>(items: T[], levels: (t: T) => Levels, stat: (sample: Weighted<T>[]) => number, opts: { resamples?: number; seed?: string; needsBases?: boolean } = {}): BootstrapResult & { tooFew: string | null } {
+export function intervalOrNone<T>(
+  items: T[],
+  levels: (t: T) => Levels,
+  stat: (sample: Weighted<T>[]) => number,
+  opts: { resamples?: number; seed?: string; needsBases?: boolean } = {},
+): BootstrapResult & { tooFew: string | null } {
   const b = crossedBootstrap(items, levels, stat, opts)
   const why = items.length ? tooFew(b.units, opts.needsBases ?? false) : null
   return { ...b, ci: why ? null : b.ci, tooFew: why }

@@ -36,7 +36,12 @@ export function trainingSet(support: ItemSet, pool: ItemSet, seed: string): Item
     const o = (support.labels.length + r) * per
     for (let k = 0; k < per; k++) x[o + k] = support.x[i * per + k] + 0.05 * sdv[k] * gauss()
   })
-  return { x, itemShape: support.itemShape, labels: [...support.labels, ...single.map((i) => support.labels[i])], speakers: [...support.speakers, ...single.map((i) => support.speakers[i])] }
+  return {
+    x,
+    itemShape: support.itemShape,
+    labels: [...support.labels, ...single.map((i) => support.labels[i])],
+    speakers: [...support.speakers, ...single.map((i) => support.speakers[i])],
+  }
 }
 
 /**

@@ -25,7 +25,11 @@ export function checkCorpusRef(ws: Workspace | null, c: CorpusRef): void {
   }
 }
 
-export async function resolveCorpus(ws: Workspace, c: CorpusRef, opts: { signal?: AbortSignal; progress?(fraction: number | null, message: string): void; threads?: number }): Promise<{ id: number; name: string; imported: boolean }> {
+export async function resolveCorpus(
+  ws: Workspace,
+  c: CorpusRef,
+  opts: { signal?: AbortSignal; progress?(fraction: number | null, message: string): void; threads?: number },
+): Promise<{ id: number; name: string; imported: boolean }> {
   const asDir = path.resolve(c.ref)
   if (!isDir(asDir)) return { ...resolveDataset(ws, c.ref), imported: false }
   const all = listDatasets(ws)
@@ -35,7 +39,13 @@ export async function resolveCorpus(ws: Workspace, c: CorpusRef, opts: { signal?
   let name = have?.name ?? c.name
   for (let i = 2; taken.has(name); i++) name = `${c.name}-${i}`
   const layout = LAYOUTS.includes(c.name as Layout) ? (c.name as Layout) : undefined
-  const r = await importCorpus(ws, asDir, { name, layout, signal: opts.signal, threads: opts.threads, onProgress: (f, m) => opts.progress?.(null, `importing ${c.name}: ${f === null ? '' : `${Math.round(100 * f)}% `}${m ?? ''}`) })
+  const r = await importCorpus(ws, asDir, {
+    name,
+    layout,
+    signal: opts.signal,
+    threads: opts.threads,
+    onProgress: (f, m) => opts.progress?.(null, `importing ${c.name}: ${f === null ? '' : `${Math.round(100 * f)}% `}${m ?? ''}`),
+  })
   if (r.cancelled) throw new JobCancelledError()
   return { id: r.datasetId, name: r.name, imported: true }
 }

@@ -15,6 +15,12 @@ export function boundPlots(plots: Plot[], maxSvg = MAX_INLINE_SVG_CHARS): PlotOu
   return plots.map((p) =>
     p.svg.length <= maxSvg
       ? { title: cut(p.title, MAX_TEXT), svg: p.svg, note: null }
-      : { title: cut(p.title, MAX_TEXT), svg: null, note: `This plot is ${(p.svg.length / 1e6).toFixed(1)} million characters of SVG, more than the ${(maxSvg / 1e6).toFixed(0)} million the view shows inline: open the report (report.html in the run folder), which holds every plot.` },
+      : {
+          title: cut(p.title, MAX_TEXT),
+          svg: null,
+          note:
+            `This plot is ${(p.svg.length / 1e6).toFixed(1)} million characters of SVG, more than the ${(maxSvg / 1e6).toFixed(0)} million the view ` +
+            `shows inline: open the report (report.html in the run folder), which holds every plot.`,
+        },
   )
 }

@@ -12,7 +12,14 @@
  */
 import { EMOTIONS } from '../../../src-shared/emotions'
 import { LOSS_NAMES, LossNameSchema, type LossName } from '../../../src-shared/losses'
-import { ExperimentConfigSchema, type CorpusRef, type ExperimentConfig, type ExperimentConfigInput, type Method, type Shots } from '../../../src-shared/contract/experiments'
+import {
+  ExperimentConfigSchema,
+  type CorpusRef,
+  type ExperimentConfig,
+  type ExperimentConfigInput,
+  type Method,
+  type Shots,
+} from '../../../src-shared/contract/experiments'
 
 export interface Evaluation {
   key: string
@@ -55,8 +62,15 @@ export function finetuneLossesOf(c: Pick<ExperimentConfig, 'losses' | 'finetuneL
   return c.finetuneLosses ?? c.losses
 }
 
-/** The evaluations of one pre-trained base at one (shots, fold, seed): pretrained_only, finetune per loss x frozen, then recommended (its choice is among those). */
-export function baseEvaluations(config: ExperimentConfig, b: { source: string; pretrain_loss: LossName; pretrain_seed: number }, at: { shots: Shots; fold: number; seed: number }): Evaluation[] {
+/**
+ * The evaluations of one pre-trained base at one (shots, fold, seed): pretrained_only, finetune per loss x frozen, then recommended (its choice is among
+ * those).
+ */
+export function baseEvaluations(
+  config: ExperimentConfig,
+  b: { source: string; pretrain_loss: LossName; pretrain_seed: number },
+  at: { shots: Shots; fold: number; seed: number },
+): Evaluation[] {
   const out: Omit<Evaluation, 'key'>[] = [{ method: 'pretrained_only', ...b, finetune_loss: null, frozen: null, ...at }]
   for (const fl of finetuneLossesOf(config)) for (const frozen of config.frozen) out.push({ method: 'finetune', ...b, finetune_loss: fl, frozen, ...at })
   if (config.recommended) out.push({ method: 'recommended', ...b, finetune_loss: null, frozen: null, ...at })
@@ -78,12 +92,16 @@ export interface BaseRef {
 }
 
 export function baseList(config: ExperimentConfig): BaseRef[] {
-  return config.sources.flatMap((s) => pretrainLossesOf(config).flatMap((l) => pretrainSeedList(config).map((ps) => ({ source: s.name, pretrain_loss: l, pretrain_seed: ps }))))
+  return config.sources.flatMap((s) =>
+    pretrainLossesOf(config).flatMap((l) => pretrainSeedList(config).map((ps) => ({ source: s.name, pretrain_loss: l, pretrain_seed: ps }))),
+  )
 }
 
 /** (shots, fold, seed) triples in plan order. */
 export function drawList(config: ExperimentConfig): { shots: Shots; fold: number; seed: number }[] {
-  return Array.from({ length: config.folds }, (_, fold) => fold).flatMap((fold) => seedList(config).flatMap((seed) => config.shots.map((shots) => ({ shots, fold, seed }))))
+  return Array.from({ length: config.folds }, (_, fold) => fold).flatMap((fold) =>
+    seedList(config).flatMap((seed) => config.shots.map((shots) => ({ shots, fold, seed }))),
+  )
 }
 
 /** Every evaluation of the grid, in a fixed order. */
@@ -97,7 +115,12 @@ export function gridSize(config: ExperimentConfig): { evaluations: number; bases
   const fl = finetuneLossesOf(config).length
   const bases = config.sources.length * pl * config.pretrainSeeds
   const draws = config.folds * config.seeds * config.shots.length
-  return { evaluations: draws * (1 + fl + bases * (1 + fl * config.frozen.length + (config.recommended ? 1 : 0))), bases, tunings: config.sources.length * new Set([...pretrainLossesOf(config), ...finetuneLossesOf(config)]).size, draws }
+  return {
+    evaluations: draws * (1 + fl + bases * (1 + fl * config.frozen.length + (config.recommended ? 1 : 0))),
+    bases,
+    tunings: config.sources.length * new Set([...pretrainLossesOf(config), ...finetuneLossesOf(config)]).size,
+    draws,
+  }
 }
 
 /** The largest grid one configuration may describe (each evaluation trains a network). */
@@ -107,7 +130,9 @@ export function checkGridSize(config: ExperimentConfig): void {
   const g = gridSize(config)
   if (g.evaluations > MAX_EVALUATIONS) {
     throw new Error(
-      `the grid is too large: ${g.evaluations} evaluations (${g.draws} support draws = ${config.folds} folds x ${config.seeds} seeds x ${config.shots.length} shots values, ${g.bases} pre-trained bases); the limit is ${MAX_EVALUATIONS}. Use fewer shots values, folds, seeds, losses or frozen settings.`,
+      `the grid is too large: ${g.evaluations} evaluations (${g.draws} support draws = ${config.folds} folds x ${config.seeds} seeds x ` +
+        `${config.shots.length} shots values, ${g.bases} pre-trained bases); the limit is ${MAX_EVALUATIONS}. Use fewer shots values, folds, seeds, ` +
+        `losses or frozen settings.`,
     )
   }
 }
@@ -134,7 +159,10 @@ export function chooseClasses(mode: ExperimentConfig['classes'], target: string[
     chosen = order(mode)
   }
   if (chosen.length < 2) {
-    throw new Error(`the experiment needs at least two classes; the target has ${order(t).join(', ')} and the sources ${sources.map((s) => order(s).join(' ')).join(' / ')} (mode ${JSON.stringify(mode)})`)
+    throw new Error(
+      `the experiment needs at least two classes; the target has ${order(t).join(', ')} and the sources ` +
+        `${sources.map((s) => order(s).join(' ')).join(' / ')} (mode ${JSON.stringify(mode)})`,
+    )
   }
   return chosen
 }

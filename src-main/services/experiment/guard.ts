@@ -40,5 +40,8 @@ export function isInside(p: string, root: string): boolean {
 /** Throws unless `p` lies inside one of `roots`; names the path and the allowed places. */
 export function checkAllowed(p: string, roots: string[], what: string): void {
   if (roots.some((r) => isInside(p, r))) return
-  throw new Error(`${what} ${path.resolve(p)} lies outside the workspace and every folder you chose; pick it with the folder picker or use a folder inside the workspace (${roots.slice(0, 3).join(', ')}${roots.length > 3 ? ', …' : ''})`)
+  throw new Error(
+    `${what} ${path.resolve(p)} lies outside the workspace and every folder you chose; pick it with the folder picker or use a folder inside the workspace ` +
+      `(${roots.slice(0, 3).join(', ')}${roots.length > 3 ? ', …' : ''})`,
+  )
 }

@@ -9,12 +9,29 @@ export { prepareExperiment, defaultOutDir, type PreparedExperiment } from './pre
 export { resolveCorpus, checkCorpusRef } from './corpora'
 export { subset } from './task-data'
 export { trainingSet, asVectors } from './core'
-export { expandGrid, gridSize, checkGridSize, MAX_EVALUATIONS, chooseClasses, makeConfig, configKey, taskKey, parseCorpusArg, parseList, parseShots, parseLoss, parseInteger, type Task, type Evaluation } from './grid'
+export {
+  expandGrid,
+  gridSize,
+  checkGridSize,
+  MAX_EVALUATIONS,
+  chooseClasses,
+  makeConfig,
+  configKey,
+  taskKey,
+  parseCorpusArg,
+  parseList,
+  parseShots,
+  parseLoss,
+  parseInteger,
+  type Task,
+  type Evaluation,
+} from './grid'
 export { buildPlan } from './plan'
 export { readPlan, writePlan, shardTasks, stageTask, findTask } from './plan-io'
 export { readPlanStatus, planStatusText, type PlanStatus } from './plan-status'
 export { runTask, taskContext, provideFeatures } from './tasks'
-export { classificationMetrics, confusionMatrix, metricsFromConfusion, mean, sd } from './metrics'
+export { mean, sd } from './metrics'
+export { classificationMetrics, confusionMatrix, metricsFromConfusion } from '../model/metrics'
 export { aggregate, markdownTable, recordsToCsv, writeResults, readResults, validateRecord, CSV_COLUMNS, RESULTS_FORMAT } from './results'
 export { evaluateClaims, claimDistanceLoss, claimSourceVsFrozen, claimFinetuneVsPretrained, siameseVsSoftmax } from './claims'
 export { crossedBootstrap, nestedBootstrap, verdictOf } from './bootstrap'

@@ -35,7 +35,12 @@ export function prepareApiExperiment(ws: Workspace, config: ExperimentConfigInpu
   return p
 }
 
-export async function experimentInWorker(ws: Workspace, prepared: PreparedExperiment, force: boolean, ctx: JobContext): Promise<{ outDir: string; records: number }> {
+export async function experimentInWorker(
+  ws: Workspace,
+  prepared: PreparedExperiment,
+  force: boolean,
+  ctx: JobContext,
+): Promise<{ outDir: string; records: number }> {
   const { port1, port2 } = new MessageChannel()
   const hardStop = new AbortController()
   let timer: NodeJS.Timeout | undefined

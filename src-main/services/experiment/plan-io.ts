@@ -79,7 +79,8 @@ export function shardTasks(plan: Plan, spec: string): PlanTask[] {
 export function stageTask(plan: Plan, stage: string, index: number): PlanTask {
   const s = plan.stages.find((x) => x.name === stage)
   if (!s) throw new Error(`--stage: unknown stage '${stage}' (${plan.stages.map((x) => x.name).join(', ')})`)
-  if (!Number.isInteger(index) || index < 0 || index >= s.tasks.length) throw new Error(`--index: stage ${stage} has tasks 0..${s.tasks.length - 1}, got ${index}`)
+  if (!Number.isInteger(index) || index < 0 || index >= s.tasks.length)
+    throw new Error(`--index: stage ${stage} has tasks 0..${s.tasks.length - 1}, got ${index}`)
   return findTask(plan, s.tasks[index])
 }
 

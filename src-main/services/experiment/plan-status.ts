@@ -46,11 +46,23 @@ export function readPlanStatus(dir: string): PlanStatus {
     return st
   })
   const sum = (k: 'total' | 'done' | 'failed' | 'pending') => stages.reduce((a, s) => a + s[k], 0)
-  return { dir, stages, total: sum('total'), done: sum('done'), failed: sum('failed'), pending: sum('pending'), merged: fs.existsSync(path.join(dir, 'results.json')) }
+  return {
+    dir,
+    stages,
+    total: sum('total'),
+    done: sum('done'),
+    failed: sum('failed'),
+    pending: sum('pending'),
+    merged: fs.existsSync(path.join(dir, 'results.json')),
+  }
 }
 
 export function planStatusText(s: PlanStatus): string {
-  const lines = s.stages.map((st) => `${st.name.padEnd(9)} ${String(st.done).padStart(5)} done  ${String(st.failed).padStart(4)} failed  ${String(st.pending).padStart(5)} pending  (of ${st.total})`)
+  const lines = s.stages.map(
+    (st) =>
+      `${st.name.padEnd(9)} ${String(st.done).padStart(5)} done  ${String(st.failed).padStart(4)} failed  ${String(st.pending).padStart(5)} pending  (of ` +
+      `${st.total})`,
+  )
   for (const st of s.stages) for (const f of st.failures.slice(0, 5)) lines.push(`  failed ${f.id} on ${f.host} at ${f.failedAt}: ${f.error.split('\n')[0]}`)
   lines.push(`total     ${s.done}/${s.total} done, ${s.failed} failed, ${s.pending} pending${s.merged ? '; merged (results.json written)' : ''}`)
   return lines.join('\n')

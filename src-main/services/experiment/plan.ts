@@ -33,7 +33,8 @@ export interface EvaluateParams {
 export const featuresId = (corpus: string) => `features/${corpus}`
 export const tuneId = (source: string, loss: LossName) => `tune/${source}/${loss}`
 export const pretrainId = (b: BaseRef) => `pretrain/${b.source}/${b.pretrain_loss}/s${b.pretrain_seed}`
-export const evaluateId = (p: EvaluateParams) => `evaluate/${p.base ? pretrainId(p.base).slice('pretrain/'.length) : 'target'}/f${p.fold}/r${p.seed}/k${p.shots}`
+export const evaluateId = (p: EvaluateParams) =>
+  `evaluate/${p.base ? pretrainId(p.base).slice('pretrain/'.length) : 'target'}/f${p.fold}/r${p.seed}/k${p.shots}`
 
 /** The losses whose hyper-parameters a source needs: every pre-training and fine-tuning loss. */
 export function tunedLosses(config: ExperimentConfig): LossName[] {
@@ -48,7 +49,8 @@ export function buildPlan(config: ExperimentConfig, createdAt = new Date().toISO
   const corpora = [...config.sources.map((s) => ({ corpus: s.name, role: 'source' as const })), { corpus: config.target.name, role: 'target' as const }]
   const allFeatures = corpora.map((c) => featuresId(c.corpus))
   for (const c of corpora) tasks.push({ id: featuresId(c.corpus), stage: 'features', deps: [], params: { ...c } })
-  for (const s of config.sources) for (const loss of tunedLosses(config)) tasks.push({ id: tuneId(s.name, loss), stage: 'tune', deps: [...allFeatures], params: { source: s.name, loss } })
+  for (const s of config.sources)
+    for (const loss of tunedLosses(config)) tasks.push({ id: tuneId(s.name, loss), stage: 'tune', deps: [...allFeatures], params: { source: s.name, loss } })
   const bases = baseList(config)
   for (const b of bases) tasks.push({ id: pretrainId(b), stage: 'pretrain', deps: [...allFeatures, tuneId(b.source, b.pretrain_loss)], params: { ...b } })
   const ftTunes = (source: string) => finetuneLossesOf(config).map((l) => tuneId(source, l))

@@ -50,7 +50,8 @@ export function prepareExperiment(ws: Workspace | null, input: ExperimentConfigI
   let config = makeConfig(input)
   const layers = weightedLayers(config.model)
   const tooMany = config.frozen.filter((f) => f >= layers)
-  if (tooMany.length) throw new Error(`the ${config.model} has ${layers} weighted layers; frozen ${tooMany.join(', ')} would leave nothing to fine-tune (use 0..${layers - 1})`)
+  if (tooMany.length)
+    throw new Error(`the ${config.model} has ${layers} weighted layers; frozen ${tooMany.join(', ')} would leave nothing to fine-tune (use 0..${layers - 1})`)
   const roots = opts.caller === 'api' && ws ? [ws.dir, ...chosenFolders(), ...listDatasets(ws).flatMap((d) => (d.rootPath ? [d.rootPath] : []))] : null
   const resolveRef = (c: CorpusRef): CorpusRef => {
     checkCorpusRef(ws, c)

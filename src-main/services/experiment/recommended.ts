@@ -44,19 +44,39 @@ export function recommendedSummary(records: ResultRecord[], shots: Shots[]): Rec
       const at = rec.filter((r) => isRec(r) && r.shots === k)
       const counts = new Map<string, number>()
       for (const r of at) counts.set(r.recipe?.label ?? 'unknown', (counts.get(r.recipe?.label ?? 'unknown') ?? 0) + 1)
-      return { shots: k, n: at.length, counts: [...counts.entries()].sort((a, b) => b[1] - a[1] || a[0].localeCompare(b[0])).map(([label, n]) => ({ label, n })) }
+      return {
+        shots: k,
+        n: at.length,
+        counts: [...counts.entries()].sort((a, b) => b[1] - a[1] || a[0].localeCompare(b[0])).map(([label, n]) => ({ label, n })),
+      }
     })
-    const vsBestCandidate = shots.map((k) => margin(records, isRec, fixed.filter((r) => r.shots === k && mine(r) && (r.method === 'finetune' || r.method === 'pretrained_only')), k))
+    const vsBestCandidate = shots.map((k) =>
+      margin(
+        records,
+        isRec,
+        fixed.filter((r) => r.shots === k && mine(r) && (r.method === 'finetune' || r.method === 'pretrained_only')),
+        k,
+      ),
+    )
     const vsBestOverall = shots.map((k) => margin(records, isRec, fixed.filter((r) => r.shots === k), k))
     const label = variantLabel(rec.find(isRec)!)
     const worse = vsBestCandidate.some((m) => m.effect.verdict === 'contradicted')
-    return { ...f, label, choices, vsBestCandidate, vsBestOverall, neverWorse: worse ? false : vsBestCandidate.every((m) => m.effect.ci !== null) ? true : null }
+    return {
+      ...f,
+      label,
+      choices,
+      vsBestCandidate,
+      vsBestOverall,
+      neverWorse: worse ? false : vsBestCandidate.every((m) => m.effect.ci !== null) ? true : null,
+    }
   })
   if (!variants.length) return { text: 'No recommended arm in this grid (it runs unless --no-recommended).', variants }
   const ci = (e: Effect) => (e.ci ? `[${pp(e.ci[0])}, ${pp(e.ci[1])}]` : '[no interval]')
   const text = variants
     .map((v) => {
-      const per = v.vsBestCandidate.map((m, i) => `${shots[i]} shots ${m.effect.effect === null ? 'n/a' : pp(m.effect.effect)} ${ci(m.effect)} vs ${m.best}`).join('; ')
+      const per = v.vsBestCandidate
+        .map((m, i) => `${shots[i]} shots ${m.effect.effect === null ? 'n/a' : pp(m.effect.effect)} ${ci(m.effect)} vs ${m.best}`)
+        .join('; ')
       const verdict =
         v.neverWorse === true
           ? 'never significantly worse than the best fixed arm it chooses among'

@@ -24,8 +24,31 @@ import { writeDurable as writeAtomic } from './plan-io'
 
 /** The columns of results.csv, in order (lists joined with ';', confusion as JSON). */
 export const CSV_COLUMNS = [
-  'method', 'source', 'pretrain_loss', 'finetune_loss', 'pretrain_seed', 'frozen', 'shots', 'fold', 'seed', 'model', 'classes', 'n_support', 'n_test',
-  'accuracy', 'uar', 'macro_f1', 'pretrain_speakers', 'validation_speakers', 'tuning_speakers', 'support_speakers', 'test_speakers', 'epochs', 'confusion', 'seconds', 'recipe',
+  'method',
+  'source',
+  'pretrain_loss',
+  'finetune_loss',
+  'pretrain_seed',
+  'frozen',
+  'shots',
+  'fold',
+  'seed',
+  'model',
+  'classes',
+  'n_support',
+  'n_test',
+  'accuracy',
+  'uar',
+  'macro_f1',
+  'pretrain_speakers',
+  'validation_speakers',
+  'tuning_speakers',
+  'support_speakers',
+  'test_speakers',
+  'epochs',
+  'confusion',
+  'seconds',
+  'recipe',
 ] as const
 
 type Column = (typeof CSV_COLUMNS)[number]
@@ -63,13 +86,25 @@ export function readResults(outDir: string): ResultRecord[] {
 }
 
 export function methodLabel(r: { method: string; source: string | null }): string {
-  return r.method === 'finetune' ? `fine-tuned from ${r.source}` : r.method === 'recommended' ? `recommended recipe (${r.source})` : r.method === 'pretrained_only' ? `pre-trained only (${r.source})` : r.method === 'target_only' ? 'target only (no pre-training)' : 'softmax classifier'
+  return r.method === 'finetune'
+    ? `fine-tuned from ${r.source}`
+    : r.method === 'recommended'
+      ? `recommended recipe (${r.source})`
+      : r.method === 'pretrained_only'
+        ? `pre-trained only (${r.source})`
+        : r.method === 'target_only'
+          ? 'target only (no pre-training)'
+          : 'softmax classifier'
 }
 
 const p1 = (v: number) => (100 * v).toFixed(1)
 /** mean [95% interval] in percent. */
 export const statText = (s: { mean: number; ci: [number, number] | null; note?: string | null; perUnit?: { unit: string; value: number }[] }) =>
-  s.ci ? `${p1(s.mean)} [${p1(s.ci[0])}, ${p1(s.ci[1])}]` : s.note ? `${p1(s.mean)} (${s.note}; ${(s.perUnit ?? []).map((u) => `${u.unit}: ${p1(u.value)}`).join(', ')})` : `${p1(s.mean)} [-]`
+  s.ci
+    ? `${p1(s.mean)} [${p1(s.ci[0])}, ${p1(s.ci[1])}]`
+    : s.note
+      ? `${p1(s.mean)} (${s.note}; ${(s.perUnit ?? []).map((u) => `${u.unit}: ${p1(u.value)}`).join(', ')})`
+      : `${p1(s.mean)} [-]`
 
 /** The summary as a Markdown table (percentages, mean and 95% interval over pre-training seeds x folds x support draws). */
 export function markdownTable(rows: SummaryRow[]): string {
@@ -79,7 +114,8 @@ export function markdownTable(rows: SummaryRow[]): string {
   ]
   for (const r of rows) {
     lines.push(
-      `| ${r.method} | ${r.source ?? '-'} | ${r.pretrain_loss ?? '-'} | ${r.finetune_loss ?? '-'} | ${r.frozen ?? '-'} | ${r.shots} | ${p1(r.accuracy.mean)} | ${statText(r.uar)} | ${p1(r.macro_f1.mean)} | ${r.uar.n} |`,
+      `| ${r.method} | ${r.source ?? '-'} | ${r.pretrain_loss ?? '-'} | ${r.finetune_loss ?? '-'} | ${r.frozen ?? '-'} | ${r.shots} | ${p1(r.accuracy.mean)} ` +
+        `| ${statText(r.uar)} | ${p1(r.macro_f1.mean)} | ${r.uar.n} |`,
     )
   }
   return lines.join('\n')

@@ -48,7 +48,11 @@ export function openPlanFolder(out: string, config: ExperimentConfig, total: num
 }
 
 /** Runs every unfinished task of a plan folder in this process, in stage order. */
-export async function runPlan(dir: string, plan: Plan, opts: { ws?: Workspace; signal?: AbortSignal; progress?(fraction: number | null, message: string): void; only?(id: string): boolean } = {}): Promise<void> {
+export async function runPlan(
+  dir: string,
+  plan: Plan,
+  opts: { ws?: Workspace; signal?: AbortSignal; progress?(fraction: number | null, message: string): void; only?(id: string): boolean } = {},
+): Promise<void> {
   const ctx = taskContext(dir, plan, { ws: opts.ws, signal: opts.signal, progress: () => {} })
   const todo = plan.tasks.filter((t) => opts.only?.(t.id) ?? true)
   let i = 0
@@ -86,7 +90,16 @@ export async function runPrepared(ws: Workspace, prepared: PreparedExperiment, o
   try {
     say(0, resumed ? `resuming ${outDir}` : `starting ${outDir}: ${plan.tasks.length} tasks, ${prepared.total} evaluations`)
     await runPlan(outDir, plan, { ws, signal, progress: say, only: opts.only })
-    const empty = { records: [], summary: [], claims: [], losses: [], headline: { text: '', best: null, siameseBeatsSoftmax: false }, recommended: { text: '', variants: [] }, plots: [], markdown: '' }
+    const empty = {
+      records: [],
+      summary: [],
+      claims: [],
+      losses: [],
+      headline: { text: '', best: null, siameseBeatsSoftmax: false },
+      recommended: { text: '', variants: [] },
+      plots: [],
+      markdown: '',
+    }
     if (opts.finish === false) return { ...empty, outDir, runId, resumed, config }
     say(1, 'writing results and report')
     const out = await finishExperiment(ws, runId, outDir)

@@ -18,7 +18,20 @@ import { ServiceError, type ServiceErrorCode } from '../../../src-shared/errors'
 export const MARKER = '.ser-experiment'
 export const MANIFEST = 'manifest.json'
 /** What an experiment writes at the top of its folder (the slurm submitter adds 'slurm'). */
-export const RUN_FILES = [MARKER, MANIFEST, 'plan.json', 'tasks', 'features', 'bases', 'scratch', 'results.json', 'results.csv', 'report.html', 'embeddings.json', 'meta.json']
+export const RUN_FILES = [
+  MARKER,
+  MANIFEST,
+  'plan.json',
+  'tasks',
+  'features',
+  'bases',
+  'scratch',
+  'results.json',
+  'results.csv',
+  'report.html',
+  'embeddings.json',
+  'meta.json',
+]
 
 export interface Manifest {
   format: 'ser-experiment/2'
@@ -42,7 +55,15 @@ export class RunFolderError extends ServiceError {
 
 export function hashConfig(config: ExperimentConfig): string {
   const canon = (v: unknown): unknown =>
-    Array.isArray(v) ? v.map(canon) : v && typeof v === 'object' ? Object.fromEntries(Object.keys(v).sort().map((k) => [k, canon((v as Record<string, unknown>)[k])])) : v
+    Array.isArray(v)
+      ? v.map(canon)
+      : v && typeof v === 'object'
+        ? Object.fromEntries(
+            Object.keys(v)
+              .sort()
+              .map((k) => [k, canon((v as Record<string, unknown>)[k])]),
+          )
+        : v
   return crypto.createHash('sha256').update(JSON.stringify(canon(config))).digest('hex').slice(0, 16)
 }
 
@@ -77,7 +98,11 @@ export function checkRunFolder(outDir: string, config: ExperimentConfig, opts: {
   if (!fs.existsSync(dir)) return { dir, resume: false, clear: false }
   if (!fs.statSync(dir).isDirectory()) throw new RunFolderError(`output path is not a folder: ${dir}`)
   if (fs.readdirSync(dir).length === 0) return { dir, resume: false, clear: false }
-  if (!hasMarker(dir)) throw new RunFolderError(`${dir} is not empty and is not an experiment folder (no ${MARKER} marker); choose an empty or new --out folder (--force never deletes outside an experiment folder)`)
+  if (!hasMarker(dir))
+    throw new RunFolderError(
+      `${dir} is not empty and is not an experiment folder (no ${MARKER} marker); choose an empty or new --out folder (--force never deletes outside an ` +
+        `experiment folder)`,
+    )
   const existing = readManifest(dir)
   const refuse = (why: string) => {
     if (!opts.force) throw new RunFolderError(`${why}; refusing to overwrite ${dir} (use --force to replace it, or another --out)`)
@@ -95,7 +120,16 @@ export function openRunFolder(outDir: string, config: ExperimentConfig, total: n
   if (clear) clearRunFiles(dir)
   fs.mkdirSync(dir, { recursive: true })
   writeDurable(path.join(dir, MARKER), 'ser-experiment/2\n')
-  const manifest: Manifest = { format: 'ser-experiment/2', status: 'running', configHash: hashConfig(config), config, createdAt: new Date().toISOString(), finishedAt: null, total, files: [...RUN_FILES] }
+  const manifest: Manifest = {
+    format: 'ser-experiment/2',
+    status: 'running',
+    configHash: hashConfig(config),
+    config,
+    createdAt: new Date().toISOString(),
+    finishedAt: null,
+    total,
+    files: [...RUN_FILES],
+  }
   writeManifest(dir, manifest)
   return { outDir: dir, manifest, resumed: false }
 }

@@ -51,8 +51,16 @@ export function aggregate(records: ResultRecord[]): SummaryRow[] {
   for (const r of records) groups.set(configKey(r), [...(groups.get(configKey(r)) ?? []), r])
   return [...groups.entries()]
     .map(([key, g]) => ({
-      key, method: g[0].method, source: g[0].source, pretrain_loss: g[0].pretrain_loss, finetune_loss: g[0].finetune_loss, frozen: g[0].frozen, shots: g[0].shots,
-      accuracy: statOf(g, (r) => r.accuracy, `acc-${key}`), uar: statOf(g, (r) => r.uar, `uar-${key}`), macro_f1: statOf(g, (r) => r.macro_f1, `f1-${key}`),
+      key,
+      method: g[0].method,
+      source: g[0].source,
+      pretrain_loss: g[0].pretrain_loss,
+      finetune_loss: g[0].finetune_loss,
+      frozen: g[0].frozen,
+      shots: g[0].shots,
+      accuracy: statOf(g, (r) => r.accuracy, `acc-${key}`),
+      uar: statOf(g, (r) => r.uar, `uar-${key}`),
+      macro_f1: statOf(g, (r) => r.macro_f1, `f1-${key}`),
     }))
     .sort(compareConfig)
 }
@@ -69,7 +77,12 @@ export function lossTable(records: ResultRecord[], shots: Shots[]): LossRow[] {
       const po = at.filter((r) => r.method === 'pretrained_only' && r.pretrain_loss === loss)
       const to = at.filter((r) => r.method === 'target_only' && r.finetune_loss === loss)
       const ftKeys = new Set(ft.map((r) => `${r.source}|${r.pretrain_loss}|${r.finetune_loss}|${r.frozen}|${r.pretrain_seed}|${r.fold}|${r.seed}`))
-      const ps = pairs(at, (r) => r.method === 'finetune' && ftKeys.has(`${r.source}|${r.pretrain_loss}|${r.finetune_loss}|${r.frozen}|${r.pretrain_seed}|${r.fold}|${r.seed}`), (r) => r.method === 'softmax', () => '')
+      const ps = pairs(
+        at,
+        (r) => r.method === 'finetune' && ftKeys.has(`${r.source}|${r.pretrain_loss}|${r.finetune_loss}|${r.frozen}|${r.pretrain_seed}|${r.fold}|${r.seed}`),
+        (r) => r.method === 'softmax',
+        () => '',
+      )
       const vs = ps.length ? effects(ps, [k], true, 'no softmax baseline').perShots[0] : null
       return {
         loss, shots: k,
@@ -101,7 +114,10 @@ export function headline(records: ResultRecord[], shots: Shots[], chance: number
     }
     return statOf(rs, (r) => r.uar, 'headline', s)
   }
-  const ranked = keys.map((key) => ({ key, rs: records.filter((r) => variantKey(r) === key) })).map((v) => ({ ...v, uar: pooled(v.rs) })).sort((a, b) => b.uar.mean - a.uar.mean)
+  const ranked = keys
+    .map((key) => ({ key, rs: records.filter((r) => variantKey(r) === key) }))
+    .map((v) => ({ ...v, uar: pooled(v.rs) }))
+    .sort((a, b) => b.uar.mean - a.uar.mean)
   const best = ranked[0]
   const label = variantLabel(best.rs[0])
   const vs = siameseVsSoftmax(records, shots)
@@ -109,11 +125,15 @@ export function headline(records: ResultRecord[], shots: Shots[], chance: number
   const top = vs.variants.length ? [...vs.variants].sort((a, b) => (b.pooled.effect ?? -Infinity) - (a.pooled.effect ?? -Infinity))[0] : null
   const chanceText = chance === null ? '' : ` (chance ${pct(chance)}%)`
   const text = [
-    `Best overall: ${label}, UAR ${pct(best.uar.mean)}% ${ci(best.uar.ci, pct, best.uar.note)} averaged over the shots values ${shots.join(', ')}${chanceText}, n = ${best.uar.n} evaluations.`,
+    `Best overall: ${label}, UAR ${pct(best.uar.mean)}% ${ci(best.uar.ci, pct, best.uar.note)} averaged over the shots values ` +
+      `${shots.join(', ')}${chanceText}, n = ${best.uar.n} evaluations.`,
     top
       ? beats
-        ? `A Siamese variant beats the softmax baseline: the best, ${top.label}, by ${pp(top.pooled.effect!)} UAR points ${ci(top.pooled.ci, pp)} (interval above 0; ${vs.variants.filter((v) => v.pooled.verdict === 'supported').length} of ${vs.variants.length} variants).`
-        : `No Siamese variant is shown to beat the softmax baseline: the best, ${top.label}, differs by ${top.pooled.effect === null ? 'n/a' : pp(top.pooled.effect)} UAR points ${ci(top.pooled.ci, pp)} (${vs.claim.verdict}${vs.claim.reason ? `: ${vs.claim.reason}` : ''}).`
+        ? `A Siamese variant beats the softmax baseline: the best, ${top.label}, by ${pp(top.pooled.effect!)} UAR points ${ci(top.pooled.ci, pp)} (interval ` +
+          `above 0; ${vs.variants.filter((v) => v.pooled.verdict === 'supported').length} of ${vs.variants.length} variants).`
+        : `No Siamese variant is shown to beat the softmax baseline: the best, ${top.label}, ` +
+          `differs by ${top.pooled.effect === null ? 'n/a' : pp(top.pooled.effect)} UAR points ${ci(top.pooled.ci, pp)} ` +
+          `(${vs.claim.verdict}${vs.claim.reason ? `: ${vs.claim.reason}` : ''}).`
       : 'No softmax baseline to compare with.',
   ].join(' ')
   return { text, best: { label, key: best.key, uar: best.uar }, siameseBeatsSoftmax: beats }

@@ -16,6 +16,7 @@ import type { Plan } from './plan-format'
 import { featuresId } from './plan'
 import { chooseClasses } from './grid'
 import { readTaskResult, writeDurable } from './plan-io'
+import { EXTRACTOR_OF, type ExtractorName } from '../../../src-shared/extractors'
 
 export const FEATURES_DIR = 'features'
 
@@ -27,7 +28,7 @@ export interface FeaturesResult {
   speakers: number
   emotions: string[]
   itemShape: number[]
-  extractor: { name: 'egemaps' | 'logmel'; version: string }
+  extractor: { name: ExtractorName; version: string }
 }
 
 const base = (dir: string, corpus: string) => path.join(dir, FEATURES_DIR, corpus)
@@ -75,7 +76,11 @@ export function targetFolds(target: ItemSet, k: number): Map<string, number> {
   })
   const speakers = [...bySpeaker.keys()].sort()
   if (speakers.length < k) throw new Error(`the target has ${speakers.length} speaker(s); ${k} speaker-independent folds need at least ${k}`)
-  const folds = assignFolds(speakers.map((code) => ({ code, counts: bySpeaker.get(code)!, total: [...bySpeaker.get(code)!.values()].reduce((a, b) => a + b, 0) })), k, 'experiment')
+  const folds = assignFolds(
+    speakers.map((code) => ({ code, counts: bySpeaker.get(code)!, total: [...bySpeaker.get(code)!.values()].reduce((a, b) => a + b, 0) })),
+    k,
+    'experiment',
+  )
   return new Map(speakers.map((s, i) => [s, folds[i]]))
 }
 
@@ -86,7 +91,11 @@ export const TUNING_FRACTION = 0.2
 export function sourceSplit(source: ItemSet, name: string): { tuning: string[]; pretrain: string[] } {
   const unique = [...new Set(source.speakers)].sort()
   // At least 3 tuning speakers (the tuner splits them again: 1 to train on, 2 held out), at least 2 left for pre-training (one for early stopping).
-  if (unique.length < 5) throw new Error(`source ${name} has ${unique.length} speaker(s); at least 5 are needed: 3 to tune the losses on, held out of pre-training, and 2 to pre-train (one for early stopping)`)
+  if (unique.length < 5)
+    throw new Error(
+      `source ${name} has ${unique.length} speaker(s); at least 5 are needed: 3 to tune the losses on, held out of pre-training, ` +
+        `and 2 to pre-train (one for early stopping)`,
+    )
   // 6 tuning speakers (3 folds of 2: 6 score units, model/tuning.ts) whenever 8 remain to pre-train.
   const nTune = Math.max(3, Math.round(unique.length * TUNING_FRACTION), unique.length >= 14 ? 6 : 0)
   const s = speakerSplit(makeRng(`tuning-${name}`), source.speakers, nTune / unique.length)
@@ -106,7 +115,7 @@ export interface TaskContext {
   cache: Map<string, ItemSet>
 }
 
-export const extractorOf = (config: ExperimentConfig) => (config.model === 'mlp' ? 'egemaps' : 'logmel') as 'egemaps' | 'logmel'
+export const extractorOf = (config: ExperimentConfig): ExtractorName => EXTRACTOR_OF[config.model]
 
 /** The features results of the plan (every later task depends on all of them). */
 export function featuresResults(ctx: TaskContext): FeaturesResult[] {

@@ -25,7 +25,15 @@ import { pretrainTask, tuneTask } from './train-tasks'
 import { evaluateTask } from './evaluate'
 
 export function taskContext(dir: string, plan: Plan, opts: Partial<Pick<TaskContext, 'ws' | 'signal' | 'progress' | 'cache'>> = {}): TaskContext {
-  return { dir, plan, config: makeConfig(plan.config as never), ws: opts.ws, signal: opts.signal ?? new AbortController().signal, progress: opts.progress ?? (() => {}), cache: opts.cache ?? new Map() }
+  return {
+    dir,
+    plan,
+    config: makeConfig(plan.config as never),
+    ws: opts.ws,
+    signal: opts.signal ?? new AbortController().signal,
+    progress: opts.progress ?? (() => {}),
+    cache: opts.cache ?? new Map(),
+  }
 }
 
 async function featuresTask(ctx: TaskContext, task: PlanTask): Promise<FeaturesResult> {
@@ -36,7 +44,11 @@ async function featuresTask(ctx: TaskContext, task: PlanTask): Promise<FeaturesR
   try {
     const extractor = extractorOf(ctx.config)
     const ds = await resolveCorpus(ws, ref, { signal: ctx.signal, progress: ctx.progress })
-    const items = await datasetItems(ws, String(ds.id), { extractor, signal: ctx.signal, onProgress: (f, m) => ctx.progress(null, `features of ${p.corpus} (${extractor}): ${Math.round(100 * f)}%${m ? ` ${m}` : ''}`) })
+    const items = await datasetItems(ws, String(ds.id), {
+      extractor,
+      signal: ctx.signal,
+      onProgress: (f, m) => ctx.progress(null, `features of ${p.corpus} (${extractor}): ${Math.round(100 * f)}%${m ? ` ${m}` : ''}`),
+    })
     const set: ItemSet = { x: items.x, itemShape: items.itemShape, labels: items.labels, speakers: items.speakers }
     writeFeatures(ctx.dir, p.corpus, set)
     ctx.cache.set(`${path.resolve(ctx.dir)}|${p.corpus}`, set)
@@ -54,10 +66,23 @@ async function featuresTask(ctx: TaskContext, task: PlanTask): Promise<FeaturesR
  * run the grid on generated features without audio): the same files and results the
  * features tasks write.
  */
-export function provideFeatures(ctx: TaskContext, corpora: { corpus: string; role: 'source' | 'target'; items: ItemSet }[], extractor: FeaturesResult['extractor']): void {
+export function provideFeatures(
+  ctx: TaskContext,
+  corpora: { corpus: string; role: 'source' | 'target'; items: ItemSet }[],
+  extractor: FeaturesResult['extractor'],
+): void {
   for (const c of corpora) {
     writeFeatures(ctx.dir, c.corpus, c.items)
-    const result: FeaturesResult = { corpus: c.corpus, role: c.role, dataset: c.corpus, clips: c.items.labels.length, speakers: new Set(c.items.speakers).size, emotions: [...new Set(c.items.labels)].sort(), itemShape: c.items.itemShape, extractor }
+    const result: FeaturesResult = {
+      corpus: c.corpus,
+      role: c.role,
+      dataset: c.corpus,
+      clips: c.items.labels.length,
+      speakers: new Set(c.items.speakers).size,
+      emotions: [...new Set(c.items.labels)].sort(),
+      itemShape: c.items.itemShape,
+      extractor,
+    }
     writeTaskResult(ctx.dir, { id: featuresId(c.corpus), finishedAt: new Date().toISOString(), host: os.hostname(), backend: 'none', seconds: 0, result })
   }
 }
@@ -70,7 +95,10 @@ export async function runTask(ctx: TaskContext, id: string): Promise<TaskOutcome
   if (readTaskResult(ctx.dir, id)) return 'skipped'
   const missing = missingDeps(ctx.dir, task)
   if (missing.length) {
-    throw new Error(`task ${id} depends on ${missing.length} unfinished task(s): ${missing.slice(0, 5).join(', ')}${missing.length > 5 ? ', …' : ''}; run the ${[...new Set(missing.map((m) => m.split('/')[0]))].join(' and ')} stage first`)
+    throw new Error(
+      `task ${id} depends on ${missing.length} unfinished task(s): ${missing.slice(0, 5).join(', ')}${missing.length > 5 ? ', …' : ''}; ` +
+        `run the ${[...new Set(missing.map((m) => m.split('/')[0]))].join(' and ')} stage first`,
+    )
   }
   throwIfCancelled(ctx.signal)
   const t0 = performance.now()
@@ -84,10 +112,18 @@ export async function runTask(ctx: TaskContext, id: string): Promise<TaskOutcome
           : task.stage === 'pretrain'
             ? await pretrainTask(ctx, task.params as unknown as PretrainParams, task.id)
             : await evaluateTask(ctx, task.params as unknown as EvaluateParams)
-    writeTaskResult(ctx.dir, { id, finishedAt: new Date().toISOString(), host: os.hostname(), backend: `${backend.name}${backend.threads ? ` (${backend.threads} threads)` : ''}`, seconds: (performance.now() - t0) / 1000, result })
+    writeTaskResult(ctx.dir, {
+      id,
+      finishedAt: new Date().toISOString(),
+      host: os.hostname(),
+      backend: `${backend.name}${backend.threads ? ` (${backend.threads} threads)` : ''}`,
+      seconds: (performance.now() - t0) / 1000,
+      result,
+    })
     return 'done'
   } catch (err) {
-    if (!ctx.signal.aborted) writeTaskFailure(ctx.dir, { id, failedAt: new Date().toISOString(), host: os.hostname(), error: (err as Error).stack ?? String(err) })
+    if (!ctx.signal.aborted)
+      writeTaskFailure(ctx.dir, { id, failedAt: new Date().toISOString(), host: os.hostname(), error: (err as Error).stack ?? String(err) })
     throw err
   }
 }

@@ -37,13 +37,21 @@ export async function tuneTask(ctx: TaskContext, p: TuneParams): Promise<LossTun
   const items = subset(src, indicesWhere(src, (i) => tuning.includes(src.speakers[i])))
   ctx.progress(null, `tuning the ${p.loss} loss on ${tuning.length} held-out speakers of ${p.source}`)
   const arch = defaultArchitecture(ctx.config.model, src.itemShape)
-  return { source: p.source, loss: p.loss, ...(await tuneLossFor(items, { loss: p.loss, arch, budget: ctx.config.tuneBudget, epochs: ctx.config.tuneEpochs, seed: 1, signal: ctx.signal })) }
+  return {
+    source: p.source,
+    loss: p.loss,
+    ...(await tuneLossFor(items, { loss: p.loss, arch, budget: ctx.config.tuneBudget, epochs: ctx.config.tuneEpochs, seed: 1, signal: ctx.signal })),
+  }
 }
 
 /** The tuned values of a loss on a source (the tune task's result). */
 export function tunedLoss(ctx: TaskContext, source: string, loss: LossName): { loss: LossConfig; learningRate: number } {
   const r = readTaskResult<LossTuning>(ctx.dir, tuneId(source, loss))
-  const c = r?.result.chosen ?? { margin: LOSS_DEFAULTS[loss].margin, temperature: LOSS_DEFAULTS[loss].temperature, learningRate: LOSS_DEFAULTS[loss].learningRate }
+  const c = r?.result.chosen ?? {
+    margin: LOSS_DEFAULTS[loss].margin,
+    temperature: LOSS_DEFAULTS[loss].temperature,
+    learningRate: LOSS_DEFAULTS[loss].learningRate,
+  }
   return { loss: lossConfigFor(loss, { margin: c.margin, temperature: c.temperature }), learningRate: c.learningRate }
 }
 
@@ -59,19 +67,37 @@ export async function pretrainTask(ctx: TaskContext, p: PretrainParams, id: stri
   const pool = subset(src, indicesWhere(src, (i) => split.pretrain.includes(src.speakers[i])))
   const t = tunedLoss(ctx, p.source, p.pretrain_loss)
   const arch = defaultArchitecture(ctx.config.model, src.itemShape)
-  const cfg = defaultTrainConfig(arch, { epochs: ctx.config.pretrainEpochs, stepsPerEpoch: ctx.config.stepsPerEpoch, loss: t.loss, learningRate: t.learningRate, seed: p.pretrain_seed })
+  const cfg = defaultTrainConfig(arch, {
+    epochs: ctx.config.pretrainEpochs,
+    stepsPerEpoch: ctx.config.stepsPerEpoch,
+    loss: t.loss,
+    learningRate: t.learningRate,
+    seed: p.pretrain_seed,
+  })
   const t0 = performance.now()
   const ckpt = path.join(ctx.dir, 'scratch', taskFileName(id), 'checkpoint')
   const base = await pretrain(pool, cfg, {
     signal: ctx.signal,
     checkpointDir: ckpt,
-    onEpoch: (e) => ctx.progress(null, `pre-training on ${p.source} (${p.pretrain_loss}, seed ${p.pretrain_seed}): epoch ${e.epoch}/${e.epochs}, loss ${e.trainLoss.toFixed(4)}`),
+    onEpoch: (e) =>
+      ctx.progress(
+        null,
+        `pre-training on ${p.source} (${p.pretrain_loss}, seed ${p.pretrain_seed}): epoch ${e.epoch}/${e.epochs}, loss ${e.trainLoss.toFixed(4)}`,
+      ),
   })
   // The same split pretrain() makes for early stopping (services/model/train.ts).
   const valSplit = speakerSplit(makeRng(`${cfg.seed}-split`), pool.speakers, validationFraction(new Set(pool.speakers).size, cfg.validationSpeakers))
   const validation = valSplit.heldOutSpeakers
   const dir = baseDir(ctx.dir, p)
-  await saveModel(dir, base, await makeCard(base, { name: `pretrained-${p.source}-${p.pretrain_loss}-s${p.pretrain_seed}`, extractor: { name: extractorOf(ctx.config), version: 'experiment' }, sourceCorpus: p.source }))
+  await saveModel(
+    dir,
+    base,
+    await makeCard(base, {
+      name: `pretrained-${p.source}-${p.pretrain_loss}-s${p.pretrain_seed}`,
+      extractor: { name: extractorOf(ctx.config), version: 'experiment' },
+      sourceCorpus: p.source,
+    }),
+  )
   fs.rmSync(ckpt, { recursive: true, force: true })
   const seconds = (performance.now() - t0) / 1000
   base.net.dispose()
@@ -80,7 +106,12 @@ export async function pretrainTask(ctx: TaskContext, p: PretrainParams, id: stri
     speakers: { pretrain: split.pretrain.filter((s) => !validation.includes(s)), validation, tuning: split.tuning },
     epochs: base.history.length,
     best_epoch: base.metrics.bestEpoch ?? null,
-    early_stopping: { patience: cfg.patience, min_epochs: Math.min(cfg.minEpochs ?? 0, cfg.epochs), validation_speakers: validation.length, validation_clips: valSplit.heldOut.length },
+    early_stopping: {
+      patience: cfg.patience,
+      min_epochs: Math.min(cfg.minEpochs ?? 0, cfg.epochs),
+      validation_speakers: validation.length,
+      validation_clips: valSplit.heldOut.length,
+    },
     stopped_training_at: base.metrics.stoppedTrainingAt ?? null,
     val_accuracy: base.metrics.valAccuracy ?? null,
     hyper: { margin: t.loss.margin, temperature: t.loss.temperature, learningRate: t.learningRate },

@@ -71,7 +71,10 @@ export function trainingHealthHtml(h: TrainingHealth): string {
   const flagged = h.flagged.length
     ? `<p><b>Stopped training in more than 10% of records:</b> ${h.flagged.map(esc).join('; ')}.</p>`
     : '<p>No arm or base stopped training in more than 10% of its records.</p>'
-  const one = h.bestEpochOne.length ? `<p><b>Bases whose best validation epoch was the first</b> (early stopping kept an almost untrained network): ${h.bestEpochOne.map(esc).join('; ')}.</p>` : ''
-  return `<p>A training run "stopped training" when an epoch's active fraction (the share of anchors or pairs with a gradient) fell to ${h.threshold} or below.</p>
+  const one = h.bestEpochOne.length
+    ? `<p><b>Bases whose best validation epoch was the first</b> (early stopping kept an almost untrained network): ${h.bestEpochOne.map(esc).join('; ')}.</p>`
+    : ''
+  return `<p>A training run "stopped training" when an epoch's active fraction (the share of anchors or pairs with a gradient) ` +
+    `fell to ${h.threshold} or below.</p>
 ${flagged}${one}<table class="small"><thead><tr><th>arm</th><th>records</th><th>per shots value</th></tr></thead><tbody>${body}</tbody></table>`
 }

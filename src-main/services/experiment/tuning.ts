@@ -8,7 +8,10 @@ import type { LossTuning } from '../../../src-shared/contract/experiments'
 import { tuneLoss } from '../model/tuning'
 import type { Architecture, ItemSet } from '../model/types'
 
-export async function tuneLossFor(items: ItemSet, opts: { loss: LossName; arch: Architecture; budget: number; epochs: number; seed: number; signal?: AbortSignal }): Promise<Omit<LossTuning, 'source' | 'loss'>> {
+export async function tuneLossFor(
+  items: ItemSet,
+  opts: { loss: LossName; arch: Architecture; budget: number; epochs: number; seed: number; signal?: AbortSignal },
+): Promise<Omit<LossTuning, 'source' | 'loss'>> {
   const r = await tuneLoss(items, { loss: opts.loss, arch: opts.arch, budget: opts.budget, epochs: opts.epochs, seed: opts.seed, signal: opts.signal })
   return {
     chosen: r.chosen,

@@ -5,10 +5,11 @@
 import { extractEgemaps } from './egemaps'
 import { logMel } from './mel'
 import { loadAnalysisAudio } from './audio-input'
+import type { ExtractorName } from '../../../src-shared/extractors'
 
 export interface FeatureTask {
   path: string
-  extractor: 'egemaps' | 'logmel'
+  extractor: ExtractorName
 }
 
 export interface FeatureResult {

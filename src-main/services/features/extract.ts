@@ -12,8 +12,9 @@ import type { Workspace } from '../store/workspace'
 import { JobCancelledError } from '../jobs/registry'
 import { cacheGet, cachePut } from './cache'
 import type { FeatureResult, FeatureTask } from './extract-worker'
+import type { ExtractorName } from '../../../src-shared/extractors'
 
-export type ExtractorName = 'egemaps' | 'logmel'
+export type { ExtractorName }
 
 /**
  * Bump when any extractor's output changes (algorithms, defaults, names):

@@ -26,7 +26,10 @@ function baseName(relPath: string): string {
 }
 
 /** The files of the archive, path -> text: what the zip holds (also what a folder export would write). */
-export function datasetLabelFiles(ws: Workspace, req: DatasetArchiveRequest): { name: string; files: Map<string, string>; total: number; clips: number; textGrids: number; audacity: number; labels: number } {
+export function datasetLabelFiles(
+  ws: Workspace,
+  req: DatasetArchiveRequest,
+): { name: string; files: Map<string, string>; total: number; clips: number; textGrids: number; audacity: number; labels: number } {
   const { name } = requireDatasetRow(ws.db, req.datasetId)
   const clips = datasetClips(ws.db, req.datasetId)
   const byClip = new Map<number, Row[]>()
@@ -66,6 +69,16 @@ export function exportDatasetArchive(ws: Workspace, req: DatasetArchiveRequest):
   for (const [p, text] of got.files) entries[p] = strToU8(text)
   const zip = zipSync(entries, { level: 6 })
   const base64 = Buffer.from(zip).toString('base64')
-  if (base64.length > MAX_ARCHIVE_BASE64_CHARS) throw new LabelError(`the label archive of "${got.name}" is ${(zip.length / 1e6).toFixed(1)} MB, more than one download carries: export per annotator`)
-  return { filename: `${safe(got.name)}-labels.zip`, mimeType: 'application/zip', base64, clips: got.clips, total: got.total, textGrids: got.textGrids, audacity: got.audacity, labels: got.labels }
+  if (base64.length > MAX_ARCHIVE_BASE64_CHARS)
+    throw new LabelError(`the label archive of "${got.name}" is ${(zip.length / 1e6).toFixed(1)} MB, more than one download carries: export per annotator`)
+  return {
+    filename: `${safe(got.name)}-labels.zip`,
+    mimeType: 'application/zip',
+    base64,
+    clips: got.clips,
+    total: got.total,
+    textGrids: got.textGrids,
+    audacity: got.audacity,
+    labels: got.labels,
+  }
 }

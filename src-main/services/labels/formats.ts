@@ -65,7 +65,8 @@ export function parseCsv(text: string): LabelRecord[] {
   }
   if (!rows.length) throw new LabelFileError('CSV: the file is empty (a header row with clip, emotion, annotator is required)')
   const header = rows[0].map((h) => h.toLowerCase())
-  for (const need of ['clip', 'emotion', 'annotator']) if (!header.includes(need)) throw new LabelFileError(`CSV line 1: missing column "${need}" (header: ${header.join(', ')})`)
+  for (const need of ['clip', 'emotion', 'annotator'])
+    if (!header.includes(need)) throw new LabelFileError(`CSV line 1: missing column "${need}" (header: ${header.join(', ')})`)
   const unknown = header.filter((h) => !(CSV_COLUMNS as readonly string[]).includes(h))
   if (unknown.length) throw new LabelFileError(`CSV line 1: unknown column(s) ${unknown.join(', ')} (known: ${CSV_COLUMNS.join(', ')})`)
   const col = (row: string[], name: string) => {
@@ -127,7 +128,16 @@ export function parseJson(text: string): LabelRecord[] {
     const startSec = l.startSec ?? null
     const endSec = l.endSec ?? null
     checkInterval(startSec, endSec, where)
-    return { clip: l.clip, contentHash: l.contentHash ?? null, emotion: canonicalEmotion(l.emotion, where), startSec, endSec, annotator: l.annotator, source: l.source ?? 'import', createdAt: l.createdAt ?? null }
+    return {
+      clip: l.clip,
+      contentHash: l.contentHash ?? null,
+      emotion: canonicalEmotion(l.emotion, where),
+      startSec,
+      endSec,
+      annotator: l.annotator,
+      source: l.source ?? 'import',
+      createdAt: l.createdAt ?? null,
+    }
   })
 }
 

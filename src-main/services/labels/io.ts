@@ -57,7 +57,14 @@ export function exportLabels(ws: Workspace, req: ExportRequest): ExportResult {
     const { name } = requireDatasetRow(ws.db, req.datasetId)
     const rows = liveRows(ws, { datasetId: req.datasetId }, req.annotator, includeCorpus)
     const records: LabelRecord[] = rows.map((r) => ({
-      clip: r.rel_path, contentHash: r.content_hash, emotion: r.emotion, startSec: r.start_sec, endSec: r.end_sec, annotator: r.annotator, source: r.source, createdAt: r.created_at,
+      clip: r.rel_path,
+      contentHash: r.content_hash,
+      emotion: r.emotion,
+      startSec: r.start_sec,
+      endSec: r.end_sec,
+      annotator: r.annotator,
+      source: r.source,
+      createdAt: r.created_at,
     }))
     return req.format === 'csv'
       ? { filename: `${safe(name)}-labels.csv`, mimeType: 'text/csv', text: writeCsv(records), labels: records.length }
@@ -68,7 +75,12 @@ export function exportLabels(ws: Workspace, req: ExportRequest): ExportResult {
   const rows = liveRows(ws, { clipId: clip.id }, req.annotator, includeCorpus)
   if (req.format === 'audacity') {
     if (!req.annotator) throw new LabelError('an Audacity label track holds one annotator\'s labels: give annotator')
-    return { filename: `${safe(stem(clip.rel_path))}-${safe(req.annotator)}.txt`, mimeType: 'text/plain', text: clipAudacity(clip.duration_sec, rows), labels: rows.length }
+    return {
+      filename: `${safe(stem(clip.rel_path))}-${safe(req.annotator)}.txt`,
+      mimeType: 'text/plain',
+      text: clipAudacity(clip.duration_sec, rows),
+      labels: rows.length,
+    }
   }
   return { filename: `${safe(stem(clip.rel_path))}.TextGrid`, mimeType: 'text/plain', text: clipTextGrid(clip.duration_sec, rows), labels: rows.length }
 }
@@ -99,7 +111,8 @@ function fromRecords(ws: Workspace, datasetId: number, records: LabelRecord[]): 
   records.forEach((r, i) => {
     const c = (r.contentHash && byHash.get(r.contentHash)) || byPath.get(r.clip)
     if (!c) return void missing.push(r.clip)
-    if (r.endSec !== null && r.endSec > c.duration_sec + 0.05) throw new LabelFileError(`label ${i + 1}: region ends at ${r.endSec} s, after the end of ${r.clip} (${c.duration_sec.toFixed(3)} s)`)
+    if (r.endSec !== null && r.endSec > c.duration_sec + 0.05)
+      throw new LabelFileError(`label ${i + 1}: region ends at ${r.endSec} s, after the end of ${r.clip} (${c.duration_sec.toFixed(3)} s)`)
     out.push({ clipId: c.id, emotion: r.emotion, startSec: r.startSec, endSec: r.endSec, annotator: checkAnnotator(r.annotator, `label ${i + 1}`) })
   })
   if (missing.length) {
@@ -129,7 +142,8 @@ function fromTextGrid(text: string, clip: ClipInfo): Incoming[] {
 
 function fromAudacity(text: string, clip: ClipInfo, annotator: string): Incoming[] {
   return parseAudacity(text).map((l) => {
-    if (l.end > clip.duration_sec + 0.05) throw new LabelFileError(`label ${l.start}-${l.end} s ends after ${clip.rel_path} (${clip.duration_sec.toFixed(3)} s)`)
+    if (l.end > clip.duration_sec + 0.05)
+      throw new LabelFileError(`label ${l.start}-${l.end} s ends after ${clip.rel_path} (${clip.duration_sec.toFixed(3)} s)`)
     const whole = l.start <= WHOLE_TOL && l.end >= clip.duration_sec - WHOLE_TOL
     return { clipId: clip.id, emotion: l.emotion, startSec: whole ? null : l.start, endSec: whole ? null : l.end, annotator }
   })
@@ -179,7 +193,12 @@ function applyImport(ws: Workspace, req: LabelImportRequest): LabelImportResult 
         // Removed now (not after the loop) so a later duplicate in the same file sees the new one as live.
         w.remove(cur.map((r) => r.id))
         for (const r of cur) gone.add(r.id)
-      } else if (rows.some((r) => r.start_sec !== null && r.emotion === l.emotion && Math.abs(r.start_sec - l.startSec!) < SAME_TOL && Math.abs(r.end_sec! - l.endSec!) < SAME_TOL)) {
+      } else if (
+        rows.some(
+          (r) =>
+            r.start_sec !== null && r.emotion === l.emotion && Math.abs(r.start_sec - l.startSec!) < SAME_TOL && Math.abs(r.end_sec! - l.endSec!) < SAME_TOL,
+        )
+      ) {
         unchanged++
         continue
       }

@@ -53,19 +53,33 @@ export function priorRequest(ws: Workspace, b: BoundRequest): PriorRequest | und
 export function rememberRequest(ws: Workspace, b: BoundRequest, actionId: number | null, result?: unknown): void {
   if (!b.requestId) return
   const json = result === undefined ? null : JSON.stringify(result)
-  insertRequest(ws.db, { request_id: b.requestId, annotator: b.annotator, kind: b.kind, fingerprint: fingerprint(b.kind, b.payload), action_id: actionId, result_json: json })
+  insertRequest(ws.db, {
+    request_id: b.requestId,
+    annotator: b.annotator,
+    kind: b.kind,
+    fingerprint: fingerprint(b.kind, b.payload),
+    action_id: actionId,
+    result_json: json,
+  })
 }
 
 /**
  * Runs a write once per request id, in one immediate transaction: the replay
  * (or the refusal of a reused id) comes first, then `apply` with its own checks.
  */
-export function once<T>(ws: Workspace, b: BoundRequest, replay: (p: PriorRequest) => T, apply: () => { value: T; actionId: number | null; result?: unknown }): T {
-  return ws.db.transaction((): T => {
-    const prior = priorRequest(ws, b)
-    if (prior) return replay(prior)
-    const out = apply()
-    rememberRequest(ws, b, out.actionId, out.result)
-    return out.value
-  }).immediate()
+export function once<T>(
+  ws: Workspace,
+  b: BoundRequest,
+  replay: (p: PriorRequest) => T,
+  apply: () => { value: T; actionId: number | null; result?: unknown },
+): T {
+  return ws.db
+    .transaction((): T => {
+      const prior = priorRequest(ws, b)
+      if (prior) return replay(prior)
+      const out = apply()
+      rememberRequest(ws, b, out.actionId, out.result)
+      return out.value
+    })
+    .immediate()
 }

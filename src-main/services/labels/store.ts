@@ -15,7 +15,16 @@ export type { ActionInput }
 type Db = Workspace['db']
 
 export function toLabel(r: LabelRow): Label {
-  return { id: r.id, clipId: r.clip_id, emotion: r.emotion, startSec: r.start_sec, endSec: r.end_sec, annotator: r.annotator, source: r.source, createdAt: r.created_at }
+  return {
+    id: r.id,
+    clipId: r.clip_id,
+    emotion: r.emotion,
+    startSec: r.start_sec,
+    endSec: r.end_sec,
+    annotator: r.annotator,
+    source: r.source,
+    createdAt: r.created_at,
+  }
 }
 
 /** Live labels of a clip (every annotator, corpus included), whole-clip first, then regions by start. */
@@ -49,7 +58,13 @@ export function recordAction(ws: Workspace, a: ActionInput, change: Parameters<t
 function actionAnswer(ws: Workspace, p: PriorRequest, prefix = ''): ActionResult | null {
   if (p.actionId === null) return null
   const a = actionRow(ws.db, p.actionId)!
-  return { actionId: a.id, clipId: a.clip_id, datasetId: a.dataset_id, description: `${prefix}${a.description}`, labels: a.clip_id ? clipLabels(ws, a.clip_id) : [] }
+  return {
+    actionId: a.id,
+    clipId: a.clip_id,
+    datasetId: a.dataset_id,
+    description: `${prefix}${a.description}`,
+    labels: a.clip_id ? clipLabels(ws, a.clip_id) : [],
+  }
 }
 const replayAction = (ws: Workspace) => (p: PriorRequest) => actionAnswer(ws, p)!
 const applied = (r: ActionResult) => ({ value: r, actionId: r.actionId })
@@ -145,7 +160,13 @@ function step(ws: Workspace, kind: Step, annotator: string, requestId: string | 
     const a = lastAction(db, annotator, kind === 'undo' ? 'done' : 'undone', scope.datasetId)
     if (!a) return { value: null, actionId: null }
     stepAction(db, a, kind)
-    const value = { actionId: a.id, clipId: a.clip_id, datasetId: a.dataset_id, description: `${kind} ${a.description}`, labels: a.clip_id ? clipLabels(ws, a.clip_id) : [] }
+    const value = {
+      actionId: a.id,
+      clipId: a.clip_id,
+      datasetId: a.dataset_id,
+      description: `${kind} ${a.description}`,
+      labels: a.clip_id ? clipLabels(ws, a.clip_id) : [],
+    }
     return { value, actionId: a.id }
   })
 }

@@ -85,7 +85,14 @@ export async function suggestHere(ws: Workspace, o: SuggestOptions): Promise<Sug
     .map((c) => {
       const p = scoreOf(c)!
       const uncertainty = p.unfamiliar?.unfamiliar ? 1 : marginUncertainty(p.probabilities)
-      return { clipId: c.id, relPath: c.rel_path, top: p.top, uncertainty, probabilities: p.probabilities, unfamiliar: p.unfamiliar?.unfamiliar ? p.unfamiliar : null }
+      return {
+        clipId: c.id,
+        relPath: c.rel_path,
+        top: p.top,
+        uncertainty,
+        probabilities: p.probabilities,
+        unfamiliar: p.unfamiliar?.unfamiliar ? p.unfamiliar : null,
+      }
     })
     .sort((a, b) => Number(!!b.unfamiliar) - Number(!!a.unfamiliar) || b.uncertainty - a.uncertainty || a.relPath.localeCompare(b.relPath))
   return { model: name, scored: usable.length, cached: usable.length - fresh.size, suggestions: ranked.slice(0, o.count) }

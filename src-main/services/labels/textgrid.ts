@@ -56,10 +56,26 @@ export function tileTier(intervals: TgInterval[], xmin: number, xmax: number): T
 }
 
 export function writeTextGrid(tg: TextGrid): string {
-  const L: string[] = ['File type = "ooTextFile"', 'Object class = "TextGrid"', '', `xmin = ${num(tg.xmin)} `, `xmax = ${num(tg.xmax)} `, 'tiers? <exists> ', `size = ${tg.tiers.length} `, 'item []: ']
+  const L: string[] = [
+    'File type = "ooTextFile"',
+    'Object class = "TextGrid"',
+    '',
+    `xmin = ${num(tg.xmin)} `,
+    `xmax = ${num(tg.xmax)} `,
+    'tiers? <exists> ',
+    `size = ${tg.tiers.length} `,
+    'item []: ',
+  ]
   tg.tiers.forEach((tier, i) => {
     const ivs = tileTier(tier.intervals, tg.xmin, tg.xmax)
-    L.push(`    item [${i + 1}]:`, '        class = "IntervalTier" ', `        name = ${q(tier.name)} `, `        xmin = ${num(tg.xmin)} `, `        xmax = ${num(tg.xmax)} `, `        intervals: size = ${ivs.length} `)
+    L.push(
+      `    item [${i + 1}]:`,
+      '        class = "IntervalTier" ',
+      `        name = ${q(tier.name)} `,
+      `        xmin = ${num(tg.xmin)} `,
+      `        xmax = ${num(tg.xmax)} `,
+      `        intervals: size = ${ivs.length} `,
+    )
     ivs.forEach((iv, j) => {
       L.push(`        intervals [${j + 1}]:`, `            xmin = ${num(iv.start)} `, `            xmax = ${num(iv.end)} `, `            text = ${q(iv.text)} `)
     })

@@ -1,6 +1,6 @@
 /** Builds the model card of a trained model (see src-shared/contract/models.ts). */
 import { initBackend } from '../engine/backend'
-import type { TrainedModel } from './train'
+import type { TrainedModel } from './trained'
 import type { ModelCardData } from './types'
 import type { Profile } from './inference'
 import type { HeldOutEstimate, SpeakerRoles, TrainingData } from '../../../src-shared/contract/models'

@@ -9,11 +9,12 @@ import type { Workspace } from '../store/workspace'
 import { getLabelRule } from '../store/label-rule'
 import { labelRuleName, type LabelRule } from '../../../src-shared/label-rule'
 import type { ItemSet } from './types'
+import type { ExtractorName } from '../../../src-shared/extractors'
 
 export { EXTRACTOR_VERSION }
 
 export interface DatasetItemsOptions {
-  extractor: 'egemaps' | 'logmel'
+  extractor: ExtractorName
   /** Spectrogram frames for the CNN (10 ms hop): 128 = 1.28 s. */
   frames?: number
   /** Only these emotions (default: all labelled). */

@@ -5,14 +5,17 @@
  * bootstrap that resamples whole speakers (clips of one speaker are not independent), only
  * over at least MIN_INTERVAL_UNITS (5) speakers; with fewer, no interval: the UAR of each
  * speaker and "too few speakers for an interval". Seeded, so a card is reproducible.
+ * Accuracy, UAR and macro-F1 are model/metrics.ts's, the experiment report's too; `classes` is
+ * the caller's class list where it has one (null: order of first appearance, metrics.ts).
  */
 import type { HeldOutEstimate, Interval, UarEstimate } from '../../../src-shared/contract/models'
 import { MIN_INTERVAL_UNITS, WILSON_LABEL, tooFewUnits } from '../../../src-shared/units'
 import { wilson } from '../../../src-shared/wilson'
 import { predict, type Profile } from './inference'
-import { classificationMetrics, expectedCalibrationError } from './inference-core'
+import { expectedCalibrationError } from './inference-core'
+import { classificationMetrics } from './metrics'
 import { makeRng, randInt } from './sampling'
-import type { TrainedModel } from './train'
+import type { TrainedModel } from './trained'
 import type { ItemSet } from './types'
 
 export type { HeldOutEstimate, Interval, UarEstimate }
@@ -27,12 +30,18 @@ function percentile(sorted: number[], q: number): number {
 }
 
 /** Percentile bootstrap of the UAR over speakers; over fewer than MIN_INTERVAL_UNITS speakers, each speaker's UAR and no interval. */
-export function bootstrapUar(truth: string[], predicted: string[], groups: string[], o: { resamples?: number; seed?: string } = {}): UarEstimate {
-  const value = truth.length ? classificationMetrics(truth, predicted).uar : 0
+export function bootstrapUar(
+  truth: string[],
+  predicted: string[],
+  groups: string[],
+  o: { resamples?: number; seed?: string; classes?: readonly string[] | null } = {},
+): UarEstimate {
+  const classes = o.classes ?? null
+  const value = truth.length ? classificationMetrics(classes, truth, predicted).uar : 0
   const ids = [...new Set(groups)].sort()
   const units: number[][] = ids.map((g) => groups.flatMap((x, i) => (x === g ? [i] : [])))
   if (ids.length < MIN_INTERVAL_UNITS) {
-    const perSpeaker = ids.map((speaker, k) => ({ speaker, value: classificationMetrics(units[k].map((i) => truth[i]), units[k].map((i) => predicted[i])).uar, n: units[k].length }))
+    const perSpeaker = ids.map((speaker, k) => ({ speaker, value: classificationMetrics(classes, units[k].map((i) => truth[i]), units[k].map((i) => predicted[i])).uar, n: units[k].length }))
     return { value, low: null, high: null, method: tooFewUnits('speakers', ids.length), perSpeaker }
   }
   const method = `bootstrap over ${ids.length} speakers`
@@ -43,7 +52,7 @@ export function bootstrapUar(truth: string[], predicted: string[], groups: strin
     const t: string[] = []
     const p: string[] = []
     for (let k = 0; k < units.length; k++) for (const i of units[randInt(rng, units.length)]) t.push(truth[i]), p.push(predicted[i])
-    stats.push(classificationMetrics(t, p).uar)
+    stats.push(classificationMetrics(classes, t, p).uar)
   }
   stats.sort((a, b) => a - b)
   return { value, low: percentile(stats, 0.025), high: percentile(stats, 0.975), method }
@@ -55,9 +64,14 @@ export function chanceLevels(truth: string[]): { accuracy: number; uar: number }
   return { accuracy: truth.length ? Math.max(...counts.values()) / truth.length : 0, uar: counts.size ? 1 / counts.size : 0 }
 }
 
-/** The estimate of predictions `predicted` against `truth` of clips spoken by `speakers`. */
-export function heldOutEstimate(truth: string[], predicted: string[], speakers: string[], o: { ece: number | null; data: string; seed?: string }): HeldOutEstimate {
-  const m = classificationMetrics(truth, predicted)
+/** The estimate of predictions `predicted` against `truth` of clips spoken by `speakers` (throws on an empty set). */
+export function heldOutEstimate(
+  truth: string[],
+  predicted: string[],
+  speakers: string[],
+  o: { ece: number | null; data: string; seed?: string; classes?: readonly string[] | null },
+): HeldOutEstimate {
+  const m = classificationMetrics(o.classes ?? null, truth, predicted)
   const ok = truth.filter((t, i) => t === predicted[i]).length
   const w = wilson(ok, truth.length)
   return {
@@ -65,7 +79,7 @@ export function heldOutEstimate(truth: string[], predicted: string[], speakers: 
     speakers: new Set(speakers).size,
     classes: [...new Set(truth)].sort(),
     accuracy: { value: m.accuracy, low: w.low, high: w.high, method: WILSON_LABEL },
-    uar: bootstrapUar(truth, predicted, speakers, { seed: o.seed }),
+    uar: bootstrapUar(truth, predicted, speakers, { seed: o.seed, classes: o.classes }),
     macroF1: m.macroF1,
     ece: o.ece,
     chance: chanceLevels(truth),

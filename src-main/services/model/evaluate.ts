@@ -16,7 +16,7 @@ import { wilson } from '../../../src-shared/wilson'
 import { scoreHeldOut } from './estimate'
 import { qualify } from './roles'
 import { makeRng, selectShots, speakerSplit } from './sampling'
-import type { TrainedModel } from './train'
+import type { TrainedModel } from './trained'
 import type { ItemSet, ModelCardData } from './types'
 
 export interface EvaluateOptions {

@@ -26,13 +26,12 @@ export {
   trainOnTargetOnly,
   trainSiamese,
   defaultTrainConfig,
-  embedAll,
-  type TrainedModel,
   type FinetuneOptions,
 } from './train'
+export { embedAll, type TrainedModel } from './trained'
 export { softmaxBaseline, type SoftmaxModel } from './softmax'
 export { buildProfile, calibrate, predict, evaluateProfile, expectedCalibrationError, type Profile, type Prediction } from './inference'
-export { classificationMetrics } from './inference-core'
+export { classificationMetrics, type ClassMetrics } from './metrics'
 export { saveModel, loadModel, readCard, saveProfile, loadProfile, ModelLoadError } from './storage'
 export { runTraining, TrainSpecSchema, type TrainSpec, type RunProgress } from './run'
 export { trainInWorker, closeTrainPool } from './jobs'

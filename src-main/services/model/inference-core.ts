@@ -1,4 +1,4 @@
-/** Pure-JS helpers on flat embedding arrays: prototypes, distances, classification metrics. */
+/** Pure-JS helpers on flat embedding arrays: prototypes, distances, calibration error (classification metrics: metrics.ts). */
 
 export function prototypes(emb: Float32Array, labels: string[], dim: number): { classes: string[]; protos: Float32Array } {
   const classes = [...new Set(labels)].sort()
@@ -40,36 +40,6 @@ export function prototypeAccuracy(support: Float32Array, supportLabels: string[]
     if (classes[best] === queryLabels[q]) ok++
   }
   return queryLabels.length ? ok / queryLabels.length : 0
-}
-
-export interface ClassMetrics {
-  accuracy: number
-  /** Unweighted average recall over the classes present in the truth. */
-  uar: number
-  macroF1: number
-  confusion: Record<string, Record<string, number>>
-}
-
-export function classificationMetrics(truth: string[], predicted: string[]): ClassMetrics {
-  const classes = [...new Set([...truth, ...predicted])].sort()
-  const confusion: Record<string, Record<string, number>> = {}
-  for (const t of classes) confusion[t] = Object.fromEntries(classes.map((p) => [p, 0]))
-  truth.forEach((t, i) => confusion[t][predicted[i]]++)
-  let ok = 0
-  truth.forEach((t, i) => (ok += t === predicted[i] ? 1 : 0))
-  const present = [...new Set(truth)]
-  let recallSum = 0
-  let f1Sum = 0
-  for (const c of present) {
-    const tp = confusion[c][c]
-    const fn = Object.values(confusion[c]).reduce((a, b) => a + b, 0) - tp
-    const fp = classes.reduce((s, t) => s + (t === c ? 0 : confusion[t][c]), 0)
-    const recall = tp / Math.max(1, tp + fn)
-    const precision = tp + fp > 0 ? tp / (tp + fp) : 0
-    recallSum += recall
-    f1Sum += precision + recall > 0 ? (2 * precision * recall) / (precision + recall) : 0
-  }
-  return { accuracy: truth.length ? ok / truth.length : 0, uar: recallSum / Math.max(1, present.length), macroF1: f1Sum / Math.max(1, present.length), confusion }
 }
 
 /**

@@ -9,49 +9,18 @@
  * With L2-normalised embeddings every clip lies on the unit sphere, so a clip far outside the
  * training data is also caught by its raw output norm (normRange).
  */
-import { embedAll, embedAllWithNorms, type TrainedModel } from './train'
-import { classificationMetrics, dist, expectedCalibrationError, prototypes, quantile, softmaxNeg, type ClassMetrics } from './inference-core'
+import { embedAll, embedAllWithNorms, type TrainedModel } from './trained'
+import { dist, expectedCalibrationError, prototypes, quantile, softmaxNeg } from './inference-core'
+import { classificationMetrics, type ClassMetrics } from './metrics'
 import type { ItemSet } from './types'
-import { profileDistance, type ProfileFamiliarity } from './unfamiliar'
+import type { Prediction, Profile } from './profile'
+import { profileDistance } from './unfamiliar'
 
 export { expectedCalibrationError }
-
-export interface Profile {
-  method: 'prototype' | 'knn'
-  k: number
-  classes: string[]
-  dim: number
-  /** [classes * dim] */
-  prototypes: number[]
-  /** Support embeddings per class (for kNN), flat [n * dim]. */
-  support: { label: string; embedding: number[] }[]
-  temperature: number
-  uncertainDistance: number
-  ece: number | null
-  /**
-   * L2-normalised models: [min, max] of the support items' raw output norms; a clip whose raw
-   * norm is more than NORM_OUTLIER times outside it is 'uncertain'. Absent for older profiles.
-   */
-  normRange?: [number, number]
-  /**
-   * Enrolled persons: how far (mean distance to the k nearest takes) a voice may lie from the
-   * person's own takes before it "does not sound like the enrolled person's takes" (unfamiliar.ts).
-   */
-  familiarity?: ProfileFamiliarity
-}
+export type { Prediction, Profile }
 
 /** How far outside the support's raw-norm range a clip may lie before it is 'uncertain'. */
 export const NORM_OUTLIER = 3
-
-export interface Prediction {
-  probabilities: Record<string, number>
-  top: string
-  /** True when no class is close: the clip is unlike every enrolled emotion. */
-  uncertain: boolean
-  distances: Record<string, number>
-  /** Distance to the enrolled takes (profiles with `familiarity` only). */
-  takesDistance?: number
-}
 
 export function buildProfile(model: TrainedModel, support: ItemSet, opts: { method?: 'prototype' | 'knn'; k?: number } = {}): Profile {
   if (support.labels.length === 0) throw new Error('a profile needs at least one support example')
@@ -164,7 +133,8 @@ export function calibrate(model: TrainedModel, profile: Profile, validation: Ite
 
 export function evaluateProfile(model: TrainedModel, profile: Profile, test: ItemSet): ClassMetrics & { ece: number; uncertainRate: number } {
   const preds = predict(model, profile, test)
-  const m = classificationMetrics(test.labels, preds.map((p) => p.top))
+  // no class list: the test set may hold classes the profile lacks
+  const m = classificationMetrics(null, test.labels, preds.map((p) => p.top))
   const ece = expectedCalibrationError(
     preds.map((p) => p.probabilities[p.top]),
     preds.map((p, i) => p.top === test.labels[i]),

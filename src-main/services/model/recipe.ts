@@ -20,9 +20,11 @@
 import type { LossName } from '../../../src-shared/losses'
 import { throwIfCancelled } from '../jobs/registry'
 import type { RecipeCandidate, RecipeChoice } from '../../../src-shared/contract/recipe'
-import { classificationMetrics, dist, prototypes } from './inference-core'
+import { dist, prototypes } from './inference-core'
+import { classificationMetrics } from './metrics'
 import { makeRng, selectShots, shuffle } from './sampling'
-import { embedAll, finetune, type TrainedModel } from './train'
+import { embedAll, type TrainedModel } from './trained'
+import { finetune } from './train'
 import type { Architecture, ItemSet, LossConfig } from './types'
 
 export type { RecipeChoice, RecipeCandidate }
@@ -90,7 +92,8 @@ function prototypeUar(emb: Float32Array, dim: number, labels: string[], support:
     }
     return p.classes[best]
   })
-  return classificationMetrics(query.map((q) => labels[q]), predicted).uar
+  // no class list: summed in the query's order of first appearance, as every recorded choice was
+  return classificationMetrics(null, query.map((q) => labels[q]), predicted).uar
 }
 
 interface Rotation {

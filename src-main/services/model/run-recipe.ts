@@ -6,18 +6,18 @@
  */
 import { PAPER_LOSSES } from '../../../src-shared/losses'
 import type { RecipeChoice } from '../../../src-shared/contract/recipe'
+import { PHASE_DEFAULTS } from '../../../src-shared/contract/train-spec'
 import { subset } from './data'
 import { lossConfigFor } from './losses'
 import { chooseRecipe, chosenCandidate, defaultCandidates } from './recipe'
 import type { RunSplit } from './roles'
-import type { TrainedModel } from './train'
+import type { TrainedModel } from './trained'
 import type { ItemSet, LossConfig } from './types'
 
 /** Cross-validation rotations over the target's fine-tune and validation speakers. */
 export const TRAIN_RECIPE_FOLDS = 3
-const FINETUNE_EPOCHS = 30
-const FINETUNE_STEPS = 10
-const LEARNING_RATE = 1e-3
+/** The chooser's fine-tunes: the fine-tune phase's defaults (src-shared/contract/train-spec.ts) unless the spec sets the epochs. */
+const { epochs: FINETUNE_EPOCHS, stepsPerEpoch: FINETUNE_STEPS, learningRate: LEARNING_RATE } = PHASE_DEFAULTS.finetune
 
 export interface TargetRecipe {
   choice: RecipeChoice

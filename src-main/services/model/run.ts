@@ -10,7 +10,8 @@
 import fs from 'node:fs'
 import path from 'node:path'
 import { z } from 'zod'
-import { ArchitectureKindSchema, DEFAULT_LOSS, LossNameSchema, RecipeSchema, type LossName } from '../../../src-shared/losses'
+import type { LossName } from '../../../src-shared/losses'
+import { finetuneEpochsOf, TrainSettingsSchema } from '../../../src-shared/contract/train-spec'
 import { cardLabelRule } from '../../../src-shared/label-rule'
 import { initBackend } from '../engine/backend'
 import { openWorkspace } from '../store/workspace'
@@ -25,44 +26,35 @@ import { beginRun, finishRun, recordEpoch, registerModel, uniqueModelName } from
 import { planSplit, type RunSplit } from './roles'
 import { saveModel, saveProfile } from './storage'
 import { defaultTrainConfig, finetune, pretrain } from './train'
-import type { EpochReport, ItemSet, Normaliser } from './types'
+import type { Architecture, EpochReport, ItemSet, Normaliser, TrainConfig } from './types'
 import type { TrainingData } from '../../../src-shared/contract/models'
 import { lossConfigFor } from './losses'
 import { chooseForTarget } from './run-recipe'
 import type { TrainJobPhase } from '../../../src-shared/contract/jobs'
+import { EXTRACTOR_OF } from '../../../src-shared/extractors'
 
-export const TrainSpecSchema = z.object({
+/** A run as the engine takes it: the shared settings (defaults declared there once) with where it reads and writes. */
+export const TrainSpecSchema = TrainSettingsSchema.extend({
   workspace: z.string(),
-  source: z.string(),
-  target: z.string().nullable().default(null),
   out: z.string(),
-  name: z.string().default('model'),
-  arch: ArchitectureKindSchema.default('mlp'),
-  loss: LossNameSchema.default(DEFAULT_LOSS),
-  margin: z.number().positive().optional(),
-  /** absent: the loss's own default (LOSS_DEFAULTS in src-shared/losses.ts) */
-  temperature: z.number().positive().optional(),
-  epochs: z.number().int().positive().default(30),
-  stepsPerEpoch: z.number().int().positive().default(50),
-  shots: z.number().int().positive().nullable().default(5),
-  /** Fine-tuning epochs; absent: `epochs` (what `ser train --help` promises; finetuneEpochsOf). */
-  finetuneEpochs: z.number().int().positive().optional(),
-  frozenLayers: z.number().int().min(0).default(1),
-  /** 'recommended' (with a target): keep the base or fine-tune, frozen layers and loss chosen by recipe.ts; --loss and --frozen are then the fallback. */
-  recipe: RecipeSchema.default('fixed'),
-  seed: z.number().int().default(1),
   /** Fixed card date (ISO) for byte-reproducible builds (scripts/build-default-model.ts). */
   createdAt: z.string().optional(),
 })
 export type TrainSpec = z.input<typeof TrainSpecSchema>
+type TrainSpecParsed = z.infer<typeof TrainSpecSchema>
 
 /** The loss of a run: the loss's own defaults (LOSS_DEFAULTS), with the margin and temperature the spec gives. */
 export function specLoss(spec: { loss: LossName; margin?: number; temperature?: number }) {
   return lossConfigFor(spec.loss, { ...(spec.margin !== undefined ? { margin: spec.margin } : {}), ...(spec.temperature !== undefined ? { temperature: spec.temperature } : {}) })
 }
 
-/** Fine-tuning runs for `finetuneEpochs`, or for `epochs` when it is not given. */
-export const finetuneEpochsOf = (spec: { epochs: number; finetuneEpochs?: number }) => spec.finetuneEpochs ?? spec.epochs
+export { finetuneEpochsOf }
+
+/** The engine's configuration of a run's pre-training, and the fine-tuning's overrides of its phase defaults. */
+export function pretrainConfig(spec: Pick<TrainSpecParsed, 'epochs' | 'stepsPerEpoch' | 'seed' | 'loss' | 'margin' | 'temperature'>, arch: Architecture): TrainConfig {
+  return defaultTrainConfig(arch, { epochs: spec.epochs, stepsPerEpoch: spec.stepsPerEpoch, loss: specLoss(spec), seed: spec.seed })
+}
+export const finetuneOverrides = (spec: { epochs: number; finetuneEpochs?: number }): Partial<TrainConfig> => ({ epochs: finetuneEpochsOf(spec) })
 
 export interface RunProgress {
   phase: TrainJobPhase
@@ -95,7 +87,7 @@ export async function runTraining(specIn: TrainSpec, onProgress: (p: RunProgress
   let runId: number | null = null
   try {
     runId = beginRun(ws, { ...spec, out }, backend.name)
-    const extractor = spec.arch === 'mlp' ? 'egemaps' : 'logmel'
+    const extractor = EXTRACTOR_OF[spec.arch]
     onProgress({ phase: 'features', fraction: 0, message: `features of ${spec.source}` })
     const src = await datasetItems(ws, spec.source, { extractor, signal, onProgress: (f, m) => onProgress({ phase: 'features', fraction: f, message: m ?? '' }) })
     const tgt = spec.target ? await datasetItems(ws, spec.target, { extractor, signal }) : null
@@ -105,7 +97,7 @@ export async function runTraining(specIn: TrainSpec, onProgress: (p: RunProgress
     const ckpt = path.join(out, '.checkpoints')
     const base = await pretrain(
       src,
-      defaultTrainConfig(arch, { epochs: spec.epochs, stepsPerEpoch: spec.stepsPerEpoch, loss, seed: spec.seed }),
+      pretrainConfig(spec, arch),
       {
         signal,
         checkpointDir: path.join(ckpt, 'pretrain'),
@@ -121,7 +113,7 @@ export async function runTraining(specIn: TrainSpec, onProgress: (p: RunProgress
     const recipe = tgt && split.finetune && spec.recipe === 'recommended' ? await chooseForTarget(base, tgt, split, { ...spec, loss, finetuneEpochs: finetuneEpochsOf(spec) }, signal, (message) => onProgress({ phase: 'finetune', fraction: null, message })) : null
     const ft = recipe ? recipe.train : { finetune: true, loss, frozenLayers: spec.frozenLayers, learningRate: undefined }
     if (tgt && split.finetune && ft.finetune) {
-      const overrides = { epochs: finetuneEpochsOf(spec), ...(ft.learningRate !== undefined ? { learningRate: ft.learningRate } : {}) }
+      const overrides = { ...finetuneOverrides(spec), ...(ft.learningRate !== undefined ? { learningRate: ft.learningRate } : {}) }
       model = await finetune(base, tgt, { frozenLayers: ft.frozenLayers, shots: spec.shots, loss: ft.loss, seed: spec.seed, split: split.finetune, overrides }, {
         signal,
         checkpointDir: path.join(ckpt, 'finetune'),

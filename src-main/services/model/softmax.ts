@@ -12,7 +12,7 @@ import type { EpochDiagnostics } from '../../../src-shared/losses'
 import { ACTIVE_THRESHOLD } from './losses'
 import { globalNorm } from './step'
 import { weightChange } from './diagnostics'
-import { classificationMetrics, type ClassMetrics } from './inference-core'
+import { classificationMetrics, type ClassMetrics } from './metrics'
 import { fitNormaliser, normaliseSet } from './normalise'
 import { makeRng, shuffle } from './sampling'
 import { gatherRows } from './step'
@@ -104,7 +104,8 @@ export async function softmaxBaseline(
     classes,
     normaliser,
     predict: predictItems,
-    evaluate: (items) => classificationMetrics(items.labels, predictItems(items)),
+    // no class list: the items may hold classes the classifier never saw
+    evaluate: (items) => classificationMetrics(null, items.labels, predictItems(items)),
     diagnostics,
     dispose: () => vars.forEach((v) => v.dispose()),
   }

@@ -10,7 +10,8 @@ import path from 'node:path'
 import * as tf from '@tensorflow/tfjs'
 import { ModelCardSchema } from '../../../src-shared/contract/models'
 import { EmbeddingModel } from './networks'
-import type { TrainedModel } from './train'
+import type { TrainedModel } from './trained'
+import type { Profile } from './profile'
 import type { ModelCardData } from './types'
 
 export class ModelLoadError extends ServiceError {
@@ -25,6 +26,7 @@ const sha256 = (b: Buffer | Uint8Array) => crypto.createHash('sha256').update(b)
 export { writeAtomic } from '../store/atomic-file'
 import { writeAtomic } from '../store/atomic-file'
 import { ServiceError, type ServiceErrorCode } from '../../../src-shared/errors'
+import type { ExtractorName } from '../../../src-shared/extractors'
 
 export async function saveModel(dir: string, model: TrainedModel, card: Omit<ModelCardData, 'files'>): Promise<ModelCardData> {
   fs.mkdirSync(dir, { recursive: true })
@@ -55,7 +57,7 @@ export async function saveModel(dir: string, model: TrainedModel, card: Omit<Mod
 export interface LoadOptions {
   /** Refuse the model unless its card's extractor has this version (and name, when given). */
   extractorVersion?: string
-  extractorName?: 'egemaps' | 'logmel'
+  extractorName?: ExtractorName
 }
 
 export function readCard(dir: string): ModelCardData {
@@ -125,11 +127,11 @@ export async function loadModel(dir: string, opts: LoadOptions = {}): Promise<{ 
 }
 
 /** A profile (enrolled support embeddings + calibration) next to its model, or anywhere. */
-export function saveProfile(file: string, profile: import('./inference').Profile, meta: { modelName: string }): void {
+export function saveProfile(file: string, profile: Profile, meta: { modelName: string }): void {
   writeAtomic(file, JSON.stringify({ format: 'ser-profile/1', model: meta.modelName, ...profile, uncertainDistance: Number.isFinite(profile.uncertainDistance) ? profile.uncertainDistance : 1e9 }))
 }
 
-export function loadProfile(file: string, card: ModelCardData): import('./inference').Profile {
+export function loadProfile(file: string, card: ModelCardData): Profile {
   if (!fs.existsSync(file)) throw new ModelLoadError(`profile not found: ${file}`)
   const p = JSON.parse(fs.readFileSync(file, 'utf8'))
   if (p.format !== 'ser-profile/1') throw new ModelLoadError(`not a profile file: ${file}`)

@@ -7,7 +7,8 @@
  */
 import crypto from 'node:crypto'
 import * as tf from '@tensorflow/tfjs'
-import { DEFAULT_LOSS, type EpochDiagnostics } from '../../../src-shared/losses'
+import { DEFAULT_LOSS } from '../../../src-shared/losses'
+import { PHASE_DEFAULTS } from '../../../src-shared/contract/train-spec'
 import { withSingleShotCopies } from './augment'
 import { lossConfigFor } from './losses'
 import type { CheckpointState } from './checkpoint'
@@ -17,21 +18,8 @@ import { makeRng, selectShots, speakerSplit } from './sampling'
 import { Checkpoint, Diagnostics, EarlyStopping, History, Progress, StoppedTraining, Validation } from './train-callbacks'
 import { runTrainingLoop, type LoopState, type TrainCallback } from './train-loop'
 import { SiameseSteps } from './train-steps'
+import type { TrainedModel } from './trained'
 import type { EpochReport, ItemSet, LossConfig, Normaliser, TrainConfig, TrainContext } from './types'
-
-export interface TrainedModel {
-  net: EmbeddingModel
-  normaliser: Normaliser | null
-  labels: string[]
-  loss: LossConfig
-  frozenLayers: number
-  shots: number | null
-  history: EpochReport[]
-  /** One entry per epoch of this model's last training phase (pre-training or fine-tuning). */
-  diagnostics: EpochDiagnostics[]
-  metrics: Record<string, number>
-  config: TrainConfig
-}
 
 /** Early stopping never stops before this many epochs (all of them when a run has fewer). */
 export const MIN_EPOCHS = 5
@@ -45,20 +33,22 @@ export function validationFraction(nSpeakers: number, fraction: number): number 
   return want / nSpeakers
 }
 
+/** Pre-training's configuration: the phase's defaults (src-shared/contract/train-spec.ts PHASE_DEFAULTS), then `overrides` (key order kept: checkpointKey hashes it). */
 export function defaultTrainConfig(arch: TrainConfig['arch'], overrides: Partial<TrainConfig> = {}): TrainConfig {
+  const P = PHASE_DEFAULTS.pretrain
   return {
     arch,
     loss: lossConfigFor(DEFAULT_LOSS),
-    pairsPerBatch: 64,
+    pairsPerBatch: P.pairsPerBatch,
     classesPerBatch: 8,
     perClass: 8,
     hardNegatives: 0,
-    epochs: 20,
-    stepsPerEpoch: 50,
-    learningRate: 1e-3,
-    patience: 5,
+    epochs: P.epochs,
+    stepsPerEpoch: P.stepsPerEpoch,
+    learningRate: P.learningRate,
+    patience: P.patience,
     minEpochs: MIN_EPOCHS,
-    validationSpeakers: 0.2,
+    validationSpeakers: P.validationSpeakers,
     seed: 1,
     frozenLayers: 0,
     ...overrides,
@@ -142,16 +132,6 @@ function checkpointKey(cfg: TrainConfig, data: ItemSet, split: { train: number[]
     .slice(0, 16)
 }
 
-/** Embeddings of all items of `data` after the model's normaliser. */
-export function embedAll(model: TrainedModel, data: ItemSet, indices?: ArrayLike<number>): Float32Array {
-  return model.net.embedItems(normaliseSet(data, model.normaliser), indices)
-}
-
-/** Embeddings plus each item's raw output norm (see EmbeddingModel.embedWithNorms). */
-export function embedAllWithNorms(model: TrainedModel, data: ItemSet, indices?: ArrayLike<number>): { emb: Float32Array; norms: Float32Array } {
-  return model.net.embedWithNorms(normaliseSet(data, model.normaliser), indices)
-}
-
 export interface FinetuneOptions {
   frozenLayers: number
   /** Labelled examples per class from the target's training speakers (null = all). */
@@ -220,11 +200,14 @@ function trainingData(target: ItemSet, normaliser: Normaliser | null, split: { t
   return { data: aug.data, split: { train: aug.train, val: split.val } }
 }
 
-const FINETUNE_DEFAULTS: Partial<TrainConfig> = { epochs: 30, stepsPerEpoch: 10, patience: 8, pairsPerBatch: 64, learningRate: 1e-3, validationSpeakers: 0.25 }
+/** Fine-tuning's (and the target-only baseline's) configuration: the phase's defaults (src-shared/contract/train-spec.ts), then the caller's overrides. */
+export function finetuneConfig(arch: TrainConfig['arch'], opts: Pick<FinetuneOptions, 'loss' | 'seed' | 'frozenLayers' | 'overrides'>): TrainConfig {
+  return defaultTrainConfig(arch, { ...PHASE_DEFAULTS.finetune, ...opts.overrides, loss: opts.loss, seed: opts.seed, frozenLayers: opts.frozenLayers })
+}
 
 /** Fine-tunes a copy of a pre-trained model on the target set with the first N layers frozen. */
 export async function finetune(base: TrainedModel, target: ItemSet, opts: FinetuneOptions, ctx: TrainOptions = {}): Promise<TrainedModel> {
-  const cfg = defaultTrainConfig(base.net.arch, { ...FINETUNE_DEFAULTS, ...opts.overrides, loss: opts.loss, seed: opts.seed, frozenLayers: opts.frozenLayers })
+  const cfg = finetuneConfig(base.net.arch, opts)
   const split = opts.split ?? targetSplit(target, opts, cfg.validationSpeakers)
   const net = base.net.clone()
   const t = trainingData(target, base.normaliser, split, opts.seed)
@@ -239,7 +222,7 @@ export async function trainOnTargetOnly(
   opts: Omit<FinetuneOptions, 'frozenLayers'>,
   ctx: TrainOptions = {},
 ): Promise<TrainedModel> {
-  const cfg = defaultTrainConfig(arch, { ...FINETUNE_DEFAULTS, ...opts.overrides, loss: opts.loss, seed: opts.seed, frozenLayers: 0 })
+  const cfg = finetuneConfig(arch, { ...opts, frozenLayers: 0 })
   const split = targetSplit(target, { ...opts, frozenLayers: 0 }, cfg.validationSpeakers)
   const normaliser = fitNormaliser(target, split.train)
   const net = buildNetwork(arch, opts.seed)

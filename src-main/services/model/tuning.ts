@@ -21,7 +21,8 @@
  * Everything is deterministic from the seed (and the thread count, docs/engine.md).
  */
 import { LOSS_DEFAULTS, type LossName } from '../../../src-shared/losses'
-import { classificationMetrics, dist, prototypes } from './inference-core'
+import { dist, prototypes } from './inference-core'
+import { classificationMetrics } from './metrics'
 import { lossConfigFor } from './losses'
 import { buildNetwork } from './networks'
 import { fitNormaliser, normaliseSet } from './normalise'
@@ -147,7 +148,8 @@ function unitScores(emb: Float32Array, pos: Map<number, number>, source: ItemSet
         for (let c = 1; c < classes.length; c++) if (dist(emb, pos.get(g)!, protos, c, dim) < dist(emb, pos.get(g)!, protos, best, dim)) best = c
         return classes[best]
       })
-      sum += classificationMetrics(known.map((g) => source.labels[g]), pred).uar
+      // a query speaker with none of the drawn classes scores 0 (classificationMetrics has no metrics of an empty set)
+      sum += known.length ? classificationMetrics(null, known.map((g) => source.labels[g]), pred).uar : 0
     }
     return sum / DRAWS
   })

@@ -34,7 +34,7 @@ import { dist, quantile } from './inference-core'
 import { applyNormaliser } from './normalise'
 import { recordingReasons, type RecordingReport } from './recording-checks'
 import type { ItemSet, ModelCardData, Normaliser } from './types'
-import type { Prediction, Profile } from './inference'
+import type { Prediction, Profile, ProfileFamiliarity } from './profile'
 
 export type { DescriptorPart, DescriptorReference, UnfamiliarityCard, UnfamiliarVerdict }
 
@@ -221,16 +221,6 @@ export function buildUnfamiliarity(o: UnfamiliarityInput): UnfamiliarityCard | n
   return card
 }
 
-/** The enrolled-person check of a profile: embedding distance to the person's own takes. */
-export interface ProfileFamiliarity {
-  k: number
-  /** Mean distance to the k nearest takes above which a voice "does not sound like the enrolled takes". */
-  threshold: number
-  falseAlarmRate: number
-  /** Takes it rests on (leave-one-out distances). */
-  n: number
-}
-
 function nearestMean(emb: ArrayLike<number>, i: number, support: number[][], dim: number, k: number, skip = -1): number {
   const ds = support.flatMap((s, j) => (j === skip ? [] : [dist(emb, i, s, 0, dim)])).sort((a, b) => a - b)
   const near = ds.slice(0, Math.max(1, Math.min(k, ds.length)))
@@ -262,7 +252,8 @@ export function judge(
 ): UnfamiliarVerdict {
   const reasons = recording ? recordingReasons(recording) : []
   if (card && score !== null && score > card.threshold) {
-    const over = partsOf(card).flatMap((p, j) => (parts && parts[j] > p.threshold ? [`${p.name === 'all' ? 'all descriptors' : p.name} ${f2(parts[j])} > ${f2(p.threshold)}`] : []))
+    const partName = (name: string) => (name === 'all' ? 'all descriptors' : name)
+    const over = partsOf(card).flatMap((p, j) => (parts && parts[j] > p.threshold ? [`${partName(p.name)} ${f2(parts[j])} > ${f2(p.threshold)}`] : []))
     reasons.push(
       `unlike the model's training voices: score ${f2(score)} above its threshold ${f2(card.threshold)}${over.length ? ` (${over.join('; ')})` : ''}` +
         ` (set for ${Math.round(card.falseAlarmRate * 100)}% false alarms on ${card.n} clips of ${card.speakers} speakers it never trained on)`,

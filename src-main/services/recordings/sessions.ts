@@ -28,7 +28,8 @@ export function decodePcm(b64: string): Int16Array {
   const bytes = Buffer.from(b64, 'base64')
   if (bytes.length === 0) throw new RecordingError('an audio chunk is empty')
   if (bytes.length % 2 !== 0) throw new RecordingError(`an audio chunk holds ${bytes.length} bytes, not whole 16-bit samples`)
-  if (bytes.length / 2 > MAX_CHUNK_SAMPLES) throw new RecordingError(`an audio chunk holds ${bytes.length / 2} samples, at most ${MAX_CHUNK_SAMPLES} are accepted`)
+  if (bytes.length / 2 > MAX_CHUNK_SAMPLES)
+    throw new RecordingError(`an audio chunk holds ${bytes.length / 2} samples, at most ${MAX_CHUNK_SAMPLES} are accepted`)
   const out = new Int16Array(bytes.length / 2)
   for (let i = 0; i < out.length; i++) out[i] = bytes.readInt16LE(i * 2)
   return out
@@ -45,7 +46,16 @@ export class RecordingSessions {
   start(opts: { person: string; emotion: string | null; annotator?: string }): { sessionId: string; maxSeconds: number; maxChunkSamples: number } {
     if (this.sessions.size >= MAX_SESSIONS) throw new RecordingError(`${MAX_SESSIONS} recordings are already open; finish or cancel one first`)
     const id = `rec-${crypto.randomBytes(8).toString('hex')}`
-    const s: Session = { id, person: opts.person, emotion: opts.emotion, annotator: opts.annotator, chunks: [], samples: 0, nextSeq: 0, timer: this.idleTimer(id) }
+    const s: Session = {
+      id,
+      person: opts.person,
+      emotion: opts.emotion,
+      annotator: opts.annotator,
+      chunks: [],
+      samples: 0,
+      nextSeq: 0,
+      timer: this.idleTimer(id),
+    }
     this.sessions.set(id, s)
     return { sessionId: id, maxSeconds: MAX_RECORDING_SEC, maxChunkSamples: MAX_CHUNK_SAMPLES }
   }

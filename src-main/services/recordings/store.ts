@@ -105,14 +105,16 @@ export function saveRecording(ws: Workspace, input: SaveRecordingInput): Recordi
   const person = PersonSchema.safeParse(input.person)
   if (!person.success) throw new RecordingError(`invalid person: ${person.error.issues[0].message}`)
   const emotion = input.emotion ?? null
-  if (emotion !== null && !EmotionSchema.safeParse(emotion).success) throw new RecordingError(`unknown emotion '${emotion}' (one of ${EmotionSchema.options.join(', ')})`)
+  if (emotion !== null && !EmotionSchema.safeParse(emotion).success)
+    throw new RecordingError(`unknown emotion '${emotion}' (one of ${EmotionSchema.options.join(', ')})`)
   const rate = input.sampleRate ?? RECORDING_RATE
   if (rate !== RECORDING_RATE) throw new RecordingError(`recordings are stored at ${RECORDING_RATE} Hz, got ${rate} Hz`)
   const n = input.samples.length
   const sec = n / rate
   if (sec < MIN_RECORDING_SEC) throw new RecordingError(`the recording is too short (${sec.toFixed(2)} s; at least ${MIN_RECORDING_SEC} s)`)
   if (sec > MAX_RECORDING_SEC) throw new RecordingError(`the recording is too long (${sec.toFixed(1)} s; at most ${MAX_RECORDING_SEC} s)`)
-  if (input.samples.every((v) => v === 0)) throw new RecordingError('the recording is silent (every sample is 0): check that the microphone is connected and not muted')
+  if (input.samples.every((v) => v === 0))
+    throw new RecordingError('the recording is silent (every sample is 0): check that the microphone is connected and not muted')
 
   const datasetId = ensureRecordingsDataset(ws)
   const root = recordingsRoot(ws)
@@ -133,7 +135,18 @@ export function saveRecording(ws: Workspace, input: SaveRecordingInput): Recordi
       const speakerId = upsertSpeaker(db, datasetId, person.data)
       const meta = { bytes: bytes.length, recordedAt: new Date().toISOString(), ...level }
       const relPath = path.relative(root, file).split(path.sep).join('/')
-      const id = insertClip(db, { datasetId, speakerId, path: file, relPath, contentHash: hash, durationSec: sec, sampleRate: rate, channels: 1, format: 'wav/pcm16', meta })
+      const id = insertClip(db, {
+        datasetId,
+        speakerId,
+        path: file,
+        relPath,
+        contentHash: hash,
+        durationSec: sec,
+        sampleRate: rate,
+        channels: 1,
+        format: 'wav/pcm16',
+        meta,
+      })
       if (emotion) {
         // the same write path as the Label view: the take's label has its undo-log entry
         const annotator = input.annotator ?? person.data
@@ -154,7 +167,17 @@ type Row = RecordingRow
 
 function toRecording(r: Row): Recording {
   const m = (r.meta ? JSON.parse(r.meta) : {}) as { peakDb?: number; rmsDb?: number }
-  return { clipId: r.clipId, datasetId: r.datasetId, person: r.person, emotion: r.emotion, path: r.path, durationSec: r.durationSec, peakDb: m.peakDb ?? -120, rmsDb: m.rmsDb ?? -120, createdAt: r.createdAt }
+  return {
+    clipId: r.clipId,
+    datasetId: r.datasetId,
+    person: r.person,
+    emotion: r.emotion,
+    path: r.path,
+    durationSec: r.durationSec,
+    peakDb: m.peakDb ?? -120,
+    rmsDb: m.rmsDb ?? -120,
+    createdAt: r.createdAt,
+  }
 }
 
 export function getRecording(ws: Workspace, clipId: number): Recording | null {

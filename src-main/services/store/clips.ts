@@ -73,7 +73,8 @@ export function upsertSpeaker(db: Db, datasetId: number, code: string, gender: s
 }
 
 export function insertClip(db: Db, c: NewClip): number {
-  const sql = `INSERT INTO clips (dataset_id, speaker_id, path, rel_path, content_hash, duration_sec, sample_rate, channels, format, intensity, sentence, meta_json)
+  const sql = `INSERT INTO clips (dataset_id, speaker_id, path, rel_path, content_hash, duration_sec, sample_rate, channels, format,
+       intensity, sentence, meta_json)
      VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`
   const args = [c.datasetId, c.speakerId, c.path, c.relPath, c.contentHash, c.durationSec, c.sampleRate, c.channels, c.format]
   return Number(db.prepare(sql).run(...args, c.intensity ?? null, c.sentence ?? null, JSON.stringify(c.meta)).lastInsertRowid)
@@ -92,8 +93,14 @@ export function deleteClip(db: Db, id: number): void {
 
 /** Clip count, total duration, counts per label (under `rule`) and per speaker of a dataset. */
 export function clipCounts(db: Db, datasetId: number, rule: LabelRule | 'dataset') {
-  const totals = db.prepare('SELECT COUNT(*) AS n, COALESCE(SUM(duration_sec), 0) AS d FROM clips WHERE dataset_id = ?').get(datasetId) as { n: number; d: number }
-  const byLabel = db.prepare(`SELECT ${labelSql(rule)} AS e, COUNT(*) AS n FROM clips c WHERE c.dataset_id = ? GROUP BY e`).all(datasetId) as { e: string | null; n: number }[]
+  const totals = db.prepare('SELECT COUNT(*) AS n, COALESCE(SUM(duration_sec), 0) AS d FROM clips WHERE dataset_id = ?').get(datasetId) as {
+    n: number
+    d: number
+  }
+  const byLabel = db.prepare(`SELECT ${labelSql(rule)} AS e, COUNT(*) AS n FROM clips c WHERE c.dataset_id = ? GROUP BY e`).all(datasetId) as {
+    e: string | null
+    n: number
+  }[]
   const speakers = db
     .prepare(
       `SELECT s.code, s.gender, (SELECT COUNT(*) FROM clips c WHERE c.speaker_id = s.id) AS clips

@@ -100,7 +100,12 @@ export function liveRows(ws: Workspace, of: { datasetId: number } | { clipId: nu
 }
 
 /** Clips of a dataset this annotator has not labelled yet (by relative path, at most `limit`). */
-export function unlabelledClips(ws: Workspace, datasetId: number, annotator: string, limit: number): { id: number; path: string; content_hash: string; rel_path: string }[] {
+export function unlabelledClips(
+  ws: Workspace,
+  datasetId: number,
+  annotator: string,
+  limit: number,
+): { id: number; path: string; content_hash: string; rel_path: string }[] {
   return ws.db
     .prepare(
       `SELECT c.id, c.path, c.content_hash, c.rel_path FROM clips c WHERE c.dataset_id = ?

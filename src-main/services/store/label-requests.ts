@@ -13,7 +13,8 @@ export interface RequestRow {
 }
 
 export function requestRow(db: Db, requestId: string): RequestRow | undefined {
-  return db.prepare('SELECT annotator, kind, fingerprint, action_id, result_json FROM label_requests WHERE request_id = ?').get(requestId) as RequestRow | undefined
+  return db.prepare('SELECT annotator, kind, fingerprint, action_id, result_json FROM label_requests WHERE request_id = ?').get(requestId) as
+    RequestRow | undefined
 }
 
 export function insertRequest(db: Db, r: RequestRow & { request_id: string }): void {

@@ -19,7 +19,8 @@ function corpusSql(c: string): string {
 
 /** `who` is an SQL expression (a quoted literal or a column). */
 function annotatorSql(c: string, who: string): string {
-  return `(SELECT la.emotion FROM labels la WHERE la.clip_id = ${c}.id AND la.annotator = ${who} AND la.source != 'corpus' AND ${LIVE_WHOLE('la')} ORDER BY la.id DESC LIMIT 1)`
+  return `(SELECT la.emotion FROM labels la WHERE la.clip_id = ${c}.id AND la.annotator = ${who} AND la.source != 'corpus' AND ${LIVE_WHOLE('la')}
+    ORDER BY la.id DESC LIMIT 1)`
 }
 
 /** One vote per annotator (their latest live whole-clip label); ties and unlabelled clips as the rule states. */
@@ -46,7 +47,8 @@ const quote = (s: string) => `'${s.replace(/'/g, "''")}'`
  */
 export function labelSql(rule: LabelRule | 'dataset', c = 'c'): string {
   if (rule === 'dataset') {
-    return `(SELECT CASE dr.label_rule WHEN 'corpus' THEN ${corpusSql(c)} WHEN 'annotator' THEN ${annotatorSql(c, 'dr.label_rule_annotator')} ELSE ${majoritySql(c)} END
+    return `(SELECT CASE dr.label_rule WHEN 'corpus' THEN ${corpusSql(c)}
+      WHEN 'annotator' THEN ${annotatorSql(c, 'dr.label_rule_annotator')} ELSE ${majoritySql(c)} END
       FROM datasets dr WHERE dr.id = ${c}.dataset_id)`
   }
   const r = LabelRuleSchema.parse(rule)
@@ -61,7 +63,8 @@ export class LabelRuleError extends ServiceError {
 }
 
 function requireDataset(db: Database, datasetId: number): { label_rule: string; label_rule_annotator: string | null } {
-  const row = db.prepare('SELECT label_rule, label_rule_annotator FROM datasets WHERE id = ?').get(datasetId) as { label_rule: string; label_rule_annotator: string | null } | undefined
+  const row = db.prepare('SELECT label_rule, label_rule_annotator FROM datasets WHERE id = ?').get(datasetId) as
+    { label_rule: string; label_rule_annotator: string | null } | undefined
   if (!row) throw new LabelRuleError(`no dataset with id ${datasetId}`)
   return row
 }
@@ -86,19 +89,27 @@ export function datasetAnnotators(ws: Workspace, datasetId: number): string[] {
 /** Stores a dataset's rule; an annotator rule must name someone who has labelled clips of it. */
 export function setLabelRule(ws: Workspace, datasetId: number, input: unknown): LabelRule {
   const parsed = LabelRuleSchema.safeParse(input)
-  if (!parsed.success) throw new LabelRuleError(`invalid label rule: ${parsed.error.issues.map((i) => `${i.path.join('.') || 'rule'}: ${i.message}`).join('; ')}`)
+  if (!parsed.success)
+    throw new LabelRuleError(`invalid label rule: ${parsed.error.issues.map((i) => `${i.path.join('.') || 'rule'}: ${i.message}`).join('; ')}`)
   const rule = parsed.data
   requireDataset(ws.db, datasetId)
   if (rule.kind === 'annotator' && !datasetAnnotators(ws, datasetId).includes(rule.annotator)) {
-    throw new LabelRuleError(`annotator '${rule.annotator}' has labelled no clip of dataset ${datasetId}; choose one who has, or the corpus label or the majority`)
+    throw new LabelRuleError(
+      `annotator '${rule.annotator}' has labelled no clip of dataset ${datasetId}; choose one who has, or the corpus label or the majority`,
+    )
   }
-  ws.db.prepare('UPDATE datasets SET label_rule = ?, label_rule_annotator = ? WHERE id = ?').run(rule.kind, rule.kind === 'annotator' ? rule.annotator : null, datasetId)
+  ws.db
+    .prepare('UPDATE datasets SET label_rule = ?, label_rule_annotator = ? WHERE id = ?')
+    .run(rule.kind, rule.kind === 'annotator' ? rule.annotator : null, datasetId)
   return rule
 }
 
 /** Every clip of a dataset with its effective label (null: unlabelled under the rule). */
 export function effectiveLabels(ws: Workspace, datasetId: number, rule: LabelRule | 'dataset' = 'dataset'): Map<number, string | null> {
   requireDataset(ws.db, datasetId)
-  const rows = ws.db.prepare(`SELECT c.id, ${labelSql(rule)} AS e FROM clips c WHERE c.dataset_id = ? ORDER BY c.id`).all(datasetId) as { id: number; e: string | null }[]
+  const rows = ws.db.prepare(`SELECT c.id, ${labelSql(rule)} AS e FROM clips c WHERE c.dataset_id = ? ORDER BY c.id`).all(datasetId) as {
+    id: number
+    e: string | null
+  }[]
   return new Map(rows.map((r) => [r.id, r.e]))
 }

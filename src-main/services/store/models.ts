@@ -20,7 +20,9 @@ export function modelRows(db: Db): ModelRow[] {
 
 /** Every row with its stored card (JSON text), newest first. */
 export function modelRowsWithCards(db: Db): (ModelRow & { cardJson: string })[] {
-  return db.prepare('SELECT id, name, dir, created_at AS createdAt, card_json AS cardJson FROM models ORDER BY id DESC').all() as (ModelRow & { cardJson: string })[]
+  return db.prepare('SELECT id, name, dir, created_at AS createdAt, card_json AS cardJson FROM models ORDER BY id DESC').all() as (ModelRow & {
+    cardJson: string
+  })[]
 }
 
 export function modelRow(db: Db, id: number): ModelRow | null {
@@ -34,7 +36,9 @@ export function dirsNamed(db: Db, name: string): string[] {
 
 /** One upsert keyed by folder: a model saved again into the same folder keeps its id. */
 export function upsertModel(db: Db, m: { name: string; dir: string; card: unknown }): number {
-  const sql = 'INSERT INTO models (name, dir, card_json) VALUES (?, ?, ?) ON CONFLICT(dir) DO UPDATE SET name = excluded.name, card_json = excluded.card_json RETURNING id'
+  const sql =
+    'INSERT INTO models (name, dir, card_json) VALUES (?, ?, ?) ON CONFLICT(dir) DO UPDATE SET name = excluded.name, ' +
+    'card_json = excluded.card_json RETURNING id'
   return Number(db.prepare(sql).pluck().get(m.name, path.resolve(m.dir), JSON.stringify(m.card)))
 }
 

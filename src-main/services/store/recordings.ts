@@ -29,5 +29,7 @@ export function recordingRow(db: Db, clipId: number): RecordingRow | undefined {
 
 /** A person's recordings (or everyone's), oldest first. */
 export function recordingRows(db: Db, person?: string): RecordingRow[] {
-  return (person === undefined ? db.prepare(`${SELECT} ORDER BY c.id`).all() : db.prepare(`${SELECT} AND s.code = ? ORDER BY c.id`).all(person)) as RecordingRow[]
+  return (
+    person === undefined ? db.prepare(`${SELECT} ORDER BY c.id`).all() : db.prepare(`${SELECT} AND s.code = ? ORDER BY c.id`).all(person)
+  ) as RecordingRow[]
 }

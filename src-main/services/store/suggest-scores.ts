@@ -43,6 +43,7 @@ export function storeScores(ws: Workspace, key: string, extractor: string, score
   const sql = 'INSERT OR REPLACE INTO suggest_scores (model_key, content_hash, extractor, top, probabilities_json, unfamiliar_json) VALUES (?, ?, ?, ?, ?, ?)'
   const put = ws.db.prepare(sql)
   ws.db.transaction(() => {
-    for (const s of scores) put.run(key, s.contentHash, extractor, s.top, JSON.stringify(s.probabilities), s.unfamiliar === null ? null : JSON.stringify(s.unfamiliar))
+    for (const s of scores)
+      put.run(key, s.contentHash, extractor, s.top, JSON.stringify(s.probabilities), s.unfamiliar === null ? null : JSON.stringify(s.unfamiliar))
   })()
 }

@@ -42,7 +42,11 @@ export function markInterruptedRuns(ws: Workspace): number {
   let n = 0
   for (const r of rows) {
     if (processAlive(r.pid)) continue
-    ws.db.prepare("UPDATE training_runs SET state = 'interrupted', error = ?, finished_at = strftime('%Y-%m-%dT%H:%M:%fZ','now') WHERE id = ? AND state = 'running'").run(INTERRUPTED, r.id)
+    ws.db
+      .prepare(
+        "UPDATE training_runs SET state = 'interrupted', error = ?, finished_at = strftime('%Y-%m-%dT%H:%M:%fZ','now') WHERE id = ? AND state = 'running'",
+      )
+      .run(INTERRUPTED, r.id)
     n++
   }
   return n
@@ -63,7 +67,10 @@ export function beginRun(ws: Workspace, spec: { out: string }, backend: string):
   return ws.db.transaction(() => {
     const live = runningRunFor(ws, out)
     if (live) throw new ServiceError('conflict', `${out} is already being trained (run ${live.id}, process ${live.pid}): wait for it or cancel it`)
-    const prev = ws.db.prepare("SELECT id FROM training_runs WHERE out_dir = ? AND state IN ('interrupted','failed','cancelled') ORDER BY id DESC LIMIT 1").pluck().get(out) as number | undefined
+    const prev = ws.db
+      .prepare("SELECT id FROM training_runs WHERE out_dir = ? AND state IN ('interrupted','failed','cancelled') ORDER BY id DESC LIMIT 1")
+      .pluck()
+      .get(out) as number | undefined
     if (prev !== undefined) {
       ws.db
         .prepare("UPDATE training_runs SET state = 'running', spec_json = ?, backend = ?, pid = ?, error = NULL, finished_at = NULL WHERE id = ?")
@@ -115,13 +122,22 @@ export function modelHistory(ws: Workspace, modelId: number): { runId: number | 
   return r ? { runId: r.id, history: readHistory(r.history_json) } : { runId: null, history: [] }
 }
 
-export function finishRun(ws: Workspace, id: number, end: { state: 'done'; modelId: number; history: unknown[] } | { state: 'failed' | 'cancelled'; error: string }): void {
+export function finishRun(
+  ws: Workspace,
+  id: number,
+  end: { state: 'done'; modelId: number; history: unknown[] } | { state: 'failed' | 'cancelled'; error: string },
+): void {
   if (end.state === 'done') {
     ws.db
-      .prepare("UPDATE training_runs SET state = 'done', model_id = ?, history_json = ?, error = NULL, finished_at = strftime('%Y-%m-%dT%H:%M:%fZ','now') WHERE id = ?")
+      .prepare(
+        "UPDATE training_runs SET state = 'done', model_id = ?, history_json = ?, error = NULL, finished_at = strftime('%Y-%m-%dT%H:%M:%fZ','now') " +
+          'WHERE id = ?',
+      )
       .run(end.modelId, JSON.stringify(end.history), id)
   } else {
-    ws.db.prepare("UPDATE training_runs SET state = ?, error = ?, finished_at = strftime('%Y-%m-%dT%H:%M:%fZ','now') WHERE id = ?").run(end.state, end.error, id)
+    ws.db
+      .prepare("UPDATE training_runs SET state = ?, error = ?, finished_at = strftime('%Y-%m-%dT%H:%M:%fZ','now') WHERE id = ?")
+      .run(end.state, end.error, id)
   }
 }
 
@@ -131,7 +147,9 @@ export function finishRun(ws: Workspace, id: number, end: { state: 'done'; model
  */
 export function endRunOf(ws: Workspace, out: string, state: 'failed' | 'cancelled', error: string): void {
   ws.db
-    .prepare("UPDATE training_runs SET state = ?, error = ?, finished_at = strftime('%Y-%m-%dT%H:%M:%fZ','now') WHERE out_dir = ? AND state = 'running' AND pid = ?")
+    .prepare(
+      "UPDATE training_runs SET state = ?, error = ?, finished_at = strftime('%Y-%m-%dT%H:%M:%fZ','now') WHERE out_dir = ? AND state = 'running' AND pid = ?",
+    )
     .run(state, error, path.resolve(out), process.pid)
 }
 

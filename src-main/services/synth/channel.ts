@@ -29,10 +29,18 @@ export function makeSession(rnd: () => number, r: SynthRealism['channel']): Sess
     snrDb: +within(r.snrDb, rnd).toFixed(1),
     humHz: rnd() < 0.5 ? 50 : 60,
     levelDb: +within(r.levelDb, rnd).toFixed(1),
-    reverb: r.reverbProb > 0 && rnd() < r.reverbProb ? [Math.round(within(r.reverberance, rnd)), Math.round(within(r.roomScale, rnd)), +within(r.wetDb, rnd).toFixed(1)] : null,
+    reverb:
+      r.reverbProb > 0 && rnd() < r.reverbProb
+        ? [Math.round(within(r.reverberance, rnd)), Math.round(within(r.roomScale, rnd)), +within(r.wetDb, rnd).toFixed(1)]
+        : null,
     mic:
       r.micProb > 0 && rnd() < r.micProb
-        ? { highpassHz: Math.round(within(r.highpassHz, rnd)), lowpassHz: Math.round(within(r.lowpassHz, rnd)), presenceHz: Math.round(1500 + rnd() * 3500), presenceDb: +((rnd() * 2 - 1) * r.presenceDb).toFixed(1) }
+        ? {
+            highpassHz: Math.round(within(r.highpassHz, rnd)),
+            lowpassHz: Math.round(within(r.lowpassHz, rnd)),
+            presenceHz: Math.round(1500 + rnd() * 3500),
+            presenceDb: +((rnd() * 2 - 1) * r.presenceDb).toFixed(1),
+          }
         : null,
   }
 }

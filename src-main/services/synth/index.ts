@@ -22,7 +22,17 @@ import { CORPUS_MARK_FILE, type CorpusMark } from '../../../src-shared/corpus-ma
 
 export type { SynthLayout, TruthClip, ExtraFile } from './layouts'
 export { PROFILES } from './profiles'
-export { PRESETS, PRESET_NAMES, DEFAULT_PRESET, NOISE_KINDS, resolveRealism, parseKnob, type SynthRealism, type RealismOverrides, type PresetName } from './options'
+export {
+  PRESETS,
+  PRESET_NAMES,
+  DEFAULT_PRESET,
+  NOISE_KINDS,
+  resolveRealism,
+  parseKnob,
+  type SynthRealism,
+  type RealismOverrides,
+  type PresetName,
+} from './options'
 
 export interface SynthOptions {
   layout: SynthLayout

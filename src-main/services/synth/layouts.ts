@@ -145,7 +145,13 @@ export function enterfacePlan(speakers: number, o: { sentences?: number; irregul
     for (const [folder, { code, emotion }] of Object.entries(ENTERFACE_FOLDERS))
       for (let k = 1; k <= ns; k++) {
         const name =
-          style === 1 ? `s_${n}_${code}_${k}.avi` : style === 2 ? `S${n}_${code.toUpperCase()}_${k}.avi` : style === 3 ? `s${n}_${code}${k}.avi` : `s${n}_${code}_${k}.avi`
+          style === 1
+            ? `s_${n}_${code}_${k}.avi`
+            : style === 2
+              ? `S${n}_${code.toUpperCase()}_${k}.avi`
+              : style === 3
+                ? `s${n}_${code}${k}.avi`
+                : `s${n}_${code}_${k}.avi`
         clips.push({
           relPath: `${subject}/${folder}/sentence ${k}/${name}`,
           emotion, speaker: String(n), gender, intensity: null, sentence: String(k),

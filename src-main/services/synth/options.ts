@@ -133,7 +133,8 @@ export function resolveRealism(preset: string = DEFAULT_PRESET, overrides: Reali
     if (o !== undefined && (typeof o !== 'object' || o === null || Array.isArray(o))) throw new Error(`synth: realism.${group} must be an object of knobs`)
     merged[group] = { ...values, ...(o as object | undefined) }
   }
-  for (const group of Object.keys(overrides)) if (!(group in base)) throw new Error(`synth: unknown knob group ${JSON.stringify(group)} (${Object.keys(base).join(', ')})`)
+  for (const group of Object.keys(overrides))
+    if (!(group in base)) throw new Error(`synth: unknown knob group ${JSON.stringify(group)} (${Object.keys(base).join(', ')})`)
   const r = RealismSchema.safeParse(merged)
   if (!r.success) {
     const i = r.error.issues[0]

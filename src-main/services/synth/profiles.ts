@@ -134,7 +134,11 @@ const sign = (x: number) => (x >= 0 ? `+${x.toFixed(1)}` : x.toFixed(1))
  * channel.ts's) for one clip, with seeded per-clip variation. The sox chain
  * ends at the output rate, peak-normalised to `gain` dB (the emotion's loudness).
  */
-export function renderPlan(c: ClipRender, rnd: () => number, realism: SynthRealism = PRESETS.clean): { espeak: string[]; sox: string[]; gain: number; prosody: ClipProsody } {
+export function renderPlan(
+  c: ClipRender,
+  rnd: () => number,
+  realism: SynthRealism = PRESETS.clean,
+): { espeak: string[]; sox: string[]; gain: number; prosody: ClipProsody } {
   const em = realism.emotion
   const p = PROFILES[c.emotion]
   const n = PROFILES.neutral
@@ -150,7 +154,17 @@ export function renderPlan(c: ClipRender, rnd: () => number, realism: SynthReali
   const treble = cue('treble')
   const ssml = `<speak><prosody pitch="${sign(pitch)}%" range="${range.toFixed(0)}%" rate="${rate.toFixed(0)}%">${c.text}</prosody></speak>`
   const formant = c.speaker.formant ?? 1
-  const espeak = ['-v', c.speaker.voice, '-p', String(c.speaker.basePitch), '-s', String(Math.round(c.speaker.wpm / (c.speaker.shift * formant))), '-m', '--stdout', ssml]
+  const espeak = [
+    '-v',
+    c.speaker.voice,
+    '-p',
+    String(c.speaker.basePitch),
+    '-s',
+    String(Math.round(c.speaker.wpm / (c.speaker.shift * formant))),
+    '-m',
+    '--stdout',
+    ssml,
+  ]
   const sox: string[] = ['speed', String(+(c.speaker.shift * formant).toFixed(4))]
   // formant-only shift: speed moved pitch and formants by `formant`, bring the pitch back
   if (Math.abs(formant - 1) > 0.005) sox.push('pitch', (-1200 * Math.log2(formant)).toFixed(0))

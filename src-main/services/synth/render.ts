@@ -7,7 +7,11 @@ function waitFor(child: ChildProcess, name: string, errOut: { text: string }): P
   child.stderr?.on('data', (d) => (errOut.text += `${name}: ${d}`))
   return new Promise((resolve, reject) => {
     child.on('error', (e: NodeJS.ErrnoException) =>
-      reject(new Error(e.code === 'ENOENT' ? `${name} is not installed (the corpus generator needs espeak-ng, sox and, for eNTERFACE, ffmpeg)` : `${name}: ${e.message}`)),
+      reject(
+        new Error(
+          e.code === 'ENOENT' ? `${name} is not installed (the corpus generator needs espeak-ng, sox and, for eNTERFACE, ffmpeg)` : `${name}: ${e.message}`,
+        ),
+      ),
     )
     child.on('close', (code) => (code === 0 ? resolve() : reject(new Error(`${name} exited with ${code}: ${errOut.text.trim().slice(-400)}`))))
   })
@@ -18,9 +22,13 @@ export async function renderVoice(espeakArgs: string[], soxEffects: string[], ra
   const err = { text: '' }
   const espeak = spawn('espeak-ng', espeakArgs, { stdio: ['ignore', 'pipe', 'pipe'] })
   // -R: repeatable dither and noise, so a seed gives the same corpus (and the default model) byte for byte
-  const sox = spawn('sox', ['-V1', '-R', '-t', 'wav', '-', '-t', 'raw', '-e', 'floating-point', '-b', '32', '-c', '1', '-r', String(rate), '-', ...soxEffects], {
-    stdio: ['pipe', 'pipe', 'pipe'],
-  })
+  const sox = spawn(
+    'sox',
+    ['-V1', '-R', '-t', 'wav', '-', '-t', 'raw', '-e', 'floating-point', '-b', '32', '-c', '1', '-r', String(rate), '-', ...soxEffects],
+    {
+      stdio: ['pipe', 'pipe', 'pipe'],
+    },
+  )
   espeak.stdout!.pipe(sox.stdin!)
   sox.stdin!.on('error', () => undefined)
   const chunks: Buffer[] = []

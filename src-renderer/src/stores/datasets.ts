@@ -105,5 +105,24 @@ export const useDatasetsStore = defineStore('datasets', () => {
     if (importJobId.value) await jobs.cancel(importJobId.value)
   }
 
-  return { datasets, selectedId, selected, stats, page, filter, error, importJob, importJobId, lastReport, detection, importError, missing, refresh, loadSelected, detect, startImport, cancelImport }
+  return {
+    datasets,
+    selectedId,
+    selected,
+    stats,
+    page,
+    filter,
+    error,
+    importJob,
+    importJobId,
+    lastReport,
+    detection,
+    importError,
+    missing,
+    refresh,
+    loadSelected,
+    detect,
+    startImport,
+    cancelImport,
+  }
 })

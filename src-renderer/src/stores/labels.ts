@@ -131,12 +131,19 @@ export const useLabelsStore = defineStore('labels', () => {
     const id = datasetId.value
     if (id === null || !annotator.value) return
     await guard(async () => {
-      const page = await api.labels.clips.query({ datasetId: id, annotator: annotator.value, status: status.value, search: search.value || undefined, limit: 5000 })
+      const page = await api.labels.clips.query({
+        datasetId: id,
+        annotator: annotator.value,
+        status: status.value,
+        search: search.value || undefined,
+        limit: 5000,
+      })
       clips.value = page.clips
       total.value = page.total
       progress.value = page.progress
       // a fresh Label view (or a reload) opens on the first clip still to do, not on one already labelled
-      if (currentId.value === null || !page.clips.some((c) => c.id === currentId.value)) currentId.value = (page.clips.find((c) => !c.mine && !c.regions) ?? page.clips[0])?.id ?? null
+      if (currentId.value === null || !page.clips.some((c) => c.id === currentId.value))
+        currentId.value = (page.clips.find((c) => !c.mine && !c.regions) ?? page.clips[0])?.id ?? null
       error.value = null
     })
     await Promise.all([loadUndoState(), loadLabels()])
@@ -203,7 +210,9 @@ export const useLabelsStore = defineStore('labels', () => {
     const ident = await api.system.workspace.query().catch(() => null)
     if (!ident) return false
     if (ident.id !== workspace.value) {
-      error.value = `${queue.value.length} unsaved change(s) belong to another workspace than the one this server has open (${ident.dir}); they are kept and sent when that workspace's shell is back at this address`
+      error.value =
+        `${queue.value.length} unsaved change(s) belong to another workspace than the one this server has open (${ident.dir}); ` +
+        `they are kept and sent when that workspace's shell is back at this address`
       return false
     }
     return (workspaceChecked = true)
@@ -275,20 +284,32 @@ export const useLabelsStore = defineStore('labels', () => {
 
   function updateLabel(labelId: number, change: { emotion?: Emotion; startSec?: number; endSec?: number }): void {
     const l = labels.value.find((x) => x.id === labelId)
-    enqueue({ clipId: l?.clipId ?? currentId.value, text: change.emotion ?? 'move region', wholeClip: l?.startSec === null, call: { kind: 'update', input: { labelId, annotator: annotator.value, ...change } } })
+    enqueue({
+      clipId: l?.clipId ?? currentId.value,
+      text: change.emotion ?? 'move region',
+      wholeClip: l?.startSec === null,
+      call: { kind: 'update', input: { labelId, annotator: annotator.value, ...change } },
+    })
   }
 
   function removeLabel(labelId: number): void {
     const l = labels.value.find((x) => x.id === labelId)
-    enqueue({ clipId: l?.clipId ?? currentId.value, text: 'remove', wholeClip: l?.startSec === null, call: { kind: 'remove', input: { labelId, annotator: annotator.value } } })
+    enqueue({
+      clipId: l?.clipId ?? currentId.value,
+      text: 'remove',
+      wholeClip: l?.startSec === null,
+      call: { kind: 'remove', input: { labelId, annotator: annotator.value } },
+    })
   }
 
   /** Undo and redo reach only the dataset on screen (the server keeps each action's dataset). */
   function undo(): void {
-    if (annotator.value && datasetId.value !== null) enqueue({ clipId: null, text: 'undo', wholeClip: false, call: { kind: 'undo', input: { annotator: annotator.value, datasetId: datasetId.value } } })
+    if (annotator.value && datasetId.value !== null)
+      enqueue({ clipId: null, text: 'undo', wholeClip: false, call: { kind: 'undo', input: { annotator: annotator.value, datasetId: datasetId.value } } })
   }
   function redo(): void {
-    if (annotator.value && datasetId.value !== null) enqueue({ clipId: null, text: 'redo', wholeClip: false, call: { kind: 'redo', input: { annotator: annotator.value, datasetId: datasetId.value } } })
+    if (annotator.value && datasetId.value !== null)
+      enqueue({ clipId: null, text: 'redo', wholeClip: false, call: { kind: 'redo', input: { annotator: annotator.value, datasetId: datasetId.value } } })
   }
 
   function select(id: number): void {
@@ -311,14 +332,20 @@ export const useLabelsStore = defineStore('labels', () => {
   async function suggest(): Promise<void> {
     if (datasetId.value === null || suggestJobId.value) return
     suggestions.value = []
-    const started = await guard(() => api.labels.suggest.mutate({ datasetId: datasetId.value!, annotator: annotator.value, count: 20, modelId: suggestModel.value }))
+    const started = await guard(() =>
+      api.labels.suggest.mutate({ datasetId: datasetId.value!, annotator: annotator.value, count: 20, modelId: suggestModel.value }),
+    )
     if (!started) return
     suggestJobId.value = started.jobId
     const r = await guard(() => api.labels.suggestions.query({ jobId: started.jobId }))
     suggestJobId.value = null
     if (!r) return
     suggestions.value = r.suggestions
-    notice.value = { text: `${r.model}: ${r.scored} unlabelled clip(s) scored${r.cached ? ` (${r.cached} from the score cache)` : ''}; least sure first`, clipId: null, kind: 'info' }
+    notice.value = {
+      text: `${r.model}: ${r.scored} unlabelled clip(s) scored${r.cached ? ` (${r.cached} from the score cache)` : ''}; least sure first`,
+      clipId: null,
+      kind: 'info',
+    }
     if (r.suggestions.length) {
       if (!clips.value.some((c) => c.id === r.suggestions[0].clipId)) status.value = 'all'
       currentId.value = r.suggestions[0].clipId

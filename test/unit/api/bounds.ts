@@ -23,7 +23,8 @@ function regexBound(d: Def): number | undefined {
     if (!src.startsWith('^') || !src.endsWith('$') || /[*+]|\{\d+,\}/.test(src)) continue
     // generous: each atom (a class or a char) times its largest repeat
     let total = 0
-    for (const m of src.slice(1, -1).matchAll(/(\[[^\]]*\]|\([^)]*\)|.)(\{(\d+)(,(\d+))?\}|\?)?/g)) total += m[3] ? Number(m[5] ?? m[3]) * m[1].length : m[1].length
+    for (const m of src.slice(1, -1).matchAll(/(\[[^\]]*\]|\([^)]*\)|.)(\{(\d+)(,(\d+))?\}|\?)?/g))
+      total += m[3] ? Number(m[5] ?? m[3]) * m[1].length : m[1].length
     return total
   }
   return undefined

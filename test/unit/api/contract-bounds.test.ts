@@ -27,7 +27,9 @@ describe('contract bounds', () => {
   it('the walker finds what is unbounded (it can fail)', () => {
     const w = walk(z.object({ a: z.string(), b: z.array(z.number().int()), c: z.number(), d: z.record(z.string().max(3), z.number().int()), e: z.unknown() }))
     expect(w.unbounded.map((u) => u.split(': ')[0])).toEqual(['(root).a', '(root).b', '(root).c', '(root).d', '(root).e'])
-    expect(walk(z.object({ a: z.string().max(3), b: z.array(z.number().int()).max(2), c: z.number().min(0).max(1), r: z.string().regex(/^[a-z]{1,8}$/) })).unbounded).toEqual([])
+    expect(
+      walk(z.object({ a: z.string().max(3), b: z.array(z.number().int()).max(2), c: z.number().min(0).max(1), r: z.string().regex(/^[a-z]{1,8}$/) })).unbounded,
+    ).toEqual([])
     expect(walk(z.string().regex(/^[a-z]+$/)).unbounded).toHaveLength(1)
   })
 

@@ -3,7 +3,16 @@ import fs from 'node:fs'
 import path from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { tempDir } from '../../helpers/workspace'
-import { AudioDecodeError, ANALYSIS_RATE, decodeAudioBuffer, decodeAudioFile, encodeWav16, loadForAnalysis, resample, toMono } from '../../../src-main/services/audio/index'
+import {
+  AudioDecodeError,
+  ANALYSIS_RATE,
+  decodeAudioBuffer,
+  decodeAudioFile,
+  encodeWav16,
+  loadForAnalysis,
+  resample,
+  toMono,
+} from '../../../src-main/services/audio/index'
 
 let dir: string
 const f = (n: string) => path.join(dir, n)

@@ -44,7 +44,9 @@ describe('declared sizes', () => {
     b.writeUInt32LE(768000, 24)
     b.writeUInt16LE(128, 32) // block align 64 x 2
     b.writeUInt32LE(768000 * 128, 28)
-    await expect(decodeAudioBuffer(b, 'bomb.wav')).rejects.toThrow(`'fmt ' chunk declares 768000 Hz x 64 channel(s) = 49152000 samples/s, above the limit of ${MAX_RATE_X_CHANNELS}`)
+    await expect(decodeAudioBuffer(b, 'bomb.wav')).rejects.toThrow(
+      `'fmt ' chunk declares 768000 Hz x 64 channel(s) = 49152000 samples/s, above the limit of ${MAX_RATE_X_CHANNELS}`,
+    )
   })
 
   it('WAV: a data chunk longer than the clip limit is refused before its samples are converted', async () => {
@@ -57,30 +59,42 @@ describe('declared sizes', () => {
     const huge = Buffer.from(flac)
     huge[21] = (huge[21] & 0xf0) | 0x0f
     huge.writeUInt32BE(0xffffffff, 22) // 2^36 - 1 samples
-    await expect(decodeAudioBuffer(huge, 'huge.flac')).rejects.toThrow(/FLAC STREAMINFO declares 68719476735 samples at 8000 Hz \(2386\.09 h\), above the limit of 3 h per clip/)
+    await expect(decodeAudioBuffer(huge, 'huge.flac')).rejects.toThrow(
+      /FLAC STREAMINFO declares 68719476735 samples at 8000 Hz \(2386\.09 h\), above the limit of 3 h per clip/,
+    )
     process.env.SER_MAX_CLIP_SEC = '60'
     await expect(decodeAudioBuffer(flac, 'long.flac')).rejects.toThrow(/FLAC STREAMINFO declares 560000 samples at 8000 Hz \(70 s\)/)
     const hidden = Buffer.from(flac)
     hidden[21] &= 0xf0
     hidden.fill(0, 22, 26) // total samples 0 = unknown
-    await expect(decodeAudioBuffer(hidden, 'hidden.flac')).rejects.toThrow(/FLAC frame headers \(sum of block sizes\) declares 560000 samples at 8000 Hz \(70 s\), above the limit of 60 s/)
+    await expect(decodeAudioBuffer(hidden, 'hidden.flac')).rejects.toThrow(
+      /FLAC frame headers \(sum of block sizes\) declares 560000 samples at 8000 Hz \(70 s\), above the limit of 60 s/,
+    )
   })
 
   it("MP3: the Xing/Info header's frame count is checked; without one, decoding stops at the cap", async () => {
     process.env.SER_MAX_CLIP_SEC = '60'
-    await expect(decodeAudioFile(f('tone.mp3'))).rejects.toThrow(/MP3 (Xing|Info) header declares \d+ samples at 8000 Hz \(70(\.\d)? s\), above the limit of 60 s/)
-    await expect(decodeAudioFile(f('noxing.mp3'))).rejects.toThrow(/mp3 decoding stopped after \d+ samples x \d channel\(s\) at 8000 Hz \(6\d(\.\d)? s\): the stream exceeds the limit of 60 s/)
+    await expect(decodeAudioFile(f('tone.mp3'))).rejects.toThrow(
+      /MP3 (Xing|Info) header declares \d+ samples at 8000 Hz \(70(\.\d)? s\), above the limit of 60 s/,
+    )
+    await expect(decodeAudioFile(f('noxing.mp3'))).rejects.toThrow(
+      /mp3 decoding stopped after \d+ samples x \d channel\(s\) at 8000 Hz \(6\d(\.\d)? s\): the stream exceeds the limit of 60 s/,
+    )
     delete process.env.SER_MAX_CLIP_SEC
     for (const n of ['tone.mp3', 'noxing.mp3']) expect((await decodeAudioFile(f(n))).durationSec).toBeGreaterThan(69)
   })
 
   it('Ogg Vorbis: the last granule position is checked; a lying granule still stops at the cap', async () => {
     process.env.SER_MAX_CLIP_SEC = '60'
-    await expect(decodeAudioFile(f('tone.ogg'))).rejects.toThrow(/Ogg Vorbis headers \(last page granule position\) declares 560000 samples at 8000 Hz \(70 s\)/)
+    await expect(decodeAudioFile(f('tone.ogg'))).rejects.toThrow(
+      /Ogg Vorbis headers \(last page granule position\) declares 560000 samples at 8000 Hz \(70 s\)/,
+    )
     const b = Buffer.from(read('tone.ogg'))
     const last = b.lastIndexOf('OggS', undefined, 'latin1')
     b.writeBigInt64LE(1000n, last + 6)
-    await expect(decodeAudioBuffer(b, 'lying.ogg')).rejects.toThrow(/ogg\/vorbis decoding stopped after \d+ samples x 1 channel\(s\) at 8000 Hz \(6\d(\.\d)? s\)/)
+    await expect(decodeAudioBuffer(b, 'lying.ogg')).rejects.toThrow(
+      /ogg\/vorbis decoding stopped after \d+ samples x 1 channel\(s\) at 8000 Hz \(6\d(\.\d)? s\)/,
+    )
   })
 
   it('AVI: avih duration and the audio strh length are checked', async () => {
@@ -89,11 +103,15 @@ describe('declared sizes', () => {
     const avih = a.indexOf('avih', 0, 'latin1') + 8
     a.writeUInt32LE(1_000_000, avih) // 1 s per frame
     a.writeUInt32LE(20_000, avih + 16) // 20 000 frames = 5.6 h
-    await expect(decodeAudioBuffer(a, 'long-video.avi')).rejects.toThrow(/AVI main header declares 20000 frames of 1000000 us \(20000 s\), above the limit of 10800 s/)
+    await expect(decodeAudioBuffer(a, 'long-video.avi')).rejects.toThrow(
+      /AVI main header declares 20000 frames of 1000000 us \(20000 s\), above the limit of 10800 s/,
+    )
     const s = Buffer.from(avi)
     const strh = s.indexOf('auds', 0, 'latin1')
     s.writeUInt32LE(0xffffffff, strh + 32) // dwLength
-    await expect(decodeAudioBuffer(s, 'long-audio.avi')).rejects.toThrow(/AVI audio stream 1 header 'strh' declares \d+ samples at 8000 Hz \([\d.]+ h\), above the limit of 3 h/)
+    await expect(decodeAudioBuffer(s, 'long-audio.avi')).rejects.toThrow(
+      /AVI audio stream 1 header 'strh' declares \d+ samples at 8000 Hz \([\d.]+ h\), above the limit of 3 h/,
+    )
   })
 })
 

@@ -26,13 +26,33 @@ beforeAll(() => {
   dir = tempDir('ser-media-')
   services = { ws, jobs: new JobRegistry() }
   fs.writeFileSync(path.join(dir, 'a.wav'), encodeWav16(new Float32Array(1600).fill(0.1), 16000))
-  execFileSync('ffmpeg', ['-v', 'error', '-y', '-f', 'lavfi', '-i', 'sine=f=440:r=8000:d=1', '-f', 'lavfi', '-i', 'color=c=gray:s=32x24:r=5:d=1', '-c:a', 'pcm_s16le', '-c:v', 'mjpeg', path.join(dir, 'a.avi')])
+  execFileSync('ffmpeg', [
+    '-v',
+    'error',
+    '-y',
+    '-f',
+    'lavfi',
+    '-i',
+    'sine=f=440:r=8000:d=1',
+    '-f',
+    'lavfi',
+    '-i',
+    'color=c=gray:s=32x24:r=5:d=1',
+    '-c:a',
+    'pcm_s16le',
+    '-c:v',
+    'mjpeg',
+    path.join(dir, 'a.avi'),
+  ])
   fs.writeFileSync(path.join(dir, 'bad.avi'), 'not an avi at all')
   const ds = Number(ws.db.prepare("INSERT INTO datasets (name, layout, root_path) VALUES ('m', 'folder', ?)").run(dir).lastInsertRowid)
   const add = (name: string, file: string) => {
     ids[name] = Number(
       ws.db
-        .prepare("INSERT INTO clips (dataset_id, path, rel_path, content_hash, duration_sec, sample_rate, channels, format) VALUES (?, ?, ?, ?, 1, 16000, 1, 'wav/pcm16')")
+        .prepare(
+          'INSERT INTO clips (dataset_id, path, rel_path, content_hash, duration_sec, sample_rate, channels, format) ' +
+            "VALUES (?, ?, ?, ?, 1, 16000, 1, 'wav/pcm16')",
+        )
         .run(ds, path.join(dir, file), file, `h-${name}`).lastInsertRowid,
     )
   }

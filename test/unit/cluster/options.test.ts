@@ -81,7 +81,18 @@ describe('Slurm states', () => {
     expect(m.get('12_7')!.slurmState).toBe('TIMEOUT')
   })
   it('maps array elements back to stage tasks, the latest submission winning', () => {
-    const sub = (jobId: string, elements: number[], elementCount: number): Submission => ({ jobId, stage: 'evaluate', submittedAt: '', elements, elementCount, tasksPerJob: Math.ceil(7 / elementCount), taskCount: 7, dependsOn: [], script: '', argv: [] })
+    const sub = (jobId: string, elements: number[], elementCount: number): Submission => ({
+      jobId,
+      stage: 'evaluate',
+      submittedAt: '',
+      elements,
+      elementCount,
+      tasksPerJob: Math.ceil(7 / elementCount),
+      taskCount: 7,
+      dependsOn: [],
+      script: '',
+      argv: [],
+    })
     expect(elementTasks({ elementCount: 3, taskCount: 7 }, 0)).toEqual([0, 3, 6])
     expect(elementTasks({ elementCount: 3, taskCount: 7 }, 2)).toEqual([2, 5])
     const cover = latestCover([sub('10', [0, 1, 2], 3), sub('11', [1], 7)], 'evaluate')

@@ -24,7 +24,11 @@ interface Run { code: number | null; stdout: string; stderr: string }
 
 function ser(args: string[], env: NodeJS.ProcessEnv = process.env): Promise<Run> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, ['--import', 'tsx', path.join(root, 'src-main/cli/index.ts'), ...args], { cwd: root, env, stdio: ['ignore', 'pipe', 'pipe'] })
+    const child = spawn(process.execPath, ['--import', 'tsx', path.join(root, 'src-main/cli/index.ts'), ...args], {
+      cwd: root,
+      env,
+      stdio: ['ignore', 'pipe', 'pipe'],
+    })
     let stdout = ''
     let stderr = ''
     child.stdout.on('data', (d) => (stdout += d))
@@ -56,7 +60,10 @@ describe('the grid on a single-node Slurm cluster', () => {
   })
 
   it('runs the stages as job arrays, merges to the single-process records, and resubmits only missing tasks', { timeout: 900_000 }, async () => {
-    const [cremad, ravdess] = await Promise.all([syntheticCorpus('cremad', { speakers: 5, sentences: 2 }), syntheticCorpus('ravdess', { speakers: 4, reps: 1 })])
+    const [cremad, ravdess] = await Promise.all([
+      syntheticCorpus('cremad', { speakers: 5, sentences: 2 }),
+      syntheticCorpus('ravdess', { speakers: 4, reps: 1 }),
+    ])
     const grid = [
       '--source', `cremad=${cremad.dir}`, '--target', `ravdess=${ravdess.dir}`,
       '--loss', 'distance', '--pretrain-seeds', '1', '--frozen', '0', '--shots', '2,all', '--folds', '2', '--seeds', '1',
@@ -123,7 +130,8 @@ describe('the grid on a single-node Slurm cluster', () => {
     const heldJob = readJobs(planDir)!.submissions.at(-1)!
     expect(fs.readFileSync(heldJob.script, 'utf8')).toContain('#SBATCH --begin=now+1hour\n')
     const queued = await ser(['experiment', 'status', planDir, '--json'], env)
-    const evaluateState = () => (JSON.parse(queued.stdout) as { slurm: { stages: { name: string; queued: number; failed: number }[] } }).slurm.stages.find((s) => s.name === 'evaluate')!
+    const evaluateState = () =>
+      (JSON.parse(queued.stdout) as { slurm: { stages: { name: string; queued: number; failed: number }[] } }).slurm.stages.find((s) => s.name === 'evaluate')!
     expect(evaluateState()).toMatchObject({ queued: 1, failed: 0 })
     expect((await ser(['experiment', 'slurm', '--out', planDir], env)).stdout).toMatch(/nothing to submit/)
     const cancel = spawnSync('scancel', [heldJob.jobId], { env, encoding: 'utf8' })

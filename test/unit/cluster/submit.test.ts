@@ -21,9 +21,20 @@ function fakePlan(dir: string): Plan {
     { id: 'features/cremad', stage: 'features', deps: [], params: {} },
     { id: 'features/ravdess', stage: 'features', deps: [], params: {} },
     { id: 'pretrain/cremad/distance/s1', stage: 'pretrain', deps: ['features/cremad'], params: {} },
-    ...Array.from({ length: 10 }, (_, i): PlanTask => ({ id: `evaluate/cremad/distance/s1/f${i % 2}/r1/k${i}`, stage: 'evaluate', deps: ['pretrain/cremad/distance/s1', 'features/ravdess'], params: {} })),
+    ...Array.from({ length: 10 }, (_, i): PlanTask => ({
+      id: `evaluate/cremad/distance/s1/f${i % 2}/r1/k${i}`,
+      stage: 'evaluate',
+      deps: ['pretrain/cremad/distance/s1', 'features/ravdess'],
+      params: {},
+    })),
   ]
-  const plan: Plan = { format: PLAN_FORMAT, createdAt: '2026-12-01T00:00:00Z', config: {}, stages: STAGES.map((name) => ({ name, tasks: tasks.filter((t) => t.stage === name).map((t) => t.id) })), tasks }
+  const plan: Plan = {
+    format: PLAN_FORMAT,
+    createdAt: '2026-12-01T00:00:00Z',
+    config: {},
+    stages: STAGES.map((name) => ({ name, tasks: tasks.filter((t) => t.stage === name).map((t) => t.id) })),
+    tasks,
+  }
   writePlan(dir, plan)
   return plan
 }
@@ -87,8 +98,23 @@ describe('ser experiment slurm --dry-run', () => {
     writeTaskFailure(dir, { id: ev[2], failedAt: '', host: 'h', error: 'out of data\nstack' })
     writeTaskFailure(dir, { id: ev[1], failedAt: '', host: 'h', error: 'an older failure' })
     const jobs: JobsRecord = {
-      format: 'ser-slurm-jobs/1', runtime, options: parseSlurmOptions({}),
-      submissions: [{ jobId: '7', stage: 'evaluate', submittedAt: '', elements: [0, 1, 2, 3, 4, 5, 6, 7, 8], elementCount: 10, tasksPerJob: 1, taskCount: 10, dependsOn: [], script: '', argv: [] }],
+      format: 'ser-slurm-jobs/1',
+      runtime,
+      options: parseSlurmOptions({}),
+      submissions: [
+        {
+          jobId: '7',
+          stage: 'evaluate',
+          submittedAt: '',
+          elements: [0, 1, 2, 3, 4, 5, 6, 7, 8],
+          elementCount: 10,
+          tasksPerJob: 1,
+          taskCount: 10,
+          dependsOn: [],
+          script: '',
+          argv: [],
+        },
+      ],
     }
     const el = (state: ElementInfo['state'], slurmState: string, reason = ''): ElementInfo => ({ state, slurmState, reason })
     const elements = new Map<string, ElementInfo>([

@@ -26,7 +26,26 @@ beforeAll(() => {
   fs.mkdirSync(path.join(dir, 'angry'))
   const src = path.join(dir, 'src.avi')
   // A-law audio goes to ffmpeg; 60 s at 48 kHz stereo keeps it busy for a while
-  execFileSync('ffmpeg', ['-v', 'error', '-y', '-f', 'lavfi', '-i', 'sine=f=440:r=48000:d=60', '-f', 'lavfi', '-i', 'color=c=gray:s=32x24:r=2:d=60', '-ac', '2', '-c:a', 'pcm_alaw', '-c:v', 'mjpeg', src])
+  execFileSync('ffmpeg', [
+    '-v',
+    'error',
+    '-y',
+    '-f',
+    'lavfi',
+    '-i',
+    'sine=f=440:r=48000:d=60',
+    '-f',
+    'lavfi',
+    '-i',
+    'color=c=gray:s=32x24:r=2:d=60',
+    '-ac',
+    '2',
+    '-c:a',
+    'pcm_alaw',
+    '-c:v',
+    'mjpeg',
+    src,
+  ])
   const b = fs.readFileSync(src)
   for (let i = 0; i < 6; i++) {
     const c = Buffer.from(b)

@@ -51,12 +51,16 @@ describe('import errors name the file', () => {
 
   it('a quote never closed is reported at its line', async () => {
     const root = corpus({ 'audio/a.wav': tone(3), 'list.csv': 'file,emotion\naudio/a.wav,sad\n"audio/b.wav,happy\n' })
-    await expect(importCorpus(ws, root, { name: 'unclosed' })).rejects.toThrow(/the manifest list\.csv cannot be parsed at line 3: a quote \(\"\) opened here is never closed/)
+    await expect(importCorpus(ws, root, { name: 'unclosed' })).rejects.toThrow(
+      /the manifest list\.csv cannot be parsed at line 3: a quote \(\"\) opened here is never closed/,
+    )
   })
 
   it('a folder with no audio says so and names what it holds; a file that cannot be read is named relative to the chosen folder', async () => {
     const root = corpus({ 'notes.txt': 'x', 'sub/readme.md': 'y' })
-    await expect(importCorpus(ws, root)).rejects.toThrow(`cannot import ${root}: no audio files (.wav, .flac, .mp3, .ogg, .avi) in this folder or below it; it holds 2 other file(s): notes.txt, sub/readme.md`)
+    await expect(importCorpus(ws, root)).rejects.toThrow(
+      `cannot import ${root}: no audio files (.wav, .flac, .mp3, .ogg, .avi) in this folder or below it; it holds 2 other file(s): notes.txt, sub/readme.md`,
+    )
     const empty = corpus({})
     await expect(importCorpus(ws, empty)).rejects.toThrow(/the folder is empty/)
 
@@ -83,7 +87,10 @@ describe('missing audio', () => {
     fs.rmSync(path.join(root, 'sad'), { recursive: true })
     const m = await missingAudio(ws, r.datasetId)
     expect(m).toMatchObject({ checked: 3, missing: 2, examples: ['angry/b.wav', 'sad/c.wav'] })
-    expect(m.message).toBe(`2 of 3 audio files of dataset "moves" are missing from ${root} (angry/b.wav, sad/c.wav): they were moved or deleted. Relink the dataset to the folder they are in now.`)
+    expect(m.message).toBe(
+      `2 of 3 audio files of dataset "moves" are missing from ${root} (angry/b.wav, sad/c.wav): they were moved or deleted. ` +
+        'Relink the dataset to the folder they are in now.',
+    )
 
     const clip = ws.db.prepare("SELECT id FROM clips WHERE rel_path = 'sad/c.wav' AND dataset_id = ?").pluck().get(r.datasetId) as number
     const s = await clipAudioStatus(ws, clip)

@@ -80,7 +80,15 @@ beforeAll(async () => {
   for (const [n, v] of [['align0', 0], ['align3', 3]] as const) patch(n, 32, v, 2)
   for (const [n, v] of [['bits0', 0], ['bits12', 12], ['bits7', 7], ['bits100', 100]] as const) patch(n, 34, v, 2)
   // wrong magic
-  for (const [n, m, at] of [['rifx', 'RIFX', 0], ['xxxx', 'XXXX', 0], ['ogg', 'OggS', 0], ['wavx', 'WAVX', 8], ['fmtid', 'fmX ', 12], ['dataid', 'dat\x01', 36], ['rf64', 'RF64', 0]] as const) {
+  for (const [n, m, at] of [
+    ['rifx', 'RIFX', 0],
+    ['xxxx', 'XXXX', 0],
+    ['ogg', 'OggS', 0],
+    ['wavx', 'WAVX', 8],
+    ['fmtid', 'fmX ', 12],
+    ['dataid', 'dat\x01', 36],
+    ['rf64', 'RF64', 0],
+  ] as const) {
     const b = Buffer.from(wav)
     b.write(m, at, 'latin1')
     put(`disgust/magic-${n}.wav`, b)

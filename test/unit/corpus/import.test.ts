@@ -3,7 +3,17 @@ import path from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { syntheticCorpus, type SynthResult } from '../../helpers/corpora'
 import { tempDir, tempWorkspace } from '../../helpers/workspace'
-import { closeImportPool, datasetStats, detectLayout, getSplits, importCorpus, listClips, listDatasets, makeSplits, relinkDataset } from '../../../src-main/services/corpus/index'
+import {
+  closeImportPool,
+  datasetStats,
+  detectLayout,
+  getSplits,
+  importCorpus,
+  listClips,
+  listDatasets,
+  makeSplits,
+  relinkDataset,
+} from '../../../src-main/services/corpus/index'
 import { ImportReportSchema } from '../../../src-shared/contract/datasets'
 
 let ws: ReturnType<typeof tempWorkspace>
@@ -158,7 +168,10 @@ describe('importing generated corpora', () => {
     expect(r.added).toBeLessThan(corpora.enterface.clips.length)
     const n = ws.db.prepare('SELECT COUNT(*) FROM clips WHERE dataset_id = ?').pluck().get(r.datasetId)
     expect(n).toBe(r.added)
-    const unlabelled = ws.db.prepare('SELECT COUNT(*) FROM clips c WHERE c.dataset_id = ? AND NOT EXISTS (SELECT 1 FROM labels l WHERE l.clip_id = c.id)').pluck().get(r.datasetId)
+    const unlabelled = ws.db
+      .prepare('SELECT COUNT(*) FROM clips c WHERE c.dataset_id = ? AND NOT EXISTS (SELECT 1 FROM labels l WHERE l.clip_id = c.id)')
+      .pluck()
+      .get(r.datasetId)
     expect(unlabelled).toBe(0)
     const rest = await importCorpus(ws, corpora.enterface.dir, { name: 'cancelled' })
     expect(rest.totalClips).toBe(corpora.enterface.clips.length)

@@ -93,7 +93,9 @@ describe('enrollment on a person\'s recordings (real features, real fine-tuning)
     expect(h.predictions.map((p) => p.clipId).sort((a, b) => a - b)).toEqual([...clipIds].sort((a, b) => a - b))
     const right = h.predictions.filter((p) => p.predicted === p.label).length / h.predictions.length
     expect(h.accuracy).toBeCloseTo(right, 10)
-    console.log(`held-out accuracy ${h.accuracy.toFixed(3)} (base network without fine-tuning ${h.baseAccuracy.toFixed(3)}); ${result.elapsedSec}s on ${result.backend}`)
+    console.log(
+      `held-out accuracy ${h.accuracy.toFixed(3)} (base network without fine-tuning ${h.baseAccuracy.toFixed(3)}); ${result.elapsedSec}s on ${result.backend}`,
+    )
     expect(h.accuracy).toBeGreaterThan(0.6) // chance is 1/3
     expect(result.classes).toEqual(['angry', 'happy', 'sad'])
     expect(result.counts).toEqual({ angry: 4, sad: 4, happy: 4 })
@@ -132,7 +134,14 @@ describe('enrollment on a person\'s recordings (real features, real fine-tuning)
     expect(fs.existsSync(path.join(out, 'profile.json'))).toBe(true)
     expect(fs.existsSync(path.join(out, 'enroll.json'))).toBe(true)
     const listed = listProfiles(ws).find((p) => p.name === 'Ada three moods')
-    expect(listed).toMatchObject({ id: String(result.profileId), person: 'Ada', builtIn: false, classes: ['angry', 'happy', 'sad'], examples: 12, heldOutAccuracy: result.heldOut.accuracy })
+    expect(listed).toMatchObject({
+      id: String(result.profileId),
+      person: 'Ada',
+      builtIn: false,
+      classes: ['angry', 'happy', 'sad'],
+      examples: 12,
+      heldOutAccuracy: result.heldOut.accuracy,
+    })
     expect(listProfiles(ws).at(-1)).toMatchObject({ id: 'default', builtIn: true })
     const { model, card, profile } = await loadEnrolledProfile(ws, String(result.profileId))
     expect(card.targetCorpus).toBe('recordings of Ada')
@@ -159,7 +168,14 @@ describe('enrollment on a person\'s recordings (real features, real fine-tuning)
     ).rejects.toThrow(/already exists/)
     expect(fs.existsSync(path.join(ws.dir, 'profiles', 'dup'))).toBe(false)
     // Prototypes only (no fine-tuning): fast, and held-out accuracy is the base network's.
-    const quick = await runEnrollment({ workspace: ws.dir, out: path.join(ws.dir, 'profiles', 'quick'), name: 'Ada quick', person: 'Ada', clipIds, finetune: false })
+    const quick = await runEnrollment({
+      workspace: ws.dir,
+      out: path.join(ws.dir, 'profiles', 'quick'),
+      name: 'Ada quick',
+      person: 'Ada',
+      clipIds,
+      finetune: false,
+    })
     expect(quick.finetuned).toBe(false)
     expect(quick.baseMap).toBeNull()
     expect(quick.heldOut.accuracy).toBeCloseTo(quick.heldOut.baseAccuracy, 10)
@@ -175,7 +191,15 @@ describe('enrollment on a person\'s recordings (real features, real fine-tuning)
     const add = ws.db.prepare("INSERT INTO labels (clip_id, emotion, annotator, source) VALUES (?, ?, 'shuffler', 'annotator')")
     clipIds.forEach((id, i) => add.run(id, mixed[i]))
     setLabelRule(ws, ws.db.prepare('SELECT dataset_id FROM clips WHERE id = ?').pluck().get(clipIds[0]) as number, { kind: 'annotator', annotator: 'shuffler' })
-    const r = await runEnrollment({ workspace: ws.dir, out: path.join(ws.dir, 'profiles', 'mixed'), name: 'Ada mixed', person: 'Ada', clipIds, epochs: 6, seed: 3 })
+    const r = await runEnrollment({
+      workspace: ws.dir,
+      out: path.join(ws.dir, 'profiles', 'mixed'),
+      name: 'Ada mixed',
+      person: 'Ada',
+      clipIds,
+      epochs: 6,
+      seed: 3,
+    })
     console.log(`held-out accuracy with audio-blind labels ${r.heldOut.accuracy.toFixed(3)} (base ${r.heldOut.baseAccuracy.toFixed(3)})`)
     expect(r.heldOut.accuracy).toBeLessThan(0.5)
     // Yet the profile fits its own support set: why held-out, not training, accuracy is what the view shows.

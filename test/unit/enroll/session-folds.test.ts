@@ -28,7 +28,15 @@ describe('leave-one-session-out', () => {
     const ids = await recordExamples(ws, 'Bo', ['angry', 'sad'], 4)
     // two sittings, each with two takes of each emotion
     const sessions = Object.fromEntries(ids.map((id, i) => [String(id), i % 4 < 2 ? 'morning' : 'evening']))
-    const r = await runEnrollment({ workspace: ws.dir, out: path.join(ws.dir, 'profiles', 'bo'), name: 'Bo sessions', person: 'Bo', clipIds: ids, finetune: false, sessions })
+    const r = await runEnrollment({
+      workspace: ws.dir,
+      out: path.join(ws.dir, 'profiles', 'bo'),
+      name: 'Bo sessions',
+      person: 'Bo',
+      clipIds: ids,
+      finetune: false,
+      sessions,
+    })
     expect(r.heldOut.method).toMatch(/^leave-one-session-out on the 8 examples from 2 recording sessions/)
     expect(r.heldOut.folds).toBe(2)
     expect(r.heldOut.predictions.map((p) => p.clipId).sort((a, b) => a - b)).toEqual([...ids].sort((a, b) => a - b))

@@ -28,29 +28,63 @@ afterAll(async () => {
   ws.cleanup()
 })
 
-const small = { losses: ['contrastive', 'distance'] as ('contrastive' | 'distance')[], pretrainSeeds: 1, frozen: [0], shots: [2, 'all' as const], folds: 2, seeds: 1, pretrainEpochs: 2, stepsPerEpoch: 8, finetuneEpochs: 3, finetuneSteps: 4, tuneBudget: 1, tuneEpochs: 1 }
+const small = {
+  losses: ['contrastive', 'distance'] as ('contrastive' | 'distance')[],
+  pretrainSeeds: 1,
+  frozen: [0],
+  shots: [2, 'all' as const],
+  folds: 2,
+  seeds: 1,
+  pretrainEpochs: 2,
+  stepsPerEpoch: 8,
+  finetuneEpochs: 3,
+  finetuneSteps: 4,
+  tuneBudget: 1,
+  tuneEpochs: 1,
+}
 
 describe('experiments router', () => {
   it('refuses bad corpora and folders before starting anything', async () => {
     const code = async (p: Promise<unknown>) => ((await p.catch((e) => e)) as TRPCError).code
-    expect(await code(caller.experiments.start({ config: { sources: [{ name: 'cremad', ref: '/no/such/dir' }], target: { name: 'r', ref: '/tmp' } } }))).toBe('NOT_FOUND')
-    expect(await code(caller.experiments.start({ config: { sources: [{ name: 'cremad', ref: 'nope' }], target: { name: 'r', ref: '/tmp' } } }))).toBe('NOT_FOUND')
+    expect(await code(caller.experiments.start({ config: { sources: [{ name: 'cremad', ref: '/no/such/dir' }], target: { name: 'r', ref: '/tmp' } } }))).toBe(
+      'NOT_FOUND',
+    )
+    expect(await code(caller.experiments.start({ config: { sources: [{ name: 'cremad', ref: 'nope' }], target: { name: 'r', ref: '/tmp' } } }))).toBe(
+      'NOT_FOUND',
+    )
     expect(await code(caller.experiments.start({ config: { sources: [{ name: 'a', ref: 'rel/dir' }], target: { name: 'r', ref: '/tmp' } } }))).toBe('NOT_FOUND')
     // Folders outside the workspace and the folders the user picked are refused (here: /usr and /tmp).
-    const outside = (await caller.experiments.start({ config: { sources: [{ name: 'a', ref: '/usr' }], target: { name: 'r', ref: '/tmp' } } }).catch((e) => e)) as TRPCError
+    const outside = (await caller.experiments
+      .start({ config: { sources: [{ name: 'a', ref: '/usr' }], target: { name: 'r', ref: '/tmp' } } })
+      .catch((e) => e)) as TRPCError
     expect(outside.code).toBe('BAD_REQUEST')
     expect(outside.message).toMatch(/a: the corpus folder \/usr lies outside the workspace and every folder you chose/)
     // A grid above the cap is refused with its size, before anything is expanded.
-    const huge = (await caller.experiments.start({ config: { sources: [{ name: 'a', ref: ws.dir }], target: { name: 'r', ref: ws.dir }, shots: Array.from({ length: 20 }, (_, i) => i + 1), folds: 20, seeds: 20 } }).catch((e) => e)) as TRPCError
+    const huge = (await caller.experiments
+      .start({
+        config: {
+          sources: [{ name: 'a', ref: ws.dir }],
+          target: { name: 'r', ref: ws.dir },
+          shots: Array.from({ length: 20 }, (_, i) => i + 1),
+          folds: 20,
+          seeds: 20,
+        },
+      })
+      .catch((e) => e)) as TRPCError
     expect(huge.code).toBe('BAD_REQUEST')
     expect(huge.message).toMatch(/the grid is too large: \d+ evaluations/)
-    expect(await code(caller.experiments.start({ config: { sources: [{ name: 'a b', ref: '/tmp' }], target: { name: 'r', ref: '/tmp' } } }))).toBe('BAD_REQUEST')
+    expect(await code(caller.experiments.start({ config: { sources: [{ name: 'a b', ref: '/tmp' }], target: { name: 'r', ref: '/tmp' } } }))).toBe(
+      'BAD_REQUEST',
+    )
     expect(await code(caller.experiments.detail({ id: 999 }))).toBe('NOT_FOUND')
     expect(jobs.list()).toHaveLength(0)
   })
 
   it('runs as a job with progress, cancels, resumes, lists, and serves the report', async () => {
-    const [cremad, ravdess] = await Promise.all([syntheticCorpus('cremad', { speakers: 5, sentences: 2 }), syntheticCorpus('ravdess', { speakers: 4, reps: 1 })])
+    const [cremad, ravdess] = await Promise.all([
+      syntheticCorpus('cremad', { speakers: 5, sentences: 2 }),
+      syntheticCorpus('ravdess', { speakers: 4, reps: 1 }),
+    ])
     await importCorpus(ws, ravdess.dir, { name: 'ravdess-small' })
     const outRoot = tempDir('ser-exp-api-out-')
     const out = path.join(outRoot, 'run')
@@ -92,9 +126,13 @@ describe('experiments router', () => {
 
     const detail = await caller.experiments.detail({ id: run.id })
     expect(detail.hasReport).toBe(true)
-    expect(detail.summary).toHaveLength(2 * (1 + 2 + 2 * 4)) // shots x (softmax + target-only x 2 + 2 bases' losses x (pre-trained only + fine-tuned x 2 + recommended))
+    // shots x (softmax + target-only x 2 + 2 bases' losses x (pre-trained only + fine-tuned x 2 + recommended))
+    expect(detail.summary).toHaveLength(2 * (1 + 2 + 2 * 4))
     expect(detail.claims.map((c) => c.id)).toEqual(['distance-loss', 'source-vs-frozen', 'finetune-vs-pretrained', 'siamese-vs-softmax'])
-    expect(detail.claims[1]).toMatchObject({ verdict: 'inconclusive', reason: expect.stringMatching(/only source .*; comparing sources needs a second source corpus/) })
+    expect(detail.claims[1]).toMatchObject({
+      verdict: 'inconclusive',
+      reason: expect.stringMatching(/only source .*; comparing sources needs a second source corpus/),
+    })
     // 2 folds: every interval is inconclusive for too few units
     expect(detail.claims[0].reason).toMatch(/too few folds for an interval: 2 fold/)
     expect(detail.losses.map((l) => `${l.shots}/${l.loss}`)).toEqual(['2/contrastive', '2/distance', 'all/contrastive', 'all/distance'])

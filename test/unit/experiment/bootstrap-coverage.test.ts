@@ -40,7 +40,8 @@ export function simulateGrid(x: Design, rnd: () => number): Cell[] {
   const out: Cell[] = []
   for (let f = 0; f < x.folds; f++)
     for (let b = 0; b < x.bases; b++)
-      for (let s = 0; s < x.draws; s++) out.push({ fold: f, base: `src|distance|${b + 1}`, seed: s + 1, d: x.effect + fold[f] + base[b] + draw[f][s] + x.sdResidual * gauss(rnd) })
+      for (let s = 0; s < x.draws; s++)
+        out.push({ fold: f, base: `src|distance|${b + 1}`, seed: s + 1, d: x.effect + fold[f] + base[b] + draw[f][s] + x.sdResidual * gauss(rnd) })
   return out
 }
 

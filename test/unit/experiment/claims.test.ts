@@ -5,10 +5,30 @@
  * pre-training variance. Records are built so that a claim holds, fails, or is lost in noise.
  */
 import { describe, expect, it } from 'vitest'
-import { claimDistanceLoss, claimFinetuneVsPretrained, claimSourceVsFrozen, evaluateClaims, headline, crossedBootstrap, siameseVsSoftmax, verdictOf } from '../../../src-main/services/experiment/index'
+import {
+  claimDistanceLoss,
+  claimFinetuneVsPretrained,
+  claimSourceVsFrozen,
+  evaluateClaims,
+  headline,
+  crossedBootstrap,
+  siameseVsSoftmax,
+  verdictOf,
+} from '../../../src-main/services/experiment/index'
 import { recordsFor } from './records'
 
-const two = { sources: [{ name: 'cremad', ref: '/c' }, { name: 'enterface', ref: '/e' }], target: { name: 'ravdess', ref: '/r' }, folds: 5, seeds: 2, pretrainSeeds: 3, shots: [1, 5], frozen: [0, 1] }
+const two = {
+  sources: [
+    { name: 'cremad', ref: '/c' },
+    { name: 'enterface', ref: '/e' },
+  ],
+  target: { name: 'ravdess', ref: '/r' },
+  folds: 5,
+  seeds: 2,
+  pretrainSeeds: 3,
+  shots: [1, 5],
+  frozen: [0, 1],
+}
 const one = { ...two, sources: [two.sources[0]] }
 const shots = [1, 5]
 
@@ -79,7 +99,12 @@ describe('verdicts', () => {
   })
 
   it('source vs frozen: supported when sources differ more than frozen settings, contradicted otherwise', () => {
-    expect(claimSourceVsFrozen(recordsFor(two, (e) => (e.source === 'cremad' ? 9 : 6) + (e.frozen ?? 0) * 0.4 + (e.fold === 3 ? 1 : 0)), shots).verdict).toBe('supported')
+    expect(
+      claimSourceVsFrozen(
+        recordsFor(two, (e) => (e.source === 'cremad' ? 9 : 6) + (e.frozen ?? 0) * 0.4 + (e.fold === 3 ? 1 : 0)),
+        shots,
+      ).verdict,
+    ).toBe('supported')
     const byFrozen = claimSourceVsFrozen(recordsFor(two, (e) => 5 + 3 * (e.frozen ?? 0) + (e.source === 'cremad' ? 1 : 0)), shots)
     expect(byFrozen.verdict).toBe('contradicted')
   })
@@ -88,7 +113,12 @@ describe('verdicts', () => {
     const c = claimFinetuneVsPretrained(recordsFor(one, (e) => (e.method === 'finetune' ? 9 : 6) + (e.seed % 2)), shots)
     expect(c.verdict).toBe('supported')
     expect(c.effect).toBeCloseTo(3 / 12, 12)
-    expect(evaluateClaims(recordsFor(one, () => 6), shots).map((x) => x.id)).toEqual(['distance-loss', 'source-vs-frozen', 'finetune-vs-pretrained', 'siamese-vs-softmax'])
+    expect(
+      evaluateClaims(
+        recordsFor(one, () => 6),
+        shots,
+      ).map((x) => x.id),
+    ).toEqual(['distance-loss', 'source-vs-frozen', 'finetune-vs-pretrained', 'siamese-vs-softmax'])
   })
 
   it('says so when the softmax baseline beats every Siamese variant', () => {

@@ -24,7 +24,10 @@ interface Run { code: number | null; signal: NodeJS.Signals | null; stdout: stri
 
 function ser(args: string[], interrupt?: { after: number; signal: NodeJS.Signals; out: string }): Promise<Run> {
   return new Promise((resolve, reject) => {
-    const child: ChildProcess = spawn(process.execPath, ['--import', 'tsx', path.join(root, 'src-main/cli/index.ts'), ...args], { cwd: root, stdio: ['ignore', 'pipe', 'pipe'] })
+    const child: ChildProcess = spawn(process.execPath, ['--import', 'tsx', path.join(root, 'src-main/cli/index.ts'), ...args], {
+      cwd: root,
+      stdio: ['ignore', 'pipe', 'pipe'],
+    })
     let stdout = ''
     let stderr = ''
     child.stdout!.on('data', (d) => (stdout += d))
@@ -47,7 +50,8 @@ function ser(args: string[], interrupt?: { after: number; signal: NodeJS.Signals
   })
 }
 
-const taskFiles = (dir: string) => (fs.existsSync(path.join(dir, 'tasks')) ? fs.readdirSync(path.join(dir, 'tasks')).filter((f) => f.endsWith('.json') && !f.endsWith('.failed.json')) : [])
+const taskFiles = (dir: string) =>
+  fs.existsSync(path.join(dir, 'tasks')) ? fs.readdirSync(path.join(dir, 'tasks')).filter((f) => f.endsWith('.json') && !f.endsWith('.failed.json')) : []
 
 describe('ser experiment (end to end)', () => {
   it('names a missing corpus before writing anything', async () => {
@@ -90,14 +94,21 @@ describe('ser experiment (end to end)', () => {
     const third = await ser(args)
     expect(third.code, third.stderr).toBe(0)
     expect(third.stderr).toMatch(new RegExp(`resumed and finished: ${total} evaluations`))
-    expect(third.stdout).toMatch(/^\| method \| source \| pre-train loss \| fine-tune loss \| frozen \| shots \| accuracy % \| UAR % \[95% CI\] \| macro-F1 % \| n \|$/m)
+    expect(third.stdout).toMatch(
+      /^\| method \| source \| pre-train loss \| fine-tune loss \| frozen \| shots \| accuracy % \| UAR % \[95% CI\] \| macro-F1 % \| n \|$/m,
+    )
     expect(third.stdout).toMatch(/^Best overall: .* UAR \d+\.\d% \[/m)
-    expect(third.stdout).toMatch(/^1\. The modified distance loss improves fine-tuning over the contrastive loss\. INCONCLUSIVE \(the grid has no fine-tuning with both/m)
-    expect(third.stdout).toMatch(/^3\. Fine-tuning on the K support clips improves on the pre-trained base used as it is\. INCONCLUSIVE \(too few folds for an interval: 2 fold/m)
+    expect(third.stdout).toMatch(
+      /^1\. The modified distance loss improves fine-tuning over the contrastive loss\. INCONCLUSIVE \(the grid has no fine-tuning with both/m,
+    )
+    expect(third.stdout).toMatch(
+      /^3\. Fine-tuning on the K support clips improves on the pre-trained base used as it is\. INCONCLUSIVE \(too few folds for an interval: 2 fold/m,
+    )
     expect(taskFiles(out)).toHaveLength(tasks)
 
     // The files and the schema.
-    for (const f of ['results.json', 'results.csv', 'report.html', 'manifest.json', 'plan.json', '.ser-experiment']) expect(fs.existsSync(path.join(out, f)), f).toBe(true)
+    for (const f of ['results.json', 'results.csv', 'report.html', 'manifest.json', 'plan.json', '.ser-experiment'])
+      expect(fs.existsSync(path.join(out, f)), f).toBe(true)
     const results = JSON.parse(fs.readFileSync(path.join(out, 'results.json'), 'utf8'))
     expect(results.format).toBe('ser-experiment-results/2')
     const records = (results.records as unknown[]).map((r) => ResultRecordSchema.parse(r))

@@ -11,7 +11,18 @@ import { STAGES } from '../../../src-main/services/experiment/plan-format'
 import { writeTaskFailure } from '../../../src-main/services/experiment/plan-io'
 import { tempDir } from '../../helpers/workspace'
 
-const config = makeConfig({ sources: [{ name: 'cremad', ref: '/c' }, { name: 'enterface', ref: '/e' }], target: { name: 'ravdess', ref: '/r' }, folds: 2, seeds: 1, pretrainSeeds: 2, shots: [1, 'all'], frozen: [0] })
+const config = makeConfig({
+  sources: [
+    { name: 'cremad', ref: '/c' },
+    { name: 'enterface', ref: '/e' },
+  ],
+  target: { name: 'ravdess', ref: '/r' },
+  folds: 2,
+  seeds: 1,
+  pretrainSeeds: 2,
+  shots: [1, 'all'],
+  frozen: [0],
+})
 const root = tempDir('ser-exp-plan-')
 afterAll(() => fs.rmSync(root, { recursive: true, force: true }))
 
@@ -27,7 +38,14 @@ describe('experiment plan', () => {
     expect(plan.stages[2].tasks).toContain('pretrain/enterface/distance/s2')
     expect(plan.stages[3].tasks).toContain('evaluate/cremad/contrastive/s1/f1/r1/kall')
     expect(plan.stages[3].tasks).toContain('evaluate/target/f0/r1/k1')
-    expect(plan.tasks.find((t) => t.id === 'evaluate/cremad/contrastive/s1/f1/r1/kall')!.deps).toEqual(['features/cremad', 'features/enterface', 'features/ravdess', 'pretrain/cremad/contrastive/s1', 'tune/cremad/contrastive', 'tune/cremad/distance'])
+    expect(plan.tasks.find((t) => t.id === 'evaluate/cremad/contrastive/s1/f1/r1/kall')!.deps).toEqual([
+      'features/cremad',
+      'features/enterface',
+      'features/ravdess',
+      'pretrain/cremad/contrastive/s1',
+      'tune/cremad/contrastive',
+      'tune/cremad/distance',
+    ])
   })
 
   it('selects tasks by shard and by a Slurm array index, with clear errors', () => {
@@ -45,7 +63,12 @@ describe('experiment plan', () => {
     const dir = path.join(root, 'a')
     writePlan(dir, plan)
     const ctx = taskContext(dir, plan)
-    await expect(runTask(ctx, 'pretrain/cremad/distance/s1')).rejects.toThrow(/task pretrain\/cremad\/distance\/s1 depends on 4 unfinished task\(s\): features\/cremad, features\/enterface, features\/ravdess, tune\/cremad\/distance; run the features and tune stage first/)
+    await expect(runTask(ctx, 'pretrain/cremad/distance/s1')).rejects.toThrow(
+      new RegExp(
+        String.raw`task pretrain\/cremad\/distance\/s1 depends on 4 unfinished task\(s\): features\/cremad, features\/enterface, ` +
+          String.raw`features\/ravdess, tune\/cremad\/distance; run the features and tune stage first`,
+      ),
+    )
     await expect(runTask(ctx, 'evaluate/nope')).rejects.toThrow(/the plan has no task 'evaluate\/nope'/)
     // A done task is skipped without looking at its inputs.
     fs.mkdirSync(path.join(dir, 'tasks'), { recursive: true })

@@ -12,12 +12,29 @@ import { VERDICT_COLOUR } from '../../../src-main/services/experiment/report-tab
 import { VERDICT_COLOURS } from '../../../src-shared/verdicts'
 import { recordsFor } from './records'
 
-type Layer = { mark: { type: string }; encoding: Record<string, { datum?: number; field?: string; scale?: { type?: string; domain?: unknown[]; range?: unknown[] }; axis?: { values?: number[]; labelExpr?: string } }> }
-const grid = { sources: [{ name: 'cremad', ref: '/c' }], target: { name: 'ravdess', ref: '/r' }, folds: 2, seeds: 1, pretrainSeeds: 1, shots: [1, 5, 'all' as const], frozen: [0] }
+type Layer = {
+  mark: { type: string }
+  encoding: Record<
+    string,
+    { datum?: number; field?: string; scale?: { type?: string; domain?: unknown[]; range?: unknown[] }; axis?: { values?: number[]; labelExpr?: string } }
+  >
+}
+const grid = {
+  sources: [{ name: 'cremad', ref: '/c' }],
+  target: { name: 'ravdess', ref: '/r' },
+  folds: 2,
+  seeds: 1,
+  pretrainSeeds: 1,
+  shots: [1, 5, 'all' as const],
+  frozen: [0],
+}
 
 describe('plots', () => {
   const recs = recordsFor(grid, (e) => 4 + (e.method === 'finetune' ? 3 : 0) + (e.shots === 'all' ? 3 : e.shots === 5 ? 1 : 0))
-  const spec = learningCurveSpec(aggregate(recs), [1, 5, 'all'], 1 / 3) as { spec: { layer: Layer[] }; data: { values: { k: number; shots: string; part: string }[] } }
+  const spec = learningCurveSpec(aggregate(recs), [1, 5, 'all'], 1 / 3) as {
+    spec: { layer: Layer[] }
+    data: { values: { k: number; shots: string; part: string }[] }
+  }
 
   it('learning curves: a chance line, K on a log axis, and "all" apart from the K values behind a break', () => {
     const rules = spec.spec.layer.filter((l) => l.mark.type === 'rule')
@@ -47,7 +64,9 @@ describe('plots', () => {
   })
 
   it('claim 4 names the variant of every row (the best variant differs between shots values)', () => {
-    const r = recordsFor({ ...grid, folds: 5, pretrainSeeds: 5 }, (e) => (e.method === 'softmax' ? 5 : e.method === 'target_only' ? (e.shots === 1 ? 9 : 6) : e.shots === 1 ? 6 : 9))
+    const r = recordsFor({ ...grid, folds: 5, pretrainSeeds: 5 }, (e) =>
+      e.method === 'softmax' ? 5 : e.method === 'target_only' ? (e.shots === 1 ? 9 : 6) : e.shots === 1 ? 6 : 9,
+    )
     const claim = siameseVsSoftmax(r, [1, 5, 'all']).claim
     const values = (claimBarsSpec(claim) as { data: { values: { what: string }[] } }).data.values.map((v) => v.what)
     expect(values[0]).toMatch(/^1 shots: target only/)
@@ -65,7 +84,14 @@ describe('plots', () => {
   })
 
   it('pre-training curves draw a chance line on the accuracy panels, and the specs render', async () => {
-    const curves = [1, 2, 3].map((epoch) => ({ source: 'cremad', loss: 'distance' as const, pretrainSeed: 1, epoch, trainLoss: 1 / epoch, valAccuracy: 0.3 + 0.05 * epoch }))
+    const curves = [1, 2, 3].map((epoch) => ({
+      source: 'cremad',
+      loss: 'distance' as const,
+      pretrainSeed: 1,
+      epoch,
+      trainLoss: 1 / epoch,
+      valAccuracy: 0.3 + 0.05 * epoch,
+    }))
     const p = pretrainCurveSpec(curves, 0.25) as { spec: { layer: { transform?: { filter?: string; calculate?: string }[] }[] } }
     expect(p.spec.layer[1].transform!.some((t) => t.calculate === '0.25')).toBe(true)
     expect(await renderSvg(p)).toMatch(/^<svg/)

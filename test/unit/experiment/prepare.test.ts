@@ -22,10 +22,19 @@ const corpus = (root: string, name: string) => {
 describe('prepareExperiment', () => {
   const src = corpus(outside, 'cremad')
   const tgt = corpus(outside, 'ravdess')
-  const cfg = (s: string, t: string) => ({ sources: [{ name: 'cremad', ref: s }], target: { name: 'ravdess', ref: t }, folds: 2, seeds: 1, shots: [1], frozen: [0] })
+  const cfg = (s: string, t: string) => ({
+    sources: [{ name: 'cremad', ref: s }],
+    target: { name: 'ravdess', ref: t },
+    folds: 2,
+    seeds: 1,
+    shots: [1],
+    frozen: [0],
+  })
 
   it('API: refuses corpora and outputs outside the workspace and the chosen folders', () => {
-    expect(() => prepareExperiment(ws, cfg(src, tgt), { caller: 'api', out: path.join(ws.dir, 'experiments', 'a') })).toThrow(/cremad: the corpus folder .* lies outside the workspace and every folder you chose/)
+    expect(() => prepareExperiment(ws, cfg(src, tgt), { caller: 'api', out: path.join(ws.dir, 'experiments', 'a') })).toThrow(
+      /cremad: the corpus folder .* lies outside the workspace and every folder you chose/,
+    )
     expect(() => prepareExperiment(ws, cfg('/usr', tgt), { caller: 'api' })).toThrow(/cremad: the corpus folder \/usr lies outside/)
     const inWs = corpus(ws.dir, 'corpora/cremad')
     const inWs2 = corpus(ws.dir, 'corpora/ravdess')
@@ -51,9 +60,15 @@ describe('prepareExperiment', () => {
 
   it('CLI: folders on the command line are the user\'s choice; the frozen layers must leave something to train', () => {
     const other = tempDir('ser-exp-prepare-cli-')
-    expect(prepareExperiment(ws, cfg(corpus(other, 'a'), corpus(other, 'b')), { caller: 'cli', out: path.join(other, 'run') }).out).toBe(path.join(other, 'run'))
-    expect(() => prepareExperiment(ws, { ...cfg(src, tgt), frozen: [3] }, { caller: 'cli', out: path.join(other, 'r2') })).toThrow(/the mlp has 3 weighted layers; frozen 3 would leave nothing to fine-tune/)
-    expect(() => prepareExperiment(ws, cfg('no-such-dataset', tgt), { caller: 'cli', out: path.join(other, 'r3'), foldersOnly: true })).toThrow(/cremad: 'no-such-dataset' is neither a folder nor a dataset/)
+    expect(prepareExperiment(ws, cfg(corpus(other, 'a'), corpus(other, 'b')), { caller: 'cli', out: path.join(other, 'run') }).out).toBe(
+      path.join(other, 'run'),
+    )
+    expect(() => prepareExperiment(ws, { ...cfg(src, tgt), frozen: [3] }, { caller: 'cli', out: path.join(other, 'r2') })).toThrow(
+      /the mlp has 3 weighted layers; frozen 3 would leave nothing to fine-tune/,
+    )
+    expect(() => prepareExperiment(ws, cfg('no-such-dataset', tgt), { caller: 'cli', out: path.join(other, 'r3'), foldersOnly: true })).toThrow(
+      /cremad: 'no-such-dataset' is neither a folder nor a dataset/,
+    )
     expect(() => prepareExperiment(null, cfg(src, tgt), { caller: 'cli' })).toThrow(/an output folder is needed/)
   })
 })

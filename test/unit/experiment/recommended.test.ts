@@ -9,7 +9,16 @@
 import fs from 'node:fs'
 import path from 'node:path'
 import { afterAll, describe, expect, it } from 'vitest'
-import { collectResults, gridSize, makeConfig, openPlanFolder, provideFeatures, runPlan, taskContext, writeOutputs } from '../../../src-main/services/experiment/index'
+import {
+  collectResults,
+  gridSize,
+  makeConfig,
+  openPlanFolder,
+  provideFeatures,
+  runPlan,
+  taskContext,
+  writeOutputs,
+} from '../../../src-main/services/experiment/index'
 import { recommendedSummary } from '../../../src-main/services/experiment/recommended'
 import { makeSyntheticCorpus } from '../../../src-main/services/model/synthetic'
 import { tempDir } from '../../helpers/workspace'
@@ -17,8 +26,22 @@ import { recordsFor } from './records'
 
 const classes = ['happy', 'sad', 'angry']
 const config = makeConfig({
-  sources: [{ name: 'src', ref: 'generated' }], target: { name: 'tgt', ref: 'generated' }, losses: ['distance'], finetuneLosses: ['distance', 'contrastive'],
-  folds: 3, seeds: 1, pretrainSeeds: 1, shots: [1, 'all'], frozen: [1], pretrainEpochs: 3, stepsPerEpoch: 8, finetuneEpochs: 3, finetuneSteps: 4, tuneBudget: 1, tuneEpochs: 1, recommendFolds: 2,
+  sources: [{ name: 'src', ref: 'generated' }],
+  target: { name: 'tgt', ref: 'generated' },
+  losses: ['distance'],
+  finetuneLosses: ['distance', 'contrastive'],
+  folds: 3,
+  seeds: 1,
+  pretrainSeeds: 1,
+  shots: [1, 'all'],
+  frozen: [1],
+  pretrainEpochs: 3,
+  stepsPerEpoch: 8,
+  finetuneEpochs: 3,
+  finetuneSteps: 4,
+  tuneBudget: 1,
+  tuneEpochs: 1,
+  recommendFolds: 2,
 })
 const root = tempDir('ser-exp-recommended-')
 afterAll(() => fs.rmSync(root, { recursive: true, force: true }))
@@ -49,7 +72,11 @@ describe('the recommended arm', () => {
       expect(r.speakers.support.filter((s) => r.speakers.test.includes(s))).toEqual([])
       if (r.shots === 'all') expect(choice.rotations).toBe(2)
       else if (choice.rotations === 0) expect(choice.reason).toMatch(/cross-validation impossible/)
-      expect(choice.candidates.map((c) => c.label)).toEqual(['unchanged base (prototypes only)', 'fine-tune with distance, 1 frozen layer', 'fine-tune with contrastive, 1 frozen layer'])
+      expect(choice.candidates.map((c) => c.label)).toEqual([
+        'unchanged base (prototypes only)',
+        'fine-tune with distance, 1 frozen layer',
+        'fine-tune with contrastive, 1 frozen layer',
+      ])
       expect(r.finetune_loss).toBeNull()
       // Its final model is the chosen arm's: the same predictions on the same fold and draw.
       const same = records.find((x) => x.fold === r.fold && x.seed === r.seed && x.shots === r.shots && x.pretrain_seed === r.pretrain_seed &&

@@ -17,9 +17,24 @@ export function recordsFor(input: ExperimentConfigInput, correctOf: (e: Evaluati
     const m = classificationMetrics(CLASSES, truth, pred)
     const source = e.source !== null
     return {
-      ...e, model: config.model, classes: CLASSES, n_support: 6, n_test: truth.length, accuracy: m.accuracy, uar: m.uar, macro_f1: m.macroF1,
-      speakers: { pretrain: source ? ['c1', 'c2'] : [], validation: source ? ['c3'] : [], tuning: source ? ['c4'] : [], support: [`s${e.fold + 1}a`], test: [`s${e.fold + 1}b`] },
-      diagnostics: [], confusion: m.confusion, seconds: 0.5,
+      ...e,
+      model: config.model,
+      classes: CLASSES,
+      n_support: 6,
+      n_test: truth.length,
+      accuracy: m.accuracy,
+      uar: m.uar,
+      macro_f1: m.macroF1,
+      speakers: {
+        pretrain: source ? ['c1', 'c2'] : [],
+        validation: source ? ['c3'] : [],
+        tuning: source ? ['c4'] : [],
+        support: [`s${e.fold + 1}a`],
+        test: [`s${e.fold + 1}b`],
+      },
+      diagnostics: [],
+      confusion: m.confusion,
+      seconds: 0.5,
     }
   })
 }

@@ -4,10 +4,26 @@ import os from 'node:os'
 import path from 'node:path'
 import { parse } from 'csv-parse/sync'
 import { afterAll, describe, expect, it } from 'vitest'
-import { aggregate, CSV_COLUMNS, markdownTable, readResults, recordsToCsv, RESULTS_FORMAT, validateRecord, writeResults } from '../../../src-main/services/experiment/index'
+import {
+  aggregate,
+  CSV_COLUMNS,
+  markdownTable,
+  readResults,
+  recordsToCsv,
+  RESULTS_FORMAT,
+  validateRecord,
+  writeResults,
+} from '../../../src-main/services/experiment/index'
 import { recordsFor } from './records'
 
-const grid = { sources: [{ name: 'cremad', ref: '/c' }], target: { name: 'ravdess', ref: '/r' }, folds: 2, seeds: 2, shots: [1, 'all' as const], frozen: [0, 1] }
+const grid = {
+  sources: [{ name: 'cremad', ref: '/c' }],
+  target: { name: 'ravdess', ref: '/r' },
+  folds: 2,
+  seeds: 2,
+  shots: [1, 'all' as const],
+  frozen: [0, 1],
+}
 const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'ser-exp-results-'))
 afterAll(() => fs.rmSync(tmp, { recursive: true, force: true }))
 
@@ -52,7 +68,9 @@ describe('experiment results', () => {
   it('aggregates mean, sample sd and n; over 2 folds no interval but the value of each fold', () => {
     const records = recordsFor(grid, (t) => (t.method === 'finetune' ? 6 + 3 * t.fold : 6))
     const rows = aggregate(records)
-    const ft = rows.find((r) => r.method === 'finetune' && r.frozen === 1 && r.shots === 'all' && r.pretrain_loss === 'distance' && r.finetune_loss === 'distance')!
+    const ft = rows.find(
+      (r) => r.method === 'finetune' && r.frozen === 1 && r.shots === 'all' && r.pretrain_loss === 'distance' && r.finetune_loss === 'distance',
+    )!
     // folds 0 and 1 give UAR 0.5 and 0.75, each with 3 pre-training seeds x 2 draws
     expect(ft.uar.mean).toBeCloseTo(0.625, 12)
     expect(ft.uar.n).toBe(12)
@@ -62,7 +80,14 @@ describe('experiment results', () => {
     const md = markdownTable(rows).split('\n')
     expect(md[0]).toBe('| method | source | pre-train loss | fine-tune loss | frozen | shots | accuracy % | UAR % [95% CI] | macro-F1 % | n |')
     expect(md).toHaveLength(rows.length + 2)
-    expect(md.find((l) => l.startsWith('| finetune | cremad | distance | distance | 1 | all | 62.5 | 62.5 (too few folds for an interval: 2 fold(s), at least 5 needed; fold 0: 50.0, fold 1: 75.0) |'))).toBeTruthy()
+    expect(
+      md.find((l) =>
+        l.startsWith(
+          '| finetune | cremad | distance | distance | 1 | all | 62.5 | ' +
+            '62.5 (too few folds for an interval: 2 fold(s), at least 5 needed; fold 0: 50.0, fold 1: 75.0) |',
+        ),
+      ),
+    ).toBeTruthy()
   })
 
   it('aggregates a 95% interval from 5 folds and 5 bases on', () => {

@@ -8,7 +8,16 @@
 import fs from 'node:fs'
 import path from 'node:path'
 import { afterAll, describe, expect, it } from 'vitest'
-import { collectResults, gridSize, makeConfig, openPlanFolder, provideFeatures, runPlan, runTask, taskContext } from '../../../src-main/services/experiment/index'
+import {
+  collectResults,
+  gridSize,
+  makeConfig,
+  openPlanFolder,
+  provideFeatures,
+  runPlan,
+  runTask,
+  taskContext,
+} from '../../../src-main/services/experiment/index'
 import { JobCancelledError } from '../../../src-main/services/jobs/registry'
 import { makeSyntheticCorpus } from '../../../src-main/services/model/synthetic'
 import type { Plan } from '../../../src-main/services/experiment/plan-format'
@@ -16,8 +25,19 @@ import { tempDir } from '../../helpers/workspace'
 
 const classes = ['happy', 'sad', 'angry']
 const config = makeConfig({
-  sources: [{ name: 'src', ref: 'generated' }], target: { name: 'tgt', ref: 'generated' },
-  folds: 3, seeds: 1, pretrainSeeds: 2, shots: [2], frozen: [1], pretrainEpochs: 3, stepsPerEpoch: 8, finetuneEpochs: 3, finetuneSteps: 4, tuneBudget: 2, tuneEpochs: 2,
+  sources: [{ name: 'src', ref: 'generated' }],
+  target: { name: 'tgt', ref: 'generated' },
+  folds: 3,
+  seeds: 1,
+  pretrainSeeds: 2,
+  shots: [2],
+  frozen: [1],
+  pretrainEpochs: 3,
+  stepsPerEpoch: 8,
+  finetuneEpochs: 3,
+  finetuneSteps: 4,
+  tuneBudget: 2,
+  tuneEpochs: 2,
 })
 const root = tempDir('ser-exp-run-')
 afterAll(() => fs.rmSync(root, { recursive: true, force: true }))

@@ -11,14 +11,26 @@ import { recordsFor } from './records'
 const diag = (active: number[]) => active.map((a, i) => ({ epoch: i + 1, loss: 1, active_fraction: a, grad_norm: 1, embedding_norm: 1, weight_change: 0.1 }))
 
 describe('training health', () => {
-  const records = recordsFor({ sources: [{ name: 'cremad', ref: '/c' }], target: { name: 'ravdess', ref: '/r' }, pretrainSeeds: 1, frozen: [0], shots: [1, 5], folds: 2, seeds: 2 }, () => 8).map((r) => ({
+  const records = recordsFor(
+    { sources: [{ name: 'cremad', ref: '/c' }], target: { name: 'ravdess', ref: '/r' }, pretrainSeeds: 1, frozen: [0], shots: [1, 5], folds: 2, seeds: 2 },
+    () => 8,
+  ).map((r) => ({
     ...r,
     // distance fine-tunes at 1 shot stop training; everything else keeps a gradient
-    diagnostics: r.method === 'pretrained_only' ? [] : diag(r.method === 'finetune' && r.finetune_loss === 'distance' && r.shots === 1 ? [0.6, 0.005, 0] : [0.9, 0.7]),
+    diagnostics:
+      r.method === 'pretrained_only' ? [] : diag(r.method === 'finetune' && r.finetune_loss === 'distance' && r.shots === 1 ? [0.6, 0.005, 0] : [0.9, 0.7]),
   }))
   const base = (loss: 'distance' | 'contrastive', best: number, active: number[]): PretrainRecord => ({
-    source: 'cremad', pretrain_loss: loss, pretrain_seed: 1, speakers: { pretrain: ['a'], validation: ['b'], tuning: ['c'] }, epochs: 8, best_epoch: best, val_accuracy: 0.5,
-    hyper: { margin: 0.5, temperature: 0.25, learningRate: 1e-3 }, diagnostics: diag(active), seconds: 1,
+    source: 'cremad',
+    pretrain_loss: loss,
+    pretrain_seed: 1,
+    speakers: { pretrain: ['a'], validation: ['b'], tuning: ['c'] },
+    epochs: 8,
+    best_epoch: best,
+    val_accuracy: 0.5,
+    hyper: { margin: 0.5, temperature: 0.25, learningRate: 1e-3 },
+    diagnostics: diag(active),
+    seconds: 1,
   })
 
   it('counts per arm and shots value, flags arms above 10%, names bases with best epoch 1', () => {
@@ -29,7 +41,11 @@ describe('training health', () => {
     expect(h.rows.find((r) => r.arm === 'softmax classifier')).toMatchObject({ stopped: 0, n: 8 })
     expect(h.rows.some((r) => r.arm.startsWith('pre-trained only'))).toBe(false) // nothing trained
     expect(h.rows.find((r) => r.arm === 'base cremad, contrastive')).toMatchObject({ kind: 'base', stopped: 1, n: 1 })
-    expect(h.flagged.sort()).toEqual(['base cremad, contrastive', 'fine-tuned from cremad, contrastive -> distance, frozen 0', 'fine-tuned from cremad, distance -> distance, frozen 0'])
+    expect(h.flagged.sort()).toEqual([
+      'base cremad, contrastive',
+      'fine-tuned from cremad, contrastive -> distance, frozen 0',
+      'fine-tuned from cremad, distance -> distance, frozen 0',
+    ])
     expect(h.bestEpochOne).toEqual(['cremad, distance, seed 1'])
     const html = trainingHealthHtml(h)
     expect(html).toContain('stopped training: 4 of 8')

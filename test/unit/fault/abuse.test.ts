@@ -27,7 +27,9 @@ describe('the shell under abuse', () => {
     expect(await rawRequest(shell.port, `GET /%00 HTTP/1.1\r\n${host}\r\n\r\n`)).toMatch(/^HTTP\/1\.1 404/)
     expect(await rawRequest(shell.port, `GET /assets/%00.js HTTP/1.1\r\n${host}\r\n\r\n`)).toMatch(/^HTTP\/1\.1 404/)
     expect(await rawRequest(shell.port, `GET http://[ HTTP/1.1\r\n${host}\r\n\r\n`)).toMatch(/^HTTP\/1\.1 400/)
-    const upgrade = `GET http://[ HTTP/1.1\r\n${host}\r\nUpgrade: websocket\r\nConnection: Upgrade\r\nSec-WebSocket-Version: 13\r\nSec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\n\r\n`
+    const upgrade =
+      `GET http://[ HTTP/1.1\r\n${host}\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n` +
+      'Sec-WebSocket-Version: 13\r\nSec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\n\r\n'
     expect(await rawRequest(shell.port, upgrade)).toMatch(/^HTTP\/1\.1 40[01]/)
     expect(shell.child.exitCode).toBeNull()
     expect(await answersCorrectly(shell.port, shell.token)).toEqual({ page: 'HTTP/1.1 200 OK', refused: 'HTTP/1.1 401 Unauthorized', echo: 'still here' })
@@ -35,7 +37,10 @@ describe('the shell under abuse', () => {
 
   it('survives 2 000 hostile requests and 200 hostile frames, then answers correctly', async () => {
     const figures = await abuse(shell.port, shell.token, { n: 2000, seed: 'unit', concurrency: 16, frames: 200, rendererFiles: rendererFiles(renderer) })
-    console.log(`abuse: ${figures.requests} requests, ${figures.frames} frames; by status ${JSON.stringify(figures.byStatus)}; peak RSS ${peakRssMiB(shell.child.pid!)?.toFixed(0)} MiB`)
+    console.log(
+      `abuse: ${figures.requests} requests, ${figures.frames} frames; by status ${JSON.stringify(figures.byStatus)}; ` +
+        `peak RSS ${peakRssMiB(shell.child.pid!)?.toFixed(0)} MiB`,
+    )
     expect(figures.requests).toBe(2000)
     expect(Object.keys(figures.byKind).length).toBeGreaterThanOrEqual(14)
     // nothing was served that should not be: a 200 only ever carries one of the renderer's own files

@@ -200,7 +200,11 @@ export async function runHostileFiles(opts: { scale?: number; log?: (s: string) 
     }
     // corrupt: the right magic, then the marker and seeded random bytes
     const magic: Record<Format, Buffer> = {
-      wav: Buffer.from('RIFF'), flac: Buffer.from('fLaC'), mp3: Buffer.from('ID3\x03\x00\x00\x00\x00\x00\x00', 'latin1'), ogg: Buffer.from('OggS'), avi: g.avi.subarray(0, 12),
+      wav: Buffer.from('RIFF'),
+      flac: Buffer.from('fLaC'),
+      mp3: Buffer.from('ID3\x03\x00\x00\x00\x00\x00\x00', 'latin1'),
+      ogg: Buffer.from('OggS'),
+      avi: g.avi.subarray(0, 12),
     }
     for (const f of FORMATS) {
       for (let i = 0; i < 10 * scale; i++) {
@@ -244,8 +248,11 @@ export async function runHostileFiles(opts: { scale?: number; log?: (s: string) 
     }
     if (r.added !== 1) report.accepted.push(`(${r.added} clips added, expected only happy/good.wav)`)
     opts.log?.(
-      `hostile files: ${report.files} tried (${Object.entries(byKind).map(([k, v]) => `${k} ${v}`).join(', ')}), ${report.rejected} rejected with a reason, ` +
-        `${report.accepted.length} accepted; peak RSS ${report.peakRssMb} MB (+${report.peakGrowthMb} MB over ${report.baselineRssMb} MB, bound +${MEMORY_BOUND_MB} MB), peak heap ${report.peakHeapMb} MB; ${report.elapsedSec} s`,
+      `hostile files: ${report.files} tried (${Object.entries(byKind)
+        .map(([k, v]) => `${k} ${v}`)
+        .join(', ')}), ${report.rejected} rejected with a reason, ` +
+        `${report.accepted.length} accepted; peak RSS ${report.peakRssMb} MB ` +
+        `(+${report.peakGrowthMb} MB over ${report.baselineRssMb} MB, bound +${MEMORY_BOUND_MB} MB), peak heap ${report.peakHeapMb} MB; ${report.elapsedSec} s`,
     )
     return report
   } finally {

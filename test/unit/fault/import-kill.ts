@@ -40,11 +40,15 @@ function corpus(dir: string, files: number): void {
 }
 
 function runCli(wsDir: string, corpusDir: string) {
-  return spawn(process.execPath, ['--import', 'tsx', path.join(repo, 'src-main/cli/index.ts'), '-w', wsDir, 'import', corpusDir, '--layout', 'folder', '--name', 'killed'], {
-    cwd: repo,
-    env: { ...process.env, SER_THREADS: '1' },
-    stdio: ['ignore', 'ignore', 'pipe'],
-  })
+  return spawn(
+    process.execPath,
+    ['--import', 'tsx', path.join(repo, 'src-main/cli/index.ts'), '-w', wsDir, 'import', corpusDir, '--layout', 'folder', '--name', 'killed'],
+    {
+      cwd: repo,
+      env: { ...process.env, SER_THREADS: '1' },
+      stdio: ['ignore', 'ignore', 'pipe'],
+    },
+  )
 }
 
 function count(dbFile: string): number {
@@ -108,15 +112,22 @@ export async function runImportKill(opts: { files?: number; kills?: number; log?
         kills: done,
         midImportKills: mid,
         clips: db.prepare('SELECT COUNT(*) FROM clips').pluck().get() as number,
-        duplicateHashes: db.prepare('SELECT COUNT(*) FROM (SELECT content_hash FROM clips GROUP BY dataset_id, content_hash HAVING COUNT(*) > 1)').pluck().get() as number,
-        duplicatePaths: db.prepare('SELECT COUNT(*) FROM (SELECT rel_path FROM clips GROUP BY dataset_id, rel_path HAVING COUNT(*) > 1)').pluck().get() as number,
+        duplicateHashes: db
+          .prepare('SELECT COUNT(*) FROM (SELECT content_hash FROM clips GROUP BY dataset_id, content_hash HAVING COUNT(*) > 1)')
+          .pluck()
+          .get() as number,
+        duplicatePaths: db
+          .prepare('SELECT COUNT(*) FROM (SELECT rel_path FROM clips GROUP BY dataset_id, rel_path HAVING COUNT(*) > 1)')
+          .pluck()
+          .get() as number,
         labels: db.prepare("SELECT COUNT(*) FROM labels WHERE source = 'corpus'").pluck().get() as number,
         integrity: db.pragma('integrity_check', { simple: true }) as string,
         elapsedSec: +((performance.now() - t0) / 1000).toFixed(1),
       }
       opts.log?.(
         `import kill -9: ${report.kills} kills (${report.midImportKills} mid-import) over ${files} files; afterwards ${report.clips} clips, ` +
-          `${report.duplicateHashes} duplicate hashes, ${report.duplicatePaths} duplicate paths, ${report.labels} corpus labels, integrity ${report.integrity}; ${report.elapsedSec} s`,
+          `${report.duplicateHashes} duplicate hashes, ${report.duplicatePaths} duplicate paths, ${report.labels} corpus labels, ` +
+          `integrity ${report.integrity}; ${report.elapsedSec} s`,
       )
       return report
     } finally {

@@ -9,7 +9,10 @@ import { killDuringWrites } from '../../helpers/abuse'
 describe('kill -9 during label writes', () => {
   it('loses no acknowledged label and doubles none over 5 kills', async () => {
     const f = await killDuringWrites({ kills: 5, seed: 'unit' })
-    console.log(`kills: ${f.kills} survived; labels sent ${f.sent} (${f.retried} retried after a kill), acknowledged ${f.acknowledged}, present ${f.present}, doubled ${f.doubled}; integrity ${f.integrity}`)
+    console.log(
+      `kills: ${f.kills} survived; labels sent ${f.sent} (${f.retried} retried after a kill), acknowledged ${f.acknowledged}, ` +
+        `present ${f.present}, doubled ${f.doubled}; integrity ${f.integrity}`,
+    )
     expect(f.kills).toBe(5)
     expect(f.acknowledged).toBeGreaterThan(20)
     // every write is acknowledged in the end: retries of writes the kill cut off are answered, not refused

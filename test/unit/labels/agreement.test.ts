@@ -15,13 +15,30 @@ describe("Krippendorff's alpha (nominal)", () => {
   })
 
   it('is 1 for perfect agreement, about 0 for chance, negative for systematic disagreement, null without pairs', () => {
-    expect(krippendorffAlphaNominal([['a', 'a'], ['b', 'b'], ['c', 'c']]).alpha).toBeCloseTo(1, 10)
-    expect(krippendorffAlphaNominal([['a', 'b'], ['b', 'a']]).alpha!).toBeLessThan(0)
+    expect(
+      krippendorffAlphaNominal([
+        ['a', 'a'],
+        ['b', 'b'],
+        ['c', 'c'],
+      ]).alpha,
+    ).toBeCloseTo(1, 10)
+    expect(
+      krippendorffAlphaNominal([
+        ['a', 'b'],
+        ['b', 'a'],
+      ]).alpha!,
+    ).toBeLessThan(0)
     expect(krippendorffAlphaNominal([['a'], ['b']]).alpha).toBeNull()
-    expect(krippendorffAlphaNominal([['a', 'a'], ['a', 'a']]).alpha).toBeNull() // no variation: undefined
-    // two coders agreeing on a random half of 2000 units over 4 uniform categories: P(agree) = 0.5 + 0.5/4 = 0.625, chance 0.25, so alpha ~ (0.625 - 0.25) / 0.75 = 0.5
+    expect(
+      krippendorffAlphaNominal([
+        ['a', 'a'],
+        ['a', 'a'],
+      ]).alpha,
+    ).toBeNull() // no variation: undefined
+    // two coders agreeing on a random half of 2000 units over 4 uniform categories: P(agree) = 0.5 + 0.5/4 = 0.625,
+    // chance 0.25, so alpha ~ (0.625 - 0.25) / 0.75 = 0.5
     let seed = 7
-    const rnd = () => ((seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31)
+    const rnd = () => (seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31
     const units = Array.from({ length: 2000 }, () => {
       const a = Math.floor(rnd() * 4)
       return [a, rnd() < 0.5 ? a : Math.floor(rnd() * 4)]

@@ -65,7 +65,9 @@ describe('whole-dataset TextGrid + Audacity archive', () => {
 
   it('keeps clips apart whose names are the same once made file-system safe', () => {
     const { datasetId } = seedClips(ws, 0)
-    const ins = ws.db.prepare("INSERT INTO clips (dataset_id, path, rel_path, content_hash, duration_sec, sample_rate, channels, format) VALUES (?, ?, ?, ?, 1, 16000, 1, 'wav')")
+    const ins = ws.db.prepare(
+      "INSERT INTO clips (dataset_id, path, rel_path, content_hash, duration_sec, sample_rate, channels, format) VALUES (?, ?, ?, ?, 1, 16000, 1, 'wav')",
+    )
     const a = Number(ins.run(datasetId, '/tmp/x/a b.wav', 'a b.wav', 'h1').lastInsertRowid)
     const b = Number(ins.run(datasetId, '/tmp/x/a_b.wav', 'a_b.wav', 'h2').lastInsertRowid)
     setLabel(ws, { clipId: a, emotion: 'sad', annotator: 'ann' })

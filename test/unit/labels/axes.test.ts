@@ -5,14 +5,29 @@ import { DECODE_RATE, formatTime, frequencyMax, timeTicks } from '../../../src-r
 function labelsOf(durationSec: number, pxPerSec: number): string[] {
   const t = timeTicks(pxPerSec)
   const out: string[] = []
-  for (let e = 0; e < durationSec; e += t.timeInterval) if (Math.round(100 * e) % Math.round(100 * t.primaryLabelInterval) === 0) out.push(formatTime(e, t.decimals))
+  for (let e = 0; e < durationSec; e += t.timeInterval)
+    if (Math.round(100 * e) % Math.round(100 * t.primaryLabelInterval) === 0) out.push(formatTime(e, t.decimals))
   return out
 }
 
 describe('time axis', () => {
   it('labels a 2.4 s clip drawn 1000 px wide every 0.2 s (900 px: every 0.5 s), not only at 0', () => {
     expect(labelsOf(2.4, 900 / 2.4)).toEqual(['0.0 s', '0.5 s', '1.0 s', '1.5 s', '2.0 s'])
-    expect(labelsOf(2.4, 1000 / 2.4)).toEqual(['0.0 s', '0.2 s', '0.4 s', '0.6 s', '0.8 s', '1.0 s', '1.2 s', '1.4 s', '1.6 s', '1.8 s', '2.0 s', '2.2 s', '2.4 s'])
+    expect(labelsOf(2.4, 1000 / 2.4)).toEqual([
+      '0.0 s',
+      '0.2 s',
+      '0.4 s',
+      '0.6 s',
+      '0.8 s',
+      '1.0 s',
+      '1.2 s',
+      '1.4 s',
+      '1.6 s',
+      '1.8 s',
+      '2.0 s',
+      '2.2 s',
+      '2.4 s',
+    ])
   })
   it('keeps labels about 80 px apart at any zoom', () => {
     for (const px of [20, 60, 100, 375, 1000, 3000]) {

@@ -45,7 +45,9 @@ describe('TextGrid', () => {
   it('refuses broken files with the line of the problem', () => {
     const good = writeTextGrid({ xmin: 0, xmax: 2, tiers: [{ name: 'ann', intervals: [{ start: 0, end: 1, text: 'sad' }] }] })
     expect(() => parseTextGrid('hello')).toThrow(/not a Praat text file/)
-    expect(() => parseTextGrid(good.replace('xmax = 1 ', 'xmax = 0.5 ').replace(/(intervals \[2\]:\n\s+xmin = )1/, '$10.2'))).toThrow(/line \d+: interval 2 of tier "ann" overlaps/)
+    expect(() => parseTextGrid(good.replace('xmax = 1 ', 'xmax = 0.5 ').replace(/(intervals \[2\]:\n\s+xmin = )1/, '$10.2'))).toThrow(
+      /line \d+: interval 2 of tier "ann" overlaps/,
+    )
     expect(() => parseTextGrid(good.split('\n').slice(0, -4).join('\n'))).toThrow(/expected/)
     expect(() => parseTextGrid(good.replace('"ann"', '"ann'))).toThrow(/unterminated string|expected/)
   })
@@ -124,9 +126,9 @@ describe('export and import round trips', () => {
     const tg = writeTextGrid({ xmin: 0, xmax: 9, tiers: [{ name: 'ann', intervals: [{ start: 0, end: 1, text: 'sad' }] }] })
     expect(() => importLabels(ws, { format: 'textgrid', text: tg, clipId: clipIds[2], annotator: 'ann' })).toThrow(/lasts 4.000 s: is it for another clip/)
     const n = ws.db.prepare('SELECT COUNT(*) FROM labels').pluck().get()
-    expect(() => importLabels(ws, { format: 'csv', text: 'clip,emotion,annotator\nspk1/clip00.wav,sad,x\nnope.wav,sad,x\n', datasetId, annotator: 'ann' })).toThrow(
-      /1 clip\(s\) in the file are not in this dataset: nope.wav/,
-    )
+    expect(() =>
+      importLabels(ws, { format: 'csv', text: 'clip,emotion,annotator\nspk1/clip00.wav,sad,x\nnope.wav,sad,x\n', datasetId, annotator: 'ann' }),
+    ).toThrow(/1 clip\(s\) in the file are not in this dataset: nope.wav/)
     expect(ws.db.prepare('SELECT COUNT(*) FROM labels').pluck().get()).toBe(n)
   })
 

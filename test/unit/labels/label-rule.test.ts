@@ -109,7 +109,8 @@ describe('dataset counts and clip lists follow the stored rule', () => {
 
 describe('the rule as a word, on the card, and on the command line', () => {
   it('corpus, majority and annotator:NAME round-trip; anything else is a clear error', () => {
-    for (const r of [{ kind: 'corpus' }, { kind: 'majority' }, { kind: 'annotator', annotator: 'ann b' }] as const) expect(parseLabelRule(labelRuleKey(r))).toEqual(r)
+    for (const r of [{ kind: 'corpus' }, { kind: 'majority' }, { kind: 'annotator', annotator: 'ann b' }] as const)
+      expect(parseLabelRule(labelRuleKey(r))).toEqual(r)
     expect(() => parseLabelRule('latest')).toThrow(/not a label rule: 'latest'/)
     expect(() => parseLabelRule('annotator:')).toThrow(/an annotator name is required/)
   })
@@ -118,14 +119,22 @@ describe('the rule as a word, on the card, and on the command line', () => {
     const c = cardLabelRule(null, [{ name: 'a', rule: { kind: 'corpus' } }, { name: 'b', rule: { kind: 'majority' } }])
     expect(c.source).toBeNull()
     expect(c.target).toBeNull()
-    expect(c.text).toBe("Each clip's label was pre-training data: not recorded by the base model; a: the corpus label (clips without one are left out); b: " +
-      "the majority of annotators' labels (a tie goes to the corpus label if it is one of the tied emotions, otherwise the clip is left out; a clip no annotator labelled keeps its corpus label).")
+    expect(c.text).toBe(
+      "Each clip's label was pre-training data: not recorded by the base model; a: the corpus label (clips without one are left out); b: " +
+        "the majority of annotators' labels (a tie goes to the corpus label if it is one of the tied emotions, otherwise the clip is left out; " +
+        'a clip no annotator labelled keeps its corpus label).',
+    )
   })
 
   it('ser label-rule shows and sets a dataset\'s rule, with the counts it gives', () => {
     const { datasetId } = seed()
     const ser = (...args: string[]) =>
-      JSON.parse(execFileSync('npx', ['tsx', path.resolve('src-main/cli/index.ts'), '--workspace', ws.dir, '--json', 'label-rule', 'desk', ...args], { encoding: 'utf8', stdio: 'pipe' }))
+      JSON.parse(
+        execFileSync('npx', ['tsx', path.resolve('src-main/cli/index.ts'), '--workspace', ws.dir, '--json', 'label-rule', 'desk', ...args], {
+          encoding: 'utf8',
+          stdio: 'pipe',
+        }),
+      )
     expect(ser()).toMatchObject({ dataset: 'desk', labelRule: { kind: 'majority' }, annotators: ['ann', 'bob'] })
     expect(ser('annotator:bob')).toMatchObject({ labelRule: { kind: 'annotator', annotator: 'bob' }, byEmotion: { sad: 3, happy: 1, unlabelled: 1 } })
     expect(getLabelRule(ws, datasetId)).toEqual({ kind: 'annotator', annotator: 'bob' })

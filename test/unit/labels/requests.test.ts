@@ -112,7 +112,12 @@ describe('request ids recorded before migration 504', () => {
     const ins = old.db.prepare('INSERT INTO labels (clip_id, emotion, annotator, source) VALUES (?, ?, ?, ?)')
     const a = Number(ins.run(clipIds[0], 'angry', 'ann', 'annotator').lastInsertRowid)
     const act = Number(
-      old.db.prepare("INSERT INTO label_actions (annotator, clip_id, kind, description, before_ids, after_ids, request_id) VALUES ('ann', ?, 'set', 'label angry', '[]', ?, 'old-set-0001')").run(clipIds[0], JSON.stringify([a])).lastInsertRowid,
+      old.db
+        .prepare(
+          'INSERT INTO label_actions (annotator, clip_id, kind, description, before_ids, after_ids, request_id) ' +
+            "VALUES ('ann', ?, 'set', 'label angry', '[]', ?, 'old-set-0001')",
+        )
+        .run(clipIds[0], JSON.stringify([a])).lastInsertRowid,
     )
     old.db.prepare("INSERT INTO label_undo_requests (request_id, kind, annotator, action_id) VALUES ('old-undo-001', 'undo', 'ann', NULL)").run()
     old.close()

@@ -3,13 +3,36 @@ import { describe, expect, it } from 'vitest'
 import { barValue, parseSmoothing, shownEstimate } from '../../../src-renderer/src/stores/live-display'
 import type { LiveFrame } from '../../../src-shared/contract/live'
 
-const vad = (state: 'speech' | 'silence') => ({ state, detector: 'gate' as const, levelDb: -20, voicedFraction: state === 'speech' ? 0.8 : 0, noiseFloorDb: -60 })
+const vad = (state: 'speech' | 'silence') => ({
+  state,
+  detector: 'gate' as const,
+  levelDb: -20,
+  voicedFraction: state === 'speech' ? 0.8 : 0,
+  noiseFloorDb: -60,
+})
 function frame(t: number, p: Record<string, number> | null, uncertain = false): LiveFrame {
   const top = p ? Object.entries(p).sort((a, b) => b[1] - a[1])[0][0] : null
-  return { sessionId: 'live-1', t, seq: Math.round(t * 10), vad: vad(p ? 'speech' : 'silence'), probabilities: p, top, uncertain, unfamiliar: null, latencyMs: p ? 50 : null, computeMs: p ? 10 : null }
+  return {
+    sessionId: 'live-1',
+    t,
+    seq: Math.round(t * 10),
+    vad: vad(p ? 'speech' : 'silence'),
+    probabilities: p,
+    top,
+    uncertain,
+    unfamiliar: null,
+    latencyMs: p ? 50 : null,
+    computeMs: p ? 10 : null,
+  }
 }
 
-const verdict = { unfamiliar: true, score: 9.5, threshold: 4.2, falseAlarmRate: 0.05, reasons: ['no energy above 4 kHz (telephone band or an 8 kHz recording)'] }
+const verdict = {
+  unfamiliar: true,
+  score: 9.5,
+  threshold: 4.2,
+  falseAlarmRate: 0.05,
+  reasons: ['no energy above 4 kHz (telephone band or an 8 kHz recording)'],
+}
 /** A speech frame the model withheld (pipeline.ts: no probabilities, no top). */
 function odd(t: number): LiveFrame {
   return { ...frame(t, null), vad: vad('speech'), unfamiliar: verdict, latencyMs: 50, computeMs: 10 }

@@ -30,9 +30,23 @@ describe('live source provenance', () => {
 
   it('reads generated or recorded from the dataset, never from the corpus name; a corpus not in the workspace is unknown', () => {
     const card = readCard(defaultModelDir())
-    const lookup = (name: string) => ({ crema: { speech: 'generated' as const, speakers: 6 }, 'synthetic-ravdess': { speech: 'recorded' as const, speakers: 24 } })[name] ?? null
-    const p = provenanceOf({ ...card, name: 'cremad run', sourceCorpus: 'cremad', targetCorpus: 'recordings of Ada', speakers: undefined, heldOut: undefined }, false, lookup)
-    expect(p).toMatchObject({ model: 'cremad run', corpus: 'cremad', tunedOn: 'recordings of Ada', tunedSpeech: 'recorded', speech: 'unknown', demo: false, speakers: null, heldOut: null })
+    const lookup = (name: string) =>
+      ({ crema: { speech: 'generated' as const, speakers: 6 }, 'synthetic-ravdess': { speech: 'recorded' as const, speakers: 24 } })[name] ?? null
+    const p = provenanceOf(
+      { ...card, name: 'cremad run', sourceCorpus: 'cremad', targetCorpus: 'recordings of Ada', speakers: undefined, heldOut: undefined },
+      false,
+      lookup,
+    )
+    expect(p).toMatchObject({
+      model: 'cremad run',
+      corpus: 'cremad',
+      tunedOn: 'recordings of Ada',
+      tunedSpeech: 'recorded',
+      speech: 'unknown',
+      demo: false,
+      speakers: null,
+      heldOut: null,
+    })
     // a name with "synth" in it says nothing; the stored origin does
     expect(provenanceOf({ ...card, sourceCorpus: 'synthetic-ravdess' }, false, lookup).speech).toBe('recorded')
     expect(provenanceOf({ ...card, sourceCorpus: 'synthetic-ravdess' }, false).speech).toBe('unknown')

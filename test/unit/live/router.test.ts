@@ -24,7 +24,12 @@ afterAll(async () => {
   ws.cleanup()
 })
 
-async function collect(iterable: AsyncIterable<LiveFrame>, until: (frames: LiveFrame[]) => boolean, timeoutMs = 60_000, frames: LiveFrame[] = []): Promise<LiveFrame[]> {
+async function collect(
+  iterable: AsyncIterable<LiveFrame>,
+  until: (frames: LiveFrame[]) => boolean,
+  timeoutMs = 60_000,
+  frames: LiveFrame[] = [],
+): Promise<LiveFrame[]> {
   const it = iterable[Symbol.asyncIterator]()
   const deadline = Date.now() + timeoutMs
   while (!until(frames)) {

@@ -80,10 +80,20 @@ describe('mixAtSnr', () => {
 
 describe('chooseDetector', () => {
   const row = (detector: 'gate' | 'silero', snrDb: number | null, misses: number, falseAlarms: number): ConditionRow => ({
-    detector, noise: 'fan', snrDb, score: { frame: { speech: 100, nonSpeech: 100, misses, falseAlarms }, hop: { speech: 1, nonSpeech: 1, misses: 0, falseAlarms: 0 } },
+    detector,
+    noise: 'fan',
+    snrDb,
+    score: { frame: { speech: 100, nonSpeech: 100, misses, falseAlarms }, hop: { speech: 1, nonSpeech: 1, misses: 0, falseAlarms: 0 } },
   })
   it('keeps the lower mean of (miss + FA) / 2 over the noisy conditions, ignoring clean', () => {
-    const rows = [row('gate', null, 0, 0), row('gate', 10, 30, 10), row('gate', 0, 50, 10), row('silero', null, 90, 90), row('silero', 10, 5, 20), row('silero', 0, 10, 40)]
+    const rows = [
+      row('gate', null, 0, 0),
+      row('gate', 10, 30, 10),
+      row('gate', 0, 50, 10),
+      row('silero', null, 90, 90),
+      row('silero', 10, 5, 20),
+      row('silero', 0, 10, 40),
+    ]
     const c = chooseDetector(rows)
     expect(c.meanHter).toEqual({ gate: 25, silero: 18.75 })
     expect(c.winner).toBe('silero')

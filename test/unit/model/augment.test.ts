@@ -41,7 +41,13 @@ describe('single-shot augmentation', () => {
   it('fine-tuning on one clip per class trains with every loss', async () => {
     const base = await pretrain(data, defaultTrainConfig(arch, { epochs: 1, stepsPerEpoch: 3, pairsPerBatch: 16, patience: 0 }))
     for (const name of LOSS_NAMES) {
-      const m = await finetune(base, data, { frozenLayers: 0, shots: 1, loss: lossConfigFor(name), seed: 3, overrides: { epochs: 2, stepsPerEpoch: 2, patience: 0 } })
+      const m = await finetune(base, data, {
+        frozenLayers: 0,
+        shots: 1,
+        loss: lossConfigFor(name),
+        seed: 3,
+        overrides: { epochs: 2, stepsPerEpoch: 2, patience: 0 },
+      })
       expect(m.diagnostics).toHaveLength(2)
       expect(m.diagnostics[1].weight_change).toBeGreaterThan(0)
       m.net.dispose()

@@ -99,39 +99,46 @@ describe('data-parallel training steps', () => {
     }
   }, 60_000)
 
-  it.each(['distance', 'triplet', 'protonet', 'supcon'] as const)('an item-batch step (%s loss, two passes) over two threads equals the single-thread step', async (name) => {
-    const dl = lossConfigFor(name)
-    for (const frozen of [0, 1]) {
-      const a = buildNetwork(arch, 9)
-      const b = buildNetwork(arch, 9)
-      const optA = tf.train.sgd(0.05)
-      const optB = tf.train.sgd(0.05)
-      const n = 9 // odd: unequal shares
-      const ids = Array.from({ length: n }, (_, i) => i % 3)
-      const masks = batchMasks(ids)
-      for (let s = 0; s < 3; s++) {
-        const x = rand(n * 16 * 12, 200 + s)
-        const xt = tf.tensor(x, [n, 16, 12])
-        const lA = optimiseStep(optA, a.trainableVariables(frozen), () => itemBatchOutput(a, xt, masks, dl, frozen))
-        xt.dispose()
-        const lB = await trainer.itemStep(b, frozen, optB, x, 16 * 12, (e) => balancedLoss(e, masks, dl))
-        expectSameStep(lA, lB)
+  it.each(['distance', 'triplet', 'protonet', 'supcon'] as const)(
+    'an item-batch step (%s loss, two passes) over two threads equals the single-thread step',
+    async (name) => {
+      const dl = lossConfigFor(name)
+      for (const frozen of [0, 1]) {
+        const a = buildNetwork(arch, 9)
+        const b = buildNetwork(arch, 9)
+        const optA = tf.train.sgd(0.05)
+        const optB = tf.train.sgd(0.05)
+        const n = 9 // odd: unequal shares
+        const ids = Array.from({ length: n }, (_, i) => i % 3)
+        const masks = batchMasks(ids)
+        for (let s = 0; s < 3; s++) {
+          const x = rand(n * 16 * 12, 200 + s)
+          const xt = tf.tensor(x, [n, 16, 12])
+          const lA = optimiseStep(optA, a.trainableVariables(frozen), () => itemBatchOutput(a, xt, masks, dl, frozen))
+          xt.dispose()
+          const lB = await trainer.itemStep(b, frozen, optB, x, 16 * 12, (e) => balancedLoss(e, masks, dl))
+          expectSameStep(lA, lB)
+        }
+        const wa = a.getWeights()
+        const wb = b.getWeights()
+        let moved = 0
+        const init = buildNetwork(arch, 9).getWeights()
+        wa.forEach((w, i) => {
+          expect(tf.tidy(() => tf.max(tf.abs(tf.sub(w, wb[i]))).dataSync()[0])).toBeLessThan(1e-5)
+          moved = Math.max(
+            moved,
+            tf.tidy(() => tf.max(tf.abs(tf.sub(w, init[i]))).dataSync()[0]),
+          )
+        })
+        expect(moved).toBeGreaterThan(1e-4)
+        disposeMasks(masks)
+        tf.dispose(init)
+        a.dispose()
+        b.dispose()
       }
-      const wa = a.getWeights()
-      const wb = b.getWeights()
-      let moved = 0
-      const init = buildNetwork(arch, 9).getWeights()
-      wa.forEach((w, i) => {
-        expect(tf.tidy(() => tf.max(tf.abs(tf.sub(w, wb[i]))).dataSync()[0])).toBeLessThan(1e-5)
-        moved = Math.max(moved, tf.tidy(() => tf.max(tf.abs(tf.sub(w, init[i]))).dataSync()[0]))
-      })
-      expect(moved).toBeGreaterThan(1e-4)
-      disposeMasks(masks)
-      tf.dispose(init)
-      a.dispose()
-      b.dispose()
-    }
-  }, 60_000)
+    },
+    60_000,
+  )
 
   it('MLP: a two-thread fused step (fused grads in both threads, fused Adam) equals the composed single-thread step', async () => {
     const mlp: Architecture = { kind: 'mlp', inputDim: 10, hidden: [12, 8], embedding: 6 }
@@ -171,7 +178,12 @@ describe('data-parallel training steps', () => {
   it('a two-thread training run is reproducible from its seed', async () => {
     const n = 60
     const x = rand(n * 16 * 12, 5)
-    const data: ItemSet = { x, itemShape: [16, 12], labels: Array.from({ length: n }, (_, i) => `c${i % 3}`), speakers: Array.from({ length: n }, (_, i) => `s${i % 5}`) }
+    const data: ItemSet = {
+      x,
+      itemShape: [16, 12],
+      labels: Array.from({ length: n }, (_, i) => `c${i % 3}`),
+      speakers: Array.from({ length: n }, (_, i) => `s${i % 5}`),
+    }
     const idx = data.labels.map((_, i) => i)
     const cfg = defaultTrainConfig(arch, { epochs: 2, stepsPerEpoch: 4, pairsPerBatch: 8, patience: 0 })
     const run = async () => {
@@ -189,7 +201,12 @@ describe('data-parallel training steps', () => {
 
   it('a two-thread run cancels cleanly and resumes from its checkpoint', async () => {
     const n = 60
-    const data: ItemSet = { x: rand(n * 16 * 12, 6), itemShape: [16, 12], labels: Array.from({ length: n }, (_, i) => `c${i % 3}`), speakers: Array.from({ length: n }, (_, i) => `s${i % 5}`) }
+    const data: ItemSet = {
+      x: rand(n * 16 * 12, 6),
+      itemShape: [16, 12],
+      labels: Array.from({ length: n }, (_, i) => `c${i % 3}`),
+      speakers: Array.from({ length: n }, (_, i) => `s${i % 5}`),
+    }
     const idx = data.labels.map((_, i) => i)
     const split = { train: idx.slice(0, 48), val: idx.slice(48) }
     const cfg = defaultTrainConfig(arch, { epochs: 3, stepsPerEpoch: 3, pairsPerBatch: 8, patience: 0 })
@@ -197,7 +214,9 @@ describe('data-parallel training steps', () => {
     try {
       const ac = new AbortController()
       const first = buildNetwork(arch, 3)
-      await expect(trainSiamese(first, data, cfg, split, { threads: 2, checkpointDir: dir, signal: ac.signal, onEpoch: () => ac.abort() })).rejects.toThrow(JobCancelledError)
+      await expect(trainSiamese(first, data, cfg, split, { threads: 2, checkpointDir: dir, signal: ac.signal, onEpoch: () => ac.abort() })).rejects.toThrow(
+        JobCancelledError,
+      )
       first.dispose()
       const second = buildNetwork(arch, 3)
       const r = await trainSiamese(second, data, cfg, split, { threads: 2, checkpointDir: dir })

@@ -32,7 +32,11 @@ describe('default model', () => {
   it('`ser predict FILE --model M` prints per-class probabilities as JSON', async () => {
     const corpus = await syntheticCorpus('cremad', { speakers: 4, sentences: 2 })
     const files = corpus.clips.slice(0, 2).map((c) => path.join(corpus.dir, c.relPath))
-    const out = execFileSync(process.execPath, ['--import', 'tsx', path.join(root, 'src-main/cli/index.ts'), 'predict', ...files, '--model', defaultModelDir()], { cwd: root, encoding: 'utf8' })
+    const out = execFileSync(
+      process.execPath,
+      ['--import', 'tsx', path.join(root, 'src-main/cli/index.ts'), 'predict', ...files, '--model', defaultModelDir()],
+      { cwd: root, encoding: 'utf8' },
+    )
     const json = JSON.parse(out)
     expect(json.backend).toBe('wasm')
     expect(json.predictions).toHaveLength(2)

@@ -28,7 +28,15 @@ beforeAll(async () => {
 describe('per-epoch diagnostics', () => {
   for (const name of LOSS_NAMES) {
     it(`${name}: pre-training and fine-tuning record one valid entry per epoch`, async () => {
-      const cfg = defaultTrainConfig(arch, { epochs: 3, stepsPerEpoch: 4, pairsPerBatch: 16, classesPerBatch: 4, perClass: 4, patience: 0, loss: lossConfigFor(name) })
+      const cfg = defaultTrainConfig(arch, {
+        epochs: 3,
+        stepsPerEpoch: 4,
+        pairsPerBatch: 16,
+        classesPerBatch: 4,
+        perClass: 4,
+        patience: 0,
+        loss: lossConfigFor(name),
+      })
       const base = await pretrain(data, cfg)
       expect(base.diagnostics.map((d) => d.epoch)).toEqual([1, 2, 3])
       for (const d of base.diagnostics) {
@@ -39,7 +47,13 @@ describe('per-epoch diagnostics', () => {
         expect(d.active_fraction).toBeGreaterThan(0)
       }
       expect(base.diagnostics.map((d) => d.loss)).toEqual(base.history.map((h) => h.trainLoss))
-      const tuned = await finetune(base, data, { frozenLayers: 1, shots: 3, loss: lossConfigFor(name), seed: 2, overrides: { epochs: 2, stepsPerEpoch: 3, patience: 0 } })
+      const tuned = await finetune(base, data, {
+        frozenLayers: 1,
+        shots: 3,
+        loss: lossConfigFor(name),
+        seed: 2,
+        overrides: { epochs: 2, stepsPerEpoch: 3, patience: 0 },
+      })
       expect(tuned.diagnostics.map((d) => d.epoch)).toEqual([1, 2])
       for (const d of tuned.diagnostics) expect(d.weight_change).toBeGreaterThan(0)
       base.net.dispose()
@@ -65,13 +79,17 @@ describe('per-epoch diagnostics', () => {
     try {
       const ac = new AbortController()
       const first = buildNetwork(arch, 4)
-      await expect(trainSiamese(first, data, cfg, split, { checkpointDir: dir, signal: ac.signal, onEpoch: (r) => r.epoch === 1 && ac.abort() })).rejects.toThrow(JobCancelledError)
+      await expect(
+        trainSiamese(first, data, cfg, split, { checkpointDir: dir, signal: ac.signal, onEpoch: (r) => r.epoch === 1 && ac.abort() }),
+      ).rejects.toThrow(JobCancelledError)
       first.dispose()
       const second = buildNetwork(arch, 9) // other weights: the resume must take w and w0 from the checkpoint
       const r = await trainSiamese(second, data, cfg, split, { checkpointDir: dir })
       second.dispose()
       expect(r.resumedFromEpoch).toBe(1)
-      expect(r.history.map((h) => h.diagnostics.weight_change)).toEqual(ref.history.map((h) => h.diagnostics.weight_change).map((v, k) => expect.closeTo(v, k === 0 ? 9 : 4)))
+      expect(r.history.map((h) => h.diagnostics.weight_change)).toEqual(
+        ref.history.map((h) => h.diagnostics.weight_change).map((v, k) => expect.closeTo(v, k === 0 ? 9 : 4)),
+      )
     } finally {
       fs.rmSync(dir, { recursive: true, force: true })
     }

@@ -14,7 +14,10 @@ const root = path.resolve(import.meta.dirname, '..', '..', '..')
 
 function cli(args: string[]): Promise<{ code: number | null; stderr: string }> {
   return new Promise((resolve, reject) => {
-    const p = spawn(process.execPath, ['--import', 'tsx', path.join(root, 'src-main/cli/index.ts'), ...args], { cwd: root, stdio: ['ignore', 'ignore', 'pipe'] })
+    const p = spawn(process.execPath, ['--import', 'tsx', path.join(root, 'src-main/cli/index.ts'), ...args], {
+      cwd: root,
+      stdio: ['ignore', 'ignore', 'pipe'],
+    })
     let stderr = ''
     p.stderr.on('data', (d) => (stderr += d))
     p.on('error', reject)
@@ -37,7 +40,23 @@ describe('ser train --epochs N --target X', () => {
   it('fine-tunes for --epochs when --finetune-epochs is not given', async () => {
     ws = await withTarget('rav-ft-epochs')
     const out = path.join(ws.dir, 'models', 'ft-epochs')
-    const r = await cli(['--workspace', ws.dir, 'train', '--source', ws.dataset, '--target', 'rav-ft-epochs', '--shots', '2', '--epochs', '3', '--steps', '2', '--out', out])
+    const r = await cli([
+      '--workspace',
+      ws.dir,
+      'train',
+      '--source',
+      ws.dataset,
+      '--target',
+      'rav-ft-epochs',
+      '--shots',
+      '2',
+      '--epochs',
+      '3',
+      '--steps',
+      '2',
+      '--out',
+      out,
+    ])
     expect(r.code, r.stderr).toBe(0)
     const totals = [...r.stderr.matchAll(/fine-tuning epoch \d+\/(\d+)/g)].map((m) => Number(m[1]))
     expect(totals.length).toBeGreaterThan(0)

@@ -44,21 +44,26 @@ describe('the speaker split', () => {
     }
   })
 
-  it('with a target: source speakers pre-train, the target gives shots, validation, calibration and held-out; the profile support is the fine-tuning shots', () => {
-    const src = items(10, 6)
-    const tgt = items(8, 9)
-    const s = planSplit(src, tgt, { seed: 3, shots: 2, sourceName: 'src', targetName: 'tgt' })
-    expect(heldOutLeaks(s.roles)).toEqual([])
-    expect(s.finetune!.train).toEqual(s.shots)
-    // K shots per class in all, not up to 2K.
-    for (const c of ['a', 'b', 'c']) expect(s.shots.filter((i) => tgt.labels[i] === c)).toHaveLength(2)
-    expect([...speakersAt(tgt, s.heldOut, 'tgt')].every((x) => x.startsWith('tgt:'))).toBe(true)
-    expect(s.roles.pretrain.every((x) => x.startsWith('src:'))).toBe(true)
-    expect(() => planSplit(src, tgt, { seed: 1, shots: 2, sourceName: 'same', targetName: 'same' })).toThrow(/must differ/)
-  })
+  it(
+    'with a target: source speakers pre-train, the target gives shots, validation, calibration and held-out; the profile support is the fine-tuning shots',
+    () => {
+      const src = items(10, 6)
+      const tgt = items(8, 9)
+      const s = planSplit(src, tgt, { seed: 3, shots: 2, sourceName: 'src', targetName: 'tgt' })
+      expect(heldOutLeaks(s.roles)).toEqual([])
+      expect(s.finetune!.train).toEqual(s.shots)
+      // K shots per class in all, not up to 2K.
+      for (const c of ['a', 'b', 'c']) expect(s.shots.filter((i) => tgt.labels[i] === c)).toHaveLength(2)
+      expect([...speakersAt(tgt, s.heldOut, 'tgt')].every((x) => x.startsWith('tgt:'))).toBe(true)
+      expect(s.roles.pretrain.every((x) => x.startsWith('src:'))).toBe(true)
+      expect(() => planSplit(src, tgt, { seed: 1, shots: 2, sourceName: 'same', targetName: 'same' })).toThrow(/must differ/)
+    },
+  )
 
   it('heldOutLeaks names a held-out speaker that also trained', () => {
-    expect(heldOutLeaks({ pretrain: ['d:1', 'd:2'], validation: [], finetune: [], calibration: ['d:3'], heldOut: ['d:2', 'd:4'] })).toEqual([{ speaker: 'd:2', role: 'pretrain' }])
+    expect(heldOutLeaks({ pretrain: ['d:1', 'd:2'], validation: [], finetune: [], calibration: ['d:3'], heldOut: ['d:2', 'd:4'] })).toEqual([
+      { speaker: 'd:2', role: 'pretrain' },
+    ])
   })
 })
 

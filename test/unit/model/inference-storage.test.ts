@@ -21,7 +21,7 @@ import {
   embedAll,
   type TrainedModel,
 } from '../../../src-main/services/model/index'
-import { classificationMetrics } from '../../../src-main/services/model/inference-core'
+import { classificationMetrics } from '../../../src-main/services/model/metrics'
 import { DEFAULT_LOSS } from '../../../src-shared/losses'
 import { source, subset, target } from './synthetic'
 
@@ -41,7 +41,7 @@ describe('metrics', () => {
     expect(expectedCalibrationError([1, 1], [true, true])).toBeCloseTo(0, 6)
   })
   it('UAR and macro-F1 on a hand-computed case', () => {
-    const m = classificationMetrics(['a', 'a', 'a', 'b'], ['a', 'a', 'b', 'b'])
+    const m = classificationMetrics(null, ['a', 'a', 'a', 'b'], ['a', 'a', 'b', 'b'])
     expect(m.accuracy).toBeCloseTo(0.75)
     expect(m.uar).toBeCloseTo((2 / 3 + 1) / 2)
     expect(m.macroF1).toBeCloseTo((0.8 + 2 / 3) / 2)

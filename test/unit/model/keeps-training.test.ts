@@ -16,7 +16,10 @@ let base: TrainedModel
 
 beforeAll(async () => {
   await initBackend()
-  base = await pretrain(source(), defaultTrainConfig(defaultArchitecture('mlp', [88]), { epochs: 6, stepsPerEpoch: 30, seed: 1, loss: lossConfigFor('distance') }))
+  base = await pretrain(
+    source(),
+    defaultTrainConfig(defaultArchitecture('mlp', [88]), { epochs: 6, stepsPerEpoch: 30, seed: 1, loss: lossConfigFor('distance') }),
+  )
 })
 
 describe('fine-tuning keeps training', () => {
@@ -29,7 +32,14 @@ describe('fine-tuning keeps training', () => {
         for (const shots of [1, 5]) {
           for (const seed of [1, 2, 3]) {
             const split = { train: selectShots(makeRng(`s-${seed}-${shots}`), t.data.labels, t.pool, shots), val: [] }
-            const m = await finetune(base, t.data, { frozenLayers: frozen, shots, loss: lossConfigFor(loss), seed, split, overrides: { epochs: 30, stepsPerEpoch: 10, patience: 0, validationSpeakers: 0 } })
+            const m = await finetune(base, t.data, {
+              frozenLayers: frozen,
+              shots,
+              loss: lossConfigFor(loss),
+              seed,
+              split,
+              overrides: { epochs: 30, stepsPerEpoch: 10, patience: 0, validationSpeakers: 0 },
+            })
             if (m.metrics.stoppedTrainingAt !== undefined) {
               stopped++
               runs.push(`frozen ${frozen}, ${shots} shots, seed ${seed}: epoch ${m.metrics.stoppedTrainingAt}`)

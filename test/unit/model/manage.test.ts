@@ -39,7 +39,9 @@ describe('model names, rename and delete', () => {
   it('refuses a name that differs only in case, at registration and at rename; a model may change its own case', () => {
     ws = tempWorkspace()
     const a = registerModel(ws, { name: 'alpha', dir: modelDir(ws.subdir('models'), 'a', 'alpha'), card: card('alpha') })
-    expect(() => registerModel(ws, { name: 'Alpha', dir: modelDir(ws.subdir('models'), 'b', 'Alpha'), card: card('Alpha') })).toThrow(/a model named 'Alpha' already exists/)
+    expect(() => registerModel(ws, { name: 'Alpha', dir: modelDir(ws.subdir('models'), 'b', 'Alpha'), card: card('Alpha') })).toThrow(
+      /a model named 'Alpha' already exists/,
+    )
     expect(uniqueModelName(ws, 'ALPHA', path.join(ws.subdir('models'), 'c'), new Date('2026-12-01T12:00:00Z'))).toBe('ALPHA 2026-12-01 12:00')
     const b = registerModel(ws, { name: 'beta', dir: modelDir(ws.subdir('models'), 'b2', 'beta'), card: card('beta') })
     expect(() => renameModel(ws, b, 'ALPHA')).toThrow(/already exists/)

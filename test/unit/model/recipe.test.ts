@@ -15,7 +15,10 @@ import { source, subset, target } from './synthetic'
 let base: TrainedModel
 beforeAll(async () => {
   await initBackend()
-  base = await pretrain(source(), defaultTrainConfig(defaultArchitecture('mlp', [88]), { epochs: 4, stepsPerEpoch: 20, seed: 1, loss: lossConfigFor('distance') }))
+  base = await pretrain(
+    source(),
+    defaultTrainConfig(defaultArchitecture('mlp', [88]), { epochs: 4, stepsPerEpoch: 20, seed: 1, loss: lossConfigFor('distance') }),
+  )
 }, 120_000)
 
 const { data, pool } = target()
@@ -44,7 +47,11 @@ describe('chooseRecipe', () => {
   }, 120_000)
 
   it('keeps the unchanged base when fine-tuning wrecks the network', async () => {
-    const c = await chooseRecipe(base, usable, options({ candidates: defaultCandidates(base.net.arch, ['distance']), lossFor: (loss) => ({ loss: lossConfigFor(loss), learningRate: 50 }) }))
+    const c = await chooseRecipe(
+      base,
+      usable,
+      options({ candidates: defaultCandidates(base.net.arch, ['distance']), lossFor: (loss) => ({ loss: lossConfigFor(loss), learningRate: 50 }) }),
+    )
     expect(c.finetune).toBe(false)
     expect(c.label).toMatch(/unchanged base/)
     const unchanged = c.candidates[0].mean!

@@ -55,7 +55,12 @@ describe('a killed training run', () => {
     expect(second.code, second.stderr).toBe(0)
     expect(second.stderr).toMatch(/pre-training epoch [4-8]\/8 .*\(resumed from checkpoint\)/)
     expect(second.stderr).not.toMatch(/pre-training epoch 1\/8/)
-    expect(second.stdout).toMatch(/held-out: accuracy .* \(Wilson, over clips: ignores speaker variation\), UAR .* \((bootstrap over \d+ speakers|too few speakers for an interval \(\d, at least 5\); per speaker: .*)\), n = \d+ clips/)
+    expect(second.stdout).toMatch(
+      new RegExp(
+        String.raw`held-out: accuracy .* \(Wilson, over clips: ignores speaker variation\), ` +
+          String.raw`UAR .* \((bootstrap over \d+ speakers|too few speakers for an interval \(\d, at least 5\); per speaker: .*)\), n = \d+ clips`,
+      ),
+    )
     expect(ws.db.prepare('SELECT id, state FROM training_runs').all()).toEqual([{ id: run.id, state: 'done' }])
     expect(ws.db.prepare('SELECT name FROM models').pluck().all()).toEqual(['killed'])
     // one curve over the whole run, the epochs before the kill included, none twice
@@ -76,7 +81,9 @@ describe('a killed training run', () => {
     expect(same.stderr).toMatch(/target dataset must differ from the source/)
     const tooMany = await cli([...base, '--target', 'tiny-rav', '--shots', '99'])
     expect(tooMany.code).not.toBe(0)
-    expect(tooMany.stderr).toMatch(/99 shots per class asked, but the \d+ fine-tune speakers of 'tiny-rav' have fewer clips of: .*Choose at most \d+ shots per class/)
+    expect(tooMany.stderr).toMatch(
+      /99 shots per class asked, but the \d+ fine-tune speakers of 'tiny-rav' have fewer clips of: .*Choose at most \d+ shots per class/,
+    )
     const epochs = await cli([...base, '--target', 'tiny-rav', '--shots', '1', '--finetune-epochs', '0'])
     expect(epochs.code).not.toBe(0)
     expect(epochs.stderr).toMatch(/--finetune-epochs takes a whole number from 1 to 500, got '0'/)

@@ -29,7 +29,8 @@ describe('training loop: same results as before the restructuring', () => {
       expect(got.best).toEqual(want.best && { ...want.best, valLoss: expect.closeTo(want.best.valLoss, 4) })
       got.history.forEach((h, i) => {
         const w = want.history[i]
-        for (const k of ['trainLoss', 'valLoss', 'valAccuracy', 'active', 'grad', 'norm', 'change'] as const) expect(close(h[k], w[k]), `${k} at epoch ${h.epoch}: ${h[k]} vs ${w[k]}`).toBe(true)
+        for (const k of ['trainLoss', 'valLoss', 'valAccuracy', 'active', 'grad', 'norm', 'change'] as const)
+          expect(close(h[k], w[k]), `${k} at epoch ${h.epoch}: ${h[k]} vs ${w[k]}`).toBe(true)
       })
       expect(close(got.weightSum, want.weightSum)).toBe(true)
     })
@@ -41,7 +42,16 @@ function tinyState(epochs = 5): LoopState {
   const net = buildNetwork({ kind: 'mlp', inputDim: 4, hidden: [6], embedding: 3 }, 1)
   return { net, vars: net.trainableVariables(0), optimizer: tf.train.adam(1e-3), epochs, rng: makeRng(1), startEpoch: 0, history: [], stopTraining: false }
 }
-const logs = (epoch: number, extra: Partial<EpochLogs> = {}): EpochLogs => ({ epoch, epochs: 5, pairs: 10, seconds: 1, resumed: false, valLoss: null, valAccuracy: null, ...extra })
+const logs = (epoch: number, extra: Partial<EpochLogs> = {}): EpochLogs => ({
+  epoch,
+  epochs: 5,
+  pairs: 10,
+  seconds: 1,
+  resumed: false,
+  valLoss: null,
+  valAccuracy: null,
+  ...extra,
+})
 const diag = (active: number) => ({ epoch: 1, loss: 1, active_fraction: active, grad_norm: 1, embedding_norm: 1, weight_change: 0 })
 const noSteps = async () => 0
 
@@ -133,7 +143,13 @@ describe('training callbacks, each alone', () => {
         const s = tinyState(4)
         const d = new Diagnostics(data, split.train)
         const stopper: TrainCallback = { onEpochEnd: (l, st) => void (l.epoch === stopAfter && (st.stopTraining = true)) }
-        const cbs = [d, { onEpochEnd: (l: EpochLogs) => void (l.diagnostics = diag(1)) }, new History(), stopper, new Checkpoint(dir, 'key', { diagnostics: d, early: null })]
+        const cbs = [
+          d,
+          { onEpochEnd: (l: EpochLogs) => void (l.diagnostics = diag(1)) },
+          new History(),
+          stopper,
+          new Checkpoint(dir, 'key', { diagnostics: d, early: null }),
+        ]
         await runTrainingLoop(s, noSteps, cbs)
         return s
       }

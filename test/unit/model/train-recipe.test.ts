@@ -39,7 +39,28 @@ describe('ser train --recipe recommended', () => {
 
   it('chooses on the fine-tune and validation speakers only and records the choice on the card', async () => {
     const out = path.join(ws.dir, 'models', 'recommended')
-    const r = await cli(['--workspace', ws.dir, 'train', '--source', ws.dataset, '--target', 'rav-recipe', '--shots', '2', '--recipe', 'recommended', '--epochs', '1', '--steps', '3', '--finetune-epochs', '2', '--out', out, '--json'])
+    const r = await cli([
+      '--workspace',
+      ws.dir,
+      'train',
+      '--source',
+      ws.dataset,
+      '--target',
+      'rav-recipe',
+      '--shots',
+      '2',
+      '--recipe',
+      'recommended',
+      '--epochs',
+      '1',
+      '--steps',
+      '3',
+      '--finetune-epochs',
+      '2',
+      '--out',
+      out,
+      '--json',
+    ])
     expect(r.code, r.stderr).toBe(0)
     expect(r.stderr).toMatch(/choosing the recipe/)
     const card = (JSON.parse(r.stdout) as { card: ModelCard }).card

@@ -27,11 +27,23 @@ interface Case {
 }
 
 export const CASES: Case[] = [
-  { name: 'contrastive-hard-negatives-patience', loss: 'contrastive', overrides: { hardNegatives: 0.5, patience: 2, epochs: 6 }, threads: 1, checkpoint: false },
+  {
+    name: 'contrastive-hard-negatives-patience',
+    loss: 'contrastive',
+    overrides: { hardNegatives: 0.5, patience: 2, epochs: 6 },
+    threads: 1,
+    checkpoint: false,
+  },
   { name: 'distance-validation', loss: 'distance', overrides: { epochs: 4, patience: 0 }, threads: 1, checkpoint: true },
   { name: 'protonet-frozen', loss: 'protonet', overrides: { epochs: 3, frozenLayers: 1 }, threads: 1, checkpoint: false },
   { name: 'supcon-no-validation', loss: 'supcon', overrides: { epochs: 3, validationSpeakers: 0 }, threads: 1, checkpoint: false },
-  { name: 'distance-early-stop', loss: 'distance', overrides: { epochs: 12, patience: 1, learningRate: 1e-2, validationSpeakers: 0.3 }, threads: 1, checkpoint: true },
+  {
+    name: 'distance-early-stop',
+    loss: 'distance',
+    overrides: { epochs: 12, patience: 1, learningRate: 1e-2, validationSpeakers: 0.3 },
+    threads: 1,
+    checkpoint: true,
+  },
   { name: 'triplet-two-threads', loss: 'triplet', overrides: { epochs: 3, patience: 1 }, threads: 2, checkpoint: false },
 ]
 
@@ -46,14 +58,35 @@ const OLD_DEFAULTS: Record<LossName, { margin: number; temperature: number }> = 
 
 export interface CaseResult {
   name: string
-  history: { epoch: number; trainLoss: number; valLoss: number | null; valAccuracy: number | null; active: number; grad: number; norm: number; change: number }[]
+  history: {
+    epoch: number
+    trainLoss: number
+    valLoss: number | null
+    valAccuracy: number | null
+    active: number
+    grad: number
+    norm: number
+    change: number
+  }[]
   best: { epoch: number; valAccuracy: number; valLoss: number } | null
   weightSum: number
 }
 
 export async function runCase(c: Case): Promise<CaseResult> {
   const src = makeSyntheticCorpus({ classes: ['a', 'b', 'c', 'd'], speakers: 10, perSpeakerPerClass: 5, seed: 7, dim: 24, speakerPrefix: 's' })
-  const cfg = defaultTrainConfig({ kind: 'mlp', inputDim: 24, hidden: [32, 16], embedding: 8 }, { loss: lossConfigFor(c.loss, OLD_DEFAULTS[c.loss]), stepsPerEpoch: 5, classesPerBatch: 4, perClass: 4, pairsPerBatch: 16, seed: 3, minEpochs: 0, ...c.overrides })
+  const cfg = defaultTrainConfig(
+    { kind: 'mlp', inputDim: 24, hidden: [32, 16], embedding: 8 },
+    {
+      loss: lossConfigFor(c.loss, OLD_DEFAULTS[c.loss]),
+      stepsPerEpoch: 5,
+      classesPerBatch: 4,
+      perClass: 4,
+      pairsPerBatch: 16,
+      seed: 3,
+      minEpochs: 0,
+      ...c.overrides,
+    },
+  )
   const sp = speakerSplit(makeRng('ref-split'), src.speakers, cfg.validationSpeakers)
   const data = normaliseSet(src, fitNormaliser(src, sp.train))
   const net = buildNetwork(cfg.arch, cfg.seed)

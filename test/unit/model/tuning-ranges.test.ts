@@ -9,7 +9,16 @@
 import * as tf from '@tensorflow/tfjs'
 import { describe, expect, it } from 'vitest'
 import { LOSS_DEFAULTS, LOSS_NAMES, type LossName } from '../../../src-shared/losses'
-import { activeFraction, balancedLoss, batchMasks, contrastivePairs, disposeMasks, disposeOutput, lossConfigFor, type LossOutput } from '../../../src-main/services/model/losses'
+import {
+  activeFraction,
+  balancedLoss,
+  batchMasks,
+  contrastivePairs,
+  disposeMasks,
+  disposeOutput,
+  lossConfigFor,
+  type LossOutput,
+} from '../../../src-main/services/model/losses'
 import { buildNetwork, defaultArchitecture } from '../../../src-main/services/model/networks'
 import { fitNormaliser, normaliseSet } from '../../../src-main/services/model/normalise'
 import { makeRng, sampleClassBalanced, samplePairs } from '../../../src-main/services/model/sampling'
@@ -81,20 +90,25 @@ describe('tuning ranges keep the gradient alive', () => {
     it(`${loss}: still active once the classes are apart (tight clusters: 6 on orthogonal directions, 2 antipodal), at every bound and the defaults`, () => {
       const rng = makeRng('apart')
       const K = 8
-      for (const [nClasses, direction] of [[6, (c: number, j: number) => (j === c ? 1 : 0)], [2, (c: number, j: number) => (j === 0 ? (c === 0 ? 1 : -1) : 0)]] as const) {
+      for (const [nClasses, direction] of [
+        [6, (c: number, j: number) => (j === c ? 1 : 0)],
+        [2, (c: number, j: number) => (j === 0 ? (c === 0 ? 1 : -1) : 0)],
+      ] as const) {
         const ids = Array.from({ length: nClasses * K }, (_, i) => Math.floor(i / K))
-        const rowsOf = (cls: number[]) => cls.map((c) => {
-          const v = Array.from({ length: 16 }, (_, j) => direction(c, j) + 0.05 * (rng() - 0.5))
-          const n = Math.hypot(...v)
-          return v.map((x) => x / n)
-        })
+        const rowsOf = (cls: number[]) =>
+          cls.map((c) => {
+            const v = Array.from({ length: 16 }, (_, j) => direction(c, j) + 0.05 * (rng() - 0.5))
+            const n = Math.hypot(...v)
+            return v.map((x) => x / n)
+          })
         // contrastive: same-class pairs, then different-class pairs
         const half = Math.floor(ids.length / 2)
         const a = ids.slice(0, half)
         const b = a.map((c, i) => (i < half / 2 ? c : (c + 1) % nClasses))
         const e = tf.tensor2d(loss === 'contrastive' ? [...rowsOf(a), ...rowsOf(b)] : rowsOf(ids))
         const same = loss === 'contrastive' ? a.map((_, i) => (i < half / 2 ? 1 : 0)) : undefined
-        for (const s of settings(loss)) expect(activeOf(loss, s, e, ids, same), `${loss} ${JSON.stringify(s)}, ${nClasses} classes`).toBeGreaterThan(STOPPED_ACTIVE)
+        for (const s of settings(loss))
+          expect(activeOf(loss, s, e, ids, same), `${loss} ${JSON.stringify(s)}, ${nClasses} classes`).toBeGreaterThan(STOPPED_ACTIVE)
         e.dispose()
       }
     })

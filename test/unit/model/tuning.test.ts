@@ -29,7 +29,11 @@ describe('tuneLoss', () => {
       }
     }
     // the same seeded points for every loss: the learning rates of trial k agree across losses
-    expect(trialParams('supcon', 6, 1).map((p) => p.learningRate)).toEqual(trialParams('distance', 6, 1).map((p) => p.learningRate).map((v, k) => (k === 0 ? LOSS_DEFAULTS.supcon.learningRate : v)))
+    expect(trialParams('supcon', 6, 1).map((p) => p.learningRate)).toEqual(
+      trialParams('distance', 6, 1)
+        .map((p) => p.learningRate)
+        .map((v, k) => (k === 0 ? LOSS_DEFAULTS.supcon.learningRate : v)),
+    )
     // losses without a margin or temperature keep theirs fixed (triplet: soft margin, no temperature)
     expect(new Set(trialParams('triplet', 6, 1).map((p) => `${p.margin}/${p.temperature}`)).size).toBe(1)
     expect(() => trialParams('distance', 0, 1)).toThrow(/budget/)
@@ -66,7 +70,11 @@ describe('tuneLoss', () => {
     for (const loss of ['contrastive', 'supcon'] as const) {
       const seen: string[][] = []
       const folds = tuningFolds(source, quick.seed)
-      const r = await tuneLoss(source, { ...quick, loss, onTrial: (t) => seen.push([String(t.fold), ...new Set(t.trainIndices.map((i) => source.speakers[i]))]) })
+      const r = await tuneLoss(source, {
+        ...quick,
+        loss,
+        onTrial: (t) => seen.push([String(t.fold), ...new Set(t.trainIndices.map((i) => source.speakers[i]))]),
+      })
       expect(r.trials).toHaveLength(quick.budget)
       expect(r.budget).toBe(quick.budget)
       expect(seen).toHaveLength(quick.budget * folds.length)

@@ -128,7 +128,9 @@ describe('bad input gets a clear error', () => {
         return (err as Error).message
       }
     })()
-    expect(again).toMatch(/^an identical recording is already stored \(Y's take 2 of sad, recorded \d{1,2} [A-Z][a-z]{2} \d{4}, \d\d:\d\d UTC\); nothing was added$/)
+    expect(again).toMatch(
+      /^an identical recording is already stored \(Y's take 2 of sad, recorded \d{1,2} [A-Z][a-z]{2} \d{4}, \d\d:\d\d UTC\); nothing was added$/,
+    )
     expect(again).not.toMatch(/clip \d/)
     const { sessionId } = await caller.recordings.start({ person: 'Long', emotion: null })
     const second = b64(signal(1, 9).subarray(0, MAX_CHUNK_SAMPLES))

@@ -45,7 +45,11 @@ describe('synth channel', () => {
     expect(clipped.samples.filter((s) => Math.abs(s) === 1).length).toBeGreaterThan(100)
     const quiet = applyChannel(v, rate, session({ levelDb: -20 }), PRESETS.clean.channel, { breathiness: 0, rnd: seedrandom('q'), beds: [] })
     expect(Math.max(...quiet.samples.map(Math.abs)) / Math.max(...v.map(Math.abs))).toBeCloseTo(0.1, 2)
-    const mic = applyChannel(v, rate, session({ mic: { highpassHz: 400, lowpassHz: 8000, presenceHz: 3000, presenceDb: 0 } }), PRESETS.clean.channel, { breathiness: 0, rnd: seedrandom('m'), beds: [] })
+    const mic = applyChannel(v, rate, session({ mic: { highpassHz: 400, lowpassHz: 8000, presenceHz: 3000, presenceDb: 0 } }), PRESETS.clean.channel, {
+      breathiness: 0,
+      rnd: seedrandom('m'),
+      beds: [],
+    })
     expect(activeRms(mic.samples, rate)).toBeLessThan(activeRms(v, rate) * 0.8) // the 150 Hz part is cut
   })
 

@@ -24,7 +24,15 @@ describe('generated corpora are byte-identical per seed', () => {
     const root = tempDir('ser-synth-det-')
     // harsh: every channel stage (3 sessions per speaker, noise incl. babble, room, microphone, clipping) is in use
     const make = async (name: string, seed: string) => {
-      const cremad: SynthOptions = { layout: 'cremad', speakers: 2, sentences: 1, seed, preset: 'harsh', realism: { channel: { noise: ['babble', 'hum', 'pink'] } }, out: path.join(root, name, 'cremad') }
+      const cremad: SynthOptions = {
+        layout: 'cremad',
+        speakers: 2,
+        sentences: 1,
+        seed,
+        preset: 'harsh',
+        realism: { channel: { noise: ['babble', 'hum', 'pink'] } },
+        out: path.join(root, name, 'cremad'),
+      }
       const enterface: SynthOptions = { layout: 'enterface', speakers: 1, sentences: 1, seed, out: path.join(root, name, 'enterface') }
       await Promise.all([synthCorpus(cremad), synthCorpus(enterface)])
       return hashes(path.join(root, name))

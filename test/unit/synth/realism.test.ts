@@ -67,11 +67,18 @@ const mean = (a: number[]) => a.reduce((p, v) => p + v, 0) / a.length
 describe('generator realism', () => {
   it('emotions are measurable but overlap: eGeMAPS nearest-mean accuracy well above chance, below 95 %, lower than clean', async () => {
     const params = { speakers: 4, sentences: 2 }
-    const [real, clean] = await Promise.all([syntheticCorpus('cremad', { ...params, preset: 'realistic' }), syntheticCorpus('cremad', { ...params, preset: 'clean' })])
+    const [real, clean] = await Promise.all([
+      syntheticCorpus('cremad', { ...params, preset: 'realistic' }),
+      syntheticCorpus('cremad', { ...params, preset: 'clean' }),
+    ])
     const [fr, fc] = await Promise.all([features(real), features(clean)])
     const accReal = losoNearestMean(perSpeaker(fr))
     const accClean = losoNearestMean(perSpeaker(fc))
-    console.log(`LOSO nearest-mean accuracy on speaker-normalised eGeMAPS, CREMA-D layout 4 speakers x ${fr.y.length / 4} clips, chance 1/6: realistic ${accReal.toFixed(3)}, clean ${accClean.toFixed(3)}; without speaker normalisation: realistic ${losoNearestMean(fr).toFixed(3)}, clean ${losoNearestMean(fc).toFixed(3)}`)
+    console.log(
+      `LOSO nearest-mean accuracy on speaker-normalised eGeMAPS, CREMA-D layout 4 speakers x ${fr.y.length / 4} clips, chance 1/6: ` +
+        `realistic ${accReal.toFixed(3)}, clean ${accClean.toFixed(3)}; ` +
+        `without speaker normalisation: realistic ${losoNearestMean(fr).toFixed(3)}, clean ${losoNearestMean(fc).toFixed(3)}`,
+    )
     expect(accReal).toBeGreaterThan(2 / 6)
     expect(accReal).toBeLessThan(0.95)
     expect(accReal).toBeLessThan(accClean)

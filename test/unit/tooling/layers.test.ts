@@ -23,14 +23,30 @@ describe('layers (eslint.config.mjs)', () => {
     ['src-main/services/features/probe.ts', "import { app } from 'electron'\nexport const a = app", /import electron/],
     ['src-main/api/probe.ts', "import { app } from 'electron'\nexport const a = app", /import electron/],
     ['src-main/services/store/probe.ts', "import { x } from '../model/index'\nexport const a = x", /services\/store may import only no other service folder/],
-    ['src-main/services/corpus/probe.ts', "import { x } from '../features/index'\nexport const a = x", /services\/corpus may import only store, jobs, audio, engine/],
+    [
+      'src-main/services/corpus/probe.ts',
+      "import { x } from '../features/index'\nexport const a = x",
+      /services\/corpus may import only store, jobs, audio, engine/,
+    ],
     ['src-main/services/engine/kernels/probe.ts', "import { x } from '../../corpus/index'\nexport const a = x", /services\/engine may import only/],
     ['src-main/services/model/probe.ts', "import { x } from '../experiment/index'\nexport const a = x", /services\/model may import only/],
-    ['src-main/services/model/probe.ts', "import type { AppRouter } from '../../api/router'\nexport type A = AppRouter", /services never import api, shell, electron or cli/],
+    [
+      'src-main/services/model/probe.ts',
+      "import type { AppRouter } from '../../api/router'\nexport type A = AppRouter",
+      /services never import api, shell, electron or cli/,
+    ],
     ['src-main/services/live/probe.ts', "export { x } from '../../shell/server'", /services never import api/],
     ['src-main/api/routers/probe.ts', "import { x } from '../../shell/server'\nexport const a = x", /src-main\/api may not import shell/],
-    ['src-renderer/src/views/probe.ts', "import { x } from '../../../src-main/services/store/workspace'\nexport const a = x", /src-renderer never imports src-main/],
-    ['src-renderer/src/views/Probe.vue', "<script setup lang=\"ts\">\nimport { x } from '../../../src-main/api/router'\nconsole.log(x)\n</script>\n", /src-renderer never imports src-main/],
+    [
+      'src-renderer/src/views/probe.ts',
+      "import { x } from '../../../src-main/services/store/workspace'\nexport const a = x",
+      /src-renderer never imports src-main/,
+    ],
+    [
+      'src-renderer/src/views/Probe.vue',
+      '<script setup lang="ts">\nimport { x } from \'../../../src-main/api/router\'\nconsole.log(x)\n</script>\n',
+      /src-renderer never imports src-main/,
+    ],
     ['src-renderer/src/probe.ts', "import fs from 'node:fs'\nexport const a = fs", /runs in the browser: no Node modules/],
     ['src-shared/contract/probe.ts', "import { appRouter } from '../../src-main/api/router'\nexport const a = appRouter", /src-shared never imports src-main/],
   ])('%s: a broken rule fails the lint', async (file, code, message) => {
@@ -39,7 +55,10 @@ describe('layers (eslint.config.mjs)', () => {
   })
 
   it.each([
-    ['src-main/services/model/probe.ts', "import { x } from '../features/index'\nimport { y } from '../../services/store/workspace'\nexport const a = [x, y]\n"],
+    [
+      'src-main/services/model/probe.ts',
+      "import { x } from '../features/index'\nimport { y } from '../../services/store/workspace'\nexport const a = [x, y]\n",
+    ],
     ['src-main/services/experiment/probe.ts', "import { x } from '../model/index'\nimport { w } from '../workers'\nexport const a = [x, w]\n"],
     ['src-main/electron/probe.ts', "import { app } from 'electron'\nimport { r } from '../api/router'\nexport const a = [app, r]\n"],
     ['src-preload/probe.ts', "import { contextBridge } from 'electron'\nexport const a = contextBridge\n"],

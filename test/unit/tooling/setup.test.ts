@@ -11,7 +11,24 @@ const run = (...args: string[]) => {
 
 describe('npm run setup', () => {
   it('on Debian, installs exactly the packages dpkg does not have (dry run)', () => {
-    const wanted = ['chromium', 'espeak-ng', 'sox', 'libsox-fmt-all', 'ffmpeg', 'praat', 'slurmctld', 'slurmd', 'slurm-client', 'munge', 'python3-torch', 'libopenblas0-pthread', 'asterisk-core-sounds-en-wav', 'asterisk-core-sounds-en-g722', 'xvfb', 'xauth']
+    const wanted = [
+      'chromium',
+      'espeak-ng',
+      'sox',
+      'libsox-fmt-all',
+      'ffmpeg',
+      'praat',
+      'slurmctld',
+      'slurmd',
+      'slurm-client',
+      'munge',
+      'python3-torch',
+      'libopenblas0-pthread',
+      'asterisk-core-sounds-en-wav',
+      'asterisk-core-sounds-en-g722',
+      'xvfb',
+      'xauth',
+    ]
     const missing = wanted.filter((p) => !/install ok installed/.test(spawnSync('dpkg-query', ['-W', '-f=${Status}', p], { encoding: 'utf8' }).stdout ?? ''))
     const r = run('--dry-run', '--os', 'debian')
     expect(r.status).toBe(0)

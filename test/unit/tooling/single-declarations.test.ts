@@ -27,7 +27,10 @@ const RULES: { what: string; pattern: RegExp; home: string }[] = [
 ]
 
 describe('single declarations', () => {
-  const files = DIRS.flatMap((d) => sources(path.join(root, d))).map((f) => ({ rel: path.relative(root, f).replace(/\\/g, '/'), text: fs.readFileSync(f, 'utf8') }))
+  const files = DIRS.flatMap((d) => sources(path.join(root, d))).map((f) => ({
+    rel: path.relative(root, f).replace(/\\/g, '/'),
+    text: fs.readFileSync(f, 'utf8'),
+  }))
   it('reads the sources', () => expect(files.length).toBeGreaterThan(100))
   for (const r of RULES) {
     it(`${r.what} stands only in ${r.home}`, () => {

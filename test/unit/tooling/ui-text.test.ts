@@ -37,7 +37,15 @@ describe('no command-line syntax in UI text', () => {
   })
 
   it('the claims the Experiments report shows have none, for a full grid and for grids that lack comparisons', () => {
-    const grid = { sources: [{ name: 'cremad', ref: '/c' }], target: { name: 'ravdess', ref: '/r' }, folds: 2, seeds: 1, pretrainSeeds: 1, shots: [1], frozen: [0] }
+    const grid = {
+      sources: [{ name: 'cremad', ref: '/c' }],
+      target: { name: 'ravdess', ref: '/r' },
+      folds: 2,
+      seeds: 1,
+      pretrainSeeds: 1,
+      shots: [1],
+      frozen: [0],
+    }
     const full = recordsFor(grid, (e) => 6 + (e.fold % 2))
     const texts = [[], full, full.filter((r) => r.method !== 'finetune' || r.finetune_loss !== 'distance'), full.filter((r) => r.method !== 'softmax')]
       .flatMap((records) => evaluateClaims(records, [1]))
@@ -68,7 +76,12 @@ describe('no browser dialogs in the renderer', () => {
   it('the renderer as it is calls none (the dialog replaced every one)', () => {
     const call = /(?<![\w.])(?:(?:window|globalThis|self)\.)?(prompt|confirm|alert)\s*\(/g
     const hits = filesUnder(renderer, /\.(vue|ts)$/).flatMap((f) =>
-      fs.readFileSync(f, 'utf8').split('\n').flatMap((line, i) => (line.trim().startsWith('*') || line.trim().startsWith('//') ? [] : [...line.matchAll(call)].map((m) => `${path.relative(root, f)}:${i + 1} ${m[0]}`))),
+      fs
+        .readFileSync(f, 'utf8')
+        .split('\n')
+        .flatMap((line, i) =>
+          line.trim().startsWith('*') || line.trim().startsWith('//') ? [] : [...line.matchAll(call)].map((m) => `${path.relative(root, f)}:${i + 1} ${m[0]}`),
+        ),
     )
     expect(hits).toEqual([])
   })

@@ -29,7 +29,24 @@ describe('a model trained with `ser train` on a generated corpus', () => {
     out = path.join(ws.dir, 'models', 'm')
     execFileSync(
       process.execPath,
-      ['--import', 'tsx', path.join(root, 'src-main/cli/index.ts'), '--workspace', ws.dir, 'train', '--source', 'gen-train', '--out', out, '--epochs', '6', '--steps', '20', '--shots', '5'],
+      [
+        '--import',
+        'tsx',
+        path.join(root, 'src-main/cli/index.ts'),
+        '--workspace',
+        ws.dir,
+        'train',
+        '--source',
+        'gen-train',
+        '--out',
+        out,
+        '--epochs',
+        '6',
+        '--steps',
+        '20',
+        '--shots',
+        '5',
+      ],
       { cwd: root, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] },
     )
   }, 600_000)
@@ -70,7 +87,8 @@ describe('a model trained with `ser train` on a generated corpus', () => {
     const tol = 2 * Math.sqrt((accAll * (1 - accAll) * w) / (Math.max(1, kept.length) * (n - 1)))
     console.log(
       `trained model: withheld or neutral on ${(tel * 100).toFixed(0)}% of 8 kHz prompts, ${(wide * 100).toFixed(0)}% of wideband; ` +
-        `flagged ${(flagged * 100).toFixed(1)}% of new generated speakers; accuracy answered ${accKept.toFixed(3)} (n ${kept.length}) vs all ${accAll.toFixed(3)} (n ${n}), tolerance ${tol.toFixed(3)}`,
+        `flagged ${(flagged * 100).toFixed(1)}% of new generated speakers; ` +
+        `accuracy answered ${accKept.toFixed(3)} (n ${kept.length}) vs all ${accAll.toFixed(3)} (n ${n}), tolerance ${tol.toFixed(3)}`,
     )
     expect(u.method).toBe('descriptor-range/2')
     expect(tel).toBeGreaterThanOrEqual(0.9)

@@ -129,7 +129,12 @@ describe('descriptor score and its calibration', () => {
     expect(modelScores(old, desc)[0]).toBe(raw[0][0])
     expect(judge(old, modelScores(old, desc)[0], null).unfamiliar).toBe(false)
     // log-mel models have one part, at the whole rate
-    const mel = (n: number): ItemSet => ({ x: Float32Array.from({ length: n * 6 }, () => r()), itemShape: [3, 2], labels: new Array(n).fill('a'), speakers: new Array(n).fill('s') })
+    const mel = (n: number): ItemSet => ({
+      x: Float32Array.from({ length: n * 6 }, () => r()),
+      itemShape: [3, 2],
+      labels: new Array(n).fill('a'),
+      speakers: new Array(n).fill('s'),
+    })
     expect(descriptorsOf(null, mel(1)).kind).toBe('logmel-bands')
     const melCard = buildUnfamiliarity({ normaliser: null, reference: mel(100), calibration: mel(100), heldOut: null })!
     expect(melCard.parts!.map((p) => [p.name, p.falseAlarmRate])).toEqual([['all', 0.05]])
@@ -176,7 +181,10 @@ describe('the shipped default model on real human speech', () => {
     const tel = await share(telephonePrompts(), calm)
     const wide = await share(widebandPrompts(), calm)
     const gen = await share(corpus.clips.map((c) => path.join(corpus.dir, c.relPath)), (u) => u)
-    console.log(`default model: withheld or neutral on ${(tel * 100).toFixed(0)}% of 8 kHz prompts, ${(wide * 100).toFixed(0)}% of wideband; flagged ${(gen * 100).toFixed(1)}% of generated`)
+    console.log(
+      `default model: withheld or neutral on ${(tel * 100).toFixed(0)}% of 8 kHz prompts, ${(wide * 100).toFixed(0)}% of wideband; ` +
+        `flagged ${(gen * 100).toFixed(1)}% of generated`,
+    )
     expect(tel).toBeGreaterThanOrEqual(0.9)
     expect(wide).toBeGreaterThanOrEqual(0.9)
     expect(gen).toBeLessThanOrEqual(0.1)
@@ -184,7 +192,10 @@ describe('the shipped default model on real human speech', () => {
 
   it('`ser predict` says unfamiliar, why, and the score against the threshold, with no probabilities', () => {
     const files = telephonePrompts(2)
-    const out = execFileSync(process.execPath, ['--import', 'tsx', path.join(root, 'src-main/cli/index.ts'), 'predict', ...files], { cwd: root, encoding: 'utf8' })
+    const out = execFileSync(process.execPath, ['--import', 'tsx', path.join(root, 'src-main/cli/index.ts'), 'predict', ...files], {
+      cwd: root,
+      encoding: 'utf8',
+    })
     const json = JSON.parse(out)
     expect(json.unfamiliarity.falseAlarmRate).toBe(0.05)
     for (const p of json.predictions) {

@@ -8,7 +8,8 @@ ALTER TABLE label_actions ADD COLUMN dataset_id INTEGER REFERENCES datasets(id) 
 UPDATE label_actions SET dataset_id = (SELECT c.dataset_id FROM clips c WHERE c.id = label_actions.clip_id) WHERE clip_id IS NOT NULL;
 UPDATE label_actions SET dataset_id = (
   SELECT c.dataset_id FROM labels l JOIN clips c ON c.id = l.clip_id
-  WHERE l.id = (SELECT j.value FROM json_each(CASE WHEN label_actions.after_ids != '[]' THEN label_actions.after_ids ELSE label_actions.before_ids END) j LIMIT 1)
+  WHERE l.id = (SELECT j.value FROM json_each(CASE WHEN label_actions.after_ids != '[]' THEN label_actions.after_ids ` +
+  `ELSE label_actions.before_ids END) j LIMIT 1)
 ) WHERE clip_id IS NULL;
 CREATE INDEX label_actions_dataset ON label_actions(annotator, dataset_id, state, id);
 `

@@ -19,7 +19,10 @@ function target(store: Store, format: TransferFormat): { clipId: number } | { da
 
 const guardOf = (store: Store) => makeGuard(toRef(store, 'error'), false)
 
-export async function exportLabels(store: Store, format: TransferFormat): Promise<{ filename: string; mimeType: string; text: string; labels: number } | undefined> {
+export async function exportLabels(
+  store: Store,
+  format: TransferFormat,
+): Promise<{ filename: string; mimeType: string; text: string; labels: number } | undefined> {
   const t = target(store, format)
   if (!t) return
   const annotator = format === 'audacity' ? store.annotator : undefined
