@@ -87,7 +87,10 @@ async function measure(ctx: BenchContext, label: string, dir: string, gen: { fil
     `    the ${wr.v.length} other prompts, never looked at: wideband ${pct(calm(wr), wr.v.length)} (withheld ${pct(withheld(wr), wr.v.length)}); ` +
       `telephone ${pct(calm(tr), tr.v.length)}`,
   )
-  ctx.log(`  generated accuracy: answered ${pct(kept.filter((i) => right[i]).length, kept.length)} vs all ${pct(right.filter(Boolean).length, right.length)} (chance 1/${card.labels.length})`)
+  ctx.log(
+    `  generated accuracy: answered ${pct(kept.filter((i) => right[i]).length, kept.length)} vs all ${pct(right.filter(Boolean).length, right.length)} ` +
+      `(chance 1/${card.labels.length})`,
+  )
   const atLeast90 = { op: '>=', value: 0.9, of: 'value' } as const
   return [
     { name: `${label}: AUROC generated vs real prompts`, value: aAll, unit: 'AUROC', target: { op: '>=', value: 0.8, of: 'value' } },

@@ -260,7 +260,9 @@ export function judge(
     )
   }
   if (person && person.distance > person.check.threshold)
-    reasons.push(`does not sound like the enrolled person's takes: distance ${f2(person.distance)} above ${f2(person.check.threshold)} (from ${person.check.n} takes)`)
+    reasons.push(
+      `does not sound like the enrolled person's takes: distance ${f2(person.distance)} above ${f2(person.check.threshold)} (from ${person.check.n} takes)`,
+    )
   return {
     unfamiliar: reasons.length > 0,
     score: card && score !== null ? score : null,
@@ -278,7 +280,13 @@ export function flaggedShare(scores: number[], threshold: number): number {
 export { quantile }
 
 /** Verdicts for predictions of `items` (raw features) by a model with `card` and `profile`; recordings when the audio was at hand. */
-export function verdictsFor(card: ModelCardData, profile: Profile, items: ItemSet, preds: Prediction[], recordings: (RecordingReport | null)[] | null): UnfamiliarVerdict[] {
+export function verdictsFor(
+  card: ModelCardData,
+  profile: Profile,
+  items: ItemSet,
+  preds: Prediction[],
+  recordings: (RecordingReport | null)[] | null,
+): UnfamiliarVerdict[] {
   const u = card.unfamiliarity ?? null
   const desc = u ? descriptorsOf(card.normaliser, items) : null
   const parts = u && desc ? partScores(u, desc) : null
