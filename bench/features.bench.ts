@@ -38,12 +38,16 @@ export async function bench(ctx: BenchContext): Promise<BenchRow[]> {
   }
   // Own process: its peak RSS is the extraction's (plus Node's own ~90 MiB, reported apart).
   const m = JSON.parse(
-    execFileSync(process.execPath, ['--import', 'tsx', path.join(here, 'features_measure.ts'), ...files], { cwd: path.resolve(here, '..'), encoding: 'utf8' }).trim().split('\n').pop()!,
+    execFileSync(process.execPath, ['--import', 'tsx', path.join(here, 'features_measure.ts'), ...files], { cwd: path.resolve(here, '..'), encoding: 'utf8' })
+      .trim()
+      .split('\n')
+      .pop()!,
   ) as { seconds: number; best: number; realTime: number; bestCpu: number; realTimePerCpu: number; baseRssMiB: number; peakRssMiB: number }
   const seconds = m.seconds
   const ours = m.realTime
   ctx.log(
-    `eGeMAPS: ${seconds.toFixed(1)} s of audio in ${(m.best * 1000).toFixed(1)} ms wall, ${(m.bestCpu * 1000).toFixed(1)} ms CPU (${ours.toFixed(0)}x / ${m.realTimePerCpu.toFixed(0)}x real time, one thread; peak RSS ${m.peakRssMiB.toFixed(0)} MiB, ${m.baseRssMiB.toFixed(0)} MiB before the first clip)`,
+    `eGeMAPS: ${seconds.toFixed(1)} s of audio in ${(m.best * 1000).toFixed(1)} ms wall, ${(m.bestCpu * 1000).toFixed(1)} ms CPU (${ours.toFixed(0)}x / ` +
+      `${m.realTimePerCpu.toFixed(0)}x real time, one thread; peak RSS ${m.peakRssMiB.toFixed(0)} MiB, ${m.baseRssMiB.toFixed(0)} MiB before the first clip)`,
   )
   const praatVersion = execFileSync('praat', ['--version'], { encoding: 'utf8' }).trim()
   ctx.log(`reference: ${praatVersion}; ${Object.values(PRAAT_SETTINGS).join('; ')}`)
@@ -86,7 +90,10 @@ endif
   }
   const praatWork = Math.max(1e-3, praatBest - emptyBest)
   const praatX = seconds / praatWork
-  ctx.log(`Praat pitch+formant+harmonicity: ${(praatWork * 1000).toFixed(1)} ms (${praatX.toFixed(0)}x real time; start-up ${(emptyBest * 1000).toFixed(0)} ms excluded)`)
+  ctx.log(
+    `Praat pitch+formant+harmonicity: ${(praatWork * 1000).toFixed(1)} ms (${praatX.toFixed(0)}x real time; ` +
+      `start-up ${(emptyBest * 1000).toFixed(0)} ms excluded)`,
+  )
   return [
     {
       name: 'eGeMAPS 88 extraction speed, one thread (x real time)',

@@ -30,14 +30,24 @@ const pct = (k: number, n: number) => {
   return `${((k / Math.max(1, n)) * 100).toFixed(1)}% [${(w.low * 100).toFixed(1)}, ${(w.high * 100).toFixed(1)}] (${k}/${n})`
 }
 
-async function measure(ctx: BenchContext, label: string, dir: string, gen: { files: string[]; truth: string[] }, real: { tel: string[]; wide: string[] }): Promise<BenchRow[]> {
+async function measure(
+  ctx: BenchContext,
+  label: string,
+  dir: string,
+  gen: { files: string[]; truth: string[] },
+  real: { tel: string[]; wide: string[] },
+): Promise<BenchRow[]> {
   const { model, card } = await loadModel(dir, { extractorVersion: EXTRACTOR_VERSION })
   const profile = loadProfile(path.join(dir, 'profile.json'), card)
   const u = card.unfamiliarity!
   const run = async (files: string[]) => {
     const items = await filesToItems(files, card)
     const preds = predict(model, profile, items)
-    return { preds, v: verdictsFor(card, profile, items, preds, items.recordings), scores: descriptorScores(u.reference, descriptorsOf(card.normaliser, items)) }
+    return {
+      preds,
+      v: verdictsFor(card, profile, items, preds, items.recordings),
+      scores: descriptorScores(u.reference, descriptorsOf(card.normaliser, items)),
+    }
   }
   const g = await run(gen.files)
   const t = await run(real.tel)
@@ -51,11 +61,20 @@ async function measure(ctx: BenchContext, label: string, dir: string, gen: { fil
   const aTel = auroc(g.scores, t.scores)
   const aWide = auroc(g.scores, w.scores)
   const aAll = auroc(g.scores, [...t.scores, ...w.scores])
-  ctx.log(`${label}: threshold ${u.threshold.toFixed(3)} (set for ${u.falseAlarmRate * 100}% false alarms on ${u.n} clips of ${u.speakers} speakers; card's held-out ${u.heldOut ? pct(u.heldOut.flagged, u.heldOut.n) : '-'})`)
-  ctx.log(`  AUROC of the descriptor score, generated (n ${g.scores.length}) vs real: telephone ${aTel.toFixed(3)}, wideband ${aWide.toFixed(3)}, both ${aAll.toFixed(3)}`)
+  ctx.log(
+    `${label}: threshold ${u.threshold.toFixed(3)} (set for ${u.falseAlarmRate * 100}% false alarms on ${u.n} clips of ${u.speakers} speakers; ` +
+      `card's held-out ${u.heldOut ? pct(u.heldOut.flagged, u.heldOut.n) : '-'})`,
+  )
+  ctx.log(
+    `  AUROC of the descriptor score, generated (n ${g.scores.length}) vs real: telephone ${aTel.toFixed(3)}, wideband ${aWide.toFixed(3)}, ` +
+      `both ${aAll.toFixed(3)}`,
+  )
   ctx.log(`  withheld: generated ${pct(withheld(g), g.v.length)}; telephone ${pct(withheld(t), t.v.length)}; wideband ${pct(withheld(w), w.v.length)}`)
   ctx.log(`  withheld or neutral/calm: telephone ${pct(calm(t), t.v.length)}; wideband ${pct(calm(w), w.v.length)}`)
-  ctx.log(`  generated accuracy: answered ${pct(kept.filter((i) => right[i]).length, kept.length)} vs all ${pct(right.filter(Boolean).length, right.length)} (chance 1/${card.labels.length})`)
+  ctx.log(
+    `  generated accuracy: answered ${pct(kept.filter((i) => right[i]).length, kept.length)} vs all ${pct(right.filter(Boolean).length, right.length)} ` +
+      `(chance 1/${card.labels.length})`,
+  )
   return [
     { name: `${label}: AUROC generated vs real prompts`, value: aAll, unit: 'AUROC', target: { op: '>=', value: 0.8, of: 'value' } },
     { name: `${label}: generated clips withheld`, value: withheld(g) / g.v.length, unit: 'share', target: { op: '<=', value: 0.1, of: 'value' } },

@@ -57,6 +57,51 @@ def crossed(pairs, B=2000, seed=7):
     reps.sort()
     return full, (reps[int(0.025 * len(reps))], reps[int(0.975 * len(reps)) - 1]), len(folds), len(bases)
 
+def label_of(r):
+    # the variant names the report uses (services/experiment/variants.ts), rebuilt from the record's fields
+    m = r['method']
+    if m == 'finetune':
+        return f"fine-tuned from {r['source']} (pre-trained {r['pretrain_loss']}, fine-tuned {r['finetune_loss']}, frozen {r['frozen']})"
+    if m == 'pretrained_only': return f"pre-trained only on {r['source']} ({r['pretrain_loss']})"
+    if m == 'target_only': return f"target only ({r['finetune_loss']})"
+    if m == 'recommended': return f"recommended recipe on {r['source']} ({r['pretrain_loss']})"
+    return m
+
+def pairs_vs(recs, is_a, is_b, shots=None, by_base=True):
+    # A minus B on the same fold, support draw and shots (and base, where both have one)
+    key = lambda r: (base_of(r) if by_base else None, r['shots'], r['fold'], r['seed'])
+    b = {key(r): r['uar'] for r in recs if is_b(r) and (shots is None or r['shots'] == shots)}
+    out = []
+    for r in recs:
+        if not is_a(r) or (shots is not None and r['shots'] != shots): continue
+        k = key(r)
+        if k in b: out.append((r['fold'], base_of(r), r['seed'], r['uar'] - b[k]))
+    return out
+
+def show(name, pairs, effect, rep, verdict):
+    if not pairs: return
+    full, ci, nf, nb = crossed(pairs)
+    w_ind = ci[1] - ci[0]; w_rep = (rep[1] - rep[0]) if rep else None
+    print(f"{name}: independent {100*full:+.2f} [{100*ci[0]:+.2f}, {100*ci[1]:+.2f}] ({nf} folds, {nb} bases); "
+          f"report {100*effect:+.2f} {'[%+.2f, %+.2f]' % (100*rep[0], 100*rep[1]) if rep else 'no interval'} {verdict}; "
+          f"independent width / report width = {w_ind / w_rep if w_rep else float('nan'):.2f}")
+
+def extra(r, recs):
+    claims = {c['id']: c for c in r['claims']}
+    c = claims.get('siamese-vs-softmax')
+    if c and c.get('variant'):
+        v = c['variant']
+        show(f"siamese-vs-softmax ({v})", pairs_vs(recs, lambda x: label_of(x) == v, lambda x: x['method'] == 'softmax', by_base=False),
+             c['effect'], c.get('ci'), c['verdict'])
+    for var in (r.get('recommended') or {}).get('variants', []):
+        for m in var['vsBestCandidate']:
+            e = m['effect']
+            if e.get('effect') is None: continue
+            k = e['shots']
+            show(f"{var['label']} - {m['best']}, {k} shots",
+                 pairs_vs(recs, lambda x: label_of(x) == var['label'], lambda x: label_of(x) == m['best'], shots=k),
+                 e['effect'], e.get('ci'), e['verdict'])
+
 if __name__ == '__main__':
     r = load(sys.argv[1]); recs = r['records']
     claims = {c['id']: c for c in r['claims']}
@@ -69,3 +114,4 @@ if __name__ == '__main__':
         print(f"{cid}: independent {100*full:+.2f} [{100*ci[0]:+.2f}, {100*ci[1]:+.2f}] ({nf} folds, {nb} bases); "
               f"report {100*c['effect']:+.2f} {'[%+.2f, %+.2f]' % (100*rep[0], 100*rep[1]) if rep else 'no interval'} {c['verdict']}; "
               f"independent width / report width = {w_ind / w_rep if w_rep else float('nan'):.2f}")
+    extra(r, recs)

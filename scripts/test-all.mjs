@@ -1,6 +1,6 @@
 #!/usr/bin/env node
 /**
- * `npm test`: preflight (system tools), type checks, lint, build, unit tests (vitest), end-to-end tests
+ * `npm test`: preflight (system tools), type checks, lint, build, unit tests and slow tests (vitest), end-to-end tests
  * (Playwright: browser shell in Chromium, and Electron when a binary exists),
  * then one closing line with the totals.
  */
@@ -55,16 +55,25 @@ function countPlaywright(file, title) {
   }
 }
 
-step('unit tests', bin('vitest'), ['run', '--reporter=default', '--reporter=json', '--outputFile=artifacts/vitest.json'])
-try {
-  const v = JSON.parse(fs.readFileSync('artifacts/vitest.json', 'utf8'))
-  totals.passed += v.numPassedTests
-  totals.failed += v.numFailedTests + (v.numFailedTestSuites ?? 0)
-  totals.skipped += v.numPendingTests + v.numTodoTests
-} catch (err) {
-  console.log(`unit tests: no results file (${err.message})`)
-  totals.failed++
+/** Runs one vitest tier (a project of vitest.config.ts) as a step and adds its counts to the totals; a missing or unreadable report counts as a failure. */
+function vitestTier(title, project) {
+  const file = `artifacts/vitest-${project}.json`
+  fs.rmSync(file, { force: true })
+  step(title, bin('vitest'), ['run', '--project', project, '--reporter=default', '--reporter=json', `--outputFile=${file}`])
+  try {
+    const v = JSON.parse(fs.readFileSync(file, 'utf8'))
+    totals.passed += v.numPassedTests
+    totals.failed += v.numFailedTests + (v.numFailedTestSuites ?? 0)
+    totals.skipped += v.numPendingTests + v.numTodoTests
+  } catch (err) {
+    console.log(`${title}: no results file (${err.message})`)
+    totals.failed++
+  }
 }
+
+vitestTier('unit tests (test/unit, src-renderer/test)', 'unit')
+// The tests that take minutes (statistical checks, the whole experiment through the CLI): their own tier, same totals.
+vitestTier('slow tests (test/slow)', 'slow')
 
 if (!skipE2e) {
   fs.rmSync('artifacts/playwright.json', { force: true })

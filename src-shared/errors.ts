@@ -27,6 +27,19 @@ export class ServiceError extends Error {
   }
 }
 
+/**
+ * The ServiceError of one service: its own name (in logs and for `instanceof`) and the code of its refusals unless
+ * a call names another (`new LabelError(message, 'not_found')`). Declared as `class LabelError extends serviceErrorClass('LabelError') {}`.
+ */
+export function serviceErrorClass(name: string, defaultCode: ServiceErrorCode = 'invalid') {
+  return class extends ServiceError {
+    override name = name
+    constructor(message: string, code: ServiceErrorCode = defaultCode) {
+      super(code, message)
+    }
+  }
+}
+
 export const notFound = (message: string) => new ServiceError('not_found', message)
 export const invalid = (message: string) => new ServiceError('invalid', message)
 export const conflict = (message: string) => new ServiceError('conflict', message)

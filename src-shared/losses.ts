@@ -39,9 +39,27 @@ export interface LossDefaults {
 
 export const LOSS_DEFAULTS: Record<LossName, LossDefaults> = {
   contrastive: { margin: 1, temperature: 0, learningRate: 1e-3, batching: 'pairs', citation: 'Hadsell, Chopra & LeCun 2006, CVPR' },
-  distance: { margin: 0.5, temperature: 0.3, learningRate: 1e-3, batching: 'balanced', citation: 'reconstruction of the seed paper\'s modified distance loss (docs/method.md)' },
-  triplet: { margin: 0, temperature: 0, learningRate: 1e-3, batching: 'balanced', citation: 'Hermans, Beyer & Leibe 2017, "In Defense of the Triplet Loss" (batch-hard, soft margin)' },
-  protonet: { margin: 0, temperature: 1, learningRate: 1e-3, batching: 'balanced', citation: 'Snell, Swersky & Zemel 2017, "Prototypical Networks for Few-shot Learning"' },
+  distance: {
+    margin: 0.5,
+    temperature: 0.3,
+    learningRate: 1e-3,
+    batching: 'balanced',
+    citation: "reconstruction of the seed paper's modified distance loss (docs/method.md)",
+  },
+  triplet: {
+    margin: 0,
+    temperature: 0,
+    learningRate: 1e-3,
+    batching: 'balanced',
+    citation: 'Hermans, Beyer & Leibe 2017, "In Defense of the Triplet Loss" (batch-hard, soft margin)',
+  },
+  protonet: {
+    margin: 0,
+    temperature: 1,
+    learningRate: 1e-3,
+    batching: 'balanced',
+    citation: 'Snell, Swersky & Zemel 2017, "Prototypical Networks for Few-shot Learning"',
+  },
   supcon: { margin: 0, temperature: 0.3, learningRate: 1e-3, batching: 'balanced', citation: 'Khosla et al. 2020, "Supervised Contrastive Learning"' },
 }
 

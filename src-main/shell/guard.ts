@@ -19,7 +19,10 @@ export function sendText(res: http.ServerResponse, status: number, message: stri
 }
 
 /** Wraps a request handler so nothing it throws can leave it. */
-export function guarded(where: string, handle: (req: http.IncomingMessage, res: http.ServerResponse) => void): (req: http.IncomingMessage, res: http.ServerResponse) => void {
+export function guarded(
+  where: string,
+  handle: (req: http.IncomingMessage, res: http.ServerResponse) => void,
+): (req: http.IncomingMessage, res: http.ServerResponse) => void {
   return (req, res) => {
     res.on('error', () => res.destroy())
     try {

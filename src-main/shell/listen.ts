@@ -31,7 +31,8 @@ export async function listenPreferred(server: http.Server, port: number, preferr
     try {
       return await listenOnce(server, port)
     } catch (err) {
-      if ((err as NodeJS.ErrnoException).code === 'EADDRINUSE') throw new PortBusyError(`port ${port} is in use: pick another with --port, or leave it out for any free port`)
+      if ((err as NodeJS.ErrnoException).code === 'EADDRINUSE')
+        throw new PortBusyError(`port ${port} is in use: pick another with --port, or leave it out for any free port`)
       throw err
     }
   }
@@ -41,7 +42,10 @@ export async function listenPreferred(server: http.Server, port: number, preferr
     } catch (err) {
       const code = (err as NodeJS.ErrnoException).code
       if (code !== 'EADDRINUSE' && code !== 'EACCES') throw err
-      console.warn(`[shell] port ${preferred} (this workspace's last) is busy: using another. Pages still open at the old address keep their unsent labels until they can reach it.`)
+      console.warn(
+        `[shell] port ${preferred} (this workspace's last) is busy: using another. Pages still open at the old address keep their unsent labels until they ` +
+          `can reach it.`,
+      )
     }
   }
   return listenOnce(server, 0)

@@ -40,12 +40,16 @@ if (values.port !== undefined && (!Number.isInteger(port) || port < 1 || port > 
   process.exit(2)
 }
 installLastResort()
-const shell = await startShell({ services, rendererDir, port, preferredPort: lastShellPort(services.ws), token: process.env.SER_SHELL_TOKEN || undefined }).catch(
-  (err: Error) => {
-    console.error(err.message)
-    process.exit(2)
-  },
-)
+const shell = await startShell({
+  services,
+  rendererDir,
+  port,
+  preferredPort: lastShellPort(services.ws),
+  token: process.env.SER_SHELL_TOKEN || undefined,
+}).catch((err: Error) => {
+  console.error(err.message)
+  process.exit(2)
+})
 rememberShellPort(services.ws, shell.port)
 console.log(`Siamese SER browser shell — workspace ${workspace}, compute backend ${backend.name}`)
 console.log(`SER_SHELL_URL=${shell.url}`)

@@ -68,7 +68,8 @@ export async function startShell(opts: ShellOptions): Promise<ShellServer> {
       return
     }
     // A page asks whether its token still opens this server: after a restart (new token) it says so instead of "closed".
-    if (url.pathname === '/token-check') return tokenMatches(token, url.searchParams.get('token')) ? sendText(res, 200, 'ok') : sendText(res, 401, 'missing or wrong token')
+    if (url.pathname === '/token-check')
+      return tokenMatches(token, url.searchParams.get('token')) ? sendText(res, 200, 'ok') : sendText(res, 401, 'missing or wrong token')
     if (req.method !== 'GET' && req.method !== 'HEAD') return sendText(res, 405, 'only GET and HEAD')
     serveStatic(opts.rendererDir, url.pathname, res, SECURITY_HEADERS)
   }

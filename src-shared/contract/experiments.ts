@@ -45,14 +45,17 @@ export const ExperimentConfigSchema = z.object({
   pretrainLosses: LossList.optional(),
   /** Losses the fine-tuning (and the target-only baseline) use (default: `losses`). */
   finetuneLosses: LossList.optional(),
-  /** Pre-training seeds 1..N: one base per source x pre-training loss x seed. */
-  pretrainSeeds: z.number().int().min(1).max(20).default(3),
+  /**
+   * Pre-training seeds 1..N: one base per source x pre-training loss x seed. 5, because no interval rests on fewer than
+   * 5 bases: with 3, every comparison within one pre-training loss (the recommended arm, a variant against softmax) had none.
+   */
+  pretrainSeeds: z.number().int().min(1).max(20).default(5),
   frozen: z.array(z.number().int().min(0).max(8)).min(1).max(9).default([0, 1]),
   shots: z.array(ShotsSchema).min(1).max(20).default([1, 5, 'all']),
   /** Speaker-independent folds of the target (every speaker in exactly one fold). */
   folds: z.number().int().min(2).max(20).default(5),
-  /** Support draws (seeds 1..seeds) per fold. */
-  seeds: z.number().int().min(1).max(20).default(2),
+  /** Support draws (seeds 1..seeds) per fold: 1 by default (the fold resampling carries the draw's variance too), paying for the 5 bases. */
+  seeds: z.number().int().min(1).max(20).default(1),
   model: ArchitectureKindSchema.default('mlp'),
   /** 'common': classes every source and the target share (default); 'all': every target class; or an explicit list. */
   classes: z.union([z.enum(['common', 'all']), z.array(z.string().min(1).max(60)).min(2).max(50)]).default('common'),
@@ -135,7 +138,9 @@ export const PretrainRecordSchema = z.object({
   epochs: z.number().int().min(0),
   best_epoch: z.number().int().nullable(),
   /** The early-stopping rule and the validation set it was judged on (absent in older results). */
-  early_stopping: z.object({ patience: z.number().int(), min_epochs: z.number().int(), validation_speakers: z.number().int(), validation_clips: z.number().int() }).optional(),
+  early_stopping: z
+    .object({ patience: z.number().int(), min_epochs: z.number().int(), validation_speakers: z.number().int(), validation_clips: z.number().int() })
+    .optional(),
   /** First epoch whose active_fraction fell to <= 0.01, or null (absent in older results). */
   stopped_training_at: z.number().int().nullable().optional(),
   val_accuracy: Real.nullable(),
@@ -276,7 +281,9 @@ export const RecommendedVariantSchema = z.object({
   source: z.string().max(60),
   pretrain_loss: LossNameSchema,
   label: z.string().max(MAX_TEXT),
-  choices: z.array(z.object({ shots: ShotsSchema, n: z.number().int(), counts: z.array(z.object({ label: z.string().max(MAX_TEXT), n: z.number().int() })).max(200) })).max(50),
+  choices: z
+    .array(z.object({ shots: ShotsSchema, n: z.number().int(), counts: z.array(z.object({ label: z.string().max(MAX_TEXT), n: z.number().int() })).max(200) }))
+    .max(50),
   /** recommended - the best fixed arm among its candidates (pre-trained only, each fine-tuning loss x frozen, same bases). */
   vsBestCandidate: z.array(z.object({ best: z.string().max(MAX_TEXT), effect: EffectSchema })).max(50),
   /** recommended - the best arm of the whole grid at that shots value (any method, source or loss). */
@@ -303,7 +310,13 @@ export const ExperimentRunSchema = z.object({
 })
 export type ExperimentRun = z.infer<typeof ExperimentRunSchema>
 
-export const EmbeddingPointSchema = z.object({ x: Real, y: Real, emotion: z.string().max(MAX_TEXT), speaker: z.string().max(MAX_TEXT), role: z.enum(['support', 'test']) })
+export const EmbeddingPointSchema = z.object({
+  x: Real,
+  y: Real,
+  emotion: z.string().max(MAX_TEXT),
+  speaker: z.string().max(MAX_TEXT),
+  role: z.enum(['support', 'test']),
+})
 export const EmbeddingMapSchema = z.object({
   title: z.string().max(MAX_TEXT),
   method: z.string().max(MAX_TEXT),
@@ -311,10 +324,21 @@ export const EmbeddingMapSchema = z.object({
 })
 export type EmbeddingMap = z.infer<typeof EmbeddingMapSchema>
 
-export const CurvePointSchema = z.object({ source: z.string().max(MAX_TEXT), loss: LossNameSchema, pretrainSeed: z.number().int(), epoch: z.number().int(), trainLoss: Real, valAccuracy: Real.nullable() })
+export const CurvePointSchema = z.object({
+  source: z.string().max(MAX_TEXT),
+  loss: LossNameSchema,
+  pretrainSeed: z.number().int(),
+  epoch: z.number().int(),
+  trainLoss: Real,
+  valAccuracy: Real.nullable(),
+})
 export type CurvePoint = z.infer<typeof CurvePointSchema>
 
-export const PlotSchema = z.object({ title: z.string().max(MAX_TEXT), svg: z.string().max(MAX_INLINE_SVG_CHARS).nullable(), note: z.string().max(MAX_TEXT).nullable() })
+export const PlotSchema = z.object({
+  title: z.string().max(MAX_TEXT),
+  svg: z.string().max(MAX_INLINE_SVG_CHARS).nullable(),
+  note: z.string().max(MAX_TEXT).nullable(),
+})
 export type PlotOut = z.infer<typeof PlotSchema>
 
 /** What the Experiments view shows of a run: the same tables and plots as report.html. */

@@ -14,7 +14,12 @@ import { z } from 'zod'
 import { ArchitectureKindSchema, DEFAULT_LOSS, LossNameSchema, RecipeSchema } from '../losses'
 
 /** Model names as the registry stores them (unique per workspace, ignoring case). */
-export const ModelNameSchema = z.string().trim().min(1).max(80).regex(/^[\w .()#:-]+$/, 'letters, digits, spaces, dots, dashes, underscores, brackets, # and : only')
+export const ModelNameSchema = z
+  .string()
+  .trim()
+  .min(1)
+  .max(80)
+  .regex(/^[\w .()#:-]+$/, 'letters, digits, spaces, dots, dashes, underscores, brackets, # and : only')
 
 /**
  * The engine's settings of each training phase (services/model/train.ts: defaultTrainConfig,
@@ -43,11 +48,18 @@ export const TrainSettingsSchema = z.object({
   epochs: Epochs.default(30).describe('pre-training epochs (and fine-tuning epochs unless --finetune-epochs is given)'),
   /** absent: `epochs` (finetuneEpochsOf) */
   finetuneEpochs: Epochs.optional().describe('fine-tuning epochs (1-500; default: --epochs)'),
-  stepsPerEpoch: z.number().int().min(1).max(1000).default(PHASE_DEFAULTS.pretrain.stepsPerEpoch).describe(`pre-training steps per epoch (fine-tuning takes ${PHASE_DEFAULTS.finetune.stepsPerEpoch})`),
+  stepsPerEpoch: z
+    .number()
+    .int()
+    .min(1)
+    .max(1000)
+    .default(PHASE_DEFAULTS.pretrain.stepsPerEpoch)
+    .describe(`pre-training steps per epoch (fine-tuning takes ${PHASE_DEFAULTS.finetune.stepsPerEpoch})`),
   shots: z.number().int().min(1).max(1000).nullable().default(5).describe('labelled examples per class for fine-tuning / enrollment'),
   frozenLayers: z.number().int().min(0).max(8).default(1).describe('layers frozen while fine-tuning'),
   recipe: RecipeSchema.default('fixed').describe(
-    "fixed: fine-tune with --loss and --frozen; recommended: keep the base or fine-tune, the frozen layers and the loss chosen by cross-validation over the target's fine-tune and validation speakers (needs --target)",
+    'fixed: fine-tune with --loss and --frozen; recommended: keep the base or fine-tune, the frozen layers and the loss chosen by cross-validation over the ' +
+      "target's fine-tune and validation speakers (needs --target)",
   ),
   seed: z.number().int().min(-2147483648).max(2147483647).default(1).describe('random seed'),
 })

@@ -24,7 +24,13 @@ export const DescriptorReferenceSchema = z.object({
 export type DescriptorReference = z.infer<typeof DescriptorReferenceSchema>
 
 /** A share of clips flagged, with its Wilson 95% interval. */
-export const FlaggedShareSchema = z.object({ flagged: z.number().int().min(0), n: z.number().int().min(0), speakers: z.number().int().min(0), low: Real, high: Real })
+export const FlaggedShareSchema = z.object({
+  flagged: z.number().int().min(0),
+  n: z.number().int().min(0),
+  speakers: z.number().int().min(0),
+  low: Real,
+  high: Real,
+})
 
 /** What a model card says about its unfamiliarity score. */
 export const UnfamiliarityCardSchema = z.object({

@@ -45,7 +45,9 @@ export const rows = (page: Page) => page.locator('[data-testid="desk-clips"] li'
 
 /** Every clip row: id, shown label and its save state. */
 export async function readRows(page: Page): Promise<{ id: string; label: string; state: string }[]> {
-  return rows(page).evaluateAll((els) => els.map((e) => ({ id: e.getAttribute('data-clip-id')!, label: e.getAttribute('data-label')!, state: e.getAttribute('data-state')! })))
+  return rows(page).evaluateAll((els) =>
+    els.map((e) => ({ id: e.getAttribute('data-clip-id')!, label: e.getAttribute('data-label')!, state: e.getAttribute('data-state')! })),
+  )
 }
 
 /** The annotator's live labels on a clip, from the server. */

@@ -77,7 +77,13 @@ test('permissions: the microphone only, nothing else', async () => {
     } catch (e) {
       out.video = (e as Error).name
     }
-    out.geolocation = await new Promise<string>((resolve) => navigator.geolocation.getCurrentPosition(() => resolve('granted'), (e) => resolve(String(e.code)), { timeout: 3000 }))
+    out.geolocation = await new Promise<string>((resolve) =>
+      navigator.geolocation.getCurrentPosition(
+        () => resolve('granted'),
+        (e) => resolve(String(e.code)),
+        { timeout: 3000 },
+      ),
+    )
     return out
   })
   expect(states.video).not.toBe('granted')

@@ -1,6 +1,6 @@
 /**
- * The Experiments view on the results of a default-size grid (issue 20, item 1): 1170
- * evaluations (990 + the recommended arm) with two pre-training losses and an embedding map, recorded through the real
+ * The Experiments view on the results of a default-size grid (issue 20, item 1): 945
+ * evaluations (795 + the recommended arm) with two pre-training losses and an embedding map, recorded through the real
  * plan / task-result / merge code (test/helpers/recorded-grid.ts; only the training is
  * skipped), in a workspace the shell then opens. The view shows every table, the verdicts
  * (coloured as in the report) and every plot; nothing is refused for its size.
@@ -30,7 +30,7 @@ const test = base.extend<object, { shell: ShellProcess }>({
   ],
 })
 
-test('Experiments view: tables, verdicts and plots of a default grid (1170 evaluations)', async ({ page, shell }) => {
+test('Experiments view: tables, verdicts and plots of a default grid (945 evaluations)', async ({ page, shell }) => {
   test.setTimeout(240_000)
   const errors: string[] = []
   page.on('pageerror', (e) => errors.push(e.message))
@@ -51,10 +51,11 @@ test('Experiments view: tables, verdicts and plots of a default grid (1170 evalu
   await expect(detail.getByTestId('exp-losses').locator('tbody tr')).toHaveCount(6)
   await expect(detail.getByTestId('exp-headline')).toContainText('Best overall:')
   await expect(detail.getByTestId('exp-claim')).toHaveCount(4)
-  // 5 folds x 6 bases: the pooled claims carry an interval; a configuration of one pre-training loss rests
-  // on 3 bases, so its row shows the value per base instead, and the softmax rows (no base) an interval
-  await expect(detail.getByTestId('exp-claim').first()).toContainText(/95% interval \[[-+]\d+\.\d, [-+]\d+\.\d\] over 5 folds x 6 pre-trained base/)
-  await expect(detail.getByTestId('exp-summary')).toContainText('too few bases for an interval')
+  // 5 folds x 10 bases: the pooled claims carry an interval, and so does every configuration of one pre-training
+  // loss (5 bases) and the softmax rows (no base)
+  await expect(detail.getByTestId('exp-claim').first()).toContainText(/95% interval \[[-+]\d+\.\d, [-+]\d+\.\d\] over 5 folds x 10 pre-trained base/)
+  await expect(detail.getByTestId('exp-summary')).not.toContainText('too few bases for an interval')
+  await expect(detail.getByTestId('exp-summary').locator('tbody tr').filter({ hasText: 'fine-tuned' }).first()).toContainText(/\[\d+\.\d, \d+\.\d\]/)
   await expect(detail.getByTestId('exp-summary').locator('tbody tr').filter({ hasText: 'softmax' }).first()).toContainText(/\[\d+\.\d, \d+\.\d\]/)
   await expect(detail.getByTestId('exp-claim').nth(1)).toContainText('comparing sources needs a second source corpus')
   // the verdict is written and coloured with its one colour (src-shared/verdicts.ts)

@@ -1,4 +1,5 @@
 import { syntheticCorpus } from '../helpers/corpora'
+import { fillGridForm } from './experiment-form'
 import { expect, screenshot, test } from './fixtures'
 
 test('Experiments view: runs a small grid with progress, cancel and resume, shows tables and plots, and opens the report', async ({ app, context, shell }) => {
@@ -20,17 +21,10 @@ test('Experiments view: runs a small grid with progress, cancel and resume, show
   await app.getByTestId('exp-source-0-name').fill('cremad')
   await app.getByTestId('exp-target-dataset').selectOption('ravdess-e2e')
   await expect(app.getByTestId('exp-target-name')).toHaveValue('ravdess')
-  await app.getByTestId('exp-frozen').fill('0,1')
-  await app.getByTestId('exp-shots').fill('2,all')
-  await app.getByTestId('exp-folds').fill('2')
-  await app.getByTestId('exp-seeds').fill('1')
-  await app.getByTestId('exp-pretrain-seeds').fill('1')
-  await app.locator('details summary').click()
-  await app.getByTestId('exp-tune-budget').fill('1')
-  await app.getByTestId('exp-pretrain-epochs').fill('2')
-  await app.getByTestId('exp-steps').fill('8')
-  await app.getByTestId('exp-finetune-epochs').fill('3')
-  await app.getByTestId('exp-finetune-steps').fill('4')
+  await fillGridForm(app, {
+    frozen: '0,1', shots: '2,all', folds: '2', seeds: '1', pretrainSeeds: '1',
+    tuneBudget: '1', pretrainEpochs: '2', steps: '8', finetuneEpochs: '3', finetuneSteps: '4',
+  })
   // per fold and shots: softmax + target-only x 2 losses + 2 bases x (pre-trained only + fine-tuned x 2 losses x 2 frozen + recommended) = 15
   await expect(app.getByTestId('exp-start')).toHaveText('Run 60 evaluations')
   await expect(app.getByTestId('exp-folds-note')).toContainText('With 2 folds no effect gets an interval')

@@ -46,7 +46,9 @@ test.describe('browser shell foundation', () => {
     expect(media.status).toBe(401)
     // DNS rebinding: a request naming another host is refused (fetch cannot set Host, http can).
     const rebound = await new Promise<number>((resolve, reject) =>
-      http.get({ host: '127.0.0.1', port: shell.port, path: '/', headers: { Host: 'attacker.example' } }, (res) => resolve(res.statusCode ?? 0)).on('error', reject),
+      http
+        .get({ host: '127.0.0.1', port: shell.port, path: '/', headers: { Host: 'attacker.example' } }, (res) => resolve(res.statusCode ?? 0))
+        .on('error', reject),
     )
     expect(rebound).toBe(421)
     // A page opened without the token explains what to do and shows no data.

@@ -12,7 +12,9 @@ import { ensureDataset, openDesk, readRows } from './desk-helpers'
 import { expect, test } from './fixtures'
 
 test.describe('Label view after a restart', () => {
-  test('the old address says "the app was restarted", counts the waiting changes, and the new address sends them; the stuck clip loads again', async ({ page }) => {
+  test('the old address says "the app was restarted", counts the waiting changes, and the new address sends them; the stuck clip loads again', async ({
+    page,
+  }) => {
     test.setTimeout(240_000)
     const errors: string[] = []
     page.on('pageerror', (e) => errors.push(e.message))

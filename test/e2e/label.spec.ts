@@ -292,7 +292,11 @@ test.describe('Labelling desk', () => {
           return set.size
         }
         const h = picture.height
-        return { top: colours(0, Math.floor(h * 0.1)), middle: colours(Math.floor(h * 0.45), Math.floor(h * 0.55)), axis: canvases.filter((c) => c !== picture && c.width > 0 && c.width < picture.width / 2).length }
+        return {
+          top: colours(0, Math.floor(h * 0.1)),
+          middle: colours(Math.floor(h * 0.45), Math.floor(h * 0.55)),
+          axis: canvases.filter((c) => c !== picture && c.width > 0 && c.width < picture.width / 2).length,
+        }
       })
     await expect.poll(async () => (await bands()).middle, { timeout: 20_000 }).toBeGreaterThan(10) // control: the picture is drawn
     const b = await bands()
@@ -406,70 +410,77 @@ test.describe('Labelling desk', () => {
     await expect(table).toContainText('corpus label')
   })
 
-  test('exports every clip of the dataset as one zip, or into a folder: a TextGrid and an Audacity track per clip (empty tiers where unlabelled), named after it', async ({ app }) => {
-    await ensureDataset(app)
-    await openDesk(app, 'kim')
-    await app.getByTestId('advance').uncheck()
-    const labelled: string[] = []
-    for (const [i, key] of [[24, '5'], [25, '6']] as const) {
-      await rows(app).nth(i).click()
-      labelled.push((await rows(app).nth(i).locator('.name').getAttribute('title'))!)
-      await app.locator('[data-testid="current-clip"]').click()
-      await app.keyboard.press(key)
-      await expect(rows(app).nth(i)).toHaveAttribute('data-state', 'saved')
-    }
-    await app.getByTestId('export-format').selectOption('archive')
-    const [download] = await Promise.all([app.waitForEvent('download'), app.getByTestId('export-labels').click()])
-    expect(download.suggestedFilename()).toBe('desk-labels.zip')
-    const file = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'ser-zip-')), download.suggestedFilename())
-    await download.saveAs(file)
-    const files = Object.fromEntries(Object.entries(unzipSync(fs.readFileSync(file))).map(([k, v]) => [k, strFromU8(v)]))
-    await expect(app.getByTestId('transfer-message')).toContainText('2 track(s) with labels of yours')
-    const total = await rows(app).count()
-    await expect(app.getByTestId('transfer-message')).toContainText(`exported every clip (${total})`)
-    for (const [i, rel] of labelled.entries()) {
-      const base = rel.replace(/\.[^.]+$/, '')
-      const emotion = ['angry', 'fearful'][i]
-      expect(files[`${base}.TextGrid`], `${base}.TextGrid in ${Object.keys(files).join(', ')}`).toContain('name = "kim"')
-      expect(files[`${base}.TextGrid`]).toContain(`text = "${emotion}"`)
-      expect(files[`${base}.txt`]).toMatch(new RegExp(`^0\\.000000\\t\\d+\\.\\d{6}\\t${emotion}\\n$`))
-    }
-    // every clip has its TextGrid and its track, as the README says: kim's two tracks hold labels, the tracks of
-    // clips nobody labelled are empty, and their TextGrids have kim's tier with one empty interval
-    expect(Object.keys(files).every((k) => /\.(TextGrid|txt)$/.test(k))).toBe(true)
-    expect(Object.keys(files).filter((k) => k.endsWith('.TextGrid'))).toHaveLength(total)
-    expect(Object.keys(files).filter((k) => k.endsWith('.txt'))).toHaveLength(total)
-    expect(Object.keys(files).filter((k) => k.endsWith('.txt') && files[k] !== '')).toHaveLength(2)
-    const blank = Object.keys(files).filter((k) => k.endsWith('.TextGrid') && !/text = "[^"]/.test(files[k]))
-    expect(blank.length).toBeGreaterThan(total / 2) // most clips of the generated corpus nobody labelled
-    for (const k of blank) {
-      expect(files[k]).toContain('name = "kim"')
-      expect(files[k.replace(/\.TextGrid$/, '.txt')]).toBe('')
-    }
-    fs.rmSync(path.dirname(file), { recursive: true, force: true })
-
-    // Into a folder (File System Access API): the picker is answered with the page's origin-private folder, a real directory handle.
-    await app.evaluate(async () => {
-      const root = (await navigator.storage.getDirectory()) as any
-      for await (const name of root.keys()) await root.removeEntry(name, { recursive: true })
-      ;(window as any).showDirectoryPicker = async () => root
-    })
-    await app.getByTestId('export-format').selectOption('folder')
-    await app.getByTestId('export-labels').click()
-    await expect(app.getByTestId('transfer-message')).toContainText(`${Object.keys(files).length} file(s) in folder`)
-    const written = await app.evaluate(async () => {
-      const out: Record<string, string> = {}
-      const walk = async (dir: any, prefix: string): Promise<void> => {
-        for await (const [name, h] of dir.entries()) {
-          if (h.kind === 'directory') await walk(h, `${prefix}${name}/`)
-          else out[`${prefix}${name}`] = await (await h.getFile()).text()
-        }
+  test(
+    'exports every clip of the dataset as one zip, or into a folder: a TextGrid and an Audacity track per clip (empty tiers where unlabelled), ' +
+      'named after it',
+    async ({ app }) => {
+      await ensureDataset(app)
+      await openDesk(app, 'kim')
+      await app.getByTestId('advance').uncheck()
+      const labelled: string[] = []
+      for (const [i, key] of [
+        [24, '5'],
+        [25, '6'],
+      ] as const) {
+        await rows(app).nth(i).click()
+        labelled.push((await rows(app).nth(i).locator('.name').getAttribute('title'))!)
+        await app.locator('[data-testid="current-clip"]').click()
+        await app.keyboard.press(key)
+        await expect(rows(app).nth(i)).toHaveAttribute('data-state', 'saved')
       }
-      await walk(await navigator.storage.getDirectory(), '')
-      return out
-    })
-    expect(written).toEqual(files)
-  })
+      await app.getByTestId('export-format').selectOption('archive')
+      const [download] = await Promise.all([app.waitForEvent('download'), app.getByTestId('export-labels').click()])
+      expect(download.suggestedFilename()).toBe('desk-labels.zip')
+      const file = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'ser-zip-')), download.suggestedFilename())
+      await download.saveAs(file)
+      const files = Object.fromEntries(Object.entries(unzipSync(fs.readFileSync(file))).map(([k, v]) => [k, strFromU8(v)]))
+      await expect(app.getByTestId('transfer-message')).toContainText('2 track(s) with labels of yours')
+      const total = await rows(app).count()
+      await expect(app.getByTestId('transfer-message')).toContainText(`exported every clip (${total})`)
+      for (const [i, rel] of labelled.entries()) {
+        const base = rel.replace(/\.[^.]+$/, '')
+        const emotion = ['angry', 'fearful'][i]
+        expect(files[`${base}.TextGrid`], `${base}.TextGrid in ${Object.keys(files).join(', ')}`).toContain('name = "kim"')
+        expect(files[`${base}.TextGrid`]).toContain(`text = "${emotion}"`)
+        expect(files[`${base}.txt`]).toMatch(new RegExp(`^0\\.000000\\t\\d+\\.\\d{6}\\t${emotion}\\n$`))
+      }
+      // every clip has its TextGrid and its track, as the README says: kim's two tracks hold labels, the tracks of
+      // clips nobody labelled are empty, and their TextGrids have kim's tier with one empty interval
+      expect(Object.keys(files).every((k) => /\.(TextGrid|txt)$/.test(k))).toBe(true)
+      expect(Object.keys(files).filter((k) => k.endsWith('.TextGrid'))).toHaveLength(total)
+      expect(Object.keys(files).filter((k) => k.endsWith('.txt'))).toHaveLength(total)
+      expect(Object.keys(files).filter((k) => k.endsWith('.txt') && files[k] !== '')).toHaveLength(2)
+      const blank = Object.keys(files).filter((k) => k.endsWith('.TextGrid') && !/text = "[^"]/.test(files[k]))
+      expect(blank.length).toBeGreaterThan(total / 2) // most clips of the generated corpus nobody labelled
+      for (const k of blank) {
+        expect(files[k]).toContain('name = "kim"')
+        expect(files[k.replace(/\.TextGrid$/, '.txt')]).toBe('')
+      }
+      fs.rmSync(path.dirname(file), { recursive: true, force: true })
+
+      // Into a folder (File System Access API): the picker is answered with the page's origin-private folder, a real directory handle.
+      await app.evaluate(async () => {
+        const root = (await navigator.storage.getDirectory()) as any
+        for await (const name of root.keys()) await root.removeEntry(name, { recursive: true })
+        ;(window as any).showDirectoryPicker = async () => root
+      })
+      await app.getByTestId('export-format').selectOption('folder')
+      await app.getByTestId('export-labels').click()
+      await expect(app.getByTestId('transfer-message')).toContainText(`${Object.keys(files).length} file(s) in folder`)
+      const written = await app.evaluate(async () => {
+        const out: Record<string, string> = {}
+        const walk = async (dir: any, prefix: string): Promise<void> => {
+          for await (const [name, h] of dir.entries()) {
+            if (h.kind === 'directory') await walk(h, `${prefix}${name}/`)
+            else out[`${prefix}${name}`] = await (await h.getFile()).text()
+          }
+        }
+        await walk(await navigator.storage.getDirectory(), '')
+        return out
+      })
+      expect(written).toEqual(files)
+    },
+  )
 })
 
 test.describe('Labelling desk durability', () => {

@@ -202,7 +202,9 @@ test('the Live view states what the model was trained on, explains its timeline,
     await expect(prov).toContainText(/of \d+ speakers/)
     await expect(prov).toContainText('synthetic-cremad')
     await expect(prov).toContainText('train on it in Train')
-    await expect(page.getByTestId('live-provenance-heldout')).toContainText(/On \d+ clips of \d+ speakers it never trained on: accuracy \d+% \(95% interval \d+–\d+%\), chance \d+%/)
+    await expect(page.getByTestId('live-provenance-heldout')).toContainText(
+      /On \d+ clips of \d+ speakers it never trained on: accuracy \d+% \(95% interval \d+–\d+%\), chance \d+%/,
+    )
     // the legend names every class the model answers and the grey ticks
     const legend = page.getByTestId('live-legend')
     for (const c of ['angry', 'disgust', 'fearful', 'happy', 'neutral', 'sad']) await expect(legend.locator(`[data-class="${c}"]`)).toBeVisible()

@@ -37,11 +37,16 @@ async function expectCurves(app: Page, phases: Record<string, number>): Promise<
 
 test.describe.configure({ mode: 'serial' })
 
-test('Train form and server refuse source = target, more shots than the target has, and a taken name; curves outlive the view and a reload', async ({ app }) => {
+test('Train form and server refuse source = target, more shots than the target has, and a taken name; curves outlive the view and a reload', async ({
+  app,
+}) => {
   test.setTimeout(480_000)
   const source = await syntheticCorpus('cremad', { speakers: 8, sentences: 1 })
   const target = await syntheticCorpus('ravdess', { speakers: 8, reps: 1 })
-  await importDatasets(app, [[source.dir, 'synth-src'], [target.dir, 'synth-tgt']])
+  await importDatasets(app, [
+    [source.dir, 'synth-src'],
+    [target.dir, 'synth-tgt'],
+  ])
   await app.getByTestId('nav-train').click()
   await app.getByTestId('train-name').fill('m-model')
   await app.getByTestId('train-source').selectOption('synth-src')
@@ -59,7 +64,9 @@ test('Train form and server refuse source = target, more shots than the target h
   await expect(app.getByTestId('train-form-problem')).toContainText(`at most ${max} clips of every class`)
   await expect(app.getByTestId('train-start')).toBeDisabled()
   // the server refuses what the form refuses (a client that skips the form gets the same answer)
-  expect(await refusal(app, { name: 'm-x', source: 'synth-src', target: 'synth-tgt', shots: max + 1 })).toMatch(new RegExp(`${max + 1} shots per class asked.*Choose at most ${max} shots`))
+  expect(await refusal(app, { name: 'm-x', source: 'synth-src', target: 'synth-tgt', shots: max + 1 })).toMatch(
+    new RegExp(`${max + 1} shots per class asked.*Choose at most ${max} shots`),
+  )
 
   await app.getByTestId('train-shots').fill('2')
   await app.getByTestId('train-epochs').fill('3')
@@ -104,7 +111,8 @@ test('the model page shows card, roles, held-out figures, data, backend and curv
   await expect(app.getByTestId('model-heldout-n')).toContainText(/n = \d+ clips of 2 speakers/)
   await expect(app.getByTestId('model-data').locator('[data-corpus="synth-src"]')).toContainText('source')
   await expect(app.getByTestId('model-data').locator('[data-corpus="synth-tgt"]')).toContainText(/target\s*\d+\s*8/)
-  await expect(app.getByTestId('model-speech')).toContainText('generated (synthesised) speech') // from the corpus folder's ser-corpus.json mark, stored at import
+  // from the corpus folder's ser-corpus.json mark, stored at import
+  await expect(app.getByTestId('model-speech')).toContainText('generated (synthesised) speech')
   await expect(app.getByTestId('model-backend')).toContainText(/wasm|tensorflow|cpu/)
   await expect(app.getByTestId('model-label-rule')).toContainText(/synth-src: the majority of annotators/) // the card's stated label rule (default: majority)
   await expectCurves(app, { pretrain: 3, finetune: 2 })
@@ -142,7 +150,10 @@ test('the model page shows card, roles, held-out figures, data, backend and curv
   await expect(app.getByTestId('curves-none')).toBeVisible()
   const removed = await app.evaluate(async () => {
     const api = (window as unknown as { __serApi: any }).__serApi
-    return api.models.remove.mutate({ id: 'default' }).then(() => 'removed', (e: Error) => e.message)
+    return api.models.remove.mutate({ id: 'default' }).then(
+      () => 'removed',
+      (e: Error) => e.message,
+    )
   })
   expect(removed).toMatch(/shipped default cannot be renamed or deleted/)
   await app.getByTestId('nav-enroll').click()

@@ -41,7 +41,12 @@ test('Train view: pre-trains and fine-tunes a model with a live learning curve, 
   // one pair of charts per phase, each on its own epochs: pre-training 1..4 (fine-tuning's count is its own)
   await expect(progress.getByTestId('curves-pretrain').locator('.legend').first()).toContainText('train loss')
   await expect(progress.getByTestId('curves-finetune').locator('.legend').first()).toContainText('validation loss')
-  expect((await progress.getByTestId('curves-pretrain').locator('figure').first().getByTestId('x-tick').allTextContents()).map((t) => t.trim())).toEqual(['1', '2', '3', '4'])
+  expect((await progress.getByTestId('curves-pretrain').locator('figure').first().getByTestId('x-tick').allTextContents()).map((t) => t.trim())).toEqual([
+    '1',
+    '2',
+    '3',
+    '4',
+  ])
   await screenshot(app, 'train-done')
 
   // A cancelled run keeps its checkpoint; Resume restarts it in the same row and folder.

@@ -1,5 +1,5 @@
 /**
- * A recorded results folder of a default-size experiment grid (1170 evaluations: 990 plus the
+ * A recorded results folder of a default-size experiment grid (945 evaluations: 795 plus the
  * recommended arm), written
  * through the real code path: the plan of `buildPlan`, one task result per planned task
  * (features, tuning, pre-training with curves, evaluate records with confusion matrices and

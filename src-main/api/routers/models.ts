@@ -87,7 +87,17 @@ export const modelsRouter = router({
         const item = modelListItems(ws).find((m) => m.id === input.id)
         if (!item) throw new ModelRegistryError(`model ${input.id} cannot be read (its folder or card is missing)`, 'not_found')
         const speech = provenanceOf(card, item.builtIn, (name) => datasetSpeechByName(ws, name)).speech
-        if (item.builtIn) return { item, card, history: [], runId: null, speech, usedBy: [], folder: null, undeletable: 'the shipped default model is part of the app: it cannot be renamed or deleted' }
+        if (item.builtIn)
+          return {
+            item,
+            card,
+            history: [],
+            runId: null,
+            speech,
+            usedBy: [],
+            folder: null,
+            undeletable: 'the shipped default model is part of the app: it cannot be renamed or deleted',
+          }
         const row = getModel(ws, Number(input.id))!
         const folder = { path: row.dir, removedOnDelete: ownsFolder(ws, row) }
         return { item, card, ...modelHistory(ws, row.id), speech, usedBy: modelUsers(ws, row.id), folder, undeletable: undeletableReason(ws, row) }

@@ -11,7 +11,9 @@ import { output, withWorkspace, type GlobalOptions } from '../context'
 export function register(program: Command): void {
   program
     .command('evaluate')
-    .description('speaker-independent few-shot evaluation of a model on a dataset: K support shots per class from some speakers, test on speakers it never used')
+    .description(
+      'speaker-independent few-shot evaluation of a model on a dataset: K support shots per class from some speakers, test on speakers it never used',
+    )
     .requiredOption('--model <dir>', 'model folder')
     .requiredOption('--dataset <dataset>', 'dataset (name or id) in the workspace')
     .option('--shots <k>', 'support examples per class', (v) => parseInt(v, 10), 5)
@@ -24,7 +26,9 @@ export function register(program: Command): void {
       const info = await initBackend()
       const { model, card } = await loadModel(path.resolve(o.model), { extractorVersion: EXTRACTOR_VERSION })
       const seeds = String(o.seeds).split(',').map(Number)
-      const r = await withWorkspace(opts, (ws) => evaluateModel(ws, model, card, o.dataset, { shots: o.shots, seeds, testSpeakers: o.testSpeakers, method: o.method }))
+      const r = await withWorkspace(opts, (ws) =>
+        evaluateModel(ws, model, card, o.dataset, { shots: o.shots, seeds, testSpeakers: o.testSpeakers, method: o.method }),
+      )
       output(opts, { ...r, backend: info.name }, () =>
         [
           `${r.model} on ${r.dataset} (${r.shots} shots/class, backend ${info.name})`,
@@ -34,10 +38,14 @@ export function register(program: Command): void {
           ...r.runs.map(
             (x) =>
               `  seed ${x.seed}: unfamiliar ${x.unfamiliar.flagged} of ${x.unfamiliar.n} test clips withheld` +
-              (x.unfamiliar.threshold === null ? ' (the card has no unfamiliarity reference)' : ` (threshold ${x.unfamiliar.threshold.toFixed(2)}, set for ${Math.round((x.unfamiliar.falseAlarmRate ?? 0) * 100)}% false alarms)`) +
-              `; accuracy on answered ${x.unfamiliar.accuracyAnswered === null ? '-' : x.unfamiliar.accuracyAnswered.toFixed(3)} (n ${x.unfamiliar.answered}) vs all ${x.unfamiliar.accuracyAll.toFixed(3)}`,
+              (x.unfamiliar.threshold === null
+                ? ' (the card has no unfamiliarity reference)'
+                : ` (threshold ${x.unfamiliar.threshold.toFixed(2)}, set for ${Math.round((x.unfamiliar.falseAlarmRate ?? 0) * 100)}% false alarms)`) +
+              `; accuracy on answered ${x.unfamiliar.accuracyAnswered === null ? '-' : x.unfamiliar.accuracyAnswered.toFixed(3)} (n ` +
+              `${x.unfamiliar.answered}) vs all ${x.unfamiliar.accuracyAll.toFixed(3)}`,
           ),
-          `  over ${r.runs.length} seed(s): accuracy ${r.accuracy.mean.toFixed(3)} ± ${r.accuracy.std.toFixed(3)}, UAR ${r.uar.mean.toFixed(3)} ± ${r.uar.std.toFixed(3)} (mean ± sd of the seeds)`,
+          `  over ${r.runs.length} seed(s): accuracy ${r.accuracy.mean.toFixed(3)} ± ${r.accuracy.std.toFixed(3)}, ` +
+            `UAR ${r.uar.mean.toFixed(3)} ± ${r.uar.std.toFixed(3)} (mean ± sd of the seeds)`,
         ].join('\n'),
       )
     })

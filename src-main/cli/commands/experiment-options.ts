@@ -35,9 +35,17 @@ const D = ExperimentConfigSchema.parse({ sources: [{ name: 's', ref: 's' }], tar
 
 export function addGridOptions(cmd: Command): Command {
   return cmd
-    .option('--source <name=dir>', 'source corpus: NAME=FOLDER (imported if needed) or NAME=DATASET; repeat to compare sources', (v: string, prev: CorpusRef[] = []) => [...prev, parseCorpusArg(v)])
+    .option(
+      '--source <name=dir>',
+      'source corpus: NAME=FOLDER (imported if needed) or NAME=DATASET; repeat to compare sources',
+      (v: string, prev: CorpusRef[] = []) => [...prev, parseCorpusArg(v)],
+    )
     .option('--target <name=dir>', 'target corpus: NAME=FOLDER or NAME=DATASET', parseCorpusArg)
-    .option('--loss <list>', 'losses (contrastive, distance, triplet, protonet, supcon): the default of --pretrain-loss and --finetune-loss', PAPER_LOSSES.join(','))
+    .option(
+      '--loss <list>',
+      'losses (contrastive, distance, triplet, protonet, supcon): the default of --pretrain-loss and --finetune-loss',
+      PAPER_LOSSES.join(','),
+    )
     .option('--pretrain-loss <list>', 'losses the bases are pre-trained with (default: --loss); crossed with --finetune-loss')
     .option('--finetune-loss <list>', 'losses of the fine-tuning and of the target-only baseline (default: --loss)')
     .option('--pretrain-seeds <n>', 'pre-trained bases per source x pre-training loss (seeds 1..n)', String(D.pretrainSeeds))

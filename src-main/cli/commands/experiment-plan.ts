@@ -14,7 +14,19 @@ import { closeImportPool } from '../../services/corpus/index'
 import { closeFeaturePool } from '../../services/features/index'
 import { JobCancelledError } from '../../services/jobs/registry'
 import { openWorkspace, defaultWorkspaceDir } from '../../services/store/workspace'
-import { claimsText, findTask, openPlanFolder, prepareExperiment, readPlan, readPlanStatus, runTask, shardTasks, stageTask, taskContext, writeOutputs } from '../../services/experiment/index'
+import {
+  claimsText,
+  findTask,
+  openPlanFolder,
+  prepareExperiment,
+  readPlan,
+  readPlanStatus,
+  runTask,
+  shardTasks,
+  stageTask,
+  taskContext,
+  writeOutputs,
+} from '../../services/experiment/index'
 import type { PlanTask } from '../../services/experiment/plan-format'
 import { statusReport } from '../../services/cluster/index'
 import { configFromOptions, stderrProgress, type GridOptions } from './experiment-options'
@@ -34,7 +46,8 @@ function selectTasks(dir: string, o: TaskOptions): PlanTask[] {
   if (o.id !== undefined) return [findTask(plan, o.id)]
   if (o.shard !== undefined) {
     const sub = o.stage ? { ...plan, tasks: plan.tasks.filter((t) => t.stage === o.stage) } : plan
-    if (o.stage && !plan.stages.some((s) => s.name === o.stage)) throw new Error(`--stage: unknown stage '${o.stage}' (${plan.stages.map((s) => s.name).join(', ')})`)
+    if (o.stage && !plan.stages.some((s) => s.name === o.stage))
+      throw new Error(`--stage: unknown stage '${o.stage}' (${plan.stages.map((s) => s.name).join(', ')})`)
     return shardTasks(sub, o.shard)
   }
   const raw = o.index ?? process.env.SLURM_ARRAY_TASK_ID
@@ -51,8 +64,16 @@ export function writePlanFromOptions(o: GridOptions) {
   try {
     const prepared = prepareExperiment(ws, config, { out: o.out, force: o.force, caller: 'cli', foldersOnly: true })
     const { plan, resumed, outDir } = openPlanFolder(prepared.out, prepared.config, prepared.total, o.force)
-    const summary = { out: outDir, resumed, tasks: plan.tasks.length, evaluations: prepared.total, stages: plan.stages.map((s) => ({ name: s.name, tasks: s.tasks.length })) }
-    const message = `${resumed ? 'kept the existing plan' : 'wrote the plan'} in ${outDir}: ${plan.tasks.length} tasks (${summary.stages.map((s) => `${s.name} ${s.tasks}`).join(', ')}), ${prepared.total} evaluations`
+    const summary = {
+      out: outDir,
+      resumed,
+      tasks: plan.tasks.length,
+      evaluations: prepared.total,
+      stages: plan.stages.map((s) => ({ name: s.name, tasks: s.tasks.length })),
+    }
+    const message =
+      `${resumed ? 'kept the existing plan' : 'wrote the plan'} in ${outDir}: ` +
+      `${plan.tasks.length} tasks (${summary.stages.map((s) => `${s.name} ${s.tasks}`).join(', ')}), ${prepared.total} evaluations`
     return { outDir, plan, summary, message }
   } finally {
     ws?.close()
@@ -71,11 +92,14 @@ export function registerPlanCommands(experiment: Command): void {
 
   experiment
     .command('task <dir>')
-    .description('run tasks of a plan folder: --id K, --shard I/N [--stage S], or --stage S --index I (a Slurm array index; default $SLURM_ARRAY_TASK_ID). Finished tasks are skipped; a task whose dependencies have not finished fails')
+    .description(
+      'run tasks of a plan folder: --id K, --shard I/N [--stage S], or --stage S --index I (a Slurm array index; default $SLURM_ARRAY_TASK_ID). ' +
+        'Finished tasks are skipped; a task whose dependencies have not finished fails',
+    )
     .option('--id <id>', 'one task by its id')
     .option('--shard <i/n>', 'every n-th task starting at i (1-based), in plan order')
     .option('--stage <name>', 'features, tune, pretrain or evaluate')
-    .option('--index <i>', 'index into the stage\'s tasks (0-based)')
+    .option('--index <i>', "index into the stage's tasks (0-based)")
     .action(async (dir: string, _o, c: Command) => {
       const o = c.opts<TaskOptions>()
       const abs = path.resolve(dir)
@@ -107,7 +131,11 @@ export function registerPlanCommands(experiment: Command): void {
         await closeImportPool()
         await closeFeaturePool()
       }
-      if (failed.length) throw new Error(`${failed.length} of ${tasks.length} task(s) failed (${failed.slice(0, 3).join(', ')}${failed.length > 3 ? ', …' : ''}); see ${path.join(abs, 'tasks')}/*.failed.json`)
+      if (failed.length)
+        throw new Error(
+          `${failed.length} of ${tasks.length} task(s) failed (${failed.slice(0, 3).join(', ')}${failed.length > 3 ? ', …' : ''}); ` +
+            `see ${path.join(abs, 'tasks')}/*.failed.json`,
+        )
     })
 
   experiment
@@ -118,14 +146,33 @@ export function registerPlanCommands(experiment: Command): void {
       const abs = path.resolve(dir)
       const r = await writeOutputs(abs)
       const st = readPlanStatus(abs)
-      if (!r.complete) process.stderr.write(`warning: ${st.pending + st.failed} of ${st.total} tasks have not finished (${st.failed} failed); the results are partial\n`)
-      if (o.json) process.stdout.write(JSON.stringify({ out: abs, complete: r.complete, headline: r.headline, claims: r.claims, recommended: r.recommended, losses: r.losses, summary: r.summary, records: r.records }, null, 2) + '\n')
+      if (!r.complete)
+        process.stderr.write(`warning: ${st.pending + st.failed} of ${st.total} tasks have not finished (${st.failed} failed); the results are partial\n`)
+      if (o.json)
+        process.stdout.write(
+          JSON.stringify(
+            {
+              out: abs,
+              complete: r.complete,
+              headline: r.headline,
+              claims: r.claims,
+              recommended: r.recommended,
+              losses: r.losses,
+              summary: r.summary,
+              records: r.records,
+            },
+            null,
+            2,
+          ) + '\n',
+        )
       else process.stdout.write(`${r.markdown}\n\n${claimsText(r.claims, r.headline, r.recommended)}\n\nReport: ${path.join(abs, 'report.html')}\n`)
     })
 
   experiment
     .command('status <dir>')
-    .description('tasks done, failed and pending per stage, from the task files; with running/queued and job ids from squeue/sacct when the plan was submitted to Slurm')
+    .description(
+      'tasks done, failed and pending per stage, from the task files; with running/queued and job ids from squeue/sacct when the plan was submitted to Slurm',
+    )
     .action(async (dir: string, _o, c: Command) => {
       const o = c.optsWithGlobals<{ json?: boolean }>()
       process.stdout.write(await statusReport(path.resolve(dir), !!o.json))

@@ -16,7 +16,9 @@ export function register(program: Command): void {
     program
       .command('experiment')
       .description(
-        "run the paper's grid (source x pre-training loss x seed, fine-tuning loss x frozen layers, shots; speaker-independent folds x support draws) with the pre-trained-only, target-only and softmax arms; writes results.json, results.csv and report.html; resumes an interrupted run. Subcommands plan/task/merge/status run the same plan as separate tasks (a cluster)",
+        "run the paper's grid (source x pre-training loss x seed, fine-tuning loss x frozen layers, shots; speaker-independent folds x support draws) " +
+          'with the pre-trained-only, target-only and softmax arms; writes results.json, results.csv and report.html; resumes an interrupted run. ' +
+          'Subcommands plan/task/merge/status run the same plan as separate tasks (a cluster)',
       ),
   ).action(async (_o, c: Command) => {
     const o = c.optsWithGlobals<GridOptions>()
@@ -29,11 +31,31 @@ export function register(program: Command): void {
     let out = o.out
     try {
       const r = await withWorkspace({ ...o, workspace: wsDir }, (ws) =>
-        runExperiment(ws, config, { out: o.out, force: o.force, caller: 'cli', signal: controller.signal, progress: stderrProgress() }).then((x) => ((out = x.outDir), x)),
+        runExperiment(ws, config, { out: o.out, force: o.force, caller: 'cli', signal: controller.signal, progress: stderrProgress() }).then(
+          (x) => ((out = x.outDir), x),
+        ),
       )
       if (process.stderr.isTTY) process.stderr.write('\n')
-      process.stderr.write(`${r.resumed ? 'resumed and finished' : 'finished'}: ${r.records.length} evaluations in ${r.outDir} (results.json, results.csv, report.html)\n`)
-      if (o.json) process.stdout.write(JSON.stringify({ out: r.outDir, config: r.config, headline: r.headline, claims: r.claims, recommended: r.recommended, losses: r.losses, summary: r.summary, records: r.records }, null, 2) + '\n')
+      process.stderr.write(
+        `${r.resumed ? 'resumed and finished' : 'finished'}: ${r.records.length} evaluations in ${r.outDir} (results.json, results.csv, report.html)\n`,
+      )
+      if (o.json)
+        process.stdout.write(
+          JSON.stringify(
+            {
+              out: r.outDir,
+              config: r.config,
+              headline: r.headline,
+              claims: r.claims,
+              recommended: r.recommended,
+              losses: r.losses,
+              summary: r.summary,
+              records: r.records,
+            },
+            null,
+            2,
+          ) + '\n',
+        )
       else process.stdout.write(`${r.markdown}\n\n${claimsText(r.claims, r.headline, r.recommended)}\n\nReport: ${path.join(r.outDir, 'report.html')}\n`)
     } catch (err) {
       if (err instanceof JobCancelledError) {

@@ -55,9 +55,13 @@ export function register(program: Command): void {
           reports
             .map((r) =>
               [
-                `${r.name} (${r.layout}, dataset ${r.datasetId}): ${r.added} added, ${r.unchanged} unchanged, ${r.relinked} relinked, ${r.rejected.length} rejected, ${r.skipped.length} left out; ${r.totalClips} clips in the dataset; ${r.audioSec.toFixed(1)} s of audio in ${r.elapsedSec.toFixed(1)} s${r.cancelled ? ' (CANCELLED)' : ''}`,
-                `  by emotion: ${Object.entries(r.byEmotion).map(([k, v]) => `${k} ${v}`).join(', ')}`,
-                `  by speaker: ${Object.entries(r.bySpeaker).map(([k, v]) => `${k} ${v}`).join(', ')}`,
+                `${r.name} (${r.layout}, dataset ${r.datasetId}): ${r.added} added, ${r.unchanged} unchanged, ${r.relinked} relinked, ` +
+                  `${r.rejected.length} rejected, ${r.skipped.length} left out; ${r.totalClips} clips in the dataset; ` +
+                  `${r.audioSec.toFixed(1)} s of audio in ${r.elapsedSec.toFixed(1)} s${r.cancelled ? ' (CANCELLED)' : ''}`,
+                `  by emotion: ${Object.entries(r.byEmotion).map(([k, v]) => `${k} ${v}`)
+                  .join(', ')}`,
+                `  by speaker: ${Object.entries(r.bySpeaker).map(([k, v]) => `${k} ${v}`)
+                  .join(', ')}`,
                 ...r.rejected.map((x) => `  rejected ${x.path}: ${x.reason}`),
                 ...r.skipped.slice(0, 20).map((x) => `  left out ${x.path}: ${x.reason}`),
                 ...(r.skipped.length > 20 ? [`  ... and ${r.skipped.length - 20} more left out`] : []),

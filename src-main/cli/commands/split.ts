@@ -13,7 +13,10 @@ export function register(program: Command): void {
       await withWorkspace(opts, async (ws) => {
         const s = makeSplits(ws, Number(datasetId), { k: opts.folds, seed: opts.seed })
         output(opts, s, () =>
-          [`split ${s.splitId}: ${s.k} folds of dataset ${s.datasetId} (seed ${s.seed})`, ...s.folds.map((f) => `  fold ${f.fold}: ${f.clips} clips, speakers ${f.speakers.join(' ')}`)].join('\n'),
+          [
+            `split ${s.splitId}: ${s.k} folds of dataset ${s.datasetId} (seed ${s.seed})`,
+            ...s.folds.map((f) => `  fold ${f.fold}: ${f.clips} clips, speakers ${f.speakers.join(' ')}`),
+          ].join('\n'),
         )
       })
     })

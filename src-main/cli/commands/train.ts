@@ -17,7 +17,8 @@ function describeCard(dir: string, backend: string, card: ModelCardData): string
   const lines = [`saved ${card.name} to ${dir} (backend ${backend}; trained on ${card.sourceCorpus}${card.targetCorpus ? ` -> ${card.targetCorpus}` : ''})`]
   if (card.labelRule) lines.push(`  labels: ${card.labelRule.text}`)
   if (card.recipe) lines.push(`  recipe (recommended): ${card.recipe.label}; ${card.recipe.reason}`)
-  if (card.speakers) lines.push(`  speakers: ${SPEAKER_ROLES.map((r) => `${r} ${card.speakers![r].length}`).join(', ')} (held-out speakers are in no other role)`)
+  if (card.speakers)
+    lines.push(`  speakers: ${SPEAKER_ROLES.map((r) => `${r} ${card.speakers![r].length}`).join(', ')} (held-out speakers are in no other role)`)
   if (card.heldOut) lines.push(`  held-out: ${describeEstimate(card.heldOut)}`, `    on ${card.heldOut.data}`)
   else lines.push('  held-out: none (too few speakers to hold any out)')
   return lines.join('\n')
@@ -27,7 +28,9 @@ function describeCard(dir: string, backend: string, card: ModelCardData): string
 export function register(program: Command): void {
   const command = program
     .command('train')
-    .description('pre-train a Siamese model on a source dataset, optionally fine-tune on a target; resumes from checkpoints after a kill (same --out, or --resume RUN)')
+    .description(
+      'pre-train a Siamese model on a source dataset, optionally fine-tune on a target; resumes from checkpoints after a kill (same --out, or --resume RUN)',
+    )
   addTrainOptions(command)
     .option('--out <dir>', 'model folder to write (TensorFlow.js model + card.json + profile.json)')
     .option('--resume <run>', 'resume an interrupted, failed or cancelled training run (its id, as the Train view lists runs) with its own settings')
@@ -59,7 +62,9 @@ export function register(program: Command): void {
           signal: controller.signal,
           progress: (_f, message, detail) => {
             const e = detail?.kind === 'train' ? detail.epoch : null
-            const line = e ? `${message} loss ${e.trainLoss.toFixed(4)} val acc ${e.valAccuracy?.toFixed(3) ?? '-'}${e.resumed ? ' (resumed from checkpoint)' : ''}` : (message ?? '')
+            const line = e
+              ? `${message} loss ${e.trainLoss.toFixed(4)} val acc ${e.valAccuracy?.toFixed(3) ?? '-'}${e.resumed ? ' (resumed from checkpoint)' : ''}`
+              : (message ?? '')
             if (line !== lastLine) process.stderr.write(`${line}\n`)
             lastLine = line
           },

@@ -5,14 +5,17 @@
  * `accumulatedSecondMoment`, `accBeta1` / `accBeta2` and the iteration count - so
  * getWeights / setWeights (checkpoints, resume) see exactly what tf.train.adam keeps. The
  * arithmetic is the same formula in float64 stored as float32, i.e. equal to tfjs's float32 ops up
- * to rounding (test/unit/engine/adam.test.ts). New values go to fresh heap buffers and are
- * assigned, never written in place, so a clone sharing a variable's buffer keeps its values.
+ * to rounding (test/unit/engine/fused-mlp.test.ts). New weights go to fresh heap buffers and are
+ * assigned, never written in place, so a clone sharing a variable's buffer keeps its values (and
+ * XNNPACK's cached packing of the old weights is dropped with the old buffer); the moments, which
+ * only this loop reads, are updated in place where no other tensor shares their buffer.
  */
 import * as tf from '@tensorflow/tfjs'
 
 interface WasmHeapBackend {
   makeOutput(shape: number[], dtype: 'float32'): tf.TensorInfo
   typedArrayFromHeap(t: tf.TensorInfo): Float32Array
+  refCount(dataId: tf.DataId): number
 }
 
 interface OptimizerVariable {
@@ -63,7 +66,8 @@ function adamLoop(
     const sk = f32(f32(s0[k] * b2) + f32(f32(gk * gk) * c2))
     m1[k] = mk
     s1[k] = sk
-    w1[k] = f32(f32(f32(f32(mk / d1) / f32(f32(Math.sqrt(f32(sk / d2))) + eps)) * lr) + w0[k])
+    // the store into the Float32Array rounds the last sum as Math.fround would
+    w1[k] = f32(f32(f32(mk / d1) / f32(f32(Math.sqrt(f32(sk / d2))) + eps)) * lr) + w0[k]
   }
   return sq
 }
@@ -106,19 +110,25 @@ export function adamApplyWasm(opt: tf.Optimizer, vars: tf.Variable[], grads: tf.
     }
     const m = a.accumulatedFirstMoment[i]!.variable
     const s = a.accumulatedSecondMoment[i]!.variable
-    const outM = be.makeOutput(v.shape, 'float32')
-    const outS = be.makeOutput(v.shape, 'float32')
+    // A moment buffer that only its variable references is updated in place (the loop reads
+    // element k before it writes it); a shared one gets its new values in a fresh buffer that is
+    // then assigned. The weights always get a fresh buffer: XNNPACK caches its packed copy of a
+    // matmul's weights by buffer, so weights written in place would leave that copy stale.
+    const own = (t: tf.Variable) => be.refCount(t.dataId) === 1
+    const outM = own(m) ? null : be.makeOutput(v.shape, 'float32')
+    const outS = own(s) ? null : be.makeOutput(v.shape, 'float32')
     const outW = be.makeOutput(v.shape, 'float32')
     // views after every allocation: malloc may grow (and replace) the heap
     const g = be.typedArrayFromHeap(grads[i])
     const m0 = be.typedArrayFromHeap(m)
     const s0 = be.typedArrayFromHeap(s)
     const w0 = be.typedArrayFromHeap(v)
-    const m1 = be.typedArrayFromHeap(outM)
-    const s1 = be.typedArrayFromHeap(outS)
+    const m1 = outM ? be.typedArrayFromHeap(outM) : m0
+    const s1 = outS ? be.typedArrayFromHeap(outS) : s0
     const w1 = be.typedArrayFromHeap(outW)
     sq += adamLoop(g, m0, s0, w0, m1, s1, w1, b1, b2, c1, c2, d1, d2, eps, lr)
     for (const [target, info] of [[m, outM], [s, outS], [v, outW]] as const) {
+      if (!info) continue
       const t = tf.engine().makeTensorFromTensorInfo(info)
       target.assign(t)
       t.dispose()

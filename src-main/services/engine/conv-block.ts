@@ -73,7 +73,13 @@ export function reluPoolBackward(y: Float32Array, p: Float32Array | null, dp: Fl
  */
 export function convBlockWasm(x: tf.Tensor4D, w: tf.Tensor4D, b: tf.Tensor1D, pool: boolean, inputNeedsGrad: boolean): tf.Tensor4D {
   const forward = (xs: tf.Tensor4D, ws: tf.Tensor4D, bs: tf.Tensor1D, save: tf.GradSaveFunc) => {
-    const y = tf.engine().runKernel('FusedConv2D', { x: xs, filter: ws, bias: bs }, { strides: [1, 1], pad: 'same', dataFormat: 'NHWC', dilations: [1, 1], activation: 'relu' }) as tf.Tensor4D
+    const y = tf
+      .engine()
+      .runKernel(
+        'FusedConv2D',
+        { x: xs, filter: ws, bias: bs },
+        { strides: [1, 1], pad: 'same', dataFormat: 'NHWC', dilations: [1, 1], activation: 'relu' },
+      ) as tf.Tensor4D
     const p = pool ? tf.maxPool(y, 2, 2, 'valid') : null
     save(p ? [xs, ws, y, p] : [xs, ws, y])
     const value = p ?? y
@@ -85,7 +91,14 @@ export function convBlockWasm(x: tf.Tensor4D, w: tf.Tensor4D, b: tf.Tensor1D, po
         const dzInfo = be.makeOutput(sy.shape, 'float32')
         const db = new Float64Array(sy.shape[3])
         // Views after the allocation: malloc may grow (and replace) the heap buffer.
-        reluPoolBackward(be.typedArrayFromHeap(sy), sp ? be.typedArrayFromHeap(sp) : null, be.typedArrayFromHeap(dv), be.typedArrayFromHeap(dzInfo), db, sy.shape)
+        reluPoolBackward(
+          be.typedArrayFromHeap(sy),
+          sp ? be.typedArrayFromHeap(sp) : null,
+          be.typedArrayFromHeap(dv),
+          be.typedArrayFromHeap(dzInfo),
+          db,
+          sy.shape,
+        )
         const dz = tf.engine().makeTensorFromTensorInfo(dzInfo) as tf.Tensor4D
         const conv = { strides: [1, 1], pad: 'same', dataFormat: 'NHWC', dilations: [1, 1] }
         const dw = tf.engine().runKernel('Conv2DBackpropFilter', { x: sx, dy: dz }, { ...conv, filterShape: sw.shape }) as tf.Tensor

@@ -10,7 +10,7 @@
  * one `_FusedMatMul` per layer (XNNPACK applies bias and ReLU) plus one loop over the wasm heap
  * for the normalisation, and the backward pass is two XNNPACK matmuls per layer (dW = h^T dz,
  * dh = dz W^T) plus one heap loop per layer for the ReLU mask and the bias sum (float64).
- * Same values as the composed ops up to float rounding (test/unit/engine/dense-stack.test.ts
+ * Same values as the composed ops up to float rounding (test/unit/engine/fused-mlp.test.ts
  * against the cpu backend; test/unit/model/training-identical.test.ts for whole trainings).
  */
 import * as tf from '@tensorflow/tfjs'
@@ -126,7 +126,8 @@ export function denseStackWasm(x: tf.Tensor2D, kernels: tf.Tensor2D[], biases: t
     save([...outs, ...ws])
     return {
       value,
-      gradFunc: (dy: tf.Tensor2D, saved: tf.Tensor[]) => denseBackward(saved.slice(0, L + 1) as tf.Tensor2D[], saved.slice(L + 1) as tf.Tensor2D[], dy, normalize),
+      gradFunc: (dy: tf.Tensor2D, saved: tf.Tensor[]) =>
+        denseBackward(saved.slice(0, L + 1) as tf.Tensor2D[], saved.slice(L + 1) as tf.Tensor2D[], dy, normalize),
     }
   }
   const inputs = kernels.flatMap((k, i) => [k, biases[i]])

@@ -32,7 +32,8 @@ export function sessionFolds(labels: string[], sessions: string[]): { fold: numb
   for (const k of keys) {
     const outside = new Set(labels.filter((_, i) => sessions[i] !== k))
     const missing = [...new Set(labels)].filter((c) => !outside.has(c))
-    if (missing.length) throw new EnrollError(`holding out session ${k} would leave no ${missing.join(', ')} example to learn from: record each emotion in at least two sessions`)
+    if (missing.length)
+      throw new EnrollError(`holding out session ${k} would leave no ${missing.join(', ')} example to learn from: record each emotion in at least two sessions`)
   }
   return { fold: sessions.map((s) => keys.indexOf(s)), keys }
 }
@@ -44,7 +45,10 @@ export interface TuneOptions {
   seed: number
   signal?: AbortSignal
   onEpoch?: (r: EpochReport) => void
-  /** 'recommended': the recipe (keep the base, or fine-tune with a loss and frozen layers) is chosen on the given examples; `finetune` and `frozenLayers` are then unused. */
+  /**
+   * 'recommended': the recipe (keep the base, or fine-tune with a loss and frozen layers) is chosen on the given examples; `finetune` and `frozenLayers` are
+   * then unused.
+   */
   recipe?: Recipe
   onChoosing?: (message: string) => void
 }
@@ -61,7 +65,12 @@ export async function tune(base: TrainedModel, data: ItemSet, indices: number[],
 }
 
 /** tune(), or with the recommended recipe: choose on `indices` only, then train the chosen recipe on them. */
-export async function tuneWith(base: TrainedModel, data: ItemSet, indices: number[], o: TuneOptions): Promise<{ model: TrainedModel; choice: RecipeChoice | null }> {
+export async function tuneWith(
+  base: TrainedModel,
+  data: ItemSet,
+  indices: number[],
+  o: TuneOptions,
+): Promise<{ model: TrainedModel; choice: RecipeChoice | null }> {
   if (o.recipe !== 'recommended') return { model: await tune(base, data, indices, o), choice: null }
   const fallback = o.finetune ? { finetune: true as const, loss: base.loss.name, frozen: o.frozenLayers } : { finetune: false as const }
   const choice = await chooseForExamples(base, data, indices, { ...o, fallback })
@@ -136,10 +145,18 @@ export async function crossValidate(
       ? `leave-one-session-out on the ${n} examples from ${k} recording sessions: each whole session was held out once, `
       : `stratified ${k}-fold leave-some-out on the ${n} examples: each example was held out once, `) +
     (o.recipe === 'recommended'
-      ? `the recipe chosen by an inner cross-validation on the other ${bySession ? 'sessions' : 'folds'}' examples only (${choices.map((c) => c.label).join('; ')}), the model trained with it and `
-      : o.finetune ? `the model fine-tuned (${o.epochs} epochs, ${o.frozenLayers} frozen layer${o.frozenLayers === 1 ? '' : 's'}) and ` : '') +
-    `the emotion prototypes built from the other ${k - 1} ${bySession ? 'session' : 'fold'}${k === 2 ? '' : 's'} only, then the example classified by its nearest prototype`
-  return { choices, heldOut: { method, folds: k, accuracy: m.accuracy, uar: m.uar, macroF1: m.macroF1, baseAccuracy: baseAcc, confusion: m.confusion, predictions }, rows }
+      ? `the recipe chosen by an inner cross-validation on the other ${bySession ? 'sessions' : 'folds'}' examples only ` +
+        `(${choices.map((c) => c.label).join('; ')}), the model trained with it and `
+      : o.finetune
+        ? `the model fine-tuned (${o.epochs} epochs, ${o.frozenLayers} frozen layer${o.frozenLayers === 1 ? '' : 's'}) and `
+        : '') +
+    `the emotion prototypes built from the other ${k - 1} ${bySession ? 'session' : 'fold'}${k === 2 ? '' : 's'} only, ` +
+    `then the example classified by its nearest prototype`
+  return {
+    choices,
+    heldOut: { method, folds: k, accuracy: m.accuracy, uar: m.uar, macroF1: m.macroF1, baseAccuracy: baseAcc, confusion: m.confusion, predictions },
+    rows,
+  }
 }
 
 type Row = { d: number[]; y: number }

@@ -12,14 +12,9 @@ import { getLabelRule } from '../store/label-rule'
 import { labelledClip } from '../store/clips'
 import { requireDatasetRow } from '../store/datasets'
 import type { NamedRule } from '../../../src-shared/label-rule'
-import { ServiceError, type ServiceErrorCode } from '../../../src-shared/errors'
+import { serviceErrorClass } from '../../../src-shared/errors'
 
-export class EnrollError extends ServiceError {
-  override name = 'EnrollError'
-  constructor(message: string, code: ServiceErrorCode = 'invalid') {
-    super(code, message)
-  }
-}
+export class EnrollError extends serviceErrorClass('EnrollError') {}
 
 /** Fewest examples of an emotion: one to learn from and one to test on in every fold. */
 export const MIN_PER_CLASS = 2
@@ -53,7 +48,10 @@ export function checkExamples(ws: Workspace, clipIds: number[]): { rows: ClipRow
   if (missing.length) throw new EnrollError(`no clip with id ${missing.slice(0, 10).join(', ')}${missing.length > 10 ? ', …' : ''}`)
   const unlabelled = rows.filter((r) => !r.emotion)
   if (unlabelled.length) {
-    throw new EnrollError(`${unlabelled.length} chosen clip(s) have no emotion label under their dataset's label rule (e.g. ${unlabelled[0].path}): label them, change the rule in Datasets, or leave them out`)
+    throw new EnrollError(
+      `${unlabelled.length} chosen clip(s) have no emotion label under their dataset's label rule (e.g. ${unlabelled[0].path}): label them, ` +
+        `change the rule in Datasets, or leave them out`,
+    )
   }
   const counts: Record<string, number> = {}
   for (const r of rows) counts[r.emotion!] = (counts[r.emotion!] ?? 0) + 1
@@ -61,7 +59,9 @@ export function checkExamples(ws: Workspace, clipIds: number[]): { rows: ClipRow
   if (classes.length < 2) throw new EnrollError(`enrollment needs examples of at least 2 emotions, got only ${classes[0] ?? 'none'}`)
   const few = classes.filter((c) => counts[c] < MIN_PER_CLASS)
   if (few.length) {
-    throw new EnrollError(`each emotion needs at least ${MIN_PER_CLASS} examples (one to learn from, one to test on): ${few.map((c) => `${c} has ${counts[c]}`).join(', ')}`)
+    throw new EnrollError(
+      `each emotion needs at least ${MIN_PER_CLASS} examples (one to learn from, one to test on): ${few.map((c) => `${c} has ${counts[c]}`).join(', ')}`,
+    )
   }
   return { rows, counts }
 }
@@ -82,7 +82,11 @@ export async function loadExamples(
   const extractor = card.extractor.name
   let feats: Map<number | string, Float32Array>
   try {
-    feats = await extractForClips(ws, rows.map((r) => ({ id: r.id, path: r.path, content_hash: r.content_hash })), { extractor, signal: opts.signal, onProgress: opts.onProgress })
+    feats = await extractForClips(
+      ws,
+      rows.map((r) => ({ id: r.id, path: r.path, content_hash: r.content_hash })),
+      { extractor, signal: opts.signal, onProgress: opts.onProgress },
+    )
   } catch (err) {
     if (opts.signal?.aborted) throw err
     throw new EnrollError(`cannot compute ${extractor} features of the examples: ${(err as Error).message}`)

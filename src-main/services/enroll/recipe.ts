@@ -31,7 +31,12 @@ export interface RecipeTrainOptions {
   fallback?: Candidate
 }
 
-const lossFor = (base: TrainedModel) => (name: LossName): { loss: LossConfig; learningRate: number } => ({ loss: name === base.loss.name ? base.loss : lossConfigFor(name), learningRate: LEARNING_RATE })
+const lossFor =
+  (base: TrainedModel) =>
+  (name: LossName): { loss: LossConfig; learningRate: number } => ({
+    loss: name === base.loss.name ? base.loss : lossConfigFor(name),
+    learningRate: LEARNING_RATE,
+  })
 
 /** Chooses the recipe on `indices` of `data` (clip folds of those examples only). */
 export async function chooseForExamples(base: TrainedModel, data: ItemSet, indices: number[], o: RecipeTrainOptions): Promise<RecipeChoice> {
@@ -41,9 +46,18 @@ export async function chooseForExamples(base: TrainedModel, data: ItemSet, indic
   const k = Math.min(RECIPE_FOLDS, ...counts.values())
   const folds = k >= 2 ? stratifiedFolds(part.labels, k, o.seed) : part.labels.map(() => 0)
   return chooseRecipe(base, part, {
-    groups: folds.map((f) => `fold ${f + 1}`), unit: 'clip fold', folds: RECIPE_FOLDS, shots: null,
+    groups: folds.map((f) => `fold ${f + 1}`),
+    unit: 'clip fold',
+    folds: RECIPE_FOLDS,
+    shots: null,
     candidates: defaultCandidates(base.net.arch, [base.loss.name, ...PAPER_LOSSES]),
-    lossFor: lossFor(base), epochs: o.epochs, stepsPerEpoch: STEPS, seed: o.seed, key: `enroll-${o.seed}-${indices.length}`, signal: o.signal, fallback: o.fallback,
+    lossFor: lossFor(base),
+    epochs: o.epochs,
+    stepsPerEpoch: STEPS,
+    seed: o.seed,
+    key: `enroll-${o.seed}-${indices.length}`,
+    signal: o.signal,
+    fallback: o.fallback,
     onProgress: (d, t, label) => o.onChoosing?.(`choosing the recipe (${d}/${t}): ${label}`),
   })
 }
@@ -56,7 +70,14 @@ export async function trainChosen(base: TrainedModel, data: ItemSet, indices: nu
   return finetune(
     base,
     data,
-    { frozenLayers: c.frozen, shots: null, loss: t.loss, seed: o.seed, indices, overrides: { epochs: o.epochs, stepsPerEpoch: STEPS, learningRate: t.learningRate, validationSpeakers: 0, patience: 0 } },
+    {
+      frozenLayers: c.frozen,
+      shots: null,
+      loss: t.loss,
+      seed: o.seed,
+      indices,
+      overrides: { epochs: o.epochs, stepsPerEpoch: STEPS, learningRate: t.learningRate, validationSpeakers: 0, patience: 0 },
+    },
     { signal: o.signal, onEpoch: o.onEpoch },
   )
 }

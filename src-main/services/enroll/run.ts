@@ -85,7 +85,8 @@ export async function runEnrollment(specIn: EnrollSpec, onProgress: (p: EnrollRu
       epochs: spec.epochs,
       seed: spec.seed,
       signal,
-      onChoosing: (m: string) => report(null, `${phase === 'folds' ? `held-out fold ${step + 1}/${k}` : 'final recipe'}: ${m}`, { phase, step: step + 1, steps }),
+      onChoosing: (m: string) =>
+        report(null, `${phase === 'folds' ? `held-out fold ${step + 1}/${k}` : 'final recipe'}: ${m}`, { phase, step: step + 1, steps }),
       onEpoch: (r: { epoch: number; epochs: number; trainLoss: number }) =>
         report(at(step, r.epoch / r.epochs), `${phase === 'folds' ? `held-out fold ${step + 1}/${k}` : 'final fine-tuning'}: epoch ${r.epoch}/${r.epochs}`, {
           phase,
@@ -110,7 +111,11 @@ export async function runEnrollment(specIn: EnrollSpec, onProgress: (p: EnrollRu
     })
     if (signal?.aborted) throw new JobCancelledError()
 
-    report(at(trains ? k : 0, 0), recommended ? 'choosing the recipe on every example' : spec.finetune ? 'final fine-tuning on every example' : 'enrolling prototypes', { phase: 'final', step: steps, steps })
+    report(
+      at(trains ? k : 0, 0),
+      recommended ? 'choosing the recipe on every example' : spec.finetune ? 'final fine-tuning on every example' : 'enrolling prototypes',
+      { phase: 'final', step: steps, steps },
+    )
     const all = data.labels.map((_, i) => i)
     const { model, choice } = await tuneWith(base, data, all, tuneOpts(k, 'final'))
     const profile = buildProfile(model, data)
@@ -139,7 +144,12 @@ export async function runEnrollment(specIn: EnrollSpec, onProgress: (p: EnrollRu
         targetCorpus: `recordings of ${spec.person}`,
         calibration: profile,
         unfamiliarity: baseUnfamiliarity,
-        metrics: { heldOutAccuracy: cv.heldOut.accuracy, heldOutUar: cv.heldOut.uar, heldOutMacroF1: cv.heldOut.macroF1, baseHeldOutAccuracy: cv.heldOut.baseAccuracy },
+        metrics: {
+          heldOutAccuracy: cv.heldOut.accuracy,
+          heldOutUar: cv.heldOut.uar,
+          heldOutMacroF1: cv.heldOut.macroF1,
+          baseHeldOutAccuracy: cv.heldOut.baseAccuracy,
+        },
         speakers: enrolledRoles(baseCard, spec.person),
         ...(choice ? { recipe: choice } : {}),
         labelRule: cardLabelRule(baseCard.labelRule?.source ? { name: baseCard.sourceCorpus, rule: baseCard.labelRule.source } : null, data.labelRules),
@@ -154,7 +164,8 @@ export async function runEnrollment(specIn: EnrollSpec, onProgress: (p: EnrollRu
             classes: profile.classes,
             data: sessions
               ? `out-of-fold examples of ${spec.person} (leave-one-session-out over ${k} recording sessions; ECE cross-fitted on the two halves)`
-              : `out-of-fold examples of ${spec.person} (stratified ${k}-fold: held out by clip, since the profile is for this person; ECE cross-fitted on the two halves)`,
+              : `out-of-fold examples of ${spec.person} (stratified ${k}-fold: held out by clip, since the profile is for this person; ` +
+                `ECE cross-fitted on the two halves)`,
           },
         ),
       }),
@@ -176,11 +187,21 @@ export async function runEnrollment(specIn: EnrollSpec, onProgress: (p: EnrollRu
       calibration: { temperature: cal.temperature, uncertainDistance: cal.uncertainDistance },
       unfamiliarity: {
         takes: familiarity ? { threshold: familiarity.threshold, falseAlarmRate: familiarity.falseAlarmRate, n: familiarity.n } : null,
-        model: baseUnfamiliarity ? { threshold: baseUnfamiliarity.threshold, falseAlarmRate: baseUnfamiliarity.falseAlarmRate, flaggedTakes: takeScores.filter((v) => v > baseUnfamiliarity.threshold).length, n: takeScores.length } : null,
+        model: baseUnfamiliarity
+          ? {
+              threshold: baseUnfamiliarity.threshold,
+              falseAlarmRate: baseUnfamiliarity.falseAlarmRate,
+              flaggedTakes: takeScores.filter((v) => v > baseUnfamiliarity.threshold).length,
+              n: takeScores.length,
+            }
+          : null,
       },
       backend: backend.name,
       elapsedSec: 0,
-      basis: enrollBasis(ws, data.clipIds, spec.sessions, { card: baseCard, demo: path.resolve(baseModelDir(ws, spec.baseModel)) === path.resolve(defaultModelDir()) }),
+      basis: enrollBasis(ws, data.clipIds, spec.sessions, {
+        card: baseCard,
+        demo: path.resolve(baseModelDir(ws, spec.baseModel)) === path.resolve(defaultModelDir()),
+      }),
     }
     const ids = ws.db.transaction(() => {
       const modelId = registerModel(ws, { name: card.name, dir: spec.out, card })
@@ -193,7 +214,8 @@ export async function runEnrollment(specIn: EnrollSpec, onProgress: (p: EnrollRu
     try {
       result = ids()
     } catch (err) {
-      if (/UNIQUE constraint failed: profiles.name/.test((err as Error).message)) throw new EnrollError(`a profile named '${spec.name}' already exists: choose another name`)
+      if (/UNIQUE constraint failed: profiles.name/.test((err as Error).message))
+        throw new EnrollError(`a profile named '${spec.name}' already exists: choose another name`)
       if (err instanceof ModelRegistryError) throw new EnrollError(err.message)
       throw err
     }

@@ -6,11 +6,10 @@
  */
 import fs from 'node:fs'
 import path from 'node:path'
-import { EmbeddingMapSchema, type ClaimResult, type CurvePoint, type EmbeddingMap, type ExperimentConfig, type Headline, type LossRow, type LossTuning, type PretrainRecord, type RecommendedSummary, type ResultRecord, type SummaryRow } from '../../../src-shared/contract/experiments'
+import { EmbeddingMapSchema, type CurvePoint, type EmbeddingMap, type ExperimentConfig, type LossTuning, type PretrainRecord, type ResultRecord } from '../../../src-shared/contract/experiments'
 import { evaluateClaims } from './claims'
 import { recommendedSummary } from './recommended'
-import type { Plot } from './plots'
-import { renderReport, type RunMeta } from './report'
+import { renderReport, type RunMeta, type RunTables } from './report'
 import { markdownTable, writeAtomic, writeResults, RESULTS_FORMAT } from './results'
 import { aggregate, headline, lossTable, sortRecords } from './summary'
 import { readPlan, readTaskResult } from './plan-io'
@@ -24,15 +23,8 @@ import { trainingHealth } from './training-health'
 
 export const META_FILE = 'meta.json'
 
-export interface RunOutputs {
-  records: ResultRecord[]
-  summary: SummaryRow[]
-  claims: ClaimResult[]
-  losses: LossRow[]
-  headline: Headline
-  /** The recommended arm's choices and margins (recommended.ts). */
-  recommended: RecommendedSummary
-  plots: Plot[]
+/** The run's tables and plots, and results.md's text. */
+export interface RunOutputs extends RunTables {
   markdown: string
 }
 
@@ -51,7 +43,17 @@ export interface PlanResults {
 /** Everything the finished tasks of a plan folder hold (unfinished tasks are left out). */
 export function collectResults(dir: string, plan: Plan = readPlan(dir)): PlanResults {
   const config = makeConfig(plan.config as never)
-  const out: PlanResults = { config, records: [], pretraining: [], tuning: [], curves: [], features: [], backends: [], tasksDone: 0, tasksTotal: plan.tasks.length }
+  const out: PlanResults = {
+    config,
+    records: [],
+    pretraining: [],
+    tuning: [],
+    curves: [],
+    features: [],
+    backends: [],
+    tasksDone: 0,
+    tasksTotal: plan.tasks.length,
+  }
   const backends = new Set<string>()
   for (const t of plan.tasks) {
     const r = readTaskResult(dir, t.id)
@@ -105,11 +107,24 @@ export function buildMeta(dir: string, res: PlanResults, createdAt: string): Run
     finishedAt: null,
     losses: res.tuning,
     notes: [
-      `Features: ${extractor ? `${extractor.name} (${extractor.version})` : 'not extracted yet'}; the ${config.model.toUpperCase()} normalises with the pre-training speakers' statistics (fine-tuned, pre-trained only) or the support set's (baselines).`,
-      `Each source's speakers are split once: about 20% (at least 3, and 6 when 8 remain to pre-train) are tuning speakers, held out of every pre-training, on which each loss's margin, temperature and learning rate are chosen with the same budget of ${config.tuneBudget} trials, cross-validated over the tuning speakers; a trial replaces the defaults only when it beats chance and the defaults by more than 2 standard errors ("tuning uninformative" otherwise). The target is never used for tuning.`,
-      `Pre-training: ${config.pretrainEpochs} epochs x ${config.stepsPerEpoch} steps per base, ${config.pretrainSeeds} seed(s) per source x pre-training loss; early stopping on 20% of the pre-training speakers (at least 3), patience 5, never before epoch 5 (each base's rule and validation set are in results.json pretraining[].early_stopping). Fine-tuning, target-only training and the softmax baseline: the same budget of ${config.finetuneEpochs} epochs x ${config.finetuneSteps} steps on the support clips, no early stopping (no target speaker is spared for validation).`,
-      'The softmax baseline is not tuned: the tuning score is few-shot prototype UAR on source speakers, which a classifier of fixed classes has no counterpart of without target data; it trains with the learning rate every loss starts from (Adam, 1e-3), and the Siamese arms fall back to their defaults too whenever tuning is uninformative.',
-      ...(config.model === 'cnn' ? ["The softmax baseline takes vectors: for the CNN's log-mel input it gets each mel band's mean and sd over the frames."] : []),
+      `Features: ${extractor ? `${extractor.name} (${extractor.version})` : 'not extracted yet'}; ` +
+        `the ${config.model.toUpperCase()} normalises with the pre-training speakers' statistics (fine-tuned, pre-trained only) ` +
+        `or the support set's (baselines).`,
+      `Each source's speakers are split once: about 20% (at least 3, and 6 when 8 remain to pre-train) are tuning speakers, held out of every pre-training, ` +
+        `on which each loss's margin, temperature and learning rate are chosen with the same budget of ${config.tuneBudget} trials, ` +
+        `cross-validated over the tuning speakers; a trial replaces the defaults only when it beats chance and the defaults by more than 2 standard errors ` +
+        `("tuning uninformative" otherwise). The target is never used for tuning.`,
+      `Pre-training: ${config.pretrainEpochs} epochs x ${config.stepsPerEpoch} steps per base, ${config.pretrainSeeds} seed(s) ` +
+        `per source x pre-training loss; early stopping on 20% of the pre-training speakers (at least 3), patience 5, ` +
+        `never before epoch 5 (each base's rule and validation set are in results.json pretraining[].early_stopping). Fine-tuning, ` +
+        `target-only training and the softmax baseline: the same budget of ${config.finetuneEpochs} epochs x ${config.finetuneSteps} steps on the support ` +
+        `clips, no early stopping (no target speaker is spared for validation).`,
+      'The softmax baseline is not tuned: the tuning score is few-shot prototype UAR on source speakers, ' +
+        'which a classifier of fixed classes has no counterpart of without target data; it trains with the learning rate every loss starts from (Adam, ' +
+        '1e-3), and the Siamese arms fall back to their defaults too whenever tuning is uninformative.',
+      ...(config.model === 'cnn'
+        ? ["The softmax baseline takes vectors: for the CNN's log-mel input it gets each mel band's mean and sd over the frames."]
+        : []),
       'With 1 shot per class, each support clip gets one jittered copy (feature noise of 0.05 sd), the same for every loss and method.',
       "The modified distance loss is our reconstruction from the paper's abstract (docs/method.md); the paper's exact formula was not available.",
     ],
@@ -127,7 +142,9 @@ export async function computeOutputs(dir: string, withPlots = true): Promise<Run
   const head = headline(records, config.shots, classes ? 1 / classes : null)
   const recommended = recommendedSummary(records, config.shots)
   // Vega is loaded only where plots are drawn: importing it breaks tsx's loader in worker threads.
-  const plots = withPlots ? await (await import('./plots')).buildPlots({ records, summary, claims, losses, curves: res.curves, embedding: readEmbedding(dir), shots: config.shots }) : []
+  const plots = withPlots
+    ? await (await import('./plots')).buildPlots({ records, summary, claims, losses, curves: res.curves, embedding: readEmbedding(dir), shots: config.shots })
+    : []
   return { records, summary, claims, losses, headline: head, recommended, plots, markdown: markdownTable(summary), results: res }
 }
 
@@ -139,11 +156,12 @@ export async function writeOutputs(dir: string): Promise<RunOutputs & { complete
   writeAtomic(path.join(dir, META_FILE), JSON.stringify(meta, null, 2))
   const { results, ...rest } = out
   const training = trainingHealth(out.records, results.pretraining)
+  const tasks = { done: results.tasksDone, total: results.tasksTotal }
   writeResults(dir, out.records, {
     config: results.config, meta, headline: out.headline, claims: out.claims, recommended: out.recommended, losses: out.losses, summary: out.summary,
-    pretraining: results.pretraining, training, tasks: { done: results.tasksDone, total: results.tasksTotal },
+    pretraining: results.pretraining, training, tasks,
   })
-  writeAtomic(path.join(dir, 'report.html'), renderReport({ config: results.config, records: out.records, summary: out.summary, claims: out.claims, losses: out.losses, headline: out.headline, recommended: out.recommended, pretraining: results.pretraining, plots: out.plots, meta, tasks: { done: results.tasksDone, total: results.tasksTotal } }))
+  writeAtomic(path.join(dir, 'report.html'), renderReport({ ...rest, config: results.config, pretraining: results.pretraining, meta, tasks }))
   const complete = results.tasksDone === results.tasksTotal
   if (complete && manifest) markDone(dir, manifest)
   return { ...rest, complete }

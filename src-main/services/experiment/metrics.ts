@@ -7,7 +7,11 @@ import type { ResultRecord } from '../../../src-shared/contract/experiments'
 import { classificationMetrics } from '../model/metrics'
 
 /** A record's figures over the experiment's classes (in their order): the model card's figures of the same predictions. */
-export function recordMetrics(classes: readonly string[], truth: readonly string[], predicted: readonly string[]): Pick<ResultRecord, 'accuracy' | 'uar' | 'macro_f1' | 'confusion'> {
+export function recordMetrics(
+  classes: readonly string[],
+  truth: readonly string[],
+  predicted: readonly string[],
+): Pick<ResultRecord, 'accuracy' | 'uar' | 'macro_f1' | 'confusion'> {
   const m = classificationMetrics(classes, truth, predicted)
   return { accuracy: m.accuracy, uar: m.uar, macro_f1: m.macroF1, confusion: m.confusion }
 }

@@ -4,7 +4,17 @@
  * with their intervals, every loss side by side, how the losses were tuned, what was
  * run on which data, the summary table and the plots. Cites docs/method.md.
  */
-import type { ClaimResult, ExperimentConfig, Headline, LossRow, LossTuning, PretrainRecord, RecommendedSummary, ResultRecord, SummaryRow } from '../../../src-shared/contract/experiments'
+import type {
+  ClaimResult,
+  ExperimentConfig,
+  Headline,
+  LossRow,
+  LossTuning,
+  PretrainRecord,
+  RecommendedSummary,
+  ResultRecord,
+  SummaryRow,
+} from '../../../src-shared/contract/experiments'
 import type { Plot } from './plots'
 import { claimHtml, esc, lossTableHtml, pct, pretrainHtml, summaryHtml, tuningHtml } from './report-tables'
 import { recommendedHtml } from './report-recommended'
@@ -32,16 +42,21 @@ export function claimsText(claims: ClaimResult[], head?: Headline, recommended?:
   ].join('\n')
 }
 
-export interface ReportInput {
-  config: ExperimentConfig
+/** A run's records and what is computed from them (finish.ts): the tables, verdicts and plots of the report and the Experiments view. */
+export interface RunTables {
   records: ResultRecord[]
   summary: SummaryRow[]
   claims: ClaimResult[]
   losses: LossRow[]
   headline: Headline
+  /** The recommended arm's choices and margins (recommended.ts). */
   recommended: RecommendedSummary
-  pretraining: PretrainRecord[]
   plots: Plot[]
+}
+
+export interface ReportInput extends RunTables {
+  config: ExperimentConfig
+  pretraining: PretrainRecord[]
   meta: RunMeta
   tasks: { done: number; total: number }
 }
@@ -49,7 +64,9 @@ export interface ReportInput {
 export function renderReport(input: ReportInput): string {
   const { config, meta } = input
   const chance = 1 / meta.classes.length
-  const datasets = meta.datasets.map((d) => `<li>${esc(d.role)} <b>${esc(d.name)}</b>: dataset ${esc(d.dataset)}, ${d.clips} clips of the chosen classes, ${d.speakers} speakers</li>`).join('')
+  const datasets = meta.datasets
+    .map((d) => `<li>${esc(d.role)} <b>${esc(d.name)}</b>: dataset ${esc(d.dataset)}, ${d.clips} clips of the chosen classes, ${d.speakers} speakers</li>`)
+    .join('')
   const folds = meta.folds.map((f) => `<li>fold ${f.fold}: ${f.speakers.map(esc).join(', ')}</li>`).join('')
   const plots = input.plots.map((p) => `<figure><figcaption>${esc(p.title)}</figcaption>${p.svg}</figure>`).join('\n')
   return `<!doctype html>
@@ -64,10 +81,18 @@ table.small td{font-size:12px}.claim{border-left:4px solid #ccc;padding-left:1em
 .rule{color:#555;font-size:12px}figure{margin:1.5em 0}figcaption{font-weight:600;margin-bottom:.3em}svg{max-width:100%;height:auto}
 </style></head><body>
 <h1>Siamese transfer learning for speech emotion recognition: experiment report</h1>
-<p>Sources ${esc(config.sources.map((s) => s.name).join(', '))}; target ${esc(config.target.name)}; model ${esc(config.model)}; pre-training losses ${esc(pretrainLossesOf(config).join(', '))} x fine-tuning losses ${esc(finetuneLossesOf(config).join(', '))}; ${config.pretrainSeeds} pre-training seed(s); frozen layers ${esc(config.frozen.join(', '))}; shots per class ${esc(config.shots.join(', '))}; ${config.folds} folds x ${config.seeds} support draws; ${input.records.length} evaluations (${input.tasks.done} of ${input.tasks.total} tasks done${input.tasks.done < input.tasks.total ? ': PARTIAL RESULTS' : ''}). Backend ${esc(meta.backend)}. Started ${esc(meta.createdAt)}${meta.finishedAt ? `, merged ${esc(meta.finishedAt)}` : ' (unfinished)'}.</p>
+<p>Sources ${esc(config.sources.map((s) => s.name).join(', '))}; target ${esc(config.target.name)}; model ${esc(config.model)}; ` +
+  `pre-training losses ${esc(pretrainLossesOf(config).join(', '))} x fine-tuning losses ${esc(finetuneLossesOf(config).join(', '))}; ` +
+  `${config.pretrainSeeds} pre-training seed(s); frozen layers ${esc(config.frozen.join(', '))}; shots per class ${esc(config.shots.join(', '))}; ` +
+  `${config.folds} folds x ${config.seeds} support draws; ${input.records.length} evaluations (${input.tasks.done} of ${input.tasks.total} tasks ` +
+  `done${input.tasks.done < input.tasks.total ? ': PARTIAL RESULTS' : ''}). Backend ${esc(meta.backend)}. ` +
+  `Started ${esc(meta.createdAt)}${meta.finishedAt ? `, merged ${esc(meta.finishedAt)}` : ' (unfinished)'}.</p>
 <p class="headline"><b>${esc(input.headline.text)}</b></p>
 <h2>Verdicts</h2>
-<p>Method, loss formulas and verdict rules: docs/method.md in the repository. Every interval is a 95% crossed bootstrap: speaker folds resampled, pre-trained bases resampled once per replicate and shared by every fold, support draws resampled within their fold; no interval rests on fewer than 5 folds or bases (the values per fold or base are shown instead). A supported or contradicted verdict needs both bounds at least 0.05 UAR points from 0. Chance UAR is ${pct(chance)} %.</p>
+<p>Method, loss formulas and verdict rules: docs/method.md in the repository. Every interval is a 95% crossed bootstrap: ` +
+  `speaker folds resampled, pre-trained bases resampled once per replicate and shared by every fold, support draws resampled within their fold; ` +
+  `no interval rests on fewer than 5 folds or bases (the values per fold or base are shown instead). ` +
+  `A supported or contradicted verdict needs both bounds at least 0.05 UAR points from 0. Chance UAR is ${pct(chance)} %.</p>
 ${input.claims.map(claimHtml).join('\n')}
 <h2>The recommended recipe</h2>
 ${recommendedHtml(input.recommended, config)}
@@ -81,10 +106,28 @@ ${pretrainHtml(input.pretraining)}
 ${trainingHealthHtml(trainingHealth(input.records, input.pretraining))}
 <h2>Data and evaluation protocol</h2>
 <ul>${datasets}</ul>
-<p>Classes (${meta.classes.length}, chance UAR ${pct(chance)} %): ${esc(meta.classes.join(', '))}. ${config.classes === 'common' ? 'These are the classes that the target and every source share (the default); clips of other classes are left out of pre-training, fine-tuning and testing.' : config.classes === 'all' ? 'All classes of the target were used (the fine-tuned models enrol classes a source may lack).' : 'The classes were given explicitly.'}</p>
-<p><b>Speaker-independent evaluation.</b> The target's speakers are split into ${config.folds} folds (every speaker in exactly one fold, balanced in emotion counts). For fold k the test set is every clip of fold k's speakers; the support / fine-tuning clips (K per class, drawn with the seed) come only from the other folds' speakers, so no speaker is in both. Every record in results.json lists the speakers of each role: the source's pre-training, early-stopping validation and tuning speakers, and the target's support and test speakers.</p>
+<p>Classes (${meta.classes.length}, chance UAR ${pct(chance)} %): ${esc(meta.classes.join(', '))}. ${
+    config.classes === 'common'
+      ? 'These are the classes that the target and every source share (the default); clips of other classes are left out of pre-training, ' +
+        'fine-tuning and testing.'
+      : config.classes === 'all'
+        ? 'All classes of the target were used (the fine-tuned models enrol classes a source may lack).'
+        : 'The classes were given explicitly.'
+  }</p>
+<p><b>Speaker-independent evaluation.</b> The target's speakers are split into ${config.folds} folds (every speaker in exactly one fold, ` +
+  `balanced in emotion counts). For fold k the test set is every clip of fold k's speakers; the support / fine-tuning clips (K per class, ` +
+  `drawn with the seed) come only from the other folds' speakers, so no speaker is in both. ` +
+  `Every record in results.json lists the speakers of each role: the source's pre-training, early-stopping validation and tuning speakers, ` +
+  `and the target's support and test speakers.</p>
 <ul>${folds}</ul>
-<p>Arms: <b>fine-tuned</b> = a base pre-trained on the source with the pre-training loss, fine-tuned on the K support clips per class with the fine-tuning loss and the first N layers frozen, classified by the nearest class prototype of the support embeddings; <b>pre-trained only</b> = the same base unchanged, prototypes of the same support clips; <b>recommended</b> = the same base with the recipe (unchanged, or fine-tuned with one of the fine-tuning losses and frozen settings) chosen by cross-validation over the fold's support speakers only; <b>target only</b> = the same network trained with the loss on the support clips alone; <b>softmax</b> = a plain softmax classifier (same hidden layers) on the same features and support clips. Metrics: accuracy, UAR (unweighted average recall) and macro-F1 over the test clips, mean and 95% interval.</p>
+<p>Arms: <b>fine-tuned</b> = a base pre-trained on the source with the pre-training loss, ` +
+  `fine-tuned on the K support clips per class with the fine-tuning loss and the first N layers frozen, ` +
+  `classified by the nearest class prototype of the support embeddings; <b>pre-trained only</b> = the same base unchanged, ` +
+  `prototypes of the same support clips; <b>recommended</b> = the same base with the recipe (unchanged, ` +
+  `or fine-tuned with one of the fine-tuning losses and frozen settings) chosen by cross-validation over the fold's support speakers only; ` +
+  `<b>target only</b> = the same network trained with the loss on the support clips alone; ` +
+  `<b>softmax</b> = a plain softmax classifier (same hidden layers) on the same features and support clips. Metrics: accuracy, ` +
+  `UAR (unweighted average recall) and macro-F1 over the test clips, mean and 95% interval.</p>
 ${meta.notes.length ? `<ul>${meta.notes.map((n) => `<li>${esc(n)}</li>`).join('')}</ul>` : ''}
 <h2>Summary</h2>
 ${summaryHtml(input.summary)}

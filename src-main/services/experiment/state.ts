@@ -13,7 +13,7 @@ import fs from 'node:fs'
 import path from 'node:path'
 import type { ExperimentConfig } from '../../../src-shared/contract/experiments'
 import { writeDurable } from './plan-io'
-import { ServiceError, type ServiceErrorCode } from '../../../src-shared/errors'
+import { serviceErrorClass } from '../../../src-shared/errors'
 
 export const MARKER = '.ser-experiment'
 export const MANIFEST = 'manifest.json'
@@ -46,12 +46,7 @@ export interface Manifest {
   files: string[]
 }
 
-export class RunFolderError extends ServiceError {
-  override name = 'RunFolderError'
-  constructor(message: string, code: ServiceErrorCode = 'conflict') {
-    super(code, message)
-  }
-}
+export class RunFolderError extends serviceErrorClass('RunFolderError', 'conflict') {}
 
 export function hashConfig(config: ExperimentConfig): string {
   const canon = (v: unknown): unknown =>

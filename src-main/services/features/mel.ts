@@ -59,8 +59,17 @@ export function melToHz(m: number, scale: 'slaney' | 'htk'): number {
 }
 
 /** [nMels][nFft/2+1] weights, flattened row-major. */
-export function melFilterbank(sampleRate: number, nFft: number, nMels: number, fmin: number, fmax: number, scale: 'slaney' | 'htk' = 'slaney', norm: 'slaney' | null = 'slaney'): Float64Array {
-  if (!(fmax > fmin && fmin >= 0 && fmax <= sampleRate / 2 + 1e-9)) throw new Error(`mel band limits invalid: fmin ${fmin}, fmax ${fmax}, sample rate ${sampleRate}`)
+export function melFilterbank(
+  sampleRate: number,
+  nFft: number,
+  nMels: number,
+  fmin: number,
+  fmax: number,
+  scale: 'slaney' | 'htk' = 'slaney',
+  norm: 'slaney' | null = 'slaney',
+): Float64Array {
+  if (!(fmax > fmin && fmin >= 0 && fmax <= sampleRate / 2 + 1e-9))
+    throw new Error(`mel band limits invalid: fmin ${fmin}, fmax ${fmax}, sample rate ${sampleRate}`)
   if (!(nMels >= 1)) throw new Error(`nMels must be >= 1, got ${nMels}`)
   const bins = nFft / 2 + 1
   const w = new Float64Array(nMels * bins)
@@ -69,7 +78,9 @@ export function melFilterbank(sampleRate: number, nFft: number, nMels: number, f
   const pts = new Float64Array(nMels + 2)
   for (let i = 0; i < nMels + 2; i++) pts[i] = melToHz(mMin + ((mMax - mMin) * i) / (nMels + 1), scale)
   for (let m = 0; m < nMels; m++) {
-    const lo = pts[m], c = pts[m + 1], hi = pts[m + 2]
+    const lo = pts[m],
+      c = pts[m + 1],
+      hi = pts[m + 2]
     const enorm = norm === 'slaney' ? 2 / (hi - lo) : 1
     for (let k = 0; k < bins; k++) {
       const f = (k * sampleRate) / nFft

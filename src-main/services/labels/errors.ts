@@ -1,8 +1,3 @@
-import { ServiceError, type ServiceErrorCode } from '../../../src-shared/errors'
+import { serviceErrorClass } from '../../../src-shared/errors'
 /** A request the labelling service refuses (bad range, someone else's label, a reused request id): a BAD_REQUEST with this message. */
-export class LabelError extends ServiceError {
-  override name = 'LabelError'
-  constructor(message: string, code: ServiceErrorCode = 'invalid') {
-    super(code, message)
-  }
-}
+export class LabelError extends serviceErrorClass('LabelError') {}

@@ -8,7 +8,7 @@ import { parse } from 'csv-parse/sync'
 import { stringify } from 'csv-stringify/sync'
 import { z } from 'zod'
 import { mapLabel } from '../corpus/labels'
-import { ServiceError, type ServiceErrorCode } from '../../../src-shared/errors'
+import { serviceErrorClass } from '../../../src-shared/errors'
 
 /** One label as it travels in a file: the clip is named by its relative path (and hash when known). */
 export interface LabelRecord {
@@ -22,12 +22,7 @@ export interface LabelRecord {
   createdAt: string | null
 }
 
-export class LabelFileError extends ServiceError {
-  override name = 'LabelFileError'
-  constructor(message: string, code: ServiceErrorCode = 'invalid') {
-    super(code, message)
-  }
-}
+export class LabelFileError extends serviceErrorClass('LabelFileError') {}
 
 export function canonicalEmotion(raw: string, where: string): string {
   const e = mapLabel(raw)

@@ -23,13 +23,8 @@ export interface TextGrid {
   tiers: TgTier[]
 }
 
-import { ServiceError, type ServiceErrorCode } from '../../../src-shared/errors'
-export class TextGridError extends ServiceError {
-  override name = 'TextGridError'
-  constructor(message: string, code: ServiceErrorCode = 'invalid') {
-    super(code, message)
-  }
-}
+import { serviceErrorClass } from '../../../src-shared/errors'
+export class TextGridError extends serviceErrorClass('TextGridError') {}
 
 function q(s: string): string {
   return `"${s.replace(/"/g, '""')}"`

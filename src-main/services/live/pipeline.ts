@@ -84,7 +84,8 @@ export class LivePipeline {
   ) {
     const windowMs = opts.windowMs ?? 2000
     const hopMs = opts.hopMs ?? 250
-    if (!(windowMs >= 100 && hopMs >= 10 && hopMs <= windowMs)) throw new Error(`live window ${windowMs} ms / hop ${hopMs} ms: need 100 <= window and 10 <= hop <= window`)
+    if (!(windowMs >= 100 && hopMs >= 10 && hopMs <= windowMs))
+      throw new Error(`live window ${windowMs} ms / hop ${hopMs} ms: need 100 <= window and 10 <= hop <= window`)
     this.windowSamples = Math.round((windowMs * LIVE_RATE) / 1000)
     this.hopSamples = Math.round((hopMs * LIVE_RATE) / 1000)
     this.ring = new SampleRing(this.windowSamples)
@@ -107,7 +108,17 @@ export class LivePipeline {
     this.nextHop += hops * this.hopSamples
     this.frames++
     const vad = this.vad.summary()
-    const frame: PipelineFrame = { t: total / LIVE_RATE, seq, vad, probabilities: null, top: null, uncertain: false, unfamiliar: null, arrivedAt, computeMs: null }
+    const frame: PipelineFrame = {
+      t: total / LIVE_RATE,
+      seq,
+      vad,
+      probabilities: null,
+      top: null,
+      uncertain: false,
+      unfamiliar: null,
+      arrivedAt,
+      computeMs: null,
+    }
     if (vad.state !== 'speech') return frame
     const t0 = this.now()
     const p = this.predictor.predictWindow(this.ring.latest(this.window))

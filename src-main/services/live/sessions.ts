@@ -16,14 +16,9 @@ import { epochNow, type PipelineFrame } from './pipeline'
 import { StatWindow } from './ring'
 import { listSources, resolveSource } from './sources'
 import type { LiveTask, WorkerIn } from './session-worker'
-import { ServiceError, type ServiceErrorCode } from '../../../src-shared/errors'
+import { serviceErrorClass } from '../../../src-shared/errors'
 
-export class LiveSessionError extends ServiceError {
-  override name = 'LiveSessionError'
-  constructor(message: string, code: ServiceErrorCode = 'invalid') {
-    super(code, message)
-  }
-}
+export class LiveSessionError extends serviceErrorClass('LiveSessionError') {}
 
 export interface LiveSessionsOptions {
   maxSessions?: number
@@ -102,7 +97,10 @@ export class LiveSessions {
     const abort = new AbortController()
     const id = `live-${nextId++}`
     const task = livePool(this.maxSessions)
-      .run({ modelDir, profilePath, windowMs: input.windowMs, hopMs: input.hopMs, port: port2 } satisfies LiveTask, { transferList: [port2], signal: abort.signal })
+      .run({ modelDir, profilePath, windowMs: input.windowMs, hopMs: input.hopMs, port: port2 } satisfies LiveTask, {
+        transferList: [port2],
+        signal: abort.signal,
+      })
       .catch(() => undefined)
     try {
       await new Promise<void>((resolve, reject) => {

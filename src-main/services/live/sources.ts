@@ -14,19 +14,14 @@ import type { Workspace } from '../store/workspace'
 import { datasetSpeechByName } from '../store/dataset-speech'
 import { EnrollBasisSchema, type EnrollBasis } from '../../../src-shared/contract/basis'
 import { profileRow, profileRows } from '../store/profiles'
-import { ServiceError, type ServiceErrorCode } from '../../../src-shared/errors'
+import { serviceErrorClass } from '../../../src-shared/errors'
 
 export interface ResolvedSource extends LiveSource {
   modelDir: string
   profilePath: string
 }
 
-export class LiveSourceError extends ServiceError {
-  override name = 'LiveSourceError'
-  constructor(message: string, code: ServiceErrorCode = 'invalid') {
-    super(code, message)
-  }
-}
+export class LiveSourceError extends serviceErrorClass('LiveSourceError') {}
 
 interface Enrolled {
   person: string | null

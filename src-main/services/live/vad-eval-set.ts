@@ -42,7 +42,8 @@ const TEXTS = [
   'Take the winding path to reach the lake',
   'Wipe the grease off his dirty face',
 ]
-const TV_TEXT = 'Good evening. Here is the news. Heavy rain is expected in the north tonight, and the roads will be busy tomorrow morning. In sport, the home team won again.'
+const TV_TEXT =
+  'Good evening. Here is the news. Heavy rain is expected in the north tonight, and the roads will be busy tomorrow morning. In sport, the home team won again.'
 const SPEECH_GAIN = 10 ** (-12 / 20)
 const EMOTIONS: Emotion[] = ['neutral', 'happy', 'sad', 'angry', 'calm', 'fearful']
 
@@ -166,7 +167,9 @@ export async function makeEvalSet(o: EvalSetOptions = {}): Promise<{ speech: Eva
   const seed = o.seed ?? 'vad-eval'
   const [speech, beds, tv] = await Promise.all([renderEvalSpeech(o), makeBabbleBeds(seed, resolveRealism('realistic'))(EVAL_RATE), tvVoice(seed)])
   const n = speech.samples.length
-  const streams: EvalStream[] = [{ noise: 'clean', snrDb: null, samples: mixAtSnr(speech.samples, null, 0, seedrandom(`${seed}:clean`)), labels: speech.labels }]
+  const streams: EvalStream[] = [
+    { noise: 'clean', snrDb: null, samples: mixAtSnr(speech.samples, null, 0, seedrandom(`${seed}:clean`)), labels: speech.labels },
+  ]
   for (const noise of EVAL_NOISES) {
     for (const snrDb of o.snrs ?? EVAL_SNRS) {
       const rnd = seedrandom(`${seed}:${noise}:${snrDb}`)

@@ -60,7 +60,13 @@ export function sileroSession(): { session: NativeSession; ort: Ort } {
       initOrt()
       const s = new binding.InferenceSession()
       // one thread: the live worker runs beside the app, and a 32 ms block takes well under 1 ms
-      s.loadModel(modelPath, { intraOpNumThreads: 1, interOpNumThreads: 1, executionMode: 'sequential', graphOptimizationLevel: 'all', executionProviders: ['cpu'] })
+      s.loadModel(modelPath, {
+        intraOpNumThreads: 1,
+        interOpNumThreads: 1,
+        executionMode: 'sequential',
+        graphOptimizationLevel: 'all',
+        executionProviders: ['cpu'],
+      })
       ort = { Tensor }
       session = s
     } catch (err) {

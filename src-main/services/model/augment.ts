@@ -26,7 +26,12 @@ export function withSingleShotCopies(data: ItemSet, train: number[], pool: numbe
     for (let k = 0; k < per; k++) x[(n + r) * per + k] = data.x[i * per + k] + JITTER_SD * Math.sqrt(sd[k]) * normal()
   })
   return {
-    data: { x, itemShape: data.itemShape, labels: [...data.labels, ...singles.map((i) => data.labels[i])], speakers: [...data.speakers, ...singles.map((i) => data.speakers[i])] },
+    data: {
+      x,
+      itemShape: data.itemShape,
+      labels: [...data.labels, ...singles.map((i) => data.labels[i])],
+      speakers: [...data.speakers, ...singles.map((i) => data.speakers[i])],
+    },
     train: [...train, ...singles.map((_, r) => n + r)],
   }
 }

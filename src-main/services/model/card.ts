@@ -58,7 +58,11 @@ export async function makeCard(model: TrainedModel, input: CardInput): Promise<O
       learningRate: model.config.learningRate,
     },
     calibration: input.calibration
-      ? { temperature: input.calibration.temperature, uncertainDistance: Number.isFinite(input.calibration.uncertainDistance) ? input.calibration.uncertainDistance : 1e9, ece: input.calibration.ece }
+      ? {
+          temperature: input.calibration.temperature,
+          uncertainDistance: Number.isFinite(input.calibration.uncertainDistance) ? input.calibration.uncertainDistance : 1e9,
+          ece: input.calibration.ece,
+        }
       : null,
     ...(input.speakers ? { speakers: input.speakers } : {}),
     ...(input.heldOut !== undefined ? { heldOut: input.heldOut } : {}),

@@ -107,7 +107,10 @@ export class DataParallelTrainer {
       // From sources the entry is a .ts file: a one-line eval entry registers tsx's loader in
       // the worker and imports it (execArgv ['--import', 'tsx'] does not reach a .ts entry here).
       const w = fromSources
-        ? new Worker(`import(${JSON.stringify(tsxApi())}).then((t) => { t.register(); return import(${JSON.stringify(url)}) })`, { eval: true, workerData: { arch, itemShape } })
+        ? new Worker(`import(${JSON.stringify(tsxApi())}).then((t) => { t.register(); return import(${JSON.stringify(url)}) })`, {
+            eval: true,
+            workerData: { arch, itemShape },
+          })
         : new Worker(new URL(url), { workerData: { arch, itemShape } })
       return new Promise<GradWorker>((resolve, reject) => {
         const onMsg = (m: GradReply) => {
@@ -154,7 +157,13 @@ export class DataParallelTrainer {
    * sum_k scale_k * g_k over this thread's gradients and the workers' flat ones, applied with
    * `optimizer`; returns the global norm of the summed gradient.
    */
-  private apply(optimizer: tf.Optimizer, vars: tf.Variable[], local: tf.Tensor[], localScale: number, remote: { grads: Float32Array; scale: number }[]): tf.Scalar {
+  private apply(
+    optimizer: tf.Optimizer,
+    vars: tf.Variable[],
+    local: tf.Tensor[],
+    localScale: number,
+    remote: { grads: Float32Array; scale: number }[],
+  ): tf.Scalar {
     const named: tf.NamedTensorMap = {}
     tf.tidy(() => {
       let o = 0 // offset of this variable in each worker's flat gradient
@@ -169,7 +178,11 @@ export class DataParallelTrainer {
       })
     })
     if (fusedAdam(optimizer)) {
-      const norm = adamApplyWasm(optimizer, vars, vars.map((v) => named[v.name]))
+      const norm = adamApplyWasm(
+        optimizer,
+        vars,
+        vars.map((v) => named[v.name]),
+      )
       tf.dispose(Object.values(named))
       return tf.scalar(norm)
     }
@@ -183,7 +196,15 @@ export class DataParallelTrainer {
    * One optimisation step on a pair batch `x` = rows [a_0..a_{P-1}, b_0..b_{P-1}] (row-major,
    * `per` floats each). Returns the batch's mean loss, active share and gradient norm (scalars the caller disposes).
    */
-  async pairStep(net: EmbeddingModel, frozen: number, optimizer: tf.Optimizer, x: Float32Array, same: Float32Array, per: number, loss: LossConfig): Promise<StepResult> {
+  async pairStep(
+    net: EmbeddingModel,
+    frozen: number,
+    optimizer: tf.Optimizer,
+    x: Float32Array,
+    same: Float32Array,
+    per: number,
+    loss: LossConfig,
+  ): Promise<StepResult> {
     const P = same.length
     const shares = pairShares(P, this.threads)
     const vars = net.trainableVariables(frozen)
@@ -197,7 +218,9 @@ export class DataParallelTrainer {
     // Post the workers' shares first so they run while this thread computes its own.
     const remote = shares
       .slice(1)
-      .map((sh, k) => this.workers[k].request({ type: 'pairs', weights: weights.slice(), x: shareRows(sh), same: same.slice(sh[0], sh[1]), frozen, loss }, 'grads'))
+      .map((sh, k) =>
+        this.workers[k].request({ type: 'pairs', weights: weights.slice(), x: shareRows(sh), same: same.slice(sh[0], sh[1]), frozen, loss }, 'grads'),
+      )
     const [s0, e0] = shares[0]
     const fused = fusedPairGrads(net, shareRows(shares[0]), same.subarray(s0, e0), loss, frozen)
     const local = fused
@@ -210,7 +233,13 @@ export class DataParallelTrainer {
     try {
       const replies = await Promise.all(remote)
       const w = (k: number) => (shares[k][1] - shares[k][0]) / P
-      const gradNorm = this.apply(optimizer, vars, local.grads, w(0), replies.map((r, k) => ({ grads: r.grads, scale: w(k + 1) })))
+      const gradNorm = this.apply(
+        optimizer,
+        vars,
+        local.grads,
+        w(0),
+        replies.map((r, k) => ({ grads: r.grads, scale: w(k + 1) })),
+      )
       const rest = replies.reduce((sum, r, k) => sum + r.loss * w(k + 1), 0)
       const restActive = replies.reduce((sum, r, k) => sum + r.active * w(k + 1), 0)
       return tf.tidy(() => ({
@@ -228,13 +257,22 @@ export class DataParallelTrainer {
    * items (`lossOf` maps the batch's embeddings [n, D] to a LossOutput). Returns the loss, active
    * share and gradient norm.
    */
-  async itemStep(net: EmbeddingModel, frozen: number, optimizer: tf.Optimizer, x: Float32Array, per: number, lossOf: (e: tf.Tensor2D) => LossOutput): Promise<StepResult> {
+  async itemStep(
+    net: EmbeddingModel,
+    frozen: number,
+    optimizer: tf.Optimizer,
+    x: Float32Array,
+    per: number,
+    lossOf: (e: tf.Tensor2D) => LossOutput,
+  ): Promise<StepResult> {
     const n = x.length / per
     const shares = pairShares(n, this.threads)
     const vars = net.trainableVariables(frozen)
     const weights = this.weightsOf(net)
     const D = net.embeddingDim
-    const embeds = shares.slice(1).map(([s, e], k) => this.workers[k].request({ type: 'embed', weights: weights.slice(), x: x.slice(s * per, e * per), n: e - s }, 'emb'))
+    const embeds = shares
+      .slice(1)
+      .map(([s, e], k) => this.workers[k].request({ type: 'embed', weights: weights.slice(), x: x.slice(s * per, e * per), n: e - s }, 'emb'))
     const [s0, e0] = shares[0]
     const x0 = tf.tensor(x.subarray(s0 * per, e0 * per), [e0 - s0, ...this.itemShape])
     try {
@@ -251,10 +289,19 @@ export class DataParallelTrainer {
           active = tf.keep(activeFraction(o))
           return o.loss
         })(E)
-        return { value, dEs: tf.split(grad, shares.map(([s, e]) => e - s), 0) }
+        return {
+          value,
+          dEs: tf.split(
+            grad,
+            shares.map(([s, e]) => e - s),
+            0,
+          ),
+        }
       })
       e0t.dispose()
-      const vjps = shares.slice(1).map((_, k) => this.workers[k].request({ type: 'vjp', dE: new Float32Array(dEs[k + 1].dataSync() as Float32Array), frozen }, 'grads'))
+      const vjps = shares
+        .slice(1)
+        .map((_, k) => this.workers[k].request({ type: 'vjp', dE: new Float32Array(dEs[k + 1].dataSync() as Float32Array), frozen }, 'grads'))
       const local = tf.tidy(() => {
         const r = tf.variableGrads(() => tf.sum(tf.mul(net.embed(x0, frozen), dEs[0])) as tf.Scalar, vars)
         return vars.map((v) => r.grads[v.name])
@@ -262,7 +309,13 @@ export class DataParallelTrainer {
       tf.dispose(dEs)
       try {
         const replies = await Promise.all(vjps)
-        const gradNorm = this.apply(optimizer, vars, local, 1, replies.map((r) => ({ grads: r.grads, scale: 1 })))
+        const gradNorm = this.apply(
+          optimizer,
+          vars,
+          local,
+          1,
+          replies.map((r) => ({ grads: r.grads, scale: 1 })),
+        )
         return { loss: value, active: active!, gradNorm }
       } catch (err) {
         tf.dispose([value, active!])

@@ -58,7 +58,11 @@ export function labelledClips(ws: Workspace, datasetRef: string, classes?: strin
 }
 
 /** Items of a dataset, labelled under its label rule, read once and pinned so every page (and the card) uses the same one. */
-export async function datasetItems(ws: Workspace, datasetRef: string, opts: DatasetItemsOptions): Promise<ItemSet & { clipIds: number[]; labelRule: LabelRule }> {
+export async function datasetItems(
+  ws: Workspace,
+  datasetRef: string,
+  opts: DatasetItemsOptions,
+): Promise<ItemSet & { clipIds: number[]; labelRule: LabelRule }> {
   const { labelRule, clips: usable } = labelledClips(ws, datasetRef, opts.classes)
   const feats = await extractForClips(
     ws,

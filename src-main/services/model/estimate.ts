@@ -41,7 +41,15 @@ export function bootstrapUar(
   const ids = [...new Set(groups)].sort()
   const units: number[][] = ids.map((g) => groups.flatMap((x, i) => (x === g ? [i] : [])))
   if (ids.length < MIN_INTERVAL_UNITS) {
-    const perSpeaker = ids.map((speaker, k) => ({ speaker, value: classificationMetrics(classes, units[k].map((i) => truth[i]), units[k].map((i) => predicted[i])).uar, n: units[k].length }))
+    const perSpeaker = ids.map((speaker, k) => ({
+      speaker,
+      value: classificationMetrics(
+        classes,
+        units[k].map((i) => truth[i]),
+        units[k].map((i) => predicted[i]),
+      ).uar,
+      n: units[k].length,
+    }))
     return { value, low: null, high: null, method: tooFewUnits('speakers', ids.length), perSpeaker }
   }
   const method = `bootstrap over ${ids.length} speakers`
@@ -95,7 +103,10 @@ export function describeUar(u: UarEstimate): string {
   return `${f3(u.value)} (${u.method}; per speaker: ${(u.perSpeaker ?? []).map((s) => `${s.speaker} ${f3(s.value)}`).join(', ')})`
 }
 
-/** One line for people: 'accuracy 0.812 [0.731, 0.872] (Wilson, over clips: ignores speaker variation), UAR 0.80 [...] (bootstrap over 5 speakers), n = 96 clips of 5 speakers, chance 0.167'. */
+/**
+ * One line for people: 'accuracy 0.812 [0.731, 0.872] (Wilson, over clips: ignores speaker variation), UAR 0.80 [...] (bootstrap over 5 speakers), n = 96 clips
+ * of 5 speakers, chance 0.167'.
+ */
 export function describeEstimate(e: HeldOutEstimate): string {
   return (
     `accuracy ${f3(e.accuracy.value)} [${f3(e.accuracy.low)}, ${f3(e.accuracy.high)}] (${e.accuracy.method}), ` +

@@ -120,7 +120,8 @@ export function evaluateOn(model: TrainedModel, card: ModelCardData, data: ItemS
   const builtFrom = card.sourceCorpus === dataset || card.targetCorpus === dataset
   const fixedTest = used.size > 0
   const unseen = all.filter((i) => !used.has(data.speakers[i]))
-  if (fixedTest && unseen.length === 0) throw new EvaluationError(`every speaker of '${dataset}' was used to build model '${card.name}': nothing is held out; evaluate on another dataset`)
+  if (fixedTest && unseen.length === 0)
+    throw new EvaluationError(`every speaker of '${dataset}' was used to build model '${card.name}': nothing is held out; evaluate on another dataset`)
   const warning =
     builtFrom && !card.speakers
       ? `model '${card.name}' was built from '${dataset}' but its card does not record which speakers it used: test speakers may have been seen in training`
@@ -132,12 +133,15 @@ export function evaluateOn(model: TrainedModel, card: ModelCardData, data: ItemS
     const rest = fixedTest ? all.filter((i) => used.has(data.speakers[i])) : all.filter((i) => !testSet.has(i))
     const cal = speakerSplit(rng, data.speakers, 0.25, rest)
     const support = selectShots(rng, data.labels, cal.train, o.shots)
-    if (test.length === 0 || support.length === 0) throw new EvaluationError(`'${dataset}' has too few speakers for a speaker-independent evaluation (need at least 2)`)
+    if (test.length === 0 || support.length === 0)
+      throw new EvaluationError(`'${dataset}' has too few speakers for a speaker-independent evaluation (need at least 2)`)
     const profile = buildProfile(model, subset(data, support), { method: o.method })
     if (cal.heldOut.length) calibrate(model, profile, subset(data, cal.heldOut))
     const testSpeakers = speakersOf(data, test)
     const testItems = subset(data, test)
-    const words = `${testSpeakers.length} test speakers of ${dataset}${fixedTest ? ' that the model never used' : ''}, disjoint from the ${o.shots}-shot support and calibration speakers`
+    const words =
+      `${testSpeakers.length} test speakers of ${dataset}${fixedTest ? ' that the model never used' : ''}, ` +
+      `disjoint from the ${o.shots}-shot support and calibration speakers`
     return {
       seed,
       estimate: scoreHeldOut(model, profile, testItems, words, `eval-${seed}-ci`),
@@ -148,8 +152,10 @@ export function evaluateOn(model: TrainedModel, card: ModelCardData, data: ItemS
     }
   })
   const protocol = fixedTest
-    ? `test on the ${speakersOf(data, unseen).length} speakers of ${dataset} the model never used; per seed, ${o.shots} support shots per class and calibration from the speakers it did use`
-    : `per seed, ${Math.round(o.testSpeakers * 100)}% of the speakers of ${dataset} held out for testing; ${o.shots} support shots per class from the others, calibrated on a quarter of them`
+    ? `test on the ${speakersOf(data, unseen).length} speakers of ${dataset} the model never used; per seed, ` +
+      `${o.shots} support shots per class and calibration from the speakers it did use`
+    : `per seed, ${Math.round(o.testSpeakers * 100)}% of the speakers of ${dataset} held out for testing; ` +
+      `${o.shots} support shots per class from the others, calibrated on a quarter of them`
   return {
     model: card.name,
     dataset,

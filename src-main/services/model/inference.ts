@@ -91,14 +91,18 @@ export function predict(model: TrainedModel, profile: Profile, items: ItemSet): 
  * the profile are ignored), sets the 'uncertain' distance to the 97.5th percentile of the
  * validation items' distance to their own class, and records the calibrated ECE.
  */
-export function calibrate(model: TrainedModel, profile: Profile, validation: ItemSet): { temperature: number; ece: number; eceBefore: number; uncertainDistance: number } {
+export function calibrate(
+  model: TrainedModel,
+  profile: Profile,
+  validation: ItemSet,
+): { temperature: number; ece: number; eceBefore: number; uncertainDistance: number } {
   const emb = embedAll(model, validation)
   const rows: { d: number[]; y: number }[] = []
   validation.labels.forEach((l, i) => {
     const y = profile.classes.indexOf(l)
     if (y >= 0) rows.push({ d: classDistances(profile, emb, i), y })
   })
-  if (rows.length === 0) throw new Error('calibration needs validation items of the profile\'s classes')
+  if (rows.length === 0) throw new Error("calibration needs validation items of the profile's classes")
   const nll = (T: number) => rows.reduce((s, r) => s - Math.log(Math.max(softmaxNeg(r.d, T)[r.y], 1e-12)), 0)
   const ece = (T: number) => {
     const conf: number[] = []
@@ -112,7 +116,11 @@ export function calibrate(model: TrainedModel, profile: Profile, validation: Ite
     return expectedCalibrationError(conf, ok)
   }
   const eceBefore = ece(profile.temperature)
-  const scale = quantile(rows.map((r) => r.d[r.y]), 0.5) || 1
+  const scale =
+    quantile(
+      rows.map((r) => r.d[r.y]),
+      0.5,
+    ) || 1
   let bestT = profile.temperature
   let bestNll = nll(bestT)
   // Bounded below: with perfectly separated validation data the NLL falls forever as T -> 0,
@@ -127,7 +135,11 @@ export function calibrate(model: TrainedModel, profile: Profile, validation: Ite
   }
   profile.temperature = bestT
   profile.ece = ece(bestT)
-  profile.uncertainDistance = quantile(rows.map((r) => r.d[r.y]), 0.975) * 1.25
+  profile.uncertainDistance =
+    quantile(
+      rows.map((r) => r.d[r.y]),
+      0.975,
+    ) * 1.25
   return { temperature: bestT, ece: profile.ece, eceBefore, uncertainDistance: profile.uncertainDistance }
 }
 

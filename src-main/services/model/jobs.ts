@@ -22,7 +22,11 @@ export async function trainInWorker(spec: TrainSpec, ctx: JobContext): Promise<{
     return await runWithPort(pool.get(), { spec }, report, ctx.signal)
   } catch (err) {
     // A terminated worker never reaches runTraining's own bookkeeping: close the row here.
-    markEnded(spec, ctx.signal.aborted ? 'cancelled' : 'failed', ctx.signal.aborted ? 'cancelled; resume to continue from its last checkpoint' : (err as Error).message)
+    markEnded(
+      spec,
+      ctx.signal.aborted ? 'cancelled' : 'failed',
+      ctx.signal.aborted ? 'cancelled; resume to continue from its last checkpoint' : (err as Error).message,
+    )
     if (ctx.signal.aborted) throw new JobCancelledError()
     throw err
   }

@@ -146,7 +146,14 @@ export async function chooseRecipe(base: TrainedModel, data: ItemSet, o: ChooseO
       const model = await finetune(
         base,
         data,
-        { frozenLayers: c.frozen, shots: null, loss: t.loss, seed: o.seed, split: { train: rot.support, val: [], pool: rot.pool }, overrides: { epochs: o.epochs, stepsPerEpoch: o.stepsPerEpoch, learningRate: t.learningRate, validationSpeakers: 0, patience: 0 } },
+        {
+          frozenLayers: c.frozen,
+          shots: null,
+          loss: t.loss,
+          seed: o.seed,
+          split: { train: rot.support, val: [], pool: rot.pool },
+          overrides: { epochs: o.epochs, stepsPerEpoch: o.stepsPerEpoch, learningRate: t.learningRate, validationSpeakers: 0, patience: 0 },
+        },
         { signal: o.signal },
       )
       try {
@@ -166,8 +173,14 @@ export async function chooseRecipe(base: TrainedModel, data: ItemSet, o: ChooseO
     const groups = new Set(o.groups).size
     return {
       ...pick(f),
-      reason: `cross-validation impossible (${groups < 2 ? `${plural(groups, o.unit)} only` : 'no rotation leaves two classes on both sides'}); the fallback, ${candidateLabel(f)}, was used`,
-      rotations: 0, shots: o.shots, unit: o.unit, speakers, candidates: scored,
+      reason:
+        `cross-validation impossible (${groups < 2 ? `${plural(groups, o.unit)} only` : 'no rotation leaves two classes on both sides'}); ` +
+        `the fallback, ${candidateLabel(f)}, was used`,
+      rotations: 0,
+      shots: o.shots,
+      unit: o.unit,
+      speakers,
+      candidates: scored,
     }
   }
   let best = 0

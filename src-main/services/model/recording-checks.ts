@@ -76,7 +76,8 @@ export function recordingReasons(r: RecordingReport): string[] {
   if (r.speechSeconds < L.minSpeechSeconds) out.push(`too little speech to judge: ${r.speechSeconds.toFixed(2)} s (at least ${L.minSpeechSeconds} s)`)
   else if (r.highBandDb < L.minHighBandDb)
     out.push(`no energy above 4 kHz (telephone band or an 8 kHz recording): ${f1(r.highBandDb)} dB against the band below, limit ${L.minHighBandDb} dB`)
-  if (r.clippedShare > L.maxClippedShare) out.push(`clipped: ${(r.clippedShare * 100).toFixed(1)}% of samples at full scale (limit ${L.maxClippedShare * 100}%)`)
+  if (r.clippedShare > L.maxClippedShare)
+    out.push(`clipped: ${(r.clippedShare * 100).toFixed(1)}% of samples at full scale (limit ${L.maxClippedShare * 100}%)`)
   if (r.speechSeconds >= L.minSpeechSeconds && r.snrDb < L.minSnrDb) out.push(`speech barely above the noise: ${f1(r.snrDb)} dB (limit ${L.minSnrDb} dB)`)
   return out
 }

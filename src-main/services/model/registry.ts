@@ -10,20 +10,24 @@ import fs from 'node:fs'
 import path from 'node:path'
 import { ModelCardSchema, type ModelListItem } from '../../../src-shared/contract/models'
 import type { Workspace } from '../store/workspace'
-import { deleteModelRow as deleteStoredModel, dirsNamed, modelRow, modelRows, modelRowsWithCards, renameModelRow, upsertModel, type ModelRow } from '../store/models'
+import {
+  deleteModelRow as deleteStoredModel,
+  dirsNamed,
+  modelRow,
+  modelRows,
+  modelRowsWithCards,
+  renameModelRow,
+  upsertModel,
+  type ModelRow,
+} from '../store/models'
 import { profileNamesOnModel } from '../store/profiles'
 import { runningRunFor } from '../store/training-runs'
 import { defaultModelDir } from './default-model'
 import { readCard, writeAtomic } from './storage'
 import type { ModelCardData } from './types'
-import { ServiceError, type ServiceErrorCode } from '../../../src-shared/errors'
+import { serviceErrorClass } from '../../../src-shared/errors'
 
-export class ModelRegistryError extends ServiceError {
-  override name = 'ModelRegistryError'
-  constructor(message: string, code: ServiceErrorCode = 'invalid') {
-    super(code, message)
-  }
-}
+export class ModelRegistryError extends serviceErrorClass('ModelRegistryError') {}
 
 export type { ModelRow }
 
@@ -92,7 +96,8 @@ export function modelNameTaken(ws: Workspace, name: string, exceptDir?: string):
 }
 
 /** The one message for a name that is taken, at training time and at rename. */
-export const nameTakenMessage = (name: string) => `a model named '${name}' already exists: choose another name, or rename or delete the old one on its model page`
+export const nameTakenMessage = (name: string) =>
+  `a model named '${name}' already exists: choose another name, or rename or delete the old one on its model page`
 
 /**
  * `name` when it is free (or already this folder's), else `name` + the date and time, and a
@@ -158,7 +163,12 @@ export function undeletableReason(ws: Workspace, row: ModelRow): string | null {
 /** Whether delete removes the model's folder: one the workspace made directly under models/ (never a link, never the shipped model). */
 export function ownsFolder(ws: Workspace, row: ModelRow): boolean {
   const dir = path.resolve(row.dir)
-  return path.dirname(dir) === path.resolve(ws.subdir('models')) && dir !== path.resolve(defaultModelDir()) && fs.existsSync(dir) && !fs.lstatSync(dir).isSymbolicLink()
+  return (
+    path.dirname(dir) === path.resolve(ws.subdir('models')) &&
+    dir !== path.resolve(defaultModelDir()) &&
+    fs.existsSync(dir) &&
+    !fs.lstatSync(dir).isSymbolicLink()
+  )
 }
 
 /**

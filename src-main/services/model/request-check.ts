@@ -15,7 +15,12 @@ type Labelled = { labels: string[]; speakers: string[] }
 /** Per-class clips of the shot speakers (shots = every clip there), from labels and speakers alone. */
 export function shotBudget(source: Labelled, target: Labelled | null, o: { seed: number; sourceName: string; targetName: string | null }): ShotBudget {
   const none = new Float32Array(0)
-  const split = planSplit({ ...source, x: none, itemShape: [0] }, target && { ...target, x: none, itemShape: [0] }, { seed: o.seed, shots: null, sourceName: o.sourceName, targetName: o.targetName })
+  const split = planSplit({ ...source, x: none, itemShape: [0] }, target && { ...target, x: none, itemShape: [0] }, {
+    seed: o.seed,
+    shots: null,
+    sourceName: o.sourceName,
+    targetName: o.targetName,
+  })
   const from = target ?? source
   const classes = [...new Set(from.labels)].sort()
   const perClass: Record<string, number> = Object.fromEntries(classes.map((c) => [c, 0]))
@@ -31,7 +36,8 @@ const labelled = (ws: Workspace, name: string): Labelled => {
 const bad = (message: string) => new ModelRegistryError(message, 'invalid')
 
 function sameDataset(source: string, target: string | null): void {
-  if (target !== null && target === source) throw bad(`the target dataset must differ from the source ('${source}'): choose another target, or none to pre-train only`)
+  if (target !== null && target === source)
+    throw bad(`the target dataset must differ from the source ('${source}'): choose another target, or none to pre-train only`)
 }
 
 /** The shot budget of a request's datasets (what the Train form shows beside "Shots per class"). */

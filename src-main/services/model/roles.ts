@@ -82,7 +82,8 @@ export interface SplitOptions {
  * target the source gives pre-training and its validation speakers, the target the rest.
  */
 export function planSplit(source: ItemSet, target: ItemSet | null, o: SplitOptions): RunSplit {
-  if (target && o.targetName === o.sourceName) throw new Error(`the target dataset must differ from the source ('${o.sourceName}'): its speakers would be both trained on and held out`)
+  if (target && o.targetName === o.sourceName)
+    throw new Error(`the target dataset must differ from the source ('${o.sourceName}'): its speakers would be both trained on and held out`)
   const rng = makeRng(`${o.seed}-roles`)
   const q = (ds: string, list: string[]) => list.map((s) => qualify(ds, s))
   const shotsOf = (d: ItemSet, idx: number[]) => selectShots(makeRng(`${o.seed}-shots`), d.labels, idx, o.shots ?? Number.MAX_SAFE_INTEGER)
@@ -95,7 +96,13 @@ export function planSplit(source: ItemSet, target: ItemSet | null, o: SplitOptio
     const shots = shotsOf(source, train)
     const name = o.sourceName
     return {
-      roles: { pretrain: q(name, pretrain), validation: q(name, validation), finetune: q(name, speakersOf(source, shots)), calibration: q(name, calibration), heldOut: q(name, heldOut) },
+      roles: {
+        pretrain: q(name, pretrain),
+        validation: q(name, validation),
+        finetune: q(name, speakersOf(source, shots)),
+        calibration: q(name, calibration),
+        heldOut: q(name, heldOut),
+      },
       pretrain: { train, val: indicesOf(source, validation) },
       finetune: null,
       shots,
@@ -130,6 +137,7 @@ export function planSplit(source: ItemSet, target: ItemSet | null, o: SplitOptio
 export function heldOutLeaks(roles: SpeakerRoles): { speaker: string; role: keyof SpeakerRoles }[] {
   const held = new Set(roles.heldOut)
   const out: { speaker: string; role: keyof SpeakerRoles }[] = []
-  for (const role of ['pretrain', 'validation', 'finetune', 'calibration'] as const) for (const s of roles[role]) if (held.has(s)) out.push({ speaker: s, role })
+  for (const role of ['pretrain', 'validation', 'finetune', 'calibration'] as const)
+    for (const s of roles[role]) if (held.has(s)) out.push({ speaker: s, role })
   return out
 }

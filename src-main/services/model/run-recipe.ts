@@ -51,5 +51,10 @@ export async function chooseForTarget(
   })
   say(`recipe: ${choice.label} (${choice.reason})`)
   const c = chosenCandidate(choice)
-  return { choice, train: c.finetune ? { finetune: true, loss: lossFor(c.loss).loss, frozenLayers: c.frozen, learningRate: lossFor(c.loss).learningRate } : { finetune: false, loss: spec.loss, frozenLayers: 0, learningRate: undefined } }
+  return {
+    choice,
+    train: c.finetune
+      ? { finetune: true, loss: lossFor(c.loss).loss, frozenLayers: c.frozen, learningRate: lossFor(c.loss).learningRate }
+      : { finetune: false, loss: spec.loss, frozenLayers: 0, learningRate: undefined },
+  }
 }

@@ -45,13 +45,19 @@ type TrainSpecParsed = z.infer<typeof TrainSpecSchema>
 
 /** The loss of a run: the loss's own defaults (LOSS_DEFAULTS), with the margin and temperature the spec gives. */
 export function specLoss(spec: { loss: LossName; margin?: number; temperature?: number }) {
-  return lossConfigFor(spec.loss, { ...(spec.margin !== undefined ? { margin: spec.margin } : {}), ...(spec.temperature !== undefined ? { temperature: spec.temperature } : {}) })
+  return lossConfigFor(spec.loss, {
+    ...(spec.margin !== undefined ? { margin: spec.margin } : {}),
+    ...(spec.temperature !== undefined ? { temperature: spec.temperature } : {}),
+  })
 }
 
 export { finetuneEpochsOf }
 
 /** The engine's configuration of a run's pre-training, and the fine-tuning's overrides of its phase defaults. */
-export function pretrainConfig(spec: Pick<TrainSpecParsed, 'epochs' | 'stepsPerEpoch' | 'seed' | 'loss' | 'margin' | 'temperature'>, arch: Architecture): TrainConfig {
+export function pretrainConfig(
+  spec: Pick<TrainSpecParsed, 'epochs' | 'stepsPerEpoch' | 'seed' | 'loss' | 'margin' | 'temperature'>,
+  arch: Architecture,
+): TrainConfig {
   return defaultTrainConfig(arch, { epochs: spec.epochs, stepsPerEpoch: spec.stepsPerEpoch, loss: specLoss(spec), seed: spec.seed })
 }
 export const finetuneOverrides = (spec: { epochs: number; finetuneEpochs?: number }): Partial<TrainConfig> => ({ epochs: finetuneEpochsOf(spec) })
@@ -73,7 +79,11 @@ export async function runTraining(specIn: TrainSpec, onProgress: (p: RunProgress
     runId = beginRun(ws, { ...spec, out }, backend.name)
     const extractor = EXTRACTOR_OF[spec.arch]
     onProgress({ phase: 'features', fraction: 0, message: `features of ${spec.source}` })
-    const src = await datasetItems(ws, spec.source, { extractor, signal, onProgress: (f, m) => onProgress({ phase: 'features', fraction: f, message: m ?? '' }) })
+    const src = await datasetItems(ws, spec.source, {
+      extractor,
+      signal,
+      onProgress: (f, m) => onProgress({ phase: 'features', fraction: f, message: m ?? '' }),
+    })
     const tgt = spec.target ? await datasetItems(ws, spec.target, { extractor, signal }) : null
     const split = planSplit(src, tgt, { seed: spec.seed, shots: spec.shots, sourceName: spec.source, targetName: spec.target })
     const arch = defaultArchitecture(spec.arch, src.itemShape)
@@ -94,18 +104,28 @@ export async function runTraining(specIn: TrainSpec, onProgress: (p: RunProgress
     )
     let model = base
     const enrolSet = tgt ?? src
-    const recipe = tgt && split.finetune && spec.recipe === 'recommended' ? await chooseForTarget(base, tgt, split, { ...spec, loss, finetuneEpochs: finetuneEpochsOf(spec) }, signal, (message) => onProgress({ phase: 'finetune', fraction: null, message })) : null
+    const recipe =
+      tgt && split.finetune && spec.recipe === 'recommended'
+        ? await chooseForTarget(base, tgt, split, { ...spec, loss, finetuneEpochs: finetuneEpochsOf(spec) }, signal, (message) =>
+            onProgress({ phase: 'finetune', fraction: null, message }),
+          )
+        : null
     const ft = recipe ? recipe.train : { finetune: true, loss, frozenLayers: spec.frozenLayers, learningRate: undefined }
     if (tgt && split.finetune && ft.finetune) {
       const overrides = { ...finetuneOverrides(spec), ...(ft.learningRate !== undefined ? { learningRate: ft.learningRate } : {}) }
-      model = await finetune(base, tgt, { frozenLayers: ft.frozenLayers, shots: spec.shots, loss: ft.loss, seed: spec.seed, split: split.finetune, overrides }, {
-        signal,
-        checkpointDir: path.join(ckpt, 'finetune'),
-        onEpoch: (r) => {
-          recordEpoch(ws, runId!, { ...r, phase: 'finetune' })
-          onProgress({ phase: 'finetune', fraction: r.epoch / r.epochs, message: `fine-tuning epoch ${r.epoch}/${r.epochs}`, epoch: r })
+      model = await finetune(
+        base,
+        tgt,
+        { frozenLayers: ft.frozenLayers, shots: spec.shots, loss: ft.loss, seed: spec.seed, split: split.finetune, overrides },
+        {
+          signal,
+          checkpointDir: path.join(ckpt, 'finetune'),
+          onEpoch: (r) => {
+            recordEpoch(ws, runId!, { ...r, phase: 'finetune' })
+            onProgress({ phase: 'finetune', fraction: r.epoch / r.epochs, message: `fine-tuning epoch ${r.epoch}/${r.epochs}`, epoch: r })
+          },
         },
-      })
+      )
     }
     onProgress({ phase: 'calibrate', fraction: null, message: 'enrolling and calibrating' })
     // The profile's support is the fine-tuning shots themselves: K labelled clips per class in all.
@@ -164,7 +184,10 @@ export async function runTraining(specIn: TrainSpec, onProgress: (p: RunProgress
     fs.rmSync(ckpt, { recursive: true, force: true })
     const modelId = registerModel(ws, { name: card.name, dir: out, card })
     // Both phases' curves (the model's own history is its last phase only).
-    const history = [...base.history.map((h) => ({ ...h, phase: 'pretrain' as const })), ...(model === base ? [] : model.history.map((h) => ({ ...h, phase: 'finetune' as const })))]
+    const history = [
+      ...base.history.map((h) => ({ ...h, phase: 'pretrain' as const })),
+      ...(model === base ? [] : model.history.map((h) => ({ ...h, phase: 'finetune' as const }))),
+    ]
     finishRun(ws, runId, { state: 'done', modelId, history })
     return { dir: out, card, backend: backend.name, history: model.history, modelId, runId }
   } catch (err) {

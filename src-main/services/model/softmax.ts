@@ -43,12 +43,15 @@ export async function softmaxBaseline(
   const vars: tf.Variable[] = []
   const dims = [d, ...hidden, classes.length]
   for (let i = 0; i < dims.length - 1; i++) {
-    vars.push(tf.variable(tf.randomUniform([dims[i], dims[i + 1]], -Math.sqrt(6 / (dims[i] + dims[i + 1])), Math.sqrt(6 / (dims[i] + dims[i + 1])), 'float32', seed++)))
+    vars.push(
+      tf.variable(tf.randomUniform([dims[i], dims[i + 1]], -Math.sqrt(6 / (dims[i] + dims[i + 1])), Math.sqrt(6 / (dims[i] + dims[i + 1])), 'float32', seed++)),
+    )
     vars.push(tf.variable(tf.zeros([dims[i + 1]])))
   }
   const forward = (x: tf.Tensor2D) => {
     let h = x
-    for (let i = 0; i < vars.length; i += 2) h = tf.fused.matMul({ a: h, b: vars[i] as tf.Tensor2D, bias: vars[i + 1], activation: i < vars.length - 2 ? 'relu' : 'linear' }) as tf.Tensor2D
+    for (let i = 0; i < vars.length; i += 2)
+      h = tf.fused.matMul({ a: h, b: vars[i] as tf.Tensor2D, bias: vars[i + 1], activation: i < vars.length - 2 ? 'relu' : 'linear' }) as tf.Tensor2D
     return h
   }
   const opt = tf.train.adam(opts.learningRate ?? 1e-3)
@@ -88,7 +91,14 @@ export async function softmaxBaseline(
       Object.assign(sums, { loss: sums.loss + l, active: sums.active + a, grad: sums.grad + g, logits: sums.logits + n, steps: sums.steps + 1 })
     }
     const k = Math.max(1, sums.steps)
-    diagnostics.push({ epoch: e + 1, loss: sums.loss / k, active_fraction: Math.min(1, sums.active / k), grad_norm: sums.grad / k, embedding_norm: sums.logits / k, weight_change: weightChange(vars, start) })
+    diagnostics.push({
+      epoch: e + 1,
+      loss: sums.loss / k,
+      active_fraction: Math.min(1, sums.active / k),
+      grad_norm: sums.grad / k,
+      embedding_norm: sums.logits / k,
+      weight_change: weightChange(vars, start),
+    })
     if (e % 10 === 9) await new Promise((r) => setImmediate(r))
   }
   tf.dispose(start)

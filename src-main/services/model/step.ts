@@ -8,7 +8,17 @@ import * as tf from '@tensorflow/tfjs'
 import { adamApplyWasm, isAdam } from '../engine/adam'
 import { denseBackward, denseForward } from '../engine/dense-stack'
 import { contrastiveHead } from '../engine/pair-head'
-import { ACTIVE_THRESHOLD, activeFraction, balancedLoss, batchMasks, contrastivePairs, disposeOutput, tidyKeep, type BatchMasks, type LossOutput } from './losses'
+import {
+  ACTIVE_THRESHOLD,
+  activeFraction,
+  balancedLoss,
+  batchMasks,
+  contrastivePairs,
+  disposeOutput,
+  tidyKeep,
+  type BatchMasks,
+  type LossOutput,
+} from './losses'
 import { fusedKernels, type EmbeddingModel } from './networks'
 import type { LossConfig } from './types'
 

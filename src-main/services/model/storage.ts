@@ -14,18 +14,13 @@ import type { TrainedModel } from './trained'
 import type { Profile } from './profile'
 import type { ModelCardData } from './types'
 
-export class ModelLoadError extends ServiceError {
-  override name = 'ModelLoadError'
-  constructor(message: string, code: ServiceErrorCode = 'invalid') {
-    super(code, message)
-  }
-}
+export class ModelLoadError extends serviceErrorClass('ModelLoadError') {}
 
 const sha256 = (b: Buffer | Uint8Array) => crypto.createHash('sha256').update(b).digest('hex')
 
 export { writeAtomic } from '../store/atomic-file'
 import { writeAtomic } from '../store/atomic-file'
-import { ServiceError, type ServiceErrorCode } from '../../../src-shared/errors'
+import { serviceErrorClass } from '../../../src-shared/errors'
 import type { ExtractorName } from '../../../src-shared/extractors'
 
 export async function saveModel(dir: string, model: TrainedModel, card: Omit<ModelCardData, 'files'>): Promise<ModelCardData> {
@@ -83,7 +78,8 @@ export async function loadModel(dir: string, opts: LoadOptions = {}): Promise<{ 
   }
   if (opts.extractorVersion && card.extractor.version !== opts.extractorVersion) {
     throw new ModelLoadError(
-      `model ${dir} was trained on ${card.extractor.name} version ${card.extractor.version}, this app computes version ${opts.extractorVersion}: retrain or use a matching model`,
+      `model ${dir} was trained on ${card.extractor.name} version ${card.extractor.version}, this app computes version ${opts.extractorVersion}: ` +
+        `retrain or use a matching model`,
     )
   }
   const files: Record<string, Buffer> = {}
@@ -96,7 +92,11 @@ export async function loadModel(dir: string, opts: LoadOptions = {}): Promise<{ 
   const mj = JSON.parse(files['model.json'].toString('utf8'))
   const w = files['weights.bin']
   const layers = await tf.loadLayersModel(
-    tf.io.fromMemory({ modelTopology: mj.modelTopology, weightSpecs: mj.weightsManifest[0].weights, weightData: w.buffer.slice(w.byteOffset, w.byteOffset + w.byteLength) as ArrayBuffer }),
+    tf.io.fromMemory({
+      modelTopology: mj.modelTopology,
+      weightSpecs: mj.weightsManifest[0].weights,
+      weightData: w.buffer.slice(w.byteOffset, w.byteOffset + w.byteLength) as ArrayBuffer,
+    }),
   )
   const net = new EmbeddingModel(card.arch, layers)
   const model: TrainedModel = {
@@ -128,14 +128,23 @@ export async function loadModel(dir: string, opts: LoadOptions = {}): Promise<{ 
 
 /** A profile (enrolled support embeddings + calibration) next to its model, or anywhere. */
 export function saveProfile(file: string, profile: Profile, meta: { modelName: string }): void {
-  writeAtomic(file, JSON.stringify({ format: 'ser-profile/1', model: meta.modelName, ...profile, uncertainDistance: Number.isFinite(profile.uncertainDistance) ? profile.uncertainDistance : 1e9 }))
+  writeAtomic(
+    file,
+    JSON.stringify({
+      format: 'ser-profile/1',
+      model: meta.modelName,
+      ...profile,
+      uncertainDistance: Number.isFinite(profile.uncertainDistance) ? profile.uncertainDistance : 1e9,
+    }),
+  )
 }
 
 export function loadProfile(file: string, card: ModelCardData): Profile {
   if (!fs.existsSync(file)) throw new ModelLoadError(`profile not found: ${file}`)
   const p = JSON.parse(fs.readFileSync(file, 'utf8'))
   if (p.format !== 'ser-profile/1') throw new ModelLoadError(`not a profile file: ${file}`)
-  if (p.dim !== card.arch.embedding) throw new ModelLoadError(`profile ${file} has ${p.dim}-d embeddings, model ${card.name} makes ${card.arch.embedding}-d ones`)
+  if (p.dim !== card.arch.embedding)
+    throw new ModelLoadError(`profile ${file} has ${p.dim}-d embeddings, model ${card.name} makes ${card.arch.embedding}-d ones`)
   if (p.model !== card.name) throw new ModelLoadError(`profile ${file} was enrolled with model '${p.model}', not '${card.name}'`)
   return p
 }

@@ -201,7 +201,12 @@ export class Checkpoint implements TrainCallback {
         best: early?.best ?? null,
         sinceBest: early?.sinceBest ?? 0,
       },
-      { weights: state.net.getWeights(), bestWeights: early?.bestWeights ?? null, optimizer: await state.optimizer.getWeights(), phaseStart: this.parts.diagnostics.start },
+      {
+        weights: state.net.getWeights(),
+        bestWeights: early?.bestWeights ?? null,
+        optimizer: await state.optimizer.getWeights(),
+        phaseStart: this.parts.diagnostics.start,
+      },
     )
   }
 }

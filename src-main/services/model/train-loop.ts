@@ -76,7 +76,15 @@ export async function runTrainingLoop(state: LoopState, runEpoch: EpochRunner, c
         r.gradNorm.dispose()
       })
       const seconds = (performance.now() - t0) / 1000
-      const logs: EpochLogs = { epoch: epoch + 1, epochs: state.epochs, pairs, seconds, resumed: epoch === state.startEpoch && state.startEpoch > 0, valLoss: null, valAccuracy: null }
+      const logs: EpochLogs = {
+        epoch: epoch + 1,
+        epochs: state.epochs,
+        pairs,
+        seconds,
+        resumed: epoch === state.startEpoch && state.startEpoch > 0,
+        valLoss: null,
+        valAccuracy: null,
+      }
       for (const cb of callbacks) await cb.onEpochEnd?.(logs, state)
       if (state.stopTraining) break
     }

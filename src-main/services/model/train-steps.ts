@@ -70,7 +70,8 @@ export class SiameseSteps {
     const masks = batchMasks(b.classIds, b.items)
     try {
       const n = b.items.length
-      if (this.parallel) return { step: await this.parallel.itemStep(state.net, cfg.frozenLayers, state.optimizer, rows, per, (e) => balancedLoss(e, masks, cfg.loss)), n }
+      if (this.parallel)
+        return { step: await this.parallel.itemStep(state.net, cfg.frozenLayers, state.optimizer, rows, per, (e) => balancedLoss(e, masks, cfg.loss)), n }
       const x = tf.tensor(rows, [n, ...data.itemShape])
       const step = optimiseStep(state.optimizer, state.vars, () => itemBatchOutput(state.net, x, masks, cfg.loss, cfg.frozenLayers))
       x.dispose()

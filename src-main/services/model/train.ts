@@ -33,7 +33,10 @@ export function validationFraction(nSpeakers: number, fraction: number): number 
   return want / nSpeakers
 }
 
-/** Pre-training's configuration: the phase's defaults (src-shared/contract/train-spec.ts PHASE_DEFAULTS), then `overrides` (key order kept: checkpointKey hashes it). */
+/**
+ * Pre-training's configuration: the phase's defaults (src-shared/contract/train-spec.ts PHASE_DEFAULTS), then `overrides` (key order kept: checkpointKey hashes
+ * it).
+ */
 export function defaultTrainConfig(arch: TrainConfig['arch'], overrides: Partial<TrainConfig> = {}): TrainConfig {
   const P = PHASE_DEFAULTS.pretrain
   return {
@@ -149,9 +152,16 @@ export interface FinetuneOptions {
 }
 
 /** Pre-trains an embedding network on a source corpus (`split`: the caller's speaker split, model/roles.ts). */
-export async function pretrain(source: ItemSet, config: TrainConfig, ctx: TrainOptions = {}, given?: { train: number[]; val: number[] }): Promise<TrainedModel> {
+export async function pretrain(
+  source: ItemSet,
+  config: TrainConfig,
+  ctx: TrainOptions = {},
+  given?: { train: number[]; val: number[] },
+): Promise<TrainedModel> {
   const rng = makeRng(`${config.seed}-split`)
-  const split = given ? { train: given.train, heldOut: given.val } : speakerSplit(rng, source.speakers, validationFraction(new Set(source.speakers).size, config.validationSpeakers))
+  const split = given
+    ? { train: given.train, heldOut: given.val }
+    : speakerSplit(rng, source.speakers, validationFraction(new Set(source.speakers).size, config.validationSpeakers))
   const normaliser = fitNormaliser(source, split.train)
   const data = normaliseSet(source, normaliser)
   const net = buildNetwork(config.arch, config.seed)

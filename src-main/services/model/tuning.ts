@@ -173,14 +173,24 @@ export function decide(trials: Pick<TrialScore, 'score' | 'se' | 'units'>[], cha
   const b = trials[best]
   const pct = (v: number) => `${(100 * v).toFixed(1)}%`
   const bestText = `best trial ${pct(b.score)} (SE ${pct(b.se)}, ${b.units.length} units)`
-  const uninformative = (why: string) => ({ chosen: 0, informative: false, note: `tuning uninformative: ${bestText} vs chance ${pct(chance)}${why}, defaults used` })
+  const uninformative = (why: string) => ({
+    chosen: 0,
+    informative: false,
+    note: `tuning uninformative: ${bestText} vs chance ${pct(chance)}${why}, defaults used`,
+  })
   if (b.units.length < MIN_UNITS) return uninformative(`; fewer than ${MIN_UNITS} score units give no standard error`)
   if (b.score - chance <= NOISE_SE * b.se) return uninformative('')
   if (best === 0) return { chosen: 0, informative: true, note: `tuning informative: the defaults scored best, ${bestText} vs chance ${pct(chance)}` }
   const diffs = b.units.map((u, i) => u - trials[0].units[i])
   const seDiff = standardError(diffs)
   if (mean(diffs) <= NOISE_SE * seDiff) return uninformative(` and defaults ${pct(trials[0].score)} (difference ${pct(mean(diffs))}, SE ${pct(seDiff)})`)
-  return { chosen: best, informative: true, note: `tuning informative: trial ${best} ${pct(b.score)} beats the defaults ${pct(trials[0].score)} by ${pct(mean(diffs))} (SE ${pct(seDiff)}) and chance ${pct(chance)}` }
+  return {
+    chosen: best,
+    informative: true,
+    note:
+      `tuning informative: trial ${best} ${pct(b.score)} beats the defaults ${pct(trials[0].score)} by ${pct(mean(diffs))} (SE ${pct(seDiff)}) ` +
+      `and chance ${pct(chance)}`,
+  }
 }
 
 export async function tuneLoss(source: ItemSet, opts: TuneOptions): Promise<TuneResult> {
@@ -229,9 +239,12 @@ export async function tuneLoss(source: ItemSet, opts: TuneOptions): Promise<Tune
     trials,
     budget: opts.budget,
     criterion:
-      `mean few-shot UAR by nearest prototype over ${trials[0].units.length} units (${folds.length} fold(s) of the ${heldOut.length} held-out tuning speakers x each ` +
-      `held-out speaker as the query, ${shots} support clips per class from the fold's other speakers, ${DRAWS} draws), after ${epochs} epochs x ${steps} steps ` +
-      `of pre-training on the other (up to ${nTrain}) tuning speakers; ${opts.budget} trials, the first at the defaults; a trial other than the defaults is used only ` +
+      `mean few-shot UAR by nearest prototype over ${trials[0].units.length} units (${folds.length} fold(s) ` +
+      `of the ${heldOut.length} held-out tuning speakers x each ` +
+      `held-out speaker as the query, ${shots} support clips per class from the fold's other speakers, ${DRAWS} draws), ` +
+      `after ${epochs} epochs x ${steps} steps ` +
+      `of pre-training on the other (up to ${nTrain}) tuning speakers; ${opts.budget} trials, the first at the defaults; ` +
+      `a trial other than the defaults is used only ` +
       `when it beats chance and the defaults by more than ${NOISE_SE} standard errors`,
     chance,
     informative: d.informative,

@@ -194,10 +194,13 @@ export function judge(
   const reasons = recording ? recordingReasons(recording) : []
   if (card && score !== null && score > card.threshold)
     reasons.push(
-      `unlike the model's training voices: score ${f2(score)} above its threshold ${f2(card.threshold)} (set for ${Math.round(card.falseAlarmRate * 100)}% false alarms on ${card.n} clips of ${card.speakers} speakers it never trained on)`,
+      `unlike the model's training voices: score ${f2(score)} above its threshold ${f2(card.threshold)} (set for ${Math.round(card.falseAlarmRate * 100)}% ` +
+        `false alarms on ${card.n} clips of ${card.speakers} speakers it never trained on)`,
     )
   if (person && person.distance > person.check.threshold)
-    reasons.push(`does not sound like the enrolled person's takes: distance ${f2(person.distance)} above ${f2(person.check.threshold)} (from ${person.check.n} takes)`)
+    reasons.push(
+      `does not sound like the enrolled person's takes: distance ${f2(person.distance)} above ${f2(person.check.threshold)} (from ${person.check.n} takes)`,
+    )
   return {
     unfamiliar: reasons.length > 0,
     score: card && score !== null ? score : null,
@@ -215,10 +218,21 @@ export function flaggedShare(scores: number[], threshold: number): number {
 export { quantile }
 
 /** Verdicts for predictions of `items` (raw features) by a model with `card` and `profile`; recordings when the audio was at hand. */
-export function verdictsFor(card: ModelCardData, profile: Profile, items: ItemSet, preds: Prediction[], recordings: (RecordingReport | null)[] | null): UnfamiliarVerdict[] {
+export function verdictsFor(
+  card: ModelCardData,
+  profile: Profile,
+  items: ItemSet,
+  preds: Prediction[],
+  recordings: (RecordingReport | null)[] | null,
+): UnfamiliarVerdict[] {
   const u = card.unfamiliarity ?? null
   const scores = u ? descriptorScores(u.reference, descriptorsOf(card.normaliser, items)) : null
   return preds.map((p, i) =>
-    judge(u, scores ? scores[i] : null, recordings?.[i] ?? null, profile.familiarity && p.takesDistance !== undefined ? { distance: p.takesDistance, check: profile.familiarity } : null),
+    judge(
+      u,
+      scores ? scores[i] : null,
+      recordings?.[i] ?? null,
+      profile.familiarity && p.takesDistance !== undefined ? { distance: p.takesDistance, check: profile.familiarity } : null,
+    ),
   )
 }

@@ -27,14 +27,9 @@ import {
   type PersonSummary,
   type Recording,
 } from '../../../src-shared/contract/recordings'
-import { ServiceError, type ServiceErrorCode } from '../../../src-shared/errors'
+import { serviceErrorClass } from '../../../src-shared/errors'
 
-export class RecordingError extends ServiceError {
-  override name = 'RecordingError'
-  constructor(message: string, code: ServiceErrorCode = 'invalid') {
-    super(code, message)
-  }
-}
+export class RecordingError extends serviceErrorClass('RecordingError') {}
 
 /** A folder name for a person: ASCII slug, or a hash for names with nothing ASCII in them. */
 export function personFolder(person: string): string {

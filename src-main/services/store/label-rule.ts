@@ -9,7 +9,7 @@
 import type { Database } from 'better-sqlite3'
 import type { Workspace } from './workspace'
 import { LabelRuleSchema, type LabelRule } from '../../../src-shared/label-rule'
-import { ServiceError, type ServiceErrorCode } from '../../../src-shared/errors'
+import { serviceErrorClass } from '../../../src-shared/errors'
 
 const LIVE_WHOLE = (l: string) => `${l}.deleted_at IS NULL AND ${l}.start_sec IS NULL`
 
@@ -55,12 +55,7 @@ export function labelSql(rule: LabelRule | 'dataset', c = 'c'): string {
   return r.kind === 'corpus' ? corpusSql(c) : r.kind === 'annotator' ? annotatorSql(c, quote(r.annotator)) : majoritySql(c)
 }
 
-export class LabelRuleError extends ServiceError {
-  override name = 'LabelRuleError'
-  constructor(message: string, code: ServiceErrorCode = 'invalid') {
-    super(code, message)
-  }
-}
+export class LabelRuleError extends serviceErrorClass('LabelRuleError') {}
 
 function requireDataset(db: Database, datasetId: number): { label_rule: string; label_rule_annotator: string | null } {
   const row = db.prepare('SELECT label_rule, label_rule_annotator FROM datasets WHERE id = ?').get(datasetId) as

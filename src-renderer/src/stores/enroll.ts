@@ -64,7 +64,14 @@ export const useEnrollStore = defineStore('enroll', () => {
   const examples = computed<Example[]>(() => {
     const sit = recordingSittings(recordings.value)
     return [
-      ...recordings.value.map((r) => ({ clipId: r.clipId, emotion: r.emotion, durationSec: r.durationSec, source: 'recorded', peakDb: r.peakDb, sitting: sit.get(r.clipId)! })),
+      ...recordings.value.map((r) => ({
+        clipId: r.clipId,
+        emotion: r.emotion,
+        durationSec: r.durationSec,
+        source: 'recorded',
+        peakDb: r.peakDb,
+        sitting: sit.get(r.clipId)!,
+      })),
       ...extra.value.filter((e) => !recordings.value.some((r) => r.clipId === e.clipId)),
     ]
   })
@@ -141,7 +148,14 @@ export const useEnrollStore = defineStore('enroll', () => {
     const started = await recordGuard(() => api.recordings.start.mutate({ person: person.value, emotion: emotion as Emotion | null }))
     if (!started) return
     const sessionId = started.sessionId
-    const s = { id: sessionId, seq: 0, chain: Promise.resolve() as Promise<unknown>, captured: 0, stopAt: autoStopSec > 0 ? Math.round(autoStopSec * 16000) : Infinity, failed: false }
+    const s = {
+      id: sessionId,
+      seq: 0,
+      chain: Promise.resolve() as Promise<unknown>,
+      captured: 0,
+      stopAt: autoStopSec > 0 ? Math.round(autoStopSec * 16000) : Infinity,
+      failed: false,
+    }
     session = s
     recording.value = true
     recordingEmotion.value = emotion

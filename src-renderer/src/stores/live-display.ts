@@ -46,7 +46,8 @@ export function shownEstimate(frames: readonly LiveFrame[], seconds: Smoothing):
   const odd = speech.filter((f) => f.unfamiliar?.unfamiliar)
   // unfamiliar when the newest speech frame is, or at least half of the averaged ones: no mean is taken over an unfamiliar voice
   const newest = speech.at(-1)
-  if (newest?.unfamiliar?.unfamiliar || (odd.length && odd.length * 2 >= speech.length)) return unfamiliarShown((newest?.unfamiliar?.unfamiliar ? newest : odd.at(-1))!.unfamiliar!, speech.length)
+  if (newest?.unfamiliar?.unfamiliar || (odd.length && odd.length * 2 >= speech.length))
+    return unfamiliarShown((newest?.unfamiliar?.unfamiliar ? newest : odd.at(-1))!.unfamiliar!, speech.length)
   const used = speech.filter((f) => f.probabilities)
   if (!used.length) return NOTHING
   const sum: Record<string, number> = {}

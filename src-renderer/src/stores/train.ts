@@ -50,7 +50,15 @@ export const useTrainStore = defineStore('train', () => {
       const phase = PHASES.has(detail.phase) ? (detail.phase as EpochPoint['phase']) : undefined
       const last = liveEpochs.value.at(-1)
       if (last && last.epoch === e.epoch && last.phase === phase) return
-      const point = { epoch: e.epoch, epochs: e.epochs ?? e.epoch, trainLoss: e.trainLoss, valLoss: e.valLoss ?? null, valAccuracy: e.valAccuracy ?? null, pairsPerSecond: e.pairsPerSecond ?? 0, phase }
+      const point = {
+        epoch: e.epoch,
+        epochs: e.epochs ?? e.epoch,
+        trainLoss: e.trainLoss,
+        valLoss: e.valLoss ?? null,
+        valAccuracy: e.valAccuracy ?? null,
+        pairsPerSecond: e.pairsPerSecond ?? 0,
+        phase,
+      }
       liveEpochs.value = [...liveEpochs.value.filter((q) => q.phase !== phase || q.epoch < point.epoch), point]
     },
   )

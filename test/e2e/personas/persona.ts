@@ -23,7 +23,9 @@ export interface DatasetFacts {
 export async function datasetFacts(app: Page, name: string): Promise<DatasetFacts> {
   return app.evaluate(async (n) => {
     const api = (window as unknown as { __serApi: any }).__serApi
-    const row = ((await api.datasets.list.query()) as { id: number; name: string; clips: number; speakers: number; speech: string }[]).find((d) => d.name === n)!
+    const row = ((await api.datasets.list.query()) as { id: number; name: string; clips: number; speakers: number; speech: string }[]).find(
+      (d) => d.name === n,
+    )!
     const stats = (await api.datasets.stats.query({ datasetId: row.id })) as { speakers: { code: string }[] }
     return { id: row.id, clips: row.clips, speakers: row.speakers, speech: row.speech, speakerCodes: stats.speakers.map((s) => s.code) }
   }, name)

@@ -4,6 +4,7 @@
  * data: the speech origin comes from the corpus's mark (the dataset's name says nothing), a person's correction is
  * kept, the speakers the banner names add up to the dataset's, the grid size on the button is the grid that ran.
  */
+import { fillGridForm } from '../experiment-form'
 import { expect, screenshot, test } from '../fixtures'
 import { crema6, datasetFacts, importInDatasets, ravdess6, selectDataset } from './persona'
 
@@ -56,17 +57,10 @@ test('researcher: imports two corpora, trains, reads provenance from the data, a
   await app.getByTestId('exp-source-0-kind').selectOption('dataset')
   await app.getByTestId('exp-source-0-dataset').selectOption('study-a')
   await app.getByTestId('exp-target-dataset').selectOption('study-b')
-  await app.getByTestId('exp-frozen').fill('0,1')
-  await app.getByTestId('exp-shots').fill('2')
-  await app.getByTestId('exp-folds').fill('2')
-  await app.getByTestId('exp-seeds').fill('1')
-  await app.getByTestId('exp-pretrain-seeds').fill('1')
-  await app.locator('details summary').click()
-  await app.getByTestId('exp-tune-budget').fill('1')
-  await app.getByTestId('exp-pretrain-epochs').fill('2')
-  await app.getByTestId('exp-steps').fill('8')
-  await app.getByTestId('exp-finetune-epochs').fill('2')
-  await app.getByTestId('exp-finetune-steps').fill('4')
+  await fillGridForm(app, {
+    frozen: '0,1', shots: '2', folds: '2', seeds: '1', pretrainSeeds: '1',
+    tuneBudget: '1', pretrainEpochs: '2', steps: '8', finetuneEpochs: '2', finetuneSteps: '4',
+  })
   const [, count] = /^Run (\d+) evaluations$/.exec((await app.getByTestId('exp-start').innerText()).trim()) ?? []
   const evaluations = Number(count)
   expect(evaluations).toBeGreaterThanOrEqual(12)

@@ -40,9 +40,16 @@ export async function echoRoundTrip(page: Page, text: string): Promise<{ text: s
 /** A payload of the wrong shape is refused with a message naming the field, and the app keeps working. */
 export async function malformedPayloadIsRejected(page: Page): Promise<void> {
   const result = await page.evaluate(async () => {
-    const api = (window as unknown as { __serApi: unknown }).__serApi as { system: { echo: { mutate(i: unknown): Promise<unknown> } }; jobs: { cancel: { mutate(i: unknown): Promise<unknown> } } }
+    const api = (window as unknown as { __serApi: unknown }).__serApi as {
+      system: { echo: { mutate(i: unknown): Promise<unknown> } }
+      jobs: { cancel: { mutate(i: unknown): Promise<unknown> } }
+    }
     const out: string[] = []
-    for (const call of [() => api.system.echo.mutate({ text: 42 }), () => api.system.echo.mutate(null), () => api.jobs.cancel.mutate({ id: '../../etc/passwd' })]) {
+    for (const call of [
+      () => api.system.echo.mutate({ text: 42 }),
+      () => api.system.echo.mutate(null),
+      () => api.jobs.cancel.mutate({ id: '../../etc/passwd' }),
+    ]) {
       try {
         await call()
         out.push('accepted')

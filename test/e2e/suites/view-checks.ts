@@ -23,7 +23,10 @@ export async function horizontalOverflow(page: Page): Promise<string[]> {
   return page.evaluate((describeSrc) => {
     const describe = new Function(`return ${describeSrc}`)() as (el: Element) => string
     const out: string[] = []
-    const containers: [string, Element | null][] = [['document.scrollingElement', document.scrollingElement], ['main.content', document.querySelector('main.content')]]
+    const containers: [string, Element | null][] = [
+      ['document.scrollingElement', document.scrollingElement],
+      ['main.content', document.querySelector('main.content')],
+    ]
     for (const [name, box] of containers) {
       if (!box || box.scrollWidth <= box.clientWidth) continue
       const limit = box === document.scrollingElement ? box.clientWidth : box.getBoundingClientRect().left + box.clientWidth
@@ -39,7 +42,10 @@ export async function horizontalOverflow(page: Page): Promise<string[]> {
       })
       out.push(
         `${name} scrolls horizontally: scrollWidth ${box.scrollWidth} > clientWidth ${box.clientWidth}; sticking out: ` +
-          (offenders.slice(0, 5).map((el) => `${describe(el)} (right edge ${Math.round(el.getBoundingClientRect().right)} > ${Math.round(limit)})`).join('; ') || 'none found'),
+          (offenders
+            .slice(0, 5)
+            .map((el) => `${describe(el)} (right edge ${Math.round(el.getBoundingClientRect().right)} > ${Math.round(limit)})`)
+            .join('; ') || 'none found'),
       )
     }
     return out
@@ -55,7 +61,9 @@ export async function seriousAxeViolations(page: Page): Promise<string[]> {
       (v) =>
         `${v.impact} ${v.id} (${v.help}, ${v.helpUrl}):\n` +
         // axe's selector is the shortest unique one ('select'); the element's own HTML says which it is
-        v.nodes.map((n) => `    ${n.target.join(' ')} ${n.html.replace(/\s+/g, ' ').slice(0, 160)}: ${(n.failureSummary ?? '').replace(/\s*\n\s*/g, ' ')}`).join('\n'),
+        v.nodes
+          .map((n) => `    ${n.target.join(' ')} ${n.html.replace(/\s+/g, ' ').slice(0, 160)}: ${(n.failureSummary ?? '').replace(/\s*\n\s*/g, ' ')}`)
+          .join('\n'),
     )
 }
 
@@ -95,7 +103,10 @@ export async function unreachableByKeyboard(page: Page): Promise<string[]> {
     delete w.__first
     // One radio of a group takes focus; the arrows move within it.
     const reached = (el: Element) =>
-      w.__seen.has(el) || (el instanceof HTMLInputElement && el.type === 'radio' && [...w.__seen].some((s) => s instanceof HTMLInputElement && s.type === 'radio' && s.name === el.name))
+      w.__seen.has(el) ||
+      (el instanceof HTMLInputElement &&
+        el.type === 'radio' &&
+        [...w.__seen].some((s) => s instanceof HTMLInputElement && s.type === 'radio' && s.name === el.name))
     return w.__controls.filter((el) => !reached(el)).map((el) => `${describe(el)}${el.getAttribute('tabindex') === '-1' ? ' (tabindex=-1)' : ''}`)
   }, DESCRIBE)
 }
@@ -121,6 +132,8 @@ export async function unnamedFields(page: Page): Promise<string[]> {
       [...(el.labels ?? [])].some(labelText)
     // not rendered at all (a hidden file input a button opens) means not in the accessibility tree; a closed <details> still counts
     const rendered = (el: Element) => !el.closest('[hidden]') && getComputedStyle(el).display !== 'none'
-    return [...document.querySelectorAll<HTMLInputElement>('input:not([type=hidden]), select, textarea')].filter((el) => rendered(el) && !named(el)).map(describe)
+    return [...document.querySelectorAll<HTMLInputElement>('input:not([type=hidden]), select, textarea')]
+      .filter((el) => rendered(el) && !named(el))
+      .map(describe)
   }, DESCRIBE)
 }

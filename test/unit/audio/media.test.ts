@@ -11,6 +11,7 @@ import type { AddressInfo } from 'node:net'
 import path from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { tempDir, tempWorkspace } from '../../helpers/workspace'
+import { tearDown } from '../../helpers/lifecycle'
 import { closeMediaPool, handleMediaRequest } from '../../../src-main/api/media'
 import { JobRegistry } from '../../../src-main/services/jobs/registry'
 import { encodeWav16 } from '../../../src-main/services/audio/index'
@@ -63,11 +64,7 @@ beforeAll(() => {
   add('bad', 'bad.avi')
 })
 
-afterAll(async () => {
-  await closeMediaPool()
-  ws?.cleanup()
-  if (dir) fs.rmSync(dir, { recursive: true, force: true })
-})
+afterAll(() => tearDown({ pools: [closeMediaPool], ws, dirs: [dir] }))
 
 describe('media responses', () => {
   it('a moved clip is 410 with the reason, and no-store so a relink takes effect at once', async () => {

@@ -7,6 +7,7 @@ import fs from 'node:fs'
 import path from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { tempDir, tempWorkspace } from '../../helpers/workspace'
+import { tearDown } from '../../helpers/lifecycle'
 import { closeImportPool, importCorpus } from '../../../src-main/services/corpus/index'
 
 let ws: ReturnType<typeof tempWorkspace>
@@ -55,11 +56,7 @@ beforeAll(() => {
   fs.rmSync(src)
 }, 120_000)
 
-afterAll(async () => {
-  await closeImportPool()
-  ws?.cleanup()
-  if (dir) fs.rmSync(dir, { recursive: true, force: true })
-})
+afterAll(() => tearDown({ pools: [closeImportPool], ws, dirs: [dir] }))
 
 describe('import cancel', () => {
   it('kills the ffmpeg of a decode in flight', async () => {

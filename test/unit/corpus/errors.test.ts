@@ -7,6 +7,7 @@ import fs from 'node:fs'
 import path from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { tempDir, tempWorkspace } from '../../helpers/workspace'
+import { tearDown } from '../../helpers/lifecycle'
 import { clipAudioStatus, closeImportPool, importCorpus, missingAudio, pathsMissing, relinkDataset } from '../../../src-main/services/corpus/index'
 import { encodeWav16 } from '../../../src-main/services/audio/index'
 
@@ -28,11 +29,7 @@ beforeAll(() => {
   ws = tempWorkspace()
 })
 
-afterAll(async () => {
-  await closeImportPool()
-  ws?.cleanup()
-  for (const d of dirs) fs.rmSync(d, { recursive: true, force: true })
-})
+afterAll(() => tearDown({ pools: [closeImportPool], ws, dirs }))
 
 describe('import errors name the file', () => {
   it('a manifest that cannot be parsed: the file and the line, not its bytes', async () => {

@@ -10,6 +10,7 @@ import seedrandom from 'seedrandom'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { syntheticCorpus } from '../../helpers/corpora'
 import { tempDir, tempWorkspace } from '../../helpers/workspace'
+import { tearDown } from '../../helpers/lifecycle'
 import { closeImportPool, importCorpus } from '../../../src-main/services/corpus/index'
 import { encodeWav16 } from '../../../src-main/services/audio/index'
 
@@ -151,11 +152,7 @@ beforeAll(async () => {
   fs.rmSync(scratch, { recursive: true, force: true })
 })
 
-afterAll(async () => {
-  await closeImportPool()
-  ws?.cleanup()
-  if (dir) fs.rmSync(dir, { recursive: true, force: true })
-})
+afterAll(() => tearDown({ pools: [closeImportPool], ws, dirs: [dir] }))
 
 describe('fuzzed broken files', () => {
   it('rejects every broken file with a reason naming it; imports the good ones; the database stays consistent', async () => {

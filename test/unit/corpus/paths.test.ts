@@ -9,6 +9,7 @@ import fs from 'node:fs'
 import path from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { tempDir, tempWorkspace } from '../../helpers/workspace'
+import { tearDown } from '../../helpers/lifecycle'
 import { closeImportPool, importCorpus, listTree, relinkDataset } from '../../../src-main/services/corpus/index'
 import { encodeWav16 } from '../../../src-main/services/audio/index'
 
@@ -38,11 +39,7 @@ beforeAll(() => {
   fs.mkdirSync(path.join(root, 'audio', 'folder.wav'))
 })
 
-afterAll(async () => {
-  await closeImportPool()
-  ws?.cleanup()
-  for (const d of [root, outside]) if (d) fs.rmSync(d, { recursive: true, force: true })
-})
+afterAll(() => tearDown({ pools: [closeImportPool], ws, dirs: [root, outside] }))
 
 describe('manifest paths', () => {
   it('are relative, inside the corpus folder and regular files; anything else is rejected with the reason', async () => {

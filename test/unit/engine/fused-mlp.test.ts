@@ -138,9 +138,13 @@ describe('fused MLP training ops on wasm', () => {
       const vars = shapes.map((s, i) => tf.variable(tf.tensor(rand(s.reduce((a, b) => a * b, 1), 60 + i), s), true, `adam-test-${backend}-${i}`))
       const opt = tf.train.adam(0.01)
       let clone: tf.Tensor | null = null
+      let momentView: tf.Tensor | null = null
       for (let k = 0; k < 3; k++) {
         const g = gradsAt(k)
         if (k === 1) clone = tf.clone(vars[0])
+        // a reshape shares the first moment's buffer (wasm: no copy), so that moment must not be updated in place
+        const moments = (opt as unknown as { accumulatedFirstMoment: { variable: tf.Variable }[] }).accumulatedFirstMoment
+        if (k === 1) momentView = tf.reshape(moments[0].variable, [-1])
         if (backend === 'wasm') {
           expect(isAdam(opt)).toBe(true)
           adamApplyWasm(opt, vars, g)
@@ -148,8 +152,13 @@ describe('fused MLP training ops on wasm', () => {
         tf.dispose(g)
       }
       const state = (await opt.getWeights()).map((w) => ({ name: w.name.replace(`adam-test-${backend}-`, ''), values: Array.from(w.tensor.dataSync()) }))
-      const out = { weights: vars.map((v) => Array.from(v.dataSync())), state, clone: Array.from(clone!.dataSync()) }
-      tf.dispose([...vars, clone!])
+      const out = {
+        weights: vars.map((v) => Array.from(v.dataSync())),
+        state,
+        clone: Array.from(clone!.dataSync()),
+        momentView: Array.from(momentView!.dataSync()),
+      }
+      tf.dispose([...vars, clone!, momentView!])
       opt.dispose()
       await tf.setBackend('wasm')
       return out
@@ -162,5 +171,8 @@ describe('fused MLP training ops on wasm', () => {
     // the clone taken after step 1 still holds step 1's values, not step 3's
     expectClose(wasm.clone, cpu.clone, 1e-6)
     expect(wasm.clone).not.toEqual(wasm.weights[0])
+    // the tensor sharing the first moment's buffer after step 1 still holds step 1's moment
+    expectClose(wasm.momentView, cpu.momentView, 1e-6)
+    expect(wasm.momentView).not.toEqual(wasm.state.find((s) => s.name === '0/m')?.values)
   })
 })

@@ -1,6 +1,6 @@
 /**
  * Outputs are never rejected for their size (issue 20, item 1): `experiments.detail` of a
- * default-size grid (1170 evaluations: 990 + the recommended arm; two pre-training losses; an
+ * default-size grid (945 evaluations: 795 + the recommended arm; two pre-training losses; an
  * embedding map of 480 clips)
  * answers with every table, verdict and plot. The folder is recorded through the real plan,
  * task-result and merge code (test/helpers/recorded-grid.ts), only the training is skipped.
@@ -21,9 +21,9 @@ const caller = createCallerFactory(appRouter)({ services: { ws, jobs }, transpor
 afterAll(() => ws.cleanup())
 
 describe('experiments.detail at a realistic size', () => {
-  it('serves the tables, verdicts and every plot of a default grid (1170 evaluations)', async () => {
+  it('serves the tables, verdicts and every plot of a default grid (945 evaluations)', async () => {
     const out = path.join(tempDir('ser-recorded-'), 'run')
-    expect(await recordGridRun(ws, out)).toBe(1170)
+    expect(await recordGridRun(ws, out)).toBe(945)
     const [run] = await caller.experiments.list()
     const d = await caller.experiments.detail({ id: run.id })
     expect(RunDetailSchema.safeParse(d).success).toBe(true)

@@ -4,21 +4,17 @@
  * 16-bit mono clip must give the same eGeMAPS values as the original.
  */
 import { execFileSync } from 'node:child_process'
-import fs from 'node:fs'
 import path from 'node:path'
 import { afterAll, describe, expect, it } from 'vitest'
 import { tempDir, tempWorkspace } from '../../helpers/workspace'
+import { tearDown } from '../../helpers/lifecycle'
 import { SPEECH, speechWav } from './helpers'
 import { extractForClips, closeFeaturePool, EGEMAPS_NAMES } from '../../../src-main/services/features/index'
 import { loadAnalysisAudio } from '../../../src-main/services/features/audio-input'
 
 const ws = tempWorkspace()
 const dir = tempDir('ser-features-enc-')
-afterAll(async () => {
-  await closeFeaturePool()
-  ws.cleanup()
-  fs.rmSync(dir, { recursive: true, force: true })
-})
+afterAll(() => tearDown({ pools: [closeFeaturePool], ws, dirs: [dir] }))
 
 describe('feature input encodings', () => {
   const original = speechWav(SPEECH[0])

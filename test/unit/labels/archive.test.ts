@@ -1,12 +1,11 @@
 import { unzipSync, strFromU8 } from 'fflate'
-import { afterEach, beforeEach, describe, expect, it } from 'vitest'
+import { describe, expect, it } from 'vitest'
 import { exportDatasetArchive, exportLabels, parseAudacity, parseTextGrid, setLabel } from '../../../src-main/services/labels/index'
-import { tempWorkspace } from '../../helpers/workspace'
+import { workspaceEachTest, type TempWorkspace } from '../../helpers/lifecycle'
 import { seedClips } from './helpers'
 
-let ws: ReturnType<typeof tempWorkspace>
-beforeEach(() => (ws = tempWorkspace('ser-labels-zip-')))
-afterEach(() => ws.cleanup())
+let ws: TempWorkspace
+workspaceEachTest('ser-labels-zip-', (w) => (ws = w))
 
 const unzip = (base64: string) => {
   const files = unzipSync(new Uint8Array(Buffer.from(base64, 'base64')))

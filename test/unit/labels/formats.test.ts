@@ -1,4 +1,4 @@
-import { afterEach, beforeEach, describe, expect, it } from 'vitest'
+import { describe, expect, it } from 'vitest'
 import {
   clipLabels,
   exportLabels,
@@ -10,12 +10,11 @@ import {
   undo,
   writeTextGrid,
 } from '../../../src-main/services/labels/index'
-import { tempWorkspace } from '../../helpers/workspace'
+import { workspaceEachTest, type TempWorkspace } from '../../helpers/lifecycle'
 import { seedClips } from './helpers'
 
-let ws: ReturnType<typeof tempWorkspace>
-beforeEach(() => (ws = tempWorkspace('ser-labels-io-')))
-afterEach(() => ws.cleanup())
+let ws: TempWorkspace
+workspaceEachTest('ser-labels-io-', (w) => (ws = w))
 
 const human = (clipId: number) =>
   clipLabels(ws, clipId)

@@ -1,4 +1,5 @@
 import type { Workspace } from '../../../src-main/services/store/workspace'
+import { clipLabels } from '../../../src-main/services/labels/index'
 
 /** A dataset with `n` clip rows (no audio needed for label logic); returns the clip ids. */
 export function seedClips(ws: Workspace, n: number, durationSec = 2, name = 'desk'): { datasetId: number; clipIds: number[] } {
@@ -13,3 +14,9 @@ export function seedClips(ws: Workspace, n: number, durationSec = 2, name = 'des
   }
   return { datasetId, clipIds }
 }
+
+/** One annotator's live labels on a clip (soft-deleted ones left out). */
+export const liveLabels = (ws: Workspace, clipId: number, annotator = 'ann') => clipLabels(ws, clipId).filter((l) => l.annotator === annotator)
+
+/** Every row of `labels`, soft-deleted ones included: a write never lowers it (a hard delete would). */
+export const labelRows = (ws: Workspace) => ws.db.prepare('SELECT COUNT(*) FROM labels').pluck().get() as number

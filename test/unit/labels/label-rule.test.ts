@@ -1,16 +1,15 @@
 import { execFileSync } from 'node:child_process'
 import path from 'node:path'
-import { afterEach, beforeEach, describe, expect, it } from 'vitest'
+import { describe, expect, it } from 'vitest'
 import { datasetStats, listClips } from '../../../src-main/services/corpus/index'
 import { setLabel } from '../../../src-main/services/labels/index'
 import { effectiveLabels, getLabelRule, LabelRuleError, setLabelRule } from '../../../src-main/services/store/label-rule'
 import { DEFAULT_LABEL_RULE, cardLabelRule, labelRuleKey, parseLabelRule } from '../../../src-shared/label-rule'
-import { tempWorkspace } from '../../helpers/workspace'
+import { workspaceEachTest, type TempWorkspace } from '../../helpers/lifecycle'
 import { seedClips } from './helpers'
 
-let ws: ReturnType<typeof tempWorkspace>
-beforeEach(() => (ws = tempWorkspace('ser-label-rule-')))
-afterEach(() => ws.cleanup())
+let ws: TempWorkspace
+workspaceEachTest('ser-label-rule-', (w) => (ws = w))
 
 const corpusLabel = (clipId: number, emotion: string) =>
   ws.db.prepare("INSERT INTO labels (clip_id, emotion, annotator, source) VALUES (?, ?, 'corpus', 'corpus')").run(clipId, emotion)

@@ -1,15 +1,12 @@
 /** Idempotent desk writes: request ids replayed before any check, bound to annotator, kind and payload; offline edit chains. */
-import { afterEach, beforeEach, describe, expect, it } from 'vitest'
+import { describe, expect, it } from 'vitest'
 import { clipLabels, exportLabels, importLabels, redo, removeLabel, setLabel, undo, undoState, updateRegion } from '../../../src-main/services/labels/index'
-import { tempWorkspace } from '../../helpers/workspace'
-import { seedClips } from './helpers'
+import { workspaceEachTest, type TempWorkspace } from '../../helpers/lifecycle'
+import { labelRows, liveLabels, seedClips } from './helpers'
 
-let ws: ReturnType<typeof tempWorkspace>
-beforeEach(() => (ws = tempWorkspace('ser-labels-req-')))
-afterEach(() => ws.cleanup())
+let ws: TempWorkspace
+workspaceEachTest('ser-labels-req-', (w) => (ws = w))
 
-const live = (clipId: number, annotator = 'ann') => clipLabels(ws, clipId).filter((l) => l.annotator === annotator)
-const rows = () => ws.db.prepare('SELECT COUNT(*) FROM labels').pluck().get() as number
 
 describe('a retried write is replayed before any other check', () => {
   it('a retried update and a retried remove answer as the first time (the label they changed is gone by then)', () => {
@@ -18,12 +15,12 @@ describe('a retried write is replayed before any other check', () => {
     const moved = updateRegion(ws, { labelId: id, annotator: 'ann', startSec: 1.5, endSec: 2.5, requestId: 'upd-00000001' })
     const again = updateRegion(ws, { labelId: id, annotator: 'ann', startSec: 1.5, endSec: 2.5, requestId: 'upd-00000001' })
     expect(again.actionId).toBe(moved.actionId)
-    expect(live(clipIds[0])).toHaveLength(1)
+    expect(liveLabels(ws, clipIds[0])).toHaveLength(1)
     const newId = moved.labels[0].id
     const gone = removeLabel(ws, { labelId: newId, annotator: 'ann', requestId: 'rem-00000001' })
     expect(removeLabel(ws, { labelId: newId, annotator: 'ann', requestId: 'rem-00000001' }).actionId).toBe(gone.actionId)
-    expect(live(clipIds[0])).toHaveLength(0)
-    expect(rows()).toBe(2)
+    expect(liveLabels(ws, clipIds[0])).toHaveLength(0)
+    expect(labelRows(ws)).toBe(2)
   })
 
   it('a retried import keeps the original import undoable and reports what it added', () => {
@@ -37,7 +34,7 @@ describe('a retried write is replayed before any other check', () => {
     expect(retry).toEqual(first)
     expect(undoState(ws, 'bob').canUndo).toBe('import csv')
     undo(ws, 'bob')
-    expect(live(clipIds[0], 'bob')).toHaveLength(0)
+    expect(liveLabels(ws, clipIds[0], 'bob')).toHaveLength(0)
   })
 
   it('undo and redo retries step once', () => {
@@ -48,8 +45,8 @@ describe('a retried write is replayed before any other check', () => {
     expect(undo(ws, 'ann', 'und-00000001')!.clipId).toBe(clipIds[1])
     expect(redo(ws, 'ann', 'red-00000001')!.clipId).toBe(clipIds[1])
     expect(redo(ws, 'ann', 'red-00000001')!.clipId).toBe(clipIds[1])
-    expect(live(clipIds[0]).map((l) => l.emotion)).toEqual(['angry'])
-    expect(live(clipIds[1]).map((l) => l.emotion)).toEqual(['sad'])
+    expect(liveLabels(ws, clipIds[0]).map((l) => l.emotion)).toEqual(['angry'])
+    expect(liveLabels(ws, clipIds[1]).map((l) => l.emotion)).toEqual(['sad'])
   })
 })
 
@@ -61,8 +58,8 @@ describe('a request id is bound to its annotator, kind and payload', () => {
     expect(() => setLabel(ws, { clipId: clipIds[0], emotion: 'angry', annotator: 'bob', requestId: 'set-00000001' })).toThrow(/by another annotator/)
     expect(() => removeLabel(ws, { labelId: a.labels[0].id, annotator: 'ann', requestId: 'set-00000001' })).toThrow(/already used for set, not remove/)
     expect(() => undo(ws, 'ann', 'set-00000001')).toThrow(/already used for set, not undo/)
-    expect(live(clipIds[1])).toHaveLength(0)
-    expect(live(clipIds[0]).map((l) => l.emotion)).toEqual(['angry'])
+    expect(liveLabels(ws, clipIds[1])).toHaveLength(0)
+    expect(liveLabels(ws, clipIds[0]).map((l) => l.emotion)).toEqual(['angry'])
     // the same request again is still a replay
     expect(setLabel(ws, { clipId: clipIds[0], emotion: 'angry', annotator: 'ann', requestId: 'set-00000001' }).actionId).toBe(a.actionId)
   })
@@ -75,7 +72,7 @@ describe('a request id is bound to its annotator, kind and payload', () => {
     expect(() => importLabels(ws, { format: 'csv', text: csv.replace('angry', 'sad'), datasetId, annotator: 'bob', requestId: 'imp-00000002' })).toThrow(
       /already used for a different import/,
     )
-    expect(live(clipIds[0], 'bob').map((l) => l.emotion)).toEqual(['angry'])
+    expect(liveLabels(ws, clipIds[0], 'bob').map((l) => l.emotion)).toEqual(['angry'])
   })
 })
 
@@ -91,7 +88,7 @@ describe('offline edit chains', () => {
     const third = updateRegion(ws, { labelId: id, annotator: 'ann', emotion: 'sad', requestId: 'off-00000003' })
     expect(third.labels[0]).toMatchObject({ startSec: 1.4, endSec: 2.4, emotion: 'sad' })
     removeLabel(ws, { labelId: id, annotator: 'ann', requestId: 'off-00000004' })
-    expect(live(clipIds[0])).toHaveLength(0)
+    expect(liveLabels(ws, clipIds[0])).toHaveLength(0)
     // a label removed (not replaced) stays removed, and another annotator's chain is not followed
     expect(() => updateRegion(ws, { labelId: id, annotator: 'ann', emotion: 'calm' })).toThrow(/already removed/)
     const b = setLabel(ws, { clipId: clipIds[0], emotion: 'happy', annotator: 'bob', startSec: 3, endSec: 4 }).labels.find((l) => l.annotator === 'bob')!.id

@@ -1,15 +1,12 @@
-import { afterEach, beforeEach, describe, expect, it } from 'vitest'
+import { describe, expect, it } from 'vitest'
 import { clipLabels, labelClips, progress, redo, removeLabel, setLabel, undo, undoState, updateRegion } from '../../../src-main/services/labels/index'
 import { openWorkspace } from '../../../src-main/services/store/workspace'
-import { tempWorkspace } from '../../helpers/workspace'
-import { seedClips } from './helpers'
+import { workspaceEachTest, type TempWorkspace } from '../../helpers/lifecycle'
+import { labelRows, liveLabels, seedClips } from './helpers'
 
-let ws: ReturnType<typeof tempWorkspace>
-beforeEach(() => (ws = tempWorkspace('ser-labels-')))
-afterEach(() => ws.cleanup())
+let ws: TempWorkspace
+workspaceEachTest('ser-labels-', (w) => (ws = w))
 
-const live = (clipId: number, annotator = 'ann') => clipLabels(ws, clipId).filter((l) => l.annotator === annotator)
-const allRows = () => ws.db.prepare('SELECT COUNT(*) FROM labels').pluck().get() as number
 
 describe('label writes', () => {
   it('a whole-clip label replaces the annotator\'s previous one and keeps the old row (soft delete)', () => {
@@ -17,19 +14,19 @@ describe('label writes', () => {
     setLabel(ws, { clipId: clipIds[0], emotion: 'angry', annotator: 'ann' })
     const r = setLabel(ws, { clipId: clipIds[0], emotion: 'sad', annotator: 'ann' })
     expect(r.labels.map((l) => l.emotion)).toEqual(['sad'])
-    expect(allRows()).toBe(2)
+    expect(labelRows(ws)).toBe(2)
     expect(ws.db.prepare('SELECT COUNT(*) FROM labels WHERE deleted_at IS NOT NULL').pluck().get()).toBe(1)
     // another annotator's label on the same clip is untouched
     setLabel(ws, { clipId: clipIds[0], emotion: 'happy', annotator: 'bob' })
-    expect(live(clipIds[0]).map((l) => l.emotion)).toEqual(['sad'])
-    expect(live(clipIds[0], 'bob').map((l) => l.emotion)).toEqual(['happy'])
+    expect(liveLabels(ws, clipIds[0]).map((l) => l.emotion)).toEqual(['sad'])
+    expect(liveLabels(ws, clipIds[0], 'bob').map((l) => l.emotion)).toEqual(['happy'])
   })
 
   it('regions are added, moved and removed; out-of-range regions are refused', () => {
     const { clipIds } = seedClips(ws, 1, 10)
     const a = setLabel(ws, { clipId: clipIds[0], emotion: 'angry', annotator: 'ann', startSec: 1, endSec: 2.5 })
     setLabel(ws, { clipId: clipIds[0], emotion: 'sad', annotator: 'ann', startSec: 3, endSec: 4 })
-    expect(live(clipIds[0])).toHaveLength(2)
+    expect(liveLabels(ws, clipIds[0])).toHaveLength(2)
     const id = a.labels.find((l) => l.emotion === 'angry')!.id
     const m = updateRegion(ws, { labelId: id, annotator: 'ann', startSec: 1.5, endSec: 2 })
     expect(m.labels.find((l) => l.emotion === 'angry')).toMatchObject({ startSec: 1.5, endSec: 2 })
@@ -38,7 +35,7 @@ describe('label writes', () => {
     const newId = m.labels.find((l) => l.emotion === 'angry')!.id
     expect(() => updateRegion(ws, { labelId: newId, annotator: 'bob', emotion: 'happy' })).toThrow(/belongs to ann/)
     removeLabel(ws, { labelId: newId, annotator: 'ann' })
-    expect(live(clipIds[0]).map((l) => l.emotion)).toEqual(['sad'])
+    expect(liveLabels(ws, clipIds[0]).map((l) => l.emotion)).toEqual(['sad'])
   })
 
   it('undo and redo walk back and forth without erasing any row', () => {
@@ -48,25 +45,25 @@ describe('label writes', () => {
     setLabel(ws, { clipId: clipIds[1], emotion: 'happy', annotator: 'ann' })
     expect(undoState(ws, 'ann')).toEqual({ canUndo: 'label happy', canRedo: null })
     expect(undo(ws, 'ann')!.clipId).toBe(clipIds[1])
-    expect(live(clipIds[1])).toHaveLength(0)
+    expect(liveLabels(ws, clipIds[1])).toHaveLength(0)
     expect(undo(ws, 'ann')!.description).toBe('undo label sad')
-    expect(live(clipIds[0]).map((l) => l.emotion)).toEqual(['angry'])
+    expect(liveLabels(ws, clipIds[0]).map((l) => l.emotion)).toEqual(['angry'])
     expect(undoState(ws, 'ann')).toEqual({ canUndo: 'label angry', canRedo: 'label sad' })
     redo(ws, 'ann')
-    expect(live(clipIds[0]).map((l) => l.emotion)).toEqual(['sad'])
+    expect(liveLabels(ws, clipIds[0]).map((l) => l.emotion)).toEqual(['sad'])
     redo(ws, 'ann')
-    expect(live(clipIds[1]).map((l) => l.emotion)).toEqual(['happy'])
+    expect(liveLabels(ws, clipIds[1]).map((l) => l.emotion)).toEqual(['happy'])
     expect(redo(ws, 'ann')).toBeNull()
     // undo twice, then a new action: the redo chain is gone
     undo(ws, 'ann')
     undo(ws, 'ann')
     setLabel(ws, { clipId: clipIds[1], emotion: 'calm', annotator: 'ann' })
     expect(redo(ws, 'ann')).toBeNull()
-    expect(live(clipIds[0]).map((l) => l.emotion)).toEqual(['angry'])
+    expect(liveLabels(ws, clipIds[0]).map((l) => l.emotion)).toEqual(['angry'])
     // an annotator's undo never touches another's work
     setLabel(ws, { clipId: clipIds[0], emotion: 'fearful', annotator: 'bob' })
     undo(ws, 'ann')
-    expect(live(clipIds[0], 'bob').map((l) => l.emotion)).toEqual(['fearful'])
+    expect(liveLabels(ws, clipIds[0], 'bob').map((l) => l.emotion)).toEqual(['fearful'])
     // nothing was ever deleted from the table: every row an action made or replaced is still
     // there (soft-deleted at most), and the ids have no gap (a hard delete would leave one)
     const ids = ws.db.prepare('SELECT id FROM labels ORDER BY id').pluck().all() as number[]
@@ -75,7 +72,7 @@ describe('label writes', () => {
     expect(logged.filter((id) => !ids.includes(id))).toEqual([])
     expect(ids.at(-1)! - ids[0] + 1).toBe(ids.length)
     const liveRows = ws.db.prepare('SELECT COUNT(*) FROM labels WHERE deleted_at IS NULL').pluck().get() as number
-    expect(allRows()).toBeGreaterThan(liveRows)
+    expect(labelRows(ws)).toBeGreaterThan(liveRows)
   })
 
   it('a repeated requestId applies once (a retry after a lost answer)', () => {
@@ -83,7 +80,7 @@ describe('label writes', () => {
     const a = setLabel(ws, { clipId: clipIds[0], emotion: 'angry', annotator: 'ann', requestId: 'req-00000001' })
     const b = setLabel(ws, { clipId: clipIds[0], emotion: 'angry', annotator: 'ann', requestId: 'req-00000001' })
     expect(b.actionId).toBe(a.actionId)
-    expect(allRows()).toBe(1)
+    expect(labelRows(ws)).toBe(1)
   })
 
   it('a retried undo or redo (same requestId) steps once, and answers as the first time', () => {
@@ -94,11 +91,11 @@ describe('label writes', () => {
     const again = undo(ws, 'ann', 'undo-0000001')!
     expect(again.actionId).toBe(first.actionId)
     expect(again.clipId).toBe(clipIds[1])
-    expect(live(clipIds[0]).map((l) => l.emotion)).toEqual(['angry']) // not undone by the retry
+    expect(liveLabels(ws, clipIds[0]).map((l) => l.emotion)).toEqual(['angry']) // not undone by the retry
     expect(undoState(ws, 'ann')).toEqual({ canUndo: 'label angry', canRedo: 'label sad' })
     expect(redo(ws, 'ann', 'redo-0000001')!.clipId).toBe(clipIds[1])
     expect(redo(ws, 'ann', 'redo-0000001')!.clipId).toBe(clipIds[1])
-    expect(live(clipIds[1]).map((l) => l.emotion)).toEqual(['sad'])
+    expect(liveLabels(ws, clipIds[1]).map((l) => l.emotion)).toEqual(['sad'])
     expect(undoState(ws, 'ann').canRedo).toBeNull()
     // nothing to redo: null, also on the retry; a request id cannot change its kind
     expect(redo(ws, 'ann', 'redo-0000002')).toBeNull()

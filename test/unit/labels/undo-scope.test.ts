@@ -1,12 +1,11 @@
 /** Issue 20, item 5: Ctrl+Z in one dataset never reaches into another. */
-import { afterEach, beforeEach, describe, expect, it } from 'vitest'
+import { describe, expect, it } from 'vitest'
 import { clipLabels, importLabels, redo, setLabel, undo, undoState } from '../../../src-main/services/labels/index'
-import { tempWorkspace } from '../../helpers/workspace'
+import { workspaceEachTest, type TempWorkspace } from '../../helpers/lifecycle'
 import { seedClips } from './helpers'
 
-let ws: ReturnType<typeof tempWorkspace>
-beforeEach(() => (ws = tempWorkspace('ser-undo-scope-')))
-afterEach(() => ws.cleanup())
+let ws: TempWorkspace
+workspaceEachTest('ser-undo-scope-', (w) => (ws = w))
 
 const mine = (clipId: number) => clipLabels(ws, clipId).filter((l) => l.annotator === 'ann').map((l) => l.emotion)
 

@@ -36,7 +36,8 @@ describe('training defaults declared once: shifted in the schema, shifted everyw
   it('the shift took effect, and every surface follows it', async () => {
     const real = await vi.importActual<typeof actual>('../../../src-shared/contract/train-spec')
     const [now, before] = [actual.trainDefaults(), real.trainDefaults()]
-    for (const k of ['name', 'arch', 'loss', 'epochs', 'stepsPerEpoch', 'shots', 'frozenLayers', 'recipe', 'seed'] as const) expect(now[k], k).not.toEqual(before[k])
+    for (const k of ['name', 'arch', 'loss', 'epochs', 'stepsPerEpoch', 'shots', 'frozenLayers', 'recipe', 'seed'] as const)
+      expect(now[k], k).not.toEqual(before[k])
     expect(actual.PHASE_DEFAULTS.finetune.epochs).not.toBe(real.PHASE_DEFAULTS.finetune.epochs)
     expect(defaultMismatches()).toEqual([])
   })

@@ -14,13 +14,22 @@ import { finetuneOverrides, pretrainConfig, specLoss, TrainSpecSchema } from '..
 import { finetuneConfig } from '../../../src-main/services/model/train'
 import { initialTrainForm, trainRequestOf } from '../../../src-renderer/src/components/train/train-form'
 import { ExperimentConfigSchema } from '../../../src-shared/contract/experiments'
-import { finetuneEpochsOf, PHASE_DEFAULTS, trainDefaults, TrainRequestSchema, TrainSettingsSchema, type TrainSettings } from '../../../src-shared/contract/train-spec'
+import {
+  finetuneEpochsOf,
+  PHASE_DEFAULTS,
+  trainDefaults,
+  TrainRequestSchema,
+  TrainSettingsSchema,
+  type TrainSettings,
+} from '../../../src-shared/contract/train-spec'
 
 type Key = keyof TrainSettings
 
 /** JSON with sorted keys (absent and undefined alike). */
 const canon = (v: unknown): string =>
-  JSON.stringify(v, (_k, x: unknown) => (x && typeof x === 'object' && !Array.isArray(x) ? Object.fromEntries(Object.entries(x).sort(([a], [b]) => a.localeCompare(b))) : x))
+  JSON.stringify(v, (_k, x: unknown) =>
+    x && typeof x === 'object' && !Array.isArray(x) ? Object.fromEntries(Object.entries(x).sort(([a], [b]) => a.localeCompare(b))) : x,
+  )
 
 export function defaultMismatches(): string[] {
   const d = trainDefaults()

@@ -13,7 +13,18 @@ import { importClosure, importCycles, importPath, importsOf, rel, root, tsFiles 
 
 const modelDir = path.join(root, 'src-main/services/model')
 /** train.ts and the modules only training needs: the loop, its steps and callbacks, checkpoints, losses, the data-parallel step. */
-const TRAINER = ['train.ts', 'train-loop.ts', 'train-steps.ts', 'train-callbacks.ts', 'train-worker.ts', 'checkpoint.ts', 'losses.ts', 'step.ts', 'data-parallel.ts', 'grad-worker.ts']
+const TRAINER = [
+  'train.ts',
+  'train-loop.ts',
+  'train-steps.ts',
+  'train-callbacks.ts',
+  'train-worker.ts',
+  'checkpoint.ts',
+  'losses.ts',
+  'step.ts',
+  'data-parallel.ts',
+  'grad-worker.ts',
+]
 
 describe('the import graph reader', () => {
   const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'import-graph-'))
@@ -25,7 +36,10 @@ describe('the import graph reader', () => {
   }
 
   it('finds type-only, re-exported and inline type imports, resolves folders to index.ts, skips comments and packages', () => {
-    const a = write('a.ts', "import type { B } from './b'\nexport * from './c'\nexport const f = (x: import('./d').D): B => x\n// import x from './e'\nimport fs from 'node:fs'\n")
+    const a = write(
+      'a.ts',
+      "import type { B } from './b'\nexport * from './c'\nexport const f = (x: import('./d').D): B => x\n// import x from './e'\nimport fs from 'node:fs'\n",
+    )
     for (const n of ['b.ts', 'c.ts', 'd/index.ts', 'e.ts']) write(n, 'export type B = number\nexport type D = number\n')
     expect(importsOf(a).map((f) => path.relative(tmp, f).replace(/\\/g, '/')).sort()).toEqual(['b.ts', 'c.ts', 'd/index.ts'])
   })

@@ -25,7 +25,10 @@ const METRIC_NAMES = 'classificationMetrics|metricsFromConfusion|confusionMatrix
 
 /** What a second implementation looks like: a metric function declared, or a recall (the UAR's part) computed. */
 const RULES: { what: string; pattern: RegExp }[] = [
-  { what: 'a metric function declared', pattern: new RegExp(`\\bfunction\\s+(${METRIC_NAMES})\\b|\\b(const|let|var)\\s+(${METRIC_NAMES})\\s*[=:]|^\\s*(${METRIC_NAMES})\\s*[(=:]`, 'm') },
+  {
+    what: 'a metric function declared',
+    pattern: new RegExp(`\\bfunction\\s+(${METRIC_NAMES})\\b|\\b(const|let|var)\\s+(${METRIC_NAMES})\\s*[=:]|^\\s*(${METRIC_NAMES})\\s*[(=:]`, 'm'),
+  },
   { what: 'a recall computed (UAR is a mean of recalls)', pattern: /\b(const|let|var)\s+\w*recall\w*\s*[=:]|\w*recall\w*\s*\+=|\brecall\w*\s*=\s*\w+\s*\//i },
   { what: 'a UAR divided out', pattern: /\buar\s*[:=]\s*\(?[A-Za-z_][\w.]*\s*\//i },
 ]
@@ -34,7 +37,10 @@ const RULES: { what: string; pattern: RegExp }[] = [
 const broken = (text: string) => RULES.filter((r) => r.pattern.test(text)).map((r) => r.what)
 
 describe('one classificationMetrics', () => {
-  const files = DIRS.flatMap((d) => sources(path.join(root, d))).map((f) => ({ rel: path.relative(root, f).replace(/\\/g, '/'), text: fs.readFileSync(f, 'utf8') }))
+  const files = DIRS.flatMap((d) => sources(path.join(root, d))).map((f) => ({
+    rel: path.relative(root, f).replace(/\\/g, '/'),
+    text: fs.readFileSync(f, 'utf8'),
+  }))
 
   it('reads the sources, and its home breaks every rule (it is the implementation)', () => {
     expect(files.length).toBeGreaterThan(100)

@@ -50,7 +50,17 @@ function viaConv(x: tf.Tensor4D, dy: tf.Tensor4D, info: backend_util.Conv2DInfo)
 }
 
 function viaIm2col(x: tf.Tensor4D, dy: tf.Tensor4D, info: backend_util.Conv2DInfo): tf.Tensor4D {
-  const { batchSize: B, inChannels: C, outChannels: O, outHeight: oh, outWidth: ow, filterHeight: fh, filterWidth: fw, strideHeight: sh, strideWidth: sw } = info
+  const {
+    batchSize: B,
+    inChannels: C,
+    outChannels: O,
+    outHeight: oh,
+    outWidth: ow,
+    filterHeight: fh,
+    filterWidth: fw,
+    strideHeight: sh,
+    strideWidth: sw,
+  } = info
   return tf.tidy(() => {
     const xp = paddedInput(x, info)
     const taps: tf.Tensor[] = []

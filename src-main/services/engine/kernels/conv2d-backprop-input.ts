@@ -16,10 +16,25 @@ export function makeConv2dBackpropInputConfig(fallback: tf.KernelFunc | null): t
     kernelFunc: (args) => {
       const { dy, filter } = args.inputs as { dy: tf.TensorInfo; filter: tf.TensorInfo }
       const attrs = args.attrs as unknown as ConvAttrs & { inputShape: [number, number, number, number] }
-      const info = backend_util.computeConv2DInfo(attrs.inputShape, filter.shape as [number, number, number, number], attrs.strides, 1, attrs.pad, attrs.dimRoundingMode, false, 'channelsLast')
+      const info = backend_util.computeConv2DInfo(
+        attrs.inputShape,
+        filter.shape as [number, number, number, number],
+        attrs.strides,
+        1,
+        attrs.pad,
+        attrs.dimRoundingMode,
+        false,
+        'channelsLast',
+      )
       const p = info.padInfo
       const pads = [info.filterHeight - 1 - p.top, info.filterHeight - 1 - p.bottom, info.filterWidth - 1 - p.left, info.filterWidth - 1 - p.right]
-      const simple = attrs.dataFormat !== 'NCHW' && info.strideHeight === 1 && info.strideWidth === 1 && info.dilationHeight === 1 && info.dilationWidth === 1 && pads.every((v) => v >= 0)
+      const simple =
+        attrs.dataFormat !== 'NCHW' &&
+        info.strideHeight === 1 &&
+        info.strideWidth === 1 &&
+        info.dilationHeight === 1 &&
+        info.dilationWidth === 1 &&
+        pads.every((v) => v >= 0)
       if (!simple) {
         if (!fallback) throw new Error('Conv2DBackpropInput (wasm): strided/dilated case needs the backend kernel')
         return fallback(args)

@@ -9,7 +9,12 @@ import { makeConv2dBackpropInputConfig } from './conv2d-backprop-input'
 import { makeBatchMatMulConfig } from './batch-matmul'
 import { makeMaxPoolGradConfig } from './max-pool-grad'
 
-export const WASM_TRAINING_KERNEL_NAMES = ['Conv2DBackpropFilter', 'Conv2DBackpropInput (stride 1 via Conv2D)', 'BatchMatMul (transposed via Transpose)', 'MaxPoolGrad (non-overlapping via masks)']
+export const WASM_TRAINING_KERNEL_NAMES = [
+  'Conv2DBackpropFilter',
+  'Conv2DBackpropInput (stride 1 via Conv2D)',
+  'BatchMatMul (transposed via Transpose)',
+  'MaxPoolGrad (non-overlapping via masks)',
+]
 
 let registered: string[] | null = null
 

@@ -31,7 +31,8 @@ export function fallWarning(f: Fall): string {
   const what = f.phase === 'finetune' ? 'Fine-tuning' : 'Pre-training'
   const advice =
     f.phase === 'finetune'
-      ? 'the network is fitting the K shots and losing what carries over to other clips (over-fitting): try fewer fine-tuning epochs, more frozen layers or more shots'
+      ? 'the network is fitting the K shots and losing what carries over to other clips (over-fitting): try fewer fine-tuning epochs, ' +
+        'more frozen layers or more shots'
       : 'the network is over-fitting its pre-training speakers: try fewer epochs or another loss'
   return (
     `${what} validation accuracy fell from ${f.best.value.toFixed(2)} (epoch ${f.best.epoch}) to ${f.last.value.toFixed(2)} (epoch ${f.last.epoch}): ` +

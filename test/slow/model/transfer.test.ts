@@ -31,7 +31,7 @@ import {
 } from '../../../src-main/services/model/index'
 import { lossConfigFor } from '../../../src-main/services/model/losses'
 import { DEFAULT_LOSS, LOSS_NAMES, type LossName } from '../../../src-shared/losses'
-import { source, subset, target } from './synthetic'
+import { source, subset, target } from '../../unit/model/synthetic'
 
 const MARGIN = 0.08
 const SEEDS = [1, 2, 3]

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { DECODE_RATE, formatTime, frequencyMax, timeTicks } from '../../../src-renderer/src/components/label/axes'
+import { DECODE_RATE, formatTime, frequencyMax, timeTicks } from '../src/components/label/axes'
 
 /** The labels wavesurfer's Timeline draws for these options (its rule: a notch is labelled at multiples of the label interval). */
 function labelsOf(durationSec: number, pxPerSec: number): string[] {

@@ -1,8 +1,8 @@
 /** The renderer's capture pipeline (resampler, chunker, PCM helpers), run in Node. */
 import { describe, expect, it } from 'vitest'
-import { Chunker, type RawChunk } from '../../../src-renderer/src/audio/chunker'
-import { encodeWav16, floatToInt16, int16ToBase64, int16ToFloat, measureLevel } from '../../../src-renderer/src/audio/pcm'
-import { StreamingResampler, resampleTo } from '../../../src-shared/resample'
+import { Chunker, type RawChunk } from '../src/audio/chunker'
+import { encodeWav16, floatToInt16, int16ToBase64, int16ToFloat, measureLevel } from '../src/audio/pcm'
+import { StreamingResampler, resampleTo } from '../../src-shared/resample'
 
 const tone = (rate: number, hz: number, seconds: number, amp = 0.5) =>
   Float32Array.from({ length: Math.round(rate * seconds) }, (_, i) => amp * Math.sin((2 * Math.PI * hz * i) / rate))

@@ -1,6 +1,6 @@
 /** The Train view's and model page's chart axes (components/train/ticks.ts): readable loss ticks, epochs 1..N. */
 import { describe, expect, it } from 'vitest'
-import { epochTicks, niceTicks } from '../../../src-renderer/src/components/train/ticks'
+import { epochTicks, niceTicks } from '../src/components/train/ticks'
 
 const labels = (lo: number, hi: number) => {
   const t = niceTicks(lo, hi)

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { fallWarning, fallingValidation, freeName } from '../../../src-renderer/src/components/train/curve-checks'
+import { fallWarning, fallingValidation, freeName } from '../src/components/train/curve-checks'
 
 const curve = (phase: 'pretrain' | 'finetune', values: (number | null)[]) => values.map((v, i) => ({ phase, epoch: i + 1, valAccuracy: v }))
 

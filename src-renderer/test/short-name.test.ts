@@ -1,6 +1,6 @@
 /** Clip names on the desk are shortened in the middle: the end tells takes apart. */
 import { describe, expect, it } from 'vitest'
-import { middleEllipsis, shownName } from '../../../src-renderer/src/components/label/short-name'
+import { middleEllipsis, shownName } from '../src/components/label/short-name'
 
 describe('middleEllipsis', () => {
   it('keeps short names, and the distinguishing end of long ones', () => {

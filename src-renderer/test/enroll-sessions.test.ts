@@ -1,6 +1,6 @@
 /** Enrollment examples grouped into recording sessions: the basis of the one-session warning and the session hold-out. */
 import { describe, expect, it } from 'vitest'
-import { distinctSittings, parseStamp, recordingSittings, SESSION_GAP_MIN } from '../../../src-renderer/src/stores/enroll-sessions'
+import { distinctSittings, parseStamp, recordingSittings, SESSION_GAP_MIN } from '../src/stores/enroll-sessions'
 
 describe('recording sessions', () => {
   it('reads SQLite UTC stamps as UTC', () => {

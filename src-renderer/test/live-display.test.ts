@@ -1,7 +1,7 @@
 /** The Live view's shown estimate: smoothing over 1 s / 3 s, the hold through short pauses, and no percentages while uncertain. */
 import { describe, expect, it } from 'vitest'
-import { barValue, parseSmoothing, shownEstimate } from '../../../src-renderer/src/stores/live-display'
-import type { LiveFrame } from '../../../src-shared/contract/live'
+import { barValue, parseSmoothing, shownEstimate } from '../src/stores/live-display'
+import type { LiveFrame } from '../../src-shared/contract/live'
 
 const vad = (state: 'speech' | 'silence') => ({
   state,
