@@ -1,8 +1,8 @@
 /**
  * The repository's one lint configuration (`npm run lint`, a step of `npm test`).
  * Three jobs: the layers of docs/CONVENTIONS.md ("Layers") as import rules, a few correctness
- * rules, and the few format rules the code already keeps (line ends, quotes, no semicolons);
- * indentation and line length are left to .editorconfig and review (no mass reformat).
+ * rules, and the few format rules the code already keeps (line ends, quotes, no semicolons, no
+ * line over 160 characters); indentation is left to .editorconfig and review (no mass reformat).
  *
  * Layers use ESLint's own no-restricted-imports (the typescript-eslint variant, for
  * `allowTypeImports`) rather than dependency-cruiser: one tool and one config for lint and
@@ -40,6 +40,8 @@ const ADAPTERS = {
 }
 
 const SOURCE = '{ts,mts,mjs,js,vue}'
+/** The widest a source line may be, in characters (docs/CONVENTIONS.md). */
+export const MAX_LINE = 160
 
 /** Calls that run SQL: any `.prepare(...)`, `.pragma(...)`, and `.exec(...)` of a string (a RegExp's exec takes a variable). */
 export const SQL_CALLS = [
@@ -67,12 +69,17 @@ function serviceBlocks() {
   const all = SERVICE_LEVELS.flat()
   return SERVICE_LEVELS.flatMap((level, li) =>
     level.flatMap((folder) => {
-      const forbidden = all.filter((f) => f !== folder && SERVICE_LEVELS.findIndex((l) => l.includes(f)) >= li && !(ALLOWED_EXCEPTIONS[folder] ?? []).includes(f))
+      const forbidden = all.filter(
+        (f) => f !== folder && SERVICE_LEVELS.findIndex((l) => l.includes(f)) >= li && !(ALLOWED_EXCEPTIONS[folder] ?? []).includes(f),
+      )
       const lower = SERVICE_LEVELS.slice(0, li).flat()
       const message = `services/${folder} may import only ${lower.length ? lower.join(', ') : 'no other service folder'} (docs/CONVENTIONS.md, Layers)`
       return blocks(`src-main/services/${folder}`, (depth) => [
         ...(forbidden.length ? [{ regex: `^${up(depth + 1)}${folders(forbidden)}`, message }] : []),
-        { regex: `^${up(depth + 2)}${folders(Object.keys(ADAPTERS))}`, message: 'services never import api, shell, electron or cli (docs/CONVENTIONS.md, Layers)' },
+        {
+          regex: `^${up(depth + 2)}${folders(Object.keys(ADAPTERS))}`,
+          message: 'services never import api, shell, electron or cli (docs/CONVENTIONS.md, Layers)',
+        },
       ])
     }),
   )
@@ -82,11 +89,25 @@ const layerBlocks = [
   // Files directly in src-main/services (workers.ts): no adapters either.
   {
     files: [`src-main/services/*.${SOURCE}`],
-    rules: { '@typescript-eslint/no-restricted-imports': ['error', { paths: [electronRule], patterns: [{ regex: `^${up(1)}${folders(Object.keys(ADAPTERS))}`, message: 'services never import api, shell, electron or cli' }] }] },
+    rules: {
+      '@typescript-eslint/no-restricted-imports': [
+        'error',
+        {
+          paths: [electronRule],
+          patterns: [{ regex: `^${up(1)}${folders(Object.keys(ADAPTERS))}`, message: 'services never import api, shell, electron or cli' }],
+        },
+      ],
+    },
   },
   ...serviceBlocks(),
   ...Object.entries(ADAPTERS).flatMap(([folder, banned]) =>
-    blocks(`src-main/${folder}`, (depth) => [{ regex: `^${up(depth + 1)}${folders(banned)}`, message: `src-main/${folder} may not import ${banned.join(', ')} (docs/CONVENTIONS.md, Layers)` }], { electron: folder === 'electron' }),
+    blocks(
+      `src-main/${folder}`,
+      (depth) => [
+        { regex: `^${up(depth + 1)}${folders(banned)}`, message: `src-main/${folder} may not import ${banned.join(', ')} (docs/CONVENTIONS.md, Layers)` },
+      ],
+      { electron: folder === 'electron' },
+    ),
   ),
   ...blocks('src-preload', () => [], { electron: true }),
   // The renderer and the shared contract run in the browser: no Node, no main-process code.
@@ -98,7 +119,10 @@ const layerBlocks = [
         allowTypeImports: base === 'src-shared',
         message: `${base} never imports src-main code (docs/CONVENTIONS.md, Layers)`,
       },
-      { regex: `^(node:.*|${builtinModules.filter((m) => !m.startsWith('_')).map((m) => m.replace('/', '\\/')).join('|')})$`, message: `${base} runs in the browser: no Node modules` },
+      {
+        regex: `^(node:.*|${builtinModules.filter((m) => !m.startsWith('_')).map((m) => m.replace('/', '\\/')).join('|')})$`,
+        message: `${base} runs in the browser: no Node modules`,
+      },
     ]),
   ),
 ]
@@ -145,6 +169,8 @@ export default tseslint.config(
       'no-tabs': 'error',
       semi: ['error', 'never'],
       quotes: ['error', 'single', { avoidEscape: true, allowTemplateLiterals: true }],
+      // Readable lines (issue 23): code, comments, strings, template literals, URLs and .vue templates alike.
+      'max-len': ['error', { code: MAX_LINE, tabWidth: 2 }],
     },
   },
   ...layerBlocks,
@@ -161,8 +187,20 @@ export default tseslint.config(
   {
     files: [`src-renderer/**/*.${SOURCE}`],
     rules: {
-      'no-restricted-globals': ['error', ...['prompt', 'confirm', 'alert'].map((name) => ({ name, message: `use the in-app dialog (composables/dialog.ts), not ${name}()` }))],
-      'no-restricted-properties': ['error', ...['window', 'globalThis', 'self'].flatMap((object) => ['prompt', 'confirm', 'alert'].map((property) => ({ object, property, message: `use the in-app dialog (composables/dialog.ts), not ${object}.${property}()` })))],
+      'no-restricted-globals': [
+        'error',
+        ...['prompt', 'confirm', 'alert'].map((name) => ({ name, message: `use the in-app dialog (composables/dialog.ts), not ${name}()` })),
+      ],
+      'no-restricted-properties': [
+        'error',
+        ...['window', 'globalThis', 'self'].flatMap((object) =>
+          ['prompt', 'confirm', 'alert'].map((property) => ({
+            object,
+            property,
+            message: `use the in-app dialog (composables/dialog.ts), not ${object}.${property}()`,
+          })),
+        ),
+      ],
     },
   },
 )

@@ -6,7 +6,15 @@
  */
 import fs from 'node:fs'
 import path from 'node:path'
-import { EmbeddingMapSchema, type CurvePoint, type EmbeddingMap, type ExperimentConfig, type LossTuning, type PretrainRecord, type ResultRecord } from '../../../src-shared/contract/experiments'
+import {
+  EmbeddingMapSchema,
+  type CurvePoint,
+  type EmbeddingMap,
+  type ExperimentConfig,
+  type LossTuning,
+  type PretrainRecord,
+  type ResultRecord,
+} from '../../../src-shared/contract/experiments'
 import { evaluateClaims } from './claims'
 import { recommendedSummary } from './recommended'
 import { renderReport, type RunMeta, type RunTables } from './report'

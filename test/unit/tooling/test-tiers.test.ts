@@ -40,7 +40,9 @@ describe('test tiers', () => {
   it('a test of renderer modules alone lives in src-renderer/test', () => {
     const misplaced = testFiles('test/unit').filter((f) => {
       const imports = [...fs.readFileSync(path.join(root, f), 'utf8').matchAll(/^import .* from '([^']+)'/gm)].map((m) => m[1])
-      return imports.some((i) => i.includes('src-renderer/')) && !imports.some((i) => i.includes('src-main/') || i.startsWith('./') || i.startsWith('../../helpers'))
+      return (
+        imports.some((i) => i.includes('src-renderer/')) && !imports.some((i) => i.includes('src-main/') || i.startsWith('./') || i.startsWith('../../helpers'))
+      )
     })
     expect(misplaced).toEqual([])
   })
