@@ -32,9 +32,27 @@ export const FlaggedShareSchema = z.object({
   high: Real,
 })
 
+/**
+ * One part of the score (descriptor-range/2): the range score over a group of descriptors, with its
+ * own conformal threshold at its share of the stated false-alarm rate (the shares add up to it).
+ */
+export const DescriptorPartSchema = z.object({
+  /** 'all' or 'voice quality'. */
+  name: z.string().max(MAX_TEXT),
+  /** Indices into the reference's descriptors. */
+  descriptors: z.array(z.number().int().min(0)).max(MAX_ITEMS),
+  threshold: Real,
+  falseAlarmRate: Real.min(0).max(1),
+})
+export type DescriptorPart = z.infer<typeof DescriptorPartSchema>
+
 /** What a model card says about its unfamiliarity score. */
 export const UnfamiliarityCardSchema = z.object({
-  method: z.literal('descriptor-range/1'),
+  /**
+   * descriptor-range/1: one range score over all descriptors, `threshold` its own.
+   * descriptor-range/2: the largest of the parts' scores, each over its own threshold; `threshold` is 1.
+   */
+  method: z.enum(['descriptor-range/1', 'descriptor-range/2']),
   reference: DescriptorReferenceSchema,
   /** Scores above it are unfamiliar. */
   threshold: Real,
@@ -45,6 +63,8 @@ export const UnfamiliarityCardSchema = z.object({
   speakers: z.number().int().min(0),
   /** Measured on the held-out speakers (never used to set anything): share flagged. */
   heldOut: FlaggedShareSchema.nullable(),
+  /** descriptor-range/2 only: the parts (absent on /1 cards). */
+  parts: z.array(DescriptorPartSchema).max(8).optional(),
 })
 export type UnfamiliarityCard = z.infer<typeof UnfamiliarityCardSchema>
 

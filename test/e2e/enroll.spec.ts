@@ -168,6 +168,12 @@ test('Enroll view: records examples from the microphone, enrolls a profile with 
   // plain words instead of "calibrated temperature 0.0118; answers farther than 0.630 ..."
   await expect(result).not.toContainText('temperature')
   await expect(app.getByTestId('heldout-uncertain')).toContainText('“Uncertain” instead of an emotion')
+  // "unfamiliar" (issue 21): the person's own check from the takes, and the base model's verdict on them
+  const takesCheck = `A voice that does not sound like ${PERSON}'s takes is shown as “unfamiliar: no estimate” in Live`
+  await expect(app.getByTestId('enroll-unfamiliar')).toContainText(takesCheck)
+  await expect(app.getByTestId('enroll-unfamiliar')).toContainText(`from n = ${n} takes`)
+  await expect(app.getByTestId('enroll-unfamiliar-takes')).toHaveText(new RegExp(`^\\d+ of ${n}$`))
+  await expect(app.getByTestId('enroll-unfamiliar')).toContainText('false alarms); the profile\'s estimates for this person rest on these takes')
   await expect(app.getByTestId('heldout-method')).toContainText(`leave-some-out on the ${EMOTIONS.length * K} examples`)
   const map = app.getByTestId('embedding-map')
   await expect(map.locator('circle')).toHaveCount(EMOTIONS.length * K)

@@ -145,6 +145,7 @@ test('the model page shows card, roles, held-out figures, data, backend and curv
   await expect(app.getByTestId('model-unfamiliar-rate')).toHaveText('5%')
   await expect(app.getByTestId('model-unfamiliar')).toContainText(/n = \d+ clips of \d+ speakers it never trained on/)
   await expect(app.getByTestId('model-unfamiliar-heldout')).toContainText(/of 170 clips flagged/)
+  await expect(app.getByTestId('model-unfamiliar-parts')).toContainText('voice quality (28 descriptors, threshold')
   await expect(app.getByTestId('model-rename')).toHaveCount(0)
   await expect(app.getByTestId('model-delete')).toHaveCount(0)
   await expect(app.getByTestId('curves-none')).toBeVisible()

@@ -15,24 +15,31 @@ import { readWav } from './wav'
 
 export const ASTERISK_DIR = process.env.SER_ASTERISK_SOUNDS ?? '/usr/share/asterisk/sounds/en_US_f_Allison'
 
-/** The first `n` prompts (sorted by name) that exist in both encodings. */
-export function promptNames(n = 60): string[] {
+/** Every prompt (sorted by name) that exists in both encodings. */
+export function allPromptNames(): string[] {
   if (!fs.existsSync(ASTERISK_DIR)) throw new Error(`real speech not found: ${ASTERISK_DIR} (install asterisk-core-sounds-en-wav and -g722: npm run setup)`)
   const names = fs.readdirSync(ASTERISK_DIR).filter((f) => f.endsWith('.wav') && fs.existsSync(path.join(ASTERISK_DIR, f.replace(/\.wav$/, '.g722'))))
-  if (names.length < n) throw new Error(`only ${names.length} prompts with both a .wav and a .g722 in ${ASTERISK_DIR}; install both packages (npm run setup)`)
-  return names.sort().slice(0, n).map((f) => f.replace(/\.wav$/, ''))
+  return names.sort().map((f) => f.replace(/\.wav$/, ''))
+}
+
+/** `n` prompts (sorted by name) from the `from`-th on that exist in both encodings (n = Infinity: all the rest). */
+export function promptNames(n = 60, from = 0): string[] {
+  const names = allPromptNames()
+  if (Number.isFinite(n) && names.length < from + n)
+    throw new Error(`only ${names.length} prompts with both a .wav and a .g722 in ${ASTERISK_DIR}; install both packages (npm run setup)`)
+  return names.slice(from, from + n)
 }
 
 /** The 8 kHz WAV files. */
-export function telephonePrompts(n = 60): string[] {
-  return promptNames(n).map((b) => path.join(ASTERISK_DIR, `${b}.wav`))
+export function telephonePrompts(n = 60, from = 0): string[] {
+  return promptNames(n, from).map((b) => path.join(ASTERISK_DIR, `${b}.wav`))
 }
 
 /** The wideband (G.722, 16 kHz) files decoded to 16-bit WAV with ffmpeg (cached). */
-export function widebandPrompts(n = 60): string[] {
+export function widebandPrompts(n = 60, from = 0): string[] {
   const out = path.join(os.tmpdir(), 'ser-asterisk-g722')
   fs.mkdirSync(out, { recursive: true })
-  return promptNames(n).map((b) => {
+  return promptNames(n, from).map((b) => {
     const wav = path.join(out, `${b}.wav`)
     if (!fs.existsSync(wav)) {
       const tmp = `${wav}.${process.pid}.tmp.wav`

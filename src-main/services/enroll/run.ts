@@ -20,7 +20,7 @@ import type { ModelCardData } from '../model/types'
 import { buildProfile } from '../model/inference'
 import { loadModel, saveModel, saveProfile } from '../model/storage'
 import { embedAll } from '../model/trained'
-import { descriptorScores, descriptorsOf, profileFamiliarity } from '../model/unfamiliar'
+import { descriptorsOf, modelScores, profileFamiliarity } from '../model/unfamiliar'
 import { openWorkspace } from '../store/workspace'
 import { insertProfile, setProfileResult } from '../store/profiles'
 import { EnrollRequestSchema, type EnrollProgress, type EnrollRequest, type EnrollResult } from '../../../src-shared/contract/enroll'
@@ -126,7 +126,7 @@ export async function runEnrollment(specIn: EnrollSpec, onProgress: (p: EnrollRu
     if (familiarity) profile.familiarity = familiarity
     // the base model's own check travels with the enrolled model (same input space: fine-tuning keeps the normaliser)
     const baseUnfamiliarity = baseCard.unfamiliarity ?? null
-    const takeScores = baseUnfamiliarity ? descriptorScores(baseUnfamiliarity.reference, descriptorsOf(model.normaliser, data)) : []
+    const takeScores = baseUnfamiliarity ? modelScores(baseUnfamiliarity, descriptorsOf(model.normaliser, data)) : []
     const map = embeddingMap(embedAll(model, data), model.net.embeddingDim, data.labels, data.clipIds)
     const baseMap = model === base ? null : embeddingMap(embedAll(base, data), base.net.embeddingDim, data.labels, data.clipIds)
 

@@ -26,7 +26,7 @@ import { beginRun, finishRun, recordEpoch, registerModel, uniqueModelName } from
 import { planSplit, type RunSplit } from './roles'
 import { saveModel, saveProfile } from './storage'
 import { defaultTrainConfig, finetune, pretrain } from './train'
-import type { Architecture, EpochReport, ItemSet, TrainConfig } from './types'
+import type { Architecture, EpochReport, ItemSet, Normaliser, TrainConfig } from './types'
 import type { TrainingData } from '../../../src-shared/contract/models'
 import { lossConfigFor } from './losses'
 import { chooseForTarget } from './run-recipe'
@@ -67,6 +67,22 @@ export interface RunProgress {
   fraction: number | null
   message: string
   epoch?: EpochReport
+}
+
+/**
+ * The card's unfamiliarity section of a run: reference = the clips trained on; threshold = speakers
+ * never trained on (calibration, validation); the held-out speakers measure it. Also used by
+ * scripts/build-default-model.ts --refresh-unfamiliarity to rebuild the shipped card's section alone.
+ */
+export function unfamiliarityOf(normaliser: Normaliser | null, src: ItemSet, tgt: ItemSet | null, split: RunSplit) {
+  const enrolSet = tgt ?? src
+  const validation = [subset(src, split.pretrain.val), ...(tgt && split.finetune ? [subset(tgt, split.finetune.val)] : [])]
+  return buildUnfamiliarity({
+    normaliser,
+    reference: concatItems([subset(src, split.pretrain.train), ...(tgt ? [subset(tgt, split.shots)] : [])]),
+    calibration: concatItems([subset(enrolSet, split.calibration), ...validation]),
+    heldOut: split.heldOut.length ? subset(enrolSet, split.heldOut) : null,
+  })
 }
 
 export async function runTraining(specIn: TrainSpec, onProgress: (p: RunProgress) => void = () => {}, signal?: AbortSignal) {
@@ -143,13 +159,7 @@ export async function runTraining(specIn: TrainSpec, onProgress: (p: RunProgress
         )
       : null
     // Unfamiliarity: reference = the clips trained on; threshold = speakers never trained on (calibration, validation); held-out measures it.
-    const validation = [subset(src, split.pretrain.val), ...(tgt && split.finetune ? [subset(tgt, split.finetune.val)] : [])]
-    const unfamiliarity = buildUnfamiliarity({
-      normaliser: model.normaliser,
-      reference: concatItems([subset(src, split.pretrain.train), ...(tgt ? [subset(tgt, split.shots)] : [])]),
-      calibration: concatItems([subset(enrolSet, split.calibration), ...validation]),
-      heldOut: split.heldOut.length ? subset(enrolSet, split.heldOut) : null,
-    })
+    const unfamiliarity = unfamiliarityOf(model.normaliser, src, tgt, split)
     // The card's ECE is the held-out one: the calibration speakers' own ECE would flatter it.
     if (heldOut) profile.ece = heldOut.ece
     onProgress({ phase: 'save', fraction: null, message: `saving to ${out}` })

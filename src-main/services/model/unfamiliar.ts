@@ -3,15 +3,24 @@
  *
  * Descriptors are the model's own normalised input (eGeMAPS: the 88 functionals; log-mel: each
  * band's mean and sd over frames). The reference is each descriptor's central range (1st-99th
- * percentile) over the model's training clips. A clip's score is the sum over descriptors of how
- * far it lies outside that range, in units of the descriptor's interquartile range, each capped
- * at `cap` = 0.25 (so one odd descriptor cannot decide alone): a familiar clip scores near 0, a voice or
- * channel the model never heard lies outside many ranges at once.
+ * percentile) over the model's training clips. A range score over a group of descriptors is the sum
+ * of how far the clip lies outside each range, in units of the descriptor's interquartile range,
+ * each capped at `cap` = 0.25 (so one odd descriptor cannot decide alone): a familiar clip scores
+ * near 0, a voice or channel the model never heard lies outside many ranges at once.
  *
- * The threshold is a conformal quantile of the scores of speakers not in the reference (the
- * calibration and validation speakers): the ceil((n+1)(1-a))-th smallest of n, so that a new
- * clip from the same population is flagged with probability <= a (the stated false-alarm rate).
- * The held-out speakers then measure the rate actually flagged; they set nothing.
+ * Two range scores (descriptor-range/2, eGeMAPS models): over all descriptors, and over the
+ * voice-quality descriptors alone (jitter, shimmer, HNR, harmonic differences, formant amplitudes,
+ * spectral tilt: VOICE_QUALITY). New speakers of the training generator differ from its training
+ * speakers mostly in pitch, loudness and tempo, which fill the all-descriptor score and so raise its
+ * threshold; the voice-quality group leaves those out, so a voice produced differently (a real
+ * larynx against a generator's source model) is not drowned by them. Log-mel models have one part.
+ *
+ * Each part's threshold is a conformal quantile of the scores of speakers not in the reference (the
+ * calibration and validation speakers): the ceil((n+1)(1-a))-th smallest of n, so that a new clip
+ * from the same population exceeds it with probability <= a. With two parts each gets a/2
+ * (Bonferroni), so a new clip is flagged by either with probability <= a, the stated rate. The
+ * combined score is the largest part score over its threshold (unfamiliar above 1). The held-out
+ * speakers then measure the rate actually flagged; they set nothing.
  *
  * Why not the embedding: measured on the shipped model, the (L2-normalised) embedding places
  * real human speech as close to the training speakers as new generated speakers (docs/live.md);
@@ -19,14 +28,15 @@
  * profiles do use the embedding, against the person's own takes (profileCheck below).
  */
 import { wilson } from '../../../src-shared/wilson'
-import type { DescriptorReference, UnfamiliarityCard, UnfamiliarVerdict } from '../../../src-shared/contract/unfamiliar'
+import type { DescriptorPart, DescriptorReference, UnfamiliarityCard, UnfamiliarVerdict } from '../../../src-shared/contract/unfamiliar'
+import { EGEMAPS_NAMES } from '../features/names'
 import { dist, quantile } from './inference-core'
 import { applyNormaliser } from './normalise'
 import { recordingReasons, type RecordingReport } from './recording-checks'
 import type { ItemSet, ModelCardData, Normaliser } from './types'
 import type { Prediction, Profile, ProfileFamiliarity } from './profile'
 
-export type { DescriptorReference, UnfamiliarityCard, UnfamiliarVerdict }
+export type { DescriptorPart, DescriptorReference, UnfamiliarityCard, UnfamiliarVerdict }
 
 export const DEFAULT_FALSE_ALARM_RATE = 0.05
 const QUANTILES: [number, number] = [0.01, 0.99]
@@ -37,6 +47,16 @@ const QUANTILES: [number, number] = [0.01, 0.99]
  * same held-out false-alarm rate; that comparison included the real prompts, so it is stated.
  */
 const CAP = 0.25
+
+/**
+ * eGeMAPS voice-quality and spectral-shape descriptors (28 of 88): how the voice is produced, not
+ * its pitch, loudness, tempo or words. Chosen by acoustic meaning (issue 21 named jitter, shimmer and
+ * HNR), not fitted to any data; docs/live.md says what was measured with it and on what.
+ */
+const VOICE_QUALITY_RE = /^(jitterLocal|shimmerLocaldB|HNRdBACF|logRelF0-H1-H2|logRelF0-H1-A3|F[123]amplitudeLogRelF0|alphaRatio|hammarbergIndex|slope)/
+export const VOICE_QUALITY: number[] = EGEMAPS_NAMES.flatMap((n, i) => (VOICE_QUALITY_RE.test(n) ? [i] : []))
+/** A part's threshold is at least this (a part on which no calibration clip left its ranges still needs a positive excess to flag). */
+const MIN_PART_THRESHOLD = 1e-3
 
 export interface Descriptors {
   kind: DescriptorReference['descriptors']
@@ -95,20 +115,37 @@ export function fitReference(desc: Descriptors, speakers: number): DescriptorRef
   return { descriptors: desc.kind, quantiles: QUANTILES, lo, hi, scale, cap: CAP, clips: desc.n, speakers }
 }
 
-/** Score of descriptor row `i`. */
-export function descriptorScore(ref: DescriptorReference, desc: Descriptors, i: number): number {
+/** Range score of descriptor row `i` over `only` (all descriptors when absent). */
+export function descriptorScore(ref: DescriptorReference, desc: Descriptors, i: number, only?: number[]): number {
   let s = 0
-  for (let k = 0; k < desc.dim; k++) {
+  const one = (k: number) => {
     const v = desc.d[i * desc.dim + k]
     const e = Math.max(0, (v - ref.hi[k]) / ref.scale[k], (ref.lo[k] - v) / ref.scale[k])
     s += Math.min(e, ref.cap)
   }
+  if (only) only.forEach(one)
+  else for (let k = 0; k < desc.dim; k++) one(k)
   return s
 }
 
-export function descriptorScores(ref: DescriptorReference, desc: Descriptors): number[] {
+export function descriptorScores(ref: DescriptorReference, desc: Descriptors, only?: number[]): number[] {
   if (desc.dim !== ref.lo.length) throw new Error(`the unfamiliarity reference has ${ref.lo.length} descriptors, the input ${desc.dim}`)
-  return Array.from({ length: desc.n }, (_, i) => descriptorScore(ref, desc, i))
+  return Array.from({ length: desc.n }, (_, i) => descriptorScore(ref, desc, i, only))
+}
+
+/** Each part's raw score per row: [part][row]. A /1 card has one part, all descriptors, at its threshold. */
+export function partScores(card: UnfamiliarityCard, desc: Descriptors): number[][] {
+  if (!card.parts) return [descriptorScores(card.reference, desc)]
+  return card.parts.map((p) => descriptorScores(card.reference, desc, p.name === 'all' ? undefined : p.descriptors))
+}
+
+const partsOf = (card: UnfamiliarityCard): { name: string; threshold: number }[] => card.parts ?? [{ name: 'all', threshold: card.threshold }]
+
+/** The score compared with `card.threshold`: /1, the range score; /2, the largest part score over its threshold. */
+export function modelScores(card: UnfamiliarityCard, desc: Descriptors, raw = partScores(card, desc)): number[] {
+  if (!card.parts) return raw[0]
+  const parts = card.parts
+  return Array.from({ length: desc.n }, (_, i) => Math.max(...parts.map((p, j) => raw[j][i] / Math.max(p.threshold, MIN_PART_THRESHOLD))))
 }
 
 /**
@@ -148,20 +185,40 @@ export function concatItems(parts: ItemSet[]): ItemSet {
   return { x, itemShape: parts[0].itemShape, labels: parts.flatMap((p) => p.labels), speakers: parts.flatMap((p) => p.speakers) }
 }
 
+/** The parts a reference of this kind is scored on (names and descriptor groups). */
+function partGroups(ref: DescriptorReference): { name: string; descriptors: number[] }[] {
+  const all = { name: 'all', descriptors: ref.lo.map((_, k) => k) }
+  return ref.descriptors === 'egemaps' && ref.lo.length === EGEMAPS_NAMES.length ? [all, { name: 'voice quality', descriptors: VOICE_QUALITY }] : [all]
+}
+
 /** The card's unfamiliarity section (null when no speaker was left to calibrate on). */
 export function buildUnfamiliarity(o: UnfamiliarityInput): UnfamiliarityCard | null {
   if (o.calibration.labels.length === 0 || o.reference.labels.length === 0) return null
-  const ref = fitReference(descriptorsOf(o.normaliser, o.reference), speakerCount(o.reference))
-  const cal = descriptorScores(ref, descriptorsOf(o.normaliser, o.calibration))
-  const { threshold, rate } = conformalThreshold(cal, o.falseAlarmRate ?? DEFAULT_FALSE_ALARM_RATE)
-  let heldOut: UnfamiliarityCard['heldOut'] = null
-  if (o.heldOut && o.heldOut.labels.length) {
-    const scores = descriptorScores(ref, descriptorsOf(o.normaliser, o.heldOut))
-    const flagged = scores.filter((s) => s > threshold).length
-    const w = wilson(flagged, scores.length)
-    heldOut = { flagged, n: scores.length, speakers: speakerCount(o.heldOut), low: w.low, high: w.high }
+  const reference = fitReference(descriptorsOf(o.normaliser, o.reference), speakerCount(o.reference))
+  const calDesc = descriptorsOf(o.normaliser, o.calibration)
+  const groups = partGroups(reference)
+  const a = (o.falseAlarmRate ?? DEFAULT_FALSE_ALARM_RATE) / groups.length
+  const parts: DescriptorPart[] = groups.map((g) => {
+    const c = conformalThreshold(descriptorScores(reference, calDesc, g.name === 'all' ? undefined : g.descriptors), a)
+    return { ...g, threshold: c.threshold, falseAlarmRate: c.rate }
+  })
+  const card: UnfamiliarityCard = {
+    method: 'descriptor-range/2',
+    reference,
+    threshold: 1,
+    falseAlarmRate: Math.min(1, parts.reduce((s, p) => s + p.falseAlarmRate, 0)),
+    n: calDesc.n,
+    speakers: speakerCount(o.calibration),
+    heldOut: null,
+    parts,
   }
-  return { method: 'descriptor-range/1', reference: ref, threshold, falseAlarmRate: rate, n: cal.length, speakers: speakerCount(o.calibration), heldOut }
+  if (o.heldOut && o.heldOut.labels.length) {
+    const scores = modelScores(card, descriptorsOf(o.normaliser, o.heldOut))
+    const flagged = scores.filter((s) => s > card.threshold).length
+    const w = wilson(flagged, scores.length)
+    card.heldOut = { flagged, n: scores.length, speakers: speakerCount(o.heldOut), low: w.low, high: w.high }
+  }
+  return card
 }
 
 function nearestMean(emb: ArrayLike<number>, i: number, support: number[][], dim: number, k: number, skip = -1): number {
@@ -190,13 +247,18 @@ export function judge(
   score: number | null,
   recording: RecordingReport | null,
   person: { distance: number; check: ProfileFamiliarity } | null = null,
+  /** Each part's raw score (descriptor-range/2), to name the parts that exceed. */
+  parts: number[] | null = null,
 ): UnfamiliarVerdict {
   const reasons = recording ? recordingReasons(recording) : []
-  if (card && score !== null && score > card.threshold)
+  if (card && score !== null && score > card.threshold) {
+    const partName = (name: string) => (name === 'all' ? 'all descriptors' : name)
+    const over = partsOf(card).flatMap((p, j) => (parts && parts[j] > p.threshold ? [`${partName(p.name)} ${f2(parts[j])} > ${f2(p.threshold)}`] : []))
     reasons.push(
-      `unlike the model's training voices: score ${f2(score)} above its threshold ${f2(card.threshold)} (set for ${Math.round(card.falseAlarmRate * 100)}% ` +
-        `false alarms on ${card.n} clips of ${card.speakers} speakers it never trained on)`,
+      `unlike the model's training voices: score ${f2(score)} above its threshold ${f2(card.threshold)}${over.length ? ` (${over.join('; ')})` : ''}` +
+        ` (set for ${Math.round(card.falseAlarmRate * 100)}% false alarms on ${card.n} clips of ${card.speakers} speakers it never trained on)`,
     )
+  }
   if (person && person.distance > person.check.threshold)
     reasons.push(
       `does not sound like the enrolled person's takes: distance ${f2(person.distance)} above ${f2(person.check.threshold)} (from ${person.check.n} takes)`,
@@ -226,13 +288,16 @@ export function verdictsFor(
   recordings: (RecordingReport | null)[] | null,
 ): UnfamiliarVerdict[] {
   const u = card.unfamiliarity ?? null
-  const scores = u ? descriptorScores(u.reference, descriptorsOf(card.normaliser, items)) : null
+  const desc = u ? descriptorsOf(card.normaliser, items) : null
+  const parts = u && desc ? partScores(u, desc) : null
+  const scores = u && desc && parts ? modelScores(u, desc, parts) : null
   return preds.map((p, i) =>
     judge(
       u,
       scores ? scores[i] : null,
       recordings?.[i] ?? null,
       profile.familiarity && p.takesDistance !== undefined ? { distance: p.takesDistance, check: profile.familiarity } : null,
+      parts ? parts.map((s) => s[i]) : null,
     ),
   )
 }

@@ -21,6 +21,7 @@ const grid = {
   target: { name: 'ravdess', ref: '/r' },
   folds: 2,
   seeds: 2,
+  pretrainSeeds: 3,
   shots: [1, 'all' as const],
   frozen: [0, 1],
 }

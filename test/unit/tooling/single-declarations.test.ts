@@ -24,6 +24,8 @@ const RULES: { what: string; pattern: RegExp; home: string }[] = [
   { what: 'ANALYSIS_RATE', pattern: /\bANALYSIS_RATE = \d/, home: 'src-shared/audio.ts' },
   { what: 'subset()', pattern: /function subset\(/, home: 'src-main/services/model/data.ts' },
   { what: 'a resampler', pattern: /class \w*Resampler\b|function resampleTo\(/, home: 'src-shared/resample.ts' },
+  { what: 'the extractor names', pattern: /'egemaps' \| 'logmel'|\['egemaps', 'logmel'\]/, home: 'src-shared/extractors.ts' },
+  { what: 'the fine-tune phase defaults', pattern: /epochs: 30, stepsPerEpoch: 10\b/, home: 'src-shared/contract/train-spec.ts' },
 ]
 
 describe('single declarations', () => {

@@ -11,7 +11,21 @@ import { initBackend } from '../../../src-main/services/engine/backend'
 import { EXTRACTOR_VERSION } from '../../../src-main/services/features/index'
 import { defaultModelDir, filesToItems, loadModel, loadProfile, predict } from '../../../src-main/services/model/index'
 import { recordingReasons, recordingReport } from '../../../src-main/services/model/recording-checks'
-import { conformalThreshold, descriptorScores, fitReference, judge, profileFamiliarity, verdictsFor } from '../../../src-main/services/model/unfamiliar'
+import {
+  buildUnfamiliarity,
+  conformalThreshold,
+  descriptorScores,
+  descriptorsOf,
+  fitReference,
+  judge,
+  modelScores,
+  partScores,
+  profileFamiliarity,
+  verdictsFor,
+  VOICE_QUALITY,
+  type UnfamiliarityCard,
+} from '../../../src-main/services/model/unfamiliar'
+import type { ItemSet } from '../../../src-main/services/model/types'
 import { syntheticCorpus } from '../../helpers/corpora'
 import { telephonePrompts, widebandPrompts } from '../../helpers/real-speech'
 
@@ -72,6 +86,59 @@ describe('descriptor score and its calibration', () => {
     expect(conformalThreshold(s, 0.05)).toEqual({ threshold: 95, rate: 0.05 })
     expect(conformalThreshold(s.slice(0, 9), 0.05)).toEqual({ threshold: 9, rate: 0.1 })
   })
+  it('two parts, each at half the rate: a clip out only on voice quality is flagged, though the all-descriptor score (and a /1 card) lets it pass', () => {
+    const r = rng(9)
+    const dim = 88
+    const voice = new Set(VOICE_QUALITY)
+    const others = Array.from({ length: dim }, (_, k) => k).filter((k) => !voice.has(k))
+    // every calibration speaker is out of range on 20 descriptors that are not voice quality (pitch, loudness, tempo...)
+    const items = (n: number, shift: (k: number) => number, spk: string): ItemSet => ({
+      x: Float32Array.from({ length: n * dim }, (_, i) => r() * 2 - 1 + shift(i % dim)),
+      itemShape: [dim],
+      labels: new Array(n).fill('neutral'),
+      speakers: new Array(n).fill(spk),
+    })
+    const shifted = new Set(others.slice(0, 20))
+    const card = buildUnfamiliarity({
+      normaliser: null,
+      reference: items(400, () => 0, 'a'),
+      calibration: items(200, (k) => (shifted.has(k) ? 3 : 0), 'b'),
+      heldOut: null,
+    })!
+    expect(card.method).toBe('descriptor-range/2')
+    expect(card.threshold).toBe(1)
+    expect(card.parts!.map((p) => [p.name, p.falseAlarmRate])).toEqual([
+      ['all', 0.025],
+      ['voice quality', 0.025],
+    ])
+    expect(card.falseAlarmRate).toBeCloseTo(0.05, 12)
+    expect(card.parts![1].descriptors).toEqual(VOICE_QUALITY)
+    // a clip inside every range except 8 voice-quality descriptors
+    const row = new Array(dim).fill(0)
+    for (const k of VOICE_QUALITY.slice(0, 8)) row[k] = 3
+    const desc = { kind: 'egemaps' as const, dim, n: 1, d: Float32Array.from(row) }
+    const raw = partScores(card, desc)
+    expect(raw[0][0]).toBeLessThan(card.parts![0].threshold)
+    expect(raw[1][0]).toBeGreaterThan(card.parts![1].threshold)
+    const score = modelScores(card, desc)[0]
+    const v = judge(card, score, null, null, raw.map((s) => s[0]))
+    expect(v.unfamiliar).toBe(true)
+    expect(v.reasons[0]).toMatch(/voice quality/)
+    // an older card (descriptor-range/1: one score over all descriptors, its own threshold) still loads and judges as before
+    const old: UnfamiliarityCard = { ...card, method: 'descriptor-range/1', threshold: card.parts![0].threshold, parts: undefined }
+    expect(modelScores(old, desc)[0]).toBe(raw[0][0])
+    expect(judge(old, modelScores(old, desc)[0], null).unfamiliar).toBe(false)
+    // log-mel models have one part, at the whole rate
+    const mel = (n: number): ItemSet => ({
+      x: Float32Array.from({ length: n * 6 }, () => r()),
+      itemShape: [3, 2],
+      labels: new Array(n).fill('a'),
+      speakers: new Array(n).fill('s'),
+    })
+    expect(descriptorsOf(null, mel(1)).kind).toBe('logmel-bands')
+    const melCard = buildUnfamiliarity({ normaliser: null, reference: mel(100), calibration: mel(100), heldOut: null })!
+    expect(melCard.parts!.map((p) => [p.name, p.falseAlarmRate])).toEqual([['all', 0.05]])
+  })
   it("an enrolled profile flags a voice far from the person's takes, with the number of takes it rests on", () => {
     const r = rng(5)
     const takes = Array.from({ length: 24 }, () => [r() * 0.1, r() * 0.1])
@@ -90,13 +157,15 @@ describe('the shipped default model on real human speech', () => {
     const { card } = await loadModel(defaultModelDir(), { extractorVersion: EXTRACTOR_VERSION })
     const u = card.unfamiliarity!
     expect(u.falseAlarmRate).toBe(0.05)
+    expect(u.method).toBe('descriptor-range/2')
+    expect(u.parts!.map((p) => p.name)).toEqual(['all', 'voice quality'])
     expect(u.n).toBeGreaterThanOrEqual(100)
     expect(u.speakers).toBeGreaterThanOrEqual(5)
     expect(u.heldOut!.n).toBe(card.heldOut!.n)
     expect(u.heldOut!.flagged / u.heldOut!.n).toBeLessThanOrEqual(0.1)
   })
 
-  it('withholds or says neutral on >= 90% of the 8 kHz prompts, most of the wideband ones, and flags <= 10% of new generated speakers', async () => {
+  it('withholds or says neutral on >= 90% of the 8 kHz prompts and of the wideband ones, and flags <= 10% of new generated speakers', async () => {
     await initBackend()
     const dir = defaultModelDir()
     const { model, card } = await loadModel(dir, { extractorVersion: EXTRACTOR_VERSION })
@@ -117,8 +186,7 @@ describe('the shipped default model on real human speech', () => {
         `flagged ${(gen * 100).toFixed(1)}% of generated`,
     )
     expect(tel).toBeGreaterThanOrEqual(0.9)
-    // The issue asks 90% of the wideband prompts too; measured well short of it (docs/live.md): this floor only keeps it from falling back to today's 0%.
-    expect(wide).toBeGreaterThanOrEqual(0.5)
+    expect(wide).toBeGreaterThanOrEqual(0.9)
     expect(gen).toBeLessThanOrEqual(0.1)
   })
 
