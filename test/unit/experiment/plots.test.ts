@@ -10,7 +10,7 @@ import { siameseVsSoftmax } from '../../../src-main/services/experiment/claims'
 import { aggregate } from '../../../src-main/services/experiment/summary'
 import { VERDICT_COLOUR } from '../../../src-main/services/experiment/report-tables'
 import { VERDICT_COLOURS } from '../../../src-shared/verdicts'
-import { recordsFor } from './records'
+import { recordsFor, smallGrid } from './records'
 
 type Layer = {
   mark: { type: string }
@@ -19,15 +19,7 @@ type Layer = {
     { datum?: number; field?: string; scale?: { type?: string; domain?: unknown[]; range?: unknown[] }; axis?: { values?: number[]; labelExpr?: string } }
   >
 }
-const grid = {
-  sources: [{ name: 'cremad', ref: '/c' }],
-  target: { name: 'ravdess', ref: '/r' },
-  folds: 2,
-  seeds: 1,
-  pretrainSeeds: 1,
-  shots: [1, 5, 'all' as const],
-  frozen: [0],
-}
+const grid = smallGrid({ shots: [1, 5, 'all'] })
 
 describe('plots', () => {
   const recs = recordsFor(grid, (e) => 4 + (e.method === 'finetune' ? 3 : 0) + (e.shots === 'all' ? 3 : e.shots === 5 ? 1 : 0))

@@ -12,33 +12,19 @@ import { afterAll, describe, expect, it } from 'vitest'
 import {
   collectResults,
   gridSize,
-  makeConfig,
-  openPlanFolder,
-  provideFeatures,
   runPlan,
-  taskContext,
   writeOutputs,
 } from '../../../src-main/services/experiment/index'
 import { recommendedSummary } from '../../../src-main/services/experiment/recommended'
-import { makeSyntheticCorpus } from '../../../src-main/services/model/synthetic'
 import { tempDir } from '../../helpers/workspace'
-import { recordsFor } from './records'
+import { generatedConfig, openGenerated } from './generated'
+import { CLASSES, recordsFor } from './records'
 
-const classes = ['happy', 'sad', 'angry']
-const config = makeConfig({
-  sources: [{ name: 'src', ref: 'generated' }],
-  target: { name: 'tgt', ref: 'generated' },
+const config = generatedConfig({
   losses: ['distance'],
   finetuneLosses: ['distance', 'contrastive'],
-  folds: 3,
-  seeds: 1,
   pretrainSeeds: 1,
   shots: [1, 'all'],
-  frozen: [1],
-  pretrainEpochs: 3,
-  stepsPerEpoch: 8,
-  finetuneEpochs: 3,
-  finetuneSteps: 4,
   tuneBudget: 1,
   tuneEpochs: 1,
   recommendFolds: 2,
@@ -48,11 +34,7 @@ afterAll(() => fs.rmSync(root, { recursive: true, force: true }))
 
 describe('the recommended arm', () => {
   it('chooses on the support speakers only, carries its choice, and is reported with its margin over the best fixed arm', async () => {
-    const { plan, outDir } = openPlanFolder(path.join(root, 'run'), config, gridSize(config).evaluations)
-    provideFeatures(taskContext(outDir, plan), [
-      { corpus: 'src', role: 'source', items: makeSyntheticCorpus({ classes, speakers: 10, perSpeakerPerClass: 4, seed: 3, speakerPrefix: 's' }) },
-      { corpus: 'tgt', role: 'target', items: makeSyntheticCorpus({ classes, speakers: 6, perSpeakerPerClass: 4, seed: 7, speakerPrefix: 't' }) },
-    ], { name: 'egemaps', version: 'test' })
+    const { plan, outDir } = openGenerated(path.join(root, 'run'), config, 10)
     await runPlan(outDir, plan)
     const { records } = collectResults(outDir)
     expect(records).toHaveLength(gridSize(config).evaluations)
@@ -68,7 +50,7 @@ describe('the recommended arm', () => {
       expect(choice.speakers).toEqual(r.speakers.support)
       const otherFolds = allTarget.filter((s) => !r.speakers.test.includes(s))
       if (r.shots === 'all') expect(choice.speakers).toEqual(otherFolds)
-      else expect(choice.speakers.length).toBeLessThanOrEqual(classes.length)
+      else expect(choice.speakers.length).toBeLessThanOrEqual(CLASSES.length)
       expect(r.speakers.support.filter((s) => r.speakers.test.includes(s))).toEqual([])
       if (r.shots === 'all') expect(choice.rotations).toBe(2)
       else if (choice.rotations === 0) expect(choice.reason).toMatch(/cross-validation impossible/)

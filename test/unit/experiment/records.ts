@@ -38,3 +38,9 @@ export function recordsFor(input: ExperimentConfigInput, correctOf: (e: Evaluati
     }
   })
 }
+
+/** A small grid on two named corpora (cremad -> ravdess, 2 folds, 1 seed, 1 shot, frozen 0); `over` changes any field. */
+export function smallGrid(over: Partial<ExperimentConfigInput> = {}): ExperimentConfigInput {
+  const corpora = { sources: [{ name: 'cremad', ref: '/c' }], target: { name: 'ravdess', ref: '/r' } }
+  return { ...corpora, folds: 2, seeds: 1, pretrainSeeds: 1, shots: [1], frozen: [0], ...over }
+}

@@ -14,17 +14,9 @@ import {
   validateRecord,
   writeResults,
 } from '../../../src-main/services/experiment/index'
-import { recordsFor } from './records'
+import { recordsFor, smallGrid } from './records'
 
-const grid = {
-  sources: [{ name: 'cremad', ref: '/c' }],
-  target: { name: 'ravdess', ref: '/r' },
-  folds: 2,
-  seeds: 2,
-  pretrainSeeds: 3,
-  shots: [1, 'all' as const],
-  frozen: [0, 1],
-}
+const grid = smallGrid({ seeds: 2, pretrainSeeds: 3, shots: [1, 'all'], frozen: [0, 1] })
 const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'ser-exp-results-'))
 afterAll(() => fs.rmSync(tmp, { recursive: true, force: true }))
 

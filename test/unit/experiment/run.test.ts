@@ -11,44 +11,22 @@ import { afterAll, describe, expect, it } from 'vitest'
 import {
   collectResults,
   gridSize,
-  makeConfig,
-  openPlanFolder,
-  provideFeatures,
   runPlan,
   runTask,
   taskContext,
 } from '../../../src-main/services/experiment/index'
 import { JobCancelledError } from '../../../src-main/services/jobs/registry'
-import { makeSyntheticCorpus } from '../../../src-main/services/model/synthetic'
 import type { Plan } from '../../../src-main/services/experiment/plan-format'
 import { tempDir } from '../../helpers/workspace'
+import { generatedConfig, openGenerated } from './generated'
 
-const classes = ['happy', 'sad', 'angry']
-const config = makeConfig({
-  sources: [{ name: 'src', ref: 'generated' }],
-  target: { name: 'tgt', ref: 'generated' },
-  folds: 3,
-  seeds: 1,
-  pretrainSeeds: 2,
-  shots: [2],
-  frozen: [1],
-  pretrainEpochs: 3,
-  stepsPerEpoch: 8,
-  finetuneEpochs: 3,
-  finetuneSteps: 4,
-  tuneBudget: 2,
-  tuneEpochs: 2,
-})
+const config = generatedConfig({ pretrainSeeds: 2, shots: [2], tuneBudget: 2, tuneEpochs: 2 })
 const root = tempDir('ser-exp-run-')
 afterAll(() => fs.rmSync(root, { recursive: true, force: true }))
 const strip = <T extends { seconds: number }>(r: T) => ({ ...r, seconds: 0 })
 
 function open(name: string): { dir: string; plan: Plan } {
-  const { plan, outDir } = openPlanFolder(path.join(root, name), config, gridSize(config).evaluations)
-  provideFeatures(taskContext(outDir, plan), [
-    { corpus: 'src', role: 'source', items: makeSyntheticCorpus({ classes, speakers: 12, perSpeakerPerClass: 4, seed: 3, speakerPrefix: 's' }) },
-    { corpus: 'tgt', role: 'target', items: makeSyntheticCorpus({ classes, speakers: 6, perSpeakerPerClass: 4, seed: 7, speakerPrefix: 't' }) },
-  ], { name: 'egemaps', version: 'test' })
+  const { plan, outDir } = openGenerated(path.join(root, name), config, 12)
   return { dir: outDir, plan }
 }
 

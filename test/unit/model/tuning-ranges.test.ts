@@ -9,16 +9,8 @@
 import * as tf from '@tensorflow/tfjs'
 import { describe, expect, it } from 'vitest'
 import { LOSS_DEFAULTS, LOSS_NAMES, type LossName } from '../../../src-shared/losses'
-import {
-  activeFraction,
-  balancedLoss,
-  batchMasks,
-  contrastivePairs,
-  disposeMasks,
-  disposeOutput,
-  lossConfigFor,
-  type LossOutput,
-} from '../../../src-main/services/model/losses'
+import { activeFraction, balancedLoss, batchMasks, contrastivePairs, disposeMasks, disposeOutput, lossConfigFor } from '../../../src-main/services/model/losses'
+import type { LossOutput } from '../../../src-main/services/model/losses'
 import { buildNetwork, defaultArchitecture } from '../../../src-main/services/model/networks'
 import { fitNormaliser, normaliseSet } from '../../../src-main/services/model/normalise'
 import { makeRng, sampleClassBalanced, samplePairs } from '../../../src-main/services/model/sampling'

@@ -8,7 +8,7 @@ import path from 'node:path'
 import { ESLint } from 'eslint'
 import { describe, expect, it } from 'vitest'
 import { evaluateClaims } from '../../../src-main/services/experiment/index'
-import { recordsFor } from '../experiment/records'
+import { recordsFor, smallGrid } from '../experiment/records'
 
 const root = path.resolve(__dirname, '../../..')
 const renderer = path.join(root, 'src-renderer/src')
@@ -37,15 +37,7 @@ describe('no command-line syntax in UI text', () => {
   })
 
   it('the claims the Experiments report shows have none, for a full grid and for grids that lack comparisons', () => {
-    const grid = {
-      sources: [{ name: 'cremad', ref: '/c' }],
-      target: { name: 'ravdess', ref: '/r' },
-      folds: 2,
-      seeds: 1,
-      pretrainSeeds: 1,
-      shots: [1],
-      frozen: [0],
-    }
+    const grid = smallGrid()
     const full = recordsFor(grid, (e) => 6 + (e.fold % 2))
     const texts = [[], full, full.filter((r) => r.method !== 'finetune' || r.finetune_loss !== 'distance'), full.filter((r) => r.method !== 'softmax')]
       .flatMap((records) => evaluateClaims(records, [1]))
