@@ -1,8 +1,10 @@
 /** The grid options shared by `ser experiment` and `ser experiment plan`, and their parsing into a configuration. */
+import path from 'node:path'
 import type { Command } from 'commander'
 import { PAPER_LOSSES } from '../../../src-shared/losses'
 import { ExperimentConfigSchema, type CorpusRef, type ExperimentConfigInput } from '../../../src-shared/contract/experiments'
-import { parseCorpusArg, parseInteger, parseList, parseLoss, parseShots } from '../../services/experiment/index'
+import { claimsText, parseCorpusArg, parseInteger, parseList, parseLoss, parseShots } from '../../services/experiment/index'
+import type { RunOutputs } from '../../services/experiment/finish'
 import type { GlobalOptions } from '../context'
 
 export interface GridOptions extends GlobalOptions {
@@ -110,4 +112,15 @@ export function stderrProgress(): (fraction: number | null, message: string) => 
       process.stderr.write(line + '\n')
     }
   }
+}
+
+/**
+ * Prints a run's outputs from its folder `dir`: with `json`, one object (`out`, then `extra`, then the tables); otherwise
+ * the summary table, the claims and where the report is.
+ */
+export function printOutputs(dir: string, r: RunOutputs, json: boolean | undefined, extra: Record<string, unknown>): void {
+  if (json) {
+    const { headline, claims, recommended, losses, summary, records } = r
+    process.stdout.write(JSON.stringify({ out: dir, ...extra, headline, claims, recommended, losses, summary, records }, null, 2) + '\n')
+  } else process.stdout.write(`${r.markdown}\n\n${claimsText(r.claims, r.headline, r.recommended)}\n\nReport: ${path.join(dir, 'report.html')}\n`)
 }

@@ -15,7 +15,6 @@ import { closeFeaturePool } from '../../services/features/index'
 import { JobCancelledError } from '../../services/jobs/registry'
 import { openWorkspace, defaultWorkspaceDir } from '../../services/store/workspace'
 import {
-  claimsText,
   findTask,
   openPlanFolder,
   prepareExperiment,
@@ -29,7 +28,7 @@ import {
 } from '../../services/experiment/index'
 import type { PlanTask } from '../../services/experiment/plan-format'
 import { statusReport } from '../../services/cluster/index'
-import { configFromOptions, stderrProgress, type GridOptions } from './experiment-options'
+import { configFromOptions, printOutputs, stderrProgress, type GridOptions } from './experiment-options'
 
 interface TaskOptions {
   id?: string
@@ -148,24 +147,7 @@ export function registerPlanCommands(experiment: Command): void {
       const st = readPlanStatus(abs)
       if (!r.complete)
         process.stderr.write(`warning: ${st.pending + st.failed} of ${st.total} tasks have not finished (${st.failed} failed); the results are partial\n`)
-      if (o.json)
-        process.stdout.write(
-          JSON.stringify(
-            {
-              out: abs,
-              complete: r.complete,
-              headline: r.headline,
-              claims: r.claims,
-              recommended: r.recommended,
-              losses: r.losses,
-              summary: r.summary,
-              records: r.records,
-            },
-            null,
-            2,
-          ) + '\n',
-        )
-      else process.stdout.write(`${r.markdown}\n\n${claimsText(r.claims, r.headline, r.recommended)}\n\nReport: ${path.join(abs, 'report.html')}\n`)
+      printOutputs(abs, r, o.json, { complete: r.complete })
     })
 
   experiment

@@ -4,9 +4,9 @@ import { closeImportPool } from '../../services/corpus/index'
 import { closeFeaturePool } from '../../services/features/index'
 import { JobCancelledError } from '../../services/jobs/registry'
 import { defaultWorkspaceDir } from '../../services/store/workspace'
-import { claimsText, runExperiment } from '../../services/experiment/index'
+import { runExperiment } from '../../services/experiment/index'
 import { withWorkspace } from '../context'
-import { addGridOptions, configFromOptions, stderrProgress, type GridOptions } from './experiment-options'
+import { addGridOptions, configFromOptions, printOutputs, stderrProgress, type GridOptions } from './experiment-options'
 import { registerPlanCommands } from './experiment-plan'
 import { registerSlurmCommand } from './experiment-slurm'
 
@@ -39,24 +39,7 @@ export function register(program: Command): void {
       process.stderr.write(
         `${r.resumed ? 'resumed and finished' : 'finished'}: ${r.records.length} evaluations in ${r.outDir} (results.json, results.csv, report.html)\n`,
       )
-      if (o.json)
-        process.stdout.write(
-          JSON.stringify(
-            {
-              out: r.outDir,
-              config: r.config,
-              headline: r.headline,
-              claims: r.claims,
-              recommended: r.recommended,
-              losses: r.losses,
-              summary: r.summary,
-              records: r.records,
-            },
-            null,
-            2,
-          ) + '\n',
-        )
-      else process.stdout.write(`${r.markdown}\n\n${claimsText(r.claims, r.headline, r.recommended)}\n\nReport: ${path.join(r.outDir, 'report.html')}\n`)
+      printOutputs(r.outDir, r, o.json, { config: r.config })
     } catch (err) {
       if (err instanceof JobCancelledError) {
         process.stderr.write(`\ninterrupted; the finished tasks are kept in ${out ?? 'the output folder'}: run the same command again to resume\n`)
