@@ -4,63 +4,24 @@
  * every candidate's scores, and the held-out and calibration speakers were never shown to it.
  * Without a target the option is refused before anything starts.
  */
-import { spawn } from 'node:child_process'
 import path from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { closeImportPool, importCorpus } from '../../../src-main/services/corpus/index'
 import { listRuns } from '../../../src-main/services/model/registry'
 import type { ModelCard } from '../../../src-shared/contract/models'
-import { syntheticCorpus } from '../../helpers/corpora'
-import { tinyWorkspace } from './trained-workspace'
-
-const root = path.resolve(import.meta.dirname, '..', '..', '..')
-
-function cli(args: string[]): Promise<{ code: number | null; stderr: string; stdout: string }> {
-  return new Promise((resolve, reject) => {
-    const p = spawn(process.execPath, ['--import', 'tsx', path.join(root, 'src-main/cli/index.ts'), ...args], { cwd: root, stdio: ['ignore', 'pipe', 'pipe'] })
-    let stderr = ''
-    let stdout = ''
-    p.stdout.on('data', (d) => (stdout += d))
-    p.stderr.on('data', (d) => (stderr += d))
-    p.on('error', reject)
-    p.on('close', (code) => resolve({ code, stderr, stdout }))
-  })
-}
+import { runCli, tinyWithTarget, trainArgs, type tinyWorkspace } from './trained-workspace'
 
 describe('ser train --recipe recommended', () => {
   let ws: Awaited<ReturnType<typeof tinyWorkspace>>
   beforeAll(async () => {
-    ws = await tinyWorkspace()
-    const target = await syntheticCorpus('ravdess', { speakers: 5, sentences: 1, seed: 'recipe' })
-    await importCorpus(ws, target.dir, { name: 'rav-recipe' })
-    await closeImportPool()
+    ws = await tinyWithTarget('rav-recipe', 'recipe')
   }, 300_000)
   afterAll(() => ws?.cleanup())
 
   it('chooses on the fine-tune and validation speakers only and records the choice on the card', async () => {
     const out = path.join(ws.dir, 'models', 'recommended')
-    const r = await cli([
-      '--workspace',
-      ws.dir,
-      'train',
-      '--source',
-      ws.dataset,
-      '--target',
-      'rav-recipe',
-      '--shots',
-      '2',
-      '--recipe',
-      'recommended',
-      '--epochs',
-      '1',
-      '--steps',
-      '3',
-      '--finetune-epochs',
-      '2',
-      '--out',
-      out,
-      '--json',
-    ])
+    const r = await runCli(
+      trainArgs(ws, 'rav-recipe', '--recipe', 'recommended', '--epochs', '1', '--steps', '3', '--finetune-epochs', '2', '--out', out, '--json'),
+    )
     expect(r.code, r.stderr).toBe(0)
     expect(r.stderr).toMatch(/choosing the recipe/)
     const card = (JSON.parse(r.stdout) as { card: ModelCard }).card
@@ -79,7 +40,8 @@ describe('ser train --recipe recommended', () => {
 
   it('is refused without a target, before anything starts', async () => {
     const before = listRuns(ws).length
-    const r = await cli(['--workspace', ws.dir, 'train', '--source', ws.dataset, '--recipe', 'recommended', '--out', path.join(ws.dir, 'models', 'no-target')])
+    const out = path.join(ws.dir, 'models', 'no-target')
+    const r = await runCli(['--workspace', ws.dir, 'train', '--source', ws.dataset, '--recipe', 'recommended', '--out', out])
     expect(r.code).not.toBe(0)
     expect(r.stderr).toMatch(/--recipe recommended chooses how to fine-tune on a target: give --target/)
     expect(listRuns(ws).length).toBe(before)

@@ -2,6 +2,8 @@
  * A workspace with a tiny generated CREMA-D-layout corpus imported (real files, real
  * import, real features on first use), for the tests that run `runTraining` or `ser train`.
  */
+import { spawn } from 'node:child_process'
+import path from 'node:path'
 import { closeImportPool, importCorpus } from '../../../src-main/services/corpus/index'
 import { syntheticCorpus } from '../../helpers/corpora'
 import { tempWorkspace } from '../../helpers/workspace'
@@ -14,4 +16,32 @@ export async function tinyWorkspace(name = 'tiny-cremad'): Promise<ReturnType<ty
   await importCorpus(ws, corpus.dir, { name })
   await closeImportPool()
   return Object.assign(ws, { dataset: name })
+}
+
+/** The tiny source workspace with a 5-speaker RAVDESS-layout target dataset `target` imported next to it. */
+export async function tinyWithTarget(target: string, seed: string = target): Promise<Awaited<ReturnType<typeof tinyWorkspace>>> {
+  const w = await tinyWorkspace()
+  await importCorpus(w, (await syntheticCorpus('ravdess', { speakers: 5, sentences: 1, seed })).dir, { name: target })
+  await closeImportPool()
+  return w
+}
+
+/** `ser train` arguments: the workspace's source dataset, `target` with 2 shots, then `more`. */
+export function trainArgs(ws: { dir: string; dataset: string }, target: string, ...more: string[]): string[] {
+  return ['--workspace', ws.dir, 'train', '--source', ws.dataset, '--target', target, '--shots', '2', ...more]
+}
+
+const root = path.resolve(import.meta.dirname, '..', '..', '..')
+
+/** Runs `ser ARGS` (the CLI from source) in the repository root; resolves with its exit code and output. */
+export function runCli(args: string[]): Promise<{ code: number | null; stderr: string; stdout: string }> {
+  return new Promise((resolve, reject) => {
+    const p = spawn(process.execPath, ['--import', 'tsx', path.join(root, 'src-main/cli/index.ts'), ...args], { cwd: root, stdio: ['ignore', 'pipe', 'pipe'] })
+    let stderr = ''
+    let stdout = ''
+    p.stdout.on('data', (d) => (stdout += d))
+    p.stderr.on('data', (d) => (stderr += d))
+    p.on('error', reject)
+    p.on('close', (code) => resolve({ code, stderr, stdout }))
+  })
 }
