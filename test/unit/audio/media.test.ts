@@ -4,12 +4,12 @@
  * playback worker; the player's error text is the server's message, never the URL
  * (which carries the token).
  */
-import { execFileSync } from 'node:child_process'
 import fs from 'node:fs'
 import http from 'node:http'
 import type { AddressInfo } from 'node:net'
 import path from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { writeToneAvi } from '../../helpers/avi'
 import { tempDir, tempWorkspace } from '../../helpers/workspace'
 import { tearDown } from '../../helpers/lifecycle'
 import { closeMediaPool, handleMediaRequest } from '../../../src-main/api/media'
@@ -27,24 +27,7 @@ beforeAll(() => {
   dir = tempDir('ser-media-')
   services = { ws, jobs: new JobRegistry() }
   fs.writeFileSync(path.join(dir, 'a.wav'), encodeWav16(new Float32Array(1600).fill(0.1), 16000))
-  execFileSync('ffmpeg', [
-    '-v',
-    'error',
-    '-y',
-    '-f',
-    'lavfi',
-    '-i',
-    'sine=f=440:r=8000:d=1',
-    '-f',
-    'lavfi',
-    '-i',
-    'color=c=gray:s=32x24:r=5:d=1',
-    '-c:a',
-    'pcm_s16le',
-    '-c:v',
-    'mjpeg',
-    path.join(dir, 'a.avi'),
-  ])
+  writeToneAvi(path.join(dir, 'a.avi'), { seconds: 1, rate: 8000, fps: 5, audio: 'pcm_s16le' })
   fs.writeFileSync(path.join(dir, 'bad.avi'), 'not an avi at all')
   const ds = Number(ws.db.prepare("INSERT INTO datasets (name, layout, root_path) VALUES ('m', 'folder', ?)").run(dir).lastInsertRowid)
   const add = (name: string, file: string) => {

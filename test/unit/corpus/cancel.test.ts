@@ -6,6 +6,7 @@ import { execFileSync } from 'node:child_process'
 import fs from 'node:fs'
 import path from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { writeToneAvi } from '../../helpers/avi'
 import { tempDir, tempWorkspace } from '../../helpers/workspace'
 import { tearDown } from '../../helpers/lifecycle'
 import { closeImportPool, importCorpus } from '../../../src-main/services/corpus/index'
@@ -27,26 +28,7 @@ beforeAll(() => {
   fs.mkdirSync(path.join(dir, 'angry'))
   const src = path.join(dir, 'src.avi')
   // A-law audio goes to ffmpeg; 60 s at 48 kHz stereo keeps it busy for a while
-  execFileSync('ffmpeg', [
-    '-v',
-    'error',
-    '-y',
-    '-f',
-    'lavfi',
-    '-i',
-    'sine=f=440:r=48000:d=60',
-    '-f',
-    'lavfi',
-    '-i',
-    'color=c=gray:s=32x24:r=2:d=60',
-    '-ac',
-    '2',
-    '-c:a',
-    'pcm_alaw',
-    '-c:v',
-    'mjpeg',
-    src,
-  ])
+  writeToneAvi(src, { seconds: 60, rate: 48000, fps: 2, audio: 'pcm_alaw', channels: 2 })
   const b = fs.readFileSync(src)
   for (let i = 0; i < 6; i++) {
     const c = Buffer.from(b)
