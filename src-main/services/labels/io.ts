@@ -12,7 +12,7 @@ import { AnnotatorSchema, type ExportRequest, type ExportResult, type LabelImpor
 import { LabelFileError, canonicalEmotion, parseAudacity, parseCsv, parseJson, writeAudacity, writeCsv, writeJson, type LabelRecord } from './formats'
 import { requireDataset } from './queries'
 import { once } from './requests'
-import { LabelError } from './store'
+import { LabelError, labelFields } from './store'
 import { clipRow, datasetClips, type StoredClip } from '../store/clips'
 import { requireDatasetRow } from '../store/datasets'
 import { liveRows, type ExportRow } from '../store/label-queries'
@@ -56,16 +56,7 @@ export function exportLabels(ws: Workspace, req: ExportRequest): ExportResult {
     if (req.datasetId === undefined) throw new LabelError(`${req.format} export covers a dataset: give datasetId`)
     const { name } = requireDatasetRow(ws.db, req.datasetId)
     const rows = liveRows(ws, { datasetId: req.datasetId }, req.annotator, includeCorpus)
-    const records: LabelRecord[] = rows.map((r) => ({
-      clip: r.rel_path,
-      contentHash: r.content_hash,
-      emotion: r.emotion,
-      startSec: r.start_sec,
-      endSec: r.end_sec,
-      annotator: r.annotator,
-      source: r.source,
-      createdAt: r.created_at,
-    }))
+    const records: LabelRecord[] = rows.map((r) => ({ clip: r.rel_path, contentHash: r.content_hash, ...labelFields(r) }))
     return req.format === 'csv'
       ? { filename: `${safe(name)}-labels.csv`, mimeType: 'text/csv', text: writeCsv(records), labels: records.length }
       : { filename: `${safe(name)}-labels.json`, mimeType: 'application/json', text: writeJson(name, records), labels: records.length }

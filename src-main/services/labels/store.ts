@@ -14,10 +14,9 @@ export type { ActionInput }
 
 type Db = Workspace['db']
 
-export function toLabel(r: LabelRow): Label {
+/** What a label row and an exported label share, in camelCase and in that order. */
+export function labelFields<S extends string>(r: Pick<LabelRow, 'emotion' | 'start_sec' | 'end_sec' | 'annotator' | 'created_at'> & { source: S }) {
   return {
-    id: r.id,
-    clipId: r.clip_id,
     emotion: r.emotion,
     startSec: r.start_sec,
     endSec: r.end_sec,
@@ -25,6 +24,10 @@ export function toLabel(r: LabelRow): Label {
     source: r.source,
     createdAt: r.created_at,
   }
+}
+
+export function toLabel(r: LabelRow): Label {
+  return { id: r.id, clipId: r.clip_id, ...labelFields(r) }
 }
 
 /** Live labels of a clip (every annotator, corpus included), whole-clip first, then regions by start. */
