@@ -4,22 +4,10 @@
  * src-main/services/model/metrics.ts; model cards, `ser evaluate`, enrollment, the recipe
  * chooser, tuning and the experiment's records import it.
  */
-import fs from 'node:fs'
-import path from 'node:path'
 import { describe, expect, it } from 'vitest'
+import { readSources } from './sources'
 
-const root = path.resolve(import.meta.dirname, '../../..')
 const HOME = 'src-main/services/model/metrics.ts'
-const DIRS = ['src-main', 'src-renderer/src', 'src-shared', 'bench', 'scripts']
-
-function sources(dir: string): string[] {
-  if (!fs.existsSync(dir)) return []
-  return fs.readdirSync(dir, { withFileTypes: true }).flatMap((e) => {
-    const p = path.join(dir, e.name)
-    if (e.isDirectory()) return e.name === 'node_modules' ? [] : sources(p)
-    return /\.(ts|mts|vue|mjs)$/.test(e.name) ? [p] : []
-  })
-}
 
 const METRIC_NAMES = 'classificationMetrics|metricsFromConfusion|confusionMatrix|balancedAccuracy|unweightedAverageRecall|macroF1Score'
 
@@ -37,10 +25,7 @@ const RULES: { what: string; pattern: RegExp }[] = [
 const broken = (text: string) => RULES.filter((r) => r.pattern.test(text)).map((r) => r.what)
 
 describe('one classificationMetrics', () => {
-  const files = DIRS.flatMap((d) => sources(path.join(root, d))).map((f) => ({
-    rel: path.relative(root, f).replace(/\\/g, '/'),
-    text: fs.readFileSync(f, 'utf8'),
-  }))
+  const files = readSources(/\.(ts|mts|vue|mjs)$/)
 
   it('reads the sources, and its home breaks every rule (it is the implementation)', () => {
     expect(files.length).toBeGreaterThan(100)

@@ -2,21 +2,8 @@
  * The shared vocabulary is declared once (docs/CONVENTIONS.md): each pattern below may stand
  * only in its home file; everywhere else imports it.
  */
-import fs from 'node:fs'
-import path from 'node:path'
 import { describe, expect, it } from 'vitest'
-
-const root = path.resolve(import.meta.dirname, '../../..')
-const DIRS = ['src-main', 'src-renderer/src', 'src-shared', 'bench', 'scripts']
-
-function sources(dir: string): string[] {
-  if (!fs.existsSync(dir)) return []
-  return fs.readdirSync(dir, { withFileTypes: true }).flatMap((e) => {
-    const p = path.join(dir, e.name)
-    if (e.isDirectory()) return e.name === 'node_modules' ? [] : sources(p)
-    return /\.(ts|vue|mjs)$/.test(e.name) ? [p] : []
-  })
-}
+import { readSources } from './sources'
 
 const RULES: { what: string; pattern: RegExp; home: string }[] = [
   { what: 'the job-id regex', pattern: /\^job-\\d\+\$/, home: 'src-shared/contract/jobs.ts' },
@@ -29,10 +16,7 @@ const RULES: { what: string; pattern: RegExp; home: string }[] = [
 ]
 
 describe('single declarations', () => {
-  const files = DIRS.flatMap((d) => sources(path.join(root, d))).map((f) => ({
-    rel: path.relative(root, f).replace(/\\/g, '/'),
-    text: fs.readFileSync(f, 'utf8'),
-  }))
+  const files = readSources()
   it('reads the sources', () => expect(files.length).toBeGreaterThan(100))
   for (const r of RULES) {
     it(`${r.what} stands only in ${r.home}`, () => {
