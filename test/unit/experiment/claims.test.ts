@@ -15,20 +15,9 @@ import {
   siameseVsSoftmax,
   verdictOf,
 } from '../../../src-main/services/experiment/index'
-import { recordsFor } from './records'
+import { recordsFor, smallGrid, TWO_SOURCES } from './records'
 
-const two = {
-  sources: [
-    { name: 'cremad', ref: '/c' },
-    { name: 'enterface', ref: '/e' },
-  ],
-  target: { name: 'ravdess', ref: '/r' },
-  folds: 5,
-  seeds: 2,
-  pretrainSeeds: 3,
-  shots: [1, 5],
-  frozen: [0, 1],
-}
+const two = smallGrid({ sources: TWO_SOURCES, folds: 5, seeds: 2, pretrainSeeds: 3, shots: [1, 5], frozen: [0, 1] })
 const one = { ...two, sources: [two.sources[0]] }
 const shots = [1, 5]
 

@@ -10,19 +10,9 @@ import { buildPlan, makeConfig, readPlanStatus, runTask, shardTasks, stageTask, 
 import { STAGES } from '../../../src-main/services/experiment/plan-format'
 import { writeTaskFailure } from '../../../src-main/services/experiment/plan-io'
 import { tempDir } from '../../helpers/workspace'
+import { smallGrid, TWO_SOURCES } from './records'
 
-const config = makeConfig({
-  sources: [
-    { name: 'cremad', ref: '/c' },
-    { name: 'enterface', ref: '/e' },
-  ],
-  target: { name: 'ravdess', ref: '/r' },
-  folds: 2,
-  seeds: 1,
-  pretrainSeeds: 2,
-  shots: [1, 'all'],
-  frozen: [0],
-})
+const config = makeConfig(smallGrid({ sources: TWO_SOURCES, pretrainSeeds: 2, shots: [1, 'all'] }))
 const root = tempDir('ser-exp-plan-')
 afterAll(() => fs.rmSync(root, { recursive: true, force: true }))
 

@@ -39,6 +39,12 @@ export function recordsFor(input: ExperimentConfigInput, correctOf: (e: Evaluati
   })
 }
 
+/** Two named source corpora. */
+export const TWO_SOURCES = [
+  { name: 'cremad', ref: '/c' },
+  { name: 'enterface', ref: '/e' },
+]
+
 /** A small grid on two named corpora (cremad -> ravdess, 2 folds, 1 seed, 1 shot, frozen 0); `over` changes any field. */
 export function smallGrid(over: Partial<ExperimentConfigInput> = {}): ExperimentConfigInput {
   const corpora = { sources: [{ name: 'cremad', ref: '/c' }], target: { name: 'ravdess', ref: '/r' } }
