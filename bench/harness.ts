@@ -17,6 +17,12 @@ export interface BenchRow {
   note?: string
 }
 
+/** A row whose value must stay within `reference`'s (target: value / reference <= 1). */
+export function withinReference(name: string, value: number, unit: string, reference: { name: string; value: number }, note?: string): BenchRow {
+  const row: BenchRow = { name, value, unit, reference, ratio: value / reference.value, target: { op: '<=', value: 1, of: 'ratio' } }
+  return note === undefined ? row : { ...row, note }
+}
+
 export interface BenchContext {
   /** A scratch folder, removed after the run. */
   tmpDir: string
