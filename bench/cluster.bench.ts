@@ -11,30 +11,19 @@
  * at most N elements, each running its share in one process; the bench uses N = CPUs),
  * each element reading the features it needs again, and the merge.
  */
-import { spawn } from 'node:child_process'
 import os from 'node:os'
 import path from 'node:path'
 import { readJobs } from '../src-main/services/cluster/index'
 import { readPlan, readTaskResult } from '../src-main/services/experiment/plan-io'
 import type { Plan } from '../src-main/services/experiment/plan-format'
+import { runCli } from '../test/helpers/cli'
 import { syntheticCorpus } from '../test/helpers/corpora'
 import { startLocalSlurm, waitForJobs } from '../test/helpers/slurm'
 import type { BenchContext, BenchRow } from './harness'
 
-const root = path.resolve(import.meta.dirname, '..')
-
-function ser(args: string[], env: NodeJS.ProcessEnv): Promise<void> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, ['--import', 'tsx', path.join(root, 'src-main/cli/index.ts'), ...args], {
-      cwd: root,
-      env,
-      stdio: ['ignore', 'ignore', 'pipe'],
-    })
-    let err = ''
-    child.stderr.on('data', (d) => (err = (err + d).slice(-4000)))
-    child.on('error', reject)
-    child.on('close', (code) => (code === 0 ? resolve() : reject(new Error(`ser ${args.slice(0, 2).join(' ')} exited with ${code}: ${err.trim()}`))))
-  })
+async function ser(args: string[], env: NodeJS.ProcessEnv): Promise<void> {
+  const r = await runCli(args, env)
+  if (r.code !== 0) throw new Error(`ser ${args.slice(0, 2).join(' ')} exited with ${r.code}: ${r.stderr.slice(-4000).trim()}`)
 }
 
 const seconds = (t0: number) => (performance.now() - t0) / 1000

@@ -6,37 +6,19 @@
  * submission must run exactly those. If the cluster cannot start, this test fails with
  * the daemons' logs; it is never skipped.
  */
-import { spawn, spawnSync } from 'node:child_process'
+import { spawnSync } from 'node:child_process'
 import fs from 'node:fs'
 import os from 'node:os'
 import path from 'node:path'
 import { afterAll, describe, expect, it } from 'vitest'
 import { readJobs } from '../../../src-main/services/cluster/index'
 import { readPlan, taskResultPath } from '../../../src-main/services/experiment/plan-io'
+import { runCli } from '../../helpers/cli'
 import { syntheticCorpus } from '../../helpers/corpora'
 import { startLocalSlurm, waitForJobs, type LocalSlurm } from '../../helpers/slurm'
 
-const root = path.resolve(import.meta.dirname, '..', '..', '..')
 const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'ser-slurm-grid-'))
 afterAll(() => fs.rmSync(tmp, { recursive: true, force: true }))
-
-interface Run { code: number | null; stdout: string; stderr: string }
-
-function ser(args: string[], env: NodeJS.ProcessEnv = process.env): Promise<Run> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, ['--import', 'tsx', path.join(root, 'src-main/cli/index.ts'), ...args], {
-      cwd: root,
-      env,
-      stdio: ['ignore', 'pipe', 'pipe'],
-    })
-    let stdout = ''
-    let stderr = ''
-    child.stdout.on('data', (d) => (stdout += d))
-    child.stderr.on('data', (d) => (stderr += d))
-    child.on('error', reject)
-    child.on('close', (code) => resolve({ code, stdout, stderr }))
-  })
-}
 
 /** Records without their timings, in a fixed order: what must be equal between the two runs. */
 function records(dir: string): unknown[] {
@@ -73,7 +55,7 @@ describe('the grid on a single-node Slurm cluster', () => {
     const env = cluster.env
     const planDir = path.join(tmp, 'plan')
 
-    const submitted = await ser(['experiment', 'slurm', ...grid, '--out', planDir, '--cpus', '1', '--tasks-per-job', '2', '--time', '20'], env)
+    const submitted = await runCli(['experiment', 'slurm', ...grid, '--out', planDir, '--cpus', '1', '--tasks-per-job', '2', '--time', '20'], env)
     expect(submitted.code, submitted.stderr).toBe(0)
     const jobs = readJobs(planDir)!
     const plan = readPlan(planDir)
@@ -82,7 +64,7 @@ describe('the grid on a single-node Slurm cluster', () => {
     expect(submitted.stdout).toMatch(/submitted job \d+: evaluate/)
     await waitForJobs(env, jobs.submissions.map((s) => s.jobId), 600_000)
 
-    const status = await ser(['experiment', 'status', planDir], env)
+    const status = await runCli(['experiment', 'status', planDir], env)
     expect(status.code, status.stderr).toBe(0)
     const total = plan.tasks.length
     expect(status.stdout, logsOf(planDir)).toContain(`total     ${total}/${total} done, 0 running, 0 queued, 0 failed, 0 not submitted`)
@@ -93,10 +75,10 @@ describe('the grid on a single-node Slurm cluster', () => {
     }
     expect(status.stdout).toMatch(/ran on: (tensorflow|wasm|cpu)\b[^,]* on /)
 
-    const merged = await ser(['experiment', 'merge', planDir], env)
+    const merged = await runCli(['experiment', 'merge', planDir], env)
     expect(merged.code, merged.stderr).toBe(0)
     const single = path.join(tmp, 'single')
-    const one = await ser(['experiment', ...grid, '--out', single, '--workspace', path.join(tmp, 'ws')])
+    const one = await runCli(['experiment', ...grid, '--out', single, '--workspace', path.join(tmp, 'ws')])
     expect(one.code, one.stderr).toBe(0)
     const fromSlurm = records(planDir)
     expect(fromSlurm.length).toBeGreaterThan(0)
@@ -106,7 +88,7 @@ describe('the grid on a single-node Slurm cluster', () => {
     const evaluate = plan.stages.find((s) => s.name === 'evaluate')!.tasks
     const lost = [1, evaluate.length - 1]
     for (const i of lost) fs.rmSync(taskResultPath(planDir, evaluate[i]))
-    const again = await ser(['experiment', 'slurm', '--out', planDir, '--cpus', '1'], env)
+    const again = await runCli(['experiment', 'slurm', '--out', planDir, '--cpus', '1'], env)
     expect(again.code, again.stderr).toBe(0)
     const after = readJobs(planDir)!
     const resubmitted = after.submissions.slice(jobs.submissions.length)
@@ -114,32 +96,32 @@ describe('the grid on a single-node Slurm cluster', () => {
     expect(fs.readFileSync(resubmitted[0].script, 'utf8')).toContain(`#SBATCH --array=${lost.join(',')}\n`)
     await waitForJobs(env, [resubmitted[0].jobId], 300_000)
     for (const i of lost) expect(fs.existsSync(taskResultPath(planDir, evaluate[i])), logsOf(planDir)).toBe(true)
-    const remerged = await ser(['experiment', 'merge', planDir], env)
+    const remerged = await runCli(['experiment', 'merge', planDir], env)
     expect(remerged.code, remerged.stderr).toBe(0)
     expect(records(planDir)).toEqual(fromSlurm)
 
     // Nothing left to do: a third submission submits nothing.
-    const third = await ser(['experiment', 'slurm', '--out', planDir], env)
+    const third = await runCli(['experiment', 'slurm', '--out', planDir], env)
     expect(third.stdout).toMatch(/nothing to submit/)
     expect(readJobs(planDir)!.submissions).toHaveLength(after.submissions.length)
 
     // A task held in the queue is not submitted twice; cancelled, status calls it failed and the next submission reruns it.
     fs.rmSync(taskResultPath(planDir, evaluate[0]))
-    const held = await ser(['experiment', 'slurm', '--out', planDir, '--sbatch=--begin=now+1hour'], env)
+    const held = await runCli(['experiment', 'slurm', '--out', planDir, '--sbatch=--begin=now+1hour'], env)
     expect(held.code, held.stderr).toBe(0)
     const heldJob = readJobs(planDir)!.submissions.at(-1)!
     expect(fs.readFileSync(heldJob.script, 'utf8')).toContain('#SBATCH --begin=now+1hour\n')
-    const queued = await ser(['experiment', 'status', planDir, '--json'], env)
+    const queued = await runCli(['experiment', 'status', planDir, '--json'], env)
     const evaluateState = () =>
       (JSON.parse(queued.stdout) as { slurm: { stages: { name: string; queued: number; failed: number }[] } }).slurm.stages.find((s) => s.name === 'evaluate')!
     expect(evaluateState()).toMatchObject({ queued: 1, failed: 0 })
-    expect((await ser(['experiment', 'slurm', '--out', planDir], env)).stdout).toMatch(/nothing to submit/)
+    expect((await runCli(['experiment', 'slurm', '--out', planDir], env)).stdout).toMatch(/nothing to submit/)
     const cancel = spawnSync('scancel', [heldJob.jobId], { env, encoding: 'utf8' })
     expect(cancel.status, cancel.stderr).toBe(0)
     await waitForJobs(env, [heldJob.jobId], 60_000)
-    const cancelled = await ser(['experiment', 'status', planDir], env)
+    const cancelled = await runCli(['experiment', 'status', planDir], env)
     expect(cancelled.stdout).toMatch(new RegExp(`failed ${evaluate[0].replace(/[/]/g, '\\/')}: Slurm: CANCELLED`))
-    const rerun = await ser(['experiment', 'slurm', '--out', planDir], env)
+    const rerun = await runCli(['experiment', 'slurm', '--out', planDir], env)
     const rerunJob = readJobs(planDir)!.submissions.at(-1)!
     expect(rerun.stdout, rerun.stderr).toContain(`submitted job ${rerunJob.jobId}: evaluate, 1 task(s) as --array=0`)
     await waitForJobs(env, [rerunJob.jobId], 300_000)

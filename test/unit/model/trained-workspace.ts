@@ -2,10 +2,9 @@
  * A workspace with a tiny generated CREMA-D-layout corpus imported (real files, real
  * import, real features on first use), for the tests that run `runTraining` or `ser train`.
  */
-import { spawn } from 'node:child_process'
-import path from 'node:path'
 import { closeImportPool, importCorpus } from '../../../src-main/services/corpus/index'
 import { syntheticCorpus } from '../../helpers/corpora'
+export { runCli } from '../../helpers/cli'
 import { tempWorkspace } from '../../helpers/workspace'
 
 export const TINY = { speakers: 8, sentences: 1 } as const
@@ -29,19 +28,4 @@ export async function tinyWithTarget(target: string, seed: string = target): Pro
 /** `ser train` arguments: the workspace's source dataset, `target` with 2 shots, then `more`. */
 export function trainArgs(ws: { dir: string; dataset: string }, target: string, ...more: string[]): string[] {
   return ['--workspace', ws.dir, 'train', '--source', ws.dataset, '--target', target, '--shots', '2', ...more]
-}
-
-const root = path.resolve(import.meta.dirname, '..', '..', '..')
-
-/** Runs `ser ARGS` (the CLI from source) in the repository root; resolves with its exit code and output. */
-export function runCli(args: string[]): Promise<{ code: number | null; stderr: string; stdout: string }> {
-  return new Promise((resolve, reject) => {
-    const p = spawn(process.execPath, ['--import', 'tsx', path.join(root, 'src-main/cli/index.ts'), ...args], { cwd: root, stdio: ['ignore', 'pipe', 'pipe'] })
-    let stderr = ''
-    let stdout = ''
-    p.stdout.on('data', (d) => (stdout += d))
-    p.stderr.on('data', (d) => (stderr += d))
-    p.on('error', reject)
-    p.on('close', (code) => resolve({ code, stderr, stdout }))
-  })
 }
