@@ -107,11 +107,5 @@ if __name__ == '__main__':
     claims = {c['id']: c for c in r['claims']}
     for cid, fn in (('distance-loss', pairs_distance), ('finetune-vs-pretrained', pairs_finetune)):
         c = claims.get(cid)
-        if not c: continue
-        full, ci, nf, nb = crossed(fn(recs))
-        rep = c.get('ci')
-        w_ind = ci[1] - ci[0]; w_rep = (rep[1] - rep[0]) if rep else None
-        print(f"{cid}: independent {100*full:+.2f} [{100*ci[0]:+.2f}, {100*ci[1]:+.2f}] ({nf} folds, {nb} bases); "
-              f"report {100*c['effect']:+.2f} {'[%+.2f, %+.2f]' % (100*rep[0], 100*rep[1]) if rep else 'no interval'} {c['verdict']}; "
-              f"independent width / report width = {w_ind / w_rep if w_rep else float('nan'):.2f}")
+        if c: show(cid, fn(recs), c['effect'], c.get('ci'), c['verdict'])
     extra(r, recs)
