@@ -85,38 +85,80 @@ export function isAdam(opt: tf.Optimizer): boolean {
   )
 }
 
+/** tf.train.adam's constants for this step as float32 (bias corrections from the beta powers). */
+export interface AdamScalars {
+  b1: number
+  b2: number
+  c1: number
+  c2: number
+  d1: number
+  d2: number
+  eps: number
+  /** -learning rate */
+  lr: number
+}
+
+/** The constants of the coming step (reads the beta powers from the wasm heap). */
+export function adamScalars(opt: tf.Optimizer): AdamScalars {
+  const a = opt as unknown as AdamState
+  const be = tf.backend() as unknown as WasmHeapBackend
+  const f32 = Math.fround
+  return {
+    b1: f32(a.beta1),
+    b2: f32(a.beta2),
+    c1: f32(1 - a.beta1),
+    c2: f32(1 - a.beta2),
+    eps: f32(a.epsilon),
+    lr: f32(-a.learningRate),
+    d1: f32(1 - be.typedArrayFromHeap(a.accBeta1)[0]),
+    d2: f32(1 - be.typedArrayFromHeap(a.accBeta2)[0]),
+  }
+}
+
+/** The moment variables of vars[i], created (zeros, as tf.train.adam does) on first use. */
+export function adamMoments(opt: tf.Optimizer, vars: tf.Variable[], i: number): { m: tf.Variable; s: tf.Variable } {
+  const a = opt as unknown as AdamState
+  const v = vars[i]
+  for (const [slots, suffix] of [[a.accumulatedFirstMoment, 'm'], [a.accumulatedSecondMoment, 'v']] as const) {
+    if (!slots[i]) slots[i] = { originalName: `${v.name}/${suffix}`, variable: tf.tidy(() => tf.zerosLike(v).variable(false)) }
+  }
+  return { m: a.accumulatedFirstMoment[i]!.variable, s: a.accumulatedSecondMoment[i]!.variable }
+}
+
+/** Ends a step: the beta powers times beta (float32) and the iteration count, as tf.train.adam does. */
+export function adamFinish(opt: tf.Optimizer, k: AdamScalars): void {
+  const a = opt as unknown as AdamState
+  const be = tf.backend() as unknown as WasmHeapBackend
+  for (const [acc, beta] of [[a.accBeta1, k.b1], [a.accBeta2, k.b2]] as const) {
+    const t = tf.scalar(Math.fround(be.typedArrayFromHeap(acc)[0] * beta))
+    acc.assign(t)
+    t.dispose()
+  }
+  a.incrementIterations()
+}
+
+/**
+ * Whether a moment buffer may be written in place: only its variable references it. A shared one
+ * (e.g. a reshape's view) gets its new values in a fresh buffer that is then assigned.
+ */
+export function ownsBuffer(t: tf.Tensor): boolean {
+  return (tf.backend() as unknown as WasmHeapBackend).refCount(t.dataId) === 1
+}
+
 /**
  * One Adam step: vars[i] -= lr * m_hat / (sqrt(v_hat) + eps) with gradient grads[i] (same shapes).
  * Returns the gradient's global L2 norm (the step diagnostic), summed in float64.
  */
 export function adamApplyWasm(opt: tf.Optimizer, vars: tf.Variable[], grads: tf.Tensor[]): number {
-  const a = opt as unknown as AdamState
   const be = tf.backend() as unknown as WasmHeapBackend
-  const f32 = Math.fround
-  const b1 = f32(a.beta1)
-  const b2 = f32(a.beta2)
-  const c1 = f32(1 - a.beta1)
-  const c2 = f32(1 - a.beta2)
-  const eps = f32(a.epsilon)
-  const lr = f32(-a.learningRate)
-  const acc1 = be.typedArrayFromHeap(a.accBeta1)[0]
-  const acc2 = be.typedArrayFromHeap(a.accBeta2)[0]
-  const d1 = f32(1 - acc1)
-  const d2 = f32(1 - acc2)
+  const k = adamScalars(opt)
   let sq = 0
   vars.forEach((v, i) => {
-    for (const [slots, suffix] of [[a.accumulatedFirstMoment, 'm'], [a.accumulatedSecondMoment, 'v']] as const) {
-      if (!slots[i]) slots[i] = { originalName: `${v.name}/${suffix}`, variable: tf.tidy(() => tf.zerosLike(v).variable(false)) }
-    }
-    const m = a.accumulatedFirstMoment[i]!.variable
-    const s = a.accumulatedSecondMoment[i]!.variable
-    // A moment buffer that only its variable references is updated in place (the loop reads
-    // element k before it writes it); a shared one gets its new values in a fresh buffer that is
-    // then assigned. The weights always get a fresh buffer: XNNPACK caches its packed copy of a
-    // matmul's weights by buffer, so weights written in place would leave that copy stale.
-    const own = (t: tf.Variable) => be.refCount(t.dataId) === 1
-    const outM = own(m) ? null : be.makeOutput(v.shape, 'float32')
-    const outS = own(s) ? null : be.makeOutput(v.shape, 'float32')
+    const { m, s } = adamMoments(opt, vars, i)
+    // The weights always get a fresh buffer: XNNPACK caches its packed copy of a matmul's weights
+    // by buffer, so weights written in place would leave that copy stale.
+    const outM = ownsBuffer(m) ? null : be.makeOutput(v.shape, 'float32')
+    const outS = ownsBuffer(s) ? null : be.makeOutput(v.shape, 'float32')
     const outW = be.makeOutput(v.shape, 'float32')
     // views after every allocation: malloc may grow (and replace) the heap
     const g = be.typedArrayFromHeap(grads[i])
@@ -126,19 +168,19 @@ export function adamApplyWasm(opt: tf.Optimizer, vars: tf.Variable[], grads: tf.
     const m1 = outM ? be.typedArrayFromHeap(outM) : m0
     const s1 = outS ? be.typedArrayFromHeap(outS) : s0
     const w1 = be.typedArrayFromHeap(outW)
-    sq += adamLoop(g, m0, s0, w0, m1, s1, w1, b1, b2, c1, c2, d1, d2, eps, lr)
-    for (const [target, info] of [[m, outM], [s, outS], [v, outW]] as const) {
-      if (!info) continue
-      const t = tf.engine().makeTensorFromTensorInfo(info)
-      target.assign(t)
-      t.dispose()
-    }
+    sq += adamLoop(g, m0, s0, w0, m1, s1, w1, k.b1, k.b2, k.c1, k.c2, k.d1, k.d2, k.eps, k.lr)
+    assignOutputs([[m, outM], [s, outS], [v, outW]])
   })
-  for (const [acc, beta] of [[a.accBeta1, b1], [a.accBeta2, b2]] as const) {
-    const t = tf.scalar(f32(be.typedArrayFromHeap(acc)[0] * beta))
-    acc.assign(t)
+  adamFinish(opt, k)
+  return Math.sqrt(sq)
+}
+
+/** Each variable takes the buffer written for it (null: written in place). */
+export function assignOutputs(pairs: [tf.Variable, tf.TensorInfo | null][]): void {
+  for (const [target, info] of pairs) {
+    if (!info) continue
+    const t = tf.engine().makeTensorFromTensorInfo(info)
+    target.assign(t)
     t.dispose()
   }
-  a.incrementIterations()
-  return Math.sqrt(sq)
 }

@@ -7,6 +7,7 @@
 import * as tf from '@tensorflow/tfjs'
 import { adamApplyWasm, isAdam } from '../engine/adam'
 import { denseBackward, denseForward } from '../engine/dense-stack'
+import { mlpStepWasm } from '../engine/mlp-step'
 import { contrastiveHead } from '../engine/pair-head'
 import {
   ACTIVE_THRESHOLD,
@@ -126,6 +127,8 @@ export function pairStep(
 ): StepResult {
   const P = same.length
   if (fusedAdam(optimizer)) {
+    const one = wasmPairStep(net, optimizer, x, same, loss, frozen, rows)
+    if (one) return { loss: tf.scalar(one.loss), active: tf.scalar(one.active), gradNorm: tf.scalar(one.gradNorm) }
     const fused = fusedPairGrads(net, x, same, loss, frozen, rows)
     if (fused) {
       try {
@@ -168,20 +171,7 @@ export function fusedPairGrads(
   const f = Math.min(Math.max(0, frozen), L.length - 1)
   const P = same.length
   const per = x.length / (2 * P)
-  // slot[r]: the row of the unique-item batch that row r of x maps to
-  const slot = new Int32Array(2 * P)
-  const first: number[] = []
-  if (rows) {
-    const seen = new Map<number, number>()
-    for (let r = 0; r < 2 * P; r++) {
-      let k = seen.get(rows[r])
-      if (k === undefined) seen.set(rows[r], (k = first.push(r) - 1))
-      slot[r] = k
-    }
-  } else for (let r = 0; r < 2 * P; r++) slot[r] = first.push(r) - 1
-  const n = first.length
-  const xu = n === 2 * P ? x : new Float32Array(n * per)
-  if (xu !== x) first.forEach((r, k) => xu.set(x.subarray(r * per, (r + 1) * per), k * per))
+  const { slot, n, xu } = uniqueRows(x, 2 * P, rows)
   const held: tf.Tensor[] = []
   try {
     let h = tf.tensor2d(xu, [n, per])
@@ -204,4 +194,56 @@ export function fusedPairGrads(
   } finally {
     tf.dispose(held)
   }
+}
+
+/**
+ * The rows of x once per item: slot[r] is the row of the unique-item batch that row r of x maps
+ * to (`rows`: the item index of each row; without it every row is its own item).
+ */
+export function uniqueRows(x: Float32Array, count: number, rows?: ArrayLike<number>): { slot: Int32Array; n: number; xu: Float32Array } {
+  const per = x.length / count
+  const slot = new Int32Array(count)
+  const first: number[] = []
+  if (rows) {
+    const seen = new Map<number, number>()
+    for (let r = 0; r < count; r++) {
+      let k = seen.get(rows[r])
+      if (k === undefined) seen.set(rows[r], (k = first.push(r) - 1))
+      slot[r] = k
+    }
+  } else for (let r = 0; r < count; r++) slot[r] = first.push(r) - 1
+  const n = first.length
+  const xu = n === count ? x : new Float32Array(n * per)
+  if (xu !== x) first.forEach((r, k) => xu.set(x.subarray(r * per, (r + 1) * per), k * per))
+  return { slot, n, xu }
+}
+
+/**
+ * The contrastive MLP step as one WebAssembly call (engine/mlp-step.ts: forward, loss, backward and
+ * Adam over the tfjs variables in place), or null where it does not apply (another network or loss,
+ * SER_WASM_STEP=0, SER_FUSED_KERNELS=0: the caller checked fusedAdam). Same arithmetic as
+ * fusedPairGrads + adamApplyWasm up to float rounding (test/unit/engine/mlp-step.test.ts).
+ */
+export function wasmPairStep(
+  net: EmbeddingModel,
+  optimizer: tf.Optimizer,
+  x: Float32Array,
+  same: ArrayLike<number>,
+  loss: LossConfig,
+  frozen = 0,
+  rows?: ArrayLike<number>,
+): { loss: number; active: number; gradNorm: number } | null {
+  if (net.arch.kind !== 'mlp' || loss.name !== 'contrastive') return null
+  const L = net.layers
+  const f = Math.min(Math.max(0, frozen), L.length - 1)
+  const P = same.length
+  const { slot, n, xu } = uniqueRows(x, 2 * P, rows)
+  return mlpStepWasm(
+    optimizer,
+    L.map((l) => l.kernel),
+    L.map((l) => l.bias),
+    f,
+    net.arch.normalize !== 'none',
+    { x: xu, n, ia: slot.subarray(0, P), ib: slot.subarray(P), same, margin: loss.margin, threshold: ACTIVE_THRESHOLD },
+  )
 }
