@@ -81,6 +81,16 @@ export const TOOLS = {
     choco: null,
     page: 'https://github.com/ColinIanKing/stress-ng (Linux; on Windows use WSL with Debian)',
   },
+  clang: {
+    purpose: 'C to WebAssembly for the SIMD kernels (`npm run build:wasm`; a unit test rebuilds them and fails on a stale committed module)',
+    binaries: ['clang', 'wasm-ld'],
+    apt: ['clang', 'lld'],
+    dnf: ['clang', 'lld'],
+    brew: null,
+    winget: ['LLVM.LLVM'],
+    choco: ['llvm'],
+    page: 'https://releases.llvm.org/ (clang and lld; on macOS Homebrew\'s llvm and lld, put on PATH)',
+  },
   'asterisk-sounds': {
     purpose: "real human speech for the unfamiliar-input tests and bench: one speaker's telephone prompts, 8 kHz WAV and 16 kHz G.722 (decoded with ffmpeg)",
     files: ['/usr/share/asterisk/sounds/en_US_f_Allison/activated.wav', '/usr/share/asterisk/sounds/en_US_f_Allison/activated.g722'],
@@ -107,8 +117,8 @@ export const TOOLS = {
 
 /** What each command needs. `start` needs no system tool: see preflight.mjs for what it checks. */
 export const NEEDS = {
-  test: ['chromium', 'espeak-ng', 'sox', 'ffmpeg', 'praat', 'slurm', 'asterisk-sounds', 'stress-ng'],
-  'test:unit': ['espeak-ng', 'sox', 'ffmpeg', 'praat', 'slurm', 'asterisk-sounds'],
+  test: ['chromium', 'espeak-ng', 'sox', 'ffmpeg', 'praat', 'slurm', 'clang', 'asterisk-sounds', 'stress-ng'],
+  'test:unit': ['espeak-ng', 'sox', 'ffmpeg', 'praat', 'slurm', 'clang', 'asterisk-sounds'],
   bench: ['espeak-ng', 'sox', 'ffmpeg', 'praat', 'python3-torch', 'asterisk-sounds'],
   start: [],
 }

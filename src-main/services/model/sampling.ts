@@ -53,16 +53,17 @@ export interface PairBatch {
  * `n` pairs, half same-class and half different-class (the same-class half is rounded up),
  * the anchor's class drawn uniformly over classes so rare classes are not starved.
  * `hardNegative(anchor, candidates)`, when given, picks the negative among a few random
- * candidates for a fraction `hardFraction` of the different-class pairs.
+ * candidates for a fraction `hardFraction` of the different-class pairs. `groups`: the
+ * classes' items as groupByLabel(labels, indices) gives them (a training loop groups once, not per step).
  */
 export function samplePairs(
   rng: () => number,
   labels: string[],
   indices: number[],
   n: number,
-  options: { hardFraction?: number; hardNegative?: (anchor: number, candidates: number[]) => number } = {},
+  options: { hardFraction?: number; hardNegative?: (anchor: number, candidates: number[]) => number; groups?: number[][] } = {},
 ): PairBatch {
-  const groups = [...groupByLabel(labels, indices).values()]
+  const groups = options.groups ?? [...groupByLabel(labels, indices).values()]
   const multi = groups.filter((g) => g.length >= 2)
   if (multi.length === 0) throw new Error('pair sampling needs a class with at least two items')
   if (groups.length < 2) throw new Error('pair sampling needs at least two classes')

@@ -7,7 +7,7 @@
 import * as tf from '@tensorflow/tfjs'
 import { DataParallelTrainer, trainThreads } from './data-parallel'
 import { balancedLoss, disposeMasks } from './losses'
-import { samplePairs, sampleClassBalanced } from './sampling'
+import { groupByLabel, samplePairs, sampleClassBalanced } from './sampling'
 import { batchMasks, gatherRows, itemBatchOutput, optimiseStep, pairStep, type StepResult } from './step'
 import type { EpochRunner, LoopState } from './train-loop'
 import type { EmbeddingModel } from './networks'
@@ -38,11 +38,12 @@ export class SiameseSteps {
     const usePairs = LOSS_DEFAULTS[cfg.loss.name].batching === 'pairs'
     const hardNegative = cfg.hardNegatives > 0 && usePairs ? hardNegativeFinder(state.net, data, this.train) : undefined
     let pairs = 0
+    const groups = usePairs ? [...groupByLabel(data.labels, this.train).values()] : undefined
     for (let s = 0; s < cfg.stepsPerEpoch; s++) {
       let step: StepResult
       if (usePairs) {
         const P = cfg.pairsPerBatch
-        const pb = samplePairs(state.rng, data.labels, this.train, P, { hardFraction: cfg.hardNegatives, hardNegative })
+        const pb = samplePairs(state.rng, data.labels, this.train, P, { hardFraction: cfg.hardNegatives, hardNegative, groups })
         const rows = new Int32Array(2 * P)
         rows.set(pb.a, 0)
         rows.set(pb.b, P)

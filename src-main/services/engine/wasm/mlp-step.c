@@ -52,72 +52,71 @@ static inline float* fp(const int* p, int i) { return (float*)(long)p[i]; }
 
 /* ---- matrix products ---------------------------------------------------------------------- */
 
+/* One 4 x 8 block of C (see gemm). */
+static void block48(int K, const float* a0, int ars, int acs, const float* b, int ldb, float* c, int ldc, const float* bias, int relu, const float* m) {
+  const v128_t zero = wasm_f32x4_splat(0.f);
+  const float* a1 = a0 + ars;
+  const float* a2 = a1 + ars;
+  const float* a3 = a2 + ars;
+  v128_t c00 = zero, c01 = zero;
+  if (bias) {
+    c00 = wasm_v128_load(bias);
+    c01 = wasm_v128_load(bias + 4);
+  }
+  v128_t c10 = c00, c11 = c01, c20 = c00, c21 = c01, c30 = c00, c31 = c01;
+  for (int k = 0; k < K; k++, b += ldb) {
+    const v128_t b0 = wasm_v128_load(b), b1 = wasm_v128_load(b + 4);
+    const int o = k * acs;
+    v128_t x = wasm_v128_load32_splat(a0 + o);
+    c00 = wasm_f32x4_add(c00, wasm_f32x4_mul(x, b0));
+    c01 = wasm_f32x4_add(c01, wasm_f32x4_mul(x, b1));
+    x = wasm_v128_load32_splat(a1 + o);
+    c10 = wasm_f32x4_add(c10, wasm_f32x4_mul(x, b0));
+    c11 = wasm_f32x4_add(c11, wasm_f32x4_mul(x, b1));
+    x = wasm_v128_load32_splat(a2 + o);
+    c20 = wasm_f32x4_add(c20, wasm_f32x4_mul(x, b0));
+    c21 = wasm_f32x4_add(c21, wasm_f32x4_mul(x, b1));
+    x = wasm_v128_load32_splat(a3 + o);
+    c30 = wasm_f32x4_add(c30, wasm_f32x4_mul(x, b0));
+    c31 = wasm_f32x4_add(c31, wasm_f32x4_mul(x, b1));
+  }
+  if (relu) {
+    c00 = wasm_f32x4_max(c00, zero), c01 = wasm_f32x4_max(c01, zero), c10 = wasm_f32x4_max(c10, zero), c11 = wasm_f32x4_max(c11, zero);
+    c20 = wasm_f32x4_max(c20, zero), c21 = wasm_f32x4_max(c21, zero), c30 = wasm_f32x4_max(c30, zero), c31 = wasm_f32x4_max(c31, zero);
+  }
+  if (m) {
+    c00 = wasm_v128_and(c00, wasm_f32x4_gt(wasm_v128_load(m), zero));
+    c01 = wasm_v128_and(c01, wasm_f32x4_gt(wasm_v128_load(m + 4), zero));
+    m += ldc;
+    c10 = wasm_v128_and(c10, wasm_f32x4_gt(wasm_v128_load(m), zero));
+    c11 = wasm_v128_and(c11, wasm_f32x4_gt(wasm_v128_load(m + 4), zero));
+    m += ldc;
+    c20 = wasm_v128_and(c20, wasm_f32x4_gt(wasm_v128_load(m), zero));
+    c21 = wasm_v128_and(c21, wasm_f32x4_gt(wasm_v128_load(m + 4), zero));
+    m += ldc;
+    c30 = wasm_v128_and(c30, wasm_f32x4_gt(wasm_v128_load(m), zero));
+    c31 = wasm_v128_and(c31, wasm_f32x4_gt(wasm_v128_load(m + 4), zero));
+  }
+  wasm_v128_store(c, c00), wasm_v128_store(c + 4, c01);
+  c += ldc;
+  wasm_v128_store(c, c10), wasm_v128_store(c + 4, c11);
+  c += ldc;
+  wasm_v128_store(c, c20), wasm_v128_store(c + 4, c21);
+  c += ldc;
+  wasm_v128_store(c, c30), wasm_v128_store(c + 4, c31);
+}
+
 /*
  * C[i, j] = bias[j] + sum_k A(i, k) B[k, j] (i < M, j < N), A(i, k) = A[i ars + k acs], B row-major
  * (ldb), C row-major (ldc). Then ReLU when relu, or C[i, j] = 0 where mask[i, j] <= 0 (mask: ldc).
- * 4 x 8 register blocks; the edges element by element.
+ * 4 x 8 register blocks (block48); the edges element by element.
  */
 static void gemm(int M, int N, int K, const float* A, int ars, int acs, const float* B, int ldb, float* C, int ldc, const float* bias, int relu,
                  const float* mask) {
   const int M4 = M & ~3, N8 = N & ~7;
-  const v128_t zero = wasm_f32x4_splat(0.f);
-  for (int i = 0; i < M4; i += 4) {
-    const float* a0 = A + i * ars;
-    const float* a1 = a0 + ars;
-    const float* a2 = a1 + ars;
-    const float* a3 = a2 + ars;
-    for (int j = 0; j < N8; j += 8) {
-      v128_t c00 = zero, c01 = zero;
-      if (bias) {
-        c00 = wasm_v128_load(bias + j);
-        c01 = wasm_v128_load(bias + j + 4);
-      }
-      v128_t c10 = c00, c11 = c01, c20 = c00, c21 = c01, c30 = c00, c31 = c01;
-      const float* b = B + j;
-      for (int k = 0; k < K; k++, b += ldb) {
-        const v128_t b0 = wasm_v128_load(b), b1 = wasm_v128_load(b + 4);
-        const int o = k * acs;
-        v128_t x = wasm_v128_load32_splat(a0 + o);
-        c00 = wasm_f32x4_add(c00, wasm_f32x4_mul(x, b0));
-        c01 = wasm_f32x4_add(c01, wasm_f32x4_mul(x, b1));
-        x = wasm_v128_load32_splat(a1 + o);
-        c10 = wasm_f32x4_add(c10, wasm_f32x4_mul(x, b0));
-        c11 = wasm_f32x4_add(c11, wasm_f32x4_mul(x, b1));
-        x = wasm_v128_load32_splat(a2 + o);
-        c20 = wasm_f32x4_add(c20, wasm_f32x4_mul(x, b0));
-        c21 = wasm_f32x4_add(c21, wasm_f32x4_mul(x, b1));
-        x = wasm_v128_load32_splat(a3 + o);
-        c30 = wasm_f32x4_add(c30, wasm_f32x4_mul(x, b0));
-        c31 = wasm_f32x4_add(c31, wasm_f32x4_mul(x, b1));
-      }
-      if (relu) {
-        c00 = wasm_f32x4_max(c00, zero), c01 = wasm_f32x4_max(c01, zero), c10 = wasm_f32x4_max(c10, zero), c11 = wasm_f32x4_max(c11, zero);
-        c20 = wasm_f32x4_max(c20, zero), c21 = wasm_f32x4_max(c21, zero), c30 = wasm_f32x4_max(c30, zero), c31 = wasm_f32x4_max(c31, zero);
-      }
-      if (mask) {
-        const float* m = mask + i * ldc + j;
-        c00 = wasm_v128_and(c00, wasm_f32x4_gt(wasm_v128_load(m), zero));
-        c01 = wasm_v128_and(c01, wasm_f32x4_gt(wasm_v128_load(m + 4), zero));
-        m += ldc;
-        c10 = wasm_v128_and(c10, wasm_f32x4_gt(wasm_v128_load(m), zero));
-        c11 = wasm_v128_and(c11, wasm_f32x4_gt(wasm_v128_load(m + 4), zero));
-        m += ldc;
-        c20 = wasm_v128_and(c20, wasm_f32x4_gt(wasm_v128_load(m), zero));
-        c21 = wasm_v128_and(c21, wasm_f32x4_gt(wasm_v128_load(m + 4), zero));
-        m += ldc;
-        c30 = wasm_v128_and(c30, wasm_f32x4_gt(wasm_v128_load(m), zero));
-        c31 = wasm_v128_and(c31, wasm_f32x4_gt(wasm_v128_load(m + 4), zero));
-      }
-      float* c = C + i * ldc + j;
-      wasm_v128_store(c, c00), wasm_v128_store(c + 4, c01);
-      c += ldc;
-      wasm_v128_store(c, c10), wasm_v128_store(c + 4, c11);
-      c += ldc;
-      wasm_v128_store(c, c20), wasm_v128_store(c + 4, c21);
-      c += ldc;
-      wasm_v128_store(c, c30), wasm_v128_store(c + 4, c31);
-    }
-  }
+  for (int i = 0; i < M4; i += 4)
+    for (int j = 0; j < N8; j += 8)
+      block48(K, A + i * ars, ars, acs, B + j, ldb, C + i * ldc + j, ldc, bias ? bias + j : 0, relu, mask ? mask + i * ldc + j : 0);
   /* edges: the columns right of N8 in every row, the rows below M4 in every column */
   for (int i = 0; i < M; i++) {
     for (int j = i < M4 ? N8 : 0; j < N; j++) {
@@ -130,10 +129,24 @@ static void gemm(int M, int N, int K, const float* A, int ars, int acs, const fl
   }
 }
 
-/* T[j, i] = W[i, j] (W: R x C) */
+/* T[j, i] = W[i, j] (W: R x C): 4 x 4 blocks by shuffles, the edges element by element */
 static void transpose(const float* W, float* T, int R, int Cn) {
+  const int R4 = R & ~3, C4 = Cn & ~3;
+  for (int i = 0; i < R4; i += 4) {
+    for (int j = 0; j < C4; j += 4) {
+      const float* w = W + i * Cn + j;
+      const v128_t r0 = wasm_v128_load(w), r1 = wasm_v128_load(w + Cn), r2 = wasm_v128_load(w + 2 * Cn), r3 = wasm_v128_load(w + 3 * Cn);
+      const v128_t t0 = wasm_i32x4_shuffle(r0, r1, 0, 4, 1, 5), t1 = wasm_i32x4_shuffle(r2, r3, 0, 4, 1, 5);
+      const v128_t t2 = wasm_i32x4_shuffle(r0, r1, 2, 6, 3, 7), t3 = wasm_i32x4_shuffle(r2, r3, 2, 6, 3, 7);
+      float* t = T + j * R + i;
+      wasm_v128_store(t, wasm_i32x4_shuffle(t0, t1, 0, 1, 4, 5));
+      wasm_v128_store(t + R, wasm_i32x4_shuffle(t0, t1, 2, 3, 6, 7));
+      wasm_v128_store(t + 2 * R, wasm_i32x4_shuffle(t2, t3, 0, 1, 4, 5));
+      wasm_v128_store(t + 3 * R, wasm_i32x4_shuffle(t2, t3, 2, 3, 6, 7));
+    }
+  }
   for (int i = 0; i < R; i++)
-    for (int j = 0; j < Cn; j++) T[j * R + i] = W[i * Cn + j];
+    for (int j = i < R4 ? C4 : 0; j < Cn; j++) T[j * R + i] = W[i * Cn + j];
 }
 
 /* db[c] = sum over the N rows of dz[r, c], in double (as dense-stack.ts reluMaskBiasSum) */
