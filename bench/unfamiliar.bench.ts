@@ -81,6 +81,11 @@ async function measure(
   const calmOf = (r: Run, only?: (i: number) => boolean) =>
     r.v.filter((x, i) => (!only || only(i)) && (x.unfamiliar || r.preds[i].top === 'neutral' || r.preds[i].top === 'calm')).length
   const calm = (r: Run) => calmOf(r)
+  /** Prompts given an emotion other than neutral/calm, and how many of those `predict` marks 'uncertain' (between emotions: no percentages shown). */
+  const misses = (r: Run) => {
+    const idx = r.v.flatMap((x, i) => (x.unfamiliar || r.preds[i].top === 'neutral' || r.preds[i].top === 'calm' ? [] : [i]))
+    return `${idx.filter((i) => r.preds[i].uncertain).length} of the ${idx.length} given an emotion are 'uncertain'`
+  }
   const odd = (i: number) => i % 2 === 0 // the 1st, 3rd, ... file
   const wDev = calmOf(w, odd)
   const wDevN = w.v.filter((_, i) => odd(i)).length
@@ -103,9 +108,10 @@ async function measure(
   ctx.log(`  withheld or neutral/calm: telephone ${pct(calm(t), t.v.length)}; wideband ${pct(calm(w), w.v.length)}`)
   ctx.log(`    wideband, development half (odd-numbered files) ${pct(wDev, wDevN)}; the other half ${pct(wChk, w.v.length - wDevN)}`)
   ctx.log(
-    `    the ${wr.v.length} other prompts, never looked at: wideband ${pct(calm(wr), wr.v.length)} (withheld ${pct(withheld(wr), wr.v.length)}); ` +
-      `telephone ${pct(calm(tr), tr.v.length)}`,
+    `    the ${wr.v.length} other prompts, never looked at: wideband ${pct(calm(wr), wr.v.length)} (withheld ${pct(withheld(wr), wr.v.length)}; ` +
+      `${misses(wr)}); telephone ${pct(calm(tr), tr.v.length)}`,
   )
+  ctx.log(`  generated: ${g.preds.filter((p) => p.uncertain).length} of ${g.preds.length} 'uncertain'`)
   ctx.log(
     `  generated accuracy: answered ${pct(kept.filter((i) => right[i]).length, kept.length)} vs all ${pct(right.filter(Boolean).length, right.length)} ` +
       `(chance 1/${card.labels.length})`,
@@ -125,7 +131,7 @@ async function measure(
     pooled = { k: pooled.k + calm(ow), n: pooled.n + ow.v.length }
     ctx.log(
       `  ${o.language} (${o.voice}), never looked at: wideband ${pct(calm(ow), ow.v.length)} withheld or neutral ` +
-        `(withheld ${pct(withheld(ow), ow.v.length)}, ` +
+        `(withheld ${pct(withheld(ow), ow.v.length)}; ${misses(ow)}; ` +
         `AUROC ${auroc(g.scores, ow.scores).toFixed(3)}); telephone ${pct(calm(ot), ot.v.length)}` +
         (o.files.empty ? `; ${o.files.empty} empty placeholder prompt(s) left out` : ''),
     )
