@@ -23,6 +23,8 @@ const BINARIES: Record<string, string> = {
   slurmd: 'slurmd',
   munged: 'munge',
   mungekey: 'munge',
+  clang: 'clang',
+  'wasm-ld': 'lld',
   'stress-ng': 'stress-ng',
 }
 
