@@ -5,7 +5,9 @@
  * active shares and gradient norms, and afterwards the same weights, Adam moments, beta powers and
  * iteration count, with 0-2 frozen layers, with and without the normalisation, odd layer widths
  * (the kernels' edges) and items drawn into several pairs. Also: a clone of the weights and a view
- * of a moment taken before a step keep their values, and the step leaves no tensor behind.
+ * of a moment taken before a step keep their values, the step leaves no tensor behind, and a
+ * checkpoint (weights + optimizer.getWeights) taken between steps resumes to the same weights as an
+ * uninterrupted run (the step keeps no state of its own: fails if the iteration count is not advanced).
  */
 import * as tf from '@tensorflow/tfjs'
 import { afterEach, beforeAll, describe, expect, it } from 'vitest'
@@ -163,5 +165,37 @@ describe('the MLP step in one wasm call', () => {
     tf.dispose([clone, view])
     opt.dispose()
     net.dispose()
+  })
+
+  it('a checkpoint taken between steps (weights + optimizer.getWeights) resumes to the same weights as an uninterrupted run', async () => {
+    process.env.SER_WASM_STEP = '1'
+    const arch: Architecture = { kind: 'mlp', inputDim: 7, hidden: [9, 6], embedding: 5, normalize: 'l2' }
+    const bs = batches(6, 6, 9, 7)
+    const loss = { name: 'contrastive' as const, margin: 1.2, temperature: 0 }
+    const steps = (net: ReturnType<typeof buildNetwork>, opt: tf.Optimizer, from: number, to: number) => {
+      for (const b of bs.slice(from, to)) {
+        const r = pairStep(net, opt, net.trainableVariables(1), b.x, b.same, [7], loss, 1, b.rows)
+        tf.dispose([r.loss, r.active, r.gradNorm])
+      }
+    }
+    const whole = buildNetwork(arch, 7)
+    const optW = tf.train.adam(0.01)
+    steps(whole, optW, 0, 6)
+    const first = buildNetwork(arch, 7)
+    const optA = tf.train.adam(0.01)
+    steps(first, optA, 0, 3)
+    const weights = first.getWeights().map((w) => w.clone())
+    const state = (await optA.getWeights()).map((v) => ({ name: v.name, tensor: v.tensor.clone() }))
+    const resumed = buildNetwork(arch, 99)
+    resumed.setWeights(weights)
+    const optB = tf.train.adam(0.01)
+    await optB.setWeights(state)
+    steps(resumed, optB, 3, 6)
+    const a = whole.getWeights().map((w) => Array.from(w.dataSync()))
+    const b = resumed.getWeights().map((w) => Array.from(w.dataSync()))
+    expect(b).toEqual(a)
+    tf.dispose([...weights, ...state.map((v) => v.tensor)])
+    for (const o of [optW, optA, optB]) o.dispose()
+    for (const n of [whole, first, resumed]) n.dispose()
   })
 })
