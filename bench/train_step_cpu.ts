@@ -1,7 +1,8 @@
 /**
  * CPU time of one MLP training step (64 contrastive pairs, Adam, the step's diagnostics) through
- * pairStep, the function the training loop calls: `tsx bench/train_step_cpu.ts`, and with
- * SER_FUSED_KERNELS=0 for the composed ops. CPU time of this process (process.cpuUsage), which
+ * pairStep, the function the training loop calls: `tsx bench/train_step_cpu.ts` (on wasm the whole
+ * step is one WebAssembly call, engine/mlp-step.ts), with SER_WASM_STEP=0 for the fused tfjs ops,
+ * and with SER_FUSED_KERNELS=0 for the composed ops. CPU time of this process (process.cpuUsage), which
  * other work on a shared machine inflates far less than wall time. 50 warm-up steps, then
  * 5 rounds of 100 steps; prints the fastest round and all of them.
  */
@@ -28,6 +29,7 @@ for (let rep = 0; rep < 5; rep++) {
   const c = process.cpuUsage(c0); best.push((c.user + c.system) / 1000 / 100)
 }
 console.log(
-  `fused=${process.env.SER_FUSED_KERNELS ?? '1'} cpu ms/step min ${Math.min(...best).toFixed(3)} all ${best.map((b) => b.toFixed(2)).join(' ')} -> ` +
+  `fused=${process.env.SER_FUSED_KERNELS ?? '1'} wasm step=${process.env.SER_WASM_STEP ?? '1'} ` +
+    `cpu ms/step min ${Math.min(...best).toFixed(3)} all ${best.map((b) => b.toFixed(2)).join(' ')} -> ` +
     `${(64000 / Math.min(...best)).toFixed(0)} pairs/cpu-s`,
 )
