@@ -21,7 +21,7 @@ import { adamFinish, adamMoments, adamScalars, assignOutputs, ownsBuffer } from 
 import { MLP_STEP_WASM_BASE64 } from './wasm/mlp-step.generated'
 
 /** Word offsets of the parameter block (mlp-step.c). */
-const P = { L: 0, F: 1, N: 2, PAIRS: 3, NORM: 4, SCRATCH: 5, X: 6, IA: 7, IB: 8, SAME: 9, DIMS: 10, LAYER: 20, FLOATS: 120, OUT: 130, WORDS: 136 }
+const P = { L: 0, F: 1, N: 2, PAIRS: 3, NORM: 4, SCRATCH: 5, X: 6, IA: 7, IB: 8, SAME: 9, DIMS: 10, MODE: 19, LAYER: 20, FLOATS: 120, OUT: 130, WORDS: 136 }
 export const MAX_LAYERS = 8
 
 interface Exports {
@@ -89,8 +89,9 @@ export interface MlpStepBatch {
 
 /**
  * One step: `kernels`/`biases` are every dense layer's variables, the first `frozen` layers are
- * not trained; `vars` the trainable ones in trainableVariables order (kernel, bias per layer), the
- * optimizer a tf.train.adam. Returns the mean loss, the active share and the gradient's global norm.
+ * not trained; the optimizer a tf.train.adam whose state is kept for the trainable variables in
+ * trainableVariables order (kernel, bias per layer). Returns the mean loss, the active share and the
+ * gradient's global norm.
  */
 export function mlpStepWasm(
   opt: tf.Optimizer,
@@ -100,10 +101,8 @@ export function mlpStepWasm(
   normalize: boolean,
   b: MlpStepBatch,
 ): { loss: number; active: number; gradNorm: number } | null {
-  const L = kernels.length
-  if (L > MAX_LAYERS || !wasmStepAvailable()) return null
+  if (kernels.length > MAX_LAYERS || !wasmStepAvailable()) return null
   const be = tf.backend() as unknown as WasmBackend
-  const inst = instanceFor(be)!
   const vars = kernels.slice(frozen).flatMap((k, i) => [k, biases[frozen + i]])
   const k = adamScalars(opt)
   const moments = vars.map((_, i) => adamMoments(opt, vars, i))
@@ -113,6 +112,56 @@ export function mlpStepWasm(
     m: ownsBuffer(moments[i].m) ? null : be.makeOutput(v.shape, 'float32'),
     s: ownsBuffer(moments[i].s) ? null : be.makeOutput(v.shape, 'float32'),
   }))
+  const ptr = (t: tf.TensorInfo) => be.getMemoryOffset(t.dataId)
+  const out = callStep(be, kernels, biases, frozen, normalize, b, 0, [k.b1, k.b2, k.c1, k.c2, k.d1, k.d2, k.eps, k.lr], (j) => {
+    const [ow, ob, mw, mb] = [outs[j], outs[j + 1], moments[j], moments[j + 1]]
+    return [ptr(ow.w), ptr(ob.w), ptr(mw.m), ptr(mb.m), ptr(mw.s), ptr(mb.s), ptr(ow.m ?? mw.m), ptr(ob.m ?? mb.m), ptr(ow.s ?? mw.s), ptr(ob.s ?? mb.s)]
+  })
+  vars.forEach((v, i) => assignOutputs([[moments[i].m, outs[i].m], [moments[i].s, outs[i].s], [v, outs[i].w]]))
+  adamFinish(opt, k)
+  return { loss: out.loss, active: out.active, gradNorm: Math.sqrt(out.sumSq) }
+}
+
+/**
+ * The same forward and backward pass without the update: the loss, the active share and the
+ * gradients of the trainable variables (trainableVariables order; the caller disposes them). For
+ * the data-parallel shares (model/step.ts fusedPairGrads, which the workers and the training thread call).
+ */
+export function mlpGradsWasm(
+  kernels: tf.Tensor[],
+  biases: tf.Tensor[],
+  frozen: number,
+  normalize: boolean,
+  b: MlpStepBatch,
+): { loss: number; active: number; grads: tf.Tensor[] } | null {
+  if (kernels.length > MAX_LAYERS || !wasmStepAvailable()) return null
+  const be = tf.backend() as unknown as WasmBackend
+  const infos = kernels.slice(frozen).flatMap((k, i) => [k, biases[frozen + i]]).map((v) => be.makeOutput(v.shape, 'float32'))
+  const out = callStep(be, kernels, biases, frozen, normalize, b, 1, new Array(8).fill(0), (j) => [
+    be.getMemoryOffset(infos[j].dataId),
+    be.getMemoryOffset(infos[j + 1].dataId),
+    ...new Array(8).fill(0),
+  ])
+  return { loss: out.loss, active: out.active, grads: infos.map((t) => tf.engine().makeTensorFromTensorInfo(t)) }
+}
+
+/**
+ * Fills the parameter block and runs mlp_step. `layer(j)`: the ten pointers after a trainable
+ * layer's kernel and bias (mlp-step.c LWN..LVBO), j = its first variable's index among the trainable ones.
+ */
+function callStep(
+  be: WasmBackend,
+  kernels: tf.Tensor[],
+  biases: tf.Tensor[],
+  frozen: number,
+  normalize: boolean,
+  b: MlpStepBatch,
+  mode: 0 | 1,
+  adam: number[],
+  layer: (j: number) => number[],
+): { loss: number; active: number; sumSq: number } {
+  const inst = instanceFor(be)!
+  const L = kernels.length
   const dims = [kernels[0].shape[0]!, ...kernels.map((w) => w.shape[1]!)]
   const d0 = dims[0]
   const N = (b.n + 3) & ~3
@@ -147,26 +196,18 @@ export function mlpStepWasm(
   i32[P.F] = frozen
   i32[P.PAIRS] = Pn
   i32[P.NORM] = normalize ? 1 : 0
+  i32[P.MODE] = mode
   i32.set([same + pairBytes, x, ia, ib, same], P.SCRATCH)
-  const ptr = (t: tf.TensorInfo) => be.getMemoryOffset(t.dataId)
   for (let l = 0; l < L; l++) {
     const q = P.LAYER + 12 * l
-    i32[q] = ptr(kernels[l])
-    i32[q + 1] = ptr(biases[l])
-    if (l < frozen) continue
-    const j = 2 * (l - frozen)
-    const [ow, ob] = [outs[j], outs[j + 1]]
-    const [mw, mb] = [moments[j], moments[j + 1]]
-    i32.set([ptr(ow.w), ptr(ob.w), ptr(mw.m), ptr(mb.m), ptr(mw.s), ptr(mb.s)], q + 2)
-    i32.set([ptr(ow.m ?? mw.m), ptr(ob.m ?? mb.m), ptr(ow.s ?? mw.s), ptr(ob.s ?? mb.s)], q + 8)
+    i32[q] = be.getMemoryOffset(kernels[l].dataId)
+    i32[q + 1] = be.getMemoryOffset(biases[l].dataId)
+    if (l >= frozen) i32.set(layer(2 * (l - frozen)), q + 2)
   }
-  f32.set([b.margin, b.threshold, k.b1, k.b2, k.c1, k.c2, k.d1, k.d2, k.eps, k.lr], P.FLOATS)
+  f32.set([b.margin, b.threshold, ...adam], P.FLOATS)
   inst.ex.mlp_step(inst.params)
   const out = new Float64Array(inst.memory.buffer, inst.params + P.OUT * 4, 3)
-  const result = { loss: out[0], active: out[1], gradNorm: Math.sqrt(out[2]) }
-  vars.forEach((v, i) => assignOutputs([[moments[i].m, outs[i].m], [moments[i].s, outs[i].s], [v, outs[i].w]]))
-  adamFinish(opt, k)
-  return result
+  return { loss: out[0], active: out[1], sumSq: out[2] }
 }
 
 const align = (n: number): number => (n + 15) & ~15

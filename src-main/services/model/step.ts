@@ -7,7 +7,7 @@
 import * as tf from '@tensorflow/tfjs'
 import { adamApplyWasm, isAdam } from '../engine/adam'
 import { denseBackward, denseForward } from '../engine/dense-stack'
-import { mlpStepWasm } from '../engine/mlp-step'
+import { mlpGradsWasm, mlpStepWasm } from '../engine/mlp-step'
 import { contrastiveHead } from '../engine/pair-head'
 import {
   ACTIVE_THRESHOLD,
@@ -154,7 +154,8 @@ export function pairStep(
  * frozen layers and the dense stack forward (engine/dense-stack.ts), the loss and its gradient
  * in one loop (engine/pair-head.ts), the stack's backward pass. `rows` (the item index of each of
  * the 2P rows of x) lets an item drawn into several pairs be embedded once: few-shot fine-tuning
- * draws 2P rows from a few dozen items. null where it does not apply
+ * draws 2P rows from a few dozen items. On wasm the pass is one WebAssembly call (engine/mlp-step.ts
+ * mlpGradsWasm) unless SER_WASM_STEP=0. null where it does not apply
  * (another backend or network, another loss, SER_FUSED_KERNELS=0). Same arithmetic as the
  * composed ops up to float rounding (test/unit/model/training-identical.test.ts).
  */
@@ -172,6 +173,11 @@ export function fusedPairGrads(
   const P = same.length
   const per = x.length / (2 * P)
   const { slot, n, xu } = uniqueRows(x, 2 * P, rows)
+  const normalize = net.arch.normalize !== 'none'
+  // the whole pass as one WebAssembly call (engine/mlp-step.ts) unless SER_WASM_STEP=0
+  const batch = { x: xu, n, ia: slot.subarray(0, P), ib: slot.subarray(P), same, margin: loss.margin, threshold: ACTIVE_THRESHOLD }
+  const one = mlpGradsWasm(L.map((l) => l.kernel), L.map((l) => l.bias), f, normalize, batch)
+  if (one) return one
   const held: tf.Tensor[] = []
   try {
     let h = tf.tensor2d(xu, [n, per])
@@ -182,7 +188,6 @@ export function fusedPairGrads(
     }
     const ws = L.slice(f).map((l) => l.kernel as tf.Tensor2D)
     const bs = L.slice(f).map((l) => l.bias as tf.Tensor1D)
-    const normalize = net.arch.normalize !== 'none'
     const { outs, value } = denseForward(h, ws, bs, normalize)
     held.push(...outs.slice(1), ...(normalize ? [value] : []))
     const D = value.shape[1]

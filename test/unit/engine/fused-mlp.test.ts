@@ -2,13 +2,14 @@
  * The wasm MLP's fused training ops against the composed ops on the cpu backend:
  * - the dense stack (engine/dense-stack.ts): embeddings and every gradient of a Siamese loss,
  *   with and without frozen layers, with and without the L2 normalisation;
- * - the fused contrastive step (fusedPairGrads: dense stack + engine/pair-head.ts): loss, active
- *   share and gradients, with pairs on both sides of the margin;
+ * - the fused contrastive step (fusedPairGrads: dense stack + engine/pair-head.ts, and as one
+ *   WebAssembly call, engine/mlp-step.ts, unless SER_WASM_STEP=0): loss, active share and
+ *   gradients, with pairs on both sides of the margin;
  * - the fused Adam loop (engine/adam.ts): weights, moments and the iteration count after three
  *   steps equal tf.train.adam's on the cpu backend, and a clone taken before a step keeps its values.
  */
 import * as tf from '@tensorflow/tfjs'
-import { beforeAll, describe, expect, it } from 'vitest'
+import { afterEach, beforeAll, describe, expect, it } from 'vitest'
 import { initBackend } from '../../../src-main/services/engine/backend'
 import { adamApplyWasm, isAdam } from '../../../src-main/services/engine/adam'
 import { buildNetwork, makeRng } from '../../../src-main/services/model/index'
@@ -23,6 +24,11 @@ function rand(n: number, seed: number): Float32Array {
 
 beforeAll(async () => {
   expect((await initBackend()).name).toBe('wasm')
+})
+const savedWasmStep = process.env.SER_WASM_STEP
+afterEach(() => {
+  if (savedWasmStep === undefined) delete process.env.SER_WASM_STEP
+  else process.env.SER_WASM_STEP = savedWasmStep
 })
 
 function expectClose(a: ArrayLike<number>, b: ArrayLike<number>, tol: number) {
@@ -84,51 +90,55 @@ describe('fused MLP training ops on wasm', () => {
     }
   }
 
-  it('fused contrastive step: loss, active share and gradients equal the composed ops on cpu', async () => {
-    const arch = archOf('l2')
-    const P = 6
-    const xs = rand(2 * P * 7, 9)
-    const same = [1, 0, 1, 0, 0, 1]
-    const margin = 1.2 // some different-class pairs inside the margin, some outside
-    await tf.setBackend('cpu')
-    const cnet = netFor(arch)
-    const vars = cnet.trainableVariables(1)
-    const x = tf.tensor(xs, [2 * P, 7])
-    const sameT = tf.tensor1d(same)
-    const ref = tf.variableGrads(() => pairBatchLoss(cnet, x, sameT, { name: 'contrastive', margin, temperature: 0.1 }, 1), vars)
-    const refGrads = vars.map((v) => Array.from(ref.grads[v.name].dataSync()))
-    const refLoss = ref.value.dataSync()[0]
-    tf.dispose([x, sameT, ref.value, ...Object.values(ref.grads)])
-    cnet.dispose()
-    await tf.setBackend('wasm')
-    const wnet = netFor(arch)
-    const fused = fusedPairGrads(wnet, xs, same, { name: 'contrastive', margin, temperature: 0.1 }, 1)!
-    expect(fused).not.toBeNull()
-    expect(fused.loss).toBeCloseTo(refLoss, 5)
-    expect(fused.active).toBeGreaterThan(0)
-    fused.grads.forEach((g, i) => expectClose(g.dataSync(), refGrads[i], 1e-4))
-    tf.dispose(fused.grads)
-    wnet.dispose()
-  })
+  for (const wasmStep of ['1', '0']) {
+    it(`fused contrastive step (SER_WASM_STEP=${wasmStep}): loss, active share and gradients equal the composed ops on cpu`, async () => {
+      process.env.SER_WASM_STEP = wasmStep
+      const arch = archOf('l2')
+      const P = 6
+      const xs = rand(2 * P * 7, 9)
+      const same = [1, 0, 1, 0, 0, 1]
+      const margin = 1.2 // some different-class pairs inside the margin, some outside
+      await tf.setBackend('cpu')
+      const cnet = netFor(arch)
+      const vars = cnet.trainableVariables(1)
+      const x = tf.tensor(xs, [2 * P, 7])
+      const sameT = tf.tensor1d(same)
+      const ref = tf.variableGrads(() => pairBatchLoss(cnet, x, sameT, { name: 'contrastive', margin, temperature: 0.1 }, 1), vars)
+      const refGrads = vars.map((v) => Array.from(ref.grads[v.name].dataSync()))
+      const refLoss = ref.value.dataSync()[0]
+      tf.dispose([x, sameT, ref.value, ...Object.values(ref.grads)])
+      cnet.dispose()
+      await tf.setBackend('wasm')
+      const wnet = netFor(arch)
+      const fused = fusedPairGrads(wnet, xs, same, { name: 'contrastive', margin, temperature: 0.1 }, 1)!
+      expect(fused).not.toBeNull()
+      expect(fused.loss).toBeCloseTo(refLoss, 5)
+      expect(fused.active).toBeGreaterThan(0)
+      fused.grads.forEach((g, i) => expectClose(g.dataSync(), refGrads[i], 1e-4))
+      tf.dispose(fused.grads)
+      wnet.dispose()
+    })
 
-  it('fused contrastive step: items drawn into several pairs embedded once give the same loss and gradients', async () => {
-    const arch = archOf('l2')
-    const items = rand(5 * 7, 13)
-    // 6 pairs over 5 items: rows of x are copies of those items
-    const rows = [0, 1, 2, 0, 3, 4, 1, 1, 4, 2, 0, 3]
-    const x = new Float32Array(rows.length * 7)
-    rows.forEach((r, k) => x.set(items.subarray(r * 7, (r + 1) * 7), k * 7))
-    const same = [0, 1, 0, 1, 0, 1]
-    const cfg = { name: 'contrastive' as const, margin: 1.2, temperature: 0.1 }
-    const net = netFor(arch)
-    const plain = fusedPairGrads(net, x, same, cfg, 0)!
-    const dedup = fusedPairGrads(net, x, same, cfg, 0, rows)!
-    expect(dedup.loss).toBeCloseTo(plain.loss, 6)
-    expect(dedup.active).toBe(plain.active)
-    dedup.grads.forEach((g, i) => expectClose(g.dataSync(), plain.grads[i].dataSync(), 1e-5))
-    tf.dispose([...plain.grads, ...dedup.grads])
-    net.dispose()
-  })
+    it(`fused contrastive step (SER_WASM_STEP=${wasmStep}): items drawn into several pairs embedded once give the same loss and gradients`, async () => {
+      process.env.SER_WASM_STEP = wasmStep
+      const arch = archOf('l2')
+      const items = rand(5 * 7, 13)
+      // 6 pairs over 5 items: rows of x are copies of those items
+      const rows = [0, 1, 2, 0, 3, 4, 1, 1, 4, 2, 0, 3]
+      const x = new Float32Array(rows.length * 7)
+      rows.forEach((r, k) => x.set(items.subarray(r * 7, (r + 1) * 7), k * 7))
+      const same = [0, 1, 0, 1, 0, 1]
+      const cfg = { name: 'contrastive' as const, margin: 1.2, temperature: 0.1 }
+      const net = netFor(arch)
+      const plain = fusedPairGrads(net, x, same, cfg, 0)!
+      const dedup = fusedPairGrads(net, x, same, cfg, 0, rows)!
+      expect(dedup.loss).toBeCloseTo(plain.loss, 6)
+      expect(dedup.active).toBe(plain.active)
+      dedup.grads.forEach((g, i) => expectClose(g.dataSync(), plain.grads[i].dataSync(), 1e-5))
+      tf.dispose([...plain.grads, ...dedup.grads])
+      net.dispose()
+    })
+  }
 
   it("Adam: three fused steps leave the weights, moments and iterations tf.train.adam's cpu steps leave", async () => {
     const shapes = [[5, 3], [3]]

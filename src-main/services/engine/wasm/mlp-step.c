@@ -30,6 +30,7 @@
 #define P_IB 8        /* int32 [PAIRS]: row of b */
 #define P_SAME 9      /* float [PAIRS]: 1 same class */
 #define P_DIMS 10     /* dims[0..L] */
+#define P_MODE 19     /* 0: the step with Adam; 1: gradients only, into the LWN / LBN buffers (no moments read) */
 #define MAXL 8
 #define P_LAYER 20    /* per layer i: 12 pointers at P_LAYER + 12 i */
 #define LW 0          /* kernel [dims[i], dims[i+1]] */
@@ -327,11 +328,16 @@ EXPORT("mlp_step") void mlp_step(int* p) {
   for (int i = L - 1; i >= F; i--) {
     const int* q = p + P_LAYER + 12 * i;
     const int din = d[i], dout = d[i + 1];
-    column_sums(dz, gb, N, dout);
+    const int grads_only = p[P_MODE];
+    float* gw = grads_only ? fp(q, LWN) : gW;
+    float* gbias = grads_only ? fp(q, LBN) : gb;
+    column_sums(dz, gbias, N, dout);
     /* dW = H_i^T dz */
-    gemm(din, dout, N, layer_out(p, Hw, i), 1, din, dz, dout, gW, dout, 0, 0, 0);
-    sq += adam(din * dout, gW, fp(q, LMW), fp(q, LVW), fp(q, LW), fp(q, LMWO), fp(q, LVWO), fp(q, LWN), ad);
-    sq += adam(dout, gb, fp(q, LMB), fp(q, LVB), fp(q, LB), fp(q, LMBO), fp(q, LVBO), fp(q, LBN), ad);
+    gemm(din, dout, N, layer_out(p, Hw, i), 1, din, dz, dout, gw, dout, 0, 0, 0);
+    if (!grads_only) {
+      sq += adam(din * dout, gW, fp(q, LMW), fp(q, LVW), fp(q, LW), fp(q, LMWO), fp(q, LVWO), fp(q, LWN), ad);
+      sq += adam(dout, gb, fp(q, LMB), fp(q, LVB), fp(q, LB), fp(q, LMBO), fp(q, LVBO), fp(q, LBN), ad);
+    }
     if (i > F) {
       /* dh = dz W^T, masked by the ReLU of H_i: the gradient of layer i-1's pre-activation */
       transpose(fp(q, LW), WT, din, dout);
