@@ -323,6 +323,34 @@ EXPORT("mlp_step") void mlp_step(int* p) {
     other = gA;
   }
 
+  /*
+   * Rows whose gradient is 0 (items only in pairs of different classes beyond the margin) add
+   * nothing to any gradient below: they are left out of the backward pass by moving the other rows
+   * up, in order, in dz and in the inputs of the trainable layers (every sum keeps its order and
+   * loses only terms that are exactly 0, so the gradients are the same). Nb: rows kept, padded to 4.
+   */
+  int Nb = 0;
+  for (int r = 0; r < N; r++) {
+    int live = 0;
+    for (int k = 0; k < D && !live; k++) live = dz[r * D + k] != 0.f;
+    if (!live) continue;
+    if (Nb != r) {
+      for (int k = 0; k < D; k++) dz[Nb * D + k] = dz[r * D + k];
+      for (int i = F; i < L; i++) {
+        float* h = layer_out(p, Hw, i);
+        for (int k = 0; k < d[i]; k++) h[Nb * d[i] + k] = h[r * d[i] + k];
+      }
+    }
+    Nb++;
+  }
+  for (; Nb & 3; Nb++) {
+    for (int k = 0; k < D; k++) dz[Nb * D + k] = 0.f;
+    for (int i = F; i < L; i++) {
+      float* h = layer_out(p, Hw, i);
+      for (int k = 0; k < d[i]; k++) h[Nb * d[i] + k] = 0.f;
+    }
+  }
+
   /* backward through the trainable layers, Adam on each variable as soon as its gradient is known */
   double sq = 0;
   for (int i = L - 1; i >= F; i--) {
@@ -331,9 +359,9 @@ EXPORT("mlp_step") void mlp_step(int* p) {
     const int grads_only = p[P_MODE];
     float* gw = grads_only ? fp(q, LWN) : gW;
     float* gbias = grads_only ? fp(q, LBN) : gb;
-    column_sums(dz, gbias, N, dout);
+    column_sums(dz, gbias, Nb, dout);
     /* dW = H_i^T dz */
-    gemm(din, dout, N, layer_out(p, Hw, i), 1, din, dz, dout, gw, dout, 0, 0, 0);
+    gemm(din, dout, Nb, layer_out(p, Hw, i), 1, din, dz, dout, gw, dout, 0, 0, 0);
     if (!grads_only) {
       sq += adam(din * dout, gW, fp(q, LMW), fp(q, LVW), fp(q, LW), fp(q, LMWO), fp(q, LVWO), fp(q, LWN), ad);
       sq += adam(dout, gb, fp(q, LMB), fp(q, LVB), fp(q, LB), fp(q, LMBO), fp(q, LVBO), fp(q, LBN), ad);
@@ -341,7 +369,7 @@ EXPORT("mlp_step") void mlp_step(int* p) {
     if (i > F) {
       /* dh = dz W^T, masked by the ReLU of H_i: the gradient of layer i-1's pre-activation */
       transpose(fp(q, LW), WT, din, dout);
-      gemm(N, din, dout, dz, dout, 1, WT, din, other, din, 0, 0, layer_out(p, Hw, i));
+      gemm(Nb, din, dout, dz, dout, 1, WT, din, other, din, 0, 0, layer_out(p, Hw, i));
       float* t = dz;
       dz = other;
       other = t;
