@@ -2,7 +2,8 @@
 loss (contrastive, margin 1) and optimiser (Adam, lr 1e-3) as the TensorFlow.js engine,
 with pairs sampled from an in-memory dataset exactly like the engine's loop does.
 Run with Debian's python3-torch: /usr/bin/python3 bench/torch_reference.py --arch mlp --threads 1
-Prints one JSON line: pairs per second, the process's peak RSS, the BLAS library PyTorch loaded
+Prints one JSON line: pairs per second (wall time) and per CPU-second (time.process_time over the
+warm-up and the measured steps), the process's peak RSS, the BLAS library PyTorch loaded
 (read from /proc/self/maps after a matrix product: Debian's python3-torch takes the system's
 libblas.so.3, which is the reference (Netlib) BLAS unless an optimised one such as
 libopenblas0-pthread is installed), OpenBLAS's configuration, core and thread count, and
@@ -83,6 +84,7 @@ def step():
     opt.step()
     return loss
 
+c0 = time.process_time()
 for _ in range(a.warmup):
     step()
 t = time.perf_counter()
@@ -91,6 +93,7 @@ for _ in range(a.steps):
     total = total + step().detach()
 float(total)
 dt = time.perf_counter() - t
-print(json.dumps({'arch': a.arch, 'pairsPerSecond': a.pairs * a.steps / dt, 'peakRssMiB': resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,
+dc = time.process_time() - c0
+print(json.dumps({'arch': a.arch, 'pairsPerSecond': a.pairs * a.steps / dt, 'cpuPairsPerSecond': a.pairs * (a.warmup + a.steps) / dc, 'peakRssMiB': resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,
                   'torch': torch.__version__, 'threads': torch.get_num_threads(), 'blas': blas,
                   'env': {k: os.environ.get(k) for k in ('OPENBLAS_CORETYPE', 'OPENBLAS_L2_SIZE', 'OPENBLAS_NUM_THREADS', 'OMP_NUM_THREADS')}}))

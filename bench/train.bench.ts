@@ -33,6 +33,8 @@ export interface BlasInfo {
 
 interface Measure {
   pairsPerSecond: number
+  /** Pairs per CPU-second of the measuring process (warm-up included): less sensitive to other work on the machine. */
+  cpuPairsPerSecond?: number | null
   peakRssMiB: number
   backend?: string
   threads?: number
@@ -82,6 +84,12 @@ function torch(arch: string, pairs: number, steps: number, threads: number): Mea
   return JSON.parse(out.trim().split('\n').pop()!)
 }
 
+/** "tfjs 40 000 vs torch 52 000 pairs/CPU-s (0.77)", or "n/a" where a side did not report CPU time. */
+function cpuRatio(j: Measure, t: Measure): string {
+  if (!j.cpuPairsPerSecond || !t.cpuPairsPerSecond) return 'n/a'
+  return `tfjs ${j.cpuPairsPerSecond.toFixed(0)} vs torch ${t.cpuPairsPerSecond.toFixed(0)} (${(j.cpuPairsPerSecond / t.cpuPairsPerSecond).toFixed(2)})`
+}
+
 export async function bench(ctx: BenchContext): Promise<BenchRow[]> {
   const rows: BenchRow[] = []
   const plans = [
@@ -102,7 +110,8 @@ export async function bench(ctx: BenchContext): Promise<BenchRow[]> {
       ctx.log(
         `${p.arch} round ${r + 1}: tfjs ${j.backend} x${j.trainThreads ?? 1} ${j.pairsPerSecond.toFixed(0)} pairs/s, ` +
           `torch 1 thr ${t1.pairsPerSecond.toFixed(0)} / 2 thr ${t2.pairsPerSecond.toFixed(0)} pairs/s (${t.blas ? describeBlas(t.blas) : 'BLAS unknown'}; ` +
-          `ratio to the faster ${(j.pairsPerSecond / t.pairsPerSecond).toFixed(2)}; load ${os.loadavg().map((l) => l.toFixed(2)).join(' ')})`,
+          `ratio to the faster ${(j.pairsPerSecond / t.pairsPerSecond).toFixed(2)}; per CPU-second ${cpuRatio(j, t)}; ` +
+          `load ${os.loadavg().map((l) => l.toFixed(2)).join(' ')})`,
       )
       for (const m of [t1, t2]) {
         const why = unfairReference(m.blas)

@@ -3,7 +3,9 @@
  * its own process by bench/train.bench.ts so its peak RSS is its own.
  * Usage: tsx bench/train_measure.ts mlp|cnn PAIRS STEPS [contrastive|distance|triplet|protonet|supcon]
  * (every loss but contrastive: class-balanced batches of 2*PAIRS items, 4 classes; "pairs" then counts item pairs)
- * Prints one JSON line: backend, pairs per second, peak RSS, peak tf memory.
+ * Prints one JSON line: backend, pairs per second (wall time of the measured epoch), pairs per CPU-second
+ * (this process's CPU time over both epochs, warm-up and epoch ends included: a conservative figure that
+ * other work on a shared machine inflates far less than wall time), peak RSS, peak tf memory.
  */
 import * as tf from '@tensorflow/tfjs'
 import { initBackend } from '../src-main/services/engine/backend'
@@ -41,7 +43,9 @@ const cfg = defaultTrainConfig(defaultArchitecture(ArchitectureKindSchema.parse(
 const net = buildNetwork(cfg.arch, 1)
 let peakBytes = 0
 const timer = setInterval(() => (peakBytes = Math.max(peakBytes, tf.memory().numBytes)), 5)
+const cpu0 = process.cpuUsage()
 const r = await trainSiamese(net, data, cfg, { train: data.labels.map((_, i) => i), val: [] })
+const cpu = process.cpuUsage(cpu0)
 clearInterval(timer)
 console.log(
   JSON.stringify({
@@ -52,6 +56,7 @@ console.log(
     // threads a training step is split over (model/data-parallel.ts; SER_TRAIN_THREADS overrides)
     trainThreads: Math.min(trainThreads(undefined, cfg.arch, info.name), lossArg !== 'contrastive' ? 2 * cfg.pairsPerBatch : cfg.pairsPerBatch),
     pairsPerSecond: r.history[r.history.length - 1].pairsPerSecond,
+    cpuPairsPerSecond: (cfg.epochs * cfg.stepsPerEpoch * (lossArg === 'contrastive' ? cfg.pairsPerBatch : 0)) / ((cpu.user + cpu.system) / 1e6) || null,
     peakRssMiB: process.resourceUsage().maxRSS / 1024,
     peakTensorMiB: peakBytes / 2 ** 20,
   }),
