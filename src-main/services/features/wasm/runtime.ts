@@ -1,0 +1,93 @@
+/**
+ * The WebAssembly SIMD feature kernels (C sources in this folder, compiled by
+ * `npm run build:wasm` into kernels.generated.ts) and their memory.
+ *
+ * The module is compiled synchronously once per thread from the base64 bytes. Memory is
+ * handed out by a bump allocator that never frees: plans (FFT tables, buffers per size) take
+ * small fixed blocks, and per-clip arrays use grow-only named regions (`region`). Growing the
+ * memory detaches every view of the old buffer, so callers take views (`f64`) after the
+ * last `region` call of a stage, never across one.
+ *
+ * `SER_FEATURES_WASM=0` selects the JavaScript path (the reference); `setFeaturesWasm`
+ * switches it in-process (tests, benches). Where WebAssembly SIMD does not load, the
+ * JavaScript path runs.
+ */
+import { KERNELS_WASM_BASE64 } from './kernels.generated'
+
+export interface Kernels {
+  memory: WebAssembly.Memory
+  fft_power(M: number, radix8: number, x: number, z: number, rev: number, tw: number, sc: number, dst: number): void
+  fft_complex(M: number, radix8: number, x: number, z: number, rev: number, tw: number, sc: number, re: number, im: number): void
+}
+
+let kernels: Kernels | null | undefined
+let top = 0
+let enabled = process.env.SER_FEATURES_WASM !== '0'
+const regions = new Map<string, { ptr: number; bytes: number }>()
+
+/** The kernels, or null where WebAssembly SIMD is unavailable. */
+export function wasmKernels(): Kernels | null {
+  if (kernels !== undefined) return kernels
+  try {
+    const bytes = Buffer.from(KERNELS_WASM_BASE64, 'base64')
+    const inst = new WebAssembly.Instance(new WebAssembly.Module(bytes), {})
+    const ex = inst.exports as unknown as Kernels & { __heap_base: WebAssembly.Global }
+    kernels = ex
+    top = align(Number(ex.__heap_base.value))
+  } catch {
+    kernels = null
+  }
+  return kernels
+}
+
+/** Whether the stages call the wasm kernels now (loaded and not switched off). */
+export function useWasm(): boolean {
+  return enabled && wasmKernels() !== null
+}
+
+/** Switches the wasm kernels on or off in this thread; returns the previous setting. */
+export function setFeaturesWasm(on: boolean): boolean {
+  const was = enabled
+  enabled = on
+  return was
+}
+
+const align = (n: number): number => (n + 15) & ~15
+
+/** A fresh block of `bytes` bytes (16-byte aligned) that lives as long as the thread. */
+export function alloc(bytes: number): number {
+  const k = wasmKernels()
+  if (!k) throw new Error('wasm kernels unavailable')
+  const ptr = top
+  top = align(top + bytes)
+  const have = k.memory.buffer.byteLength
+  if (top > have) k.memory.grow(Math.ceil((top - have) / 65536))
+  return ptr
+}
+
+/** A grow-only named block of at least `bytes` bytes; its content is stale. May grow the memory. */
+export function region(name: string, bytes: number): number {
+  const r = regions.get(name)
+  if (r && r.bytes >= bytes) return r.ptr
+  const size = Math.max(bytes, r ? 2 * r.bytes : 0)
+  const ptr = alloc(size)
+  regions.set(name, { ptr, bytes: size })
+  return ptr
+}
+
+/** A Float64Array view of `n` doubles at `ptr` (valid until the memory next grows). */
+export function f64(ptr: number, n: number): Float64Array {
+  return new Float64Array(wasmKernels()!.memory.buffer, ptr, n)
+}
+export function f32(ptr: number, n: number): Float32Array {
+  return new Float32Array(wasmKernels()!.memory.buffer, ptr, n)
+}
+export function i32(ptr: number, n: number): Int32Array {
+  return new Int32Array(wasmKernels()!.memory.buffer, ptr, n)
+}
+
+/** The memory's current buffer (compare with a view's `.buffer` to see whether it went stale). */
+export function wasmBuffer(): ArrayBuffer | null {
+  const k = wasmKernels()
+  return k ? (k.memory.buffer as ArrayBuffer) : null
+}
