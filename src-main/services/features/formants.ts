@@ -12,7 +12,8 @@
  */
 import { praatGaussian } from './framing'
 import { scratchF32, scratchF64 } from './scratch'
-import { resampleRange, resampledLength } from '../../../src-shared/resample'
+import { resampleRange, resampledLength, resampleTable, type ResampleInterior } from '../../../src-shared/resample'
+import { f32, f64, region, useWasm, wasmKernels } from './wasm/runtime'
 
 /**
  * The filter of the 11 kHz copy: Hann-windowed sinc, 8 zero crossings each
@@ -276,8 +277,38 @@ export function formantsAt(
   // merged windows of wanted frames.
   const same = sampleRate === fs
   const ny = same ? x.length : resampledLength(x.length, sampleRate, fs)
-  const y = same ? x : scratchF32('formants.y', ny)
-  const z = scratchF64('formants.z', ny)
+  const m = 2 * nFormants
+  const workLen = 3 * (m + 2) * (m + 2) + 4 * (m + 2)
+  // wasm path: the 16 kHz input, the 11 kHz copy, its pre-emphasised version and the frame's
+  // buffers live in the wasm memory (regions first, views after: see wasm/runtime.ts).
+  const k = useWasm() ? wasmKernels() : null
+  let W: { z: number; data: number; d: number; c: number; work: number; re: number; im: number; win: number } | null = null
+  let interior: ResampleInterior | undefined
+  let y: Float32Array, z: Float64Array, data: Float64Array, d: Float64Array, c: Float64Array, re: Float64Array, im: Float64Array
+  const win = praatGaussian(n)
+  if (k) {
+    const tab = same ? null : resampleTable(sampleRate, fs, RESAMPLE_FILTER)
+    const px = same ? 0 : region('formants.x', 4 * x.length)
+    const pt = tab ? region('formants.taps', 8 * tab.taps.length) : 0
+    const py = same ? 0 : region('formants.y', 4 * ny)
+    const small = region('formants.small', 8 * (2 * n + 4 * (m + 1) + workLen) + 64)
+    const w = { z: region('formants.z', 8 * ny), win: small, data: small + 8 * n, d: small + 16 * n, c: small + 16 * n + 8 * (m + 1) }
+    W = { ...w, re: w.c + 8 * (m + 1), im: w.c + 16 * (m + 1), work: w.c + 24 * (m + 1) }
+    // views after the last region call
+    if (tab) {
+      f32(px, x.length).set(x)
+      f64(pt, tab.taps.length).set(tab.taps)
+    }
+    y = same ? x : f32(py, ny)
+    z = f64(W.z, ny)
+    f64(W.win, n).set(win)
+    data = f64(W.data, n); d = f64(W.d, m + 1); c = f64(W.c, m + 1); re = f64(W.re, m); im = f64(W.im, m)
+    interior = (t, j, end, ph, first, frac) => k.resample_interior(px, x.length, pt, t.L, t.M, t.width, py, j, end, ph, first, frac)
+  } else {
+    y = same ? x : scratchF32('formants.y', ny)
+    z = scratchF64('formants.z', ny)
+    data = new Float64Array(n); d = new Float64Array(m + 1); c = new Float64Array(m + 1); re = new Float64Array(m); im = new Float64Array(m)
+  }
   const pre = Math.exp((-2 * Math.PI * preEmphasisFrom) / fs)
   {
     let f = 0
@@ -285,7 +316,7 @@ export function formantsAt(
     const flush = () => {
       if (hi <= lo) return
       const a = Math.max(0, lo - 1), b = Math.min(ny, hi)
-      if (!same) resampleRange(x, sampleRate, fs, y, a, b, RESAMPLE_FILTER)
+      if (!same) resampleRange(x, sampleRate, fs, y, a, b, RESAMPLE_FILTER, interior)
       for (let j = Math.max(0, lo); j < b; j++) z[j] = j >= 1 ? y[j] - pre * y[j - 1] : y[j]
     }
     while (f < nF) {
@@ -303,14 +334,7 @@ export function formantsAt(
     }
     flush()
   }
-  const win = praatGaussian(n)
-  const m = 2 * nFormants
-  const data = new Float64Array(n)
-  const d = new Float64Array(m + 1)
-  const c = new Float64Array(m + 1)
-  const work = new Float64Array(3 * (m + 2) * (m + 2) + 4 * (m + 2))
-  const re = new Float64Array(m)
-  const im = new Float64Array(m)
+  const work = new Float64Array(workLen)
   const freq = new Float64Array(nF * 3).fill(NaN)
   const bw = new Float64Array(nF * 3).fill(NaN)
   const nyq = fs / 2
@@ -322,27 +346,16 @@ export function formantsAt(
       continue
     }
     const start = startOf(f)
-    let energy = 0
-    if (start >= 0 && start + n <= ny) {
-      for (let i = 0; i < n; i++) {
-        const v = z[start + i] * win[i]
-        data[i] = v
-        energy += v * v
-      }
-    } else {
-      for (let i = 0; i < n; i++) {
-        const j = start + i
-        const v = j >= 0 && j < ny ? z[j] * win[i] : 0
-        data[i] = v
-        energy += v * v
-      }
-    }
-    if (energy === 0 || !burgFast(data, n, m, d, work)) continue
-    for (let k = 1; k <= m; k++) c[k] = -d[k]
+    if (k && W) {
+      if (!k.formant_burg(W.z, start, ny, W.win, n, m, W.data, W.d, W.work)) continue
+    } else if (!jsFrame(z, start, ny, win, n, m, data, d, work)) continue
+    for (let i = 1; i <= m; i++) c[i] = -d[i]
     if (!warm) initialGuesses(m, re, im)
-    if (!polyRoots(c, m, re, im)) {
+    const P = W
+    const roots = (): boolean => (k && P ? k.poly_roots(P.c, m, P.re, P.im, 500) === 1 : polyRoots(c, m, re, im))
+    if (!roots()) {
       initialGuesses(m, re, im)
-      if (!polyRoots(c, m, re, im)) {
+      if (!roots()) {
         warm = false
         continue
       }
@@ -372,10 +385,32 @@ export function formantsAt(
         foundB[p] = b
       }
     }
-    for (let k = 0; k < 3 && k < nf; k++) {
-      freq[f * 3 + k] = foundF[k]
-      bw[f * 3 + k] = foundB[k]
+    for (let j = 0; j < 3 && j < nf; j++) {
+      freq[f * 3 + j] = foundF[j]
+      bw[f * 3 + j] = foundB[j]
     }
   }
   return { freq, bw }
+}
+
+/** One frame on the JavaScript path: data = windowed z, then Burg (false for a silent window or a failed fit). */
+function jsFrame(
+  z: Float64Array, start: number, ny: number, win: Float64Array, n: number, m: number, data: Float64Array, d: Float64Array, work: Float64Array,
+): boolean {
+  let energy = 0
+  if (start >= 0 && start + n <= ny) {
+    for (let i = 0; i < n; i++) {
+      const v = z[start + i] * win[i]
+      data[i] = v
+      energy += v * v
+    }
+  } else {
+    for (let i = 0; i < n; i++) {
+      const j = start + i
+      const v = j >= 0 && j < ny ? z[j] * win[i] : 0
+      data[i] = v
+      energy += v * v
+    }
+  }
+  return energy !== 0 && burgFast(data, n, m, d, work)
 }

@@ -18,6 +18,10 @@ export interface Kernels {
   memory: WebAssembly.Memory
   fft_power(M: number, radix8: number, x: number, z: number, rev: number, tw: number, sc: number, dst: number): void
   fft_complex(M: number, radix8: number, x: number, z: number, rev: number, tw: number, sc: number, re: number, im: number): void
+  resample_interior(x: number, nx: number, taps: number, L: number, M: number, width: number, dst: number, j: number, end: number, ph: number,
+    first: number, frac: number): number
+  formant_burg(z: number, start: number, ny: number, win: number, n: number, m: number, data: number, d: number, work: number): number
+  poly_roots(c: number, m: number, re: number, im: number, maxIter: number): number
 }
 
 let kernels: Kernels | null | undefined
