@@ -15,9 +15,10 @@ import { alloc, f64, i32, useWasm, wasmBuffer, wasmKernels, type Kernels } from 
 
 const SQRT1_2 = Math.SQRT1_2
 
-/** The wasm copy of a plan (wasm/fft.c): byte offsets of its tables and buffers. */
-interface WasmPlan {
+/** The wasm copy of a plan (wasm/fft.c): byte offsets of its tables and buffers; `plan` is its struct fft_plan. */
+export interface WasmFftPlan {
   k: Kernels
+  plan: number
   x: number
   z: number
   rev: number
@@ -39,7 +40,8 @@ export class RealFft {
     return this.inputView
   }
   private inputView: Float64Array
-  private readonly wasm: WasmPlan | null
+  /** The wasm plan (null where the kernels do not load); kernels of other stages run it on `input`. */
+  readonly wasm: WasmFftPlan | null
   private readonly half: number
   /** Complex work buffer (interleaved re, im), size/2 points. */
   private readonly z: number[]
@@ -102,12 +104,12 @@ export class RealFft {
   }
 
   /** Tables for wasm/fft.c: twiddles as (wr, wr, -wi, wi), the same values as the JavaScript path's. */
-  private wasmPlan(): WasmPlan | null {
+  private wasmPlan(): WasmFftPlan | null {
     const k = wasmKernels()
     if (!k) return null
     const N = this.size, M = this.half, q = N / 4
-    const p: WasmPlan = {
-      k, x: alloc(8 * N), z: alloc(8 * N), rev: alloc(4 * M), tw: alloc(16 * this.tw.length), sc: alloc(32 * (q + 1)),
+    const p: WasmFftPlan = {
+      k, plan: alloc(36), x: alloc(8 * N), z: alloc(8 * N), rev: alloc(4 * M), tw: alloc(16 * this.tw.length), sc: alloc(32 * (q + 1)),
       re: alloc(8 * this.bins), im: alloc(8 * this.bins),
     }
     i32(p.rev, M).set(this.rev)
@@ -115,6 +117,7 @@ export class RealFft {
     for (let i = 0; i < this.tw.length; i += 2) tw.set([this.tw[i], this.tw[i], -this.tw[i + 1], this.tw[i + 1]], 2 * i)
     const sc = f64(p.sc, 4 * (q + 1))
     for (let i = 0; i <= q; i++) sc.set([this.splitCos[i], this.splitCos[i], -this.splitSin[i], this.splitSin[i]], 4 * i)
+    i32(p.plan, 9).set([M, this.radix8First ? 1 : 0, p.x, p.z, p.rev, p.tw, p.sc, p.re, p.im])
     return p
   }
 
@@ -272,7 +275,7 @@ export class RealFft {
   power(dst: Float64Array): Float64Array {
     const w = this.wasm
     if (w && useWasm()) {
-      w.k.fft_power(this.half, this.radix8First ? 1 : 0, w.x, w.z, w.rev, w.tw, w.sc, w.re)
+      w.k.fft_power_to(w.plan)
       dst.set(f64(w.re, this.bins))
       return dst
     }
@@ -306,7 +309,7 @@ export class RealFft {
   realPart(dst: Float64Array): Float64Array {
     const w = this.wasm
     if (w && useWasm()) {
-      w.k.fft_complex(this.half, this.radix8First ? 1 : 0, w.x, w.z, w.rev, w.tw, w.sc, w.re, 0)
+      w.k.fft_complex_to(w.plan, 0)
       dst.set(f64(w.re, this.bins))
       return dst
     }
@@ -319,7 +322,7 @@ export class RealFft {
   complex(re: Float64Array, im: Float64Array): void {
     const w = this.wasm
     if (w && useWasm()) {
-      w.k.fft_complex(this.half, this.radix8First ? 1 : 0, w.x, w.z, w.rev, w.tw, w.sc, w.re, w.im)
+      w.k.fft_complex_to(w.plan, 1)
       re.set(f64(w.re, this.bins))
       im.set(f64(w.im, this.bins))
       return

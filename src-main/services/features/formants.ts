@@ -13,7 +13,7 @@
 import { praatGaussian } from './framing'
 import { scratchF32, scratchF64 } from './scratch'
 import { resampleRange, resampledLength, resampleTable, type ResampleInterior } from '../../../src-shared/resample'
-import { f32, f64, region, useWasm, wasmKernels } from './wasm/runtime'
+import { copyInput, f32, f64, region, useWasm, wasmKernels } from './wasm/runtime'
 
 /**
  * The filter of the 11 kHz copy: Hann-windowed sinc, 8 zero crossings each
@@ -288,17 +288,14 @@ export function formantsAt(
   const win = praatGaussian(n)
   if (k) {
     const tab = same ? null : resampleTable(sampleRate, fs, RESAMPLE_FILTER)
-    const px = same ? 0 : region('formants.x', 4 * x.length)
+    const px = same ? 0 : copyInput(x)
     const pt = tab ? region('formants.taps', 8 * tab.taps.length) : 0
     const py = same ? 0 : region('formants.y', 4 * ny)
     const small = region('formants.small', 8 * (2 * n + 4 * (m + 1) + workLen) + 64)
     const w = { z: region('formants.z', 8 * ny), win: small, data: small + 8 * n, d: small + 16 * n, c: small + 16 * n + 8 * (m + 1) }
     W = { ...w, re: w.c + 8 * (m + 1), im: w.c + 16 * (m + 1), work: w.c + 24 * (m + 1) }
     // views after the last region call
-    if (tab) {
-      f32(px, x.length).set(x)
-      f64(pt, tab.taps.length).set(tab.taps)
-    }
+    if (tab) f64(pt, tab.taps.length).set(tab.taps)
     y = same ? x : f32(py, ny)
     z = f64(W.z, ny)
     f64(W.win, n).set(win)

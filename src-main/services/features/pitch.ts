@@ -19,6 +19,7 @@
 import { RealFft, nextPow2 } from './fft'
 import { frameGrid, praatHanning, type FrameGrid } from './framing'
 import { scratchF64, scratchI32 } from './scratch'
+import { alloc, copyInput, f64, useWasm, wasmKernels } from './wasm/runtime'
 
 export interface PitchOptions {
   floor?: number
@@ -73,6 +74,23 @@ interface Plan {
   maxLag: number
   minLag: number
   halfPeriod: number
+  /** wasm copies (byte offsets) of the tables and buffers of wasm/pitch.c; null without the kernels. */
+  wasm: { window: number; pow: number; sin: number; cos: number; ac: number; invWR: number; r: number } | null
+}
+
+/** The plan's tables in the wasm memory (allocated once per plan). */
+function wasmPlan(window: Float64Array, nFft: number, invWindowR: Float64Array, maxLag: number): Plan['wasm'] {
+  if (!wasmKernels()) return null
+  const n2 = nFft / 2
+  const put = (a: Float64Array): number => {
+    const ptr = alloc(8 * a.length)
+    f64(ptr, a.length).set(a)
+    return ptr
+  }
+  return {
+    window: put(window), sin: put(dctSin(n2)), cos: put(dctCos(n2)), invWR: put(invWindowR),
+    pow: alloc(8 * (n2 + 1)), ac: alloc(8 * (n2 + 1)), r: alloc(8 * (maxLag + 2)),
+  }
 }
 
 const plans = new Map<string, Plan>()
@@ -106,7 +124,8 @@ function plan(sampleRate: number, floor: number, ceiling: number): Plan {
   for (let i = 0; i < invWindowR.length; i++) invWindowR[i] = 1 / windowR[i]
   const minLag = Math.max(2, Math.floor(sampleRate / ceiling))
   const halfPeriod = Math.floor(sampleRate / floor / 2) + 1
-  p = { sampleRate, floor, nWin, half, window, windowR, fft, fft2, re2, im2, pow, ac, invWindowR, maxLag, minLag, halfPeriod }
+  const wasm = wasmPlan(window, nFft, invWindowR, maxLag)
+  p = { sampleRate, floor, nWin, half, window, windowR, fft, fft2, re2, im2, pow, ac, invWindowR, maxLag, minLag, halfPeriod, wasm }
   plans.set(key, p)
   return p
 }
@@ -197,9 +216,12 @@ export function pitchAc(x: Float32Array, sampleRate: number, options: PitchOptio
   const nCand = scratchI32('pitch.nCand', n)
   nCand.fill(0)
   const { nWin, half, window, fft, fft2, re2, im2, pow, ac, invWindowR, maxLag, minLag, halfPeriod } = p
+  // wasm path: the samples copied into the wasm memory first (it may grow), views after
+  const k = useWasm() ? wasmKernels() : null
+  const W = k && p.wasm && fft.wasm && fft2.wasm ? { ...p.wasm, px: copyInput(x), f1: fft.wasm.plan, f2: fft2.wasm.plan, inp: fft.wasm.x } : null
   const inp = fft.input
   inp.fill(0)
-  const r = new Float64Array(maxLag + 2)
+  const r = W ? f64(W.r, maxLag + 2) : new Float64Array(maxLag + 2)
   const logFloorRef = Math.log2(o.floor)
   const nx = x.length
   // Frames this quiet cannot be voiced on the best path: their unvoiced
@@ -216,36 +238,20 @@ export function pitchAc(x: Float32Array, sampleRate: number, options: PitchOptio
     const t = grid.t1 + f * grid.hop
     const left = Math.floor(t * sampleRate - 0.5)
     const start = left + 1 - half
-    // samples outside the signal count as zeros (inp[nWin..] stays zero)
-    const i0 = start < 0 ? -start : 0
-    const i1 = start + nWin > nx ? Math.max(i0, nx - start) : nWin
-    let m0 = 0, m1 = 0, m2 = 0, m3 = 0
-    let i = i0
-    for (; i + 3 < i1; i += 4) {
-      m0 += x[start + i]
-      m1 += x[start + i + 1]
-      m2 += x[start + i + 2]
-      m3 += x[start + i + 3]
-    }
-    for (; i < i1; i++) m0 += x[start + i]
-    const lm = (m0 + m1 + m2 + m3) / nWin
-    let localPeak = 0
-    if (i0 === 0 && i1 === nWin) {
-      for (let i = 0; i < nWin; i++) inp[i] = (x[start + i] - lm) * window[i]
+    if (k && W) {
+      const localPeak = k.pitch_window(W.px, nx, start, nWin, W.window, W.inp, peakFrom, peakTo)
+      intensity[f] = globalPeak > 0 ? Math.min(1, localPeak / globalPeak) : 0
+      if (localPeak === 0 || intensity[f] < quietBelow) continue
+      k.pitch_acf(W.f1, W.f2, W.pow, W.sin, W.cos, W.ac, W.invWR, maxLag, W.r)
     } else {
-      for (let i = 0; i < nWin; i++) inp[i] = ((i >= i0 && i < i1 ? x[start + i] : 0) - lm) * window[i]
+      const localPeak = jsWindow(x, start, nWin, window, inp, peakFrom, peakTo)
+      intensity[f] = globalPeak > 0 ? Math.min(1, localPeak / globalPeak) : 0
+      if (localPeak === 0 || intensity[f] < quietBelow) continue
+      fft.power(pow)
+      autocorrFromPower(pow, fft2, re2, im2, ac, maxLag + 1)
+      const inv0 = 1 / ac[0]
+      for (let i = 0; i <= maxLag + 1; i++) r[i] = ac[i] * inv0 * invWindowR[i]
     }
-    for (let i = peakFrom < 0 ? 0 : peakFrom; i < peakTo && i < nWin; i++) {
-      const v = inp[i]
-      const a = v < 0 ? -v : v
-      if (a > localPeak) localPeak = a
-    }
-    intensity[f] = globalPeak > 0 ? Math.min(1, localPeak / globalPeak) : 0
-    if (localPeak === 0 || intensity[f] < quietBelow) continue
-    fft.power(pow)
-    autocorrFromPower(pow, fft2, re2, im2, ac, maxLag + 1)
-    const inv0 = 1 / ac[0]
-    for (let i = 0; i <= maxLag + 1; i++) r[i] = ac[i] * inv0 * invWindowR[i]
     let c = 0
     const base = f * maxC
     for (let i = Math.max(2, minLag - 1); i <= maxLag; i++) {
@@ -285,6 +291,39 @@ export function pitchAc(x: Float32Array, sampleRate: number, options: PitchOptio
 
   viterbi(o, grid, n, maxC, candF, candR, nCand, intensity, f0, strength)
   return { grid, f0, strength, intensity }
+}
+
+/**
+ * One frame on the JavaScript path: inp = (samples - local mean) x window (samples outside
+ * the signal count as zeros; inp[nWin..] stays zero); returns the peak |inp| within
+ * [peakFrom, peakTo) (Praat's local peak).
+ */
+function jsWindow(x: Float32Array, start: number, nWin: number, window: Float64Array, inp: Float64Array, peakFrom: number, peakTo: number): number {
+  const nx = x.length
+  const i0 = start < 0 ? -start : 0
+  const i1 = start + nWin > nx ? Math.max(i0, nx - start) : nWin
+  let m0 = 0, m1 = 0, m2 = 0, m3 = 0
+  let i = i0
+  for (; i + 3 < i1; i += 4) {
+    m0 += x[start + i]
+    m1 += x[start + i + 1]
+    m2 += x[start + i + 2]
+    m3 += x[start + i + 3]
+  }
+  for (; i < i1; i++) m0 += x[start + i]
+  const lm = (m0 + m1 + m2 + m3) / nWin
+  let localPeak = 0
+  if (i0 === 0 && i1 === nWin) {
+    for (let i = 0; i < nWin; i++) inp[i] = (x[start + i] - lm) * window[i]
+  } else {
+    for (let i = 0; i < nWin; i++) inp[i] = ((i >= i0 && i < i1 ? x[start + i] : 0) - lm) * window[i]
+  }
+  for (let i = peakFrom < 0 ? 0 : peakFrom; i < peakTo && i < nWin; i++) {
+    const v = inp[i]
+    const a = v < 0 ? -v : v
+    if (a > localPeak) localPeak = a
+  }
+  return localPeak
 }
 
 /** Praat's Pitch_pathFinder: candidate 0 of each frame is "unvoiced". */

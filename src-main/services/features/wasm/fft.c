@@ -94,8 +94,11 @@ static void run(int M, int radix8, const double *x, double *z, const int *rev, c
   v128_t T = cmul(O, LD(sc + 4 * k), LD(sc + 4 * k + 2));                            \
   v128_t X = ADD(E, T), Y = SUB(T, E);
 
-EXPORT("fft_power") void fft_power(int M, int radix8, const double *x, double *z, const int *rev, const double *tw, const double *sc, double *dst) {
-  run(M, radix8, x, z, rev, tw);
+void fft_power(const struct fft_plan *p, double *dst) {
+  const int M = p->M;
+  double *z = p->z;
+  const double *sc = p->sc;
+  run(M, p->radix8, p->x, z, p->rev, p->tw);
   const double r0 = z[0] + z[1], rM = z[0] - z[1];
   dst[0] = r0 * r0;
   dst[M] = rM * rM;
@@ -110,9 +113,11 @@ EXPORT("fft_power") void fft_power(int M, int radix8, const double *x, double *z
   }
 }
 
-EXPORT("fft_complex") void fft_complex(int M, int radix8, const double *x, double *z, const int *rev, const double *tw, const double *sc,
-                                      double *re, double *im) {
-  run(M, radix8, x, z, rev, tw);
+void fft_complex(const struct fft_plan *p, double *re, double *im) {
+  const int M = p->M;
+  double *z = p->z;
+  const double *sc = p->sc;
+  run(M, p->radix8, p->x, z, p->rev, p->tw);
   re[0] = z[0] + z[1];
   re[M] = z[0] - z[1];
   if (im) { im[0] = 0; im[M] = 0; }
@@ -129,3 +134,6 @@ EXPORT("fft_complex") void fft_complex(int M, int radix8, const double *x, doubl
     }
   }
 }
+
+EXPORT("fft_power_to") void fft_power_to(const struct fft_plan *p) { fft_power(p, p->re); }
+EXPORT("fft_complex_to") void fft_complex_to(const struct fft_plan *p, int withIm) { fft_complex(p, p->re, withIm ? p->im : 0); }

@@ -16,12 +16,14 @@ import { KERNELS_WASM_BASE64 } from './kernels.generated'
 
 export interface Kernels {
   memory: WebAssembly.Memory
-  fft_power(M: number, radix8: number, x: number, z: number, rev: number, tw: number, sc: number, dst: number): void
-  fft_complex(M: number, radix8: number, x: number, z: number, rev: number, tw: number, sc: number, re: number, im: number): void
+  fft_power_to(plan: number): void
+  fft_complex_to(plan: number, withIm: number): void
   resample_interior(x: number, nx: number, taps: number, L: number, M: number, width: number, dst: number, j: number, end: number, ph: number,
     first: number, frac: number): number
   formant_burg(z: number, start: number, ny: number, win: number, n: number, m: number, data: number, d: number, work: number): number
   poly_roots(c: number, m: number, re: number, im: number, maxIter: number): number
+  pitch_window(x: number, nx: number, start: number, nWin: number, window: number, inp: number, peakFrom: number, peakTo: number): number
+  pitch_acf(p1: number, p2: number, pow: number, sin: number, cos: number, ac: number, invWR: number, maxLag: number, r: number): void
 }
 
 let kernels: Kernels | null | undefined
@@ -94,4 +96,11 @@ export function i32(ptr: number, n: number): Int32Array {
 export function wasmBuffer(): ArrayBuffer | null {
   const k = wasmKernels()
   return k ? (k.memory.buffer as ArrayBuffer) : null
+}
+
+/** A copy of the samples in the wasm memory (region "input", shared by the stages, rewritten by each); returns its offset. */
+export function copyInput(x: Float32Array): number {
+  const ptr = region('input', 4 * x.length)
+  f32(ptr, x.length).set(x)
+  return ptr
 }
