@@ -12,3 +12,8 @@ struct fft_plan {
 };
 void fft_power(const struct fft_plan *p, double *dst);
 void fft_complex(const struct fft_plan *p, double *re, double *im);
+
+/* JavaScript's own Math.log / Math.exp / Math.log10 (imported, so results equal the JavaScript path's to the bit). */
+__attribute__((import_module("env"), import_name("log"))) double js_log(double);
+__attribute__((import_module("env"), import_name("exp"))) double js_exp(double);
+__attribute__((import_module("env"), import_name("log10"))) double js_log10(double);

@@ -23,6 +23,9 @@ export interface Kernels {
   formant_burg(z: number, start: number, ny: number, win: number, n: number, m: number, data: number, d: number, work: number): number
   poly_roots(c: number, m: number, re: number, im: number, maxIter: number): number
   pitch_window(x: number, nx: number, start: number, nWin: number, window: number, inp: number, peakFrom: number, peakTo: number): number
+  spectral_frames(x: number, nx: number, starts: number, nF: number, n: number, win: number, fp: number, pow: number, bins: number, bark: number,
+    barkRange: number, mel: number, melRange: number, dct: number, ks: number, binHz: number, dbPerNeper: number, db: number, prevMag: number,
+    out: number): void
   pitch_acf(p1: number, p2: number, pow: number, sin: number, cos: number, ac: number, invWR: number, maxLag: number, r: number): void
 }
 
@@ -36,7 +39,8 @@ export function wasmKernels(): Kernels | null {
   if (kernels !== undefined) return kernels
   try {
     const bytes = Buffer.from(KERNELS_WASM_BASE64, 'base64')
-    const inst = new WebAssembly.Instance(new WebAssembly.Module(bytes), {})
+    // JavaScript's own Math functions, so the kernels' logarithms equal the JavaScript path's to the bit
+    const inst = new WebAssembly.Instance(new WebAssembly.Module(bytes), { env: { log: Math.log, exp: Math.exp, log10: Math.log10 } })
     const ex = inst.exports as unknown as Kernels & { __heap_base: WebAssembly.Global }
     kernels = ex
     top = align(Number(ex.__heap_base.value))
