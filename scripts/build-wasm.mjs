@@ -19,7 +19,7 @@ const here = path.dirname(fileURLToPath(import.meta.url))
 export const WASM_DIR = path.resolve(here, '../src-main/services/features/wasm')
 export const GENERATED = path.join(WASM_DIR, 'kernels.generated.ts')
 /** -O3 with SIMD128; no -ffast-math: every kernel keeps the JavaScript path's order of operations. */
-export const FLAGS = ['--target=wasm32', '-O3', '-msimd128', '-nostdlib', '-Wl,--no-entry', '-Wl,--export=__heap_base', '-Wl,--strip-all']
+export const FLAGS = ['--target=wasm32', '-O3', '-msimd128', '-nostdlib', '-Wl,--no-entry', '-Wl,--export=__heap_base']
 
 /** The C sources and header, sorted, with their contents (what the hash covers). */
 function sources() {

@@ -22,6 +22,7 @@
  * one period of 75 Hz; we evaluate r only near the lag of our pitch track.
  */
 import type { PitchTrack } from './pitch'
+import { copyInput, f64, region, useWasm, wasmKernels } from './wasm/runtime'
 
 export interface Pulses {
   t: Float64Array
@@ -268,8 +269,9 @@ export function jitterShimmerFrames(p: Pulses, pitch: PitchTrack, windowSec = 0.
  */
 export function hnrFrames(x: Float32Array, sampleRate: number, pitch: PitchTrack, floor = 75): Float64Array {
   const n = pitch.f0.length
-  const out = new Float64Array(n).fill(NaN)
   const N = Math.floor(sampleRate / floor)
+  if (useWasm() && n > 0) return wasmHnr(x, sampleRate, pitch, N)
+  const out = new Float64Array(n).fill(NaN)
   const maxLen = N + Math.ceil((sampleRate / 75) * 1.1) + 4
   let seg = new Float64Array(maxLen)
   let rs = new Float64Array(64)
@@ -324,4 +326,23 @@ export function hnrFrames(x: Float32Array, sampleRate: number, pitch: PitchTrack
     out[f] = r <= 1e-15 ? -150 : r >= 1 - 1e-15 ? 150 : 10 * Math.log10(r / (1 - r))
   }
   return out
+}
+
+/** hnrFrames in wasm (wasm/hnr.c): the same values. */
+function wasmHnr(x: Float32Array, sampleRate: number, pitch: PitchTrack, N: number): Float64Array {
+  const k = wasmKernels()!
+  const n = pitch.f0.length
+  let minF0 = Infinity
+  for (let f = 0; f < n; f++) if (pitch.f0[f] > 0 && pitch.f0[f] < minF0) minF0 = pitch.f0[f]
+  // the longest lag range any frame needs (the segment, and the lags' dot products in blocks of four)
+  const lagHiMax = minF0 < Infinity ? Math.ceil((sampleRate / minF0) * 1.1) + 1 : 0
+  const px = copyInput(x)
+  const pf0 = region('hnr.f0', 8 * n)
+  const pSeg = region('hnr.seg', 8 * (N + lagHiMax + 8))
+  const pRs = region('hnr.rs', 8 * (lagHiMax + 8))
+  const pOut = region('hnr.out', 8 * n)
+  f64(pf0, n).set(pitch.f0)
+  f64(pOut, n).fill(NaN)
+  k.hnr_frames(px, x.length, pf0, n, pitch.grid.t1, pitch.grid.hop, sampleRate, N, pSeg, pRs, pOut)
+  return f64(pOut, n).slice()
 }

@@ -26,6 +26,8 @@ export interface Kernels {
   spectral_frames(x: number, nx: number, starts: number, nF: number, n: number, win: number, fp: number, pow: number, bins: number, bark: number,
     barkRange: number, mel: number, melRange: number, dct: number, ks: number, binHz: number, dbPerNeper: number, db: number, prevMag: number,
     out: number): void
+  hnr_frames(x: number, nx: number, f0: number, n: number, t1: number, hop: number, sampleRate: number, N: number, seg: number, rs: number,
+    out: number): void
   pitch_acf(p1: number, p2: number, pow: number, sin: number, cos: number, ac: number, invWR: number, maxLag: number, r: number): void
 }
 
