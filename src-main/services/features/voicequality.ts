@@ -65,7 +65,12 @@ export function findPulses(x: Float32Array, sampleRate: number, pitch: PitchTrac
   const ts: number[] = []
   const as: number[] = []
   const n = f0.length
-  const cc = new Float64Array(1)
+  // wasm path (wasm/pulses.c): the samples and the correlation slot in the wasm memory
+  const k = useWasm() ? wasmKernels() : null
+  const px = k ? copyInput(x) : 0
+  const pcc = k ? region('pulses.cc', 8) : 0
+  const cc = k ? f64(pcc, 1) : new Float64Array(1)
+  const lag = k ? (at: number, guess: number, N: number) => k.cc_lag(px, x.length, at, guess, N, pcc) : (at: number, guess: number, N: number) => ccLag(x, at, guess, N, cc)
   let f = 0
   while (f < n) {
     if (!(f0[f] > 0)) {
@@ -90,7 +95,7 @@ export function findPulses(x: Float32Array, sampleRate: number, pitch: PitchTrac
         const T = sampleRate / f0At(prev / sampleRate)
         const i = extremum(x, Math.ceil(prev + 0.8 * T), Math.floor(prev + 1.25 * T), sign)
         if (i < 0 || (i + 0.5) / sampleRate > tr) break
-        prevT += ccLag(x, prev, i - prev, Math.round(T), cc) / sampleRate
+        prevT += lag(prev, i - prev, Math.round(T)) / sampleRate
         // as Praat: a pulse is kept only where the periods correlate (> 0.3); stepping goes on
         if (cc[0] > MIN_PULSE_CORRELATION) seg.push([prevT, refine(x, i, sampleRate)[1]])
         prev = i
@@ -103,7 +108,7 @@ export function findPulses(x: Float32Array, sampleRate: number, pitch: PitchTrac
         const T = sampleRate / f0At(prev / sampleRate)
         const i = extremum(x, Math.ceil(prev - 1.25 * T), Math.floor(prev - 0.8 * T), sign)
         if (i < 0 || (i + 0.5) / sampleRate < tl) break
-        prevT += ccLag(x, prev, i - prev, Math.round(T), cc) / sampleRate
+        prevT += lag(prev, i - prev, Math.round(T)) / sampleRate
         // as Praat: a pulse is kept only where the periods correlate (> 0.3); stepping goes on
         if (cc[0] > MIN_PULSE_CORRELATION) leftPulses.push([prevT, refine(x, i, sampleRate)[1]])
         prev = i

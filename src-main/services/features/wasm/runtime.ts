@@ -30,6 +30,7 @@ export interface Kernels {
     out: number): void
   harmonic_frames(x: number, nx: number, f0: number, formantFreq: number, nF: number, t1: number, hop: number, sampleRate: number, n: number,
     win: number, fp: number, pow: number, bins: number, binHz: number, out: number): void
+  cc_lag(x: number, nx: number, at: number, guess: number, N: number, cc: number): number
   pitch_acf(p1: number, p2: number, pow: number, sin: number, cos: number, ac: number, invWR: number, maxLag: number, r: number): void
 }
 
