@@ -19,7 +19,7 @@
 import { RealFft, nextPow2 } from './fft'
 import { frameGrid, praatHanning, type FrameGrid } from './framing'
 import { scratchF64, scratchI32 } from './scratch'
-import { alloc, copyInput, f64, useWasm, wasmKernels } from './wasm/runtime'
+import { alloc, copyInput, f64, i32, region, useWasm, wasmKernels } from './wasm/runtime'
 
 export interface PitchOptions {
   floor?: number
@@ -200,28 +200,8 @@ export function pitchAc(x: Float32Array, sampleRate: number, options: PitchOptio
   const intensity = new Float64Array(n)
   if (n === 0) return { grid, f0, strength, intensity }
 
-  // Global peak after removing the global mean.
-  let mean = 0
-  for (let i = 0; i < x.length; i++) mean += x[i]
-  mean /= x.length
-  let globalPeak = 0
-  for (let i = 0; i < x.length; i++) {
-    const v = Math.abs(x[i] - mean)
-    if (v > globalPeak) globalPeak = v
-  }
-
   const maxC = o.maxCandidates - 1 // voiced candidates per frame
-  const candF = scratchF64('pitch.candF', n * maxC)
-  const candR = scratchF64('pitch.candR', n * maxC)
-  const nCand = scratchI32('pitch.nCand', n)
-  nCand.fill(0)
   const { nWin, half, window, fft, fft2, re2, im2, pow, ac, invWindowR, maxLag, minLag, halfPeriod } = p
-  // wasm path: the samples copied into the wasm memory first (it may grow), views after
-  const k = useWasm() ? wasmKernels() : null
-  const W = k && p.wasm && fft.wasm && fft2.wasm ? { ...p.wasm, px: copyInput(x), f1: fft.wasm.plan, f2: fft2.wasm.plan, inp: fft.wasm.x } : null
-  const inp = fft.input
-  inp.fill(0)
-  const r = W ? f64(W.r, maxLag + 2) : new Float64Array(maxLag + 2)
   const logFloorRef = Math.log2(o.floor)
   const nx = x.length
   // Frames this quiet cannot be voiced on the best path: their unvoiced
@@ -234,24 +214,53 @@ export function pitchAc(x: Float32Array, sampleRate: number, options: PitchOptio
   const quietBelow = ((2 - uMin) * o.silenceThreshold) / (1 + o.voicingThreshold) - 1e-12
   const peakFrom = half - halfPeriod, peakTo = half + halfPeriod
 
+  const k = useWasm() ? wasmKernels() : null
+  if (k && p.wasm && fft.wasm && fft2.wasm) {
+    // the whole frame loop in wasm (wasm/pitch.c): the same candidates
+    const W = p.wasm
+    const px = copyInput(x)
+    const pd = region('pitch.d', 80), pg = region('pitch.g', 36)
+    const pI = region('pitch.intensity', 8 * n), pN = region('pitch.nCand', 4 * n)
+    const pF = region('pitch.candF', 8 * n * maxC), pR = region('pitch.candR', 8 * n * maxC)
+    // views after the last region call
+    fft.input.fill(0)
+    const globalPeak = k.pitch_global_peak(px, nx)
+    f64(pd, 10).set([grid.t1, grid.hop, sampleRate, globalPeak, quietBelow, o.voicingThreshold, o.ceiling, o.floor, o.octaveCost, logFloorRef])
+    i32(pg, 9).set([n, nx, nWin, half, peakFrom, peakTo, maxLag, minLag, maxC])
+    k.pitch_frames(px, pd, pg, W.window, fft.wasm.plan, fft2.wasm.plan, W.pow, W.sin, W.cos, W.ac, W.invWR, W.r, pI, pN, pF, pR)
+    intensity.set(f64(pI, n))
+    viterbi(o, grid, n, maxC, f64(pF, n * maxC), f64(pR, n * maxC), i32(pN, n), intensity, f0, strength)
+    return { grid, f0, strength, intensity }
+  }
+
+  // Global peak after removing the global mean.
+  let mean = 0
+  for (let i = 0; i < x.length; i++) mean += x[i]
+  mean /= x.length
+  let globalPeak = 0
+  for (let i = 0; i < x.length; i++) {
+    const v = Math.abs(x[i] - mean)
+    if (v > globalPeak) globalPeak = v
+  }
+  const candF = scratchF64('pitch.candF', n * maxC)
+  const candR = scratchF64('pitch.candR', n * maxC)
+  const nCand = scratchI32('pitch.nCand', n)
+  nCand.fill(0)
+  const inp = fft.input
+  inp.fill(0)
+  const r = new Float64Array(maxLag + 2)
+
   for (let f = 0; f < n; f++) {
     const t = grid.t1 + f * grid.hop
     const left = Math.floor(t * sampleRate - 0.5)
     const start = left + 1 - half
-    if (k && W) {
-      const localPeak = k.pitch_window(W.px, nx, start, nWin, W.window, W.inp, peakFrom, peakTo)
-      intensity[f] = globalPeak > 0 ? Math.min(1, localPeak / globalPeak) : 0
-      if (localPeak === 0 || intensity[f] < quietBelow) continue
-      k.pitch_acf(W.f1, W.f2, W.pow, W.sin, W.cos, W.ac, W.invWR, maxLag, W.r)
-    } else {
-      const localPeak = jsWindow(x, start, nWin, window, inp, peakFrom, peakTo)
-      intensity[f] = globalPeak > 0 ? Math.min(1, localPeak / globalPeak) : 0
-      if (localPeak === 0 || intensity[f] < quietBelow) continue
-      fft.power(pow)
-      autocorrFromPower(pow, fft2, re2, im2, ac, maxLag + 1)
-      const inv0 = 1 / ac[0]
-      for (let i = 0; i <= maxLag + 1; i++) r[i] = ac[i] * inv0 * invWindowR[i]
-    }
+    const localPeak = jsWindow(x, start, nWin, window, inp, peakFrom, peakTo)
+    intensity[f] = globalPeak > 0 ? Math.min(1, localPeak / globalPeak) : 0
+    if (localPeak === 0 || intensity[f] < quietBelow) continue
+    fft.power(pow)
+    autocorrFromPower(pow, fft2, re2, im2, ac, maxLag + 1)
+    const inv0 = 1 / ac[0]
+    for (let i = 0; i <= maxLag + 1; i++) r[i] = ac[i] * inv0 * invWindowR[i]
     let c = 0
     const base = f * maxC
     for (let i = Math.max(2, minLag - 1); i <= maxLag; i++) {

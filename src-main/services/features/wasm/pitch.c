@@ -70,3 +70,82 @@ void pitch_acf(const struct fft_plan *p1, const struct fft_plan *p2, double *pow
   const double inv0 = 1 / ac[0];
   for (int i = 0; i <= maxLag + 1; i++) r[i] = ac[i] * inv0 * invWR[i];
 }
+
+__attribute__((import_module("env"), import_name("log2"))) double js_log2(double);
+
+/* pitch.ts's global peak: max |x[i] - mean| (the mean summed in order). */
+EXPORT("pitch_global_peak")
+double pitch_global_peak(const float *x, int nx) {
+  double mean = 0;
+  for (int i = 0; i < nx; i++) mean += x[i];
+  mean /= nx;
+  double peak = 0;
+  for (int i = 0; i < nx; i++) {
+    const double v = __builtin_fabs(x[i] - mean);
+    if (v > peak) peak = v;
+  }
+  return peak;
+}
+
+/*
+ * pitch.ts's frame loop up to the Viterbi path: per frame the window, the intensity, and for
+ * frames loud enough the autocorrelation and its candidates (parabolic peaks above half the
+ * voicing threshold, the weakest replaced beyond maxC). d = {t1, hop, sampleRate, globalPeak,
+ * quietBelow, voicingThreshold, ceiling, floor, octaveCost, logFloorRef};
+ * g = {n, nx, nWin, half, peakFrom, peakTo, maxLag, minLag, maxC}.
+ */
+EXPORT("pitch_frames")
+void pitch_frames(const float *x, const double *d, const int *g, const double *window, const struct fft_plan *p1, const struct fft_plan *p2,
+                  double *pow, const double *sinT, const double *cosT, double *ac, const double *invWR, double *r, double *intensity, int *nCand,
+                  double *candF, double *candR) {
+  const double t1 = d[0], hop = d[1], sampleRate = d[2], globalPeak = d[3], quietBelow = d[4], vt = d[5], ceiling = d[6], floor = d[7];
+  const double octaveCost = d[8], logFloorRef = d[9];
+  const int n = g[0], nx = g[1], nWin = g[2], half = g[3], peakFrom = g[4], peakTo = g[5], maxLag = g[6], minLag = g[7], maxC = g[8];
+  for (int f = 0; f < n; f++) {
+    nCand[f] = 0;
+    const double t = t1 + f * hop;
+    const int left = (int)__builtin_floor(t * sampleRate - 0.5);
+    const int start = left + 1 - half;
+    const double localPeak = pitch_window(x, nx, start, nWin, window, p1->x, peakFrom, peakTo);
+    if (globalPeak > 0) {
+      const double v = localPeak / globalPeak;
+      intensity[f] = v != v ? v : v < 1 ? v : 1; /* Math.min(1, v) */
+    } else intensity[f] = 0;
+    if (localPeak == 0 || intensity[f] < quietBelow) continue;
+    pitch_acf(p1, p2, pow, sinT, cosT, ac, invWR, maxLag, r);
+    int c = 0;
+    double *cf = candF + f * maxC, *cr = candR + f * maxC;
+    for (int i = minLag - 1 > 2 ? minLag - 1 : 2; i <= maxLag; i++) {
+      const double ri = r[i];
+      if (ri > 0.5 * vt && ri > r[i - 1] && ri >= r[i + 1]) {
+        const double dr = 0.5 * (r[i + 1] - r[i - 1]);
+        const double d2r = 2 * ri - r[i - 1] - r[i + 1];
+        const double lag = d2r > 0 ? i + dr / d2r : i;
+        const double freq = sampleRate / lag;
+        if (freq > ceiling || freq < floor) continue;
+        double s = d2r > 0 ? ri + (0.5 * dr * dr) / d2r : ri;
+        if (s > 1) s = 1 / s;
+        if (c < maxC) {
+          cf[c] = freq;
+          cr[c] = s;
+          c++;
+        } else {
+          int weakest = 0;
+          double wv = __builtin_inf();
+          for (int k = 0; k < maxC; k++) {
+            const double v = cr[k] - octaveCost * (logFloorRef - js_log2(cf[k]));
+            if (v < wv) {
+              wv = v;
+              weakest = k;
+            }
+          }
+          if (s - octaveCost * (logFloorRef - js_log2(freq)) > wv) {
+            cf[weakest] = freq;
+            cr[weakest] = s;
+          }
+        }
+      }
+    }
+    nCand[f] = c;
+  }
+}

@@ -31,6 +31,9 @@ export interface Kernels {
   harmonic_frames(x: number, nx: number, f0: number, formantFreq: number, nF: number, t1: number, hop: number, sampleRate: number, n: number,
     win: number, fp: number, pow: number, bins: number, binHz: number, out: number): void
   cc_lag(x: number, nx: number, at: number, guess: number, N: number, cc: number): number
+  pitch_global_peak(x: number, nx: number): number
+  pitch_frames(x: number, d: number, g: number, window: number, p1: number, p2: number, pow: number, sin: number, cos: number, ac: number,
+    invWR: number, r: number, intensity: number, nCand: number, candF: number, candR: number): void
   pitch_acf(p1: number, p2: number, pow: number, sin: number, cos: number, ac: number, invWR: number, maxLag: number, r: number): void
 }
 
@@ -45,7 +48,7 @@ export function wasmKernels(): Kernels | null {
   try {
     const bytes = Buffer.from(KERNELS_WASM_BASE64, 'base64')
     // JavaScript's own Math functions, so the kernels' logarithms equal the JavaScript path's to the bit
-    const inst = new WebAssembly.Instance(new WebAssembly.Module(bytes), { env: { log: Math.log, exp: Math.exp, log10: Math.log10 } })
+    const inst = new WebAssembly.Instance(new WebAssembly.Module(bytes), { env: { log: Math.log, exp: Math.exp, log10: Math.log10, log2: Math.log2 } })
     const ex = inst.exports as unknown as Kernels & { __heap_base: WebAssembly.Global }
     kernels = ex
     top = align(Number(ex.__heap_base.value))
