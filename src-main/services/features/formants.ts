@@ -291,15 +291,16 @@ export function formantsAt(
     const px = same ? 0 : copyInput(x)
     const pt = tab ? region('formants.taps', 8 * tab.taps.length) : 0
     const py = same ? 0 : region('formants.y', 4 * ny)
-    const small = region('formants.small', 8 * (2 * n + 4 * (m + 1) + workLen) + 64)
-    const w = { z: region('formants.z', 8 * ny), win: small, data: small + 8 * n, d: small + 16 * n, c: small + 16 * n + 8 * (m + 1) }
+    // window n, padded frame 16 + n (wasm/formants.c), d, c, re, im (m + 1 each), Burg's work
+    const small = region('formants.small', 8 * (2 * n + 16 + 4 * (m + 1) + workLen))
+    const w = { z: region('formants.z', 8 * ny), win: small, data: small + 8 * n, d: small + 8 * (2 * n + 16), c: small + 8 * (2 * n + 17 + m) }
     W = { ...w, re: w.c + 8 * (m + 1), im: w.c + 16 * (m + 1), work: w.c + 24 * (m + 1) }
     // views after the last region call
     if (tab) f64(pt, tab.taps.length).set(tab.taps)
     y = same ? x : f32(py, ny)
     z = f64(W.z, ny)
     f64(W.win, n).set(win)
-    data = f64(W.data, n); d = f64(W.d, m + 1); c = f64(W.c, m + 1); re = f64(W.re, m); im = f64(W.im, m)
+    data = f64(W.data + 128, n); d = f64(W.d, m + 1); c = f64(W.c, m + 1); re = f64(W.re, m); im = f64(W.im, m)
     interior = (t, j, end, ph, first, frac) => k.resample_interior(px, x.length, pt, t.L, t.M, t.width, py, j, end, ph, first, frac)
   } else {
     y = same ? x : scratchF32('formants.y', ny)

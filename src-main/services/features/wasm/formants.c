@@ -33,8 +33,32 @@ int resample_interior(const float *x, int nx, const double *taps, int L, int M, 
   return j;
 }
 
-/* formants.ts autocorr for m = 10 (two passes with the recent samples in locals) and the general case. */
-static void autocorr(const double *x, int n, int m, double *c) {
+/*
+ * formants.ts autocorr. For m = 10 with x[-16..-1] = 0 (formant_burg pads its window so): all
+ * eleven lags in one pass, two lags per f64x2. Each lag adds the same products in the same order
+ * as the TypeScript; the extra leading terms x[t] * 0 (t < lag) are +-0 added to a +0 sum, which
+ * leaves it +0, so the sums are bit-identical.
+ */
+static void autocorr(const double *x, int n, int m, double *c, int padded) {
+  if (m == 10 && n > 10 && padded) {
+    v128_t A10 = wasm_f64x2_splat(0), A32 = A10, A54 = A10, A76 = A10, A98 = A10, AB10 = A10;
+    for (int t = 0; t < n; t++) {
+      const v128_t X = wasm_f64x2_splat(x[t]);
+      A10 = wasm_f64x2_add(A10, wasm_f64x2_mul(X, wasm_v128_load(x + t - 1)));
+      A32 = wasm_f64x2_add(A32, wasm_f64x2_mul(X, wasm_v128_load(x + t - 3)));
+      A54 = wasm_f64x2_add(A54, wasm_f64x2_mul(X, wasm_v128_load(x + t - 5)));
+      A76 = wasm_f64x2_add(A76, wasm_f64x2_mul(X, wasm_v128_load(x + t - 7)));
+      A98 = wasm_f64x2_add(A98, wasm_f64x2_mul(X, wasm_v128_load(x + t - 9)));
+      AB10 = wasm_f64x2_add(AB10, wasm_f64x2_mul(X, wasm_v128_load(x + t - 11)));
+    }
+    c[0] = wasm_f64x2_extract_lane(A10, 1); c[1] = wasm_f64x2_extract_lane(A10, 0);
+    c[2] = wasm_f64x2_extract_lane(A32, 1); c[3] = wasm_f64x2_extract_lane(A32, 0);
+    c[4] = wasm_f64x2_extract_lane(A54, 1); c[5] = wasm_f64x2_extract_lane(A54, 0);
+    c[6] = wasm_f64x2_extract_lane(A76, 1); c[7] = wasm_f64x2_extract_lane(A76, 0);
+    c[8] = wasm_f64x2_extract_lane(A98, 1); c[9] = wasm_f64x2_extract_lane(A98, 0);
+    c[10] = wasm_f64x2_extract_lane(AB10, 1);
+    return;
+  }
   if (m == 10 && n > 10) {
     double c0 = 0, c1 = 0, c2 = 0, c3 = 0, c4 = 0, c5 = 0, x1 = 0, x2 = 0, x3 = 0, x4 = 0, x5 = 0;
     for (int t = 0; t < n; t++) {
@@ -73,10 +97,10 @@ static void autocorr(const double *x, int n, int m, double *c) {
 }
 
 /* formants.ts burgFast: d[1..m] on success. work: 3 (m+2)^2 + 4 (m+2) doubles. */
-static int burg_fast(const double *x, int n, int m, double *d, double *work) {
+static int burg_fast(const double *x, int n, int m, double *d, double *work, int padded) {
   const int S = m + 2;
   double *c = work, *P = work + S, *Q = work + S + S * S, *a = work + S + 2 * S * S, *v = a + S, *w = v + S;
-  autocorr(x, n, m, c);
+  autocorr(x, n, m, c, padded);
   P[0] = c[0] - x[0] * x[0];
   P[S + 1] = c[0] - x[n - 1] * x[n - 1];
   P[1] = P[S] = c[1];
@@ -135,10 +159,13 @@ static int burg_fast(const double *x, int n, int m, double *d, double *work) {
 /*
  * One formant frame: data = z[start + i] * win[i] (zero outside [0, ny)), its energy, then Burg.
  * Returns 1 when d[1..m] holds the predictor, 0 for a silent window or a failed fit.
+ * `pad` holds n + 16 doubles: 16 zeros, then the window's data.
  */
 EXPORT("formant_burg")
-int formant_burg(const double *z, int start, int ny, const double *win, int n, int m, double *data, double *d, double *work) {
+int formant_burg(const double *z, int start, int ny, const double *win, int n, int m, double *pad, double *d, double *work) {
   double energy = 0;
+  for (int i = 0; i < 16; i++) pad[i] = 0;
+  double *data = pad + 16;
   if (start >= 0 && start + n <= ny) {
     for (int i = 0; i < n; i++) data[i] = z[start + i] * win[i];
   } else {
@@ -149,7 +176,7 @@ int formant_burg(const double *z, int start, int ny, const double *win, int n, i
   }
   for (int i = 0; i < n; i++) energy += data[i] * data[i];
   if (energy == 0) return 0;
-  return burg_fast(data, n, m, d, work);
+  return burg_fast(data, n, m, d, work, 1);
 }
 
 /* formants.ts polyRoots (Durand-Kerner); c is 1-based. Returns 1 when converged. */
