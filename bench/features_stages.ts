@@ -59,4 +59,6 @@ for (const k of best.get(paths[0])!.keys()) {
   console.log(k.padEnd(12), ...v.map((x) => x.toFixed(1).padStart(8)), v.length > 1 ? (v[0] / v[1]).toFixed(2).padStart(8) : '')
 }
 console.log('sum'.padEnd(12), ...totals.map((x) => x.toFixed(1).padStart(8)))
-for (let i = 0; i < paths.length; i++) console.log(`${paths[i]}: sum of stages ${totals[i].toFixed(1)} ms: ${(seconds * 1000 / totals[i]).toFixed(0)}x real time per CPU`)
+for (let i = 0; i < paths.length; i++) {
+  console.log(`${paths[i]}: sum of stages ${totals[i].toFixed(1)} ms: ${(seconds * 1000 / totals[i]).toFixed(0)}x real time per CPU`)
+}

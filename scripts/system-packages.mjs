@@ -93,6 +93,17 @@ export const TOOLS = {
       'https://downloads.asterisk.org/pub/telephony/sounds/ (asterisk-core-sounds-en-wav-current and -g722-current; ' +
       'unpack both into one folder and set SER_ASTERISK_SOUNDS to it)',
   },
+  'wasm-toolchain': {
+    purpose:
+      'clang and wasm-ld, which compile the eGeMAPS kernels (src-main/services/features/wasm/*.c) to WebAssembly: ' +
+      '`npm run build:wasm`, and the unit test that fails when the committed kernels are stale',
+    binaries: ['clang', 'wasm-ld'],
+    apt: ['clang', 'lld'],
+    dnf: ['clang', 'lld'],
+    brew: ['llvm', 'lld'],
+    winget: ['LLVM.LLVM'],
+    choco: ['llvm'],
+  },
   // Headed Electron runs where an Electron binary exists; not checked by the preflight.
   xvfb: {
     purpose: 'a display for headed Electron test runs',
@@ -107,8 +118,8 @@ export const TOOLS = {
 
 /** What each command needs. `start` needs no system tool: see preflight.mjs for what it checks. */
 export const NEEDS = {
-  test: ['chromium', 'espeak-ng', 'sox', 'ffmpeg', 'praat', 'slurm', 'asterisk-sounds', 'stress-ng'],
-  'test:unit': ['espeak-ng', 'sox', 'ffmpeg', 'praat', 'slurm', 'asterisk-sounds'],
+  test: ['chromium', 'espeak-ng', 'sox', 'ffmpeg', 'praat', 'slurm', 'asterisk-sounds', 'stress-ng', 'wasm-toolchain'],
+  'test:unit': ['espeak-ng', 'sox', 'ffmpeg', 'praat', 'slurm', 'asterisk-sounds', 'wasm-toolchain'],
   bench: ['espeak-ng', 'sox', 'ffmpeg', 'praat', 'python3-torch', 'asterisk-sounds'],
   start: [],
 }

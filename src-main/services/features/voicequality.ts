@@ -70,7 +70,7 @@ export function findPulses(x: Float32Array, sampleRate: number, pitch: PitchTrac
   const px = k ? copyInput(x) : 0
   const pcc = k ? region('pulses.cc', 8) : 0
   const cc = k ? f64(pcc, 1) : new Float64Array(1)
-  const lag = k ? (at: number, guess: number, N: number) => k.cc_lag(px, x.length, at, guess, N, pcc) : (at: number, guess: number, N: number) => ccLag(x, at, guess, N, cc)
+  const lag = (at: number, guess: number, N: number): number => (k ? k.cc_lag(px, x.length, at, guess, N, pcc) : ccLag(x, at, guess, N, cc))
   let f = 0
   while (f < n) {
     if (!(f0[f] > 0)) {
