@@ -24,6 +24,8 @@ const BINARIES: Record<string, string> = {
   munged: 'munge',
   mungekey: 'munge',
   'stress-ng': 'stress-ng',
+  clang: 'clang',
+  'wasm-ld': 'lld',
 }
 
 function locate(name: string): string {
