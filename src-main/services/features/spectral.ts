@@ -146,7 +146,7 @@ function wasmTables(p: Plan): NonNullable<Plan['wasm']> {
   p.wasm = {
     win: putF(p.win), bark: putF(p.bark), barkRange: putI(ranges(p.barkFirst, p.barkLast, p.barkOff)),
     mel: putF(p.mel), melRange: putI(ranges(p.melFirst, p.melLast, p.melOff)), dct: putF(p.dct),
-    pow: alloc(8 * p.bins), db: alloc(8 * (ks[5] + 1)), prev: alloc(8 * p.bins), ks: putI(ks),
+    pow: alloc(8 * p.bins), db: alloc(8 * (ks[5] + 1)), prev: alloc(16 * p.bins), ks: putI(ks),
   }
   return p.wasm
 }

@@ -27,6 +27,7 @@ void spectral_frames(const float *x, int nx, const int *starts, int nF, int n, c
   const double scale = 1.0 / n;
   const int k50 = ks[0], k1000 = ks[1], k5000 = ks[2], k2000 = ks[3], k500 = ks[4], k1500 = ks[5];
   for (int k = 0; k < bins; k++) prevMag[k] = 0;
+  double *dd = prevMag + bins; /* bins more doubles after prevMag */
   for (int f = 0; f < nF; f++) {
     double *o = out + f * OUT;
     const int start = starts[f];
@@ -47,12 +48,22 @@ void spectral_frames(const float *x, int nx, const int *starts, int nF, int n, c
     }
     o[10] = e / n;
     fft_power(fp, pow);
-    double norm = 0;
-    for (int k = 0; k < bins; k++) {
-      const double v = pow[k] * scale;
-      pow[k] = v;
+    /* scaling, the total and the alpha-ratio band sums: each sum adds the same bins in the same order
+       as the TypeScript's separate loops, interleaved here so that their chains of additions overlap */
+    double norm = 0, lo = 0, hi = 0;
+    int k = 0;
+    for (; k < k50 && k < bins; k++) norm += pow[k] = pow[k] * scale;
+    for (; k < k1000 && k < bins; k++) {
+      const double v = pow[k] = pow[k] * scale;
       norm += v;
+      lo += v;
     }
+    for (; k <= k5000 && k < bins; k++) {
+      const double v = pow[k] = pow[k] * scale;
+      norm += v;
+      hi += v;
+    }
+    for (; k < bins; k++) norm += pow[k] = pow[k] * scale;
     double loud = 0;
     for (int m = 0; m < N_BARK; m++) {
       double s = 0;
@@ -61,9 +72,7 @@ void spectral_frames(const float *x, int nx, const int *starts, int nF, int n, c
       loud += s > 0 ? js_exp(0.33 * js_log(s)) : 0;
     }
     o[0] = loud;
-    double lo = 0, hi = 0, maxLo = 0, maxHi = 0;
-    for (int k = k50; k < k1000; k++) lo += pow[k];
-    for (int k = k1000; k <= k5000; k++) hi += pow[k];
+    double maxLo = 0, maxHi = 0;
     for (int k = 1; k <= k2000; k++) if (pow[k] > maxLo) maxLo = pow[k];
     for (int k = k2000 + 1; k <= k5000; k++) if (pow[k] > maxHi) maxHi = pow[k];
     const double eps = 1e-20;
@@ -73,13 +82,15 @@ void spectral_frames(const float *x, int nx, const int *starts, int nF, int n, c
     o[3] = db_slope(db, 0, k500, binHz);
     o[4] = db_slope(db, k500, k1500, binHz);
     const double inv = norm > 0 ? 1 / __builtin_sqrt(norm) : 0;
-    double flux = 0;
+    /* the squared differences elementwise (vectorised), then their sum in order */
     for (int k = 0; k < bins; k++) {
       const double m = __builtin_sqrt(pow[k]) * inv;
       const double d = m - prevMag[k];
-      flux += d * d;
+      dd[k] = d * d;
       prevMag[k] = m;
     }
+    double flux = 0;
+    for (int k = 0; k < bins; k++) flux += dd[k];
     o[5] = f == 0 ? 0 : flux;
     double melE[N_MEL];
     for (int m = 0; m < N_MEL; m++) {
