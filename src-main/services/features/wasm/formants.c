@@ -101,6 +101,7 @@ static int burg_fast(const double *x, int n, int m, double *d, double *work, int
   const int S = m + 2;
   double *c = work, *P = work + S, *Q = work + S + S * S, *a = work + S + 2 * S * S, *v = a + S, *w = v + S;
   autocorr(x, n, m, c, padded);
+  if (c[0] == 0) return 0;
   P[0] = c[0] - x[0] * x[0];
   P[S + 1] = c[0] - x[n - 1] * x[n - 1];
   P[1] = P[S] = c[1];
@@ -174,8 +175,12 @@ int formant_burg(const double *z, int start, int ny, const double *win, int n, i
       data[i] = j >= 0 && j < ny ? z[j] * win[i] : 0;
     }
   }
-  for (int i = 0; i < n; i++) energy += data[i] * data[i];
-  if (energy == 0) return 0;
+  if (m != 10 || n <= 10) {
+    for (int i = 0; i < n; i++) energy += data[i] * data[i];
+    if (energy == 0) return 0;
+  }
+  /* For m = 10 the energy is the autocorrelation at lag 0 (the same products added in the same
+     order), so burg_fast's c[0] decides: 0 means a silent window. */
   return burg_fast(data, n, m, d, work, 1);
 }
 
