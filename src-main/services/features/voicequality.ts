@@ -343,8 +343,8 @@ function wasmHnr(x: Float32Array, sampleRate: number, pitch: PitchTrack, N: numb
   const lagHiMax = minF0 < Infinity ? Math.ceil((sampleRate / minF0) * 1.1) + 1 : 0
   const px = copyInput(x)
   const pf0 = region('hnr.f0', 8 * n)
-  const pSeg = region('hnr.seg', 8 * (N + lagHiMax + 8))
-  const pRs = region('hnr.rs', 8 * (lagHiMax + 8))
+  const pSeg = region('hnr.seg', 8 * (N + lagHiMax + 12))
+  const pRs = region('hnr.rs', 8 * (lagHiMax + 12))
   const pOut = region('hnr.out', 8 * n)
   f64(pf0, n).set(pitch.f0)
   f64(pOut, n).fill(NaN)

@@ -24,14 +24,45 @@ void hnr_frames(const float *x, int nx, const double *f0s, int n, double t1, dou
     for (int i = 0; i < N + lagHi; i++) mean += x[start + i];
     mean /= N + lagHi;
     for (int i = 0; i < len; i++) seg[i] = x[start + i] - mean;
-    for (int i = len; i < len + 3; i++) seg[i] = start + i < nx ? x[start + i] - mean : 0;
-    double sxx = 0;
-    for (int i = 0; i < N; i++) sxx += seg[i] * seg[i];
+    /* seven more (or zeros past the end) so that lags go in whole blocks of eight */
+    for (int i = len; i < len + 7; i++) seg[i] = start + i < nx ? x[start + i] - mean : 0;
     const int l0 = lagLo - 1;
-    double syy = 0;
-    for (int i = 0; i < N; i++) syy += seg[l0 + i] * seg[l0 + i];
     const int nl = lagHi + 2 - l0;
-    for (int q = 0; q < nl; q += 4) lag_dots4(seg, 0, l0 + q, N, rs + q);
+    /*
+     * The energies of the first period and of the period at lag l0, and the cross products at eight
+     * lags per pass over the first period (four f64x2 sums): each sum adds the same products in the
+     * same order as voicequality.ts (which takes the energies in their own loops and the lags four per
+     * pass), so the values are the same; lags past lagHi + 1 are computed and not used.
+     */
+    double sxx = 0, syy = 0;
+    for (int q = 0; q < nl; q += 8) {
+      const double *b = seg + l0 + q;
+      v128_t A = wasm_f64x2_splat(0), B = A, C = A, D = A;
+      if (q == 0) {
+        for (int i = 0; i < N; i++) {
+          const double pv = seg[i];
+          const v128_t p = wasm_f64x2_splat(pv);
+          sxx += pv * pv;
+          syy += b[i] * b[i];
+          A = wasm_f64x2_add(A, wasm_f64x2_mul(p, wasm_v128_load(b + i)));
+          B = wasm_f64x2_add(B, wasm_f64x2_mul(p, wasm_v128_load(b + i + 2)));
+          C = wasm_f64x2_add(C, wasm_f64x2_mul(p, wasm_v128_load(b + i + 4)));
+          D = wasm_f64x2_add(D, wasm_f64x2_mul(p, wasm_v128_load(b + i + 6)));
+        }
+      } else {
+        for (int i = 0; i < N; i++) {
+          const v128_t p = wasm_f64x2_splat(seg[i]);
+          A = wasm_f64x2_add(A, wasm_f64x2_mul(p, wasm_v128_load(b + i)));
+          B = wasm_f64x2_add(B, wasm_f64x2_mul(p, wasm_v128_load(b + i + 2)));
+          C = wasm_f64x2_add(C, wasm_f64x2_mul(p, wasm_v128_load(b + i + 4)));
+          D = wasm_f64x2_add(D, wasm_f64x2_mul(p, wasm_v128_load(b + i + 6)));
+        }
+      }
+      wasm_v128_store(rs + q, A);
+      wasm_v128_store(rs + q + 2, B);
+      wasm_v128_store(rs + q + 4, C);
+      wasm_v128_store(rs + q + 6, D);
+    }
     double best = -__builtin_inf(), rm1 = 0, rp1 = 0, r0 = 0, r1 = 0;
     for (int lag = l0; lag <= lagHi + 1; lag++) {
       if (lag > l0) {

@@ -24,15 +24,3 @@ static inline double js_round(double x) {
   if (r - 0.5 > x) r -= 1.0;
   return r;
 }
-
-/* out[q + k] = sum_{i < N} s[a0 + i] s[b0 + i + k], k = 0..3: voicequality.ts lagDots4 (its four sums as two f64x2). */
-static inline void lag_dots4(const double *s, int a0, int b0, int N, double *out) {
-  v128_t A = wasm_f64x2_splat(0), B = wasm_f64x2_splat(0);
-  for (int i = 0; i < N; i++) {
-    const v128_t p = wasm_f64x2_splat(s[a0 + i]);
-    A = wasm_f64x2_add(A, wasm_f64x2_mul(p, wasm_v128_load(s + b0 + i)));
-    B = wasm_f64x2_add(B, wasm_f64x2_mul(p, wasm_v128_load(s + b0 + i + 2)));
-  }
-  wasm_v128_store(out, A);
-  wasm_v128_store(out + 2, B);
-}
