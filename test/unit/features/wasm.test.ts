@@ -13,6 +13,7 @@ import seedrandom from 'seedrandom'
 import { egemapsFunctionals, egemapsLlds } from '../../../src-main/services/features/egemaps'
 import { RealFft } from '../../../src-main/services/features/fft'
 import { formantsAt } from '../../../src-main/services/features/formants'
+import { logMel } from '../../../src-main/services/features/mel'
 import { setFeaturesWasm, useWasm, wasmKernels } from '../../../src-main/services/features/wasm/runtime'
 import { KERNELS_SOURCE_SHA256 } from '../../../src-main/services/features/wasm/kernels.generated'
 // @ts-expect-error -- plain JS build script without type declarations
@@ -99,6 +100,11 @@ describe('eGeMAPS WebAssembly kernels', () => {
     for (let i = 0; i < 12; i++) long.set(w.samples, i * w.samples.length)
     expect(bothPaths(features(long, 16000)).differing.slice(0, 5)).toEqual([])
     expect(bothPaths(features(w.samples, 16000)).differing.slice(0, 5)).toEqual([])
+  })
+
+  it('leave the log-mel features of the CNN (which use the same FFT) bit-identical', () => {
+    const w = readWav(speechWav(SPEECH[0]))
+    expect(bothPaths(() => logMel(w.samples, w.sampleRate)).differing.slice(0, 5)).toEqual([])
   })
 
   it('compute the real FFT (power, complex, real part) bit-identically at every size', () => {
