@@ -79,8 +79,19 @@ double pitch_global_peak(const float *x, int nx) {
   double mean = 0;
   for (int i = 0; i < nx; i++) mean += x[i];
   mean /= nx;
-  double peak = 0;
-  for (int i = 0; i < nx; i++) {
+  /* the maximum, two lanes at a time (pmax keeps the running value unless the new one is larger,
+     as `if (v > peak)` does, NaN included; a maximum does not depend on the order) */
+  const v128_t M = wasm_f64x2_splat(mean);
+  v128_t P = wasm_f64x2_splat(0);
+  int i = 0;
+  for (; i + 1 < nx; i += 2) {
+    const v128_t v = wasm_f64x2_abs(wasm_f64x2_sub(wasm_f64x2_promote_low_f32x4(wasm_v128_load64_zero(x + i)), M));
+    P = wasm_f64x2_pmax(P, v);
+  }
+  double peak = wasm_f64x2_extract_lane(P, 0);
+  const double p1 = wasm_f64x2_extract_lane(P, 1);
+  if (p1 > peak) peak = p1;
+  for (; i < nx; i++) {
     const double v = __builtin_fabs(x[i] - mean);
     if (v > peak) peak = v;
   }
