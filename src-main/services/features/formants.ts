@@ -114,7 +114,7 @@ export function formantsAt(
   const workLen = 3 * (m + 2) * (m + 2) + 4 * (m + 2)
   // wasm path: the 16 kHz input, the 11 kHz copy, its pre-emphasised version and the frame's
   // buffers live in the wasm memory (regions first, views after: see wasm/runtime.ts).
-  const k = useWasm() ? wasmKernels() : null
+  const k = useWasm(x.length) ? wasmKernels() : null
   let W: { z: number; data: number; d: number; c: number; work: number; re: number; im: number; win: number } | null = null
   let interior: ResampleInterior | undefined
   let y: Float32Array, z: Float64Array, data: Float64Array, d: Float64Array, c: Float64Array, re: Float64Array, im: Float64Array

@@ -51,7 +51,7 @@ export function harmonicFrames(x: Float32Array, sampleRate: number, grid: FrameG
     formantRel: new Float64Array(nF * 3).fill(NaN),
   }
   const p = plan(sampleRate)
-  if (useWasm() && p.fft.wasm && nF > 0) return wasmHarmonics(x, sampleRate, grid, f0, formantFreq, p)
+  if (useWasm(x.length) && p.fft.wasm && nF > 0) return wasmHarmonics(x, sampleRate, grid, f0, formantFreq, p)
   const { n, fft, win } = p
   const inp = fft.input
   const nx = x.length

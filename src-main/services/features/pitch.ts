@@ -156,7 +156,7 @@ export function pitchAc(x: Float32Array, sampleRate: number, options: PitchOptio
   const quietBelow = ((2 - uMin) * o.silenceThreshold) / (1 + o.voicingThreshold) - 1e-12
   const peakFrom = half - halfPeriod, peakTo = half + halfPeriod
 
-  const k = useWasm() ? wasmKernels() : null
+  const k = useWasm(x.length) ? wasmKernels() : null
   if (k && p.wasm && fft.wasm && fft2.wasm) {
     // the whole frame loop in wasm (wasm/pitch.c): the same candidates
     const W = p.wasm

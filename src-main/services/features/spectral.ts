@@ -182,7 +182,7 @@ export function spectralFrames(x: Float32Array, sampleRate: number, grid: FrameG
     mfcc: [0, 1, 2, 3].map(() => new Float64Array(nF)),
     energy: new Float64Array(nF),
   }
-  if (useWasm() && p.fft.wasm && nF > 0) {
+  if (useWasm(x.length) && p.fft.wasm && nF > 0) {
     wasmFrames(x, sampleRate, grid, p, out)
     return out
   }

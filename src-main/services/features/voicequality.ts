@@ -66,7 +66,7 @@ export function findPulses(x: Float32Array, sampleRate: number, pitch: PitchTrac
   const as: number[] = []
   const n = f0.length
   // wasm path (wasm/pulses.c): the samples and the correlation slot in the wasm memory
-  const k = useWasm() ? wasmKernels() : null
+  const k = useWasm(x.length) ? wasmKernels() : null
   const px = k ? copyInput(x) : 0
   const pcc = k ? region('pulses.cc', 8) : 0
   const cc = k ? f64(pcc, 1) : new Float64Array(1)
@@ -275,7 +275,7 @@ export function jitterShimmerFrames(p: Pulses, pitch: PitchTrack, windowSec = 0.
 export function hnrFrames(x: Float32Array, sampleRate: number, pitch: PitchTrack, floor = 75): Float64Array {
   const n = pitch.f0.length
   const N = Math.floor(sampleRate / floor)
-  if (useWasm() && n > 0) return wasmHnr(x, sampleRate, pitch, N)
+  if (useWasm(x.length) && n > 0) return wasmHnr(x, sampleRate, pitch, N)
   const out = new Float64Array(n).fill(NaN)
   const maxLen = N + Math.ceil((sampleRate / 75) * 1.1) + 4
   let seg = new Float64Array(maxLen)

@@ -14,7 +14,7 @@ import { egemapsFunctionals, egemapsLlds } from '../../../src-main/services/feat
 import { RealFft } from '../../../src-main/services/features/fft'
 import { formantsAt } from '../../../src-main/services/features/formants'
 import { logMel } from '../../../src-main/services/features/mel'
-import { setFeaturesWasm, useWasm, wasmKernels } from '../../../src-main/services/features/wasm/runtime'
+import { WASM_MAX_SAMPLES, setFeaturesWasm, useWasm, wasmKernels } from '../../../src-main/services/features/wasm/runtime'
 import { KERNELS_SOURCE_SHA256 } from '../../../src-main/services/features/wasm/kernels.generated'
 // @ts-expect-error -- plain JS build script without type declarations
 import { GENERATED, buildModuleText, sourceHash } from '../../../scripts/build-wasm.mjs'
@@ -60,6 +60,9 @@ describe('eGeMAPS WebAssembly kernels', () => {
   it('load here, so the comparisons below run both paths', () => {
     expect(wasmKernels()).not.toBeNull()
     expect(useWasm()).toBe(true)
+    // clips over 20 minutes at 16 kHz take the JavaScript path (the kernels' memory never shrinks)
+    expect(useWasm(WASM_MAX_SAMPLES)).toBe(true)
+    expect(useWasm(WASM_MAX_SAMPLES + 1)).toBe(false)
   })
 
   it('give LLDs and functionals bit-identical to the JavaScript path on generated speech', () => {

@@ -58,9 +58,16 @@ export function wasmKernels(): Kernels | null {
   return kernels
 }
 
-/** Whether the stages call the wasm kernels now (loaded and not switched off). */
-export function useWasm(): boolean {
-  return enabled && wasmKernels() !== null
+/**
+ * Longest input (samples) a stage hands to the kernels: their memory keeps about 0.28 MiB per second
+ * of the longest 16 kHz clip for the thread's life and wasm32 memory ends at 4 GiB, so longer clips
+ * (over 20 minutes at 16 kHz) take the JavaScript path, which gives the same values.
+ */
+export const WASM_MAX_SAMPLES = 20 * 60 * 16000
+
+/** Whether the stages call the wasm kernels now (loaded, not switched off, and the input not too long). */
+export function useWasm(nSamples = 0): boolean {
+  return enabled && nSamples <= WASM_MAX_SAMPLES && wasmKernels() !== null
 }
 
 /** Switches the wasm kernels on or off in this thread; returns the previous setting. */
