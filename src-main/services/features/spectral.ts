@@ -54,7 +54,10 @@ interface Plan {
   bins: number
   binHz: number
   /** wasm copies (byte offsets) of the tables and per-frame buffers of wasm/spectral.c, made on first use. */
-  wasm?: { win: number; bark: number; barkRange: number; mel: number; melRange: number; dct: number; pow: number; db: number; prev: number; ks: number }
+  wasm?: {
+    win: number; bark: number; barkRange: number; mel: number; melRange: number; dct: number; pow: number; db: number; prev: number; ks: number
+    x2: number; z2: number
+  }
 }
 const plans = new Map<number, Plan>()
 
@@ -146,7 +149,9 @@ function wasmTables(p: Plan): NonNullable<Plan['wasm']> {
   p.wasm = {
     win: putF(p.win), bark: putF(p.bark), barkRange: putI(ranges(p.barkFirst, p.barkLast, p.barkOff)),
     mel: putF(p.mel), melRange: putI(ranges(p.melFirst, p.melLast, p.melOff)), dct: putF(p.dct),
-    pow: alloc(8 * p.bins), db: alloc(8 * (ks[5] + 1)), prev: alloc(16 * p.bins), ks: putI(ks),
+    // two frames at a time (wasm/spectral.c spectral_frames2): every buffer holds f64x2
+    pow: alloc(16 * p.bins), db: alloc(16 * (ks[5] + 1)), prev: alloc(16 * p.bins), ks: putI(ks),
+    x2: alloc(16 * p.fft.size), z2: alloc(16 * p.fft.size),
   }
   return p.wasm
 }
@@ -162,8 +167,8 @@ function wasmFrames(x: Float32Array, sampleRate: number, grid: FrameGrid, p: Pla
   const starts = i32(pStarts, nF)
   for (let f = 0; f < nF; f++) starts[f] = Math.round((grid.t1 + f * grid.hop) * sampleRate - p.n / 2)
   const fp = p.fft.wasm!.plan
-  k.spectral_frames(px, x.length, pStarts, nF, p.n, W.win, fp, W.pow, p.bins, W.bark, W.barkRange, W.mel, W.melRange, W.dct, W.ks, p.binHz,
-    DB_PER_NEPER, W.db, W.prev, pOut)
+  k.spectral_frames2(px, x.length, pStarts, nF, p.n, W.win, fp, W.x2, W.z2, W.pow, p.bins, W.bark, W.barkRange, W.mel, W.melRange, W.dct, W.ks,
+    p.binHz, DB_PER_NEPER, W.db, W.prev, pOut)
   const o = f64(pOut, 11 * nF)
   const cols = [out.loudness, out.alphaRatio, out.hammarberg, out.slope0_500, out.slope500_1500, out.flux, ...out.mfcc, out.energy]
   for (let f = 0; f < nF; f++) for (let j = 0; j < 11; j++) cols[j][f] = o[f * 11 + j]

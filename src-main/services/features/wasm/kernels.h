@@ -24,3 +24,6 @@ static inline double js_round(double x) {
   if (r - 0.5 > x) r -= 1.0;
   return r;
 }
+
+/* Two real FFTs at once, one per lane (fft.c). */
+void fft_power2(int M, int radix8, const v128_t *x, v128_t *z, const int *rev, const double *tw, const double *sc, v128_t *dst);

@@ -23,9 +23,9 @@ export interface Kernels {
   formant_burg(z: number, start: number, ny: number, win: number, n: number, m: number, data: number, d: number, work: number): number
   poly_roots(c: number, m: number, re: number, im: number, maxIter: number): number
   pitch_window(x: number, nx: number, start: number, nWin: number, window: number, inp: number, peakFrom: number, peakTo: number): number
-  spectral_frames(x: number, nx: number, starts: number, nF: number, n: number, win: number, fp: number, pow: number, bins: number, bark: number,
-    barkRange: number, mel: number, melRange: number, dct: number, ks: number, binHz: number, dbPerNeper: number, db: number, prevMag: number,
-    out: number): void
+  spectral_frames2(x: number, nx: number, starts: number, nF: number, n: number, win: number, fp: number, x2: number, z2: number, pow: number,
+    bins: number, bark: number, barkRange: number, mel: number, melRange: number, dct: number, ks: number, binHz: number, dbPerNeper: number,
+    db: number, prev: number, out: number): void
   hnr_frames(x: number, nx: number, f0: number, n: number, t1: number, hop: number, sampleRate: number, N: number, seg: number, rs: number,
     out: number): void
   harmonic_frames(x: number, nx: number, f0: number, formantFreq: number, nF: number, t1: number, hop: number, sampleRate: number, n: number,
