@@ -42,12 +42,13 @@ export async function bench(ctx: BenchContext): Promise<BenchRow[]> {
       .trim()
       .split('\n')
       .pop()!,
-  ) as { seconds: number; best: number; realTime: number; bestCpu: number; realTimePerCpu: number; baseRssMiB: number; peakRssMiB: number }
+  ) as { seconds: number; path: string; best: number; realTime: number; bestCpu: number; realTimePerCpu: number; baseRssMiB: number; peakRssMiB: number }
   const seconds = m.seconds
   const ours = m.realTime
   ctx.log(
     `eGeMAPS: ${seconds.toFixed(1)} s of audio in ${(m.best * 1000).toFixed(1)} ms wall, ${(m.bestCpu * 1000).toFixed(1)} ms CPU (${ours.toFixed(0)}x / ` +
-      `${m.realTimePerCpu.toFixed(0)}x real time, one thread; peak RSS ${m.peakRssMiB.toFixed(0)} MiB, ${m.baseRssMiB.toFixed(0)} MiB before the first clip)`,
+      `${m.realTimePerCpu.toFixed(0)}x real time, one thread, ${m.path === 'wasm' ? 'WebAssembly kernels' : 'JavaScript path'}; ` +
+      `peak RSS ${m.peakRssMiB.toFixed(0)} MiB, ${m.baseRssMiB.toFixed(0)} MiB before the first clip)`,
   )
   const praatVersion = execFileSync('praat', ['--version'], { encoding: 'utf8' }).trim()
   ctx.log(`reference: ${praatVersion}; ${Object.values(PRAAT_SETTINGS).join('; ')}`)

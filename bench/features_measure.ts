@@ -4,10 +4,12 @@
  * passes, then the best of 7 passes over all files on this one thread. Prints one JSON line:
  * seconds of audio, the best pass in wall seconds and in CPU seconds of this process (less
  * inflated by other work on a shared machine), times real time for each, the RSS before the
- * first extraction and the process's peak RSS (MiB).
+ * first extraction and the process's peak RSS (MiB), and which path ran (wasm kernels, or js where
+ * SER_FEATURES_WASM=0 or WebAssembly does not load).
  */
 import { extractEgemaps } from '../src-main/services/features/index'
 import { readWav } from '../test/helpers/wav'
+import { useWasm } from '../src-main/services/features/wasm/runtime'
 
 const audio = process.argv.slice(2).map((f) => readWav(f))
 const seconds = audio.reduce((a, w) => a + w.samples.length / w.sampleRate, 0)
@@ -27,6 +29,7 @@ for (let rep = 0; rep < passes; rep++) {
 console.log(
   JSON.stringify({
     seconds,
+    path: useWasm() ? 'wasm' : 'js',
     best,
     realTime: seconds / best,
     bestCpu,

@@ -30,7 +30,7 @@ export const TARGETS = [
     dir: path.resolve(here, '../src-main/services/features/wasm'),
     generated: 'kernels.generated.ts',
     prefix: 'KERNELS',
-    flags: [...BASE, '-Wl,--export=__heap_base', '-Wl,--strip-all'],
+    flags: [...BASE, '-Wl,--export=__heap_base'],
   },
   {
     dir: path.resolve(here, '../src-main/services/engine/wasm'),
@@ -41,6 +41,12 @@ export const TARGETS = [
     importsMemory: true,
   },
 ]
+
+/** The feature kernels' target: the default of sourceHash and buildModuleText (test/unit/features/wasm.test.ts). */
+const FEATURES = TARGETS[0]
+export const WASM_DIR = FEATURES.dir
+export const GENERATED = path.join(FEATURES.dir, FEATURES.generated)
+export const FLAGS = FEATURES.flags
 
 /** The C sources and headers of a target, sorted, with their contents (what the hash covers). */
 function sources(t) {
@@ -58,7 +64,7 @@ export function activeTargets() {
 }
 
 /** SHA-256 of the flags and every source: the generated module records it. */
-export function sourceHash(t) {
+export function sourceHash(t = FEATURES) {
   const h = crypto.createHash('sha256')
   h.update(t.flags.join(' '))
   for (const s of sources(t)) h.update(`\0${s.name}\0${s.text}`)
@@ -110,7 +116,7 @@ function header(text) {
 }
 
 /** The text of a target's generated module built from the sources now (runs clang). */
-export function buildModuleText(t, clang = process.env.CLANG ?? 'clang') {
+export function buildModuleText(t = FEATURES, clang = process.env.CLANG ?? 'clang') {
   const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'ser-wasm-'))
   try {
     const out = path.join(tmp, 'kernels.wasm')

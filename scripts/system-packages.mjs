@@ -81,16 +81,6 @@ export const TOOLS = {
     choco: null,
     page: 'https://github.com/ColinIanKing/stress-ng (Linux; on Windows use WSL with Debian)',
   },
-  clang: {
-    purpose: 'C to WebAssembly for the SIMD kernels (`npm run build:wasm`; a unit test rebuilds them and fails on a stale committed module)',
-    binaries: ['clang', 'wasm-ld'],
-    apt: ['clang', 'lld'],
-    dnf: ['clang', 'lld'],
-    brew: null,
-    winget: ['LLVM.LLVM'],
-    choco: ['llvm'],
-    page: 'https://releases.llvm.org/ (clang and lld; on macOS Homebrew\'s llvm and lld, put on PATH)',
-  },
   'asterisk-sounds': {
     purpose: "real human speech for the unfamiliar-input tests and bench: one speaker's telephone prompts, 8 kHz WAV and 16 kHz G.722 (decoded with ffmpeg)",
     files: ['/usr/share/asterisk/sounds/en_US_f_Allison/activated.wav', '/usr/share/asterisk/sounds/en_US_f_Allison/activated.g722'],
@@ -102,6 +92,17 @@ export const TOOLS = {
     page:
       'https://downloads.asterisk.org/pub/telephony/sounds/ (asterisk-core-sounds-en-wav-current and -g722-current; ' +
       'unpack both into one folder and set SER_ASTERISK_SOUNDS to it)',
+  },
+  'wasm-toolchain': {
+    purpose:
+      'clang and wasm-ld, which compile the WebAssembly kernels (the eGeMAPS kernels in src-main/services/features/wasm/*.c, ' +
+      'the MLP training step in src-main/services/engine/wasm/*.c): `npm run build:wasm`, and the unit tests that fail when a committed module is stale',
+    binaries: ['clang', 'wasm-ld'],
+    apt: ['clang', 'lld'],
+    dnf: ['clang', 'lld'],
+    brew: ['llvm', 'lld'],
+    winget: ['LLVM.LLVM'],
+    choco: ['llvm'],
   },
   // Headed Electron runs where an Electron binary exists; not checked by the preflight.
   xvfb: {
@@ -117,8 +118,8 @@ export const TOOLS = {
 
 /** What each command needs. `start` needs no system tool: see preflight.mjs for what it checks. */
 export const NEEDS = {
-  test: ['chromium', 'espeak-ng', 'sox', 'ffmpeg', 'praat', 'slurm', 'clang', 'asterisk-sounds', 'stress-ng'],
-  'test:unit': ['espeak-ng', 'sox', 'ffmpeg', 'praat', 'slurm', 'clang', 'asterisk-sounds'],
+  test: ['chromium', 'espeak-ng', 'sox', 'ffmpeg', 'praat', 'slurm', 'asterisk-sounds', 'stress-ng', 'wasm-toolchain'],
+  'test:unit': ['espeak-ng', 'sox', 'ffmpeg', 'praat', 'slurm', 'asterisk-sounds', 'wasm-toolchain'],
   bench: ['espeak-ng', 'sox', 'ffmpeg', 'praat', 'python3-torch', 'asterisk-sounds'],
   start: [],
 }

@@ -24,7 +24,7 @@ export const MAX_RESAMPLE_RATE = 768000
 /** Largest polyphase table (phases x taps) built: 8 Mi doubles, 64 MiB. */
 const MAX_TABLE = 1 << 23
 
-interface Table {
+export interface ResampleTable {
   /** Output phases (toRate / gcd) and input step (fromRate / gcd). */
   L: number
   M: number
@@ -45,9 +45,14 @@ function checkRate(r: number): void {
   }
 }
 
-const tables = new Map<string, Table>()
+const tables = new Map<string, ResampleTable>()
 
-function table(fromRate: number, toRate: number, filter: ResampleFilter): Table {
+/** The polyphase table of a conversion (built once, shared). */
+export function resampleTable(fromRate: number, toRate: number, filter: ResampleFilter = RESAMPLE_FILTER): ResampleTable {
+  return table(fromRate, toRate, filter)
+}
+
+function table(fromRate: number, toRate: number, filter: ResampleFilter): ResampleTable {
   const key = `${fromRate}>${toRate}:${filter.halfTaps}:${filter.cutoff}`
   let t = tables.get(key)
   if (t) return t
@@ -90,7 +95,7 @@ function table(fromRate: number, toRate: number, filter: ResampleFilter): Table 
  * outside [lo, hi) of x count as 0. Four partial sums (width is a multiple of 4) in one
  * fixed order, so the batch and the streaming paths agree to the bit.
  */
-function outputAt(t: Table, x: Float32Array, j: number, shift: number, lo: number, hi: number): number {
+function outputAt(t: ResampleTable, x: Float32Array, j: number, shift: number, lo: number, hi: number): number {
   const { L, M, taps, width, half } = t
   const first = Math.floor((j * M) / L) - half + 1 - shift
   const base = (j % L) * width
@@ -123,8 +128,14 @@ export function resampledLength(n: number, fromRate: number, toRate: number): nu
 /**
  * Output samples j0 <= j < j1 (clipped to the output length) of resampleTo(x, fromRate,
  * toRate, filter), written to dst[j]; the rest of dst is untouched. Lets callers resample
- * only the stretches they analyse (formants.ts takes its 11 kHz copy so).
+ * only the stretches they analyse (formants.ts takes its 11 kHz copy so). `interior`, when
+ * given, replaces the interior loop (from output j, phase ph, first input `first`, position
+ * remainder `frac`, up to `end` or the last output whose taps lie inside x) and returns the
+ * output it stopped at; it must give the loop's values to the bit (the feature extractor
+ * passes its WebAssembly kernel, features/wasm/formants.c).
  */
+export type ResampleInterior = (t: ResampleTable, j: number, end: number, ph: number, first: number, frac: number) => number
+
 export function resampleRange(
   x: Float32Array,
   fromRate: number,
@@ -133,6 +144,7 @@ export function resampleRange(
   j0: number,
   j1: number,
   filter: ResampleFilter = RESAMPLE_FILTER,
+  interior?: ResampleInterior,
 ): void {
   const t = table(fromRate, toRate, filter)
   const nOut = resampledLength(x.length, fromRate, toRate)
@@ -145,7 +157,8 @@ export function resampleRange(
   let ph = j % L
   let first = Math.floor((j * M) / L) - half + 1
   let frac = (j * M) % L // j * M = L * floor(j * M / L) + frac
-  for (; j < end && first + width <= x.length; j++) {
+  if (interior) j = interior(t, j, end, ph, first, frac)
+  else for (; j < end && first + width <= x.length; j++) {
     const base = ph * width
     let a0 = 0, a1 = 0, a2 = 0, a3 = 0
     for (let k = 0; k < width; k += 4) {
@@ -185,7 +198,7 @@ export function resampleTo(x: Float32Array, fromRate: number, toRate: number, fi
 export class StreamingResampler {
   readonly inRate: number
   readonly outRate: number
-  private readonly t: Table | null
+  private readonly t: ResampleTable | null
   /** Input samples held; buf[0] is input sample `start` (negative at first: leading zeros). */
   private buf: Float32Array
   private len: number
@@ -229,7 +242,7 @@ export class StreamingResampler {
   }
 
   private append(input: Float32Array): void {
-    const t = this.t as Table
+    const t = this.t as ResampleTable
     // Drop input that no future output reads.
     const keepFrom = Math.floor((this.next * t.M) / t.L) - t.half + 1
     const drop = Math.min(this.len, Math.max(0, keepFrom - this.start))
@@ -248,7 +261,7 @@ export class StreamingResampler {
   }
 
   private drain(final: boolean): Float32Array {
-    const t = this.t as Table
+    const t = this.t as ResampleTable
     const total = resampledLength(this.received, this.inRate, this.outRate)
     let end = total
     if (!final) {

@@ -11,13 +11,37 @@
  * Conventions match numpy.fft.rfft: X[k] = sum_n x[n] e^{-2 pi i k n / N},
  * no scaling on the forward transform.
  */
+import { alloc, f64, i32, useWasm, wasmBuffer, wasmKernels, type Kernels } from './wasm/runtime'
+
 const SQRT1_2 = Math.SQRT1_2
+
+/** The wasm copy of a plan (wasm/fft.c): byte offsets of its tables and buffers; `plan` is its struct fft_plan. */
+export interface WasmFftPlan {
+  k: Kernels
+  plan: number
+  x: number
+  z: number
+  rev: number
+  tw: number
+  sc: number
+  re: number
+  im: number
+}
 
 export class RealFft {
   readonly size: number
   readonly bins: number
-  /** Real input, zero-padded to `size`; callers write into it. */
-  readonly input: Float64Array
+  /**
+   * Real input, zero-padded to `size`; callers write into it. Lives in the wasm memory
+   * where the kernels load: take it after the last allocation of a stage (see wasm/runtime.ts).
+   */
+  get input(): Float64Array {
+    if (this.wasm && this.inputView.buffer !== wasmBuffer()) this.inputView = f64(this.wasm.x, this.size)
+    return this.inputView
+  }
+  private inputView: Float64Array
+  /** The wasm plan (null where the kernels do not load); kernels of other stages run it on `input`. */
+  readonly wasm: WasmFftPlan | null
   private readonly half: number
   /** Complex work buffer (interleaved re, im), size/2 points. */
   private readonly z: number[]
@@ -37,7 +61,6 @@ export class RealFft {
     }
     this.size = size
     this.bins = size / 2 + 1
-    this.input = new Float64Array(size)
     const M = size / 2
     this.half = M
     this.z = doubles(2 * M)
@@ -76,6 +99,26 @@ export class RealFft {
       this.splitCos[k] = Math.cos(a)
       this.splitSin[k] = Math.sin(a)
     }
+    this.wasm = this.wasmPlan()
+    this.inputView = this.wasm ? f64(this.wasm.x, size) : new Float64Array(size)
+  }
+
+  /** Tables for wasm/fft.c: twiddles as (wr, wr, -wi, wi), the same values as the JavaScript path's. */
+  private wasmPlan(): WasmFftPlan | null {
+    const k = wasmKernels()
+    if (!k) return null
+    const N = this.size, M = this.half, q = N / 4
+    const p: WasmFftPlan = {
+      k, plan: alloc(36), x: alloc(8 * N), z: alloc(8 * N), rev: alloc(4 * M), tw: alloc(16 * this.tw.length), sc: alloc(32 * (q + 1)),
+      re: alloc(8 * this.bins), im: alloc(8 * this.bins),
+    }
+    i32(p.rev, M).set(this.rev)
+    const tw = f64(p.tw, 2 * this.tw.length)
+    for (let i = 0; i < this.tw.length; i += 2) tw.set([this.tw[i], this.tw[i], -this.tw[i + 1], this.tw[i + 1]], 2 * i)
+    const sc = f64(p.sc, 4 * (q + 1))
+    for (let i = 0; i <= q; i++) sc.set([this.splitCos[i], this.splitCos[i], -this.splitSin[i], this.splitSin[i]], 4 * i)
+    i32(p.plan, 9).set([M, this.radix8First ? 1 : 0, p.x, p.z, p.rev, p.tw, p.sc, p.re, p.im])
+    return p
   }
 
   /** Complex FFT of size/2 points of `input` packed as (even, odd) into z. */
@@ -230,6 +273,12 @@ export class RealFft {
 
   /** |X[k]|^2 for k = 0..size/2 of `input` (numpy: abs(rfft(x))**2). */
   power(dst: Float64Array): Float64Array {
+    const w = this.wasm
+    if (w && useWasm()) {
+      w.k.fft_power_to(w.plan)
+      dst.set(f64(w.re, this.bins))
+      return dst
+    }
     this.run()
     const M = this.half
     const z = this.z
@@ -258,6 +307,12 @@ export class RealFft {
    * times `size`: used for autocorrelation by FFT (Wiener-Khinchin).
    */
   realPart(dst: Float64Array): Float64Array {
+    const w = this.wasm
+    if (w && useWasm()) {
+      w.k.fft_complex_to(w.plan, 0)
+      dst.set(f64(w.re, this.bins))
+      return dst
+    }
     this.run()
     this.split(dst, null)
     return dst
@@ -265,6 +320,13 @@ export class RealFft {
 
   /** Real and imaginary parts of the forward transform of `input`, k = 0..size/2. */
   complex(re: Float64Array, im: Float64Array): void {
+    const w = this.wasm
+    if (w && useWasm()) {
+      w.k.fft_complex_to(w.plan, 1)
+      re.set(f64(w.re, this.bins))
+      im.set(f64(w.im, this.bins))
+      return
+    }
     this.run()
     this.split(re, im)
   }

@@ -12,7 +12,9 @@
  */
 import { praatGaussian } from './framing'
 import { scratchF32, scratchF64 } from './scratch'
-import { resampleRange, resampledLength } from '../../../src-shared/resample'
+import { resampleRange, resampledLength, resampleTable, type ResampleInterior } from '../../../src-shared/resample'
+import { copyInput, f32, f64, region, useWasm, wasmKernels } from './wasm/runtime'
+import { burgFast } from './burg'
 
 /**
  * The filter of the 11 kHz copy: Hann-windowed sinc, 8 zero crossings each
@@ -29,174 +31,6 @@ export interface FormantFrames {
   /** [frame * 3 + k] for F1..F3; NaN where absent or frame skipped. */
   freq: Float64Array
   bw: Float64Array
-}
-
-/** Burg's method (Numerical Recipes memcof): x[n] ~ sum_k d[k] x[n-k], k = 1..m. Arrays are 1-based. */
-export function burg(data: Float64Array, n: number, m: number, d: Float64Array, wk1: Float64Array, wk2: Float64Array, wkm: Float64Array): boolean {
-  // data[1..n]
-  wk1[1] = data[1]
-  wk2[n - 1] = data[n]
-  for (let j = 2; j <= n - 1; j++) {
-    wk1[j] = data[j]
-    wk2[j - 1] = data[j]
-  }
-  for (let k = 1; k <= m; k++) {
-    let num = 0
-    let denom = 0
-    for (let j = 1; j <= n - k; j++) {
-      num += wk1[j] * wk2[j]
-      denom += wk1[j] * wk1[j] + wk2[j] * wk2[j]
-    }
-    if (denom <= 0) return false
-    d[k] = (2 * num) / denom
-    for (let i = 1; i <= k - 1; i++) d[i] = wkm[i] - d[k] * wkm[k - i]
-    if (k === m) return true
-    for (let i = 1; i <= k; i++) wkm[i] = d[i]
-    for (let j = 1; j <= n - k - 1; j++) {
-      wk1[j] -= wkm[k] * wk2[j]
-      wk2[j] = wk2[j + 1] - wkm[k] * wk1[j + 1]
-    }
-  }
-  return true
-}
-
-/**
- * c[j] = sum_{t=j}^{n-1} x[t] x[t-j], j = 0..m. For m = 10 (the formant
- * order): two passes (lags 0-5, 6-10) that keep the recent samples in local
- * variables, so each sample is loaded once or twice per pass; terms are
- * added in the same order as the plain loop (t < j contributes exact zeros).
- */
-function autocorr(x: Float64Array, n: number, m: number, c: Float64Array): void {
-  if (m === 10 && n > 10) {
-    let c0 = 0, c1 = 0, c2 = 0, c3 = 0, c4 = 0, c5 = 0
-    let x1 = 0, x2 = 0, x3 = 0, x4 = 0, x5 = 0
-    for (let t = 0; t < n; t++) {
-      const xt = x[t]
-      c0 += xt * xt
-      c1 += xt * x1
-      c2 += xt * x2
-      c3 += xt * x3
-      c4 += xt * x4
-      c5 += xt * x5
-      x5 = x4; x4 = x3; x3 = x2; x2 = x1; x1 = xt
-    }
-    c[0] = c0; c[1] = c1; c[2] = c2; c[3] = c3; c[4] = c4; c[5] = c5
-    let c6 = 0, c7 = 0, c8 = 0, c9 = 0, c10 = 0
-    let y1 = 0, y2 = 0, y3 = 0, y4 = 0 // x[t-7], x[t-8], x[t-9], x[t-10]
-    for (let t = 6; t < n; t++) {
-      const xt = x[t]
-      const u = x[t - 6]
-      c6 += xt * u
-      c7 += xt * y1
-      c8 += xt * y2
-      c9 += xt * y3
-      c10 += xt * y4
-      y4 = y3; y3 = y2; y2 = y1; y1 = u
-    }
-    c[6] = c6; c[7] = c7; c[8] = c8; c[9] = c9; c[10] = c10
-    return
-  }
-  for (let j0 = 0; j0 <= m; j0 += 4) {
-    let s0 = 0, s1 = 0, s2 = 0, s3 = 0
-    const j3 = j0 + 3
-    // head: t < j3, lags whose range starts later
-    for (let t = j0; t < Math.min(j3, n); t++) {
-      const xt = x[t]
-      s0 += xt * x[t - j0]
-      if (t >= j0 + 1) s1 += xt * x[t - j0 - 1]
-      if (t >= j0 + 2) s2 += xt * x[t - j0 - 2]
-    }
-    for (let t = j3; t < n; t++) {
-      const xt = x[t]
-      s0 += xt * x[t - j0]
-      s1 += xt * x[t - j0 - 1]
-      s2 += xt * x[t - j0 - 2]
-      s3 += xt * x[t - j3]
-    }
-    c[j0] = s0
-    if (j0 + 1 <= m) c[j0 + 1] = s1
-    if (j0 + 2 <= m) c[j0 + 2] = s2
-    if (j3 <= m) c[j3] = s3
-  }
-}
-
-/**
- * Burg's method in the autocorrelation domain (K. Vos, "A fast implementation
- * of Burg's method", 2013, in its covariance-matrix form): the same
- * coefficients as `burg` (equal up to rounding), but the data are read once
- * (autocorrelation up to lag m, O(n m)) and each order costs O(m^2) on the
- * (k+2)x(k+2) matrix Phi_ij = sum_{t=k+1}^{n-1} x[t-i] x[t-j], updated from
- * the previous order by shifting and subtracting edge products.
- * x is 0-based, length n; on success d[1..m] holds the predictor
- * (x[t] ~ sum_k d[k] x[t-k], as `burg`). `work` needs 3 (m+2)^2 + 4 (m+2) doubles.
- */
-export function burgFast(x: Float64Array, n: number, m: number, d: Float64Array, work: Float64Array): boolean {
-  const S = m + 2
-  const c = work.subarray(0, S)
-  let P = work.subarray(S, S + S * S)
-  let Q = work.subarray(S + S * S, S + 2 * S * S)
-  const a = work.subarray(S + 2 * S * S, 2 * S + 2 * S * S)
-  const v = work.subarray(2 * S + 2 * S * S, 3 * S + 2 * S * S)
-  const w = work.subarray(3 * S + 2 * S * S, 4 * S + 2 * S * S)
-  autocorr(x, n, m, c)
-  // order 0: t = 1..n-1
-  P[0] = c[0] - x[0] * x[0]
-  P[S + 1] = c[0] - x[n - 1] * x[n - 1]
-  P[1] = P[S] = c[1]
-  a[0] = 1
-  for (let k = 0; k < m; k++) {
-    const K = k + 2 // matrix size; a has k+1 coefficients, a[k+1] = 0
-    a[k + 1] = 0
-    // v = P a, w = P rev(a)
-    let num = 0, ef = 0, eb = 0
-    for (let i = 0; i < K; i++) {
-      let sv = 0, sw = 0
-      const row = i * S
-      for (let j = 0; j < K; j++) {
-        const pij = P[row + j]
-        sv += pij * a[j]
-        sw += pij * a[K - 1 - j]
-      }
-      v[i] = sv
-      w[i] = sw
-    }
-    for (let i = 0; i < K; i++) {
-      ef += a[i] * v[i]
-      eb += a[K - 1 - i] * w[i]
-      num += a[K - 1 - i] * v[i]
-    }
-    const den = ef + eb
-    if (!(den > 0)) return false
-    const kappa = (-2 * num) / den
-    // a_i += kappa a_{k+1-i}, i = 0..k+1 (in place, pairwise)
-    for (let i = 0, j = k + 1; i <= j; i++, j--) {
-      const ai = a[i], aj = a[j]
-      a[i] = ai + kappa * aj
-      if (i !== j) a[j] = aj + kappa * ai
-    }
-    if (k === m - 1) break
-    // next order k+1: size K+1, t = k+2..n-1
-    // Q[i+1][j+1] = P[i][j] - x[n-1-i] x[n-1-j];  Q[0][j] = c_j - sum_{t=j}^{k+1} x[t] x[t-j]
-    for (let i = 0; i < K; i++) {
-      const xi = x[n - 1 - i]
-      for (let j = i; j < K; j++) {
-        const q = P[i * S + j] - xi * x[n - 1 - j]
-        Q[(i + 1) * S + j + 1] = q
-        Q[(j + 1) * S + i + 1] = q
-      }
-    }
-    for (let j = 0; j <= K; j++) {
-      let s = c[j]
-      for (let t = j; t <= k + 1; t++) s -= x[t] * x[t - j]
-      Q[j] = s
-      Q[j * S] = s
-    }
-    const tmp = P
-    P = Q
-    Q = tmp
-  }
-  for (let i = 1; i <= m; i++) d[i] = -a[i]
-  return true
 }
 
 /**
@@ -276,8 +110,36 @@ export function formantsAt(
   // merged windows of wanted frames.
   const same = sampleRate === fs
   const ny = same ? x.length : resampledLength(x.length, sampleRate, fs)
-  const y = same ? x : scratchF32('formants.y', ny)
-  const z = scratchF64('formants.z', ny)
+  const m = 2 * nFormants
+  const workLen = 3 * (m + 2) * (m + 2) + 4 * (m + 2)
+  // wasm path: the 16 kHz input, the 11 kHz copy, its pre-emphasised version and the frame's
+  // buffers live in the wasm memory (regions first, views after: see wasm/runtime.ts).
+  const k = useWasm(x.length) ? wasmKernels() : null
+  let W: { z: number; data: number; d: number; c: number; work: number; re: number; im: number; win: number } | null = null
+  let interior: ResampleInterior | undefined
+  let y: Float32Array, z: Float64Array, data: Float64Array, d: Float64Array, c: Float64Array, re: Float64Array, im: Float64Array
+  const win = praatGaussian(n)
+  if (k) {
+    const tab = same ? null : resampleTable(sampleRate, fs, RESAMPLE_FILTER)
+    const px = same ? 0 : copyInput(x)
+    const pt = tab ? region('formants.taps', 8 * tab.taps.length) : 0
+    const py = same ? 0 : region('formants.y', 4 * ny)
+    // window n, padded frame 16 + n (wasm/formants.c), d, c, re, im (m + 1 each), Burg's work
+    const small = region('formants.small', 8 * (2 * n + 16 + 4 * (m + 1) + workLen))
+    const w = { z: region('formants.z', 8 * ny), win: small, data: small + 8 * n, d: small + 8 * (2 * n + 16), c: small + 8 * (2 * n + 17 + m) }
+    W = { ...w, re: w.c + 8 * (m + 1), im: w.c + 16 * (m + 1), work: w.c + 24 * (m + 1) }
+    // views after the last region call
+    if (tab) f64(pt, tab.taps.length).set(tab.taps)
+    y = same ? x : f32(py, ny)
+    z = f64(W.z, ny)
+    f64(W.win, n).set(win)
+    data = f64(W.data + 128, n); d = f64(W.d, m + 1); c = f64(W.c, m + 1); re = f64(W.re, m); im = f64(W.im, m)
+    interior = (t, j, end, ph, first, frac) => k.resample_interior(px, x.length, pt, t.L, t.M, t.width, py, j, end, ph, first, frac)
+  } else {
+    y = same ? x : scratchF32('formants.y', ny)
+    z = scratchF64('formants.z', ny)
+    data = new Float64Array(n); d = new Float64Array(m + 1); c = new Float64Array(m + 1); re = new Float64Array(m); im = new Float64Array(m)
+  }
   const pre = Math.exp((-2 * Math.PI * preEmphasisFrom) / fs)
   {
     let f = 0
@@ -285,7 +147,7 @@ export function formantsAt(
     const flush = () => {
       if (hi <= lo) return
       const a = Math.max(0, lo - 1), b = Math.min(ny, hi)
-      if (!same) resampleRange(x, sampleRate, fs, y, a, b, RESAMPLE_FILTER)
+      if (!same) resampleRange(x, sampleRate, fs, y, a, b, RESAMPLE_FILTER, interior)
       for (let j = Math.max(0, lo); j < b; j++) z[j] = j >= 1 ? y[j] - pre * y[j - 1] : y[j]
     }
     while (f < nF) {
@@ -303,14 +165,7 @@ export function formantsAt(
     }
     flush()
   }
-  const win = praatGaussian(n)
-  const m = 2 * nFormants
-  const data = new Float64Array(n)
-  const d = new Float64Array(m + 1)
-  const c = new Float64Array(m + 1)
-  const work = new Float64Array(3 * (m + 2) * (m + 2) + 4 * (m + 2))
-  const re = new Float64Array(m)
-  const im = new Float64Array(m)
+  const work = new Float64Array(workLen)
   const freq = new Float64Array(nF * 3).fill(NaN)
   const bw = new Float64Array(nF * 3).fill(NaN)
   const nyq = fs / 2
@@ -322,27 +177,16 @@ export function formantsAt(
       continue
     }
     const start = startOf(f)
-    let energy = 0
-    if (start >= 0 && start + n <= ny) {
-      for (let i = 0; i < n; i++) {
-        const v = z[start + i] * win[i]
-        data[i] = v
-        energy += v * v
-      }
-    } else {
-      for (let i = 0; i < n; i++) {
-        const j = start + i
-        const v = j >= 0 && j < ny ? z[j] * win[i] : 0
-        data[i] = v
-        energy += v * v
-      }
-    }
-    if (energy === 0 || !burgFast(data, n, m, d, work)) continue
-    for (let k = 1; k <= m; k++) c[k] = -d[k]
+    if (k && W) {
+      if (!k.formant_burg(W.z, start, ny, W.win, n, m, W.data, W.d, W.work)) continue
+    } else if (!jsFrame(z, start, ny, win, n, m, data, d, work)) continue
+    for (let i = 1; i <= m; i++) c[i] = -d[i]
     if (!warm) initialGuesses(m, re, im)
-    if (!polyRoots(c, m, re, im)) {
+    const P = W
+    const roots = (): boolean => (k && P ? k.poly_roots(P.c, m, P.re, P.im, 500) === 1 : polyRoots(c, m, re, im))
+    if (!roots()) {
       initialGuesses(m, re, im)
-      if (!polyRoots(c, m, re, im)) {
+      if (!roots()) {
         warm = false
         continue
       }
@@ -372,10 +216,32 @@ export function formantsAt(
         foundB[p] = b
       }
     }
-    for (let k = 0; k < 3 && k < nf; k++) {
-      freq[f * 3 + k] = foundF[k]
-      bw[f * 3 + k] = foundB[k]
+    for (let j = 0; j < 3 && j < nf; j++) {
+      freq[f * 3 + j] = foundF[j]
+      bw[f * 3 + j] = foundB[j]
     }
   }
   return { freq, bw }
+}
+
+/** One frame on the JavaScript path: data = windowed z, then Burg (false for a silent window or a failed fit). */
+function jsFrame(
+  z: Float64Array, start: number, ny: number, win: Float64Array, n: number, m: number, data: Float64Array, d: Float64Array, work: Float64Array,
+): boolean {
+  let energy = 0
+  if (start >= 0 && start + n <= ny) {
+    for (let i = 0; i < n; i++) {
+      const v = z[start + i] * win[i]
+      data[i] = v
+      energy += v * v
+    }
+  } else {
+    for (let i = 0; i < n; i++) {
+      const j = start + i
+      const v = j >= 0 && j < ny ? z[j] * win[i] : 0
+      data[i] = v
+      energy += v * v
+    }
+  }
+  return energy !== 0 && burgFast(data, n, m, d, work)
 }

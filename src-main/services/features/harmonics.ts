@@ -9,6 +9,7 @@
  */
 import { RealFft, nextPow2 } from './fft'
 import { type FrameGrid } from './framing'
+import { alloc, copyInput, f64, region, useWasm, wasmKernels } from './wasm/runtime'
 
 export interface HarmonicFrames {
   h1h2: Float64Array
@@ -17,7 +18,13 @@ export interface HarmonicFrames {
   formantRel: Float64Array
 }
 
-interface Plan { n: number; fft: RealFft; win: Float64Array }
+interface Plan {
+  n: number
+  fft: RealFft
+  win: Float64Array
+  /** wasm copies (byte offsets) of the window and the power spectrum buffer, made on first use */
+  wasm?: { win: number; pow: number }
+}
 const plans = new Map<number, Plan>()
 
 function plan(sampleRate: number): Plan {
@@ -43,7 +50,9 @@ export function harmonicFrames(x: Float32Array, sampleRate: number, grid: FrameG
     h1a3: new Float64Array(nF).fill(NaN),
     formantRel: new Float64Array(nF * 3).fill(NaN),
   }
-  const { n, fft, win } = plan(sampleRate)
+  const p = plan(sampleRate)
+  if (useWasm(x.length) && p.fft.wasm && nF > 0) return wasmHarmonics(x, sampleRate, grid, f0, formantFreq, p)
+  const { n, fft, win } = p
   const inp = fft.input
   const nx = x.length
   const pow = new Float64Array(fft.bins)
@@ -80,4 +89,26 @@ export function harmonicFrames(x: Float32Array, sampleRate: number, grid: FrameG
     }
   }
   return out
+}
+
+/** harmonicFrames in wasm (wasm/harmonics.c): the same values. */
+function wasmHarmonics(x: Float32Array, sampleRate: number, grid: FrameGrid, f0: Float64Array, formantFreq: Float64Array, p: Plan): HarmonicFrames {
+  const k = wasmKernels()!
+  const nF = grid.nFrames
+  if (!p.wasm) {
+    const win = alloc(8 * p.n)
+    f64(win, p.n).set(p.win)
+    p.wasm = { win, pow: alloc(8 * p.fft.bins) }
+  }
+  const px = copyInput(x)
+  const pf0 = region('harmonics.f0', 8 * nF)
+  const pFm = region('harmonics.formants', 8 * 3 * nF)
+  const pOut = region('harmonics.out', 8 * 5 * nF)
+  f64(pf0, nF).set(f0)
+  f64(pFm, 3 * nF).set(formantFreq)
+  const o = f64(pOut, 5 * nF)
+  o.fill(NaN)
+  k.harmonic_frames(px, x.length, pf0, pFm, nF, grid.t1, grid.hop, sampleRate, p.n, p.wasm.win, p.fft.wasm!.plan, p.wasm.pow, p.fft.bins,
+    sampleRate / p.fft.size, pOut)
+  return { h1h2: o.slice(0, nF), h1a3: o.slice(nF, 2 * nF), formantRel: o.slice(2 * nF, 5 * nF) }
 }

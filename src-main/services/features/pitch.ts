@@ -19,6 +19,8 @@
 import { RealFft, nextPow2 } from './fft'
 import { frameGrid, praatHanning, type FrameGrid } from './framing'
 import { scratchF64, scratchI32 } from './scratch'
+import { alloc, copyInput, f64, i32, region, useWasm, wasmKernels } from './wasm/runtime'
+import { autocorrFromPower, dctCos, dctSin, jsWindow } from './pitch-frame'
 
 export interface PitchOptions {
   floor?: number
@@ -73,6 +75,23 @@ interface Plan {
   maxLag: number
   minLag: number
   halfPeriod: number
+  /** wasm copies (byte offsets) of the tables and buffers of wasm/pitch.c; null without the kernels. */
+  wasm: { window: number; pow: number; sin: number; cos: number; ac: number; invWR: number; r: number } | null
+}
+
+/** The plan's tables in the wasm memory (allocated once per plan). */
+function wasmPlan(window: Float64Array, nFft: number, invWindowR: Float64Array, maxLag: number): Plan['wasm'] {
+  if (!wasmKernels()) return null
+  const n2 = nFft / 2
+  const put = (a: Float64Array): number => {
+    const ptr = alloc(8 * a.length)
+    f64(ptr, a.length).set(a)
+    return ptr
+  }
+  return {
+    window: put(window), sin: put(dctSin(n2)), cos: put(dctCos(n2)), invWR: put(invWindowR),
+    pow: alloc(8 * (n2 + 1)), ac: alloc(8 * (n2 + 1)), r: alloc(8 * (maxLag + 2)),
+  }
 }
 
 const plans = new Map<string, Plan>()
@@ -106,68 +125,10 @@ function plan(sampleRate: number, floor: number, ceiling: number): Plan {
   for (let i = 0; i < invWindowR.length; i++) invWindowR[i] = 1 / windowR[i]
   const minLag = Math.max(2, Math.floor(sampleRate / ceiling))
   const halfPeriod = Math.floor(sampleRate / floor / 2) + 1
-  p = { sampleRate, floor, nWin, half, window, windowR, fft, fft2, re2, im2, pow, ac, invWindowR, maxLag, minLag, halfPeriod }
+  const wasm = wasmPlan(window, nFft, invWindowR, maxLag)
+  p = { sampleRate, floor, nWin, half, window, windowR, fft, fft2, re2, im2, pow, ac, invWindowR, maxLag, minLag, halfPeriod, wasm }
   plans.set(key, p)
   return p
-}
-
-/**
- * ac[m] = sum_{k=0}^{N-1} P[k] cos(2 pi k m / N) for m = 0..N/2, P the
- * (even) power spectrum given for k = 0..N/2: twice a type-I DCT of the
- * N/2 + 1 values, computed with one real FFT of N/2 points (Numerical
- * Recipes cosft1) instead of a real FFT of N points. Only lags <= upTo are
- * guaranteed to be written.
- */
-function autocorrFromPower(pow: Float64Array, half: RealFft, re: Float64Array, im: Float64Array, dst: Float64Array, upTo = half.size): Float64Array {
-  const n = half.size // N / 2
-  const y = half.input
-  const sin = dctSin(n)
-  let sum = 0.5 * (pow[0] - pow[n])
-  y[0] = 0.5 * (pow[0] + pow[n])
-  const cos = dctCos(n)
-  for (let j = 1; j < n >> 1; j++) {
-    const a = pow[j], b = pow[n - j]
-    const y1 = 0.5 * (a + b)
-    const y2 = a - b
-    const ws = sin[j] * y2
-    y[j] = y1 - ws
-    y[n - j] = y1 + ws
-    sum += cos[j] * y2
-  }
-  y[n >> 1] = pow[n >> 1]
-  half.complex(re, im)
-  dst[0] = 2 * re[0]
-  dst[1] = 2 * sum
-  // lags 2k and 2k + 1 up to upTo (the rest are not needed by the caller)
-  const kEnd = Math.min(n >> 1, (upTo >> 1) + 1)
-  for (let k = 1; k < kEnd; k++) {
-    dst[2 * k] = 2 * re[k]
-    sum -= im[k]
-    dst[2 * k + 1] = 2 * sum
-  }
-  if (kEnd === n >> 1) dst[n] = 2 * re[n >> 1]
-  return dst
-}
-
-const sinTables = new Map<number, Float64Array>()
-const cosTables = new Map<number, Float64Array>()
-function dctSin(n: number): Float64Array {
-  let t = sinTables.get(n)
-  if (!t) {
-    t = new Float64Array(n >> 1)
-    for (let j = 0; j < t.length; j++) t[j] = Math.sin((Math.PI * j) / n)
-    sinTables.set(n, t)
-  }
-  return t
-}
-function dctCos(n: number): Float64Array {
-  let t = cosTables.get(n)
-  if (!t) {
-    t = new Float64Array(n >> 1)
-    for (let j = 0; j < t.length; j++) t[j] = Math.cos((Math.PI * j) / n)
-    cosTables.set(n, t)
-  }
-  return t
 }
 
 export function pitchAc(x: Float32Array, sampleRate: number, options: PitchOptions = {}): PitchTrack {
@@ -181,25 +142,8 @@ export function pitchAc(x: Float32Array, sampleRate: number, options: PitchOptio
   const intensity = new Float64Array(n)
   if (n === 0) return { grid, f0, strength, intensity }
 
-  // Global peak after removing the global mean.
-  let mean = 0
-  for (let i = 0; i < x.length; i++) mean += x[i]
-  mean /= x.length
-  let globalPeak = 0
-  for (let i = 0; i < x.length; i++) {
-    const v = Math.abs(x[i] - mean)
-    if (v > globalPeak) globalPeak = v
-  }
-
   const maxC = o.maxCandidates - 1 // voiced candidates per frame
-  const candF = scratchF64('pitch.candF', n * maxC)
-  const candR = scratchF64('pitch.candR', n * maxC)
-  const nCand = scratchI32('pitch.nCand', n)
-  nCand.fill(0)
   const { nWin, half, window, fft, fft2, re2, im2, pow, ac, invWindowR, maxLag, minLag, halfPeriod } = p
-  const inp = fft.input
-  inp.fill(0)
-  const r = new Float64Array(maxLag + 2)
   const logFloorRef = Math.log2(o.floor)
   const nx = x.length
   // Frames this quiet cannot be voiced on the best path: their unvoiced
@@ -212,34 +156,47 @@ export function pitchAc(x: Float32Array, sampleRate: number, options: PitchOptio
   const quietBelow = ((2 - uMin) * o.silenceThreshold) / (1 + o.voicingThreshold) - 1e-12
   const peakFrom = half - halfPeriod, peakTo = half + halfPeriod
 
+  const k = useWasm(x.length) ? wasmKernels() : null
+  if (k && p.wasm && fft.wasm && fft2.wasm) {
+    // the whole frame loop in wasm (wasm/pitch.c): the same candidates
+    const W = p.wasm
+    const px = copyInput(x)
+    const pd = region('pitch.d', 80), pg = region('pitch.g', 36)
+    const pI = region('pitch.intensity', 8 * n), pN = region('pitch.nCand', 4 * n)
+    const pF = region('pitch.candF', 8 * n * maxC), pR = region('pitch.candR', 8 * n * maxC)
+    // views after the last region call
+    fft.input.fill(0)
+    const globalPeak = k.pitch_global_peak(px, nx)
+    f64(pd, 10).set([grid.t1, grid.hop, sampleRate, globalPeak, quietBelow, o.voicingThreshold, o.ceiling, o.floor, o.octaveCost, logFloorRef])
+    i32(pg, 9).set([n, nx, nWin, half, peakFrom, peakTo, maxLag, minLag, maxC])
+    k.pitch_frames(px, pd, pg, W.window, fft.wasm.plan, fft2.wasm.plan, W.pow, W.sin, W.cos, W.ac, W.invWR, W.r, pI, pN, pF, pR)
+    intensity.set(f64(pI, n))
+    viterbi(o, grid, n, maxC, f64(pF, n * maxC), f64(pR, n * maxC), i32(pN, n), intensity, f0, strength)
+    return { grid, f0, strength, intensity }
+  }
+
+  // Global peak after removing the global mean.
+  let mean = 0
+  for (let i = 0; i < x.length; i++) mean += x[i]
+  mean /= x.length
+  let globalPeak = 0
+  for (let i = 0; i < x.length; i++) {
+    const v = Math.abs(x[i] - mean)
+    if (v > globalPeak) globalPeak = v
+  }
+  const candF = scratchF64('pitch.candF', n * maxC)
+  const candR = scratchF64('pitch.candR', n * maxC)
+  const nCand = scratchI32('pitch.nCand', n)
+  nCand.fill(0)
+  const inp = fft.input
+  inp.fill(0)
+  const r = new Float64Array(maxLag + 2)
+
   for (let f = 0; f < n; f++) {
     const t = grid.t1 + f * grid.hop
     const left = Math.floor(t * sampleRate - 0.5)
     const start = left + 1 - half
-    // samples outside the signal count as zeros (inp[nWin..] stays zero)
-    const i0 = start < 0 ? -start : 0
-    const i1 = start + nWin > nx ? Math.max(i0, nx - start) : nWin
-    let m0 = 0, m1 = 0, m2 = 0, m3 = 0
-    let i = i0
-    for (; i + 3 < i1; i += 4) {
-      m0 += x[start + i]
-      m1 += x[start + i + 1]
-      m2 += x[start + i + 2]
-      m3 += x[start + i + 3]
-    }
-    for (; i < i1; i++) m0 += x[start + i]
-    const lm = (m0 + m1 + m2 + m3) / nWin
-    let localPeak = 0
-    if (i0 === 0 && i1 === nWin) {
-      for (let i = 0; i < nWin; i++) inp[i] = (x[start + i] - lm) * window[i]
-    } else {
-      for (let i = 0; i < nWin; i++) inp[i] = ((i >= i0 && i < i1 ? x[start + i] : 0) - lm) * window[i]
-    }
-    for (let i = peakFrom < 0 ? 0 : peakFrom; i < peakTo && i < nWin; i++) {
-      const v = inp[i]
-      const a = v < 0 ? -v : v
-      if (a > localPeak) localPeak = a
-    }
+    const localPeak = jsWindow(x, start, nWin, window, inp, peakFrom, peakTo)
     intensity[f] = globalPeak > 0 ? Math.min(1, localPeak / globalPeak) : 0
     if (localPeak === 0 || intensity[f] < quietBelow) continue
     fft.power(pow)

@@ -19,6 +19,7 @@
 import { RealFft, nextPow2 } from './fft'
 import { hamming, type FrameGrid } from './framing'
 import { melFilterbank } from './mel'
+import { alloc, copyInput, f64, i32, region, useWasm, wasmKernels } from './wasm/runtime'
 
 export interface SpectralFrames {
   loudness: Float64Array
@@ -52,6 +53,11 @@ interface Plan {
   dct: Float64Array
   bins: number
   binHz: number
+  /** wasm copies (byte offsets) of the tables and per-frame buffers of wasm/spectral.c, made on first use. */
+  wasm?: {
+    win: number; bark: number; barkRange: number; mel: number; melRange: number; dct: number; pow: number; db: number; prev: number; ks: number
+    x2: number; z2: number
+  }
 }
 const plans = new Map<number, Plan>()
 
@@ -118,6 +124,56 @@ function plan(sampleRate: number): Plan {
   return p
 }
 
+/** Bin limits of the band measures: 50, 1000, 5000, 2000, 500, 1500 Hz. */
+function limits(binHz: number, bins: number): number[] {
+  return [
+    Math.ceil(50 / binHz), Math.floor(1000 / binHz), Math.min(bins - 1, Math.floor(5000 / binHz)),
+    Math.floor(2000 / binHz), Math.floor(500 / binHz), Math.min(bins - 1, Math.floor(1500 / binHz)),
+  ]
+}
+
+function wasmTables(p: Plan): NonNullable<Plan['wasm']> {
+  if (p.wasm) return p.wasm
+  const putF = (a: Float64Array): number => {
+    const ptr = alloc(8 * a.length)
+    f64(ptr, a.length).set(a)
+    return ptr
+  }
+  const putI = (a: number[]): number => {
+    const ptr = alloc(4 * a.length)
+    i32(ptr, a.length).set(a)
+    return ptr
+  }
+  const ranges = (first: Int32Array, last: Int32Array, off: Int32Array) => Array.from(first).flatMap((a, m) => [a, last[m], off[m]])
+  const ks = limits(p.binHz, p.bins)
+  p.wasm = {
+    win: putF(p.win), bark: putF(p.bark), barkRange: putI(ranges(p.barkFirst, p.barkLast, p.barkOff)),
+    mel: putF(p.mel), melRange: putI(ranges(p.melFirst, p.melLast, p.melOff)), dct: putF(p.dct),
+    // two frames at a time (wasm/spectral.c spectral_frames2): every buffer holds f64x2
+    pow: alloc(16 * p.bins), db: alloc(16 * (ks[5] + 1)), prev: alloc(16 * p.bins), ks: putI(ks),
+    x2: alloc(16 * p.fft.size), z2: alloc(16 * p.fft.size),
+  }
+  return p.wasm
+}
+
+/** The frame loop in wasm (wasm/spectral.c): the same values as the JavaScript loop below. */
+function wasmFrames(x: Float32Array, sampleRate: number, grid: FrameGrid, p: Plan, out: SpectralFrames): void {
+  const k = wasmKernels()!
+  const W = wasmTables(p)
+  const nF = grid.nFrames
+  const px = copyInput(x)
+  const pStarts = region('spectral.starts', 4 * nF)
+  const pOut = region('spectral.out', 8 * 11 * nF)
+  const starts = i32(pStarts, nF)
+  for (let f = 0; f < nF; f++) starts[f] = Math.round((grid.t1 + f * grid.hop) * sampleRate - p.n / 2)
+  const fp = p.fft.wasm!.plan
+  k.spectral_frames2(px, x.length, pStarts, nF, p.n, W.win, fp, W.x2, W.z2, W.pow, p.bins, W.bark, W.barkRange, W.mel, W.melRange, W.dct, W.ks,
+    p.binHz, DB_PER_NEPER, W.db, W.prev, pOut)
+  const o = f64(pOut, 11 * nF)
+  const cols = [out.loudness, out.alphaRatio, out.hammarberg, out.slope0_500, out.slope500_1500, out.flux, ...out.mfcc, out.energy]
+  for (let f = 0; f < nF; f++) for (let j = 0; j < 11; j++) cols[j][f] = o[f * 11 + j]
+}
+
 export function spectralFrames(x: Float32Array, sampleRate: number, grid: FrameGrid): SpectralFrames {
   const p = plan(sampleRate)
   const nF = grid.nFrames
@@ -131,12 +187,15 @@ export function spectralFrames(x: Float32Array, sampleRate: number, grid: FrameG
     mfcc: [0, 1, 2, 3].map(() => new Float64Array(nF)),
     energy: new Float64Array(nF),
   }
+  if (useWasm(x.length) && p.fft.wasm && nF > 0) {
+    wasmFrames(x, sampleRate, grid, p, out)
+    return out
+  }
   const { n, fft, win, bins, binHz, bark, barkFirst, barkLast, barkOff, mel, melFirst, melLast, melOff, dct } = p
   const pow = new Float64Array(bins)
   const prevMag = new Float64Array(bins)
   const melE = new Float64Array(N_MEL)
-  const k50 = Math.ceil(50 / binHz), k1000 = Math.floor(1000 / binHz), k5000 = Math.min(bins - 1, Math.floor(5000 / binHz))
-  const k2000 = Math.floor(2000 / binHz), k500 = Math.floor(500 / binHz), k1500 = Math.min(bins - 1, Math.floor(1500 / binHz))
+  const [k50, k1000, k5000, k2000, k500, k1500] = limits(binHz, bins)
   const db = new Float64Array(k1500 + 1)
   const inp = fft.input
   const scale = 1 / n

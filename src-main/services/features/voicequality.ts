@@ -22,6 +22,7 @@
  * one period of 75 Hz; we evaluate r only near the lag of our pitch track.
  */
 import type { PitchTrack } from './pitch'
+import { copyInput, f64, region, useWasm, wasmKernels } from './wasm/runtime'
 
 export interface Pulses {
   t: Float64Array
@@ -64,7 +65,12 @@ export function findPulses(x: Float32Array, sampleRate: number, pitch: PitchTrac
   const ts: number[] = []
   const as: number[] = []
   const n = f0.length
-  const cc = new Float64Array(1)
+  // wasm path (wasm/pulses.c): the samples and the correlation slot in the wasm memory
+  const k = useWasm(x.length) ? wasmKernels() : null
+  const px = k ? copyInput(x) : 0
+  const pcc = k ? region('pulses.cc', 8) : 0
+  const cc = k ? f64(pcc, 1) : new Float64Array(1)
+  const lag = (at: number, guess: number, N: number): number => (k ? k.cc_lag(px, x.length, at, guess, N, pcc) : ccLag(x, at, guess, N, cc))
   let f = 0
   while (f < n) {
     if (!(f0[f] > 0)) {
@@ -89,7 +95,7 @@ export function findPulses(x: Float32Array, sampleRate: number, pitch: PitchTrac
         const T = sampleRate / f0At(prev / sampleRate)
         const i = extremum(x, Math.ceil(prev + 0.8 * T), Math.floor(prev + 1.25 * T), sign)
         if (i < 0 || (i + 0.5) / sampleRate > tr) break
-        prevT += ccLag(x, prev, i - prev, Math.round(T), cc) / sampleRate
+        prevT += lag(prev, i - prev, Math.round(T)) / sampleRate
         // as Praat: a pulse is kept only where the periods correlate (> 0.3); stepping goes on
         if (cc[0] > MIN_PULSE_CORRELATION) seg.push([prevT, refine(x, i, sampleRate)[1]])
         prev = i
@@ -102,7 +108,7 @@ export function findPulses(x: Float32Array, sampleRate: number, pitch: PitchTrac
         const T = sampleRate / f0At(prev / sampleRate)
         const i = extremum(x, Math.ceil(prev - 1.25 * T), Math.floor(prev - 0.8 * T), sign)
         if (i < 0 || (i + 0.5) / sampleRate < tl) break
-        prevT += ccLag(x, prev, i - prev, Math.round(T), cc) / sampleRate
+        prevT += lag(prev, i - prev, Math.round(T)) / sampleRate
         // as Praat: a pulse is kept only where the periods correlate (> 0.3); stepping goes on
         if (cc[0] > MIN_PULSE_CORRELATION) leftPulses.push([prevT, refine(x, i, sampleRate)[1]])
         prev = i
@@ -268,8 +274,9 @@ export function jitterShimmerFrames(p: Pulses, pitch: PitchTrack, windowSec = 0.
  */
 export function hnrFrames(x: Float32Array, sampleRate: number, pitch: PitchTrack, floor = 75): Float64Array {
   const n = pitch.f0.length
-  const out = new Float64Array(n).fill(NaN)
   const N = Math.floor(sampleRate / floor)
+  if (useWasm(x.length) && n > 0) return wasmHnr(x, sampleRate, pitch, N)
+  const out = new Float64Array(n).fill(NaN)
   const maxLen = N + Math.ceil((sampleRate / 75) * 1.1) + 4
   let seg = new Float64Array(maxLen)
   let rs = new Float64Array(64)
@@ -324,4 +331,23 @@ export function hnrFrames(x: Float32Array, sampleRate: number, pitch: PitchTrack
     out[f] = r <= 1e-15 ? -150 : r >= 1 - 1e-15 ? 150 : 10 * Math.log10(r / (1 - r))
   }
   return out
+}
+
+/** hnrFrames in wasm (wasm/hnr.c): the same values. */
+function wasmHnr(x: Float32Array, sampleRate: number, pitch: PitchTrack, N: number): Float64Array {
+  const k = wasmKernels()!
+  const n = pitch.f0.length
+  let minF0 = Infinity
+  for (let f = 0; f < n; f++) if (pitch.f0[f] > 0 && pitch.f0[f] < minF0) minF0 = pitch.f0[f]
+  // the longest lag range any frame needs (the segment, and the lags' dot products in blocks of four)
+  const lagHiMax = minF0 < Infinity ? Math.ceil((sampleRate / minF0) * 1.1) + 1 : 0
+  const px = copyInput(x)
+  const pf0 = region('hnr.f0', 8 * n)
+  const pSeg = region('hnr.seg', 8 * (N + lagHiMax + 12))
+  const pRs = region('hnr.rs', 8 * (lagHiMax + 12))
+  const pOut = region('hnr.out', 8 * n)
+  f64(pf0, n).set(pitch.f0)
+  f64(pOut, n).fill(NaN)
+  k.hnr_frames(px, x.length, pf0, n, pitch.grid.t1, pitch.grid.hop, sampleRate, N, pSeg, pRs, pOut)
+  return f64(pOut, n).slice()
 }

@@ -23,9 +23,9 @@ const BINARIES: Record<string, string> = {
   slurmd: 'slurmd',
   munged: 'munge',
   mungekey: 'munge',
+  'stress-ng': 'stress-ng',
   clang: 'clang',
   'wasm-ld': 'lld',
-  'stress-ng': 'stress-ng',
 }
 
 function locate(name: string): string {

@@ -24,8 +24,6 @@ describe('npm run setup', () => {
       'munge',
       'python3-torch',
       'libopenblas0-pthread',
-      'clang',
-      'lld',
       'asterisk-core-sounds-en-wav',
       'asterisk-core-sounds-en-g722',
       'xvfb',
