@@ -37,7 +37,7 @@ describe('npm run setup', () => {
   })
 
   it.each([
-    ['macos', /brew install espeak-ng sox ffmpeg stress-ng\n\s+brew install --cask chromium praat/],
+    ['macos', /brew install espeak-ng sox ffmpeg stress-ng llvm lld\n\s+brew install --cask chromium praat/],
     ['fedora', /dnf install -y chromium espeak-ng sox ffmpeg-free praat slurm slurm-slurmctld slurm-slurmd munge python3-torch/],
     ['windows', /winget install Gyan\.FFmpeg/],
   ])('on %s, prints the commands to run and installs nothing', (os, expected) => {
