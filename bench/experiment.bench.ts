@@ -1,10 +1,11 @@
 /**
  * The default experiment grid (MLP, one source, losses contrastive x distance crossed,
- * 3 pre-training seeds, frozen 0,1, shots 1,5,all, 4 folds x 2 support draws = 768
- * evaluations, 6 bases, 2 tunings) on a RAVDESS-sized target (24 speakers x 60 clips =
- * 1440) and a CREMA-D-sized source (91 speakers, 7442 clips), against the issue's target:
- * under an hour on 2 cores. Two parts, each either measured whole or measured on a sample
- * and extrapolated (every row says which):
+ * 5 pre-training seeds per loss, frozen 0,1, shots 1,5,all, 5 folds x 1 support draw, the
+ * recommended arm: 945 evaluations, 10 bases, 2 tunings) on a RAVDESS-sized target (24 speakers
+ * x 60 clips = 1440) and a CREMA-D-sized source (91 speakers, 7442 clips), against the issue's
+ * target: under 30 minutes on 2 cores. The estimate mode (below) predates today's default and
+ * samples the grid of its time (sizes from gridSize). Two parts, each either measured whole or
+ * measured on a sample and extrapolated (every row says which):
  * 1. the plan's tasks on generated eGeMAPS-sized feature sets of exactly those sizes
  *    (services/model/synthetic.ts), so no audio has to be generated for it: the tune
  *    tasks measured whole; pre-training measured on the seed-1 base of each loss and
