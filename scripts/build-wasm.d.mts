@@ -7,11 +7,7 @@ export interface WasmTarget {
   importsMemory?: boolean
 }
 export const TARGETS: WasmTarget[]
-/** The feature kernels' folder, generated module and flags (the defaults below). */
-export const WASM_DIR: string
-export const GENERATED: string
-export const FLAGS: string[]
 export function activeTargets(): WasmTarget[]
-export function sourceHash(t?: WasmTarget): string
+export function sourceHash(t: WasmTarget): string
 export function checkSharedMemoryModule(bytes: Uint8Array): void
-export function buildModuleText(t?: WasmTarget, clang?: string): string
+export function buildModuleText(t: WasmTarget, clang?: string): string

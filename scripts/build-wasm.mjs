@@ -42,12 +42,6 @@ export const TARGETS = [
   },
 ]
 
-/** The feature kernels' target: the default of sourceHash and buildModuleText (test/unit/features/wasm.test.ts). */
-const FEATURES = TARGETS[0]
-export const WASM_DIR = FEATURES.dir
-export const GENERATED = path.join(FEATURES.dir, FEATURES.generated)
-export const FLAGS = FEATURES.flags
-
 /** The C sources and headers of a target, sorted, with their contents (what the hash covers). */
 function sources(t) {
   if (!fs.existsSync(t.dir)) return []
@@ -64,7 +58,7 @@ export function activeTargets() {
 }
 
 /** SHA-256 of the flags and every source: the generated module records it. */
-export function sourceHash(t = FEATURES) {
+export function sourceHash(t) {
   const h = crypto.createHash('sha256')
   h.update(t.flags.join(' '))
   for (const s of sources(t)) h.update(`\0${s.name}\0${s.text}`)
@@ -116,7 +110,7 @@ function header(text) {
 }
 
 /** The text of a target's generated module built from the sources now (runs clang). */
-export function buildModuleText(t = FEATURES, clang = process.env.CLANG ?? 'clang') {
+export function buildModuleText(t, clang = process.env.CLANG ?? 'clang') {
   const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'ser-wasm-'))
   try {
     const out = path.join(tmp, 'kernels.wasm')

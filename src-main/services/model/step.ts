@@ -7,7 +7,7 @@
 import * as tf from '@tensorflow/tfjs'
 import { adamApplyWasm, isAdam } from '../engine/adam'
 import { denseBackward, denseForward } from '../engine/dense-stack'
-import { mlpGradsWasm, mlpStepWasm } from '../engine/mlp-step'
+import { mlpGradsWasm, mlpStepWasm, wasmStepAvailable, type MlpStepBatch } from '../engine/mlp-step'
 import { contrastiveHead } from '../engine/pair-head'
 import {
   ACTIVE_THRESHOLD,
@@ -169,13 +169,11 @@ export function fusedPairGrads(
 ): { loss: number; active: number; grads: tf.Tensor[] } | null {
   if (tf.getBackend() !== 'wasm' || !fusedKernels() || net.arch.kind !== 'mlp' || loss.name !== 'contrastive') return null
   const L = net.layers
-  const f = Math.min(Math.max(0, frozen), L.length - 1)
   const P = same.length
   const per = x.length / (2 * P)
-  const { slot, n, xu } = uniqueRows(x, 2 * P, rows)
-  const normalize = net.arch.normalize !== 'none'
+  const { f, normalize, batch } = mlpPairBatch(net, x, same, loss, frozen, rows)
+  const { x: xu, n, ia, ib } = batch
   // the whole pass as one WebAssembly call (engine/mlp-step.ts) unless SER_WASM_STEP=0
-  const batch = { x: xu, n, ia: slot.subarray(0, P), ib: slot.subarray(P), same, margin: loss.margin, threshold: ACTIVE_THRESHOLD }
   const one = mlpGradsWasm(L.map((l) => l.kernel), L.map((l) => l.bias), f, normalize, batch)
   if (one) return one
   const held: tf.Tensor[] = []
@@ -192,7 +190,7 @@ export function fusedPairGrads(
     held.push(...outs.slice(1), ...(normalize ? [value] : []))
     const D = value.shape[1]
     const de = new Float32Array(n * D)
-    const head = contrastiveHead(value.dataSync() as Float32Array, slot.subarray(0, P), slot.subarray(P), same, D, loss.margin, ACTIVE_THRESHOLD, de)
+    const head = contrastiveHead(value.dataSync() as Float32Array, ia, ib, same, D, loss.margin, ACTIVE_THRESHOLD, de)
     const dy = tf.tensor2d(de, [n, D])
     held.push(dy)
     return { loss: head.loss, active: head.active, grads: denseBackward(outs, ws, dy, normalize) }
@@ -205,7 +203,7 @@ export function fusedPairGrads(
  * The rows of x once per item: slot[r] is the row of the unique-item batch that row r of x maps
  * to (`rows`: the item index of each row; without it every row is its own item).
  */
-export function uniqueRows(x: Float32Array, count: number, rows?: ArrayLike<number>): { slot: Int32Array; n: number; xu: Float32Array } {
+function uniqueRows(x: Float32Array, count: number, rows?: ArrayLike<number>): { slot: Int32Array; n: number; xu: Float32Array } {
   const per = x.length / count
   const slot = new Int32Array(count)
   const first: number[] = []
@@ -238,17 +236,25 @@ export function wasmPairStep(
   frozen = 0,
   rows?: ArrayLike<number>,
 ): { loss: number; active: number; gradNorm: number } | null {
-  if (net.arch.kind !== 'mlp' || loss.name !== 'contrastive') return null
-  const L = net.layers
-  const f = Math.min(Math.max(0, frozen), L.length - 1)
+  if (net.arch.kind !== 'mlp' || loss.name !== 'contrastive' || !wasmStepAvailable()) return null
+  const { f, normalize, batch } = mlpPairBatch(net, x, same, loss, frozen, rows)
+  return mlpStepWasm(optimizer, net.layers.map((l) => l.kernel), net.layers.map((l) => l.bias), f, normalize, batch)
+}
+
+/** What both WebAssembly passes take: the trainable layers' start, the normalisation and the unique-row pair batch. */
+function mlpPairBatch(
+  net: EmbeddingModel,
+  x: Float32Array,
+  same: ArrayLike<number>,
+  loss: LossConfig,
+  frozen: number,
+  rows?: ArrayLike<number>,
+): { f: number; normalize: boolean; batch: MlpStepBatch } {
   const P = same.length
   const { slot, n, xu } = uniqueRows(x, 2 * P, rows)
-  return mlpStepWasm(
-    optimizer,
-    L.map((l) => l.kernel),
-    L.map((l) => l.bias),
-    f,
-    net.arch.normalize !== 'none',
-    { x: xu, n, ia: slot.subarray(0, P), ib: slot.subarray(P), same, margin: loss.margin, threshold: ACTIVE_THRESHOLD },
-  )
+  return {
+    f: Math.min(Math.max(0, frozen), net.layers.length - 1),
+    normalize: net.arch.normalize !== 'none',
+    batch: { x: xu, n, ia: slot.subarray(0, P), ib: slot.subarray(P), same, margin: loss.margin, threshold: ACTIVE_THRESHOLD },
+  }
 }
